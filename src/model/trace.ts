@@ -1,0 +1,40 @@
+// The trace of one `cnnc run` (interfaces.md, "Trace"): identical in form for both
+// engines, so they can be compared number by number.
+
+export interface TraceLayer {
+  name: string;
+  op: string;
+  /** [T, C, H, W] of the layer's output block. */
+  shape: [number, number, number, number];
+  output: number[];
+  /** ∂J/∂output; null for softmax and when there is no backward pass. */
+  sensitivity: number[] | null;
+  /** Weight gradients by key (`w`, `b`, `gamma`, `beta`); {} without backward or weights. */
+  grads: Record<string, number[]>;
+  /** Pool layers only: flat in-map index of each output's maximum. */
+  path?: number[];
+}
+
+export interface Trace {
+  network: string;
+  engine: 'generated' | 'interpreter';
+  loss: number | null;
+  layers: TraceLayer[];
+  inputSensitivity: number[] | null;
+}
+
+/** What `cnnc run` asks an engine to do: one forward pass and, given a target, one backward. */
+export interface RunRequest {
+  weights: import('./weights.js').Weights;
+  input: Float64Array;
+  mode: 'train' | 'infer';
+  /** One-hot or soft labels, T·K numbers (networks ending in softmax). */
+  labels?: Float64Array;
+  /** ∂J/∂output, shaped like the output (networks not ending in softmax). */
+  outSens?: Float64Array;
+}
+
+export interface Engine {
+  readonly name: 'generated' | 'interpreter';
+  run(net: import('./checked.js').CheckedNetwork, req: RunRequest): Promise<Trace>;
+}
