@@ -4,7 +4,8 @@
 
 import type { Layer } from '../../model/checked.js';
 
-export type KernelRole = 'forward' | 'backward' | 'grad' | 'path';
+// `infer`: bn's forward with the running statistics (its `forward` uses batch statistics).
+export type KernelRole = 'forward' | 'backward' | 'grad' | 'path' | 'infer';
 
 export interface EmitContext {
   dtype: 'f32' | 'f64';
@@ -26,6 +27,8 @@ export interface KernelSource {
   code: string;
   /** The schedule chosen (what is unrolled, how borders are split), for the comment above the kernel. */
   schedule: string;
+  /** What the function returns (softmax's backward returns the loss); default void. */
+  returns?: 'void' | 'number';
   /** Multiply-adds of one call (whole batch), for the benchmark's GFLOP/s. */
   macs: number;
 }
