@@ -1,0 +1,94 @@
+// Conv — Conv_F, Conv_BF, Conv_grad of operations.md, as plain float64 loops with the
+// spec's index names: t sample, k output channel, k' (kp) input channel, (i, j) position,
+// (p, q) place in the M×N window, (m, n) the anchor (any integers, also outside the window).
+
+import type { ConvLayer } from '../../model/checked.js';
+import { at, expectLength, readPadded } from './tensor.js';
+
+function sizes(layer: ConvLayer) {
+  return {
+    Cl: layer.input.c, Cr: layer.output.c, H: layer.input.h, W: layer.input.w,
+    M: layer.kernel.rows, N: layer.kernel.cols, m: layer.anchor.row, n: layer.anchor.col,
+  };
+}
+
+/** x_r[t][k][i][j] = Σ_{k',p,q} w[k][k'][p][q] · x_l[t][k'][i-m+p][j-n+q] (0 off the map). */
+export function convForward(layer: ConvLayer, T: number, x: Float64Array, w: Float64Array): Float64Array {
+  const { Cl, Cr, H, W, M, N, m, n } = sizes(layer);
+  expectLength(`conv ${layer.name} forward x`, x, T * Cl * H * W);
+  expectLength(`conv ${layer.name} forward w`, w, Cr * Cl * M * N);
+  const y = new Float64Array(T * Cr * H * W);
+  for (let t = 0; t < T; t++)
+    for (let k = 0; k < Cr; k++)
+      for (let i = 0; i < H; i++)
+        for (let j = 0; j < W; j++) {
+          let sum = 0;
+          for (let kp = 0; kp < Cl; kp++)
+            for (let p = 0; p < M; p++)
+              for (let q = 0; q < N; q++)
+                sum += w[((k * Cl + kp) * M + p) * N + q] * readPadded(x, Cl, H, W, t, kp, i - m + p, j - n + q);
+          y[at(Cr, H, W, t, k, i, j)] = sum;
+        }
+  return y;
+}
+
+/**
+ * The backward kernel v[k'][k][p'][q'] = w[k][k'][M-1-p'][N-1-q']: channel blocks
+ * transposed, each M×N window rotated by 180°. Shape C_l × C_r × M × N.
+ */
+export function backwardKernel(layer: ConvLayer, w: Float64Array): Float64Array {
+  const { Cl, Cr, M, N } = sizes(layer);
+  const v = new Float64Array(Cl * Cr * M * N);
+  for (let kp = 0; kp < Cl; kp++)
+    for (let k = 0; k < Cr; k++)
+      for (let pp = 0; pp < M; pp++)
+        for (let qp = 0; qp < N; qp++)
+          v[((kp * Cr + k) * M + pp) * N + qp] = w[((k * Cl + kp) * M + (M - 1 - pp)) * N + (N - 1 - qp)];
+  return v;
+}
+
+/**
+ * δ_l[t][k'][i'][j'] = Σ_{k,p',q'} v[k'][k][p'][q'] · δ_r[t][k][i'-m'+p'][j'-n'+q'] with the
+ * backward anchor m' = M-1-m, n' = N-1-n: a forward conv of δ_r by v, exactly as written.
+ */
+export function convBackward(layer: ConvLayer, T: number, dy: Float64Array, w: Float64Array): Float64Array {
+  const { Cl, Cr, H, W, M, N, m, n } = sizes(layer);
+  expectLength(`conv ${layer.name} backward dy`, dy, T * Cr * H * W);
+  expectLength(`conv ${layer.name} backward w`, w, Cr * Cl * M * N);
+  const v = backwardKernel(layer, w);
+  const mp = M - 1 - m;
+  const np = N - 1 - n;
+  const dx = new Float64Array(T * Cl * H * W);
+  for (let t = 0; t < T; t++)
+    for (let kp = 0; kp < Cl; kp++)
+      for (let ip = 0; ip < H; ip++)
+        for (let jp = 0; jp < W; jp++) {
+          let sum = 0;
+          for (let k = 0; k < Cr; k++)
+            for (let pp = 0; pp < M; pp++)
+              for (let qp = 0; qp < N; qp++)
+                sum += v[((kp * Cr + k) * M + pp) * N + qp] * readPadded(dy, Cr, H, W, t, k, ip - mp + pp, jp - np + qp);
+          dx[at(Cl, H, W, t, kp, ip, jp)] = sum;
+        }
+  return dx;
+}
+
+/** Δw[k][k'][p][q] = Σ_{t,i,j} δ_r[t][k][i][j] · x_l[t][k'][i-m+p][j-n+q] (0 off the map). */
+export function convGrad(layer: ConvLayer, T: number, dy: Float64Array, x: Float64Array): Float64Array {
+  const { Cl, Cr, H, W, M, N, m, n } = sizes(layer);
+  expectLength(`conv ${layer.name} grad dy`, dy, T * Cr * H * W);
+  expectLength(`conv ${layer.name} grad x`, x, T * Cl * H * W);
+  const dw = new Float64Array(Cr * Cl * M * N);
+  for (let k = 0; k < Cr; k++)
+    for (let kp = 0; kp < Cl; kp++)
+      for (let p = 0; p < M; p++)
+        for (let q = 0; q < N; q++) {
+          let sum = 0;
+          for (let t = 0; t < T; t++)
+            for (let i = 0; i < H; i++)
+              for (let j = 0; j < W; j++)
+                sum += dy[at(Cr, H, W, t, k, i, j)] * readPadded(x, Cl, H, W, t, kp, i - m + p, j - n + q);
+          dw[((k * Cl + kp) * M + p) * N + q] = sum;
+        }
+  return dw;
+}
