@@ -5,7 +5,9 @@
 import type { Layer } from '../../model/checked.js';
 
 // `infer`: bn's forward with the running statistics (its `forward` uses batch statistics).
-export type KernelRole = 'forward' | 'backward' | 'grad' | 'path' | 'infer';
+// `loss`: softmax's cross-entropy, returning J and writing y - z (its `backward` is the
+// Jacobian, used when a backward pass starts from an output sensitivity).
+export type KernelRole = 'forward' | 'backward' | 'grad' | 'path' | 'infer' | 'loss';
 
 export interface EmitContext {
   dtype: 'f32' | 'f64';
@@ -17,8 +19,8 @@ export interface KernelSource {
   role: KernelRole;
   /** The exported function's name: `<layer>_<role>`. */
   name: string;
-  /** Parameter names and types, in call order (`F` or `Int32Array`). */
-  params: { name: string; type: 'F' | 'Int32Array' }[];
+  /** Parameter names and types, in call order (`F` or `Int32Array`; bn's backward takes a `training` flag). */
+  params: { name: string; type: 'F' | 'Int32Array' | 'boolean' }[];
   /**
    * The exported function declaration (`export function <name>(...) {...}`) followed by
    * any helper functions it calls. Helper names start with `<layer>$` so that they can
