@@ -1,9 +1,54 @@
+// `cnnc eval MODEL.cnn --weights W --data DIR|mnist`: accuracy and confusion matrix of
+// trained weights on the test images (t10k-*), in inference mode (bn running statistics).
 import type { Command } from 'commander';
-import { UserError } from '../../errors.js';
+import { loadModel } from '../../frontend/index.js';
+import { checkFit, loadSplit, resolveDataDir } from '../../train/data.js';
+import { evaluate } from '../../train/evaluate.js';
+import { generatedModule } from '../../train/module.js';
+import { dtypeValue, pickNetwork, positiveInt } from '../../train/options.js';
+import { loadWeightsFile } from '../../train/weights-file.js';
 
-// Placeholder until the command lands; replace the whole file.
+interface EvalFlags {
+  weights: string;
+  data: string;
+  json?: boolean;
+  limit?: string;
+  network?: string;
+  dtype: string;
+  module?: string;
+}
+
 export function register(program: Command): void {
-  program.command('eval').description('(not implemented yet)').allowUnknownOption().argument('[args...]').action(() => {
-    throw new UserError('cnnc eval: not implemented yet', 1);
-  });
+  program
+    .command('eval')
+    .description('accuracy and confusion matrix of trained weights on the test images, in inference mode')
+    .argument('<model>', 'the .cnn file')
+    .requiredOption('--weights <file>', 'weights, .bin or .json')
+    .requiredOption('--data <dir>', "directory with t10k- images and labels IDX files (optionally .gz), or 'mnist'")
+    .option('--json', 'print {"accuracy", "count", "confusion"} (confusion[true][predicted])')
+    .option('--limit <n>', 'only the first N test images')
+    .option('--network <name>', 'which network of the file (default: the first)')
+    .option('--dtype <t>', 'f32 or f64', 'f32')
+    .option('--module <file.js>', 'use this module built by `cnnc build` instead of compiling now')
+    .action(async (file: string, flags: EvalFlags) => {
+      const limit = flags.limit === undefined ? undefined : positiveInt('--limit', flags.limit);
+      const dtype = dtypeValue(flags.dtype);
+      const net = pickNetwork(loadModel(file), flags.network);
+      const test = loadSplit(resolveDataDir(flags.data), 't10k', limit);
+      checkFit(net, test);
+      const mod = await generatedModule(net, { dtype, modulePath: flags.module });
+      const model = new mod.Model();
+      loadWeightsFile(model, flags.weights);
+      const result = (await evaluate(model, mod.meta, test))!;
+      if (flags.json) {
+        process.stdout.write(
+          `${JSON.stringify({ accuracy: result.accuracy, count: result.count, confusion: result.confusion.rows() })}\n`,
+        );
+        return;
+      }
+      process.stdout.write(
+        `${net.name} on ${test.count} test images of ${test.file}: accuracy ${(100 * result.accuracy).toFixed(2)}% ` +
+          `(${result.confusion.correct}/${result.count}), mean loss ${result.loss.toFixed(4)}\n\n${result.confusion.format()}\n`,
+      );
+    });
 }

@@ -1,9 +1,132 @@
+// `cnnc train MODEL.cnn --data DIR|mnist`: trains a network with its generated module on
+// IDX data, evaluates it on the test set after every epoch, and saves the weights and the
+// learning curves after every epoch (whole files, so a crash never leaves half of one).
+// Ctrl-C stops after the current batch and saves; a second Ctrl-C quits at once.
 import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
+import { loadModel } from '../../frontend/index.js';
+import { writeFilesAtomic } from '../../util/atomic-write.js';
+import { checkFit, loadSplit, resolveDataDir } from '../../train/data.js';
+import { curvePaths, curvesCsv, curvesSvg } from '../../train/curves.js';
+import { train, type EpochResult } from '../../train/loop.js';
+import { generatedModule } from '../../train/module.js';
+import { dtypeValue, numberIn, pickNetwork, positiveInt, seedValue } from '../../train/options.js';
+import { Progress } from '../../train/progress.js';
+import { loadWeightsFile, weightsBytes } from '../../train/weights-file.js';
 
-// Placeholder until the command lands; replace the whole file.
+/** Defaults, tuned on MNIST with examples/lenet.cnn (see examples/mnist/README.md). */
+export const TRAIN_DEFAULTS = { epochs: 10, lrTimesBatch: 0.05, momentum: 0.9, lrDecay: 1, seed: 0 };
+
+interface TrainFlags {
+  data: string;
+  epochs?: string;
+  lr?: string;
+  momentum?: string;
+  lrDecay?: string;
+  seed?: string;
+  out?: string;
+  limit?: string;
+  network?: string;
+  dtype: string;
+  module?: string;
+  weights?: string;
+}
+
 export function register(program: Command): void {
-  program.command('train').description('(not implemented yet)').allowUnknownOption().argument('[args...]').action(() => {
-    throw new UserError('cnnc train: not implemented yet', 1);
-  });
+  program
+    .command('train')
+    .description('train a network on IDX image/label files (MNIST: --data mnist) with its generated module')
+    .argument('<model>', 'the .cnn file')
+    .requiredOption('--data <dir>', "directory with train-/t10k- images and labels IDX files (optionally .gz), or 'mnist'")
+    .option('--epochs <n>', `passes over the training set (default ${TRAIN_DEFAULTS.epochs})`)
+    .option('--lr <x>', `learning rate per summed gradient; the loss is a sum over the batch (default ${TRAIN_DEFAULTS.lrTimesBatch}/T)`)
+    .option('--momentum <x>', `SGD momentum (default ${TRAIN_DEFAULTS.momentum})`)
+    .option('--lr-decay <x>', 'multiply the learning rate by this after every epoch (default 1)')
+    .option('--seed <n>', 'seed of the initial weights and of the shuffling (default 0)')
+    .option('--out <file>', 'weights file, .bin or .json; curves are written beside it (default <network>.bin)')
+    .option('--limit <n>', 'use only the first N training and the first N test images (quick runs)')
+    .option('--weights <file>', 'start from these weights instead of the seeded initialisation')
+    .option('--network <name>', 'which network of the file (default: the first)')
+    .option('--dtype <t>', 'f32 or f64', 'f32')
+    .option('--module <file.js>', 'use this module built by `cnnc build` instead of compiling now')
+    .action(async (file: string, flags: TrainFlags) => {
+      const epochs = flags.epochs === undefined ? TRAIN_DEFAULTS.epochs : positiveInt('--epochs', flags.epochs);
+      const momentum = flags.momentum === undefined ? TRAIN_DEFAULTS.momentum : numberIn('--momentum', flags.momentum, 0, 1);
+      const lrDecay = flags.lrDecay === undefined ? TRAIN_DEFAULTS.lrDecay : numberIn('--lr-decay', flags.lrDecay, 0, 1, true);
+      const seed = flags.seed === undefined ? TRAIN_DEFAULTS.seed : seedValue(flags.seed);
+      const limit = flags.limit === undefined ? undefined : positiveInt('--limit', flags.limit);
+      const dtype = dtypeValue(flags.dtype);
+      const lrFlag = flags.lr === undefined ? undefined : numberIn('--lr', flags.lr, 0, 1e6, true);
+
+      const net = pickNetwork(loadModel(file), flags.network);
+      const dir = resolveDataDir(flags.data);
+      const data = { train: loadSplit(dir, 'train', limit), test: loadSplit(dir, 't10k', limit) };
+      checkFit(net, data.train);
+      checkFit(net, data.test);
+      if (data.train.count < net.batch) {
+        throw new UserError(`${data.train.file}: ${data.train.count} training images, fewer than one batch of ${net.batch}`);
+      }
+      const lr = lrFlag ?? TRAIN_DEFAULTS.lrTimesBatch / net.batch;
+      const out = flags.out ?? `${net.name}.bin`;
+      const curves = curvePaths(out);
+
+      const mod = await generatedModule(net, { dtype, modulePath: flags.module });
+      const model = new mod.Model({ seed });
+      if (flags.weights) loadWeightsFile(model, flags.weights);
+
+      const progress = new Progress();
+      progress.line(
+        `training ${net.name} (${net.totals.params} parameters, batch ${net.batch}, ${dtype}) on ${data.train.count} images, ` +
+          `testing on ${data.test.count}; ${epochs} epochs, lr ${lr}, momentum ${momentum}` +
+          `${lrDecay !== 1 ? `, lr decay ${lrDecay}` : ''}, seed ${seed}`,
+      );
+      const rows: EpochResult[] = [];
+      const save = (): void =>
+        writeFilesAtomic([
+          { path: out, data: weightsBytes(model, out) },
+          { path: curves.csv, data: curvesCsv(rows) },
+          { path: curves.svg, data: curvesSvg(rows, `${net.name}: training on ${data.train.count} images`) },
+        ]);
+
+      const abort = new AbortController();
+      let interrupts = 0;
+      const onSigint = (): void => {
+        interrupts++;
+        if (interrupts > 1) {
+          progress.line('interrupted again: quitting without saving');
+          process.exit(130);
+        }
+        abort.abort();
+        progress.line('Ctrl-C: stopping after this batch and saving the weights (Ctrl-C again quits without saving)');
+      };
+      process.on('SIGINT', onSigint);
+      const started = performance.now();
+      let outcome;
+      try {
+        outcome = await train(model, mod.meta, data, {
+          epochs, lr, momentum, lrDecay, seed,
+          signal: abort.signal,
+          onBatch: (p) => progress.batch(p),
+          onEpoch: (r) => {
+            rows.push(r);
+            progress.epoch(r, epochs);
+            save();
+          },
+        });
+      } finally {
+        progress.stopBar();
+        process.off('SIGINT', onSigint);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      if (outcome.stopped) save();
+      const last = rows[rows.length - 1];
+      const images = outcome.batches * net.batch;
+      process.stdout.write(
+        `${outcome.stopped ? `stopped after ${outcome.batches} batches` : `trained ${epochs} epochs`} in ${seconds.toFixed(1)} s ` +
+          `(${images} images, ${Math.round(images / seconds)} images/s overall)\n` +
+          (last ? `test accuracy after epoch ${last.epoch}: ${(100 * last.testAccuracy).toFixed(2)}%\n` : '') +
+          `weights: ${out}\ncurves: ${curves.svg}, ${curves.csv}\n`,
+      );
+      if (outcome.stopped) process.exitCode = 130;
+    });
 }
