@@ -1,0 +1,92 @@
+// The weights JSON of interfaces.md: an object keyed by layer name, each an object of flat
+// arrays keyed `w`, `b`, `gamma`, `beta`, `runningMean`, `runningVar` in the layouts of
+// operations.md. Loading reports every problem at once, each naming the layer, the key,
+// and the expected and actual lengths.
+import type { CheckedNetwork } from '../model/checked.js';
+import type { Weights } from '../model/weights.js';
+import { UserError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { describe, isRecord, readJsonFile } from './read-json.js';
+
+/** Keys that may be left out of a file, and the value they then take. */
+const OPTIONAL: Record<string, number> = { runningMean: 0, runningVar: 1 };
+
+/** Checks `value` against the network's parameter list and converts it to Weights. */
+export function weightsFromJson(net: CheckedNetwork, value: unknown, source: string): Weights {
+  if (!isRecord(value)) throw new UserError(`${source}: expected an object keyed by layer name, got ${describe(value)}`);
+  const errors: string[] = [];
+  const weights: Weights = {};
+  const known = new Map(net.layers.map((l) => [l.name, l]));
+  for (const name of Object.keys(value))
+    if (!known.has(name))
+      errors.push(`unknown layer ${name} (network ${net.name} has ${net.layers.filter((l) => l.params.length).map((l) => l.name).join(', ') || 'no layers with weights'})`);
+  for (const layer of net.layers) {
+    const given = value[layer.name];
+    if (layer.params.length === 0) {
+      // A layer without weights may appear as {} (some writers list every layer).
+      if (given !== undefined && !(isRecord(given) && Object.keys(given).length === 0))
+        errors.push(`layer ${layer.name}: a ${layer.op} layer has no weights, got ${describe(given)}`);
+      continue;
+    }
+    const keys = layer.params.map((p) => p.key).join(', ');
+    if (given === undefined) {
+      errors.push(`layer ${layer.name}: missing (expected keys ${keys})`);
+      continue;
+    }
+    if (!isRecord(given)) {
+      errors.push(`layer ${layer.name}: expected an object with keys ${keys}, got ${describe(given)}`);
+      continue;
+    }
+    for (const key of Object.keys(given))
+      if (!layer.params.some((p) => p.key === key)) errors.push(`layer ${layer.name}, key ${key}: unknown key (expected keys ${keys})`);
+    const tensors: Record<string, Float64Array> = {};
+    for (const p of layer.params) {
+      const a = given[p.key];
+      if (a === undefined) {
+        if (p.key in OPTIONAL) tensors[p.key] = new Float64Array(p.size).fill(OPTIONAL[p.key]);
+        else errors.push(`layer ${layer.name}, key ${p.key}: missing (expected ${p.size} numbers)`);
+        continue;
+      }
+      if (!Array.isArray(a)) {
+        errors.push(`layer ${layer.name}, key ${p.key}: expected an array of ${p.size} numbers, got ${describe(a)}`);
+        continue;
+      }
+      if (a.length !== p.size) {
+        errors.push(`layer ${layer.name}, key ${p.key}: expected ${p.size} numbers, got ${a.length}`);
+        continue;
+      }
+      const bad = a.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+      if (bad >= 0) {
+        errors.push(`layer ${layer.name}, key ${p.key}: element ${bad} of ${p.size} is not a number (got ${describe(a[bad])})`);
+        continue;
+      }
+      tensors[p.key] = Float64Array.from(a as number[]);
+    }
+    weights[layer.name] = tensors;
+  }
+  if (errors.length) throw new UserError(errors.map((e) => `${source}: ${e}`).join('\n'));
+  return weights;
+}
+
+/** Weights as the JSON object of interfaces.md: layers and keys in storage order. */
+export function weightsToJson(net: CheckedNetwork, weights: Weights): Record<string, Record<string, number[]>> {
+  const out: Record<string, Record<string, number[]>> = {};
+  for (const layer of net.layers) {
+    if (layer.params.length === 0) continue;
+    out[layer.name] = {};
+    for (const p of layer.params) {
+      const a = weights[layer.name]?.[p.key];
+      if (!a || a.length !== p.size) throw new Error(`weights ${layer.name}.${p.key}: expected ${p.size} numbers, got ${a?.length ?? 'none'}`);
+      out[layer.name][p.key] = Array.from(a);
+    }
+  }
+  return out;
+}
+
+export function readWeightsJson(path: string, net: CheckedNetwork): Weights {
+  return weightsFromJson(net, readJsonFile(path), path);
+}
+
+export function writeWeightsJson(path: string, net: CheckedNetwork, weights: Weights): void {
+  writeFileAtomic(path, `${JSON.stringify(weightsToJson(net, weights))}\n`);
+}
