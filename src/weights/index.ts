@@ -10,14 +10,15 @@ export { encodeWeightsBinary, decodeWeightsBinary, readWeightsBinary, writeWeigh
 export { inputFromJson, labelsFromJson, outSensFromJson, numbersFromJson, readInput, readLabels, readOutSens, LABEL_SUM_TOLERANCE } from './data.js';
 export { readJsonFile } from './read-json.js';
 
-const isBinary = (path: string) => path.toLowerCase().endsWith('.bin');
+// Same rule as `cnnc train`/`eval` (src/train/weights-file.ts): `.json` is JSON, anything else binary.
+const isBinary = (path: string) => !/\.json$/i.test(path);
 
-/** Reads weights in either form: `.bin` is the binary form, anything else JSON. */
+/** Reads weights in either form: `.json` is JSON, anything else (`.bin`) the binary form. */
 export function readWeightsFile(path: string, net: CheckedNetwork): Weights {
   return isBinary(path) ? readWeightsBinary(path, net) : readWeightsJson(path, net);
 }
 
-/** Writes weights in the form the extension names (`.bin` binary, otherwise JSON), atomically. */
+/** Writes weights in the form the extension names (`.json` JSON, otherwise binary), atomically. */
 export function writeWeightsFile(path: string, net: CheckedNetwork, weights: Weights): void {
   if (isBinary(path)) writeWeightsBinary(path, net, weights);
   else writeWeightsJson(path, net, weights);
