@@ -45,6 +45,8 @@ interface Panel {
   ticks: number[];
   format: (v: number) => string;
   series: Series[];
+  /** Where the legend goes: away from where the curves usually are. */
+  legend: 'top' | 'bottom';
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -91,7 +93,7 @@ function panelSvg(p: Panel, x0: number, epochs: number[]): string {
       const [cx, cy] = pt.split(',');
       out.push(`<circle cx="${cx}" cy="${cy}" r="3" fill="${s.color}"/>`);
     }
-    const ly = oy + 10 + 16 * i;
+    const ly = p.legend === 'top' ? oy + 10 + 16 * i : oy + h - 12 - 16 * (p.series.length - 1 - i);
     out.push(`<line x1="${ox + w - 130}" y1="${ly}" x2="${ox + w - 108}" y2="${ly}" stroke="${s.color}" stroke-width="2"${dash}/>`);
     out.push(`<text x="${ox + w - 102}" y="${ly}" dominant-baseline="middle">${esc(s.label)}</text>`);
   });
@@ -111,6 +113,7 @@ export function curvesSvg(rows: EpochResult[], title: string): string {
       yLabel: 'cross-entropy',
       ticks: lossTicks,
       format: (v) => String(v),
+      legend: 'top',
       series: [
         { label: 'training', values: rows.map((r) => r.trainLoss), color: '#1f77b4' },
         { label: 'test', values: rows.map((r) => r.testLoss), color: '#ff7f0e', dashed: true },
@@ -121,6 +124,7 @@ export function curvesSvg(rows: EpochResult[], title: string): string {
       yLabel: 'accuracy (%)',
       ticks: accTicks,
       format: (v) => `${v}%`,
+      legend: 'bottom',
       series: [
         { label: 'test', values: rows.map((r) => 100 * r.testAccuracy), color: '#2ca02c' },
         { label: 'training', values: rows.map((r) => 100 * r.trainAccuracy), color: '#1f77b4', dashed: true },
