@@ -129,3 +129,29 @@ describe('relu, pool, full, softmax gradients by finite differences', () => {
     expectGradient('dx', softmaxBackward(2, 5, y, G), x, () => dot(G, softmaxForward(2, 5, x)));
   });
 });
+
+describe('conv backward against the "equivalently" form of operations.md', () => {
+  // δ_l[i'][j'] = Σ w[k][k'][p][q] · δ_r[i'+m-p][j'+n-q], written out independently here.
+  for (const [M, N, m, n] of [[3, 3, 1, 1], [2, 5, 0, 4], [4, 1, -2, 0], [1, 3, 3, -1]])
+    it(`${M}x${N} anchored (${m},${n})`, () => {
+      const [Cl, Cr, H, W, T] = [2, 3, 5, 4, 2];
+      const layer = layerOf<ConvLayer>([Cl, H, W], { op: 'conv', out: Cr, kernel: [M, N], anchor: [m, n] });
+      const w = randomArray(Cr * Cl * M * N, 70);
+      const dy = randomArray(T * Cr * H * W, 71);
+      const expected = new Float64Array(T * Cl * H * W);
+      for (let t = 0; t < T; t++)
+        for (let kp = 0; kp < Cl; kp++)
+          for (let ip = 0; ip < H; ip++)
+            for (let jp = 0; jp < W; jp++)
+              for (let k = 0; k < Cr; k++)
+                for (let p = 0; p < M; p++)
+                  for (let q = 0; q < N; q++) {
+                    const i = ip + m - p;
+                    const j = jp + n - q;
+                    if (i < 0 || i >= H || j < 0 || j >= W) continue;
+                    expected[((t * Cl + kp) * H + ip) * W + jp] += w[((k * Cl + kp) * M + p) * N + q] * dy[((t * Cr + k) * H + i) * W + j];
+                  }
+      const got = convBackward(layer, T, dy, w);
+      got.forEach((v, e) => expect(v).toBeCloseTo(expected[e], 12));
+    });
+});
