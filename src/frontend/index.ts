@@ -1,8 +1,60 @@
 // The front end's public face: source text → checked model, or diagnostics.
-// (Placeholder signatures; the front end replaces this file.)
+//
+//   parseSource   text → tokens → CST → AST, with every syntax error (grammar/, parse.ts)
+//   checkFile     AST → checked networks, with every model error (src/check/)
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
 import type { CheckedModel } from '../model/checked.js';
+import { checkFile } from '../check/index.js';
+import type { Limits } from '../check/limits.js';
+import { resolveLimits } from '../check/limits.js';
+import { Reporter } from '../check/report.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { formatDiagnostics } from '../diagnostics/format.js';
+import type { FileNode } from './ast.js';
+import { parseSource } from './parse.js';
+
+export type { Limits } from '../check/limits.js';
+export { DEFAULT_LIMITS } from '../check/limits.js';
+export type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+export interface CheckResult {
+  /** The checked model, present exactly when there is no error (warnings allowed). */
+  model: CheckedModel | undefined;
+  /** Every error and warning, sorted by position. */
+  diagnostics: Diagnostic[];
+  ast: FileNode;
+  /** The diagnostics formatted for a terminal (empty when there are none). */
+  formatted: string;
+}
+
+export function checkSource(source: string, file: string, limits?: Partial<Limits>): CheckResult {
+  const { ast, diagnostics: syntax } = parseSource(source);
+  const r = new Reporter();
+  r.list.push(...syntax);
+  const networks = checkFile(ast, r, resolveLimits(limits));
+  if (ast.networks.length === 0 && r.list.length === 0) {
+    r.error('E004', { line: 1, column: 1, offset: 0, length: 0 }, "the file has no network; write 'network NAME { input shape=CxHxW ... }'");
+  }
+  const diagnostics = sortDiagnostics(r.list);
+  const model = hasErrors(diagnostics) ? undefined : { file, networks };
+  return { model, diagnostics, ast, formatted: formatDiagnostics(diagnostics, file, source) };
+}
+
+export function readSource(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    throw new UserError(`cnnc: cannot read ${path}: ${why}`, 1);
+  }
+}
 
 /** Reads, parses and checks a .cnn file; throws UserError (exit 1) with every diagnostic formatted. */
-export function loadModel(path: string): CheckedModel {
-  throw new Error(`front end not implemented yet (${path})`);
+export function loadModel(path: string, limits?: Partial<Limits>): CheckedModel {
+  const result = checkSource(readSource(path), path, limits);
+  if (!result.model) throw new UserError(result.formatted);
+  return result.model;
 }

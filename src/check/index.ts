@@ -1,0 +1,22 @@
+// The shape checker: AST → checked model plus diagnostics. Reports everything it finds;
+// produces a model only when there is no error.
+import type { FileNode } from '../frontend/ast.js';
+import type { CheckedNetwork } from '../model/checked.js';
+import type { Limits } from './limits.js';
+import { checkNetwork } from './network.js';
+import type { Reporter } from './report.js';
+
+export function checkFile(ast: FileNode, r: Reporter, limits: Limits): CheckedNetwork[] {
+  const networks: CheckedNetwork[] = [];
+  const seen = new Map<string, number>();
+  for (const net of ast.networks) {
+    if (net.name) {
+      const line = seen.get(net.name.text);
+      if (line !== undefined) r.error('E021', net.name.loc, `network name '${net.name.text}' is already used on line ${line}`);
+      else seen.set(net.name.text, net.name.loc.line);
+    }
+    const checked = checkNetwork(net, r, limits);
+    if (checked) networks.push(checked);
+  }
+  return networks;
+}

@@ -1,0 +1,15 @@
+// full: out=INT [bias=true|false] (operations.md, "Full").
+import type { OpRule } from './types.js';
+
+export const full: OpRule = {
+  op: 'full',
+  options: {
+    out: { value: { kind: 'count' }, required: true },
+    bias: { value: { kind: 'word', words: ['true', 'false'] } },
+  },
+  spec: (v, name, loc) => ({
+    op: 'full', name, loc,
+    out: v.out as number,
+    bias: v.bias === undefined ? undefined : v.bias === 'true',
+  }),
+};

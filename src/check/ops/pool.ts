@@ -1,0 +1,32 @@
+// pool: size=PhxPw [stride=ShxSw] [round=floor|ceil] (operations.md, "Pooling").
+import { pooledSize } from '../../model/build.js';
+import type { OpRule } from './types.js';
+import { dims } from './types.js';
+
+export const pool: OpRule = {
+  op: 'pool',
+  options: {
+    size: { value: { kind: 'size2' }, required: true },
+    stride: { value: { kind: 'size2' } },
+    round: { value: { kind: 'word', words: ['floor', 'ceil'] } },
+  },
+  spec: (v, name, loc) => ({
+    op: 'pool', name, loc,
+    size: v.size as [number, number],
+    stride: v.stride as [number, number] | undefined,
+    round: v.round as 'floor' | 'ceil' | undefined,
+  }),
+  checkShape(spec, c) {
+    if (spec.op !== 'pool') return true;
+    const [ph, pw] = spec.size;
+    const [sh, sw] = spec.stride ?? spec.size;
+    const round = spec.round ?? 'floor';
+    // Ceil mode clips a too-large pool to the map instead (pooledSize gives 1).
+    if (pooledSize(c.input.h, ph, sh, round) === null || pooledSize(c.input.w, pw, sw, round) === null) {
+      c.r.error('E030', c.at('size'),
+        `${c.prefix}a ${dims(ph, pw)} pool does not fit the ${dims(c.input.h, c.input.w)} map it receives from ${c.from}`);
+      return false;
+    }
+    return true;
+  },
+};

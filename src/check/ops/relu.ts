@@ -1,0 +1,8 @@
+// relu: no options.
+import type { OpRule } from './types.js';
+
+export const relu: OpRule = {
+  op: 'relu',
+  options: {},
+  spec: (_v, name, loc) => ({ op: 'relu', name, loc }),
+};

@@ -1,0 +1,18 @@
+// softmax: no options; its input must be C×1×1 (operations.md, "Softmax").
+import type { OpRule } from './types.js';
+import { dims } from './types.js';
+
+export const softmax: OpRule = {
+  op: 'softmax',
+  options: {},
+  spec: (_v, name, loc) => ({ op: 'softmax', name, loc }),
+  checkShape(_spec, c) {
+    const { c: ch, h, w } = c.input;
+    if (h !== 1 || w !== 1) {
+      c.r.error('E032', c.statement.op.loc,
+        `${c.prefix}its input from ${c.from} is ${dims(ch, h, w)}, not Cx1x1; put a 'full out=N' layer before it`);
+      return false;
+    }
+    return true;
+  },
+};
