@@ -1,0 +1,227 @@
+// Conv kernels (operations.md, Conv_F / Conv_BF / Conv_grad) emitted from the plans of
+// src/lower/conv.ts. Every size, offset and loop bound is a literal; interior regions read
+// without bounds tests, border regions read only their clipped taps.
+//
+//   forward(x, w, y)    writes y
+//   backward(dy, w, dx) writes dx (the rotated, channel-transposed window)
+//   grad(dy, x, dw)     ADDS into dw
+//
+// The exported kernel clears its output when it writes one, then calls one helper
+// function per piece of the plan (`<layer>$<role><n>`), so no function exceeds the budget.
+
+import type { ConvLayer } from '../../model/checked.js';
+import type { ConvPassPlan, ConvPiece } from '../../lower/conv.js';
+import { planConvPass } from '../../lower/conv.js';
+import type { Region } from '../../lower/window.js';
+import { CodeWriter, addScaled, plus, sum, times } from './code-writer.js';
+import type { EmitContext, KernelEmitter, KernelSource } from './types.js';
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The layer name as a kernel-name prefix (a .cnn name; anything else is a bug upstream). */
+export function layerPrefix(name: string): string {
+  if (!IDENT.test(name)) throw new Error(`cnnc: layer name ${JSON.stringify(name)} is not a valid .cnn name`);
+  return name;
+}
+
+export const emitConv: KernelEmitter<ConvLayer> = (layer: ConvLayer, ctx: EmitContext): KernelSource[] => [
+  emitPass(layer, planConvPass(layer, 'forward', ctx.batch)),
+  emitPass(layer, planConvPass(layer, 'backward', ctx.batch)),
+  emitPass(layer, planConvPass(layer, 'grad', ctx.batch)),
+];
+
+/** Parameter names of each pass: (map read through the window, weights or other input, output). */
+const PARAMS = {
+  forward: ['x', 'w', 'y'],
+  backward: ['dy', 'w', 'dx'],
+  grad: ['dy', 'x', 'dw'],
+} as const;
+
+export function emitPass(layer: ConvLayer, plan: ConvPassPlan): KernelSource {
+  const prefix = layerPrefix(layer.name);
+  const name = `${prefix}_${plan.pass}`;
+  const params = PARAMS[plan.pass];
+  const signature = params.map((p) => `${p}: F`).join(', ');
+  const out = params[2];
+  const main = new CodeWriter();
+  main.open(`export function ${name}(${signature}): void`);
+  if (plan.pass !== 'grad') main.line(`${out}.fill(0);`);
+  const helpers: string[] = [];
+  plan.pieces.forEach((piece, n) => {
+    const helper = `${prefix}$${plan.pass}${n}`;
+    main.line(`${helper}(${params.join(', ')});`);
+    helpers.push(plan.pass === 'grad' ? emitGradPiece(plan, piece, helper) : emitSweepPiece(plan, piece, helper));
+  });
+  main.close();
+  return {
+    role: plan.pass,
+    name,
+    params: params.map((p) => ({ name: p, type: 'F' as const })),
+    code: [main.toString(), ...helpers].join('\n\n'),
+    schedule: plan.schedule,
+    macs: plan.macs,
+  };
+}
+
+function pieceComment(plan: ConvPassPlan, piece: ConvPiece): string {
+  const kind = piece.interior ? 'interior' : 'border';
+  return `// ${kind}, ${piece.unroll === 'window' ? 'window unrolled' : 'tap loops rolled'}, ` +
+    `${piece.group.size} channel(s) per pass, ${piece.terms} statements (${plan.pass})`;
+}
+
+function regionComment(r: Region): string {
+  return `// rows ${r.rows.start}..${r.rows.end - 1} taps ${r.rows.lo}..${r.rows.hi - 1}, ` +
+    `cols ${r.cols.start}..${r.cols.end - 1} taps ${r.cols.lo}..${r.cols.hi - 1}`;
+}
+
+/** Offset of map position (i - m + p, j - n + q) from position (i, j). */
+function tapShift(plan: ConvPassPlan, p: number, q: number): number {
+  return (p - plan.anchor.row) * plan.W + (q - plan.anchor.col);
+}
+
+function weightOffset(plan: ConvPassPlan, b: number, p: number, q: number): number {
+  const L = plan.weight;
+  return b * L.outStride + L.tapBase + p * L.pStride + q * L.qStride;
+}
+
+/** The taps a piece reads, in scan order (p outer, q inner). */
+function usedTaps(piece: ConvPiece): [number, number][] {
+  const used = new Set<number>();
+  let maxQ = 0;
+  for (const r of piece.regions) maxQ = Math.max(maxQ, r.cols.hi);
+  for (const r of piece.regions)
+    for (let p = r.rows.lo; p < r.rows.hi; p++)
+      for (let q = r.cols.lo; q < r.cols.hi; q++) used.add(p * maxQ + q);
+  return [...used].sort((a, b) => a - b).map((t) => [Math.floor(t / maxQ), t % maxQ]);
+}
+
+/** Opens the loops over the blocked channels: a constant when the group is one block. */
+function openBlockLoop(c: CodeWriter, piece: ConvPiece): void {
+  c.forRange('k', piece.group.start, piece.group.end, piece.group.size);
+}
+
+/**
+ * Forward and backward: a forward conv of the swept map (x, or δ_r for backward) into the
+ * output block. For each sample, output channel block and input channel: load the block's
+ * weights into locals, then sweep every region, adding into the output.
+ */
+function emitSweepPiece(plan: ConvPassPlan, piece: ConvPiece, helper: string): string {
+  const [src, , dst] = PARAMS[plan.pass as 'forward' | 'backward'];
+  const { batch: T, inC, outC, W } = plan;
+  const HW = plan.H * plan.W;
+  const B = piece.group.size;
+  const c = new CodeWriter();
+  c.open(`function ${helper}(${src}: F, w: F, ${dst}: F): void`);
+  c.line(pieceComment(plan, piece));
+  c.forRange('t', 0, T);
+  openBlockLoop(c, piece);
+  c.line(`const yk = ${times(`(t * ${outC} + k)`, HW)};`);
+  c.open(`for (let c = 0; c < ${inC}; c++)`);
+  c.line(`const xc = ${times(`(t * ${inC} + c)`, HW)};`);
+  c.line(`const wk = ${sum([times('k', plan.weight.outStride), times('c', plan.weight.inStride)])};`);
+  const taps = piece.unroll === 'window' ? usedTaps(piece) : [];
+  for (let b = 0; b < B; b++)
+    for (const [p, q] of taps) c.line(`const w${b}_${p}_${q} = w[${plus('wk', weightOffset(plan, b, p, q))}];`);
+  for (const r of piece.regions) {
+    c.line(regionComment(r));
+    c.forRange('i', r.rows.start, r.rows.end);
+    c.line(`const xr = xc + ${times('i', W)};`);
+    c.line(`const yr = yk + ${times('i', W)};`);
+    c.forRange('j', r.cols.start, r.cols.end);
+    c.line('const xo = xr + j;');
+    c.line('const yo = yr + j;');
+    if (piece.unroll === 'window') {
+      for (let b = 0; b < B; b++) c.line(`let a${b} = ${dst}[${plus('yo', b * HW)}];`);
+      for (let p = r.rows.lo; p < r.rows.hi; p++)
+        for (let q = r.cols.lo; q < r.cols.hi; q++) {
+          c.line(`const v${p}_${q} = ${src}[${plus('xo', tapShift(plan, p, q))}];`);
+          for (let b = 0; b < B; b++) c.line(`a${b} += w${b}_${p}_${q} * v${p}_${q};`);
+        }
+      for (let b = 0; b < B; b++) c.line(`${dst}[${plus('yo', b * HW)}] = a${b};`);
+    } else {
+      // Rolled taps, one channel per pass (B = 1): literal tap bounds, still no bounds test.
+      const L = plan.weight;
+      c.line(`let a = ${dst}[yo];`);
+      c.open(`for (let p = ${r.rows.lo}; p < ${r.rows.hi}; p++)`);
+      c.line(`const xp = ${plus(`xo + ${times('p', W)}`, tapShift(plan, 0, 0))};`);
+      c.line(`const wp = ${plus(addScaled('wk', 'p', L.pStride), L.tapBase)};`);
+      c.line(`for (let q = ${r.cols.lo}; q < ${r.cols.hi}; q++) a += w[wp ${L.qStride === 1 ? '+' : '-'} q] * ${src}[xp + q];`);
+      c.close();
+      c.line(`${dst}[yo] = a;`);
+    }
+    c.close();
+    c.close();
+  }
+  c.close(); // c
+  c.close(); // k
+  c.close(); // t
+  c.close();
+  return c.toString();
+}
+
+/**
+ * Gradient: Δw[k][c][p][q] += Σ_t Σ_(i,j) δ_r[t][k][i][j] · x[t][c][i-m+p][j-n+q]. For each
+ * block of δ_r channels and each x channel, the block's gradients accumulate in locals over
+ * the whole batch and every region, then are added into dw once.
+ */
+function emitGradPiece(plan: ConvPassPlan, piece: ConvPiece, helper: string): string {
+  const { batch: T, inC, outC, W } = plan;
+  const HW = plan.H * plan.W;
+  const B = piece.group.size;
+  const c = new CodeWriter();
+  c.open(`function ${helper}(dy: F, x: F, dw: F): void`);
+  c.line(pieceComment(plan, piece));
+  openBlockLoop(c, piece);
+  c.open(`for (let c = 0; c < ${inC}; c++)`);
+  c.line(`const wk = ${sum([times('k', plan.weight.outStride), times('c', plan.weight.inStride)])};`);
+  if (piece.unroll === 'window') {
+    const taps = usedTaps(piece);
+    for (let b = 0; b < B; b++) c.line(`let ${taps.map(([p, q]) => `g${b}_${p}_${q} = 0`).join(', ')};`);
+    c.open(`for (let t = 0; t < ${T}; t++)`);
+    c.line(`const dk = ${times(`(t * ${outC} + k)`, HW)};`);
+    c.line(`const xc = ${times(`(t * ${inC} + c)`, HW)};`);
+    for (const r of piece.regions) {
+      c.line(regionComment(r));
+      c.forRange('i', r.rows.start, r.rows.end);
+      c.line(`const dr = dk + ${times('i', W)};`);
+      c.line(`const xr = xc + ${times('i', W)};`);
+      c.forRange('j', r.cols.start, r.cols.end);
+      c.line('const xo = xr + j;');
+      for (let b = 0; b < B; b++) c.line(`const d${b} = dy[${plus('dr + j', b * HW)}];`);
+      for (let p = r.rows.lo; p < r.rows.hi; p++)
+        for (let q = r.cols.lo; q < r.cols.hi; q++) {
+          c.line(`const v${p}_${q} = x[${plus('xo', tapShift(plan, p, q))}];`);
+          for (let b = 0; b < B; b++) c.line(`g${b}_${p}_${q} += d${b} * v${p}_${q};`);
+        }
+      c.close();
+      c.close();
+    }
+    c.close(); // t
+    for (let b = 0; b < B; b++)
+      for (const [p, q] of taps) c.line(`dw[${plus('wk', weightOffset(plan, b, p, q))}] += g${b}_${p}_${q};`);
+  } else {
+    // Rolled: one (p, q) at a time, its gradient summed over the batch and the region.
+    for (const r of piece.regions) {
+      c.line(regionComment(r));
+      c.open(`for (let p = ${r.rows.lo}; p < ${r.rows.hi}; p++)`);
+      c.open(`for (let q = ${r.cols.lo}; q < ${r.cols.hi}; q++)`);
+      c.line(`const shift = ${plus(`${times('p', W)} + q`, tapShift(plan, 0, 0))};`);
+      c.line('let s = 0;');
+      c.open(`for (let t = 0; t < ${T}; t++)`);
+      c.line(`const dk = ${times(`(t * ${outC} + k)`, HW)};`);
+      c.line(`const xc = ${times(`(t * ${inC} + c)`, HW)} + shift;`);
+      c.open(`for (let i = ${r.rows.start}; i < ${r.rows.end}; i++)`);
+      c.line(`const o = ${times('i', W)};`);
+      c.line(`for (let j = ${r.cols.start}; j < ${r.cols.end}; j++) s += dy[dk + o + j] * x[xc + o + j];`);
+      c.close();
+      c.close();
+      c.line(`dw[wk + ${times('p', plan.N)} + q] += s;`);
+      c.close();
+      c.close();
+    }
+  }
+  c.close(); // c
+  c.close(); // k
+  c.close();
+  return c.toString();
+}

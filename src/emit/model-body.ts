@@ -1,0 +1,247 @@
+// The statements inside the generated Model class: allocation, the forward chain, the
+// backward chain, SGD, accessors and weights in and out. Layers are addressed by index
+// (`a[3]`, `p[3].w`); model names appear only as JSON string literals.
+import type { OptionalKind, MethodDeclarationStructure } from 'ts-morph';
+import { Scope } from 'ts-morph';
+import type { LayerPlan, ModulePlan } from '../lower/index.js';
+import { str } from './names.js';
+
+const lines = (...ls: (string | string[] | false | undefined)[]): string =>
+  ls.flat().filter((l): l is string => typeof l === 'string').join('\n');
+
+const dims = (s: number[]) => s.join('×');
+
+/** The calls of one layer's forward step. */
+function forwardCall(l: LayerPlan, x: string): string {
+  const i = l.index;
+  const k = l.kernels;
+  switch (l.op) {
+    case 'conv': return `${k.forward}(${x}, p[${i}].w, a[${i}]);`;
+    case 'pool': return `${k.path}(${x}, a[${i}], path[${i}]!);`;
+    case 'full': return `${k.forward}(${x}, p[${i}].w, ${l.params.some((q) => q.key === 'b') ? `p[${i}].b, ` : ''}a[${i}]);`;
+    case 'relu': case 'softmax': return `${k.forward}(${x}, a[${i}]);`;
+    case 'bn': {
+      const args = `${x}, p[${i}].gamma, p[${i}].beta, p[${i}].runningMean, p[${i}].runningVar, a[${i}], c[${i}].xhat, c[${i}].invStd`;
+      return `if (training) ${k.forward}(${args});\nelse ${k.infer}(${args});`;
+    }
+  }
+}
+
+/** The calls of one layer's backward step: gradients first (they read dy and x), then dx. */
+function backwardCall(l: LayerPlan, x: string, dx: string): string {
+  const i = l.index;
+  const k = l.kernels;
+  switch (l.op) {
+    case 'conv': return `${k.grad}(s[${i}], ${x}, g[${i}].w);\n${k.backward}(s[${i}], p[${i}].w, ${dx});`;
+    case 'pool': return `${k.backward}(s[${i}], path[${i}]!, ${dx});`;
+    case 'full': return `${k.grad}(s[${i}], ${x}, g[${i}].w${l.params.some((q) => q.key === 'b') ? `, g[${i}].b` : ''});\n${k.backward}(s[${i}], p[${i}].w, ${dx});`;
+    case 'relu': return `${k.backward}(${x}, s[${i}], ${dx});`;
+    case 'softmax': return `${k.backward}(a[${i}], s[${i}], ${dx});`;
+    case 'bn': return `${k.backward}(s[${i}], c[${i}].xhat, c[${i}].invStd, p[${i}].gamma, ${dx}, g[${i}].gamma, g[${i}].beta, this.$training);`;
+  }
+}
+
+/** Declares the short locals a body uses (only those, so strict `noUnusedLocals` builds stay clean). */
+function withLocals(body: string): string {
+  const all: [string, string][] = [['a', '$act'], ['s', '$sens'], ['p', '$p'], ['g', '$g'], ['c', '$cache'], ['path', '$path']];
+  const used = all.filter(([v]) => new RegExp(`(^|[^\\w$.])${v}\\[`).test(body));
+  return used.length ? `const ${used.map(([v, f]) => `${v} = this.${f}`).join(', ')};\n${body}` : body;
+}
+
+export function modelBodies(plan: ModulePlan) {
+  const L = plan.layers;
+  const n = L.length;
+  const inputOf = (i: number) => (i === 0 ? 'this.$x' : `a[${i - 1}]`);
+  const dxOf = (i: number) => (i === 0 ? 'this.inputSensitivity' : `s[${i - 1}]`);
+  const out = n === 0 ? 'this.$x' : `a[${n - 1}]`;
+  const K = plan.output[0];
+  const inShape = str(`${plan.batch}×${dims(plan.input)}`);
+  const outShape = str(`${plan.batch}×${dims(plan.output)}`);
+  const withParams = L.filter((l) => l.params.length > 0);
+  const layerList = str(L.map((l) => l.name).join(', '));
+
+  const constructor = lines(
+    `this.$x = new F(${plan.inputSize});`,
+    `this.inputSensitivity = new F(${plan.inputSize});`,
+    `this.$act = [${L.map((l) => `new F(${l.activation})`).join(', ')}];`,
+    `this.$sens = [${L.map((l) => `new F(${l.sensitivity})`).join(', ')}];`,
+    `this.$path = [${L.map((l) => (l.path === null ? 'null' : `new Int32Array(${l.path})`)).join(', ')}];`,
+    `this.$p = [${L.map((l) => `{ ${l.params.map((q) => `${q.key}: new F(${q.size})`).join(', ')} }`).join(', ')}];`,
+    `this.$g = [${L.map((l) => `{ ${l.params.filter((q) => q.learnable).map((q) => `${q.key}: new F(${q.size})`).join(', ')} }`).join(', ')}];`,
+    `this.$v = [${L.map((l) => `{ ${l.params.filter((q) => q.learnable).map((q) => `${q.key}: new F(${q.size})`).join(', ')} }`).join(', ')}];`,
+    `this.$cache = [${L.map((l) => `{ ${l.cache.map((q) => `${q.key}: new F(${q.size})`).join(', ')} }`).join(', ')}];`,
+    `this.$z = new F(${plan.endsWithSoftmax ? plan.outputSize : 0});`,
+    `this.$index = new Map<string, number>([${L.map((l) => `[${str(l.name)}, ${l.index}]`).join(', ')}]);`,
+    `this.init(options?.seed ?? 0);`,
+  );
+
+  // He tensors draw from one stream in layer order, tensor order, storage order (init.ts).
+  const init = lines(
+    `if (typeof seed !== 'number' || !Number.isFinite(seed)) $fail(\`init: the seed must be a finite number, got \${$describe(seed)}\`);`,
+    `const next = $mulberry32(seed);`,
+    `const p = this.$p;`,
+    ...L.flatMap((l) => l.params.map((q) => {
+      const t = `p[${l.index}].${q.key}`;
+      if (q.init === 'zeros') return `${t}.fill(0);`;
+      if (q.init === 'ones') return `${t}.fill(1);`;
+      return `{ const t = ${t}; const limit = Math.sqrt(6 / ${q.fanIn}); for (let i = 0; i < ${q.size}; i++) t[i] = (2 * next() - 1) * limit; }`;
+    })),
+    `for (const v of this.$v) for (const k in v) v[k].fill(0);`,
+    `this.zeroGrads();`,
+  );
+
+  const forward = lines(
+    `$copyIn(input, this.$x, 'forward: input', ${inShape});`,
+    `const training = options?.training ?? true;`,
+    `if (typeof training !== 'boolean') $fail(\`forward: options.training must be true or false, got \${$describe(training)}\`);`,
+    `this.$training = training;`,
+    withLocals(lines(...L.map((l) => forwardCall(l, inputOf(l.index))), `return ${out};`)),
+  );
+
+  // Layers the shared backward chain covers: all but a final softmax trained from labels.
+  const chainTop = plan.endsWithSoftmax ? n - 2 : n - 1;
+  const chain = withLocals(lines(...L.slice(0, chainTop + 1).reverse().map((l) => backwardCall(l, inputOf(l.index), dxOf(l.index)))));
+  const accumulate = lines(
+    `const accumulate = options?.accumulate ?? false;`,
+    `if (typeof accumulate !== 'boolean') $fail(\`options.accumulate must be true or false, got \${$describe(accumulate)}\`);`,
+    `if (!accumulate) this.zeroGrads();`,
+  );
+  const last = L[n - 1];
+  const backward = plan.endsWithSoftmax
+    ? lines(
+      `$copyIn(labels, this.$z, 'backward: labels', ${str(`${plan.batch}×${K}`)});`,
+      accumulate,
+      `this.$fromLabels = true;`,
+      withLocals(`const loss = ${last.kernels.loss}(${inputOf(n - 1)}, this.$act[${n - 1}], this.$z, ${dxOf(n - 1)});`),
+      `this.$back();`,
+      `return loss;`,
+    )
+    : lines(
+      `void labels;`,
+      `void options;`,
+      `return $fail('backward(labels) needs a network ending in softmax; this one does not: use backwardFrom(outSens)');`,
+    );
+  const sensOut = n === 0 ? 'this.inputSensitivity' : `this.$sens[${n - 1}]`;
+  const backwardFrom = lines(
+    `$copyIn(outSens, ${sensOut}, 'backwardFrom: outSens', ${outShape});`,
+    accumulate,
+    `this.$fromLabels = false;`,
+    withLocals(lines(
+      `const G = ${sensOut}, y = ${out};`,
+      `let loss = 0;`,
+      `for (let i = 0; i < ${plan.outputSize}; i++) loss += G[i] * y[i];`,
+      plan.endsWithSoftmax && `${last.kernels.backward}(this.$act[${n - 1}], this.$sens[${n - 1}], ${dxOf(n - 1)});`,
+    )),
+    `this.$back();`,
+    `return loss;`,
+  );
+
+  const step = lines(
+    `if (options === null || typeof options !== 'object') $fail(\`step: expected { lr, momentum? }, got \${$describe(options)}\`);`,
+    `const { lr, momentum = 0 } = options;`,
+    `if (typeof lr !== 'number' || !Number.isFinite(lr)) $fail(\`step: lr must be a finite number, got \${$describe(lr)}\`);`,
+    `if (typeof momentum !== 'number' || !Number.isFinite(momentum)) $fail(\`step: momentum must be a finite number, got \${$describe(momentum)}\`);`,
+    `const p = this.$p, g = this.$g, v = this.$v;`,
+    ...L.flatMap((l) => l.params.filter((q) => q.learnable).map((q) =>
+      `$sgd(p[${l.index}].${q.key}, g[${l.index}].${q.key}, v[${l.index}].${q.key}, lr, momentum);`)),
+  );
+
+  const zeroGrads = `for (const g of this.$g) for (const k in g) g[k].fill(0);`;
+
+  const layerIndex = lines(
+    `const i = typeof name === 'string' ? this.$index.get(name) : undefined;`,
+    `if (i === undefined) return $fail(\`no layer named \${JSON.stringify(name)} (layers: \${${layerList}})\`);`,
+    `return i;`,
+  );
+  const tensorOf = (table: string, what: string) => lines(
+    `const i = this.$layer(layer);`,
+    `const t = this.${table}[i];`,
+    `if (typeof key !== 'string' || !$has(t, key)) {`,
+    `  const keys = Object.keys(t);`,
+    `  $fail(\`layer \${JSON.stringify(layer)} has no ${what} \${JSON.stringify(key)}\${keys.length ? \` (it has: \${keys.join(', ')})\` : ' (it has none)'}\`);`,
+    `}`,
+    `return t[key];`,
+  );
+  const opOf = `[${L.map((l) => str(l.op)).join(', ')}]`;
+  const softmaxIndex = plan.endsWithSoftmax ? n - 1 : -1;
+
+  // Weights JSON: every layer with parameters, keys in storage order.
+  const toJSON = lines(
+    `const out: Record<string, Record<string, number[]>> = {};`,
+    ...withParams.map((l) => `$put(out, ${str(l.name)}, { ${l.params.map((q) => `${q.key}: Array.from(this.$p[${l.index}].${q.key})`).join(', ')} });`),
+    `return out;`,
+  );
+  const expected = str(withParams.map((l) => l.name).join(', ') || 'none');
+  const loadJSON = lines(
+    `if (weights === null || typeof weights !== 'object' || Array.isArray(weights)) $fail(\`loadJSON: expected an object keyed by layer name, got \${$describe(weights)}\`);`,
+    `const w = weights as Record<string, unknown>;`,
+    `const withWeights = [${withParams.map((l) => str(l.name)).join(', ')}];`,
+    `for (const name of Object.keys(w)) {`,
+    `  if (withWeights.indexOf(name) < 0) $fail(\`loadJSON: \${this.$index.has(name) ? \`layer \${JSON.stringify(name)} has no weights\` : \`unknown layer \${JSON.stringify(name)}\`} (layers with weights: \${${expected}})\`);`,
+    `}`,
+    `const staged: [F, ArrayLike<number> | number][] = [];`,
+    `const take = (layer: string, i: number, keys: [string, boolean, number][]) => {`,
+    `  if (!$has(w, layer)) $fail(\`loadJSON: missing layer \${JSON.stringify(layer)}\`);`,
+    `  const entry = w[layer];`,
+    `  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) $fail(\`loadJSON: layer \${JSON.stringify(layer)} must be an object of arrays, got \${$describe(entry)}\`);`,
+    `  const e = entry as Record<string, unknown>;`,
+    `  for (const key of Object.keys(e)) if (!keys.some((k) => k[0] === key)) $fail(\`loadJSON: layer \${JSON.stringify(layer)} has an unknown key \${JSON.stringify(key)} (expected: \${keys.map((k) => k[0]).join(', ')})\`);`,
+    `  for (const [key, optional, fill] of keys) {`,
+    `    const into = this.$p[i][key];`,
+    `    if (!$has(e, key)) {`,
+    `      if (!optional) $fail(\`loadJSON: layer \${JSON.stringify(layer)} is missing key \${JSON.stringify(key)} (\${into.length} numbers)\`);`,
+    `      staged.push([into, fill]);`,
+    `      continue;`,
+    `    }`,
+    `    const v = e[key] as ArrayLike<unknown>;`,
+    `    if (v === null || typeof v !== 'object' || typeof v.length !== 'number') $fail(\`loadJSON: layer \${JSON.stringify(layer)} key \${JSON.stringify(key)}: expected an array of \${into.length} numbers, got \${$describe(v)}\`);`,
+    `    if (v.length !== into.length) $fail(\`loadJSON: layer \${JSON.stringify(layer)} key \${JSON.stringify(key)}: expected \${into.length} numbers, got \${v.length}\`);`,
+    `    for (let j = 0; j < v.length; j++) if (typeof v[j] !== 'number') $fail(\`loadJSON: layer \${JSON.stringify(layer)} key \${JSON.stringify(key)}[\${j}] is \${$describe(v[j])}, not a number\`);`,
+    `    staged.push([into, v as ArrayLike<number>]);`,
+    `  }`,
+    `};`,
+    ...withParams.map((l) => `take(${str(l.name)}, ${l.index}, [${l.params.map((q) =>
+      `[${str(q.key)}, ${q.key === 'runningMean' || q.key === 'runningVar'}, ${q.key === 'runningVar' ? 1 : 0}]`).join(', ')}]);`),
+    `for (const [into, v] of staged) {`,
+    `  if (typeof v === 'number') into.fill(v);`,
+    `  else into.set(v);`,
+    `}`,
+  );
+  const tensorList = withParams.flatMap((l) => l.params.map((q) => ({ what: `${l.name}.${q.key}`, ref: `this.$p[${l.index}].${q.key}` })));
+  const nameBytes = `[${Array.from(new TextEncoder().encode(plan.network)).join(', ')}]`;
+  const toBinary = `return $toBinary(${nameBytes}, [${tensorList.map((t) => t.ref).join(', ')}]);`;
+  const loadBinary = `$fromBinary(bytes, ${nameBytes}, [${tensorList.map((t) => `{ what: ${str(t.what)}, into: ${t.ref} }`).join(', ')}]);`;
+
+  const privates: OptionalKind<MethodDeclarationStructure>[] = [
+    { name: '$layer', scope: Scope.Private, parameters: [{ name: 'name', type: 'string' }], returnType: 'number', statements: layerIndex },
+    { name: '$back', scope: Scope.Private, returnType: 'void', statements: chain },
+  ];
+
+  return {
+    constructor,
+    init,
+    forward,
+    backward,
+    backwardFrom,
+    step,
+    zeroGrads,
+    activation: `return this.$act[this.$layer(layer)];`,
+    sensitivity: lines(
+      `const i = this.$layer(layer);`,
+      `return i === ${softmaxIndex} && this.$fromLabels ? null : this.$sens[i];`,
+    ),
+    path: lines(
+      `const i = this.$layer(layer);`,
+      `const t = this.$path[i];`,
+      `if (t === null) return $fail(\`layer \${JSON.stringify(layer)} is a \${${opOf}[i]} layer; only pool layers have a path\`);`,
+      `return t;`,
+    ),
+    grad: tensorOf('$g', 'gradient'),
+    param: tensorOf('$p', 'parameter'),
+    toJSON,
+    loadJSON,
+    toBinary,
+    loadBinary,
+    privates,
+  };
+}
