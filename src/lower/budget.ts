@@ -1,0 +1,53 @@
+// The size budget of an emitted function. V8 never optimises a function whose bytecode
+// exceeds 61,440 bytes (about 1,200 statements like `a += w * x[o + 37]`), and such a
+// function runs 20–60× slower; near the limit, optimisation itself takes a second or
+// more. The lowering therefore unrolls only while every function stays well under it.
+
+/** Most unrolled multiply-add (or compare) statements one emitted function may hold. */
+export const MAX_TERMS_PER_FUNCTION = 600;
+
+/** What one region with rolled tap loops costs, in the same statement measure. */
+export const ROLLED_REGION_TERMS = 8;
+
+/** Most output channels that share each loaded input value (register blocking). */
+export const MAX_CHANNEL_BLOCK = 8;
+
+/**
+ * Channel block size for `channels` channels when one channel costs `termsPerChannel`
+ * unrolled statements: the largest size within the budget and `MAX_CHANNEL_BLOCK`,
+ * preferring one that divides `channels` (no remainder pass) if it is at least half as big.
+ */
+export function channelBlock(channels: number, termsPerChannel: number, budget = MAX_TERMS_PER_FUNCTION): number {
+  const cap = Math.min(channels, MAX_CHANNEL_BLOCK, Math.floor(budget / Math.max(1, termsPerChannel)));
+  if (cap <= 1) return 1;
+  for (let b = cap; b * 2 >= cap; b--) if (channels % b === 0) return b;
+  return cap;
+}
+
+/** Channel groups for block size `block`: full blocks, then one remainder block. */
+export function channelGroups(channels: number, block: number): { start: number; end: number; size: number }[] {
+  const full = Math.floor(channels / block) * block;
+  const groups: { start: number; end: number; size: number }[] = [];
+  if (full > 0) groups.push({ start: 0, end: full, size: block });
+  if (full < channels) groups.push({ start: full, end: channels, size: channels - full });
+  return groups;
+}
+
+/**
+ * Greedy packing of items, in order, into lists whose costs sum to at most `budget`;
+ * null when a single item alone is over it.
+ */
+export function packByCost<T>(items: T[], cost: (item: T) => number, budget = MAX_TERMS_PER_FUNCTION): T[][] | null {
+  const packs: T[][] = [];
+  let current: T[] = [];
+  let used = 0;
+  for (const item of items) {
+    const c = cost(item);
+    if (c > budget) return null;
+    if (used + c > budget && current.length > 0) { packs.push(current); current = []; used = 0; }
+    current.push(item);
+    used += c;
+  }
+  if (current.length > 0) packs.push(current);
+  return packs;
+}

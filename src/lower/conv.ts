@@ -1,0 +1,148 @@
+// Kernel plans for the three conv passes. Each pass is a conv-shaped sweep: for every
+// output channel block, every input channel and every output position, a window of the
+// input map (clipped by window.ts) times a window of weights. The plan is plain data with
+// literal sizes: the regions with their clipped tap ranges, the channel blocks, the unroll
+// level and which emitted function holds what (the schedule).
+//
+//   forward  reads x (C_l channels), writes y (C_r):  window anchor (m, n), weights w[k][k'][p][q]
+//   backward reads δ_r (C_r), writes δ_l (C_l):       anchor (M-1-m, N-1-n), weights w[k][k'][M-1-p'][N-1-q']
+//   grad     reads δ_r and x, adds into Δw:           anchor (m, n); the blocked channels are δ_r's
+
+import type { ConvLayer } from '../model/checked.js';
+import { MAX_TERMS_PER_FUNCTION, ROLLED_REGION_TERMS, channelBlock, channelGroups, packByCost } from './budget.js';
+import type { Region, WindowAxis } from './window.js';
+import { convAxis, regionTaps, rotatedAnchor, windowRegions } from './window.js';
+
+export type ConvPass = 'forward' | 'backward' | 'grad';
+
+/**
+ * `window`: the clipped window fully unrolled, weights (or gradient accumulators) of the
+ * current channel pair in local constants. `rolled`: loops over the taps with literal
+ * bounds, for windows too large for the budget.
+ */
+export type Unroll = 'window' | 'rolled';
+
+/** Offset in `w` of the weight for (blocked channel, swept channel, tap p, tap q) of this pass. */
+export interface WeightLayout {
+  outStride: number;
+  inStride: number;
+  tapBase: number;
+  pStride: number;
+  qStride: number;
+}
+
+/** One emitted function: some regions, one channel block size, one unroll level. */
+export interface ConvPiece {
+  regions: Region[];
+  /** Blocked channels `start .. end-1`, `size` at a time. */
+  group: { start: number; end: number; size: number };
+  unroll: Unroll;
+  /** Unrolled statements in the function (the budget measure). */
+  terms: number;
+  interior: boolean;
+}
+
+export interface ConvPassPlan {
+  pass: ConvPass;
+  batch: number;
+  /** Channels swept inside each block (the map read through the window). */
+  inC: number;
+  /** Channels blocked: written (forward, backward) or the δ_r side of the gradient. */
+  outC: number;
+  H: number;
+  W: number;
+  M: number;
+  N: number;
+  anchor: { row: number; col: number };
+  rows: WindowAxis;
+  cols: WindowAxis;
+  weight: WeightLayout;
+  pieces: ConvPiece[];
+  /** Multiply-adds of one call, whole batch (padded positions counted, operations.md). */
+  macs: number;
+  schedule: string;
+}
+
+export function planConvPass(layer: ConvLayer, pass: ConvPass, batch: number, budget = MAX_TERMS_PER_FUNCTION): ConvPassPlan {
+  const { rows: M, cols: N } = layer.kernel;
+  const { h: H, w: W } = layer.input;
+  const Cl = layer.input.c;
+  const Cr = layer.output.c;
+  const MN = M * N;
+  const backward = pass === 'backward';
+  const anchor = backward
+    ? { row: rotatedAnchor(M, layer.anchor.row), col: rotatedAnchor(N, layer.anchor.col) }
+    : { ...layer.anchor };
+  const weight: WeightLayout = backward
+    ? { outStride: MN, inStride: Cl * MN, tapBase: (M - 1) * N + (N - 1), pStride: -N, qStride: -1 }
+    : { outStride: Cl * MN, inStride: MN, tapBase: 0, pStride: N, qStride: 1 };
+  const inC = backward ? Cr : Cl;
+  const outC = backward ? Cl : Cr;
+  const rows = convAxis(H, M, anchor.row);
+  const cols = convAxis(W, N, anchor.col);
+  const live = windowRegions(rows, cols).filter((r) => !r.empty);
+  const interior = live.filter((r) => r.interior);
+  const border = live.filter((r) => !r.interior);
+
+  const pieces: ConvPiece[] = [];
+  const addPieces = (regions: Region[], isInterior: boolean) => {
+    if (regions.length === 0) return;
+    const taps = regions.reduce((a, r) => a + regionTaps(r), 0);
+    if (taps <= budget) {
+      const block = channelBlock(outC, taps, budget);
+      for (const group of channelGroups(outC, block)) {
+        pieces.push({ regions, group, unroll: 'window', terms: group.size * taps, interior: isInterior });
+      }
+      return;
+    }
+    // Too many taps for one function even one channel at a time: split the regions over
+    // a few functions, or roll the tap loops when even that would bloat the module.
+    const packs = packByCost(regions, regionTaps, budget);
+    if (packs !== null && packs.length <= MAX_BORDER_FUNCTIONS) {
+      for (const p of packs) {
+        const terms = p.reduce((a, r) => a + regionTaps(r), 0);
+        pieces.push({ regions: p, group: { start: 0, end: outC, size: 1 }, unroll: 'window', terms, interior: isInterior });
+      }
+      return;
+    }
+    // Rolled tap loops: each region is a few statements; still split over functions.
+    const perFunction = Math.max(1, Math.floor(budget / ROLLED_REGION_TERMS));
+    for (let r = 0; r < regions.length; r += perFunction) {
+      const part = regions.slice(r, r + perFunction);
+      pieces.push({
+        regions: part, group: { start: 0, end: outC, size: 1 }, unroll: 'rolled',
+        terms: part.length * ROLLED_REGION_TERMS, interior: isInterior,
+      });
+    }
+  };
+  addPieces(interior, true);
+  addPieces(border, false);
+
+  const plan: ConvPassPlan = {
+    pass, batch, inC, outC, H, W, M, N, anchor, rows, cols, weight, pieces,
+    macs: batch * Cr * Cl * H * W * MN, schedule: '',
+  };
+  plan.schedule = describeSchedule(plan);
+  return plan;
+}
+
+/** Most functions one region set may be split into before its tap loops are rolled instead. */
+const MAX_BORDER_FUNCTIONS = 3;
+
+function describeSchedule(plan: ConvPassPlan): string {
+  const { M, N } = plan;
+  const head = `${plan.pass}: ${M}x${N} window, anchor (${plan.anchor.row},${plan.anchor.col})` +
+    (plan.pass === 'backward' ? ' (rotated, channels transposed)' : '');
+  const parts = plan.pieces.map((p) => {
+    const where = p.interior
+      ? `interior rows ${p.regions[0].rows.start}..${p.regions[0].rows.end - 1} x cols ${p.regions[0].cols.start}..${p.regions[0].cols.end - 1} without bounds tests`
+      : `${p.regions.length} border region(s) with clipped windows`;
+    const how = p.unroll === 'window'
+      ? `window unrolled, ${plan.pass === 'grad' ? 'gradients accumulated in locals' : 'weights in locals'}`
+      : 'tap loops rolled (window over budget)';
+    const chans = `${p.group.size} channel(s) per pass over ${p.group.start}..${p.group.end - 1}`;
+    return `${where}: ${how}, ${chans}, ${p.terms} statements`;
+  });
+  if (plan.pieces.length === 0) parts.push('no window tap reads inside the map: output all zeros');
+  return `${head}; ${parts.join('; ')}`;
+}
