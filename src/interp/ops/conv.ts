@@ -3,7 +3,7 @@
 // (p, q) place in the M×N window, (m, n) the anchor (any integers, also outside the window).
 
 import type { ConvLayer } from '../../model/checked.js';
-import { at, expectLength, readPadded } from './tensor.js';
+import { at, expectLength } from './tensor.js';
 
 function sizes(layer: ConvLayer) {
   return {
@@ -24,9 +24,17 @@ export function convForward(layer: ConvLayer, T: number, x: Float64Array, w: Flo
         for (let j = 0; j < W; j++) {
           let sum = 0;
           for (let kp = 0; kp < Cl; kp++)
-            for (let p = 0; p < M; p++)
-              for (let q = 0; q < N; q++)
-                sum += w[((k * Cl + kp) * M + p) * N + q] * readPadded(x, Cl, H, W, t, kp, i - m + p, j - n + q);
+            for (let p = 0; p < M; p++) {
+              const row = i - m + p;
+              if (row < 0 || row >= H) continue; // pad condition: reads 0
+              const wRow = ((k * Cl + kp) * M + p) * N; // w[k][k'][p][0]
+              const xRow = at(Cl, H, W, t, kp, row, 0); // x_l[t][k'][row][0]
+              for (let q = 0; q < N; q++) {
+                const col = j - n + q;
+                if (col < 0 || col >= W) continue;
+                sum += w[wRow + q] * x[xRow + col];
+              }
+            }
           y[at(Cr, H, W, t, k, i, j)] = sum;
         }
   return y;
@@ -65,9 +73,17 @@ export function convBackward(layer: ConvLayer, T: number, dy: Float64Array, w: F
         for (let jp = 0; jp < W; jp++) {
           let sum = 0;
           for (let k = 0; k < Cr; k++)
-            for (let pp = 0; pp < M; pp++)
-              for (let qp = 0; qp < N; qp++)
-                sum += v[((kp * Cr + k) * M + pp) * N + qp] * readPadded(dy, Cr, H, W, t, k, ip - mp + pp, jp - np + qp);
+            for (let pp = 0; pp < M; pp++) {
+              const row = ip - mp + pp;
+              if (row < 0 || row >= H) continue; // reads 0 outside the map
+              const vRow = ((kp * Cr + k) * M + pp) * N; // v[k'][k][p'][0]
+              const dyRow = at(Cr, H, W, t, k, row, 0); // δ_r[t][k][row][0]
+              for (let qp = 0; qp < N; qp++) {
+                const col = jp - np + qp;
+                if (col < 0 || col >= W) continue;
+                sum += v[vRow + qp] * dy[dyRow + col];
+              }
+            }
           dx[at(Cl, H, W, t, kp, ip, jp)] = sum;
         }
   return dx;
@@ -85,9 +101,17 @@ export function convGrad(layer: ConvLayer, T: number, dy: Float64Array, x: Float
         for (let q = 0; q < N; q++) {
           let sum = 0;
           for (let t = 0; t < T; t++)
-            for (let i = 0; i < H; i++)
-              for (let j = 0; j < W; j++)
-                sum += dy[at(Cr, H, W, t, k, i, j)] * readPadded(x, Cl, H, W, t, kp, i - m + p, j - n + q);
+            for (let i = 0; i < H; i++) {
+              const row = i - m + p;
+              if (row < 0 || row >= H) continue; // 0 outside the map
+              const dyRow = at(Cr, H, W, t, k, i, 0); // δ_r[t][k][i][0]
+              const xRow = at(Cl, H, W, t, kp, row, 0); // x_l[t][k'][row][0]
+              for (let j = 0; j < W; j++) {
+                const col = j - n + q;
+                if (col < 0 || col >= W) continue;
+                sum += dy[dyRow + j] * x[xRow + col];
+              }
+            }
           dw[((k * Cl + kp) * M + p) * N + q] = sum;
         }
   return dw;
