@@ -80,7 +80,7 @@ describe('weights JSON', () => {
   it('values of the wrong kind', () => {
     expect(errorOf([1, 2])).toBe('W.json: expected an object keyed by layer name, got an array of 2');
     const v = good();
-    v.n2 = [1];
+    (v as Record<string, unknown>).n2 = [1];
     v.c1.w = 'abc';
     v.relu1 = { w: [1] };
     v.f1.b = [0, null, 0];
