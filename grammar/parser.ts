@@ -14,7 +14,7 @@
 //   keyValue  := WORD '=' value
 //   value     := SIZE | NUMBER | NAME | pair
 //   pair      := '(' NUMBER ',' NUMBER ')'
-import { CstParser, type IParserErrorMessageProvider, type TokenType, type IToken } from 'chevrotain';
+import { CstParser, tokenMatcher, type IParserErrorMessageProvider, type TokenType, type IToken } from 'chevrotain';
 import {
   allTokens, Comma, Equals, Identifier, LCurly, LParen, Network, NumberLit, RCurly, RParen, Size, Word,
 } from './tokens.js';
@@ -47,6 +47,9 @@ function oneOf(names: string[]): string {
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, ruleName }) {
     if (expected.name === 'EOF') return `expected 'network', found ${describeToken(actual)}`;
+    if (expected.name === 'Identifier' && tokenMatcher(actual, Word)) {
+      return `expected a name, found the keyword '${actual.image}' (keywords cannot be names)`;
+    }
     if (expected.name === 'RCurly' && ruleName === 'network') return `expected an op or '}', found ${describeToken(actual)}`;
     return `${ruleContext(ruleName)}expected ${describeTokenType(expected)}, found ${describeToken(actual)}`;
   },
@@ -83,7 +86,8 @@ export class CnnParser extends CstParser {
 
   public network = this.RULE('network', () => {
     this.CONSUME(Network);
-    this.CONSUME(Identifier, { LABEL: 'name' });
+    // Any word, so that `network input {` parses on; the checker says keywords are no names.
+    this.CONSUME(Word, { LABEL: 'name' });
     this.CONSUME(LCurly);
     this.MANY(() => this.SUBRULE(this.statement));
     this.CONSUME(RCurly);

@@ -5,6 +5,7 @@ import type { CheckedNetwork, Layer, Shape3 } from '../model/checked.js';
 import type { LayerSpec } from '../model/build.js';
 import { buildLayer, buildNetwork } from '../model/build.js';
 import { didYouMean } from '../diagnostics/suggest.js';
+import { KEYWORDS } from '../../grammar/tokens.js';
 import type { Limits } from './limits.js';
 import { checkLayerLimits, checkNetworkLimits, checkInputLimits } from './limit-checks.js';
 import { readOptions } from './options.js';
@@ -41,8 +42,12 @@ export function checkNetwork(net: NetworkNode, r: Reporter, limits: Limits): Che
   let input: InputLine = { shape: undefined, batch: 1 };
   let layerStatements = net.statements;
   let inputLine = 0;
+  if (net.name && KEYWORDS.includes(netName)) {
+    r.error('E002', net.name.loc, `expected a name, found the keyword '${netName}' (keywords cannot be names)`);
+  }
   if (!first) {
-    r.error('E018', netLoc, `network ${netName} is empty: its first line must be 'input shape=CxHxW'`);
+    // After a syntax error the parser may have skipped the lines: that error says enough.
+    if (!net.recovered) r.error('E018', netLoc, `network ${netName} is empty: its first line must be 'input shape=CxHxW'`);
     return undefined;
   }
   if (first.op.text === 'input') {
@@ -52,7 +57,7 @@ export function checkNetwork(net: NetworkNode, r: Reporter, limits: Limits): Che
   } else {
     r.error('E018', first.op.loc, `network ${netName}: the first line must be 'input shape=CxHxW', found '${first.op.text}'`);
   }
-  if (layerStatements.length === 0 && inputLine > 0) {
+  if (layerStatements.length === 0 && inputLine > 0 && !net.recovered) {
     r.error('E034', netLoc, `network ${netName} has no layers after its input`);
   }
 

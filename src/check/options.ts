@@ -1,7 +1,7 @@
 // Reads a statement's options against its schema: unknown keys (with the closest valid
 // one), repeated keys, missing required keys, then each value by its kind.
 import type { StatementNode } from '../frontend/ast.js';
-import { didYouMean } from '../diagnostics/suggest.js';
+import { closest, didYouMean } from '../diagnostics/suggest.js';
 import type { Limits } from './limits.js';
 import type { OptionSchema, OptionValues } from './ops/types.js';
 import type { Reporter } from './report.js';
@@ -19,12 +19,15 @@ export function readOptions(
   const keys = Object.keys(schema);
   const values: OptionValues = {};
   const seen = new Map<string, number>();
+  const suggested = new Set<string>(); // keys offered by "did you mean": not reported missing too
   let ok = true;
   for (const opt of st.options) {
     const key = opt.key.text;
     if (!Object.hasOwn(schema, key)) {
       const takes = keys.length === 0 ? `${st.op.text} takes no options` : `${st.op.text} takes ${keys.join(', ')}`;
       const hint = didYouMean(key, keys);
+      const close = closest(key, keys);
+      if (close) suggested.add(close);
       r.error('E011', opt.key.loc, `${prefix}unknown option '${key}'${hint || ` (${takes})`}`);
       ok = false;
       continue;
@@ -43,8 +46,10 @@ export function readOptions(
   }
   for (const key of keys) {
     if (schema[key].required && !seen.has(key)) {
-      r.error('E013', st.op.loc, `${prefix}missing required option '${key}'`);
       ok = false;
+      if (suggested.has(key)) continue;
+      const example = schema[key].example;
+      r.error('E013', st.op.loc, `${prefix}missing required option '${key}'${example ? ` (write e.g. ${example})` : ''}`);
     }
   }
   return { values, ok };

@@ -58,6 +58,8 @@ export interface NetworkNode {
   loc: SourceLoc;
   name: Ident | null;
   statements: StatementNode[];
+  /** A syntax error inside the network made the parser skip part of it. */
+  recovered: boolean;
 }
 
 export interface FileNode {

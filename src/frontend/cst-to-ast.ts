@@ -31,6 +31,7 @@ function networkToAst(node: CstNode): NetworkNode | null {
     loc: tokenLoc(kw),
     name: ident(node, 'name'),
     statements: nodes(node, 'statement').map(statementToAst).filter((s): s is StatementNode => s !== null),
+    recovered: node.recoveredNode === true,
   };
 }
 

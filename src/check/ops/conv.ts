@@ -15,8 +15,8 @@ export function windowMissesMap(size: number, len: number, a: number): boolean {
 export const conv: OpRule = {
   op: 'conv',
   options: {
-    out: { value: { kind: 'count' }, required: true },
-    kernel: { value: { kind: 'size2' }, required: true },
+    out: { value: { kind: 'count' }, required: true, example: 'out=16' },
+    kernel: { value: { kind: 'size2' }, required: true, example: 'kernel=3x3' },
     anchor: { value: { kind: 'pair' } },
   },
   spec: (v, name, loc) => ({

@@ -4,7 +4,7 @@ import type { OpRule } from './types.js';
 export const full: OpRule = {
   op: 'full',
   options: {
-    out: { value: { kind: 'count' }, required: true },
+    out: { value: { kind: 'count' }, required: true, example: 'out=10' },
     bias: { value: { kind: 'word', words: ['true', 'false'] } },
   },
   spec: (v, name, loc) => ({

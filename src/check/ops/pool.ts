@@ -6,7 +6,7 @@ import { dims } from './types.js';
 export const pool: OpRule = {
   op: 'pool',
   options: {
-    size: { value: { kind: 'size2' }, required: true },
+    size: { value: { kind: 'size2' }, required: true, example: 'size=2x2' },
     stride: { value: { kind: 'size2' } },
     round: { value: { kind: 'word', words: ['floor', 'ceil'] } },
   },

@@ -10,6 +10,8 @@ import type { ValueKind } from '../values.js';
 export interface OptionSchema {
   value: ValueKind;
   required?: boolean;
+  /** What to write, for the "missing required option" message: `kernel=3x3`. */
+  example?: string;
 }
 
 /** Option values that were read successfully, by key. */
