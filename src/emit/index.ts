@@ -109,7 +109,7 @@ export function compileNetwork(net: CheckedNetwork, options: CompileOptions = {}
   });
   return {
     name: net.name, stem, ts: tsText, js, dts,
-    test: renderTest(net, plan, flat),
+    test: renderTest(net, plan, flat, source),
     plan,
     kernels: kernels.flatMap((ks, i) => ks.map((k) => ({
       name: k.name, layer: net.layers[i].name, role: k.role, schedule: k.schedule, macs: k.macs, chars: k.code.length,

@@ -1,14 +1,18 @@
 // The kernel emitter of each op: the one table the module emitter consults.
 import type { Layer, Op } from '../../model/checked.js';
 import { emitBn } from './bn.js';
+import { emitConv } from './conv.js';
+import { emitPool } from './pool.js';
 import { emitFull } from './full.js';
 import { emitRelu } from './relu.js';
 import { emitSoftmax } from './softmax.js';
 import type { EmitContext, KernelEmitter, KernelSource } from './types.js';
 
-type Registry = { [K in Op]?: KernelEmitter<Extract<Layer, { op: K }>> };
+type Registry = { [K in Op]: KernelEmitter<Extract<Layer, { op: K }>> };
 
 export const kernelEmitters: Registry = {
+  conv: emitConv,
+  pool: emitPool,
   bn: emitBn,
   relu: emitRelu,
   full: emitFull,
