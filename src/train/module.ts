@@ -51,14 +51,6 @@ export async function importSource(js: string): Promise<GeneratedModule> {
   return (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)) as GeneratedModule;
 }
 
-type Emitter = { compileNetwork(net: CheckedNetwork, options: { dtype: 'f32' | 'f64' }): { js: string } };
-
-// TODO(phase 2): a static import once src/emit/index.ts has landed.
-async function loadEmitter(): Promise<Emitter> {
-  const path = '../emit/index.js';
-  return (await import(path)) as Emitter;
-}
-
 export async function generatedModule(
   net: CheckedNetwork,
   options: { dtype: 'f32' | 'f64'; modulePath?: string },
@@ -72,6 +64,8 @@ export async function generatedModule(
     }
     return mod;
   }
-  const { js } = (await loadEmitter()).compileNetwork(net, { dtype: options.dtype });
+  // Loaded on demand: `--module` runs never load the emitter (ts-morph, TypeScript).
+  const { compileNetwork } = await import('../emit/index.js');
+  const { js } = compileNetwork(net, { dtype: options.dtype });
   return importSource(js);
 }

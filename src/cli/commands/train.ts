@@ -15,7 +15,7 @@ import { Progress } from '../../train/progress.js';
 import { loadWeightsFile, weightsBytes } from '../../train/weights-file.js';
 
 /** Defaults, tuned on MNIST with examples/lenet.cnn (see examples/mnist/README.md). */
-export const TRAIN_DEFAULTS = { epochs: 10, lrTimesBatch: 0.05, momentum: 0.9, lrDecay: 1, seed: 0 };
+export const TRAIN_DEFAULTS = { epochs: 10, lrTimesBatch: 0.02, momentum: 0.9, lrDecay: 0.8, seed: 0 };
 
 interface TrainFlags {
   data: string;
@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .option('--epochs <n>', `passes over the training set (default ${TRAIN_DEFAULTS.epochs})`)
     .option('--lr <x>', `learning rate per summed gradient; the loss is a sum over the batch (default ${TRAIN_DEFAULTS.lrTimesBatch}/T)`)
     .option('--momentum <x>', `SGD momentum (default ${TRAIN_DEFAULTS.momentum})`)
-    .option('--lr-decay <x>', 'multiply the learning rate by this after every epoch (default 1)')
+    .option('--lr-decay <x>', `multiply the learning rate by this after every epoch (default ${TRAIN_DEFAULTS.lrDecay})`)
     .option('--seed <n>', 'seed of the initial weights and of the shuffling (default 0)')
     .option('--out <file>', 'weights file, .bin or .json; curves are written beside it (default <network>.bin)')
     .option('--limit <n>', 'use only the first N training and the first N test images (quick runs)')
