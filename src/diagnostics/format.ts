@@ -3,9 +3,10 @@
 // the offending token (tildes under the rest of it).
 import type { Diagnostic } from './diagnostic.js';
 
-export function formatDiagnostic(d: Diagnostic, file: string, source: string): string {
+export const sourceLines = (source: string): string[] => source.split(/\r\n|\r|\n/);
+
+export function formatDiagnostic(d: Diagnostic, file: string, lines: readonly string[]): string {
   const first = `${file}:${d.loc.line}:${d.loc.column}: ${d.severity}: ${d.message} [${d.code}]`;
-  const lines = source.split(/\r\n|\r|\n/);
   const text = lines[d.loc.line - 1];
   if (text === undefined) return first;
   // Keep tabs in the caret line's indentation so the caret lines up in any tab width.
@@ -15,7 +16,8 @@ export function formatDiagnostic(d: Diagnostic, file: string, source: string): s
 }
 
 export function formatDiagnostics(list: readonly Diagnostic[], file: string, source: string): string {
-  return list.map((d) => formatDiagnostic(d, file, source)).join('\n');
+  const lines = sourceLines(source);
+  return list.map((d) => formatDiagnostic(d, file, lines)).join('\n');
 }
 
 /** "2 errors, 1 warning" — the closing line of `cnnc check`. */
