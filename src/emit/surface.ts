@@ -67,7 +67,8 @@ const doc = (text: string) => [{ description: text }];
 
 /** Public members of Model: signatures shared by the .ts and the .d.ts. */
 function publicMethods(bodies: ReturnType<typeof modelBodies> | null): Method[] {
-  const b = (k: keyof ReturnType<typeof modelBodies>) => (bodies ? bodies[k] : undefined);
+  type Bodies = ReturnType<typeof modelBodies>;
+  const b = (k: Exclude<keyof Bodies, 'privates'>): string | undefined => (bodies ? bodies[k] : undefined);
   return [
     { name: 'init', parameters: [{ name: 'seed', type: 'number' }], returnType: 'void', statements: b('init'),
       docs: doc('Seeded initialisation, identical to cnnc\'s src/model/init.ts (He-uniform, γ = 1, β = 0, running statistics 0 and 1); clears gradients and momentum.') },

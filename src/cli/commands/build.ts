@@ -1,9 +1,63 @@
+// `cnnc MODEL.cnn [-o DIR] [--dtype f32|f64]` (the default command; same as `cnnc build`):
+// compiles every network of the file into DIR (default generated/): <net>.ts, <net>.js,
+// <net>.d.ts and <net>.test.ts. All files of a build are staged under temporary names and
+// renamed only when every one was written, so an error leaves the old modules intact.
 import type { Command } from 'commander';
-import { UserError } from '../../errors.js';
+import { join } from 'node:path';
+import { UsageError, UserError } from '../../errors.js';
+import { loadModel } from '../../frontend/index.js';
+import { compileModel, type CompiledNetwork } from '../../emit/index.js';
+import { writeFilesAtomic } from '../../util/atomic-write.js';
 
-// Placeholder until the command lands; replace the whole file.
+interface BuildOptions {
+  out: string;
+  dtype: string;
+  dumpPlan?: boolean;
+}
+
+const kb = (s: string) => `${(Buffer.byteLength(s) / 1024).toFixed(0)} KB`;
+
+/** The files of one build: the four of every network. */
+export function buildFiles(compiled: CompiledNetwork[], dir: string): { path: string; data: string }[] {
+  return compiled.flatMap((c) => [
+    { path: join(dir, `${c.stem}.ts`), data: c.ts },
+    { path: join(dir, `${c.stem}.js`), data: c.js },
+    { path: join(dir, `${c.stem}.d.ts`), data: c.dts },
+    { path: join(dir, `${c.stem}.test.ts`), data: c.test },
+  ]);
+}
+
+export function build(file: string, opts: BuildOptions, print: (line: string) => void): void {
+  if (opts.dtype !== 'f32' && opts.dtype !== 'f64') throw new UsageError(`cnnc: --dtype must be f32 or f64, got "${opts.dtype}"`);
+  const model = loadModel(file);
+  const started = performance.now();
+  const compiled = compileModel(model, { dtype: opts.dtype });
+  const ms = performance.now() - started;
+  if (opts.dumpPlan) {
+    print(JSON.stringify(compiled.map((c) => ({ ...c.plan, kernels: c.kernels })), null, 2));
+    return;
+  }
+  const files = buildFiles(compiled, opts.out);
+  try {
+    writeFilesAtomic(files);
+  } catch (e) {
+    throw new UserError(`cnnc: cannot write the modules into ${opts.out}: ${(e as Error).message}`);
+  }
+  for (const c of compiled) {
+    print(`${c.name}: ${join(opts.out, c.stem)}.{ts,js,d.ts,test.ts} (js ${kb(c.js)}, ${c.kernels.length} kernels, ${c.plan.dtype})`);
+  }
+  print(`compiled ${compiled.length} network${compiled.length === 1 ? '' : 's'} in ${(ms / 1000).toFixed(1)} s`);
+}
+
 export function register(program: Command): void {
-  program.command('build').description('(not implemented yet)').allowUnknownOption().argument('[args...]').action(() => {
-    throw new UserError('cnnc build: not implemented yet', 1);
-  });
+  program
+    .command('build', { isDefault: true })
+    .description('compile every network of MODEL.cnn into DIR: <net>.ts, .js, .d.ts, .test.ts (the default command)')
+    .argument('<model>', 'the .cnn file')
+    .option('-o, --out <dir>', 'output directory', 'generated')
+    .option('--dtype <dtype>', 'float type of the module: f32 or f64', 'f32')
+    .option('--dump-plan', 'print the module plans (buffers, kernels, schedules) as JSON instead of writing files')
+    .action((file: string, opts: BuildOptions) => {
+      build(file, opts, (line) => process.stdout.write(`${line}\n`));
+    });
 }
