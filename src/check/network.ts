@@ -104,7 +104,11 @@ export function checkNetwork(net: NetworkNode, r: Reporter, limits: Limits): Che
 
     const rule = OP_RULES[op];
     const { values, ok } = readOptions(st, rule.options, prefix, r, limits);
-    if (!ok) { current = undefined; continue; }
+    if (!ok) {
+      current = current && rule.partialOutput(values, current);
+      from = name;
+      continue;
+    }
     const spec = rule.spec(values, name, st.op.loc);
     specs.push(spec);
     if (!current) continue;

@@ -8,6 +8,7 @@ export const bn: OpRule = {
     momentum: { value: { kind: 'fraction' } },
     mode: { value: { kind: 'word', words: ['position', 'channel'] } },
   },
+  partialOutput: (_v, input) => input,
   spec: (v, name, loc) => ({
     op: 'bn', name, loc,
     eps: v.eps as number | undefined,

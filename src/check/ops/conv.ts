@@ -19,6 +19,7 @@ export const conv: OpRule = {
     kernel: { value: { kind: 'size2' }, required: true, example: 'kernel=3x3' },
     anchor: { value: { kind: 'pair' } },
   },
+  partialOutput: (v, input) => (v.out === undefined ? undefined : { c: v.out as number, h: input.h, w: input.w }),
   spec: (v, name, loc) => ({
     op: 'conv', name, loc,
     out: v.out as number,

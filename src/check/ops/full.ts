@@ -7,6 +7,7 @@ export const full: OpRule = {
     out: { value: { kind: 'count' }, required: true, example: 'out=10' },
     bias: { value: { kind: 'word', words: ['true', 'false'] } },
   },
+  partialOutput: (v) => (v.out === undefined ? undefined : { c: v.out as number, h: 1, w: 1 }),
   spec: (v, name, loc) => ({
     op: 'full', name, loc,
     out: v.out as number,

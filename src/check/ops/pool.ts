@@ -10,6 +10,15 @@ export const pool: OpRule = {
     stride: { value: { kind: 'size2' } },
     round: { value: { kind: 'word', words: ['floor', 'ceil'] } },
   },
+  partialOutput(v, input) {
+    if (v.size === undefined) return undefined;
+    const [ph, pw] = v.size as [number, number];
+    const [sh, sw] = (v.stride as [number, number] | undefined) ?? [ph, pw];
+    const round = (v.round as 'floor' | 'ceil' | undefined) ?? 'floor';
+    const h = pooledSize(input.h, ph, sh, round);
+    const w = pooledSize(input.w, pw, sw, round);
+    return h === null || w === null ? undefined : { c: input.c, h, w };
+  },
   spec: (v, name, loc) => ({
     op: 'pool', name, loc,
     size: v.size as [number, number],

@@ -5,6 +5,7 @@ import { dims } from './types.js';
 export const softmax: OpRule = {
   op: 'softmax',
   options: {},
+  partialOutput: (_v, input) => input,
   spec: (_v, name, loc) => ({ op: 'softmax', name, loc }),
   checkShape(_spec, c) {
     const { c: ch, h, w } = c.input;

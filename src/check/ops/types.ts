@@ -37,6 +37,11 @@ export interface OpRule {
   options: Record<string, OptionSchema>;
   /** Builds the spec; called only when every required option was read. */
   spec(values: OptionValues, name: string, loc: SourceLoc): LayerSpec;
+  /**
+   * The output shape of a layer whose options are partly wrong, from the options that were
+   * read, so the layers after it are still checked; undefined when it cannot be known.
+   */
+  partialOutput(values: OptionValues, input: Shape3): Shape3 | undefined;
   /** Reports what makes the layer impossible on this input; false means do not build it. */
   checkShape?(spec: LayerSpec, c: ShapeContext): boolean;
 }
