@@ -64,8 +64,22 @@ export async function generatedModule(
     }
     return mod;
   }
+  // Compiling takes seconds; within one process (tests run several commands) the same
+  // network is compiled once. Source locations do not change the module.
+  const key = `${options.dtype}:${JSON.stringify(net, (k, v: unknown) => (k === 'loc' ? undefined : v))}`;
+  let mod = compiled.get(key);
+  if (!mod) {
+    mod = compile(net, options.dtype);
+    compiled.set(key, mod);
+    mod.catch(() => compiled.delete(key));
+  }
+  return mod;
+}
+
+const compiled = new Map<string, Promise<GeneratedModule>>();
+
+async function compile(net: CheckedNetwork, dtype: 'f32' | 'f64'): Promise<GeneratedModule> {
   // Loaded on demand: `--module` runs never load the emitter (ts-morph, TypeScript).
   const { compileNetwork } = await import('../emit/index.js');
-  const { js } = compileNetwork(net, { dtype: options.dtype });
-  return importSource(js);
+  return importSource(compileNetwork(net, { dtype }).js);
 }

@@ -15,7 +15,7 @@ import { Progress } from '../../train/progress.js';
 import { loadWeightsFile, weightsBytes } from '../../train/weights-file.js';
 
 /** Defaults, tuned on MNIST with examples/lenet.cnn (see examples/mnist/README.md). */
-export const TRAIN_DEFAULTS = { epochs: 10, lrTimesBatch: 0.02, momentum: 0.9, lrDecay: 0.8, seed: 0 };
+export const TRAIN_DEFAULTS = { epochs: 6, lrTimesBatch: 0.02, momentum: 0.9, lrDecay: 0.7, seed: 0 };
 
 interface TrainFlags {
   data: string;
