@@ -16,7 +16,7 @@
 //   pair      := '(' NUMBER ',' NUMBER ')'
 import { CstParser, tokenMatcher, type IParserErrorMessageProvider, type TokenType, type IToken } from 'chevrotain';
 import {
-  allTokens, Comma, Equals, Identifier, LCurly, LParen, Network, NumberLit, RCurly, RParen, Size, Word,
+  allTokens, Comma, Equals, Identifier, LCurly, LParen, Network, NumberLit, RCurly, RParen, Size, StatementKeyword, Word,
 } from './tokens.js';
 
 /** How a token kind reads in a message. */
@@ -102,7 +102,8 @@ export class CnnParser extends CstParser {
       DEF: () => this.CONSUME2(Identifier, { LABEL: 'name' }),
     });
     this.MANY({
-      GATE: () => this.LA(2).tokenType === Equals,
+      // `relu =` is a broken statement, not an option named relu of the layer before.
+      GATE: () => this.LA(2).tokenType === Equals && !tokenMatcher(this.LA(1), StatementKeyword),
       DEF: () => this.SUBRULE(this.keyValue),
     });
   });

@@ -67,9 +67,10 @@ function valueToAst(node: CstNode): Value | null {
   if (!pairNode) return null;
   const open = tokens(pairNode, 'LParen')[0];
   const first = tokens(pairNode, 'first')[0];
+  const comma = tokens(pairNode, 'Comma')[0];
   const second = tokens(pairNode, 'second')[0];
   const close = tokens(pairNode, 'RParen')[0];
-  if (!open || !first || !second || !close) return null;
+  if (!open || !first || !comma || !second || !close) return null;
   const loc = tokenLoc(open);
   const length = close.startOffset + 1 - open.startOffset;
   return {
