@@ -1,0 +1,96 @@
+// The web example in headless Chromium: the page loads the generated module and the trained
+// weights, and classifies digits put on its drawing pad, both through its test hook (known
+// MNIST test digits, enlarged) and with real mouse strokes.
+// Needs Debian's chromium at /usr/bin/chromium; without it (CI has only the npm registry)
+// the tests are skipped with a message saying so.
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from '../examples/web/serve.mjs';
+import { compileNetwork } from '../src/emit/index.js';
+import { loadModel } from '../src/frontend/index.js';
+import { loadSplit, resolveDataDir } from '../src/train/data.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(`web example tests SKIPPED: ${CHROMIUM} not found (install Debian's chromium package to run them)`);
+}
+
+interface Answer {
+  digit: number;
+  probabilities: number[];
+  input: number[];
+}
+
+describe.skipIf(!hasChromium)(`web example in headless Chromium (${CHROMIUM})`, () => {
+  let context: BrowserContext;
+  let page: Page;
+  let server: ReturnType<typeof createServer>;
+
+  beforeAll(async () => {
+    // A fresh build of the module, served where the page expects generated/lenet.js.
+    const generated = mkdtempSync(join(tmpdir(), 'cnnc-web-gen-'));
+    const net = loadModel('examples/lenet.cnn').networks[0]!;
+    writeFileSync(join(generated, 'lenet.js'), compileNetwork(net, { dtype: 'f32' }).js);
+    server = createServer({ '/examples/': resolve('examples'), '/generated/': generated });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const port = (server.address() as AddressInfo).port;
+
+    const { chromium } = await import('playwright-core');
+    const profile = mkdtempSync(join(tmpdir(), 'cnnc-web-profile-'));
+    mkdirSync(profile, { recursive: true });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+    });
+    page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`http://127.0.0.1:${port}/examples/web/`);
+    await page.evaluate(() => (window as unknown as { cnncDemo: { ready: Promise<void> } }).cnncDemo.ready);
+    expect(errors).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await new Promise((done) => server?.close(done));
+  });
+
+  it('classifies known MNIST test digits drawn on the pad', async () => {
+    const test = loadSplit(resolveDataDir('mnist'), 't10k', 10);
+    const answers: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const pixels = Array.from(test.pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 255);
+      const answer = await page.evaluate((p) => {
+        const demo = (window as unknown as { cnncDemo: { drawPixels(p: number[]): void; classify(): Answer } }).cnncDemo;
+        demo.drawPixels(p);
+        return demo.classify();
+      }, pixels);
+      answers.push(answer.digit);
+      expect(answer.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    }
+    // The labels of the first ten test digits, from the t10k labels file.
+    expect(answers).toEqual(Array.from(test.labels));
+    expect(await page.textContent('#digit')).toBe(String(answers[9]));
+  });
+
+  it('classifies a one drawn with the mouse', async () => {
+    await page.evaluate(() => (window as unknown as { cnncDemo: { clear(): void } }).cnncDemo.clear());
+    const box = (await page.locator('#pad').boundingBox())!;
+    // A slightly slanted vertical stroke in the middle of the 280×280 pad.
+    await page.mouse.move(box.x + 150, box.y + 40);
+    await page.mouse.down();
+    for (let s = 1; s <= 20; s++) await page.mouse.move(box.x + 150 - s, box.y + 40 + 10 * s);
+    await page.mouse.up();
+    await page.waitForFunction(() => document.querySelector('#digit')?.textContent !== '?');
+    expect(await page.textContent('#digit')).toBe('1');
+  });
+});
