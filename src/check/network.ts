@@ -5,13 +5,13 @@ import type { CheckedNetwork, Layer, Shape3 } from '../model/checked.js';
 import type { LayerSpec } from '../model/build.js';
 import { buildLayer, buildNetwork } from '../model/build.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import { KEYWORDS } from '../../grammar/tokens.js';
+import { KEYWORDS, OPTION_KEYS } from '../../grammar/tokens.js';
 import type { Limits } from './limits.js';
 import { checkLayerLimits, checkNetworkLimits, checkInputLimits } from './limit-checks.js';
 import { readOptions } from './options.js';
 import { OP_NAMES, OP_RULES, isOp } from './ops/index.js';
 import { inputOptions } from './ops/input.js';
-import type { ShapeContext } from './ops/types.js';
+import type { ShapeContext, SpecContext } from './ops/types.js';
 import type { Reporter } from './report.js';
 
 interface InputLine {
@@ -79,8 +79,10 @@ export function checkNetwork(net: NetworkNode, r: Reporter, limits: Limits): Che
       continue;
     }
     if (!isOp(op)) {
-      const hint = didYouMean(op, OP_NAMES);
-      r.error('E010', st.op.loc, `unknown op '${op}'${hint || ` (the ops are ${OP_NAMES.join(', ')})`}`);
+      const hint = (OPTION_KEYS as readonly string[]).includes(op)
+        ? `; '${op}' is an option: did you forget the '=' in ${op}=VALUE?`
+        : didYouMean(op, OP_NAMES) || ` (the ops are ${OP_NAMES.join(', ')})`;
+      r.error('E010', st.op.loc, `unknown op '${op}'${hint}`);
       current = undefined;
       continue;
     }
@@ -111,11 +113,13 @@ export function checkNetwork(net: NetworkNode, r: Reporter, limits: Limits): Che
     }
     const spec = rule.spec(values, name, st.op.loc);
     specs.push(spec);
-    if (!current) continue;
-    const ctx: ShapeContext = {
-      prefix, input: current, from, batch: input.batch, statement: st, r, limits,
+    const specCtx: SpecContext = {
+      prefix, batch: input.batch, statement: st, r, limits,
       at: (key) => st.options.find((o) => o.key.text === key)?.value?.loc ?? st.op.loc,
     };
+    rule.lint?.(spec, specCtx);
+    if (!current) continue;
+    const ctx: ShapeContext = { ...specCtx, input: current, from };
     if (rule.checkShape && !rule.checkShape(spec, ctx)) { current = undefined; continue; }
     const layer = buildLayer(spec, current, built.length, name);
     if (!checkLayerLimits(layer, input.batch, prefix, st, r, limits)) { current = undefined; continue; }

@@ -15,12 +15,11 @@ export const bn: OpRule = {
     momentum: v.momentum as number | undefined,
     mode: v.mode as 'position' | 'channel' | undefined,
   }),
-  checkShape(spec, c) {
+  lint(spec, c) {
     if (spec.op === 'bn' && (spec.mode ?? 'position') === 'position' && c.batch === 1) {
       // Each position's line holds one value: x̂ = 0, so the output is β everywhere.
       c.r.warning('W001', c.at('mode'),
         `${c.prefix}per-position normalisation with batch=1 sets every value to beta; use mode=channel or a larger batch`);
     }
-    return true;
   },
 };

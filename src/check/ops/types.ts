@@ -17,6 +17,9 @@ export interface OptionSchema {
 /** Option values that were read successfully, by key. */
 export type OptionValues = Record<string, unknown>;
 
+/** What a check that does not need the input shape can see. */
+export type SpecContext = Omit<ShapeContext, 'input' | 'from'>;
+
 export interface ShapeContext {
   /** `pool p2: ` */
   prefix: string;
@@ -42,6 +45,8 @@ export interface OpRule {
    * read, so the layers after it are still checked; undefined when it cannot be known.
    */
   partialOutput(values: OptionValues, input: Shape3): Shape3 | undefined;
+  /** Warnings about the layer itself, whatever its input (run even when the shape is unknown). */
+  lint?(spec: LayerSpec, c: SpecContext): void;
   /** Reports what makes the layer impossible on this input; false means do not build it. */
   checkShape?(spec: LayerSpec, c: ShapeContext): boolean;
 }
