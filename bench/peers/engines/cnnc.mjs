@@ -32,3 +32,50 @@ export function createInterpreter(net, weights) {
     },
   };
 }
+
+const { loadGenerated, weightsJson } = await load('bench/load-generated.js');
+
+/** The generated module, one compiled per batch size (sizes are literals in it). */
+export function createGenerated(net, weights) {
+  const models = new Map();
+  const modelFor = async (T) => {
+    if (!models.has(T)) {
+      const { module } = await loadGenerated({ ...net, batch: T });
+      const m = module.createModel({ seed: 0 });
+      m.loadJSON(weightsJson(weights));
+      models.set(T, m);
+    }
+    return models.get(T);
+  };
+  const learnable = net.layers.flatMap((l) => l.params.filter((p) => p.learnable).map((p) => [l.name, p.key]));
+  return {
+    canTrain: null,
+    async infer(input, T) {
+      return Float64Array.from((await modelFor(T)).forward(input, { training: false }));
+    },
+    async prepare(T) { await modelFor(T); },
+    inferRunner(input, T) {
+      const m = models.get(T);
+      const x = Float32Array.from(input);
+      return () => m.forward(x, { training: false });
+    },
+    async gradients(input, target, T) {
+      // A separate model, so the timed one keeps the weights (and BN statistics) unchanged.
+      const { module } = await loadGenerated({ ...net, batch: T });
+      const m = module.createModel({ seed: 0 });
+      m.loadJSON(weightsJson(weights));
+      m.forward(input, { training: true });
+      const loss = net.endsWithSoftmax ? m.backward(target) : m.backwardFrom(target);
+      const grads = {};
+      for (const [layer, key] of learnable) (grads[layer] ??= {})[key] = Float64Array.from(m.grad(layer, key));
+      return { loss, grads };
+    },
+    trainRunner(input, target, T, lr) {
+      const m = models.get(T);
+      const x = Float32Array.from(input);
+      const z = Float32Array.from(target);
+      const backward = net.endsWithSoftmax ? () => m.backward(z) : () => m.backwardFrom(z);
+      return () => { m.forward(x, { training: true }); backward(); m.step({ lr }); };
+    },
+  };
+}

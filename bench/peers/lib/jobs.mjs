@@ -55,6 +55,7 @@ export async function runJobs(engineName, net, options = {}) {
         const ref = W.referenceGradients(w);
         const labels = net.endsWithSoftmax && engineName === 'convnetjs' ? w.classes : w.target;
         const got = await engine.gradients(w.input, labels, batch);
+        await engine.prepare?.(batch);
         const checks = [C.compareArrays('loss', [got.loss], [ref.loss], INFER_TOLERANCE)];
         for (const [layer, tensors] of Object.entries(ref.grads)) {
           for (const [key, g] of Object.entries(tensors)) {

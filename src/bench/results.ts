@@ -1,0 +1,258 @@
+// bench/RESULTS.md from one run of the peers harness (bench/peers/run.mjs): the machine, the
+// commands, the targets of the issue marked met or not met, cnnc against each peer as ratios
+// measured in the same run, generated against interpreted per layer, and where the time goes.
+import type { BenchReport, BenchRow } from './run.js';
+import type { MachineInfo } from './machine.js';
+import type { Roofline } from './roofline.js';
+
+export interface PeerRow {
+  engine: string;
+  network: string;
+  task: 'infer' | 'train';
+  batch: number;
+  status: 'ok' | 'wrong' | 'n/a' | 'error';
+  check?: string;
+  ms?: number;
+  imagesPerSec?: number;
+}
+
+export interface NetworkResults {
+  file: string;
+  network: string;
+  batch: number;
+  bench: BenchReport | null;
+  benchError?: string;
+  peers: PeerRow[];
+}
+
+export interface RunResults {
+  date: string;
+  machine: MachineInfo;
+  loadAtEnd: number[];
+  commands: string[];
+  quick: boolean;
+  roofline: Roofline;
+  networks: NetworkResults[];
+  seconds: number;
+}
+
+export const engineLabels: Record<string, string> = {
+  'cnnc-generated': 'cnnc generated (f32)',
+  'cnnc-interpreter': 'cnnc interpreter (f64)',
+  'tfjs-cpu': 'TF.js 4.22 CPU backend (pure JS)',
+  'tfjs-wasm': 'TF.js 4.22 WASM backend, SIMD, 1 thread',
+  'ort-1': 'ONNX Runtime 1.30 (Node, CPU), 1 thread',
+  'ort-2': 'ONNX Runtime 1.30 (Node, CPU), 2 threads',
+  convnetjs: 'ConvNetJS 0.3 (float64, one sample at a time)',
+};
+
+const fmt = (v: number | undefined, digits = 0): string => (v === undefined || !Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(Math.max(digits, v >= 10 ? 1 : 2)));
+const ratio = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : `${v >= 10 ? v.toFixed(0) : v >= 0.1 ? v.toFixed(2) : v.toPrecision(2)}×`);
+
+function peer(n: NetworkResults, engine: string, task: 'infer' | 'train', batch: number): PeerRow | undefined {
+  return n.peers.find((r) => r.engine === engine && r.task === task && r.batch === batch);
+}
+
+function rate(n: NetworkResults, engine: string, task: 'infer' | 'train', batch: number): number | undefined {
+  const r = peer(n, engine, task, batch);
+  return r?.status === 'ok' ? r.imagesPerSec : undefined;
+}
+
+function cell(n: NetworkResults, engine: string, task: 'infer' | 'train', batch: number): string {
+  const r = peer(n, engine, task, batch);
+  if (!r) return '–';
+  if (r.status === 'ok') return fmt(r.imagesPerSec);
+  return r.status === 'n/a' ? 'n/a' : `**${r.status}**`;
+}
+
+function benchRow(n: NetworkResults, scope: string, op: string): BenchRow | undefined {
+  return n.bench?.rows.find((r) => r.scope === scope && r.op === op);
+}
+
+function peersTable(n: NetworkResults): string[] {
+  const engines = [...new Set(n.peers.map((r) => r.engine))];
+  const B = n.batch;
+  const gen = (task: 'infer' | 'train', b: number) => rate(n, 'cnnc-generated', task, b);
+  const lines = [
+    `| engine | infer, batch 1 (images/s) | infer, batch ${B} (images/s) | train step, batch ${B} (images/s) | cnnc ÷ engine, infer b1 | infer b${B} | train b${B} |`,
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const e of engines) {
+    const rel = (task: 'infer' | 'train', b: number) => {
+      const g = gen(task, b);
+      const o = rate(n, e, task, b);
+      return e === 'cnnc-generated' ? '1' : g && o ? ratio(g / o) : '–';
+    };
+    lines.push(`| ${engineLabels[e] ?? e} | ${cell(n, e, 'infer', 1)} | ${cell(n, e, 'infer', B)} | ${cell(n, e, 'train', B)} | ${rel('infer', 1)} | ${rel('infer', B)} | ${rel('train', B)} |`);
+  }
+  return lines;
+}
+
+function checksList(n: NetworkResults): string[] {
+  return n.peers.map((r) => `- ${engineLabels[r.engine] ?? r.engine}, ${r.task} batch ${r.batch}: **${r.status}** — ${(r.check ?? '').split('\n')[0]}`);
+}
+
+function benchTable(n: NetworkResults, roofline: number): string[] {
+  if (!n.bench) return [`(cnnc bench failed: ${n.benchError ?? 'no report'})`];
+  const B = n.batch;
+  const lines = [
+    '| layer | op | generated ms | interpreted ms | speed-up | images/s (generated) | GFLOP/s (generated) | % of scalar-JS roofline |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of n.bench.rows) {
+    const g = r.gflops;
+    lines.push(`| ${r.scope} | ${r.op} | ${fmt(r.generatedMs, 3)} | ${fmt(r.interpretedMs, 3)} | ${ratio(r.speedup)} | ${fmt((B * 1000) / r.generatedMs)} | ${g === null ? '–' : g.toFixed(2)} | ${g === null ? '–' : `${((100 * g) / roofline).toFixed(0)}%`} |`);
+  }
+  return lines;
+}
+
+/** Share of each layer in the generated inference pass and training step (sum of its kernels). */
+function breakdown(n: NetworkResults): string[] {
+  if (!n.bench) return [];
+  const layers = [...new Set(n.bench.rows.filter((r) => r.scope !== 'network').map((r) => r.scope))];
+  const sum = (scope: string, ops: string[]) => n.bench!.rows.filter((r) => r.scope === scope && ops.includes(r.op)).reduce((a, r) => a + r.generatedMs, 0);
+  const inferOps = ['forward'];
+  const trainOps = ['path', 'backward', 'grad'];
+  // Training runs each layer's path (pool) or forward, then backward and grad.
+  const trainMs = (s: string) => {
+    const hasPath = n.bench!.rows.some((r) => r.scope === s && r.op === 'path');
+    return sum(s, hasPath ? trainOps : ['forward', ...trainOps]);
+  };
+  const totalInfer = layers.reduce((a, s) => a + sum(s, inferOps), 0);
+  const totalTrain = layers.reduce((a, s) => a + trainMs(s), 0);
+  const lines = [
+    '| layer | inference: ms (share) | training step: ms (share) |',
+    '|---|---:|---:|',
+  ];
+  for (const s of layers) {
+    const i = sum(s, inferOps);
+    const t = trainMs(s);
+    lines.push(`| ${s} | ${fmt(i, 3)} (${((100 * i) / totalInfer).toFixed(0)}%) | ${fmt(t, 3)} (${((100 * t) / totalTrain).toFixed(0)}%) |`);
+  }
+  lines.push(`| sum of kernels | ${fmt(totalInfer, 3)} | ${fmt(totalTrain, 3)} |`);
+  const infer = benchRow(n, 'network', 'infer');
+  const train = benchRow(n, 'network', 'train');
+  if (infer && train) lines.push(`| whole network (measured) | ${fmt(infer.generatedMs, 3)} | ${fmt(train.generatedMs, 3)} |`);
+  return lines;
+}
+
+function top(n: NetworkResults, k: number): string {
+  if (!n.bench) return '';
+  const rows = n.bench.rows.filter((r) => r.scope !== 'network');
+  const total = rows.reduce((a, r) => a + r.generatedMs, 0);
+  return [...rows].sort((a, b) => b.generatedMs - a.generatedMs).slice(0, k)
+    .map((r) => `${r.scope} ${r.op} ${fmt(r.generatedMs, 3)} ms (${((100 * r.generatedMs) / total).toFixed(0)}%)`).join(', ');
+}
+
+interface Target { text: string; value: number | undefined; goal: number; detail: string }
+
+function targets(results: RunResults): Target[] {
+  const lenet = results.networks.find((n) => n.network === 'lenet');
+  const nobn = results.networks.find((n) => n.network === 'lenet_nobn');
+  const out: Target[] = [];
+  for (const n of [lenet, nobn]) {
+    if (!n) continue;
+    const tr = benchRow(n, 'network', 'train');
+    const inf = benchRow(n, 'network', 'infer');
+    out.push({ text: `generated ≥ 10× interpreter, ${n.network} training step (batch ${n.batch})`, value: tr?.speedup, goal: 10, detail: tr ? `${fmt(tr.generatedMs, 2)} ms vs ${fmt(tr.interpretedMs, 2)} ms` : 'not measured' });
+    out.push({ text: `generated ≥ 10× interpreter, ${n.network} inference (batch ${n.batch})`, value: inf?.speedup, goal: 10, detail: inf ? `${fmt(inf.generatedMs, 2)} ms vs ${fmt(inf.interpretedMs, 2)} ms` : 'not measured' });
+  }
+  for (const n of [nobn, lenet]) {
+    if (!n) continue;
+    const B = n.batch;
+    const g = rate(n, 'cnnc-generated', 'infer', B);
+    const t = rate(n, 'tfjs-cpu', 'infer', B);
+    out.push({ text: `generated ≥ 7× TF.js CPU, ${n.network} inference batch ${B}`, value: g && t ? g / t : undefined, goal: 7, detail: `${fmt(g)} vs ${fmt(t)} images/s` });
+    const gt = rate(n, 'cnnc-generated', 'train', B);
+    const c = rate(n, 'convnetjs', 'train', B);
+    if (c !== undefined || n === nobn) out.push({ text: `generated ≥ 5× ConvNetJS, ${n.network} training step batch ${B}`, value: gt && c ? gt / c : undefined, goal: 5, detail: `${fmt(gt)} vs ${fmt(c)} images/s` });
+  }
+  return out;
+}
+
+function aheadStatements(n: NetworkResults): string[] {
+  const B = n.batch;
+  const out: string[] = [];
+  for (const b of [1, B]) {
+    const g = rate(n, 'cnnc-generated', 'infer', b);
+    for (const e of ['tfjs-wasm', 'ort-1', 'ort-2']) {
+      const o = rate(n, e, 'infer', b);
+      if (!g || !o) continue;
+      out.push(o > g
+        ? `- ${engineLabels[e]}, inference batch ${b}: **ahead of cnnc by ${ratio(o / g)}** (${fmt(o)} vs ${fmt(g)} images/s)`
+        : `- ${engineLabels[e]}, inference batch ${b}: behind cnnc (cnnc ${ratio(g / o)} faster; ${fmt(g)} vs ${fmt(o)} images/s)`);
+    }
+  }
+  return out;
+}
+
+export function renderResults(r: RunResults): string {
+  const m = r.machine;
+  const roof = r.roofline.best.gflops;
+  const out: string[] = [
+    '# cnnc benchmark results',
+    '',
+    `Written by \`npm run bench\` on ${r.date}${r.quick ? ' with `--quick` (short timings: the figures check the harness, they are not measurements)' : ''}; the run took ${Math.round(r.seconds)} s.`,
+    '',
+    '## Machine',
+    '',
+    `- CPU: ${m.cpu}, ${m.cores} cores (${m.platform}); Node ${m.node}`,
+    `- Load average (1, 5, 15 min) at the start: ${m.load.join(', ')}; at the end: ${r.loadAtEnd.join(', ')}.`,
+    '  The 2 cores were shared with other work while this ran, so absolute figures are low and',
+    '  noisy; the ratios below compare engines measured in this same run, one after the other,',
+    '  each in a process of its own, and are the figures to read.',
+    `- Scalar-JS roofline: **${roof.toFixed(2)} GFLOP/s**, the best of ${r.roofline.variants.length} multiply-add microbenchmarks (${r.roofline.best.name}); `
+      + 'every GFLOP/s below is also given as a fraction of it.',
+    '',
+    '## Commands',
+    '',
+    '```sh',
+    ...r.commands,
+    '```',
+    '',
+    'Every engine runs the same network with the same weights (cnnc\'s seeded initialisation, seed 0) on the',
+    'same seeded input; before anything is timed its inference output, and for training its loss and every',
+    'weight gradient of one batch, are compared with cnnc\'s interpreter (float64). A row that disagrees is',
+    'marked **wrong** and not timed. Times are medians per call; images/s = batch ÷ time.',
+    '',
+    '## Targets',
+    '',
+    '| target | measured | met? | detail |',
+    '|---|---:|---|---|',
+    ...targets(r).map((t) => `| ${t.text} | ${ratio(t.value)} | ${t.value === undefined ? 'not measured' : t.value >= t.goal ? '**met**' : '**not met**'} | ${t.detail} |`),
+    '',
+  ];
+  for (const n of r.networks) {
+    out.push(`## ${n.network} (${n.file}, batch ${n.batch})`, '');
+    out.push('### cnnc against the peers (same run)', '', ...peersTable(n), '');
+    const ahead = aheadStatements(n);
+    if (ahead.length) out.push('Where the native engines stand:', '', ...ahead, '');
+    out.push('### Generated against interpreted (`cnnc bench`)', '', ...benchTable(n, roof), '');
+    if (n.bench) {
+      out.push('### Where the time goes (generated kernels)', '', ...breakdown(n), '', `Largest kernels: ${top(n, 4)}.`, '');
+    }
+    out.push('<details><summary>Answer checks</summary>', '', ...checksList(n), '', '</details>', '');
+  }
+  out.push(
+    '## How the peers run the same network',
+    '',
+    '- **Conv padding.** cnnc\'s anchor (m, n) of an M×N kernel is reproduced by explicit padding: top m, bottom M-1-m,',
+    '  left n, right N-1-n (TF.js: explicit pad array; ONNX: `pads`; ConvNetJS: its symmetric `pad` when all four agree,',
+    '  otherwise a small pad layer before an unpadded conv). A negative pad (anchor outside the window) becomes a crop',
+    '  (TF.js `slice`, ONNX `Slice`, the ConvNetJS pad layer).',
+    '- **BN.** cnnc\'s default BN normalises each position (k, i, j) over the batch; no peer has that layer. For',
+    '  inference it is folded into one per-position affine op, y = x·γ/√(σ²+ε) + (β − μ·γ/√(σ²+ε)) with the running',
+    '  statistics (ONNX: `Mul` + `Add` by C×H×W constants; TF.js: `mul`/`add`; ConvNetJS: an affine layer). For training',
+    '  TF.js computes `tf.moments` over the batch axis (gradients by autodiff); ConvNetJS has no BN and does not train it.',
+    '- **Layouts.** TF.js (the WASM backend supports only NHWC) and ConvNetJS (HWC volumes) get the weights reordered,',
+    '  full-layer columns included; ONNX Runtime runs NCHW as cnnc does. The .onnx files are written by cnnc\'s own',
+    '  encoder (src/bench/onnx/) into bench/peers/models/.',
+    '- **Training.** Loss = cross-entropy summed over the batch (cnnc\'s loss), plain SGD. TF.js: `tf.train.sgd().minimize`;',
+    '  ConvNetJS: `SGDTrainer` with `batch_size` = batch and the learning rate scaled to the sum; cnnc: `forward`,',
+    '  `backward(labels)`, `step`. TF.js WASM (no Conv2DBackpropFilter kernel) and ONNX Runtime for Node (inference only)',
+    '  do not train.',
+    '- **ConvNetJS** processes one sample at a time in float64 and always has biases (set to 0, trained like the rest).',
+    '',
+  );
+  return out.join('\n');
+}
