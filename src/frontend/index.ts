@@ -11,7 +11,7 @@ import { resolveLimits } from '../check/limits.js';
 import { Reporter } from '../check/report.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
-import { formatDiagnostics } from '../diagnostics/format.js';
+import { countLine, formatDiagnostics } from '../diagnostics/format.js';
 import type { FileNode } from './ast.js';
 import { parseSource } from './parse.js';
 
@@ -52,9 +52,21 @@ export function readSource(path: string): string {
   }
 }
 
+export interface LoadOptions {
+  limits?: Partial<Limits>;
+  /** Called with the formatted warnings when the model has some but no error. */
+  onWarnings?: (formatted: string) => void;
+}
+
 /** Reads, parses and checks a .cnn file; throws UserError (exit 1) with every diagnostic formatted. */
-export function loadModel(path: string, limits?: Partial<Limits>): CheckedModel {
-  const result = checkSource(readSource(path), path, limits);
-  if (!result.model) throw new UserError(result.formatted);
+export function loadModel(path: string, options: LoadOptions = {}): CheckedModel {
+  const result = checkSource(readSource(path), path, options.limits);
+  if (!result.model) throw new UserError(`${result.formatted}\n${countLine(result.diagnostics)}`);
+  if (result.diagnostics.length > 0) options.onWarnings?.(result.formatted);
   return result.model;
 }
+
+/** For commands: warnings go to stderr and the command goes on. */
+export const warnOnStderr = (formatted: string): void => {
+  process.stderr.write(`${formatted}\n`);
+};
