@@ -53,7 +53,7 @@ describe('cnnc check', () => {
     expect(r.code).toBe(0);
     expect(r.stderr.split('\n')[0]).toBe(`${path}:3:3: warning: bn b: per-position normalisation with batch=1 sets every value to beta; use mode=channel or a larger batch [W001]`);
     expect(r.stderr).toContain('0 errors, 1 warning\n');
-    expect(r.stdout).toBe(`${path}: ok: n (1 layers)\n`);
+    expect(r.stdout).toBe(`${path}: ok: n (1 layer)\n`);
   });
 
   it('a file that does not exist: exit 1 with a clear message', async () => {

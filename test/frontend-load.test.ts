@@ -52,6 +52,12 @@ describe('loadModel', () => {
     expect(seen[0].split('\n')[0]).toContain(':3:3: warning: bn bn1: per-position normalisation with batch=1');
   });
 
+  it('a byte-order mark at the start is ignored', () => {
+    const path = join(dir, 'bom.cnn');
+    writeFileSync(path, '\uFEFFnetwork n { input shape=1x2x2 relu }');
+    expect(loadModel(path).networks[0].name).toBe('n');
+  });
+
   it('a missing file is a UserError naming it', () => {
     expect(() => loadModel(join(dir, 'none.cnn'))).toThrow(`cnnc: cannot read ${join(dir, 'none.cnn')}: no such file`);
   });

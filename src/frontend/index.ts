@@ -44,7 +44,8 @@ export function checkSource(source: string, file: string, limits?: Partial<Limit
 
 export function readSource(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    // A byte-order mark is no character of the model (editors on Windows add one).
+    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;

@@ -24,7 +24,7 @@ export function register(program: Command): void {
       if (!result.model) throw new UserError(`${result.formatted}\n${countLine(result.diagnostics)}`);
       if (result.diagnostics.length > 0) process.stderr.write(`${result.formatted}\n${countLine(result.diagnostics)}\n`);
       if (opts.dump === undefined) {
-        const nets = result.model.networks.map((n) => `${n.name} (${n.layers.length} layers)`).join(', ');
+        const nets = result.model.networks.map((n) => `${n.name} (${n.layers.length} layer${n.layers.length === 1 ? '' : 's'})`).join(', ');
         process.stdout.write(`${file}: ok: ${nets}\n`);
       }
     });
