@@ -14,7 +14,7 @@ export interface Timing {
 export interface MeasureOptions {
   /** Milliseconds spent timing (after warm-up). */
   maxTime?: number;
-  /** Milliseconds of warm-up (calls that let the JIT optimise and caches fill). */
+  /** Milliseconds of warm-up (calls that let the JIT optimise and caches fill); default maxTime, at most 1 s. */
   warmup?: number;
   /** Fewest samples to take (default 3); a call slower than 5 × maxTime is timed once more only. */
   minSamples?: number;
@@ -24,7 +24,7 @@ const now = (): number => performance.now();
 
 export async function measure(fn: () => unknown, options: MeasureOptions = {}): Promise<Timing> {
   const maxTime = options.maxTime ?? 1000;
-  const warmup = options.warmup ?? 300;
+  const warmup = options.warmup ?? Math.min(maxTime, 1000);
   let minSamples = options.minSamples ?? 3;
   const call = async () => {
     const r = fn();

@@ -26,6 +26,8 @@ export interface BenchOptions {
   /** Seconds benchmark.js spends on each timing (default 0.5; --quick 0.05). */
   maxTime?: number;
   minSamples?: number;
+  /** Seconds of one benchmark.js cycle (benchmark.js defaults to at least 0.05). */
+  minTime?: number;
   /** Called before each case is timed (progress). */
   onCase?: (index: number, total: number, c: BenchCase) => void;
 }
@@ -36,11 +38,11 @@ export interface BenchOptions {
  * after some calls (a second or more near its size limit), and the optimised code is what a
  * user's training loop runs.
  */
-export function timeCall(fn: () => void, maxTime: number, minSamples: number): number {
+export function timeCall(fn: () => void, maxTime: number, minSamples: number, minTime?: number): number {
   const end = performance.now() + maxTime * 1000;
   let calls = 0;
   do { fn(); calls++; } while (calls < 2 || performance.now() < end);
-  const bench = new Benchmark('case', fn, { maxTime, minSamples, initCount: 1 });
+  const bench = new Benchmark('case', fn, { maxTime, minSamples, initCount: 1, ...(minTime === undefined ? {} : { minTime }) });
   bench.run();
   if (bench.error) throw bench.error;
   const s = [...bench.stats.sample].sort((a, b) => a - b);
@@ -63,8 +65,8 @@ export async function benchNetwork(net: CheckedNetwork, options: BenchOptions = 
   const rows: BenchRow[] = [];
   cases.forEach((c, i) => {
     options.onCase?.(i, cases.length, c);
-    const g = timeCall(c.generated, maxTime, minSamples) * 1000;
-    const t = timeCall(c.interpreted, maxTime, minSamples) * 1000;
+    const g = timeCall(c.generated, maxTime, minSamples, options.minTime) * 1000;
+    const t = timeCall(c.interpreted, maxTime, minSamples, options.minTime) * 1000;
     rows.push({
       scope: c.scope, op: c.op, generatedMs: g, interpretedMs: t, speedup: t / g,
       gflops: c.flops > 0 ? c.flops / (g * 1e6) : null,

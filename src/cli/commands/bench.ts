@@ -55,7 +55,7 @@ export function register(program: Command): void {
       const p = progress(net.name);
       let report;
       try {
-        report = await benchNetwork(net, { maxTime, minSamples: raw.quick ? 2 : 5, onCase: p.onCase });
+        report = await benchNetwork(net, { maxTime, minSamples: raw.quick ? 2 : 5, minTime: raw.quick ? 0.005 : undefined, onCase: p.onCase });
       } finally {
         p.done();
       }
