@@ -1,0 +1,66 @@
+// The emitted .ts type-checks under strict settings (also noUnusedLocals/Parameters), and the
+// .d.ts describes the .js: a consumer written against it type-checks, and every name the .js
+// exports is declared. Checked on a small network: type-checking is quadratic on the long
+// kernels of big ones (the reason the .js is produced without the checker).
+import { describe, expect, it } from 'vitest';
+import { Project, ts } from 'ts-morph';
+import { buildNetwork } from '../src/model/build.js';
+import { compileNetwork } from '../src/emit/index.js';
+
+const net = buildNetwork({
+  name: 'typed', batch: 2, input: [2, 5, 4],
+  layers: [
+    { op: 'conv', name: 'c1', out: 3, kernel: [3, 2], anchor: [-1, 2] }, { op: 'bn', name: 'n1' }, { op: 'relu' },
+    { op: 'pool', name: 'p1', size: [2, 3], stride: [2, 1], round: 'ceil' }, { op: 'full', name: 'f1', out: 4, bias: true },
+    { op: 'bn', name: 'n2', mode: 'channel' }, { op: 'full', name: 'f2', out: 3 }, { op: 'softmax' },
+  ],
+});
+
+function diagnostics(files: Record<string, string>, check: string[]): string[] {
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    compilerOptions: {
+      strict: true, noUnusedLocals: true, noUnusedParameters: true, noImplicitReturns: true,
+      target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts'], types: [],
+    },
+  });
+  for (const [path, text] of Object.entries(files)) project.createSourceFile(path, text);
+  return check.flatMap((path) => project.getSourceFileOrThrow(path).getPreEmitDiagnostics()
+    .map((d) => `${path}:${d.getLineNumber()}: ${ts.flattenDiagnosticMessageText(d.getMessageText() as string, '\n')}`));
+}
+
+const consumer = `
+import { createModel, meta, Model, c1_forward, f1_grad, p1_path, softmax1_loss, type ModelMeta } from './typed.js';
+const m: Model = createModel({ seed: 1 });
+const y: Float32Array = m.forward(new Array(meta.batch * 40).fill(0), { training: false });
+const loss: number = m.backward(new Float32Array(6), { accumulate: true });
+const s: Float32Array | null = m.sensitivity('f2');
+const p: Int32Array = m.path('p1');
+const w: Record<string, Record<string, number[]>> = m.toJSON();
+m.loadJSON(w);
+m.loadBinary(m.toBinary());
+m.step({ lr: 0.1, momentum: 0.9 });
+const info: ModelMeta = meta;
+c1_forward(new Float32Array(80), new Float32Array(36), new Float32Array(120));
+f1_grad(new Float32Array(8), new Float32Array(2), new Float32Array(4), new Float32Array(4));
+p1_path(new Float32Array(1), new Float32Array(1), new Int32Array(1));
+const l: number = softmax1_loss(new Float32Array(6), new Float32Array(6), new Float32Array(6), new Float32Array(6));
+export const all = [y, loss, s, p, info, l, m.inputSensitivity, m.grad('c1', 'w'), m.param('n1', 'gamma')];
+`;
+
+describe('types of the emitted files', () => {
+  const compiled = compileNetwork(net);
+
+  it('the .ts type-checks under strict settings', () => {
+    expect(diagnostics({ '/m/typed.ts': compiled.ts }, ['/m/typed.ts'])).toEqual([]);
+  }, 60_000);
+
+  it('a consumer type-checks against the .d.ts, and the .d.ts declares every export of the .js', () => {
+    expect(diagnostics({ '/d/typed.d.ts': compiled.dts, '/d/use.ts': consumer }, ['/d/typed.d.ts', '/d/use.ts'])).toEqual([]);
+    const exported = [...compiled.js.matchAll(/^export (?:function|class|const) ([\w$]+)/gm)].map((m) => m[1]).sort();
+    const declared = [...compiled.dts.matchAll(/^export declare (?:function|class|const) ([\w$]+)/gm)].map((m) => m[1]).sort();
+    expect(declared).toEqual(exported);
+    expect(exported).toContain('n1_infer');
+  }, 60_000);
+});
