@@ -14,7 +14,8 @@ import { compileNetwork } from '../src/emit/index.js';
 import { loadModel } from '../src/frontend/index.js';
 import { loadSplit, resolveDataDir } from '../src/train/data.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+// CNNC_CHROMIUM overrides the path (e.g. to check the skip: CNNC_CHROMIUM=/nonexistent).
+const CHROMIUM = process.env.CNNC_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(`web example tests SKIPPED: ${CHROMIUM} not found (install Debian's chromium package to run them)`);
@@ -82,15 +83,25 @@ describe.skipIf(!hasChromium)(`web example in headless Chromium (${CHROMIUM})`, 
     expect(await page.textContent('#digit')).toBe(String(answers[9]));
   });
 
-  it('classifies a one drawn with the mouse', async () => {
-    await page.evaluate(() => (window as unknown as { cnncDemo: { clear(): void } }).cnncDemo.clear());
-    const box = (await page.locator('#pad').boundingBox())!;
-    // A slightly slanted vertical stroke in the middle of the 280×280 pad.
-    await page.mouse.move(box.x + 150, box.y + 40);
-    await page.mouse.down();
-    for (let s = 1; s <= 20; s++) await page.mouse.move(box.x + 150 - s, box.y + 40 + 10 * s);
-    await page.mouse.up();
-    await page.waitForFunction(() => document.querySelector('#digit')?.textContent !== '?');
-    expect(await page.textContent('#digit')).toBe('1');
-  });
+  // Strokes in pad pixels (280×280): polylines drawn with the mouse button down.
+  const shapes: [string, [number, number][][]][] = [
+    ['1', [[[150, 40], [130, 240]]]],
+    ['7', [[[70, 60], [210, 60], [120, 240]]]],
+    ['0', [[[140, 40], [90, 80], [80, 150], [100, 220], [140, 240], [185, 215], [200, 150], [190, 80], [140, 40]]]],
+    ['4', [[[110, 40], [80, 160], [200, 160]], [[170, 80], [170, 250]]]],
+  ];
+  for (const [digit, strokes] of shapes) {
+    it(`classifies a ${digit} drawn with the mouse`, async () => {
+      await page.evaluate(() => (window as unknown as { cnncDemo: { clear(): void } }).cnncDemo.clear());
+      const box = (await page.locator('#pad').boundingBox())!;
+      for (const points of strokes) {
+        await page.mouse.move(box.x + points[0]![0], box.y + points[0]![1]);
+        await page.mouse.down();
+        for (const [x, y] of points.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 8 });
+        await page.mouse.up();
+      }
+      await page.waitForFunction(() => document.querySelector('#digit')?.textContent !== '?');
+      expect(await page.textContent('#digit')).toBe(digit);
+    });
+  }
 });
