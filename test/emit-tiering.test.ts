@@ -1,0 +1,55 @@
+// V8's own tiering status: training each example's generated module for a few batches in a
+// child `node --trace-opt` must get every hot kernel optimised by TurboFan (V8 never
+// optimises a function over 61,440 bytes of bytecode; such a kernel would never appear as
+// "completed optimizing"). Hot kernels: the conv and pool pieces (`<layer>$<role><n>`) of the
+// training passes, and the training kernels of bn, relu, pool backward and full. Small
+// networks train for more batches, so that every kernel has done real work.
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const driver = `
+const mod = await import(process.argv[1]);
+const m = mod.createModel({ seed: 1 });
+const { batch: T, input: [C, H, W], output: [K] } = mod.meta;
+const x = Float32Array.from({ length: T * C * H * W }, (_, i) => Math.sin(i));
+const z = new Float32Array(T * K);
+for (let t = 0; t < T; t++) z[t * K + (t % K)] = 1;
+// At least 6 batches; small networks keep going (up to 300 batches or 3 s) until their
+// kernels have done enough work to be hot.
+const start = performance.now();
+for (let i = 0; i < 6 || (i < 300 && performance.now() - start < 3000); i++) { m.forward(x); mod.meta.endsWithSoftmax ? m.backward(z) : m.backwardFrom(z); m.step({ lr: 1e-5 }); }
+`;
+
+const HOT = /^([A-Za-z_][A-Za-z0-9_]*\$(forward|backward|grad|path)\d+|[A-Za-z_][A-Za-z0-9_]*_(forward|backward|grad))$/;
+
+function hotFunctions(js: string): string[] {
+  const ops = new Map<string, string>();
+  const meta = JSON.parse(js.match(/^export const meta = (\{[\s\S]*?\n\});$/m)![1].replace(/^\s+(\w+):/gm, '"$1":').replace(/,(\s*[\]}])/g, '$1')) as { layers: { name: string; op: string }[] };
+  for (const l of meta.layers) ops.set(l.name, l.op);
+  return [...js.matchAll(/^(?:export )?function ([A-Za-z_$][\w$]*)\(/gm)].map((m) => m[1]).filter((name) => {
+    if (!HOT.test(name)) return false;
+    const layer = name.replace(/(\$\w+|_(forward|backward|grad))$/, '');
+    const op = ops.get(layer);
+    if (op === 'softmax') return false; // a few dozen numbers per call: never hot
+    if ((op === 'conv' || op === 'pool') && !name.includes('$')) return op === 'pool' && name.endsWith('_backward');
+    return !(op === 'pool' && name.includes('$forward'));
+  });
+}
+
+const modules = readdirSync('generated').filter((f) => f.endsWith('.js')).sort();
+
+describe('hot kernels of the examples are optimised by V8', () => {
+  for (const file of modules) {
+    it(`generated/${file}`, () => {
+      const path = resolve('generated', file);
+      const hot = hotFunctions(readFileSync(path, 'utf8'));
+      expect(hot.length).toBeGreaterThan(3);
+      const log = execFileSync(process.execPath, ['--trace-opt', '--input-type=module', '-e', driver, pathToFileURL(path).href], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      const optimised = new Set([...log.matchAll(/^\[completed optimizing \S+ <JSFunction ([^ >]+)/gm)].map((m) => m[1]));
+      expect(hot.filter((name) => !optimised.has(name)), 'kernels never optimised').toEqual([]);
+    }, 240_000);
+  }
+});
