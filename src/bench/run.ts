@@ -7,6 +7,7 @@ import { benchCases, type BenchCase } from './cases.js';
 import { compareArrays } from './compare.js';
 import { loadGenerated, weightsJson } from './load-generated.js';
 import { machineLine } from './machine.js';
+import { warmUp } from './measure.js';
 import { makeWorkload, referenceInference } from './workload.js';
 
 /** A row of `cnnc bench --json` (interfaces.md). */
@@ -33,15 +34,12 @@ export interface BenchOptions {
 }
 
 /**
- * Median seconds per call, from benchmark.js's samples, after a warm-up of at least two
- * calls and `maxTime` seconds: generated kernels are long functions that V8 optimises only
- * after some calls (a second or more near its size limit), and the optimised code is what a
- * user's training loop runs.
+ * Median seconds per call, from benchmark.js's samples, after a warm-up that lasts until the
+ * time per call settles (see measure.ts: generated kernels run optimised only after V8 has
+ * seen them for a while, up to seconds near its size limit).
  */
 export function timeCall(fn: () => void, maxTime: number, minSamples: number, minTime?: number): number {
-  const end = performance.now() + maxTime * 1000;
-  let calls = 0;
-  do { fn(); calls++; } while (calls < 2 || performance.now() < end);
+  warmUp(fn, Math.min(200, maxTime * 1000), { min: 0, max: maxTime >= 0.5 ? 5000 : 1000 });
   const bench = new Benchmark('case', fn, { maxTime, minSamples, initCount: 1, ...(minTime === undefined ? {} : { minTime }) });
   bench.run();
   if (bench.error) throw bench.error;
@@ -62,6 +60,10 @@ export async function benchNetwork(net: CheckedNetwork, options: BenchOptions = 
   const agreement = compareArrays('inference output', model.forward(work.input, { training: false }), referenceInference(work), 1e-4);
   if (!agreement.ok) throw new Error(`cnnc bench: the generated module disagrees with the interpreter on ${net.name}: ${agreement.detail}`);
   const cases = benchCases(work, module);
+  // Whole-network calls run every generated kernel: let V8 optimise them all before any row
+  // is timed (seconds for the longest kernels), so per-kernel rows time optimised code.
+  const limits = maxTime >= 0.5 ? { min: 3000, max: 20_000 } : { min: 0, max: 1000 };
+  for (const c of cases.filter((k) => k.scope === 'network')) warmUp(c.generated, 200, limits);
   const rows: BenchRow[] = [];
   cases.forEach((c, i) => {
     options.onCase?.(i, cases.length, c);

@@ -79,5 +79,5 @@ export async function runJobs(engineName, net, options = {}) {
 }
 
 function timing(t, batch) {
-  return { ms: t.ms, imagesPerSec: (batch * 1000) / t.ms, calls: t.calls };
+  return { ms: t.ms, imagesPerSec: (batch * 1000) / t.ms, firstMs: t.firstMs, calls: t.calls };
 }
