@@ -14,6 +14,8 @@ export interface PeerRow {
   check?: string;
   ms?: number;
   imagesPerSec?: number;
+  /** The first call's time: compilation and JIT included. */
+  firstMs?: number;
 }
 
 export interface NetworkResults {
@@ -230,6 +232,11 @@ export function renderResults(r: RunResults): string {
     out.push('### Generated against interpreted (`cnnc bench`)', '', ...benchTable(n, roof), '');
     if (n.bench) {
       out.push('### Where the time goes (generated kernels)', '', ...breakdown(n), '', `Largest kernels: ${top(n, 4)}.`, '');
+    }
+    const firsts = n.peers.filter((p) => p.status === 'ok' && p.firstMs !== undefined && p.task === 'infer' && p.batch === n.batch);
+    if (firsts.length) {
+      out.push(`First inference call at batch ${n.batch} (compilation, JIT and allocation included; the tables above time the warmed-up steady state): `
+        + `${firsts.map((p) => `${engineLabels[p.engine] ?? p.engine} ${fmt(p.firstMs, 2)} ms`).join('; ')}.`, '');
     }
     out.push('<details><summary>Answer checks</summary>', '', ...checksList(n), '', '</details>', '');
   }

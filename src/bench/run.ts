@@ -39,7 +39,7 @@ export interface BenchOptions {
  * seen them for a while, up to seconds near its size limit).
  */
 export function timeCall(fn: () => void, maxTime: number, minSamples: number, minTime?: number): number {
-  warmUp(fn, Math.min(200, maxTime * 1000), { min: 0, max: maxTime >= 0.5 ? 5000 : 1000 });
+  warmUp(fn, Math.min(200, maxTime * 1000), { min: 0, max: Math.min(5000, maxTime * 10_000) });
   const bench = new Benchmark('case', fn, { maxTime, minSamples, initCount: 1, ...(minTime === undefined ? {} : { minTime }) });
   bench.run();
   if (bench.error) throw bench.error;
@@ -62,7 +62,7 @@ export async function benchNetwork(net: CheckedNetwork, options: BenchOptions = 
   const cases = benchCases(work, module);
   // Whole-network calls run every generated kernel: let V8 optimise them all before any row
   // is timed (seconds for the longest kernels), so per-kernel rows time optimised code.
-  const limits = maxTime >= 0.5 ? { min: 3000, max: 20_000 } : { min: 0, max: 1000 };
+  const limits = maxTime >= 0.5 ? { min: 3000, max: 20_000 } : { min: 0, max: maxTime * 20_000 };
   for (const c of cases.filter((k) => k.scope === 'network')) warmUp(c.generated, 200, limits);
   const rows: BenchRow[] = [];
   cases.forEach((c, i) => {
