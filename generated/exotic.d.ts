@@ -117,21 +117,21 @@ export declare function perchan_backward(dy: F, xhat: F, invStd: F, gamma: F, dx
 export declare function relu2_forward(x: F, y: F): void;
 /** flat loop over 1176 elements */
 export declare function relu2_backward(x: F, dy: F, dx: F): void;
-/** 2 samples × 4 rows tiles over K=294 */
+/** 4 samples × 4 rows tiles over K=294 */
 export declare function hidden_forward(x: F, w: F, b: F, y: F): void;
-/** 2 samples × 4 rows tiles over K=294 */
+/** 4 samples × 4 rows tiles over K=294 */
 export declare function hidden_backward(dy: F, w: F, dx: F): void;
-/** 4 rows × 2 samples tiles over K=294 */
+/** 4 rows × 4 samples tiles over K=294 */
 export declare function hidden_grad(dy: F, x: F, dw: F, db: F): void;
 /** flat loop over 64 elements */
 export declare function relu3_forward(x: F, y: F): void;
 /** flat loop over 64 elements */
 export declare function relu3_backward(x: F, dy: F, dx: F): void;
-/** 2 samples × 4 rows tiles over K=16 */
+/** 4 samples × 4 rows tiles over K=16 */
 export declare function logits_forward(x: F, w: F, y: F): void;
-/** 2 samples × 4 rows tiles over K=16 */
+/** 4 samples × 4 rows tiles over K=16 */
 export declare function logits_backward(dy: F, w: F, dx: F): void;
-/** 4 rows × 2 samples tiles over K=16 */
+/** 4 rows × 4 samples tiles over K=16 */
 export declare function logits_grad(dy: F, x: F, dw: F): void;
 /** 4 rows of 5: max, exp-sum, scale */
 export declare function softmax1_forward(x: F, y: F): void;

@@ -2132,26 +2132,32 @@ export function relu2_backward(x: F, dy: F, dx: F): void {
   for (let i = 0; i < 1176; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
 }
 
-// hidden_forward: 2 samples × 4 rows tiles over K=294
+// hidden_forward: 4 samples × 4 rows tiles over K=294
 export function hidden_forward(x: F, w: F, b: F, y: F): void {
-  for (let t = 0; t < 4; t += 2) {
+  for (let t = 0; t < 4; t += 4) {
     const x0 = t * 294;
     const x1 = x0 + 294;
+    const x2 = x0 + 588;
+    const x3 = x0 + 882;
     for (let k = 0; k < 16; k += 4) {
       const w0 = k * 294;
       const w1 = w0 + 294;
       const w2 = w0 + 588;
       const w3 = w0 + 882;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
       for (let i = 0; i < 294; i++) {
         const a0 = x[x0 + i];
         const a1 = x[x1 + i];
+        const a2 = x[x2 + i];
+        const a3 = x[x3 + i];
         const b0 = w[w0 + i];
         const b1 = w[w1 + i];
         const b2 = w[w2 + i];
         const b3 = w[w3 + i];
         s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
         s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
+        s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
+        s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
       }
       const y0 = t * 16 + k;
       y[y0 + 0] = s00 + b[k + 0];
@@ -2162,16 +2168,26 @@ export function hidden_forward(x: F, w: F, b: F, y: F): void {
       y[y0 + 17] = s11 + b[k + 1];
       y[y0 + 18] = s12 + b[k + 2];
       y[y0 + 19] = s13 + b[k + 3];
+      y[y0 + 32] = s20 + b[k + 0];
+      y[y0 + 33] = s21 + b[k + 1];
+      y[y0 + 34] = s22 + b[k + 2];
+      y[y0 + 35] = s23 + b[k + 3];
+      y[y0 + 48] = s30 + b[k + 0];
+      y[y0 + 49] = s31 + b[k + 1];
+      y[y0 + 50] = s32 + b[k + 2];
+      y[y0 + 51] = s33 + b[k + 3];
     }
   }
 }
 
-// hidden_backward: 2 samples × 4 rows tiles over K=294
+// hidden_backward: 4 samples × 4 rows tiles over K=294
 export function hidden_backward(dy: F, w: F, dx: F): void {
   dx.fill(0, 0, 1176);
-  for (let t = 0; t < 4; t += 2) {
+  for (let t = 0; t < 4; t += 4) {
     const x0 = t * 294;
     const x1 = x0 + 294;
+    const x2 = x0 + 588;
+    const x3 = x0 + 882;
     for (let k = 0; k < 16; k += 4) {
       const d0 = t * 16 + k;
       const a00 = dy[d0 + 0];
@@ -2182,6 +2198,14 @@ export function hidden_backward(dy: F, w: F, dx: F): void {
       const a11 = dy[d0 + 17];
       const a12 = dy[d0 + 18];
       const a13 = dy[d0 + 19];
+      const a20 = dy[d0 + 32];
+      const a21 = dy[d0 + 33];
+      const a22 = dy[d0 + 34];
+      const a23 = dy[d0 + 35];
+      const a30 = dy[d0 + 48];
+      const a31 = dy[d0 + 49];
+      const a32 = dy[d0 + 50];
+      const a33 = dy[d0 + 51];
       const w0 = k * 294;
       const w1 = w0 + 294;
       const w2 = w0 + 588;
@@ -2193,37 +2217,51 @@ export function hidden_backward(dy: F, w: F, dx: F): void {
         const b3 = w[w3 + i];
         dx[x0 + i] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3;
         dx[x1 + i] += a10 * b0 + a11 * b1 + a12 * b2 + a13 * b3;
+        dx[x2 + i] += a20 * b0 + a21 * b1 + a22 * b2 + a23 * b3;
+        dx[x3 + i] += a30 * b0 + a31 * b1 + a32 * b2 + a33 * b3;
       }
     }
   }
 }
 
-// hidden_grad: 4 rows × 2 samples tiles over K=294
+// hidden_grad: 4 rows × 4 samples tiles over K=294
 export function hidden_grad(dy: F, x: F, dw: F, db: F): void {
   for (let k = 0; k < 16; k += 4) {
     const w0 = k * 294;
     const w1 = w0 + 294;
     const w2 = w0 + 588;
     const w3 = w0 + 882;
-    for (let t = 0; t < 4; t += 2) {
+    for (let t = 0; t < 4; t += 4) {
       const d0 = t * 16 + k;
       const a00 = dy[d0 + 0];
       const a01 = dy[d0 + 16];
+      const a02 = dy[d0 + 32];
+      const a03 = dy[d0 + 48];
       const a10 = dy[d0 + 1];
       const a11 = dy[d0 + 17];
+      const a12 = dy[d0 + 33];
+      const a13 = dy[d0 + 49];
       const a20 = dy[d0 + 2];
       const a21 = dy[d0 + 18];
+      const a22 = dy[d0 + 34];
+      const a23 = dy[d0 + 50];
       const a30 = dy[d0 + 3];
       const a31 = dy[d0 + 19];
+      const a32 = dy[d0 + 35];
+      const a33 = dy[d0 + 51];
       const x0 = t * 294;
       const x1 = x0 + 294;
+      const x2 = x0 + 588;
+      const x3 = x0 + 882;
       for (let i = 0; i < 294; i++) {
         const b0 = x[x0 + i];
         const b1 = x[x1 + i];
-        dw[w0 + i] += a00 * b0 + a01 * b1;
-        dw[w1 + i] += a10 * b0 + a11 * b1;
-        dw[w2 + i] += a20 * b0 + a21 * b1;
-        dw[w3 + i] += a30 * b0 + a31 * b1;
+        const b2 = x[x2 + i];
+        const b3 = x[x3 + i];
+        dw[w0 + i] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3;
+        dw[w1 + i] += a10 * b0 + a11 * b1 + a12 * b2 + a13 * b3;
+        dw[w2 + i] += a20 * b0 + a21 * b1 + a22 * b2 + a23 * b3;
+        dw[w3 + i] += a30 * b0 + a31 * b1 + a32 * b2 + a33 * b3;
       }
     }
   }
@@ -2247,26 +2285,32 @@ export function relu3_backward(x: F, dy: F, dx: F): void {
   for (let i = 0; i < 64; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
 }
 
-// logits_forward: 2 samples × 4 rows tiles over K=16
+// logits_forward: 4 samples × 4 rows tiles over K=16
 export function logits_forward(x: F, w: F, y: F): void {
-  for (let t = 0; t < 4; t += 2) {
+  for (let t = 0; t < 4; t += 4) {
     const x0 = t * 16;
     const x1 = x0 + 16;
+    const x2 = x0 + 32;
+    const x3 = x0 + 48;
     for (let k = 0; k < 4; k += 4) {
       const w0 = k * 16;
       const w1 = w0 + 16;
       const w2 = w0 + 32;
       const w3 = w0 + 48;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
       for (let i = 0; i < 16; i++) {
         const a0 = x[x0 + i];
         const a1 = x[x1 + i];
+        const a2 = x[x2 + i];
+        const a3 = x[x3 + i];
         const b0 = w[w0 + i];
         const b1 = w[w1 + i];
         const b2 = w[w2 + i];
         const b3 = w[w3 + i];
         s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
         s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
+        s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
+        s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
       }
       const y0 = t * 5 + k;
       y[y0 + 0] = s00;
@@ -2277,34 +2321,52 @@ export function logits_forward(x: F, w: F, y: F): void {
       y[y0 + 6] = s11;
       y[y0 + 7] = s12;
       y[y0 + 8] = s13;
+      y[y0 + 10] = s20;
+      y[y0 + 11] = s21;
+      y[y0 + 12] = s22;
+      y[y0 + 13] = s23;
+      y[y0 + 15] = s30;
+      y[y0 + 16] = s31;
+      y[y0 + 17] = s32;
+      y[y0 + 18] = s33;
     }
   }
-  for (let t = 0; t < 4; t += 2) {
+  for (let t = 0; t < 4; t += 4) {
     const x0 = t * 16;
     const x1 = x0 + 16;
+    const x2 = x0 + 32;
+    const x3 = x0 + 48;
     for (let k = 4; k < 5; k += 1) {
       const w0 = k * 16;
-      let s00 = 0, s10 = 0;
+      let s00 = 0, s10 = 0, s20 = 0, s30 = 0;
       for (let i = 0; i < 16; i++) {
         const a0 = x[x0 + i];
         const a1 = x[x1 + i];
+        const a2 = x[x2 + i];
+        const a3 = x[x3 + i];
         const b0 = w[w0 + i];
         s00 += a0 * b0;
         s10 += a1 * b0;
+        s20 += a2 * b0;
+        s30 += a3 * b0;
       }
       const y0 = t * 5 + k;
       y[y0 + 0] = s00;
       y[y0 + 5] = s10;
+      y[y0 + 10] = s20;
+      y[y0 + 15] = s30;
     }
   }
 }
 
-// logits_backward: 2 samples × 4 rows tiles over K=16
+// logits_backward: 4 samples × 4 rows tiles over K=16
 export function logits_backward(dy: F, w: F, dx: F): void {
   dx.fill(0, 0, 64);
-  for (let t = 0; t < 4; t += 2) {
+  for (let t = 0; t < 4; t += 4) {
     const x0 = t * 16;
     const x1 = x0 + 16;
+    const x2 = x0 + 32;
+    const x3 = x0 + 48;
     for (let k = 0; k < 4; k += 4) {
       const d0 = t * 5 + k;
       const a00 = dy[d0 + 0];
@@ -2315,6 +2377,14 @@ export function logits_backward(dy: F, w: F, dx: F): void {
       const a11 = dy[d0 + 6];
       const a12 = dy[d0 + 7];
       const a13 = dy[d0 + 8];
+      const a20 = dy[d0 + 10];
+      const a21 = dy[d0 + 11];
+      const a22 = dy[d0 + 12];
+      const a23 = dy[d0 + 13];
+      const a30 = dy[d0 + 15];
+      const a31 = dy[d0 + 16];
+      const a32 = dy[d0 + 17];
+      const a33 = dy[d0 + 18];
       const w0 = k * 16;
       const w1 = w0 + 16;
       const w2 = w0 + 32;
@@ -2326,67 +2396,93 @@ export function logits_backward(dy: F, w: F, dx: F): void {
         const b3 = w[w3 + i];
         dx[x0 + i] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3;
         dx[x1 + i] += a10 * b0 + a11 * b1 + a12 * b2 + a13 * b3;
+        dx[x2 + i] += a20 * b0 + a21 * b1 + a22 * b2 + a23 * b3;
+        dx[x3 + i] += a30 * b0 + a31 * b1 + a32 * b2 + a33 * b3;
       }
     }
   }
-  for (let t = 0; t < 4; t += 2) {
+  for (let t = 0; t < 4; t += 4) {
     const x0 = t * 16;
     const x1 = x0 + 16;
+    const x2 = x0 + 32;
+    const x3 = x0 + 48;
     for (let k = 4; k < 5; k += 1) {
       const d0 = t * 5 + k;
       const a00 = dy[d0 + 0];
       const a10 = dy[d0 + 5];
+      const a20 = dy[d0 + 10];
+      const a30 = dy[d0 + 15];
       const w0 = k * 16;
       for (let i = 0; i < 16; i++) {
         const b0 = w[w0 + i];
         dx[x0 + i] += a00 * b0;
         dx[x1 + i] += a10 * b0;
+        dx[x2 + i] += a20 * b0;
+        dx[x3 + i] += a30 * b0;
       }
     }
   }
 }
 
-// logits_grad: 4 rows × 2 samples tiles over K=16
+// logits_grad: 4 rows × 4 samples tiles over K=16
 export function logits_grad(dy: F, x: F, dw: F): void {
   for (let k = 0; k < 4; k += 4) {
     const w0 = k * 16;
     const w1 = w0 + 16;
     const w2 = w0 + 32;
     const w3 = w0 + 48;
-    for (let t = 0; t < 4; t += 2) {
+    for (let t = 0; t < 4; t += 4) {
       const d0 = t * 5 + k;
       const a00 = dy[d0 + 0];
       const a01 = dy[d0 + 5];
+      const a02 = dy[d0 + 10];
+      const a03 = dy[d0 + 15];
       const a10 = dy[d0 + 1];
       const a11 = dy[d0 + 6];
+      const a12 = dy[d0 + 11];
+      const a13 = dy[d0 + 16];
       const a20 = dy[d0 + 2];
       const a21 = dy[d0 + 7];
+      const a22 = dy[d0 + 12];
+      const a23 = dy[d0 + 17];
       const a30 = dy[d0 + 3];
       const a31 = dy[d0 + 8];
+      const a32 = dy[d0 + 13];
+      const a33 = dy[d0 + 18];
       const x0 = t * 16;
       const x1 = x0 + 16;
+      const x2 = x0 + 32;
+      const x3 = x0 + 48;
       for (let i = 0; i < 16; i++) {
         const b0 = x[x0 + i];
         const b1 = x[x1 + i];
-        dw[w0 + i] += a00 * b0 + a01 * b1;
-        dw[w1 + i] += a10 * b0 + a11 * b1;
-        dw[w2 + i] += a20 * b0 + a21 * b1;
-        dw[w3 + i] += a30 * b0 + a31 * b1;
+        const b2 = x[x2 + i];
+        const b3 = x[x3 + i];
+        dw[w0 + i] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3;
+        dw[w1 + i] += a10 * b0 + a11 * b1 + a12 * b2 + a13 * b3;
+        dw[w2 + i] += a20 * b0 + a21 * b1 + a22 * b2 + a23 * b3;
+        dw[w3 + i] += a30 * b0 + a31 * b1 + a32 * b2 + a33 * b3;
       }
     }
   }
   for (let k = 4; k < 5; k += 1) {
     const w0 = k * 16;
-    for (let t = 0; t < 4; t += 2) {
+    for (let t = 0; t < 4; t += 4) {
       const d0 = t * 5 + k;
       const a00 = dy[d0 + 0];
       const a01 = dy[d0 + 5];
+      const a02 = dy[d0 + 10];
+      const a03 = dy[d0 + 15];
       const x0 = t * 16;
       const x1 = x0 + 16;
+      const x2 = x0 + 32;
+      const x3 = x0 + 48;
       for (let i = 0; i < 16; i++) {
         const b0 = x[x0 + i];
         const b1 = x[x1 + i];
-        dw[w0 + i] += a00 * b0 + a01 * b1;
+        const b2 = x[x2 + i];
+        const b3 = x[x3 + i];
+        dw[w0 + i] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3;
       }
     }
   }

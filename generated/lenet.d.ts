@@ -79,11 +79,11 @@ export declare class Model {
 export declare function createModel(options?: { seed?: number }): Model;
 
 // ---- kernels ----
-/** forward: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, weights in locals, 6 channel(s) per pass over 0..5, 150 statements; 24 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 336 statements */
+/** forward: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 75 statements; 21 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 300 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 36 statements */
 export declare function c1_forward(x: F, w: F, y: F): void;
-/** backward: 5x5 window, anchor (2,2) (rotated, channels transposed); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, weights in locals, 1 channel(s) per pass over 0..0, 25 statements; 24 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..0, 336 statements */
+/** backward: 5x5 window, anchor (2,2) (rotated, channels transposed); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, weights in locals, 1 channel(s) per pass over 0..0, 25 statements; 21 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..0, 300 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..0, 36 statements */
 export declare function c1_backward(dy: F, w: F, dx: F): void;
-/** grad: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, gradients accumulated in locals, 6 channel(s) per pass over 0..5, 150 statements; 24 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..5, 336 statements */
+/** grad: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, gradients accumulated in locals, 3 channel(s) per pass over 0..5, 75 statements; 21 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..5, 300 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..5, 36 statements */
 export declare function c1_grad(dy: F, x: F, dw: F): void;
 /** flat loop over 150528 elements */
 export declare function relu1_forward(x: F, y: F): void;
@@ -95,11 +95,11 @@ export declare function p1_forward(x: F, y: F): void;
 export declare function p1_path(x: F, y: F, path: Int32Array): void;
 /** 192 maps of 196 outputs, each routed to its path (overlapping pools accumulate) */
 export declare function p1_backward(dy: F, path: Int32Array, dx: F): void;
-/** forward: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..15, 240 statements; 29 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..15, 445 statements */
+/** forward: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, weights in locals, 2 channel(s) per pass over 0..15, 60 statements; 18 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..15, 290 statements; 11 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..15, 155 statements */
 export declare function c2_forward(x: F, w: F, y: F): void;
-/** backward: 5x6 window, anchor (2,4) (rotated, channels transposed); interior rows 2..11 x cols 4..12 without bounds tests: window unrolled, weights in locals, 6 channel(s) per pass over 0..5, 180 statements; 29 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 445 statements */
+/** backward: 5x6 window, anchor (2,4) (rotated, channels transposed); interior rows 2..11 x cols 4..12 without bounds tests: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 90 statements; 19 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 290 statements; 10 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 155 statements */
 export declare function c2_backward(dy: F, w: F, dx: F): void;
-/** grad: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..15, 240 statements; 29 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 445 statements */
+/** grad: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, gradients accumulated in locals, 2 channel(s) per pass over 0..15, 60 statements; 18 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 290 statements; 11 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 155 statements */
 export declare function c2_grad(dy: F, x: F, dw: F): void;
 /** position mode: 3136 lines of 32 values, stride 3136 */
 export declare function n2_forward(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void;
@@ -117,21 +117,21 @@ export declare function p2_forward(x: F, y: F): void;
 export declare function p2_path(x: F, y: F, path: Int32Array): void;
 /** 512 maps of 49 outputs, each routed to its path (overlapping pools accumulate) */
 export declare function p2_backward(dy: F, path: Int32Array, dx: F): void;
-/** 2 samples × 4 rows tiles over K=784 */
+/** 4 samples × 4 rows tiles over K=784 */
 export declare function f1_forward(x: F, w: F, y: F): void;
-/** 2 samples × 4 rows tiles over K=784 */
+/** 8 samples × 4 rows tiles over K=784 */
 export declare function f1_backward(dy: F, w: F, dx: F): void;
-/** 4 rows × 2 samples tiles over K=784 */
+/** 4 rows × 8 samples tiles over K=784 */
 export declare function f1_grad(dy: F, x: F, dw: F): void;
 /** flat loop over 3840 elements */
 export declare function relu3_forward(x: F, y: F): void;
 /** flat loop over 3840 elements */
 export declare function relu3_backward(x: F, dy: F, dx: F): void;
-/** 2 samples × 4 rows tiles over K=120 */
+/** 4 samples × 4 rows tiles over K=120 */
 export declare function f2_forward(x: F, w: F, y: F): void;
-/** 2 samples × 4 rows tiles over K=120 */
+/** 8 samples × 4 rows tiles over K=120 */
 export declare function f2_backward(dy: F, w: F, dx: F): void;
-/** 4 rows × 2 samples tiles over K=120 */
+/** 4 rows × 8 samples tiles over K=120 */
 export declare function f2_grad(dy: F, x: F, dw: F): void;
 /** 32 rows of 10: max, exp-sum, scale */
 export declare function softmax1_forward(x: F, y: F): void;

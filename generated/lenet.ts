@@ -447,18 +447,18 @@ export function createModel(options?: { seed?: number }): Model {
 
 // ---- kernels: <layer>_<role>, pure functions over the whole batch ----
 
-// c1_forward: forward: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, weights in locals, 6 channel(s) per pass over 0..5, 150 statements; 24 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 336 statements
+// c1_forward: forward: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 75 statements; 21 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 300 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 36 statements
 export function c1_forward(x: F, w: F, y: F): void {
   y.fill(0);
   c1$forward0(x, w, y);
   c1$forward1(x, w, y);
+  c1$forward2(x, w, y);
 }
 
 function c1$forward0(x: F, w: F, y: F): void {
-  // interior, window unrolled, 6 channel(s) per pass, 150 statements (forward)
+  // interior, window unrolled, 3 channel(s) per pass, 75 statements (forward)
   for (let t = 0; t < 32; t += 1) {
-    {
-      const k = 0;
+    for (let k = 0; k < 6; k += 3) {
       const yk = (t * 6 + k) * 784;
       for (let c = 0; c < 1; c++) {
         const xc = (t * 1 + c) * 784;
@@ -538,81 +538,6 @@ function c1$forward0(x: F, w: F, y: F): void {
         const w2_4_2 = w[wk + 72];
         const w2_4_3 = w[wk + 73];
         const w2_4_4 = w[wk + 74];
-        const w3_0_0 = w[wk + 75];
-        const w3_0_1 = w[wk + 76];
-        const w3_0_2 = w[wk + 77];
-        const w3_0_3 = w[wk + 78];
-        const w3_0_4 = w[wk + 79];
-        const w3_1_0 = w[wk + 80];
-        const w3_1_1 = w[wk + 81];
-        const w3_1_2 = w[wk + 82];
-        const w3_1_3 = w[wk + 83];
-        const w3_1_4 = w[wk + 84];
-        const w3_2_0 = w[wk + 85];
-        const w3_2_1 = w[wk + 86];
-        const w3_2_2 = w[wk + 87];
-        const w3_2_3 = w[wk + 88];
-        const w3_2_4 = w[wk + 89];
-        const w3_3_0 = w[wk + 90];
-        const w3_3_1 = w[wk + 91];
-        const w3_3_2 = w[wk + 92];
-        const w3_3_3 = w[wk + 93];
-        const w3_3_4 = w[wk + 94];
-        const w3_4_0 = w[wk + 95];
-        const w3_4_1 = w[wk + 96];
-        const w3_4_2 = w[wk + 97];
-        const w3_4_3 = w[wk + 98];
-        const w3_4_4 = w[wk + 99];
-        const w4_0_0 = w[wk + 100];
-        const w4_0_1 = w[wk + 101];
-        const w4_0_2 = w[wk + 102];
-        const w4_0_3 = w[wk + 103];
-        const w4_0_4 = w[wk + 104];
-        const w4_1_0 = w[wk + 105];
-        const w4_1_1 = w[wk + 106];
-        const w4_1_2 = w[wk + 107];
-        const w4_1_3 = w[wk + 108];
-        const w4_1_4 = w[wk + 109];
-        const w4_2_0 = w[wk + 110];
-        const w4_2_1 = w[wk + 111];
-        const w4_2_2 = w[wk + 112];
-        const w4_2_3 = w[wk + 113];
-        const w4_2_4 = w[wk + 114];
-        const w4_3_0 = w[wk + 115];
-        const w4_3_1 = w[wk + 116];
-        const w4_3_2 = w[wk + 117];
-        const w4_3_3 = w[wk + 118];
-        const w4_3_4 = w[wk + 119];
-        const w4_4_0 = w[wk + 120];
-        const w4_4_1 = w[wk + 121];
-        const w4_4_2 = w[wk + 122];
-        const w4_4_3 = w[wk + 123];
-        const w4_4_4 = w[wk + 124];
-        const w5_0_0 = w[wk + 125];
-        const w5_0_1 = w[wk + 126];
-        const w5_0_2 = w[wk + 127];
-        const w5_0_3 = w[wk + 128];
-        const w5_0_4 = w[wk + 129];
-        const w5_1_0 = w[wk + 130];
-        const w5_1_1 = w[wk + 131];
-        const w5_1_2 = w[wk + 132];
-        const w5_1_3 = w[wk + 133];
-        const w5_1_4 = w[wk + 134];
-        const w5_2_0 = w[wk + 135];
-        const w5_2_1 = w[wk + 136];
-        const w5_2_2 = w[wk + 137];
-        const w5_2_3 = w[wk + 138];
-        const w5_2_4 = w[wk + 139];
-        const w5_3_0 = w[wk + 140];
-        const w5_3_1 = w[wk + 141];
-        const w5_3_2 = w[wk + 142];
-        const w5_3_3 = w[wk + 143];
-        const w5_3_4 = w[wk + 144];
-        const w5_4_0 = w[wk + 145];
-        const w5_4_1 = w[wk + 146];
-        const w5_4_2 = w[wk + 147];
-        const w5_4_3 = w[wk + 148];
-        const w5_4_4 = w[wk + 149];
         // rows 2..25 taps 0..4, cols 2..25 taps 0..4
         for (let i = 2; i < 26; i += 1) {
           const xr = xc + i * 28;
@@ -623,190 +548,109 @@ function c1$forward0(x: F, w: F, y: F): void {
             let a0 = y[yo];
             let a1 = y[yo + 784];
             let a2 = y[yo + 1568];
-            let a3 = y[yo + 2352];
-            let a4 = y[yo + 3136];
-            let a5 = y[yo + 3920];
             const v0_0 = x[xo - 58];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
-            a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
             const v0_1 = x[xo - 57];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
-            a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
             const v0_2 = x[xo - 56];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
-            a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
             const v0_3 = x[xo - 55];
             a0 += w0_0_3 * v0_3;
             a1 += w1_0_3 * v0_3;
             a2 += w2_0_3 * v0_3;
-            a3 += w3_0_3 * v0_3;
-            a4 += w4_0_3 * v0_3;
-            a5 += w5_0_3 * v0_3;
             const v0_4 = x[xo - 54];
             a0 += w0_0_4 * v0_4;
             a1 += w1_0_4 * v0_4;
             a2 += w2_0_4 * v0_4;
-            a3 += w3_0_4 * v0_4;
-            a4 += w4_0_4 * v0_4;
-            a5 += w5_0_4 * v0_4;
             const v1_0 = x[xo - 30];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
-            a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
             const v1_1 = x[xo - 29];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
-            a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
             const v1_2 = x[xo - 28];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
-            a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
             const v1_3 = x[xo - 27];
             a0 += w0_1_3 * v1_3;
             a1 += w1_1_3 * v1_3;
             a2 += w2_1_3 * v1_3;
-            a3 += w3_1_3 * v1_3;
-            a4 += w4_1_3 * v1_3;
-            a5 += w5_1_3 * v1_3;
             const v1_4 = x[xo - 26];
             a0 += w0_1_4 * v1_4;
             a1 += w1_1_4 * v1_4;
             a2 += w2_1_4 * v1_4;
-            a3 += w3_1_4 * v1_4;
-            a4 += w4_1_4 * v1_4;
-            a5 += w5_1_4 * v1_4;
             const v2_0 = x[xo - 2];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
-            a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
             const v2_1 = x[xo - 1];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
-            a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
             const v2_2 = x[xo];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
-            a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
             const v2_3 = x[xo + 1];
             a0 += w0_2_3 * v2_3;
             a1 += w1_2_3 * v2_3;
             a2 += w2_2_3 * v2_3;
-            a3 += w3_2_3 * v2_3;
-            a4 += w4_2_3 * v2_3;
-            a5 += w5_2_3 * v2_3;
             const v2_4 = x[xo + 2];
             a0 += w0_2_4 * v2_4;
             a1 += w1_2_4 * v2_4;
             a2 += w2_2_4 * v2_4;
-            a3 += w3_2_4 * v2_4;
-            a4 += w4_2_4 * v2_4;
-            a5 += w5_2_4 * v2_4;
             const v3_0 = x[xo + 26];
             a0 += w0_3_0 * v3_0;
             a1 += w1_3_0 * v3_0;
             a2 += w2_3_0 * v3_0;
-            a3 += w3_3_0 * v3_0;
-            a4 += w4_3_0 * v3_0;
-            a5 += w5_3_0 * v3_0;
             const v3_1 = x[xo + 27];
             a0 += w0_3_1 * v3_1;
             a1 += w1_3_1 * v3_1;
             a2 += w2_3_1 * v3_1;
-            a3 += w3_3_1 * v3_1;
-            a4 += w4_3_1 * v3_1;
-            a5 += w5_3_1 * v3_1;
             const v3_2 = x[xo + 28];
             a0 += w0_3_2 * v3_2;
             a1 += w1_3_2 * v3_2;
             a2 += w2_3_2 * v3_2;
-            a3 += w3_3_2 * v3_2;
-            a4 += w4_3_2 * v3_2;
-            a5 += w5_3_2 * v3_2;
             const v3_3 = x[xo + 29];
             a0 += w0_3_3 * v3_3;
             a1 += w1_3_3 * v3_3;
             a2 += w2_3_3 * v3_3;
-            a3 += w3_3_3 * v3_3;
-            a4 += w4_3_3 * v3_3;
-            a5 += w5_3_3 * v3_3;
             const v3_4 = x[xo + 30];
             a0 += w0_3_4 * v3_4;
             a1 += w1_3_4 * v3_4;
             a2 += w2_3_4 * v3_4;
-            a3 += w3_3_4 * v3_4;
-            a4 += w4_3_4 * v3_4;
-            a5 += w5_3_4 * v3_4;
             const v4_0 = x[xo + 54];
             a0 += w0_4_0 * v4_0;
             a1 += w1_4_0 * v4_0;
             a2 += w2_4_0 * v4_0;
-            a3 += w3_4_0 * v4_0;
-            a4 += w4_4_0 * v4_0;
-            a5 += w5_4_0 * v4_0;
             const v4_1 = x[xo + 55];
             a0 += w0_4_1 * v4_1;
             a1 += w1_4_1 * v4_1;
             a2 += w2_4_1 * v4_1;
-            a3 += w3_4_1 * v4_1;
-            a4 += w4_4_1 * v4_1;
-            a5 += w5_4_1 * v4_1;
             const v4_2 = x[xo + 56];
             a0 += w0_4_2 * v4_2;
             a1 += w1_4_2 * v4_2;
             a2 += w2_4_2 * v4_2;
-            a3 += w3_4_2 * v4_2;
-            a4 += w4_4_2 * v4_2;
-            a5 += w5_4_2 * v4_2;
             const v4_3 = x[xo + 57];
             a0 += w0_4_3 * v4_3;
             a1 += w1_4_3 * v4_3;
             a2 += w2_4_3 * v4_3;
-            a3 += w3_4_3 * v4_3;
-            a4 += w4_4_3 * v4_3;
-            a5 += w5_4_3 * v4_3;
             const v4_4 = x[xo + 58];
             a0 += w0_4_4 * v4_4;
             a1 += w1_4_4 * v4_4;
             a2 += w2_4_4 * v4_4;
-            a3 += w3_4_4 * v4_4;
-            a4 += w4_4_4 * v4_4;
-            a5 += w5_4_4 * v4_4;
             y[yo] = a0;
             y[yo + 784] = a1;
             y[yo + 1568] = a2;
-            y[yo + 2352] = a3;
-            y[yo + 3136] = a4;
-            y[yo + 3920] = a5;
           }
         }
       }
@@ -815,7 +659,7 @@ function c1$forward0(x: F, w: F, y: F): void {
 }
 
 function c1$forward1(x: F, w: F, y: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 336 statements (forward)
+  // border, window unrolled, 1 channel(s) per pass, 300 statements (forward)
   for (let t = 0; t < 32; t += 1) {
     for (let k = 0; k < 6; k += 1) {
       const yk = (t * 6 + k) * 784;
@@ -1413,6 +1257,34 @@ function c1$forward1(x: F, w: F, y: F): void {
             y[yo] = a0;
           }
         }
+      }
+    }
+  }
+}
+
+function c1$forward2(x: F, w: F, y: F): void {
+  // border, window unrolled, 1 channel(s) per pass, 36 statements (forward)
+  for (let t = 0; t < 32; t += 1) {
+    for (let k = 0; k < 6; k += 1) {
+      const yk = (t * 6 + k) * 784;
+      for (let c = 0; c < 1; c++) {
+        const xc = (t * 1 + c) * 784;
+        const wk = k * 25 + c * 25;
+        const w0_0_0 = w[wk];
+        const w0_0_1 = w[wk + 1];
+        const w0_0_2 = w[wk + 2];
+        const w0_0_3 = w[wk + 3];
+        const w0_0_4 = w[wk + 4];
+        const w0_1_0 = w[wk + 5];
+        const w0_1_1 = w[wk + 6];
+        const w0_1_2 = w[wk + 7];
+        const w0_1_3 = w[wk + 8];
+        const w0_1_4 = w[wk + 9];
+        const w0_2_0 = w[wk + 10];
+        const w0_2_1 = w[wk + 11];
+        const w0_2_2 = w[wk + 12];
+        const w0_2_3 = w[wk + 13];
+        const w0_2_4 = w[wk + 14];
         // rows 27..27 taps 0..2, cols 2..25 taps 0..4
         {
           const i = 27;
@@ -1492,11 +1364,12 @@ function c1$forward1(x: F, w: F, y: F): void {
   }
 }
 
-// c1_backward: backward: 5x5 window, anchor (2,2) (rotated, channels transposed); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, weights in locals, 1 channel(s) per pass over 0..0, 25 statements; 24 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..0, 336 statements
+// c1_backward: backward: 5x5 window, anchor (2,2) (rotated, channels transposed); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, weights in locals, 1 channel(s) per pass over 0..0, 25 statements; 21 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..0, 300 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..0, 36 statements
 export function c1_backward(dy: F, w: F, dx: F): void {
   dx.fill(0);
   c1$backward0(dy, w, dx);
   c1$backward1(dy, w, dx);
+  c1$backward2(dy, w, dx);
 }
 
 function c1$backward0(dy: F, w: F, dx: F): void {
@@ -1575,7 +1448,7 @@ function c1$backward0(dy: F, w: F, dx: F): void {
 }
 
 function c1$backward1(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 336 statements (backward)
+  // border, window unrolled, 1 channel(s) per pass, 300 statements (backward)
   for (let t = 0; t < 32; t += 1) {
     {
       const k = 0;
@@ -2174,6 +2047,35 @@ function c1$backward1(dy: F, w: F, dx: F): void {
             dx[yo] = a0;
           }
         }
+      }
+    }
+  }
+}
+
+function c1$backward2(dy: F, w: F, dx: F): void {
+  // border, window unrolled, 1 channel(s) per pass, 36 statements (backward)
+  for (let t = 0; t < 32; t += 1) {
+    {
+      const k = 0;
+      const yk = (t * 1 + k) * 784;
+      for (let c = 0; c < 6; c++) {
+        const xc = (t * 6 + c) * 784;
+        const wk = k * 25 + c * 25;
+        const w0_0_0 = w[wk + 24];
+        const w0_0_1 = w[wk + 23];
+        const w0_0_2 = w[wk + 22];
+        const w0_0_3 = w[wk + 21];
+        const w0_0_4 = w[wk + 20];
+        const w0_1_0 = w[wk + 19];
+        const w0_1_1 = w[wk + 18];
+        const w0_1_2 = w[wk + 17];
+        const w0_1_3 = w[wk + 16];
+        const w0_1_4 = w[wk + 15];
+        const w0_2_0 = w[wk + 14];
+        const w0_2_1 = w[wk + 13];
+        const w0_2_2 = w[wk + 12];
+        const w0_2_3 = w[wk + 11];
+        const w0_2_4 = w[wk + 10];
         // rows 27..27 taps 0..2, cols 2..25 taps 0..4
         {
           const i = 27;
@@ -2253,24 +2155,21 @@ function c1$backward1(dy: F, w: F, dx: F): void {
   }
 }
 
-// c1_grad: grad: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, gradients accumulated in locals, 6 channel(s) per pass over 0..5, 150 statements; 24 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..5, 336 statements
+// c1_grad: grad: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, gradients accumulated in locals, 3 channel(s) per pass over 0..5, 75 statements; 21 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..5, 300 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..5, 36 statements
 export function c1_grad(dy: F, x: F, dw: F): void {
   c1$grad0(dy, x, dw);
   c1$grad1(dy, x, dw);
+  c1$grad2(dy, x, dw);
 }
 
 function c1$grad0(dy: F, x: F, dw: F): void {
-  // interior, window unrolled, 6 channel(s) per pass, 150 statements (grad)
-  {
-    const k = 0;
+  // interior, window unrolled, 3 channel(s) per pass, 75 statements (grad)
+  for (let k = 0; k < 6; k += 3) {
     for (let c = 0; c < 1; c++) {
       const wk = k * 25 + c * 25;
       let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0;
       let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_0_3 = 0, g1_0_4 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_1_3 = 0, g1_1_4 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0, g1_2_3 = 0, g1_2_4 = 0, g1_3_0 = 0, g1_3_1 = 0, g1_3_2 = 0, g1_3_3 = 0, g1_3_4 = 0, g1_4_0 = 0, g1_4_1 = 0, g1_4_2 = 0, g1_4_3 = 0, g1_4_4 = 0;
       let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_0_3 = 0, g2_0_4 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_1_3 = 0, g2_1_4 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0, g2_2_3 = 0, g2_2_4 = 0, g2_3_0 = 0, g2_3_1 = 0, g2_3_2 = 0, g2_3_3 = 0, g2_3_4 = 0, g2_4_0 = 0, g2_4_1 = 0, g2_4_2 = 0, g2_4_3 = 0, g2_4_4 = 0;
-      let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_0_3 = 0, g3_0_4 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_1_3 = 0, g3_1_4 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0, g3_2_3 = 0, g3_2_4 = 0, g3_3_0 = 0, g3_3_1 = 0, g3_3_2 = 0, g3_3_3 = 0, g3_3_4 = 0, g3_4_0 = 0, g3_4_1 = 0, g3_4_2 = 0, g3_4_3 = 0, g3_4_4 = 0;
-      let g4_0_0 = 0, g4_0_1 = 0, g4_0_2 = 0, g4_0_3 = 0, g4_0_4 = 0, g4_1_0 = 0, g4_1_1 = 0, g4_1_2 = 0, g4_1_3 = 0, g4_1_4 = 0, g4_2_0 = 0, g4_2_1 = 0, g4_2_2 = 0, g4_2_3 = 0, g4_2_4 = 0, g4_3_0 = 0, g4_3_1 = 0, g4_3_2 = 0, g4_3_3 = 0, g4_3_4 = 0, g4_4_0 = 0, g4_4_1 = 0, g4_4_2 = 0, g4_4_3 = 0, g4_4_4 = 0;
-      let g5_0_0 = 0, g5_0_1 = 0, g5_0_2 = 0, g5_0_3 = 0, g5_0_4 = 0, g5_1_0 = 0, g5_1_1 = 0, g5_1_2 = 0, g5_1_3 = 0, g5_1_4 = 0, g5_2_0 = 0, g5_2_1 = 0, g5_2_2 = 0, g5_2_3 = 0, g5_2_4 = 0, g5_3_0 = 0, g5_3_1 = 0, g5_3_2 = 0, g5_3_3 = 0, g5_3_4 = 0, g5_4_0 = 0, g5_4_1 = 0, g5_4_2 = 0, g5_4_3 = 0, g5_4_4 = 0;
       for (let t = 0; t < 32; t++) {
         const dk = (t * 6 + k) * 784;
         const xc = (t * 1 + c) * 784;
@@ -2283,184 +2182,106 @@ function c1$grad0(dy: F, x: F, dw: F): void {
             const d0 = dy[dr + j];
             const d1 = dy[dr + j + 784];
             const d2 = dy[dr + j + 1568];
-            const d3 = dy[dr + j + 2352];
-            const d4 = dy[dr + j + 3136];
-            const d5 = dy[dr + j + 3920];
             const v0_0 = x[xo - 58];
             g0_0_0 += d0 * v0_0;
             g1_0_0 += d1 * v0_0;
             g2_0_0 += d2 * v0_0;
-            g3_0_0 += d3 * v0_0;
-            g4_0_0 += d4 * v0_0;
-            g5_0_0 += d5 * v0_0;
             const v0_1 = x[xo - 57];
             g0_0_1 += d0 * v0_1;
             g1_0_1 += d1 * v0_1;
             g2_0_1 += d2 * v0_1;
-            g3_0_1 += d3 * v0_1;
-            g4_0_1 += d4 * v0_1;
-            g5_0_1 += d5 * v0_1;
             const v0_2 = x[xo - 56];
             g0_0_2 += d0 * v0_2;
             g1_0_2 += d1 * v0_2;
             g2_0_2 += d2 * v0_2;
-            g3_0_2 += d3 * v0_2;
-            g4_0_2 += d4 * v0_2;
-            g5_0_2 += d5 * v0_2;
             const v0_3 = x[xo - 55];
             g0_0_3 += d0 * v0_3;
             g1_0_3 += d1 * v0_3;
             g2_0_3 += d2 * v0_3;
-            g3_0_3 += d3 * v0_3;
-            g4_0_3 += d4 * v0_3;
-            g5_0_3 += d5 * v0_3;
             const v0_4 = x[xo - 54];
             g0_0_4 += d0 * v0_4;
             g1_0_4 += d1 * v0_4;
             g2_0_4 += d2 * v0_4;
-            g3_0_4 += d3 * v0_4;
-            g4_0_4 += d4 * v0_4;
-            g5_0_4 += d5 * v0_4;
             const v1_0 = x[xo - 30];
             g0_1_0 += d0 * v1_0;
             g1_1_0 += d1 * v1_0;
             g2_1_0 += d2 * v1_0;
-            g3_1_0 += d3 * v1_0;
-            g4_1_0 += d4 * v1_0;
-            g5_1_0 += d5 * v1_0;
             const v1_1 = x[xo - 29];
             g0_1_1 += d0 * v1_1;
             g1_1_1 += d1 * v1_1;
             g2_1_1 += d2 * v1_1;
-            g3_1_1 += d3 * v1_1;
-            g4_1_1 += d4 * v1_1;
-            g5_1_1 += d5 * v1_1;
             const v1_2 = x[xo - 28];
             g0_1_2 += d0 * v1_2;
             g1_1_2 += d1 * v1_2;
             g2_1_2 += d2 * v1_2;
-            g3_1_2 += d3 * v1_2;
-            g4_1_2 += d4 * v1_2;
-            g5_1_2 += d5 * v1_2;
             const v1_3 = x[xo - 27];
             g0_1_3 += d0 * v1_3;
             g1_1_3 += d1 * v1_3;
             g2_1_3 += d2 * v1_3;
-            g3_1_3 += d3 * v1_3;
-            g4_1_3 += d4 * v1_3;
-            g5_1_3 += d5 * v1_3;
             const v1_4 = x[xo - 26];
             g0_1_4 += d0 * v1_4;
             g1_1_4 += d1 * v1_4;
             g2_1_4 += d2 * v1_4;
-            g3_1_4 += d3 * v1_4;
-            g4_1_4 += d4 * v1_4;
-            g5_1_4 += d5 * v1_4;
             const v2_0 = x[xo - 2];
             g0_2_0 += d0 * v2_0;
             g1_2_0 += d1 * v2_0;
             g2_2_0 += d2 * v2_0;
-            g3_2_0 += d3 * v2_0;
-            g4_2_0 += d4 * v2_0;
-            g5_2_0 += d5 * v2_0;
             const v2_1 = x[xo - 1];
             g0_2_1 += d0 * v2_1;
             g1_2_1 += d1 * v2_1;
             g2_2_1 += d2 * v2_1;
-            g3_2_1 += d3 * v2_1;
-            g4_2_1 += d4 * v2_1;
-            g5_2_1 += d5 * v2_1;
             const v2_2 = x[xo];
             g0_2_2 += d0 * v2_2;
             g1_2_2 += d1 * v2_2;
             g2_2_2 += d2 * v2_2;
-            g3_2_2 += d3 * v2_2;
-            g4_2_2 += d4 * v2_2;
-            g5_2_2 += d5 * v2_2;
             const v2_3 = x[xo + 1];
             g0_2_3 += d0 * v2_3;
             g1_2_3 += d1 * v2_3;
             g2_2_3 += d2 * v2_3;
-            g3_2_3 += d3 * v2_3;
-            g4_2_3 += d4 * v2_3;
-            g5_2_3 += d5 * v2_3;
             const v2_4 = x[xo + 2];
             g0_2_4 += d0 * v2_4;
             g1_2_4 += d1 * v2_4;
             g2_2_4 += d2 * v2_4;
-            g3_2_4 += d3 * v2_4;
-            g4_2_4 += d4 * v2_4;
-            g5_2_4 += d5 * v2_4;
             const v3_0 = x[xo + 26];
             g0_3_0 += d0 * v3_0;
             g1_3_0 += d1 * v3_0;
             g2_3_0 += d2 * v3_0;
-            g3_3_0 += d3 * v3_0;
-            g4_3_0 += d4 * v3_0;
-            g5_3_0 += d5 * v3_0;
             const v3_1 = x[xo + 27];
             g0_3_1 += d0 * v3_1;
             g1_3_1 += d1 * v3_1;
             g2_3_1 += d2 * v3_1;
-            g3_3_1 += d3 * v3_1;
-            g4_3_1 += d4 * v3_1;
-            g5_3_1 += d5 * v3_1;
             const v3_2 = x[xo + 28];
             g0_3_2 += d0 * v3_2;
             g1_3_2 += d1 * v3_2;
             g2_3_2 += d2 * v3_2;
-            g3_3_2 += d3 * v3_2;
-            g4_3_2 += d4 * v3_2;
-            g5_3_2 += d5 * v3_2;
             const v3_3 = x[xo + 29];
             g0_3_3 += d0 * v3_3;
             g1_3_3 += d1 * v3_3;
             g2_3_3 += d2 * v3_3;
-            g3_3_3 += d3 * v3_3;
-            g4_3_3 += d4 * v3_3;
-            g5_3_3 += d5 * v3_3;
             const v3_4 = x[xo + 30];
             g0_3_4 += d0 * v3_4;
             g1_3_4 += d1 * v3_4;
             g2_3_4 += d2 * v3_4;
-            g3_3_4 += d3 * v3_4;
-            g4_3_4 += d4 * v3_4;
-            g5_3_4 += d5 * v3_4;
             const v4_0 = x[xo + 54];
             g0_4_0 += d0 * v4_0;
             g1_4_0 += d1 * v4_0;
             g2_4_0 += d2 * v4_0;
-            g3_4_0 += d3 * v4_0;
-            g4_4_0 += d4 * v4_0;
-            g5_4_0 += d5 * v4_0;
             const v4_1 = x[xo + 55];
             g0_4_1 += d0 * v4_1;
             g1_4_1 += d1 * v4_1;
             g2_4_1 += d2 * v4_1;
-            g3_4_1 += d3 * v4_1;
-            g4_4_1 += d4 * v4_1;
-            g5_4_1 += d5 * v4_1;
             const v4_2 = x[xo + 56];
             g0_4_2 += d0 * v4_2;
             g1_4_2 += d1 * v4_2;
             g2_4_2 += d2 * v4_2;
-            g3_4_2 += d3 * v4_2;
-            g4_4_2 += d4 * v4_2;
-            g5_4_2 += d5 * v4_2;
             const v4_3 = x[xo + 57];
             g0_4_3 += d0 * v4_3;
             g1_4_3 += d1 * v4_3;
             g2_4_3 += d2 * v4_3;
-            g3_4_3 += d3 * v4_3;
-            g4_4_3 += d4 * v4_3;
-            g5_4_3 += d5 * v4_3;
             const v4_4 = x[xo + 58];
             g0_4_4 += d0 * v4_4;
             g1_4_4 += d1 * v4_4;
             g2_4_4 += d2 * v4_4;
-            g3_4_4 += d3 * v4_4;
-            g4_4_4 += d4 * v4_4;
-            g5_4_4 += d5 * v4_4;
           }
         }
       }
@@ -2539,87 +2360,12 @@ function c1$grad0(dy: F, x: F, dw: F): void {
       dw[wk + 72] += g2_4_2;
       dw[wk + 73] += g2_4_3;
       dw[wk + 74] += g2_4_4;
-      dw[wk + 75] += g3_0_0;
-      dw[wk + 76] += g3_0_1;
-      dw[wk + 77] += g3_0_2;
-      dw[wk + 78] += g3_0_3;
-      dw[wk + 79] += g3_0_4;
-      dw[wk + 80] += g3_1_0;
-      dw[wk + 81] += g3_1_1;
-      dw[wk + 82] += g3_1_2;
-      dw[wk + 83] += g3_1_3;
-      dw[wk + 84] += g3_1_4;
-      dw[wk + 85] += g3_2_0;
-      dw[wk + 86] += g3_2_1;
-      dw[wk + 87] += g3_2_2;
-      dw[wk + 88] += g3_2_3;
-      dw[wk + 89] += g3_2_4;
-      dw[wk + 90] += g3_3_0;
-      dw[wk + 91] += g3_3_1;
-      dw[wk + 92] += g3_3_2;
-      dw[wk + 93] += g3_3_3;
-      dw[wk + 94] += g3_3_4;
-      dw[wk + 95] += g3_4_0;
-      dw[wk + 96] += g3_4_1;
-      dw[wk + 97] += g3_4_2;
-      dw[wk + 98] += g3_4_3;
-      dw[wk + 99] += g3_4_4;
-      dw[wk + 100] += g4_0_0;
-      dw[wk + 101] += g4_0_1;
-      dw[wk + 102] += g4_0_2;
-      dw[wk + 103] += g4_0_3;
-      dw[wk + 104] += g4_0_4;
-      dw[wk + 105] += g4_1_0;
-      dw[wk + 106] += g4_1_1;
-      dw[wk + 107] += g4_1_2;
-      dw[wk + 108] += g4_1_3;
-      dw[wk + 109] += g4_1_4;
-      dw[wk + 110] += g4_2_0;
-      dw[wk + 111] += g4_2_1;
-      dw[wk + 112] += g4_2_2;
-      dw[wk + 113] += g4_2_3;
-      dw[wk + 114] += g4_2_4;
-      dw[wk + 115] += g4_3_0;
-      dw[wk + 116] += g4_3_1;
-      dw[wk + 117] += g4_3_2;
-      dw[wk + 118] += g4_3_3;
-      dw[wk + 119] += g4_3_4;
-      dw[wk + 120] += g4_4_0;
-      dw[wk + 121] += g4_4_1;
-      dw[wk + 122] += g4_4_2;
-      dw[wk + 123] += g4_4_3;
-      dw[wk + 124] += g4_4_4;
-      dw[wk + 125] += g5_0_0;
-      dw[wk + 126] += g5_0_1;
-      dw[wk + 127] += g5_0_2;
-      dw[wk + 128] += g5_0_3;
-      dw[wk + 129] += g5_0_4;
-      dw[wk + 130] += g5_1_0;
-      dw[wk + 131] += g5_1_1;
-      dw[wk + 132] += g5_1_2;
-      dw[wk + 133] += g5_1_3;
-      dw[wk + 134] += g5_1_4;
-      dw[wk + 135] += g5_2_0;
-      dw[wk + 136] += g5_2_1;
-      dw[wk + 137] += g5_2_2;
-      dw[wk + 138] += g5_2_3;
-      dw[wk + 139] += g5_2_4;
-      dw[wk + 140] += g5_3_0;
-      dw[wk + 141] += g5_3_1;
-      dw[wk + 142] += g5_3_2;
-      dw[wk + 143] += g5_3_3;
-      dw[wk + 144] += g5_3_4;
-      dw[wk + 145] += g5_4_0;
-      dw[wk + 146] += g5_4_1;
-      dw[wk + 147] += g5_4_2;
-      dw[wk + 148] += g5_4_3;
-      dw[wk + 149] += g5_4_4;
     }
   }
 }
 
 function c1$grad1(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 336 statements (grad)
+  // border, window unrolled, 1 channel(s) per pass, 300 statements (grad)
   for (let k = 0; k < 6; k += 1) {
     for (let c = 0; c < 1; c++) {
       const wk = k * 25 + c * 25;
@@ -3151,6 +2897,45 @@ function c1$grad1(dy: F, x: F, dw: F): void {
             g0_2_4 += d0 * x[xo + 2];
           }
         }
+      }
+      dw[wk] += g0_0_0;
+      dw[wk + 1] += g0_0_1;
+      dw[wk + 2] += g0_0_2;
+      dw[wk + 3] += g0_0_3;
+      dw[wk + 4] += g0_0_4;
+      dw[wk + 5] += g0_1_0;
+      dw[wk + 6] += g0_1_1;
+      dw[wk + 7] += g0_1_2;
+      dw[wk + 8] += g0_1_3;
+      dw[wk + 9] += g0_1_4;
+      dw[wk + 10] += g0_2_0;
+      dw[wk + 11] += g0_2_1;
+      dw[wk + 12] += g0_2_2;
+      dw[wk + 13] += g0_2_3;
+      dw[wk + 14] += g0_2_4;
+      dw[wk + 15] += g0_3_0;
+      dw[wk + 16] += g0_3_1;
+      dw[wk + 17] += g0_3_2;
+      dw[wk + 18] += g0_3_3;
+      dw[wk + 19] += g0_3_4;
+      dw[wk + 20] += g0_4_0;
+      dw[wk + 21] += g0_4_1;
+      dw[wk + 22] += g0_4_2;
+      dw[wk + 23] += g0_4_3;
+      dw[wk + 24] += g0_4_4;
+    }
+  }
+}
+
+function c1$grad2(dy: F, x: F, dw: F): void {
+  // border, window unrolled, 1 channel(s) per pass, 36 statements (grad)
+  for (let k = 0; k < 6; k += 1) {
+    for (let c = 0; c < 1; c++) {
+      const wk = k * 25 + c * 25;
+      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0;
+      for (let t = 0; t < 32; t++) {
+        const dk = (t * 6 + k) * 784;
+        const xc = (t * 1 + c) * 784;
         // rows 27..27 taps 0..2, cols 2..25 taps 0..4
         {
           const i = 27;
@@ -3235,16 +3020,6 @@ function c1$grad1(dy: F, x: F, dw: F): void {
       dw[wk + 12] += g0_2_2;
       dw[wk + 13] += g0_2_3;
       dw[wk + 14] += g0_2_4;
-      dw[wk + 15] += g0_3_0;
-      dw[wk + 16] += g0_3_1;
-      dw[wk + 17] += g0_3_2;
-      dw[wk + 18] += g0_3_3;
-      dw[wk + 19] += g0_3_4;
-      dw[wk + 20] += g0_4_0;
-      dw[wk + 21] += g0_4_1;
-      dw[wk + 22] += g0_4_2;
-      dw[wk + 23] += g0_4_3;
-      dw[wk + 24] += g0_4_4;
     }
   }
 }
@@ -3334,17 +3109,18 @@ export function p1_backward(dy: F, path: Int32Array, dx: F): void {
   }
 }
 
-// c2_forward: forward: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..15, 240 statements; 29 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..15, 445 statements
+// c2_forward: forward: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, weights in locals, 2 channel(s) per pass over 0..15, 60 statements; 18 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..15, 290 statements; 11 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..15, 155 statements
 export function c2_forward(x: F, w: F, y: F): void {
   y.fill(0);
   c2$forward0(x, w, y);
   c2$forward1(x, w, y);
+  c2$forward2(x, w, y);
 }
 
 function c2$forward0(x: F, w: F, y: F): void {
-  // interior, window unrolled, 8 channel(s) per pass, 240 statements (forward)
+  // interior, window unrolled, 2 channel(s) per pass, 60 statements (forward)
   for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 16; k += 8) {
+    for (let k = 0; k < 16; k += 2) {
       const yk = (t * 16 + k) * 196;
       for (let c = 0; c < 6; c++) {
         const xc = (t * 6 + c) * 196;
@@ -3409,186 +3185,6 @@ function c2$forward0(x: F, w: F, y: F): void {
         const w1_4_3 = w[wk + 207];
         const w1_4_4 = w[wk + 208];
         const w1_4_5 = w[wk + 209];
-        const w2_0_0 = w[wk + 360];
-        const w2_0_1 = w[wk + 361];
-        const w2_0_2 = w[wk + 362];
-        const w2_0_3 = w[wk + 363];
-        const w2_0_4 = w[wk + 364];
-        const w2_0_5 = w[wk + 365];
-        const w2_1_0 = w[wk + 366];
-        const w2_1_1 = w[wk + 367];
-        const w2_1_2 = w[wk + 368];
-        const w2_1_3 = w[wk + 369];
-        const w2_1_4 = w[wk + 370];
-        const w2_1_5 = w[wk + 371];
-        const w2_2_0 = w[wk + 372];
-        const w2_2_1 = w[wk + 373];
-        const w2_2_2 = w[wk + 374];
-        const w2_2_3 = w[wk + 375];
-        const w2_2_4 = w[wk + 376];
-        const w2_2_5 = w[wk + 377];
-        const w2_3_0 = w[wk + 378];
-        const w2_3_1 = w[wk + 379];
-        const w2_3_2 = w[wk + 380];
-        const w2_3_3 = w[wk + 381];
-        const w2_3_4 = w[wk + 382];
-        const w2_3_5 = w[wk + 383];
-        const w2_4_0 = w[wk + 384];
-        const w2_4_1 = w[wk + 385];
-        const w2_4_2 = w[wk + 386];
-        const w2_4_3 = w[wk + 387];
-        const w2_4_4 = w[wk + 388];
-        const w2_4_5 = w[wk + 389];
-        const w3_0_0 = w[wk + 540];
-        const w3_0_1 = w[wk + 541];
-        const w3_0_2 = w[wk + 542];
-        const w3_0_3 = w[wk + 543];
-        const w3_0_4 = w[wk + 544];
-        const w3_0_5 = w[wk + 545];
-        const w3_1_0 = w[wk + 546];
-        const w3_1_1 = w[wk + 547];
-        const w3_1_2 = w[wk + 548];
-        const w3_1_3 = w[wk + 549];
-        const w3_1_4 = w[wk + 550];
-        const w3_1_5 = w[wk + 551];
-        const w3_2_0 = w[wk + 552];
-        const w3_2_1 = w[wk + 553];
-        const w3_2_2 = w[wk + 554];
-        const w3_2_3 = w[wk + 555];
-        const w3_2_4 = w[wk + 556];
-        const w3_2_5 = w[wk + 557];
-        const w3_3_0 = w[wk + 558];
-        const w3_3_1 = w[wk + 559];
-        const w3_3_2 = w[wk + 560];
-        const w3_3_3 = w[wk + 561];
-        const w3_3_4 = w[wk + 562];
-        const w3_3_5 = w[wk + 563];
-        const w3_4_0 = w[wk + 564];
-        const w3_4_1 = w[wk + 565];
-        const w3_4_2 = w[wk + 566];
-        const w3_4_3 = w[wk + 567];
-        const w3_4_4 = w[wk + 568];
-        const w3_4_5 = w[wk + 569];
-        const w4_0_0 = w[wk + 720];
-        const w4_0_1 = w[wk + 721];
-        const w4_0_2 = w[wk + 722];
-        const w4_0_3 = w[wk + 723];
-        const w4_0_4 = w[wk + 724];
-        const w4_0_5 = w[wk + 725];
-        const w4_1_0 = w[wk + 726];
-        const w4_1_1 = w[wk + 727];
-        const w4_1_2 = w[wk + 728];
-        const w4_1_3 = w[wk + 729];
-        const w4_1_4 = w[wk + 730];
-        const w4_1_5 = w[wk + 731];
-        const w4_2_0 = w[wk + 732];
-        const w4_2_1 = w[wk + 733];
-        const w4_2_2 = w[wk + 734];
-        const w4_2_3 = w[wk + 735];
-        const w4_2_4 = w[wk + 736];
-        const w4_2_5 = w[wk + 737];
-        const w4_3_0 = w[wk + 738];
-        const w4_3_1 = w[wk + 739];
-        const w4_3_2 = w[wk + 740];
-        const w4_3_3 = w[wk + 741];
-        const w4_3_4 = w[wk + 742];
-        const w4_3_5 = w[wk + 743];
-        const w4_4_0 = w[wk + 744];
-        const w4_4_1 = w[wk + 745];
-        const w4_4_2 = w[wk + 746];
-        const w4_4_3 = w[wk + 747];
-        const w4_4_4 = w[wk + 748];
-        const w4_4_5 = w[wk + 749];
-        const w5_0_0 = w[wk + 900];
-        const w5_0_1 = w[wk + 901];
-        const w5_0_2 = w[wk + 902];
-        const w5_0_3 = w[wk + 903];
-        const w5_0_4 = w[wk + 904];
-        const w5_0_5 = w[wk + 905];
-        const w5_1_0 = w[wk + 906];
-        const w5_1_1 = w[wk + 907];
-        const w5_1_2 = w[wk + 908];
-        const w5_1_3 = w[wk + 909];
-        const w5_1_4 = w[wk + 910];
-        const w5_1_5 = w[wk + 911];
-        const w5_2_0 = w[wk + 912];
-        const w5_2_1 = w[wk + 913];
-        const w5_2_2 = w[wk + 914];
-        const w5_2_3 = w[wk + 915];
-        const w5_2_4 = w[wk + 916];
-        const w5_2_5 = w[wk + 917];
-        const w5_3_0 = w[wk + 918];
-        const w5_3_1 = w[wk + 919];
-        const w5_3_2 = w[wk + 920];
-        const w5_3_3 = w[wk + 921];
-        const w5_3_4 = w[wk + 922];
-        const w5_3_5 = w[wk + 923];
-        const w5_4_0 = w[wk + 924];
-        const w5_4_1 = w[wk + 925];
-        const w5_4_2 = w[wk + 926];
-        const w5_4_3 = w[wk + 927];
-        const w5_4_4 = w[wk + 928];
-        const w5_4_5 = w[wk + 929];
-        const w6_0_0 = w[wk + 1080];
-        const w6_0_1 = w[wk + 1081];
-        const w6_0_2 = w[wk + 1082];
-        const w6_0_3 = w[wk + 1083];
-        const w6_0_4 = w[wk + 1084];
-        const w6_0_5 = w[wk + 1085];
-        const w6_1_0 = w[wk + 1086];
-        const w6_1_1 = w[wk + 1087];
-        const w6_1_2 = w[wk + 1088];
-        const w6_1_3 = w[wk + 1089];
-        const w6_1_4 = w[wk + 1090];
-        const w6_1_5 = w[wk + 1091];
-        const w6_2_0 = w[wk + 1092];
-        const w6_2_1 = w[wk + 1093];
-        const w6_2_2 = w[wk + 1094];
-        const w6_2_3 = w[wk + 1095];
-        const w6_2_4 = w[wk + 1096];
-        const w6_2_5 = w[wk + 1097];
-        const w6_3_0 = w[wk + 1098];
-        const w6_3_1 = w[wk + 1099];
-        const w6_3_2 = w[wk + 1100];
-        const w6_3_3 = w[wk + 1101];
-        const w6_3_4 = w[wk + 1102];
-        const w6_3_5 = w[wk + 1103];
-        const w6_4_0 = w[wk + 1104];
-        const w6_4_1 = w[wk + 1105];
-        const w6_4_2 = w[wk + 1106];
-        const w6_4_3 = w[wk + 1107];
-        const w6_4_4 = w[wk + 1108];
-        const w6_4_5 = w[wk + 1109];
-        const w7_0_0 = w[wk + 1260];
-        const w7_0_1 = w[wk + 1261];
-        const w7_0_2 = w[wk + 1262];
-        const w7_0_3 = w[wk + 1263];
-        const w7_0_4 = w[wk + 1264];
-        const w7_0_5 = w[wk + 1265];
-        const w7_1_0 = w[wk + 1266];
-        const w7_1_1 = w[wk + 1267];
-        const w7_1_2 = w[wk + 1268];
-        const w7_1_3 = w[wk + 1269];
-        const w7_1_4 = w[wk + 1270];
-        const w7_1_5 = w[wk + 1271];
-        const w7_2_0 = w[wk + 1272];
-        const w7_2_1 = w[wk + 1273];
-        const w7_2_2 = w[wk + 1274];
-        const w7_2_3 = w[wk + 1275];
-        const w7_2_4 = w[wk + 1276];
-        const w7_2_5 = w[wk + 1277];
-        const w7_3_0 = w[wk + 1278];
-        const w7_3_1 = w[wk + 1279];
-        const w7_3_2 = w[wk + 1280];
-        const w7_3_3 = w[wk + 1281];
-        const w7_3_4 = w[wk + 1282];
-        const w7_3_5 = w[wk + 1283];
-        const w7_4_0 = w[wk + 1284];
-        const w7_4_1 = w[wk + 1285];
-        const w7_4_2 = w[wk + 1286];
-        const w7_4_3 = w[wk + 1287];
-        const w7_4_4 = w[wk + 1288];
-        const w7_4_5 = w[wk + 1289];
         // rows 2..11 taps 0..4, cols 1..9 taps 0..5
         for (let i = 2; i < 12; i += 1) {
           const xr = xc + i * 14;
@@ -3598,290 +3194,98 @@ function c2$forward0(x: F, w: F, y: F): void {
             const yo = yr + j;
             let a0 = y[yo];
             let a1 = y[yo + 196];
-            let a2 = y[yo + 392];
-            let a3 = y[yo + 588];
-            let a4 = y[yo + 784];
-            let a5 = y[yo + 980];
-            let a6 = y[yo + 1176];
-            let a7 = y[yo + 1372];
             const v0_0 = x[xo - 29];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
-            a2 += w2_0_0 * v0_0;
-            a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = x[xo - 28];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
-            a2 += w2_0_1 * v0_1;
-            a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = x[xo - 27];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
-            a2 += w2_0_2 * v0_2;
-            a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v0_3 = x[xo - 26];
             a0 += w0_0_3 * v0_3;
             a1 += w1_0_3 * v0_3;
-            a2 += w2_0_3 * v0_3;
-            a3 += w3_0_3 * v0_3;
-            a4 += w4_0_3 * v0_3;
-            a5 += w5_0_3 * v0_3;
-            a6 += w6_0_3 * v0_3;
-            a7 += w7_0_3 * v0_3;
             const v0_4 = x[xo - 25];
             a0 += w0_0_4 * v0_4;
             a1 += w1_0_4 * v0_4;
-            a2 += w2_0_4 * v0_4;
-            a3 += w3_0_4 * v0_4;
-            a4 += w4_0_4 * v0_4;
-            a5 += w5_0_4 * v0_4;
-            a6 += w6_0_4 * v0_4;
-            a7 += w7_0_4 * v0_4;
             const v0_5 = x[xo - 24];
             a0 += w0_0_5 * v0_5;
             a1 += w1_0_5 * v0_5;
-            a2 += w2_0_5 * v0_5;
-            a3 += w3_0_5 * v0_5;
-            a4 += w4_0_5 * v0_5;
-            a5 += w5_0_5 * v0_5;
-            a6 += w6_0_5 * v0_5;
-            a7 += w7_0_5 * v0_5;
             const v1_0 = x[xo - 15];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
-            a2 += w2_1_0 * v1_0;
-            a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo - 14];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
-            a2 += w2_1_1 * v1_1;
-            a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo - 13];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
-            a2 += w2_1_2 * v1_2;
-            a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v1_3 = x[xo - 12];
             a0 += w0_1_3 * v1_3;
             a1 += w1_1_3 * v1_3;
-            a2 += w2_1_3 * v1_3;
-            a3 += w3_1_3 * v1_3;
-            a4 += w4_1_3 * v1_3;
-            a5 += w5_1_3 * v1_3;
-            a6 += w6_1_3 * v1_3;
-            a7 += w7_1_3 * v1_3;
             const v1_4 = x[xo - 11];
             a0 += w0_1_4 * v1_4;
             a1 += w1_1_4 * v1_4;
-            a2 += w2_1_4 * v1_4;
-            a3 += w3_1_4 * v1_4;
-            a4 += w4_1_4 * v1_4;
-            a5 += w5_1_4 * v1_4;
-            a6 += w6_1_4 * v1_4;
-            a7 += w7_1_4 * v1_4;
             const v1_5 = x[xo - 10];
             a0 += w0_1_5 * v1_5;
             a1 += w1_1_5 * v1_5;
-            a2 += w2_1_5 * v1_5;
-            a3 += w3_1_5 * v1_5;
-            a4 += w4_1_5 * v1_5;
-            a5 += w5_1_5 * v1_5;
-            a6 += w6_1_5 * v1_5;
-            a7 += w7_1_5 * v1_5;
             const v2_0 = x[xo - 1];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
-            a2 += w2_2_0 * v2_0;
-            a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = x[xo];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
-            a2 += w2_2_1 * v2_1;
-            a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = x[xo + 1];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
-            a2 += w2_2_2 * v2_2;
-            a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             const v2_3 = x[xo + 2];
             a0 += w0_2_3 * v2_3;
             a1 += w1_2_3 * v2_3;
-            a2 += w2_2_3 * v2_3;
-            a3 += w3_2_3 * v2_3;
-            a4 += w4_2_3 * v2_3;
-            a5 += w5_2_3 * v2_3;
-            a6 += w6_2_3 * v2_3;
-            a7 += w7_2_3 * v2_3;
             const v2_4 = x[xo + 3];
             a0 += w0_2_4 * v2_4;
             a1 += w1_2_4 * v2_4;
-            a2 += w2_2_4 * v2_4;
-            a3 += w3_2_4 * v2_4;
-            a4 += w4_2_4 * v2_4;
-            a5 += w5_2_4 * v2_4;
-            a6 += w6_2_4 * v2_4;
-            a7 += w7_2_4 * v2_4;
             const v2_5 = x[xo + 4];
             a0 += w0_2_5 * v2_5;
             a1 += w1_2_5 * v2_5;
-            a2 += w2_2_5 * v2_5;
-            a3 += w3_2_5 * v2_5;
-            a4 += w4_2_5 * v2_5;
-            a5 += w5_2_5 * v2_5;
-            a6 += w6_2_5 * v2_5;
-            a7 += w7_2_5 * v2_5;
             const v3_0 = x[xo + 13];
             a0 += w0_3_0 * v3_0;
             a1 += w1_3_0 * v3_0;
-            a2 += w2_3_0 * v3_0;
-            a3 += w3_3_0 * v3_0;
-            a4 += w4_3_0 * v3_0;
-            a5 += w5_3_0 * v3_0;
-            a6 += w6_3_0 * v3_0;
-            a7 += w7_3_0 * v3_0;
             const v3_1 = x[xo + 14];
             a0 += w0_3_1 * v3_1;
             a1 += w1_3_1 * v3_1;
-            a2 += w2_3_1 * v3_1;
-            a3 += w3_3_1 * v3_1;
-            a4 += w4_3_1 * v3_1;
-            a5 += w5_3_1 * v3_1;
-            a6 += w6_3_1 * v3_1;
-            a7 += w7_3_1 * v3_1;
             const v3_2 = x[xo + 15];
             a0 += w0_3_2 * v3_2;
             a1 += w1_3_2 * v3_2;
-            a2 += w2_3_2 * v3_2;
-            a3 += w3_3_2 * v3_2;
-            a4 += w4_3_2 * v3_2;
-            a5 += w5_3_2 * v3_2;
-            a6 += w6_3_2 * v3_2;
-            a7 += w7_3_2 * v3_2;
             const v3_3 = x[xo + 16];
             a0 += w0_3_3 * v3_3;
             a1 += w1_3_3 * v3_3;
-            a2 += w2_3_3 * v3_3;
-            a3 += w3_3_3 * v3_3;
-            a4 += w4_3_3 * v3_3;
-            a5 += w5_3_3 * v3_3;
-            a6 += w6_3_3 * v3_3;
-            a7 += w7_3_3 * v3_3;
             const v3_4 = x[xo + 17];
             a0 += w0_3_4 * v3_4;
             a1 += w1_3_4 * v3_4;
-            a2 += w2_3_4 * v3_4;
-            a3 += w3_3_4 * v3_4;
-            a4 += w4_3_4 * v3_4;
-            a5 += w5_3_4 * v3_4;
-            a6 += w6_3_4 * v3_4;
-            a7 += w7_3_4 * v3_4;
             const v3_5 = x[xo + 18];
             a0 += w0_3_5 * v3_5;
             a1 += w1_3_5 * v3_5;
-            a2 += w2_3_5 * v3_5;
-            a3 += w3_3_5 * v3_5;
-            a4 += w4_3_5 * v3_5;
-            a5 += w5_3_5 * v3_5;
-            a6 += w6_3_5 * v3_5;
-            a7 += w7_3_5 * v3_5;
             const v4_0 = x[xo + 27];
             a0 += w0_4_0 * v4_0;
             a1 += w1_4_0 * v4_0;
-            a2 += w2_4_0 * v4_0;
-            a3 += w3_4_0 * v4_0;
-            a4 += w4_4_0 * v4_0;
-            a5 += w5_4_0 * v4_0;
-            a6 += w6_4_0 * v4_0;
-            a7 += w7_4_0 * v4_0;
             const v4_1 = x[xo + 28];
             a0 += w0_4_1 * v4_1;
             a1 += w1_4_1 * v4_1;
-            a2 += w2_4_1 * v4_1;
-            a3 += w3_4_1 * v4_1;
-            a4 += w4_4_1 * v4_1;
-            a5 += w5_4_1 * v4_1;
-            a6 += w6_4_1 * v4_1;
-            a7 += w7_4_1 * v4_1;
             const v4_2 = x[xo + 29];
             a0 += w0_4_2 * v4_2;
             a1 += w1_4_2 * v4_2;
-            a2 += w2_4_2 * v4_2;
-            a3 += w3_4_2 * v4_2;
-            a4 += w4_4_2 * v4_2;
-            a5 += w5_4_2 * v4_2;
-            a6 += w6_4_2 * v4_2;
-            a7 += w7_4_2 * v4_2;
             const v4_3 = x[xo + 30];
             a0 += w0_4_3 * v4_3;
             a1 += w1_4_3 * v4_3;
-            a2 += w2_4_3 * v4_3;
-            a3 += w3_4_3 * v4_3;
-            a4 += w4_4_3 * v4_3;
-            a5 += w5_4_3 * v4_3;
-            a6 += w6_4_3 * v4_3;
-            a7 += w7_4_3 * v4_3;
             const v4_4 = x[xo + 31];
             a0 += w0_4_4 * v4_4;
             a1 += w1_4_4 * v4_4;
-            a2 += w2_4_4 * v4_4;
-            a3 += w3_4_4 * v4_4;
-            a4 += w4_4_4 * v4_4;
-            a5 += w5_4_4 * v4_4;
-            a6 += w6_4_4 * v4_4;
-            a7 += w7_4_4 * v4_4;
             const v4_5 = x[xo + 32];
             a0 += w0_4_5 * v4_5;
             a1 += w1_4_5 * v4_5;
-            a2 += w2_4_5 * v4_5;
-            a3 += w3_4_5 * v4_5;
-            a4 += w4_4_5 * v4_5;
-            a5 += w5_4_5 * v4_5;
-            a6 += w6_4_5 * v4_5;
-            a7 += w7_4_5 * v4_5;
             y[yo] = a0;
             y[yo + 196] = a1;
-            y[yo + 392] = a2;
-            y[yo + 588] = a3;
-            y[yo + 784] = a4;
-            y[yo + 980] = a5;
-            y[yo + 1176] = a6;
-            y[yo + 1372] = a7;
           }
         }
       }
@@ -3890,7 +3294,7 @@ function c2$forward0(x: F, w: F, y: F): void {
 }
 
 function c2$forward1(x: F, w: F, y: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 445 statements (forward)
+  // border, window unrolled, 1 channel(s) per pass, 290 statements (forward)
   for (let t = 0; t < 32; t += 1) {
     for (let k = 0; k < 16; k += 1) {
       const yk = (t * 16 + k) * 196;
@@ -4444,6 +3848,43 @@ function c2$forward1(x: F, w: F, y: F): void {
             y[yo] = a0;
           }
         }
+      }
+    }
+  }
+}
+
+function c2$forward2(x: F, w: F, y: F): void {
+  // border, window unrolled, 1 channel(s) per pass, 155 statements (forward)
+  for (let t = 0; t < 32; t += 1) {
+    for (let k = 0; k < 16; k += 1) {
+      const yk = (t * 16 + k) * 196;
+      for (let c = 0; c < 6; c++) {
+        const xc = (t * 6 + c) * 196;
+        const wk = k * 180 + c * 30;
+        const w0_0_0 = w[wk];
+        const w0_0_1 = w[wk + 1];
+        const w0_0_2 = w[wk + 2];
+        const w0_0_3 = w[wk + 3];
+        const w0_0_4 = w[wk + 4];
+        const w0_0_5 = w[wk + 5];
+        const w0_1_0 = w[wk + 6];
+        const w0_1_1 = w[wk + 7];
+        const w0_1_2 = w[wk + 8];
+        const w0_1_3 = w[wk + 9];
+        const w0_1_4 = w[wk + 10];
+        const w0_1_5 = w[wk + 11];
+        const w0_2_0 = w[wk + 12];
+        const w0_2_1 = w[wk + 13];
+        const w0_2_2 = w[wk + 14];
+        const w0_2_3 = w[wk + 15];
+        const w0_2_4 = w[wk + 16];
+        const w0_2_5 = w[wk + 17];
+        const w0_3_0 = w[wk + 18];
+        const w0_3_1 = w[wk + 19];
+        const w0_3_2 = w[wk + 20];
+        const w0_3_3 = w[wk + 21];
+        const w0_3_4 = w[wk + 22];
+        const w0_3_5 = w[wk + 23];
         // rows 12..12 taps 0..3, cols 1..9 taps 0..5
         {
           const i = 12;
@@ -4745,18 +4186,18 @@ function c2$forward1(x: F, w: F, y: F): void {
   }
 }
 
-// c2_backward: backward: 5x6 window, anchor (2,4) (rotated, channels transposed); interior rows 2..11 x cols 4..12 without bounds tests: window unrolled, weights in locals, 6 channel(s) per pass over 0..5, 180 statements; 29 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 445 statements
+// c2_backward: backward: 5x6 window, anchor (2,4) (rotated, channels transposed); interior rows 2..11 x cols 4..12 without bounds tests: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 90 statements; 19 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 290 statements; 10 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 155 statements
 export function c2_backward(dy: F, w: F, dx: F): void {
   dx.fill(0);
   c2$backward0(dy, w, dx);
   c2$backward1(dy, w, dx);
+  c2$backward2(dy, w, dx);
 }
 
 function c2$backward0(dy: F, w: F, dx: F): void {
-  // interior, window unrolled, 6 channel(s) per pass, 180 statements (backward)
+  // interior, window unrolled, 3 channel(s) per pass, 90 statements (backward)
   for (let t = 0; t < 32; t += 1) {
-    {
-      const k = 0;
+    for (let k = 0; k < 6; k += 3) {
       const yk = (t * 6 + k) * 196;
       for (let c = 0; c < 16; c++) {
         const xc = (t * 16 + c) * 196;
@@ -4851,96 +4292,6 @@ function c2$backward0(dy: F, w: F, dx: F): void {
         const w2_4_3 = w[wk + 62];
         const w2_4_4 = w[wk + 61];
         const w2_4_5 = w[wk + 60];
-        const w3_0_0 = w[wk + 119];
-        const w3_0_1 = w[wk + 118];
-        const w3_0_2 = w[wk + 117];
-        const w3_0_3 = w[wk + 116];
-        const w3_0_4 = w[wk + 115];
-        const w3_0_5 = w[wk + 114];
-        const w3_1_0 = w[wk + 113];
-        const w3_1_1 = w[wk + 112];
-        const w3_1_2 = w[wk + 111];
-        const w3_1_3 = w[wk + 110];
-        const w3_1_4 = w[wk + 109];
-        const w3_1_5 = w[wk + 108];
-        const w3_2_0 = w[wk + 107];
-        const w3_2_1 = w[wk + 106];
-        const w3_2_2 = w[wk + 105];
-        const w3_2_3 = w[wk + 104];
-        const w3_2_4 = w[wk + 103];
-        const w3_2_5 = w[wk + 102];
-        const w3_3_0 = w[wk + 101];
-        const w3_3_1 = w[wk + 100];
-        const w3_3_2 = w[wk + 99];
-        const w3_3_3 = w[wk + 98];
-        const w3_3_4 = w[wk + 97];
-        const w3_3_5 = w[wk + 96];
-        const w3_4_0 = w[wk + 95];
-        const w3_4_1 = w[wk + 94];
-        const w3_4_2 = w[wk + 93];
-        const w3_4_3 = w[wk + 92];
-        const w3_4_4 = w[wk + 91];
-        const w3_4_5 = w[wk + 90];
-        const w4_0_0 = w[wk + 149];
-        const w4_0_1 = w[wk + 148];
-        const w4_0_2 = w[wk + 147];
-        const w4_0_3 = w[wk + 146];
-        const w4_0_4 = w[wk + 145];
-        const w4_0_5 = w[wk + 144];
-        const w4_1_0 = w[wk + 143];
-        const w4_1_1 = w[wk + 142];
-        const w4_1_2 = w[wk + 141];
-        const w4_1_3 = w[wk + 140];
-        const w4_1_4 = w[wk + 139];
-        const w4_1_5 = w[wk + 138];
-        const w4_2_0 = w[wk + 137];
-        const w4_2_1 = w[wk + 136];
-        const w4_2_2 = w[wk + 135];
-        const w4_2_3 = w[wk + 134];
-        const w4_2_4 = w[wk + 133];
-        const w4_2_5 = w[wk + 132];
-        const w4_3_0 = w[wk + 131];
-        const w4_3_1 = w[wk + 130];
-        const w4_3_2 = w[wk + 129];
-        const w4_3_3 = w[wk + 128];
-        const w4_3_4 = w[wk + 127];
-        const w4_3_5 = w[wk + 126];
-        const w4_4_0 = w[wk + 125];
-        const w4_4_1 = w[wk + 124];
-        const w4_4_2 = w[wk + 123];
-        const w4_4_3 = w[wk + 122];
-        const w4_4_4 = w[wk + 121];
-        const w4_4_5 = w[wk + 120];
-        const w5_0_0 = w[wk + 179];
-        const w5_0_1 = w[wk + 178];
-        const w5_0_2 = w[wk + 177];
-        const w5_0_3 = w[wk + 176];
-        const w5_0_4 = w[wk + 175];
-        const w5_0_5 = w[wk + 174];
-        const w5_1_0 = w[wk + 173];
-        const w5_1_1 = w[wk + 172];
-        const w5_1_2 = w[wk + 171];
-        const w5_1_3 = w[wk + 170];
-        const w5_1_4 = w[wk + 169];
-        const w5_1_5 = w[wk + 168];
-        const w5_2_0 = w[wk + 167];
-        const w5_2_1 = w[wk + 166];
-        const w5_2_2 = w[wk + 165];
-        const w5_2_3 = w[wk + 164];
-        const w5_2_4 = w[wk + 163];
-        const w5_2_5 = w[wk + 162];
-        const w5_3_0 = w[wk + 161];
-        const w5_3_1 = w[wk + 160];
-        const w5_3_2 = w[wk + 159];
-        const w5_3_3 = w[wk + 158];
-        const w5_3_4 = w[wk + 157];
-        const w5_3_5 = w[wk + 156];
-        const w5_4_0 = w[wk + 155];
-        const w5_4_1 = w[wk + 154];
-        const w5_4_2 = w[wk + 153];
-        const w5_4_3 = w[wk + 152];
-        const w5_4_4 = w[wk + 151];
-        const w5_4_5 = w[wk + 150];
         // rows 2..11 taps 0..4, cols 4..12 taps 0..5
         for (let i = 2; i < 12; i += 1) {
           const xr = xc + i * 14;
@@ -4951,225 +4302,129 @@ function c2$backward0(dy: F, w: F, dx: F): void {
             let a0 = dx[yo];
             let a1 = dx[yo + 196];
             let a2 = dx[yo + 392];
-            let a3 = dx[yo + 588];
-            let a4 = dx[yo + 784];
-            let a5 = dx[yo + 980];
             const v0_0 = dy[xo - 32];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
-            a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
             const v0_1 = dy[xo - 31];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
-            a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
             const v0_2 = dy[xo - 30];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
-            a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
             const v0_3 = dy[xo - 29];
             a0 += w0_0_3 * v0_3;
             a1 += w1_0_3 * v0_3;
             a2 += w2_0_3 * v0_3;
-            a3 += w3_0_3 * v0_3;
-            a4 += w4_0_3 * v0_3;
-            a5 += w5_0_3 * v0_3;
             const v0_4 = dy[xo - 28];
             a0 += w0_0_4 * v0_4;
             a1 += w1_0_4 * v0_4;
             a2 += w2_0_4 * v0_4;
-            a3 += w3_0_4 * v0_4;
-            a4 += w4_0_4 * v0_4;
-            a5 += w5_0_4 * v0_4;
             const v0_5 = dy[xo - 27];
             a0 += w0_0_5 * v0_5;
             a1 += w1_0_5 * v0_5;
             a2 += w2_0_5 * v0_5;
-            a3 += w3_0_5 * v0_5;
-            a4 += w4_0_5 * v0_5;
-            a5 += w5_0_5 * v0_5;
             const v1_0 = dy[xo - 18];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
-            a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
             const v1_1 = dy[xo - 17];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
-            a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
             const v1_2 = dy[xo - 16];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
-            a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
             const v1_3 = dy[xo - 15];
             a0 += w0_1_3 * v1_3;
             a1 += w1_1_3 * v1_3;
             a2 += w2_1_3 * v1_3;
-            a3 += w3_1_3 * v1_3;
-            a4 += w4_1_3 * v1_3;
-            a5 += w5_1_3 * v1_3;
             const v1_4 = dy[xo - 14];
             a0 += w0_1_4 * v1_4;
             a1 += w1_1_4 * v1_4;
             a2 += w2_1_4 * v1_4;
-            a3 += w3_1_4 * v1_4;
-            a4 += w4_1_4 * v1_4;
-            a5 += w5_1_4 * v1_4;
             const v1_5 = dy[xo - 13];
             a0 += w0_1_5 * v1_5;
             a1 += w1_1_5 * v1_5;
             a2 += w2_1_5 * v1_5;
-            a3 += w3_1_5 * v1_5;
-            a4 += w4_1_5 * v1_5;
-            a5 += w5_1_5 * v1_5;
             const v2_0 = dy[xo - 4];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
-            a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
             const v2_1 = dy[xo - 3];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
-            a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
             const v2_2 = dy[xo - 2];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
-            a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
             const v2_3 = dy[xo - 1];
             a0 += w0_2_3 * v2_3;
             a1 += w1_2_3 * v2_3;
             a2 += w2_2_3 * v2_3;
-            a3 += w3_2_3 * v2_3;
-            a4 += w4_2_3 * v2_3;
-            a5 += w5_2_3 * v2_3;
             const v2_4 = dy[xo];
             a0 += w0_2_4 * v2_4;
             a1 += w1_2_4 * v2_4;
             a2 += w2_2_4 * v2_4;
-            a3 += w3_2_4 * v2_4;
-            a4 += w4_2_4 * v2_4;
-            a5 += w5_2_4 * v2_4;
             const v2_5 = dy[xo + 1];
             a0 += w0_2_5 * v2_5;
             a1 += w1_2_5 * v2_5;
             a2 += w2_2_5 * v2_5;
-            a3 += w3_2_5 * v2_5;
-            a4 += w4_2_5 * v2_5;
-            a5 += w5_2_5 * v2_5;
             const v3_0 = dy[xo + 10];
             a0 += w0_3_0 * v3_0;
             a1 += w1_3_0 * v3_0;
             a2 += w2_3_0 * v3_0;
-            a3 += w3_3_0 * v3_0;
-            a4 += w4_3_0 * v3_0;
-            a5 += w5_3_0 * v3_0;
             const v3_1 = dy[xo + 11];
             a0 += w0_3_1 * v3_1;
             a1 += w1_3_1 * v3_1;
             a2 += w2_3_1 * v3_1;
-            a3 += w3_3_1 * v3_1;
-            a4 += w4_3_1 * v3_1;
-            a5 += w5_3_1 * v3_1;
             const v3_2 = dy[xo + 12];
             a0 += w0_3_2 * v3_2;
             a1 += w1_3_2 * v3_2;
             a2 += w2_3_2 * v3_2;
-            a3 += w3_3_2 * v3_2;
-            a4 += w4_3_2 * v3_2;
-            a5 += w5_3_2 * v3_2;
             const v3_3 = dy[xo + 13];
             a0 += w0_3_3 * v3_3;
             a1 += w1_3_3 * v3_3;
             a2 += w2_3_3 * v3_3;
-            a3 += w3_3_3 * v3_3;
-            a4 += w4_3_3 * v3_3;
-            a5 += w5_3_3 * v3_3;
             const v3_4 = dy[xo + 14];
             a0 += w0_3_4 * v3_4;
             a1 += w1_3_4 * v3_4;
             a2 += w2_3_4 * v3_4;
-            a3 += w3_3_4 * v3_4;
-            a4 += w4_3_4 * v3_4;
-            a5 += w5_3_4 * v3_4;
             const v3_5 = dy[xo + 15];
             a0 += w0_3_5 * v3_5;
             a1 += w1_3_5 * v3_5;
             a2 += w2_3_5 * v3_5;
-            a3 += w3_3_5 * v3_5;
-            a4 += w4_3_5 * v3_5;
-            a5 += w5_3_5 * v3_5;
             const v4_0 = dy[xo + 24];
             a0 += w0_4_0 * v4_0;
             a1 += w1_4_0 * v4_0;
             a2 += w2_4_0 * v4_0;
-            a3 += w3_4_0 * v4_0;
-            a4 += w4_4_0 * v4_0;
-            a5 += w5_4_0 * v4_0;
             const v4_1 = dy[xo + 25];
             a0 += w0_4_1 * v4_1;
             a1 += w1_4_1 * v4_1;
             a2 += w2_4_1 * v4_1;
-            a3 += w3_4_1 * v4_1;
-            a4 += w4_4_1 * v4_1;
-            a5 += w5_4_1 * v4_1;
             const v4_2 = dy[xo + 26];
             a0 += w0_4_2 * v4_2;
             a1 += w1_4_2 * v4_2;
             a2 += w2_4_2 * v4_2;
-            a3 += w3_4_2 * v4_2;
-            a4 += w4_4_2 * v4_2;
-            a5 += w5_4_2 * v4_2;
             const v4_3 = dy[xo + 27];
             a0 += w0_4_3 * v4_3;
             a1 += w1_4_3 * v4_3;
             a2 += w2_4_3 * v4_3;
-            a3 += w3_4_3 * v4_3;
-            a4 += w4_4_3 * v4_3;
-            a5 += w5_4_3 * v4_3;
             const v4_4 = dy[xo + 28];
             a0 += w0_4_4 * v4_4;
             a1 += w1_4_4 * v4_4;
             a2 += w2_4_4 * v4_4;
-            a3 += w3_4_4 * v4_4;
-            a4 += w4_4_4 * v4_4;
-            a5 += w5_4_4 * v4_4;
             const v4_5 = dy[xo + 29];
             a0 += w0_4_5 * v4_5;
             a1 += w1_4_5 * v4_5;
             a2 += w2_4_5 * v4_5;
-            a3 += w3_4_5 * v4_5;
-            a4 += w4_4_5 * v4_5;
-            a5 += w5_4_5 * v4_5;
             dx[yo] = a0;
             dx[yo + 196] = a1;
             dx[yo + 392] = a2;
-            dx[yo + 588] = a3;
-            dx[yo + 784] = a4;
-            dx[yo + 980] = a5;
           }
         }
       }
@@ -5178,7 +4433,7 @@ function c2$backward0(dy: F, w: F, dx: F): void {
 }
 
 function c2$backward1(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 445 statements (backward)
+  // border, window unrolled, 1 channel(s) per pass, 290 statements (backward)
   for (let t = 0; t < 32; t += 1) {
     for (let k = 0; k < 6; k += 1) {
       const yk = (t * 6 + k) * 196;
@@ -5745,6 +5000,43 @@ function c2$backward1(dy: F, w: F, dx: F): void {
             dx[yo] = a0;
           }
         }
+      }
+    }
+  }
+}
+
+function c2$backward2(dy: F, w: F, dx: F): void {
+  // border, window unrolled, 1 channel(s) per pass, 155 statements (backward)
+  for (let t = 0; t < 32; t += 1) {
+    for (let k = 0; k < 6; k += 1) {
+      const yk = (t * 6 + k) * 196;
+      for (let c = 0; c < 16; c++) {
+        const xc = (t * 16 + c) * 196;
+        const wk = k * 30 + c * 180;
+        const w0_0_0 = w[wk + 29];
+        const w0_0_1 = w[wk + 28];
+        const w0_0_2 = w[wk + 27];
+        const w0_0_3 = w[wk + 26];
+        const w0_0_4 = w[wk + 25];
+        const w0_0_5 = w[wk + 24];
+        const w0_1_0 = w[wk + 23];
+        const w0_1_1 = w[wk + 22];
+        const w0_1_2 = w[wk + 21];
+        const w0_1_3 = w[wk + 20];
+        const w0_1_4 = w[wk + 19];
+        const w0_1_5 = w[wk + 18];
+        const w0_2_0 = w[wk + 17];
+        const w0_2_1 = w[wk + 16];
+        const w0_2_2 = w[wk + 15];
+        const w0_2_3 = w[wk + 14];
+        const w0_2_4 = w[wk + 13];
+        const w0_2_5 = w[wk + 12];
+        const w0_3_0 = w[wk + 11];
+        const w0_3_1 = w[wk + 10];
+        const w0_3_2 = w[wk + 9];
+        const w0_3_3 = w[wk + 8];
+        const w0_3_4 = w[wk + 7];
+        const w0_3_5 = w[wk + 6];
         // rows 12..12 taps 0..3, cols 2..2 taps 2..5
         {
           const i = 12;
@@ -6033,25 +5325,20 @@ function c2$backward1(dy: F, w: F, dx: F): void {
   }
 }
 
-// c2_grad: grad: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..15, 240 statements; 29 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 445 statements
+// c2_grad: grad: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, gradients accumulated in locals, 2 channel(s) per pass over 0..15, 60 statements; 18 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 290 statements; 11 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 155 statements
 export function c2_grad(dy: F, x: F, dw: F): void {
   c2$grad0(dy, x, dw);
   c2$grad1(dy, x, dw);
+  c2$grad2(dy, x, dw);
 }
 
 function c2$grad0(dy: F, x: F, dw: F): void {
-  // interior, window unrolled, 8 channel(s) per pass, 240 statements (grad)
-  for (let k = 0; k < 16; k += 8) {
+  // interior, window unrolled, 2 channel(s) per pass, 60 statements (grad)
+  for (let k = 0; k < 16; k += 2) {
     for (let c = 0; c < 6; c++) {
       const wk = k * 180 + c * 30;
       let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_0_5 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_1_5 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_2_5 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_3_5 = 0, g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0, g0_4_5 = 0;
       let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_0_3 = 0, g1_0_4 = 0, g1_0_5 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_1_3 = 0, g1_1_4 = 0, g1_1_5 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0, g1_2_3 = 0, g1_2_4 = 0, g1_2_5 = 0, g1_3_0 = 0, g1_3_1 = 0, g1_3_2 = 0, g1_3_3 = 0, g1_3_4 = 0, g1_3_5 = 0, g1_4_0 = 0, g1_4_1 = 0, g1_4_2 = 0, g1_4_3 = 0, g1_4_4 = 0, g1_4_5 = 0;
-      let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_0_3 = 0, g2_0_4 = 0, g2_0_5 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_1_3 = 0, g2_1_4 = 0, g2_1_5 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0, g2_2_3 = 0, g2_2_4 = 0, g2_2_5 = 0, g2_3_0 = 0, g2_3_1 = 0, g2_3_2 = 0, g2_3_3 = 0, g2_3_4 = 0, g2_3_5 = 0, g2_4_0 = 0, g2_4_1 = 0, g2_4_2 = 0, g2_4_3 = 0, g2_4_4 = 0, g2_4_5 = 0;
-      let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_0_3 = 0, g3_0_4 = 0, g3_0_5 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_1_3 = 0, g3_1_4 = 0, g3_1_5 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0, g3_2_3 = 0, g3_2_4 = 0, g3_2_5 = 0, g3_3_0 = 0, g3_3_1 = 0, g3_3_2 = 0, g3_3_3 = 0, g3_3_4 = 0, g3_3_5 = 0, g3_4_0 = 0, g3_4_1 = 0, g3_4_2 = 0, g3_4_3 = 0, g3_4_4 = 0, g3_4_5 = 0;
-      let g4_0_0 = 0, g4_0_1 = 0, g4_0_2 = 0, g4_0_3 = 0, g4_0_4 = 0, g4_0_5 = 0, g4_1_0 = 0, g4_1_1 = 0, g4_1_2 = 0, g4_1_3 = 0, g4_1_4 = 0, g4_1_5 = 0, g4_2_0 = 0, g4_2_1 = 0, g4_2_2 = 0, g4_2_3 = 0, g4_2_4 = 0, g4_2_5 = 0, g4_3_0 = 0, g4_3_1 = 0, g4_3_2 = 0, g4_3_3 = 0, g4_3_4 = 0, g4_3_5 = 0, g4_4_0 = 0, g4_4_1 = 0, g4_4_2 = 0, g4_4_3 = 0, g4_4_4 = 0, g4_4_5 = 0;
-      let g5_0_0 = 0, g5_0_1 = 0, g5_0_2 = 0, g5_0_3 = 0, g5_0_4 = 0, g5_0_5 = 0, g5_1_0 = 0, g5_1_1 = 0, g5_1_2 = 0, g5_1_3 = 0, g5_1_4 = 0, g5_1_5 = 0, g5_2_0 = 0, g5_2_1 = 0, g5_2_2 = 0, g5_2_3 = 0, g5_2_4 = 0, g5_2_5 = 0, g5_3_0 = 0, g5_3_1 = 0, g5_3_2 = 0, g5_3_3 = 0, g5_3_4 = 0, g5_3_5 = 0, g5_4_0 = 0, g5_4_1 = 0, g5_4_2 = 0, g5_4_3 = 0, g5_4_4 = 0, g5_4_5 = 0;
-      let g6_0_0 = 0, g6_0_1 = 0, g6_0_2 = 0, g6_0_3 = 0, g6_0_4 = 0, g6_0_5 = 0, g6_1_0 = 0, g6_1_1 = 0, g6_1_2 = 0, g6_1_3 = 0, g6_1_4 = 0, g6_1_5 = 0, g6_2_0 = 0, g6_2_1 = 0, g6_2_2 = 0, g6_2_3 = 0, g6_2_4 = 0, g6_2_5 = 0, g6_3_0 = 0, g6_3_1 = 0, g6_3_2 = 0, g6_3_3 = 0, g6_3_4 = 0, g6_3_5 = 0, g6_4_0 = 0, g6_4_1 = 0, g6_4_2 = 0, g6_4_3 = 0, g6_4_4 = 0, g6_4_5 = 0;
-      let g7_0_0 = 0, g7_0_1 = 0, g7_0_2 = 0, g7_0_3 = 0, g7_0_4 = 0, g7_0_5 = 0, g7_1_0 = 0, g7_1_1 = 0, g7_1_2 = 0, g7_1_3 = 0, g7_1_4 = 0, g7_1_5 = 0, g7_2_0 = 0, g7_2_1 = 0, g7_2_2 = 0, g7_2_3 = 0, g7_2_4 = 0, g7_2_5 = 0, g7_3_0 = 0, g7_3_1 = 0, g7_3_2 = 0, g7_3_3 = 0, g7_3_4 = 0, g7_3_5 = 0, g7_4_0 = 0, g7_4_1 = 0, g7_4_2 = 0, g7_4_3 = 0, g7_4_4 = 0, g7_4_5 = 0;
       for (let t = 0; t < 32; t++) {
         const dk = (t * 16 + k) * 196;
         const xc = (t * 6 + c) * 196;
@@ -6063,282 +5350,96 @@ function c2$grad0(dy: F, x: F, dw: F): void {
             const xo = xr + j;
             const d0 = dy[dr + j];
             const d1 = dy[dr + j + 196];
-            const d2 = dy[dr + j + 392];
-            const d3 = dy[dr + j + 588];
-            const d4 = dy[dr + j + 784];
-            const d5 = dy[dr + j + 980];
-            const d6 = dy[dr + j + 1176];
-            const d7 = dy[dr + j + 1372];
             const v0_0 = x[xo - 29];
             g0_0_0 += d0 * v0_0;
             g1_0_0 += d1 * v0_0;
-            g2_0_0 += d2 * v0_0;
-            g3_0_0 += d3 * v0_0;
-            g4_0_0 += d4 * v0_0;
-            g5_0_0 += d5 * v0_0;
-            g6_0_0 += d6 * v0_0;
-            g7_0_0 += d7 * v0_0;
             const v0_1 = x[xo - 28];
             g0_0_1 += d0 * v0_1;
             g1_0_1 += d1 * v0_1;
-            g2_0_1 += d2 * v0_1;
-            g3_0_1 += d3 * v0_1;
-            g4_0_1 += d4 * v0_1;
-            g5_0_1 += d5 * v0_1;
-            g6_0_1 += d6 * v0_1;
-            g7_0_1 += d7 * v0_1;
             const v0_2 = x[xo - 27];
             g0_0_2 += d0 * v0_2;
             g1_0_2 += d1 * v0_2;
-            g2_0_2 += d2 * v0_2;
-            g3_0_2 += d3 * v0_2;
-            g4_0_2 += d4 * v0_2;
-            g5_0_2 += d5 * v0_2;
-            g6_0_2 += d6 * v0_2;
-            g7_0_2 += d7 * v0_2;
             const v0_3 = x[xo - 26];
             g0_0_3 += d0 * v0_3;
             g1_0_3 += d1 * v0_3;
-            g2_0_3 += d2 * v0_3;
-            g3_0_3 += d3 * v0_3;
-            g4_0_3 += d4 * v0_3;
-            g5_0_3 += d5 * v0_3;
-            g6_0_3 += d6 * v0_3;
-            g7_0_3 += d7 * v0_3;
             const v0_4 = x[xo - 25];
             g0_0_4 += d0 * v0_4;
             g1_0_4 += d1 * v0_4;
-            g2_0_4 += d2 * v0_4;
-            g3_0_4 += d3 * v0_4;
-            g4_0_4 += d4 * v0_4;
-            g5_0_4 += d5 * v0_4;
-            g6_0_4 += d6 * v0_4;
-            g7_0_4 += d7 * v0_4;
             const v0_5 = x[xo - 24];
             g0_0_5 += d0 * v0_5;
             g1_0_5 += d1 * v0_5;
-            g2_0_5 += d2 * v0_5;
-            g3_0_5 += d3 * v0_5;
-            g4_0_5 += d4 * v0_5;
-            g5_0_5 += d5 * v0_5;
-            g6_0_5 += d6 * v0_5;
-            g7_0_5 += d7 * v0_5;
             const v1_0 = x[xo - 15];
             g0_1_0 += d0 * v1_0;
             g1_1_0 += d1 * v1_0;
-            g2_1_0 += d2 * v1_0;
-            g3_1_0 += d3 * v1_0;
-            g4_1_0 += d4 * v1_0;
-            g5_1_0 += d5 * v1_0;
-            g6_1_0 += d6 * v1_0;
-            g7_1_0 += d7 * v1_0;
             const v1_1 = x[xo - 14];
             g0_1_1 += d0 * v1_1;
             g1_1_1 += d1 * v1_1;
-            g2_1_1 += d2 * v1_1;
-            g3_1_1 += d3 * v1_1;
-            g4_1_1 += d4 * v1_1;
-            g5_1_1 += d5 * v1_1;
-            g6_1_1 += d6 * v1_1;
-            g7_1_1 += d7 * v1_1;
             const v1_2 = x[xo - 13];
             g0_1_2 += d0 * v1_2;
             g1_1_2 += d1 * v1_2;
-            g2_1_2 += d2 * v1_2;
-            g3_1_2 += d3 * v1_2;
-            g4_1_2 += d4 * v1_2;
-            g5_1_2 += d5 * v1_2;
-            g6_1_2 += d6 * v1_2;
-            g7_1_2 += d7 * v1_2;
             const v1_3 = x[xo - 12];
             g0_1_3 += d0 * v1_3;
             g1_1_3 += d1 * v1_3;
-            g2_1_3 += d2 * v1_3;
-            g3_1_3 += d3 * v1_3;
-            g4_1_3 += d4 * v1_3;
-            g5_1_3 += d5 * v1_3;
-            g6_1_3 += d6 * v1_3;
-            g7_1_3 += d7 * v1_3;
             const v1_4 = x[xo - 11];
             g0_1_4 += d0 * v1_4;
             g1_1_4 += d1 * v1_4;
-            g2_1_4 += d2 * v1_4;
-            g3_1_4 += d3 * v1_4;
-            g4_1_4 += d4 * v1_4;
-            g5_1_4 += d5 * v1_4;
-            g6_1_4 += d6 * v1_4;
-            g7_1_4 += d7 * v1_4;
             const v1_5 = x[xo - 10];
             g0_1_5 += d0 * v1_5;
             g1_1_5 += d1 * v1_5;
-            g2_1_5 += d2 * v1_5;
-            g3_1_5 += d3 * v1_5;
-            g4_1_5 += d4 * v1_5;
-            g5_1_5 += d5 * v1_5;
-            g6_1_5 += d6 * v1_5;
-            g7_1_5 += d7 * v1_5;
             const v2_0 = x[xo - 1];
             g0_2_0 += d0 * v2_0;
             g1_2_0 += d1 * v2_0;
-            g2_2_0 += d2 * v2_0;
-            g3_2_0 += d3 * v2_0;
-            g4_2_0 += d4 * v2_0;
-            g5_2_0 += d5 * v2_0;
-            g6_2_0 += d6 * v2_0;
-            g7_2_0 += d7 * v2_0;
             const v2_1 = x[xo];
             g0_2_1 += d0 * v2_1;
             g1_2_1 += d1 * v2_1;
-            g2_2_1 += d2 * v2_1;
-            g3_2_1 += d3 * v2_1;
-            g4_2_1 += d4 * v2_1;
-            g5_2_1 += d5 * v2_1;
-            g6_2_1 += d6 * v2_1;
-            g7_2_1 += d7 * v2_1;
             const v2_2 = x[xo + 1];
             g0_2_2 += d0 * v2_2;
             g1_2_2 += d1 * v2_2;
-            g2_2_2 += d2 * v2_2;
-            g3_2_2 += d3 * v2_2;
-            g4_2_2 += d4 * v2_2;
-            g5_2_2 += d5 * v2_2;
-            g6_2_2 += d6 * v2_2;
-            g7_2_2 += d7 * v2_2;
             const v2_3 = x[xo + 2];
             g0_2_3 += d0 * v2_3;
             g1_2_3 += d1 * v2_3;
-            g2_2_3 += d2 * v2_3;
-            g3_2_3 += d3 * v2_3;
-            g4_2_3 += d4 * v2_3;
-            g5_2_3 += d5 * v2_3;
-            g6_2_3 += d6 * v2_3;
-            g7_2_3 += d7 * v2_3;
             const v2_4 = x[xo + 3];
             g0_2_4 += d0 * v2_4;
             g1_2_4 += d1 * v2_4;
-            g2_2_4 += d2 * v2_4;
-            g3_2_4 += d3 * v2_4;
-            g4_2_4 += d4 * v2_4;
-            g5_2_4 += d5 * v2_4;
-            g6_2_4 += d6 * v2_4;
-            g7_2_4 += d7 * v2_4;
             const v2_5 = x[xo + 4];
             g0_2_5 += d0 * v2_5;
             g1_2_5 += d1 * v2_5;
-            g2_2_5 += d2 * v2_5;
-            g3_2_5 += d3 * v2_5;
-            g4_2_5 += d4 * v2_5;
-            g5_2_5 += d5 * v2_5;
-            g6_2_5 += d6 * v2_5;
-            g7_2_5 += d7 * v2_5;
             const v3_0 = x[xo + 13];
             g0_3_0 += d0 * v3_0;
             g1_3_0 += d1 * v3_0;
-            g2_3_0 += d2 * v3_0;
-            g3_3_0 += d3 * v3_0;
-            g4_3_0 += d4 * v3_0;
-            g5_3_0 += d5 * v3_0;
-            g6_3_0 += d6 * v3_0;
-            g7_3_0 += d7 * v3_0;
             const v3_1 = x[xo + 14];
             g0_3_1 += d0 * v3_1;
             g1_3_1 += d1 * v3_1;
-            g2_3_1 += d2 * v3_1;
-            g3_3_1 += d3 * v3_1;
-            g4_3_1 += d4 * v3_1;
-            g5_3_1 += d5 * v3_1;
-            g6_3_1 += d6 * v3_1;
-            g7_3_1 += d7 * v3_1;
             const v3_2 = x[xo + 15];
             g0_3_2 += d0 * v3_2;
             g1_3_2 += d1 * v3_2;
-            g2_3_2 += d2 * v3_2;
-            g3_3_2 += d3 * v3_2;
-            g4_3_2 += d4 * v3_2;
-            g5_3_2 += d5 * v3_2;
-            g6_3_2 += d6 * v3_2;
-            g7_3_2 += d7 * v3_2;
             const v3_3 = x[xo + 16];
             g0_3_3 += d0 * v3_3;
             g1_3_3 += d1 * v3_3;
-            g2_3_3 += d2 * v3_3;
-            g3_3_3 += d3 * v3_3;
-            g4_3_3 += d4 * v3_3;
-            g5_3_3 += d5 * v3_3;
-            g6_3_3 += d6 * v3_3;
-            g7_3_3 += d7 * v3_3;
             const v3_4 = x[xo + 17];
             g0_3_4 += d0 * v3_4;
             g1_3_4 += d1 * v3_4;
-            g2_3_4 += d2 * v3_4;
-            g3_3_4 += d3 * v3_4;
-            g4_3_4 += d4 * v3_4;
-            g5_3_4 += d5 * v3_4;
-            g6_3_4 += d6 * v3_4;
-            g7_3_4 += d7 * v3_4;
             const v3_5 = x[xo + 18];
             g0_3_5 += d0 * v3_5;
             g1_3_5 += d1 * v3_5;
-            g2_3_5 += d2 * v3_5;
-            g3_3_5 += d3 * v3_5;
-            g4_3_5 += d4 * v3_5;
-            g5_3_5 += d5 * v3_5;
-            g6_3_5 += d6 * v3_5;
-            g7_3_5 += d7 * v3_5;
             const v4_0 = x[xo + 27];
             g0_4_0 += d0 * v4_0;
             g1_4_0 += d1 * v4_0;
-            g2_4_0 += d2 * v4_0;
-            g3_4_0 += d3 * v4_0;
-            g4_4_0 += d4 * v4_0;
-            g5_4_0 += d5 * v4_0;
-            g6_4_0 += d6 * v4_0;
-            g7_4_0 += d7 * v4_0;
             const v4_1 = x[xo + 28];
             g0_4_1 += d0 * v4_1;
             g1_4_1 += d1 * v4_1;
-            g2_4_1 += d2 * v4_1;
-            g3_4_1 += d3 * v4_1;
-            g4_4_1 += d4 * v4_1;
-            g5_4_1 += d5 * v4_1;
-            g6_4_1 += d6 * v4_1;
-            g7_4_1 += d7 * v4_1;
             const v4_2 = x[xo + 29];
             g0_4_2 += d0 * v4_2;
             g1_4_2 += d1 * v4_2;
-            g2_4_2 += d2 * v4_2;
-            g3_4_2 += d3 * v4_2;
-            g4_4_2 += d4 * v4_2;
-            g5_4_2 += d5 * v4_2;
-            g6_4_2 += d6 * v4_2;
-            g7_4_2 += d7 * v4_2;
             const v4_3 = x[xo + 30];
             g0_4_3 += d0 * v4_3;
             g1_4_3 += d1 * v4_3;
-            g2_4_3 += d2 * v4_3;
-            g3_4_3 += d3 * v4_3;
-            g4_4_3 += d4 * v4_3;
-            g5_4_3 += d5 * v4_3;
-            g6_4_3 += d6 * v4_3;
-            g7_4_3 += d7 * v4_3;
             const v4_4 = x[xo + 31];
             g0_4_4 += d0 * v4_4;
             g1_4_4 += d1 * v4_4;
-            g2_4_4 += d2 * v4_4;
-            g3_4_4 += d3 * v4_4;
-            g4_4_4 += d4 * v4_4;
-            g5_4_4 += d5 * v4_4;
-            g6_4_4 += d6 * v4_4;
-            g7_4_4 += d7 * v4_4;
             const v4_5 = x[xo + 32];
             g0_4_5 += d0 * v4_5;
             g1_4_5 += d1 * v4_5;
-            g2_4_5 += d2 * v4_5;
-            g3_4_5 += d3 * v4_5;
-            g4_4_5 += d4 * v4_5;
-            g5_4_5 += d5 * v4_5;
-            g6_4_5 += d6 * v4_5;
-            g7_4_5 += d7 * v4_5;
           }
         }
       }
@@ -6402,192 +5503,12 @@ function c2$grad0(dy: F, x: F, dw: F): void {
       dw[wk + 207] += g1_4_3;
       dw[wk + 208] += g1_4_4;
       dw[wk + 209] += g1_4_5;
-      dw[wk + 360] += g2_0_0;
-      dw[wk + 361] += g2_0_1;
-      dw[wk + 362] += g2_0_2;
-      dw[wk + 363] += g2_0_3;
-      dw[wk + 364] += g2_0_4;
-      dw[wk + 365] += g2_0_5;
-      dw[wk + 366] += g2_1_0;
-      dw[wk + 367] += g2_1_1;
-      dw[wk + 368] += g2_1_2;
-      dw[wk + 369] += g2_1_3;
-      dw[wk + 370] += g2_1_4;
-      dw[wk + 371] += g2_1_5;
-      dw[wk + 372] += g2_2_0;
-      dw[wk + 373] += g2_2_1;
-      dw[wk + 374] += g2_2_2;
-      dw[wk + 375] += g2_2_3;
-      dw[wk + 376] += g2_2_4;
-      dw[wk + 377] += g2_2_5;
-      dw[wk + 378] += g2_3_0;
-      dw[wk + 379] += g2_3_1;
-      dw[wk + 380] += g2_3_2;
-      dw[wk + 381] += g2_3_3;
-      dw[wk + 382] += g2_3_4;
-      dw[wk + 383] += g2_3_5;
-      dw[wk + 384] += g2_4_0;
-      dw[wk + 385] += g2_4_1;
-      dw[wk + 386] += g2_4_2;
-      dw[wk + 387] += g2_4_3;
-      dw[wk + 388] += g2_4_4;
-      dw[wk + 389] += g2_4_5;
-      dw[wk + 540] += g3_0_0;
-      dw[wk + 541] += g3_0_1;
-      dw[wk + 542] += g3_0_2;
-      dw[wk + 543] += g3_0_3;
-      dw[wk + 544] += g3_0_4;
-      dw[wk + 545] += g3_0_5;
-      dw[wk + 546] += g3_1_0;
-      dw[wk + 547] += g3_1_1;
-      dw[wk + 548] += g3_1_2;
-      dw[wk + 549] += g3_1_3;
-      dw[wk + 550] += g3_1_4;
-      dw[wk + 551] += g3_1_5;
-      dw[wk + 552] += g3_2_0;
-      dw[wk + 553] += g3_2_1;
-      dw[wk + 554] += g3_2_2;
-      dw[wk + 555] += g3_2_3;
-      dw[wk + 556] += g3_2_4;
-      dw[wk + 557] += g3_2_5;
-      dw[wk + 558] += g3_3_0;
-      dw[wk + 559] += g3_3_1;
-      dw[wk + 560] += g3_3_2;
-      dw[wk + 561] += g3_3_3;
-      dw[wk + 562] += g3_3_4;
-      dw[wk + 563] += g3_3_5;
-      dw[wk + 564] += g3_4_0;
-      dw[wk + 565] += g3_4_1;
-      dw[wk + 566] += g3_4_2;
-      dw[wk + 567] += g3_4_3;
-      dw[wk + 568] += g3_4_4;
-      dw[wk + 569] += g3_4_5;
-      dw[wk + 720] += g4_0_0;
-      dw[wk + 721] += g4_0_1;
-      dw[wk + 722] += g4_0_2;
-      dw[wk + 723] += g4_0_3;
-      dw[wk + 724] += g4_0_4;
-      dw[wk + 725] += g4_0_5;
-      dw[wk + 726] += g4_1_0;
-      dw[wk + 727] += g4_1_1;
-      dw[wk + 728] += g4_1_2;
-      dw[wk + 729] += g4_1_3;
-      dw[wk + 730] += g4_1_4;
-      dw[wk + 731] += g4_1_5;
-      dw[wk + 732] += g4_2_0;
-      dw[wk + 733] += g4_2_1;
-      dw[wk + 734] += g4_2_2;
-      dw[wk + 735] += g4_2_3;
-      dw[wk + 736] += g4_2_4;
-      dw[wk + 737] += g4_2_5;
-      dw[wk + 738] += g4_3_0;
-      dw[wk + 739] += g4_3_1;
-      dw[wk + 740] += g4_3_2;
-      dw[wk + 741] += g4_3_3;
-      dw[wk + 742] += g4_3_4;
-      dw[wk + 743] += g4_3_5;
-      dw[wk + 744] += g4_4_0;
-      dw[wk + 745] += g4_4_1;
-      dw[wk + 746] += g4_4_2;
-      dw[wk + 747] += g4_4_3;
-      dw[wk + 748] += g4_4_4;
-      dw[wk + 749] += g4_4_5;
-      dw[wk + 900] += g5_0_0;
-      dw[wk + 901] += g5_0_1;
-      dw[wk + 902] += g5_0_2;
-      dw[wk + 903] += g5_0_3;
-      dw[wk + 904] += g5_0_4;
-      dw[wk + 905] += g5_0_5;
-      dw[wk + 906] += g5_1_0;
-      dw[wk + 907] += g5_1_1;
-      dw[wk + 908] += g5_1_2;
-      dw[wk + 909] += g5_1_3;
-      dw[wk + 910] += g5_1_4;
-      dw[wk + 911] += g5_1_5;
-      dw[wk + 912] += g5_2_0;
-      dw[wk + 913] += g5_2_1;
-      dw[wk + 914] += g5_2_2;
-      dw[wk + 915] += g5_2_3;
-      dw[wk + 916] += g5_2_4;
-      dw[wk + 917] += g5_2_5;
-      dw[wk + 918] += g5_3_0;
-      dw[wk + 919] += g5_3_1;
-      dw[wk + 920] += g5_3_2;
-      dw[wk + 921] += g5_3_3;
-      dw[wk + 922] += g5_3_4;
-      dw[wk + 923] += g5_3_5;
-      dw[wk + 924] += g5_4_0;
-      dw[wk + 925] += g5_4_1;
-      dw[wk + 926] += g5_4_2;
-      dw[wk + 927] += g5_4_3;
-      dw[wk + 928] += g5_4_4;
-      dw[wk + 929] += g5_4_5;
-      dw[wk + 1080] += g6_0_0;
-      dw[wk + 1081] += g6_0_1;
-      dw[wk + 1082] += g6_0_2;
-      dw[wk + 1083] += g6_0_3;
-      dw[wk + 1084] += g6_0_4;
-      dw[wk + 1085] += g6_0_5;
-      dw[wk + 1086] += g6_1_0;
-      dw[wk + 1087] += g6_1_1;
-      dw[wk + 1088] += g6_1_2;
-      dw[wk + 1089] += g6_1_3;
-      dw[wk + 1090] += g6_1_4;
-      dw[wk + 1091] += g6_1_5;
-      dw[wk + 1092] += g6_2_0;
-      dw[wk + 1093] += g6_2_1;
-      dw[wk + 1094] += g6_2_2;
-      dw[wk + 1095] += g6_2_3;
-      dw[wk + 1096] += g6_2_4;
-      dw[wk + 1097] += g6_2_5;
-      dw[wk + 1098] += g6_3_0;
-      dw[wk + 1099] += g6_3_1;
-      dw[wk + 1100] += g6_3_2;
-      dw[wk + 1101] += g6_3_3;
-      dw[wk + 1102] += g6_3_4;
-      dw[wk + 1103] += g6_3_5;
-      dw[wk + 1104] += g6_4_0;
-      dw[wk + 1105] += g6_4_1;
-      dw[wk + 1106] += g6_4_2;
-      dw[wk + 1107] += g6_4_3;
-      dw[wk + 1108] += g6_4_4;
-      dw[wk + 1109] += g6_4_5;
-      dw[wk + 1260] += g7_0_0;
-      dw[wk + 1261] += g7_0_1;
-      dw[wk + 1262] += g7_0_2;
-      dw[wk + 1263] += g7_0_3;
-      dw[wk + 1264] += g7_0_4;
-      dw[wk + 1265] += g7_0_5;
-      dw[wk + 1266] += g7_1_0;
-      dw[wk + 1267] += g7_1_1;
-      dw[wk + 1268] += g7_1_2;
-      dw[wk + 1269] += g7_1_3;
-      dw[wk + 1270] += g7_1_4;
-      dw[wk + 1271] += g7_1_5;
-      dw[wk + 1272] += g7_2_0;
-      dw[wk + 1273] += g7_2_1;
-      dw[wk + 1274] += g7_2_2;
-      dw[wk + 1275] += g7_2_3;
-      dw[wk + 1276] += g7_2_4;
-      dw[wk + 1277] += g7_2_5;
-      dw[wk + 1278] += g7_3_0;
-      dw[wk + 1279] += g7_3_1;
-      dw[wk + 1280] += g7_3_2;
-      dw[wk + 1281] += g7_3_3;
-      dw[wk + 1282] += g7_3_4;
-      dw[wk + 1283] += g7_3_5;
-      dw[wk + 1284] += g7_4_0;
-      dw[wk + 1285] += g7_4_1;
-      dw[wk + 1286] += g7_4_2;
-      dw[wk + 1287] += g7_4_3;
-      dw[wk + 1288] += g7_4_4;
-      dw[wk + 1289] += g7_4_5;
     }
   }
 }
 
 function c2$grad1(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 445 statements (grad)
+  // border, window unrolled, 1 channel(s) per pass, 290 statements (grad)
   for (let k = 0; k < 16; k += 1) {
     for (let c = 0; c < 6; c++) {
       const wk = k * 180 + c * 30;
@@ -7076,6 +5997,50 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             g0_3_5 += d0 * x[xo + 18];
           }
         }
+      }
+      dw[wk] += g0_0_0;
+      dw[wk + 1] += g0_0_1;
+      dw[wk + 2] += g0_0_2;
+      dw[wk + 3] += g0_0_3;
+      dw[wk + 4] += g0_0_4;
+      dw[wk + 5] += g0_0_5;
+      dw[wk + 6] += g0_1_0;
+      dw[wk + 7] += g0_1_1;
+      dw[wk + 8] += g0_1_2;
+      dw[wk + 9] += g0_1_3;
+      dw[wk + 10] += g0_1_4;
+      dw[wk + 11] += g0_1_5;
+      dw[wk + 12] += g0_2_0;
+      dw[wk + 13] += g0_2_1;
+      dw[wk + 14] += g0_2_2;
+      dw[wk + 15] += g0_2_3;
+      dw[wk + 16] += g0_2_4;
+      dw[wk + 17] += g0_2_5;
+      dw[wk + 18] += g0_3_0;
+      dw[wk + 19] += g0_3_1;
+      dw[wk + 20] += g0_3_2;
+      dw[wk + 21] += g0_3_3;
+      dw[wk + 22] += g0_3_4;
+      dw[wk + 23] += g0_3_5;
+      dw[wk + 24] += g0_4_0;
+      dw[wk + 25] += g0_4_1;
+      dw[wk + 26] += g0_4_2;
+      dw[wk + 27] += g0_4_3;
+      dw[wk + 28] += g0_4_4;
+      dw[wk + 29] += g0_4_5;
+    }
+  }
+}
+
+function c2$grad2(dy: F, x: F, dw: F): void {
+  // border, window unrolled, 1 channel(s) per pass, 155 statements (grad)
+  for (let k = 0; k < 16; k += 1) {
+    for (let c = 0; c < 6; c++) {
+      const wk = k * 180 + c * 30;
+      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_0_5 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_1_5 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_2_5 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_3_5 = 0;
+      for (let t = 0; t < 32; t++) {
+        const dk = (t * 16 + k) * 196;
+        const xc = (t * 6 + c) * 196;
         // rows 12..12 taps 0..3, cols 1..9 taps 0..5
         {
           const i = 12;
@@ -7375,12 +6340,6 @@ function c2$grad1(dy: F, x: F, dw: F): void {
       dw[wk + 21] += g0_3_3;
       dw[wk + 22] += g0_3_4;
       dw[wk + 23] += g0_3_5;
-      dw[wk + 24] += g0_4_0;
-      dw[wk + 25] += g0_4_1;
-      dw[wk + 26] += g0_4_2;
-      dw[wk + 27] += g0_4_3;
-      dw[wk + 28] += g0_4_4;
-      dw[wk + 29] += g0_4_5;
     }
   }
 }
@@ -7516,26 +6475,32 @@ export function p2_backward(dy: F, path: Int32Array, dx: F): void {
   }
 }
 
-// f1_forward: 2 samples × 4 rows tiles over K=784
+// f1_forward: 4 samples × 4 rows tiles over K=784
 export function f1_forward(x: F, w: F, y: F): void {
-  for (let t = 0; t < 32; t += 2) {
+  for (let t = 0; t < 32; t += 4) {
     const x0 = t * 784;
     const x1 = x0 + 784;
+    const x2 = x0 + 1568;
+    const x3 = x0 + 2352;
     for (let k = 0; k < 120; k += 4) {
       const w0 = k * 784;
       const w1 = w0 + 784;
       const w2 = w0 + 1568;
       const w3 = w0 + 2352;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
       for (let i = 0; i < 784; i++) {
         const a0 = x[x0 + i];
         const a1 = x[x1 + i];
+        const a2 = x[x2 + i];
+        const a3 = x[x3 + i];
         const b0 = w[w0 + i];
         const b1 = w[w1 + i];
         const b2 = w[w2 + i];
         const b3 = w[w3 + i];
         s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
         s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
+        s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
+        s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
       }
       const y0 = t * 120 + k;
       y[y0 + 0] = s00;
@@ -7546,16 +6511,30 @@ export function f1_forward(x: F, w: F, y: F): void {
       y[y0 + 121] = s11;
       y[y0 + 122] = s12;
       y[y0 + 123] = s13;
+      y[y0 + 240] = s20;
+      y[y0 + 241] = s21;
+      y[y0 + 242] = s22;
+      y[y0 + 243] = s23;
+      y[y0 + 360] = s30;
+      y[y0 + 361] = s31;
+      y[y0 + 362] = s32;
+      y[y0 + 363] = s33;
     }
   }
 }
 
-// f1_backward: 2 samples × 4 rows tiles over K=784
+// f1_backward: 8 samples × 4 rows tiles over K=784
 export function f1_backward(dy: F, w: F, dx: F): void {
   dx.fill(0, 0, 25088);
-  for (let t = 0; t < 32; t += 2) {
+  for (let t = 0; t < 32; t += 8) {
     const x0 = t * 784;
     const x1 = x0 + 784;
+    const x2 = x0 + 1568;
+    const x3 = x0 + 2352;
+    const x4 = x0 + 3136;
+    const x5 = x0 + 3920;
+    const x6 = x0 + 4704;
+    const x7 = x0 + 5488;
     for (let k = 0; k < 120; k += 4) {
       const d0 = t * 120 + k;
       const a00 = dy[d0 + 0];
@@ -7566,6 +6545,30 @@ export function f1_backward(dy: F, w: F, dx: F): void {
       const a11 = dy[d0 + 121];
       const a12 = dy[d0 + 122];
       const a13 = dy[d0 + 123];
+      const a20 = dy[d0 + 240];
+      const a21 = dy[d0 + 241];
+      const a22 = dy[d0 + 242];
+      const a23 = dy[d0 + 243];
+      const a30 = dy[d0 + 360];
+      const a31 = dy[d0 + 361];
+      const a32 = dy[d0 + 362];
+      const a33 = dy[d0 + 363];
+      const a40 = dy[d0 + 480];
+      const a41 = dy[d0 + 481];
+      const a42 = dy[d0 + 482];
+      const a43 = dy[d0 + 483];
+      const a50 = dy[d0 + 600];
+      const a51 = dy[d0 + 601];
+      const a52 = dy[d0 + 602];
+      const a53 = dy[d0 + 603];
+      const a60 = dy[d0 + 720];
+      const a61 = dy[d0 + 721];
+      const a62 = dy[d0 + 722];
+      const a63 = dy[d0 + 723];
+      const a70 = dy[d0 + 840];
+      const a71 = dy[d0 + 841];
+      const a72 = dy[d0 + 842];
+      const a73 = dy[d0 + 843];
       const w0 = k * 784;
       const w1 = w0 + 784;
       const w2 = w0 + 1568;
@@ -7577,37 +6580,79 @@ export function f1_backward(dy: F, w: F, dx: F): void {
         const b3 = w[w3 + i];
         dx[x0 + i] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3;
         dx[x1 + i] += a10 * b0 + a11 * b1 + a12 * b2 + a13 * b3;
+        dx[x2 + i] += a20 * b0 + a21 * b1 + a22 * b2 + a23 * b3;
+        dx[x3 + i] += a30 * b0 + a31 * b1 + a32 * b2 + a33 * b3;
+        dx[x4 + i] += a40 * b0 + a41 * b1 + a42 * b2 + a43 * b3;
+        dx[x5 + i] += a50 * b0 + a51 * b1 + a52 * b2 + a53 * b3;
+        dx[x6 + i] += a60 * b0 + a61 * b1 + a62 * b2 + a63 * b3;
+        dx[x7 + i] += a70 * b0 + a71 * b1 + a72 * b2 + a73 * b3;
       }
     }
   }
 }
 
-// f1_grad: 4 rows × 2 samples tiles over K=784
+// f1_grad: 4 rows × 8 samples tiles over K=784
 export function f1_grad(dy: F, x: F, dw: F): void {
   for (let k = 0; k < 120; k += 4) {
     const w0 = k * 784;
     const w1 = w0 + 784;
     const w2 = w0 + 1568;
     const w3 = w0 + 2352;
-    for (let t = 0; t < 32; t += 2) {
+    for (let t = 0; t < 32; t += 8) {
       const d0 = t * 120 + k;
       const a00 = dy[d0 + 0];
       const a01 = dy[d0 + 120];
+      const a02 = dy[d0 + 240];
+      const a03 = dy[d0 + 360];
+      const a04 = dy[d0 + 480];
+      const a05 = dy[d0 + 600];
+      const a06 = dy[d0 + 720];
+      const a07 = dy[d0 + 840];
       const a10 = dy[d0 + 1];
       const a11 = dy[d0 + 121];
+      const a12 = dy[d0 + 241];
+      const a13 = dy[d0 + 361];
+      const a14 = dy[d0 + 481];
+      const a15 = dy[d0 + 601];
+      const a16 = dy[d0 + 721];
+      const a17 = dy[d0 + 841];
       const a20 = dy[d0 + 2];
       const a21 = dy[d0 + 122];
+      const a22 = dy[d0 + 242];
+      const a23 = dy[d0 + 362];
+      const a24 = dy[d0 + 482];
+      const a25 = dy[d0 + 602];
+      const a26 = dy[d0 + 722];
+      const a27 = dy[d0 + 842];
       const a30 = dy[d0 + 3];
       const a31 = dy[d0 + 123];
+      const a32 = dy[d0 + 243];
+      const a33 = dy[d0 + 363];
+      const a34 = dy[d0 + 483];
+      const a35 = dy[d0 + 603];
+      const a36 = dy[d0 + 723];
+      const a37 = dy[d0 + 843];
       const x0 = t * 784;
       const x1 = x0 + 784;
+      const x2 = x0 + 1568;
+      const x3 = x0 + 2352;
+      const x4 = x0 + 3136;
+      const x5 = x0 + 3920;
+      const x6 = x0 + 4704;
+      const x7 = x0 + 5488;
       for (let i = 0; i < 784; i++) {
         const b0 = x[x0 + i];
         const b1 = x[x1 + i];
-        dw[w0 + i] += a00 * b0 + a01 * b1;
-        dw[w1 + i] += a10 * b0 + a11 * b1;
-        dw[w2 + i] += a20 * b0 + a21 * b1;
-        dw[w3 + i] += a30 * b0 + a31 * b1;
+        const b2 = x[x2 + i];
+        const b3 = x[x3 + i];
+        const b4 = x[x4 + i];
+        const b5 = x[x5 + i];
+        const b6 = x[x6 + i];
+        const b7 = x[x7 + i];
+        dw[w0 + i] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3 + a04 * b4 + a05 * b5 + a06 * b6 + a07 * b7;
+        dw[w1 + i] += a10 * b0 + a11 * b1 + a12 * b2 + a13 * b3 + a14 * b4 + a15 * b5 + a16 * b6 + a17 * b7;
+        dw[w2 + i] += a20 * b0 + a21 * b1 + a22 * b2 + a23 * b3 + a24 * b4 + a25 * b5 + a26 * b6 + a27 * b7;
+        dw[w3 + i] += a30 * b0 + a31 * b1 + a32 * b2 + a33 * b3 + a34 * b4 + a35 * b5 + a36 * b6 + a37 * b7;
       }
     }
   }
@@ -7626,26 +6671,32 @@ export function relu3_backward(x: F, dy: F, dx: F): void {
   for (let i = 0; i < 3840; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
 }
 
-// f2_forward: 2 samples × 4 rows tiles over K=120
+// f2_forward: 4 samples × 4 rows tiles over K=120
 export function f2_forward(x: F, w: F, y: F): void {
-  for (let t = 0; t < 32; t += 2) {
+  for (let t = 0; t < 32; t += 4) {
     const x0 = t * 120;
     const x1 = x0 + 120;
+    const x2 = x0 + 240;
+    const x3 = x0 + 360;
     for (let k = 0; k < 8; k += 4) {
       const w0 = k * 120;
       const w1 = w0 + 120;
       const w2 = w0 + 240;
       const w3 = w0 + 360;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
       for (let i = 0; i < 120; i++) {
         const a0 = x[x0 + i];
         const a1 = x[x1 + i];
+        const a2 = x[x2 + i];
+        const a3 = x[x3 + i];
         const b0 = w[w0 + i];
         const b1 = w[w1 + i];
         const b2 = w[w2 + i];
         const b3 = w[w3 + i];
         s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
         s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
+        s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
+        s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
       }
       const y0 = t * 10 + k;
       y[y0 + 0] = s00;
@@ -7656,38 +6707,62 @@ export function f2_forward(x: F, w: F, y: F): void {
       y[y0 + 11] = s11;
       y[y0 + 12] = s12;
       y[y0 + 13] = s13;
+      y[y0 + 20] = s20;
+      y[y0 + 21] = s21;
+      y[y0 + 22] = s22;
+      y[y0 + 23] = s23;
+      y[y0 + 30] = s30;
+      y[y0 + 31] = s31;
+      y[y0 + 32] = s32;
+      y[y0 + 33] = s33;
     }
   }
-  for (let t = 0; t < 32; t += 2) {
+  for (let t = 0; t < 32; t += 4) {
     const x0 = t * 120;
     const x1 = x0 + 120;
+    const x2 = x0 + 240;
+    const x3 = x0 + 360;
     for (let k = 8; k < 10; k += 2) {
       const w0 = k * 120;
       const w1 = w0 + 120;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
       for (let i = 0; i < 120; i++) {
         const a0 = x[x0 + i];
         const a1 = x[x1 + i];
+        const a2 = x[x2 + i];
+        const a3 = x[x3 + i];
         const b0 = w[w0 + i];
         const b1 = w[w1 + i];
         s00 += a0 * b0; s01 += a0 * b1;
         s10 += a1 * b0; s11 += a1 * b1;
+        s20 += a2 * b0; s21 += a2 * b1;
+        s30 += a3 * b0; s31 += a3 * b1;
       }
       const y0 = t * 10 + k;
       y[y0 + 0] = s00;
       y[y0 + 1] = s01;
       y[y0 + 10] = s10;
       y[y0 + 11] = s11;
+      y[y0 + 20] = s20;
+      y[y0 + 21] = s21;
+      y[y0 + 30] = s30;
+      y[y0 + 31] = s31;
     }
   }
 }
 
-// f2_backward: 2 samples × 4 rows tiles over K=120
+// f2_backward: 8 samples × 4 rows tiles over K=120
 export function f2_backward(dy: F, w: F, dx: F): void {
   dx.fill(0, 0, 3840);
-  for (let t = 0; t < 32; t += 2) {
+  for (let t = 0; t < 32; t += 8) {
     const x0 = t * 120;
     const x1 = x0 + 120;
+    const x2 = x0 + 240;
+    const x3 = x0 + 360;
+    const x4 = x0 + 480;
+    const x5 = x0 + 600;
+    const x6 = x0 + 720;
+    const x7 = x0 + 840;
     for (let k = 0; k < 8; k += 4) {
       const d0 = t * 10 + k;
       const a00 = dy[d0 + 0];
@@ -7698,6 +6773,30 @@ export function f2_backward(dy: F, w: F, dx: F): void {
       const a11 = dy[d0 + 11];
       const a12 = dy[d0 + 12];
       const a13 = dy[d0 + 13];
+      const a20 = dy[d0 + 20];
+      const a21 = dy[d0 + 21];
+      const a22 = dy[d0 + 22];
+      const a23 = dy[d0 + 23];
+      const a30 = dy[d0 + 30];
+      const a31 = dy[d0 + 31];
+      const a32 = dy[d0 + 32];
+      const a33 = dy[d0 + 33];
+      const a40 = dy[d0 + 40];
+      const a41 = dy[d0 + 41];
+      const a42 = dy[d0 + 42];
+      const a43 = dy[d0 + 43];
+      const a50 = dy[d0 + 50];
+      const a51 = dy[d0 + 51];
+      const a52 = dy[d0 + 52];
+      const a53 = dy[d0 + 53];
+      const a60 = dy[d0 + 60];
+      const a61 = dy[d0 + 61];
+      const a62 = dy[d0 + 62];
+      const a63 = dy[d0 + 63];
+      const a70 = dy[d0 + 70];
+      const a71 = dy[d0 + 71];
+      const a72 = dy[d0 + 72];
+      const a73 = dy[d0 + 73];
       const w0 = k * 120;
       const w1 = w0 + 120;
       const w2 = w0 + 240;
@@ -7709,18 +6808,42 @@ export function f2_backward(dy: F, w: F, dx: F): void {
         const b3 = w[w3 + i];
         dx[x0 + i] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3;
         dx[x1 + i] += a10 * b0 + a11 * b1 + a12 * b2 + a13 * b3;
+        dx[x2 + i] += a20 * b0 + a21 * b1 + a22 * b2 + a23 * b3;
+        dx[x3 + i] += a30 * b0 + a31 * b1 + a32 * b2 + a33 * b3;
+        dx[x4 + i] += a40 * b0 + a41 * b1 + a42 * b2 + a43 * b3;
+        dx[x5 + i] += a50 * b0 + a51 * b1 + a52 * b2 + a53 * b3;
+        dx[x6 + i] += a60 * b0 + a61 * b1 + a62 * b2 + a63 * b3;
+        dx[x7 + i] += a70 * b0 + a71 * b1 + a72 * b2 + a73 * b3;
       }
     }
   }
-  for (let t = 0; t < 32; t += 2) {
+  for (let t = 0; t < 32; t += 8) {
     const x0 = t * 120;
     const x1 = x0 + 120;
+    const x2 = x0 + 240;
+    const x3 = x0 + 360;
+    const x4 = x0 + 480;
+    const x5 = x0 + 600;
+    const x6 = x0 + 720;
+    const x7 = x0 + 840;
     for (let k = 8; k < 10; k += 2) {
       const d0 = t * 10 + k;
       const a00 = dy[d0 + 0];
       const a01 = dy[d0 + 1];
       const a10 = dy[d0 + 10];
       const a11 = dy[d0 + 11];
+      const a20 = dy[d0 + 20];
+      const a21 = dy[d0 + 21];
+      const a30 = dy[d0 + 30];
+      const a31 = dy[d0 + 31];
+      const a40 = dy[d0 + 40];
+      const a41 = dy[d0 + 41];
+      const a50 = dy[d0 + 50];
+      const a51 = dy[d0 + 51];
+      const a60 = dy[d0 + 60];
+      const a61 = dy[d0 + 61];
+      const a70 = dy[d0 + 70];
+      const a71 = dy[d0 + 71];
       const w0 = k * 120;
       const w1 = w0 + 120;
       for (let i = 0; i < 120; i++) {
@@ -7728,56 +6851,122 @@ export function f2_backward(dy: F, w: F, dx: F): void {
         const b1 = w[w1 + i];
         dx[x0 + i] += a00 * b0 + a01 * b1;
         dx[x1 + i] += a10 * b0 + a11 * b1;
+        dx[x2 + i] += a20 * b0 + a21 * b1;
+        dx[x3 + i] += a30 * b0 + a31 * b1;
+        dx[x4 + i] += a40 * b0 + a41 * b1;
+        dx[x5 + i] += a50 * b0 + a51 * b1;
+        dx[x6 + i] += a60 * b0 + a61 * b1;
+        dx[x7 + i] += a70 * b0 + a71 * b1;
       }
     }
   }
 }
 
-// f2_grad: 4 rows × 2 samples tiles over K=120
+// f2_grad: 4 rows × 8 samples tiles over K=120
 export function f2_grad(dy: F, x: F, dw: F): void {
   for (let k = 0; k < 8; k += 4) {
     const w0 = k * 120;
     const w1 = w0 + 120;
     const w2 = w0 + 240;
     const w3 = w0 + 360;
-    for (let t = 0; t < 32; t += 2) {
+    for (let t = 0; t < 32; t += 8) {
       const d0 = t * 10 + k;
       const a00 = dy[d0 + 0];
       const a01 = dy[d0 + 10];
+      const a02 = dy[d0 + 20];
+      const a03 = dy[d0 + 30];
+      const a04 = dy[d0 + 40];
+      const a05 = dy[d0 + 50];
+      const a06 = dy[d0 + 60];
+      const a07 = dy[d0 + 70];
       const a10 = dy[d0 + 1];
       const a11 = dy[d0 + 11];
+      const a12 = dy[d0 + 21];
+      const a13 = dy[d0 + 31];
+      const a14 = dy[d0 + 41];
+      const a15 = dy[d0 + 51];
+      const a16 = dy[d0 + 61];
+      const a17 = dy[d0 + 71];
       const a20 = dy[d0 + 2];
       const a21 = dy[d0 + 12];
+      const a22 = dy[d0 + 22];
+      const a23 = dy[d0 + 32];
+      const a24 = dy[d0 + 42];
+      const a25 = dy[d0 + 52];
+      const a26 = dy[d0 + 62];
+      const a27 = dy[d0 + 72];
       const a30 = dy[d0 + 3];
       const a31 = dy[d0 + 13];
+      const a32 = dy[d0 + 23];
+      const a33 = dy[d0 + 33];
+      const a34 = dy[d0 + 43];
+      const a35 = dy[d0 + 53];
+      const a36 = dy[d0 + 63];
+      const a37 = dy[d0 + 73];
       const x0 = t * 120;
       const x1 = x0 + 120;
+      const x2 = x0 + 240;
+      const x3 = x0 + 360;
+      const x4 = x0 + 480;
+      const x5 = x0 + 600;
+      const x6 = x0 + 720;
+      const x7 = x0 + 840;
       for (let i = 0; i < 120; i++) {
         const b0 = x[x0 + i];
         const b1 = x[x1 + i];
-        dw[w0 + i] += a00 * b0 + a01 * b1;
-        dw[w1 + i] += a10 * b0 + a11 * b1;
-        dw[w2 + i] += a20 * b0 + a21 * b1;
-        dw[w3 + i] += a30 * b0 + a31 * b1;
+        const b2 = x[x2 + i];
+        const b3 = x[x3 + i];
+        const b4 = x[x4 + i];
+        const b5 = x[x5 + i];
+        const b6 = x[x6 + i];
+        const b7 = x[x7 + i];
+        dw[w0 + i] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3 + a04 * b4 + a05 * b5 + a06 * b6 + a07 * b7;
+        dw[w1 + i] += a10 * b0 + a11 * b1 + a12 * b2 + a13 * b3 + a14 * b4 + a15 * b5 + a16 * b6 + a17 * b7;
+        dw[w2 + i] += a20 * b0 + a21 * b1 + a22 * b2 + a23 * b3 + a24 * b4 + a25 * b5 + a26 * b6 + a27 * b7;
+        dw[w3 + i] += a30 * b0 + a31 * b1 + a32 * b2 + a33 * b3 + a34 * b4 + a35 * b5 + a36 * b6 + a37 * b7;
       }
     }
   }
   for (let k = 8; k < 10; k += 2) {
     const w0 = k * 120;
     const w1 = w0 + 120;
-    for (let t = 0; t < 32; t += 2) {
+    for (let t = 0; t < 32; t += 8) {
       const d0 = t * 10 + k;
       const a00 = dy[d0 + 0];
       const a01 = dy[d0 + 10];
+      const a02 = dy[d0 + 20];
+      const a03 = dy[d0 + 30];
+      const a04 = dy[d0 + 40];
+      const a05 = dy[d0 + 50];
+      const a06 = dy[d0 + 60];
+      const a07 = dy[d0 + 70];
       const a10 = dy[d0 + 1];
       const a11 = dy[d0 + 11];
+      const a12 = dy[d0 + 21];
+      const a13 = dy[d0 + 31];
+      const a14 = dy[d0 + 41];
+      const a15 = dy[d0 + 51];
+      const a16 = dy[d0 + 61];
+      const a17 = dy[d0 + 71];
       const x0 = t * 120;
       const x1 = x0 + 120;
+      const x2 = x0 + 240;
+      const x3 = x0 + 360;
+      const x4 = x0 + 480;
+      const x5 = x0 + 600;
+      const x6 = x0 + 720;
+      const x7 = x0 + 840;
       for (let i = 0; i < 120; i++) {
         const b0 = x[x0 + i];
         const b1 = x[x1 + i];
-        dw[w0 + i] += a00 * b0 + a01 * b1;
-        dw[w1 + i] += a10 * b0 + a11 * b1;
+        const b2 = x[x2 + i];
+        const b3 = x[x3 + i];
+        const b4 = x[x4 + i];
+        const b5 = x[x5 + i];
+        const b6 = x[x6 + i];
+        const b7 = x[x7 + i];
+        dw[w0 + i] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3 + a04 * b4 + a05 * b5 + a06 * b6 + a07 * b7;
+        dw[w1 + i] += a10 * b0 + a11 * b1 + a12 * b2 + a13 * b3 + a14 * b4 + a15 * b5 + a16 * b6 + a17 * b7;
       }
     }
   }

@@ -438,11 +438,12 @@ export function createModel(options?: { seed?: number }): Model {
 
 // ---- kernels: <layer>_<role>, pure functions over the whole batch ----
 
-// c1_forward: forward: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 72 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 320 statements
+// c1_forward: forward: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 72 statements; 7 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 288 statements; 1 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 32 statements
 export function c1_forward(x: F, w: F, y: F): void {
   y.fill(0);
   c1$forward0(x, w, y);
   c1$forward1(x, w, y);
+  c1$forward2(x, w, y);
 }
 
 function c1$forward0(x: F, w: F, y: F): void {
@@ -637,7 +638,7 @@ function c1$forward0(x: F, w: F, y: F): void {
 }
 
 function c1$forward1(x: F, w: F, y: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 320 statements (forward)
+  // border, window unrolled, 8 channel(s) per pass, 288 statements (forward)
   for (let t = 0; t < 32; t += 1) {
     for (let k = 0; k < 32; k += 8) {
       const yk = (t * 32 + k) * 1024;
@@ -1225,6 +1226,51 @@ function c1$forward1(x: F, w: F, y: F): void {
             y[yo + 7168] = a7;
           }
         }
+      }
+    }
+  }
+}
+
+function c1$forward2(x: F, w: F, y: F): void {
+  // border, window unrolled, 8 channel(s) per pass, 32 statements (forward)
+  for (let t = 0; t < 32; t += 1) {
+    for (let k = 0; k < 32; k += 8) {
+      const yk = (t * 32 + k) * 1024;
+      for (let c = 0; c < 3; c++) {
+        const xc = (t * 3 + c) * 1024;
+        const wk = k * 27 + c * 9;
+        const w0_0_0 = w[wk];
+        const w0_0_1 = w[wk + 1];
+        const w0_1_0 = w[wk + 3];
+        const w0_1_1 = w[wk + 4];
+        const w1_0_0 = w[wk + 27];
+        const w1_0_1 = w[wk + 28];
+        const w1_1_0 = w[wk + 30];
+        const w1_1_1 = w[wk + 31];
+        const w2_0_0 = w[wk + 54];
+        const w2_0_1 = w[wk + 55];
+        const w2_1_0 = w[wk + 57];
+        const w2_1_1 = w[wk + 58];
+        const w3_0_0 = w[wk + 81];
+        const w3_0_1 = w[wk + 82];
+        const w3_1_0 = w[wk + 84];
+        const w3_1_1 = w[wk + 85];
+        const w4_0_0 = w[wk + 108];
+        const w4_0_1 = w[wk + 109];
+        const w4_1_0 = w[wk + 111];
+        const w4_1_1 = w[wk + 112];
+        const w5_0_0 = w[wk + 135];
+        const w5_0_1 = w[wk + 136];
+        const w5_1_0 = w[wk + 138];
+        const w5_1_1 = w[wk + 139];
+        const w6_0_0 = w[wk + 162];
+        const w6_0_1 = w[wk + 163];
+        const w6_1_0 = w[wk + 165];
+        const w6_1_1 = w[wk + 166];
+        const w7_0_0 = w[wk + 189];
+        const w7_0_1 = w[wk + 190];
+        const w7_1_0 = w[wk + 192];
+        const w7_1_1 = w[wk + 193];
         // rows 31..31 taps 0..1, cols 31..31 taps 0..1
         {
           const i = 31;
@@ -1725,10 +1771,11 @@ function c1$backward1(dy: F, w: F, dx: F): void {
   }
 }
 
-// c1_grad: grad: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..31, 72 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..31, 320 statements
+// c1_grad: grad: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..31, 72 statements; 7 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..31, 288 statements; 1 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..31, 32 statements
 export function c1_grad(dy: F, x: F, dw: F): void {
   c1$grad0(dy, x, dw);
   c1$grad1(dy, x, dw);
+  c1$grad2(dy, x, dw);
 }
 
 function c1$grad0(dy: F, x: F, dw: F): void {
@@ -1922,7 +1969,7 @@ function c1$grad0(dy: F, x: F, dw: F): void {
 }
 
 function c1$grad1(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 320 statements (grad)
+  // border, window unrolled, 8 channel(s) per pass, 288 statements (grad)
   for (let k = 0; k < 32; k += 8) {
     for (let c = 0; c < 3; c++) {
       const wk = k * 27 + c * 9;
@@ -2383,60 +2430,6 @@ function c1$grad1(dy: F, x: F, dw: F): void {
             g7_1_2 += d7 * v1_2;
           }
         }
-        // rows 31..31 taps 0..1, cols 31..31 taps 0..1
-        {
-          const i = 31;
-          const dr = dk + i * 32;
-          const xr = xc + i * 32;
-          {
-            const j = 31;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 1024];
-            const d2 = dy[dr + j + 2048];
-            const d3 = dy[dr + j + 3072];
-            const d4 = dy[dr + j + 4096];
-            const d5 = dy[dr + j + 5120];
-            const d6 = dy[dr + j + 6144];
-            const d7 = dy[dr + j + 7168];
-            const v0_0 = x[xo - 33];
-            g0_0_0 += d0 * v0_0;
-            g1_0_0 += d1 * v0_0;
-            g2_0_0 += d2 * v0_0;
-            g3_0_0 += d3 * v0_0;
-            g4_0_0 += d4 * v0_0;
-            g5_0_0 += d5 * v0_0;
-            g6_0_0 += d6 * v0_0;
-            g7_0_0 += d7 * v0_0;
-            const v0_1 = x[xo - 32];
-            g0_0_1 += d0 * v0_1;
-            g1_0_1 += d1 * v0_1;
-            g2_0_1 += d2 * v0_1;
-            g3_0_1 += d3 * v0_1;
-            g4_0_1 += d4 * v0_1;
-            g5_0_1 += d5 * v0_1;
-            g6_0_1 += d6 * v0_1;
-            g7_0_1 += d7 * v0_1;
-            const v1_0 = x[xo - 1];
-            g0_1_0 += d0 * v1_0;
-            g1_1_0 += d1 * v1_0;
-            g2_1_0 += d2 * v1_0;
-            g3_1_0 += d3 * v1_0;
-            g4_1_0 += d4 * v1_0;
-            g5_1_0 += d5 * v1_0;
-            g6_1_0 += d6 * v1_0;
-            g7_1_0 += d7 * v1_0;
-            const v1_1 = x[xo];
-            g0_1_1 += d0 * v1_1;
-            g1_1_1 += d1 * v1_1;
-            g2_1_1 += d2 * v1_1;
-            g3_1_1 += d3 * v1_1;
-            g4_1_1 += d4 * v1_1;
-            g5_1_1 += d5 * v1_1;
-            g6_1_1 += d6 * v1_1;
-            g7_1_1 += d7 * v1_1;
-          }
-        }
       }
       dw[wk] += g0_0_0;
       dw[wk + 1] += g0_0_1;
@@ -2510,6 +2503,113 @@ function c1$grad1(dy: F, x: F, dw: F): void {
       dw[wk + 195] += g7_2_0;
       dw[wk + 196] += g7_2_1;
       dw[wk + 197] += g7_2_2;
+    }
+  }
+}
+
+function c1$grad2(dy: F, x: F, dw: F): void {
+  // border, window unrolled, 8 channel(s) per pass, 32 statements (grad)
+  for (let k = 0; k < 32; k += 8) {
+    for (let c = 0; c < 3; c++) {
+      const wk = k * 27 + c * 9;
+      let g0_0_0 = 0, g0_0_1 = 0, g0_1_0 = 0, g0_1_1 = 0;
+      let g1_0_0 = 0, g1_0_1 = 0, g1_1_0 = 0, g1_1_1 = 0;
+      let g2_0_0 = 0, g2_0_1 = 0, g2_1_0 = 0, g2_1_1 = 0;
+      let g3_0_0 = 0, g3_0_1 = 0, g3_1_0 = 0, g3_1_1 = 0;
+      let g4_0_0 = 0, g4_0_1 = 0, g4_1_0 = 0, g4_1_1 = 0;
+      let g5_0_0 = 0, g5_0_1 = 0, g5_1_0 = 0, g5_1_1 = 0;
+      let g6_0_0 = 0, g6_0_1 = 0, g6_1_0 = 0, g6_1_1 = 0;
+      let g7_0_0 = 0, g7_0_1 = 0, g7_1_0 = 0, g7_1_1 = 0;
+      for (let t = 0; t < 32; t++) {
+        const dk = (t * 32 + k) * 1024;
+        const xc = (t * 3 + c) * 1024;
+        // rows 31..31 taps 0..1, cols 31..31 taps 0..1
+        {
+          const i = 31;
+          const dr = dk + i * 32;
+          const xr = xc + i * 32;
+          {
+            const j = 31;
+            const xo = xr + j;
+            const d0 = dy[dr + j];
+            const d1 = dy[dr + j + 1024];
+            const d2 = dy[dr + j + 2048];
+            const d3 = dy[dr + j + 3072];
+            const d4 = dy[dr + j + 4096];
+            const d5 = dy[dr + j + 5120];
+            const d6 = dy[dr + j + 6144];
+            const d7 = dy[dr + j + 7168];
+            const v0_0 = x[xo - 33];
+            g0_0_0 += d0 * v0_0;
+            g1_0_0 += d1 * v0_0;
+            g2_0_0 += d2 * v0_0;
+            g3_0_0 += d3 * v0_0;
+            g4_0_0 += d4 * v0_0;
+            g5_0_0 += d5 * v0_0;
+            g6_0_0 += d6 * v0_0;
+            g7_0_0 += d7 * v0_0;
+            const v0_1 = x[xo - 32];
+            g0_0_1 += d0 * v0_1;
+            g1_0_1 += d1 * v0_1;
+            g2_0_1 += d2 * v0_1;
+            g3_0_1 += d3 * v0_1;
+            g4_0_1 += d4 * v0_1;
+            g5_0_1 += d5 * v0_1;
+            g6_0_1 += d6 * v0_1;
+            g7_0_1 += d7 * v0_1;
+            const v1_0 = x[xo - 1];
+            g0_1_0 += d0 * v1_0;
+            g1_1_0 += d1 * v1_0;
+            g2_1_0 += d2 * v1_0;
+            g3_1_0 += d3 * v1_0;
+            g4_1_0 += d4 * v1_0;
+            g5_1_0 += d5 * v1_0;
+            g6_1_0 += d6 * v1_0;
+            g7_1_0 += d7 * v1_0;
+            const v1_1 = x[xo];
+            g0_1_1 += d0 * v1_1;
+            g1_1_1 += d1 * v1_1;
+            g2_1_1 += d2 * v1_1;
+            g3_1_1 += d3 * v1_1;
+            g4_1_1 += d4 * v1_1;
+            g5_1_1 += d5 * v1_1;
+            g6_1_1 += d6 * v1_1;
+            g7_1_1 += d7 * v1_1;
+          }
+        }
+      }
+      dw[wk] += g0_0_0;
+      dw[wk + 1] += g0_0_1;
+      dw[wk + 3] += g0_1_0;
+      dw[wk + 4] += g0_1_1;
+      dw[wk + 27] += g1_0_0;
+      dw[wk + 28] += g1_0_1;
+      dw[wk + 30] += g1_1_0;
+      dw[wk + 31] += g1_1_1;
+      dw[wk + 54] += g2_0_0;
+      dw[wk + 55] += g2_0_1;
+      dw[wk + 57] += g2_1_0;
+      dw[wk + 58] += g2_1_1;
+      dw[wk + 81] += g3_0_0;
+      dw[wk + 82] += g3_0_1;
+      dw[wk + 84] += g3_1_0;
+      dw[wk + 85] += g3_1_1;
+      dw[wk + 108] += g4_0_0;
+      dw[wk + 109] += g4_0_1;
+      dw[wk + 111] += g4_1_0;
+      dw[wk + 112] += g4_1_1;
+      dw[wk + 135] += g5_0_0;
+      dw[wk + 136] += g5_0_1;
+      dw[wk + 138] += g5_1_0;
+      dw[wk + 139] += g5_1_1;
+      dw[wk + 162] += g6_0_0;
+      dw[wk + 163] += g6_0_1;
+      dw[wk + 165] += g6_1_0;
+      dw[wk + 166] += g6_1_1;
+      dw[wk + 189] += g7_0_0;
+      dw[wk + 190] += g7_0_1;
+      dw[wk + 192] += g7_1_0;
+      dw[wk + 193] += g7_1_1;
     }
   }
 }
@@ -2599,11 +2699,12 @@ export function p1_backward(dy: F, path: Int32Array, dx: F): void {
   }
 }
 
-// c2_forward: forward: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 72 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 320 statements
+// c2_forward: forward: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 32 statements
 export function c2_forward(x: F, w: F, y: F): void {
   y.fill(0);
   c2$forward0(x, w, y);
   c2$forward1(x, w, y);
+  c2$forward2(x, w, y);
 }
 
 function c2$forward0(x: F, w: F, y: F): void {
@@ -2798,7 +2899,7 @@ function c2$forward0(x: F, w: F, y: F): void {
 }
 
 function c2$forward1(x: F, w: F, y: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 320 statements (forward)
+  // border, window unrolled, 8 channel(s) per pass, 288 statements (forward)
   for (let t = 0; t < 32; t += 1) {
     for (let k = 0; k < 64; k += 8) {
       const yk = (t * 64 + k) * 256;
@@ -3386,6 +3487,51 @@ function c2$forward1(x: F, w: F, y: F): void {
             y[yo + 1792] = a7;
           }
         }
+      }
+    }
+  }
+}
+
+function c2$forward2(x: F, w: F, y: F): void {
+  // border, window unrolled, 8 channel(s) per pass, 32 statements (forward)
+  for (let t = 0; t < 32; t += 1) {
+    for (let k = 0; k < 64; k += 8) {
+      const yk = (t * 64 + k) * 256;
+      for (let c = 0; c < 32; c++) {
+        const xc = (t * 32 + c) * 256;
+        const wk = k * 288 + c * 9;
+        const w0_0_0 = w[wk];
+        const w0_0_1 = w[wk + 1];
+        const w0_1_0 = w[wk + 3];
+        const w0_1_1 = w[wk + 4];
+        const w1_0_0 = w[wk + 288];
+        const w1_0_1 = w[wk + 289];
+        const w1_1_0 = w[wk + 291];
+        const w1_1_1 = w[wk + 292];
+        const w2_0_0 = w[wk + 576];
+        const w2_0_1 = w[wk + 577];
+        const w2_1_0 = w[wk + 579];
+        const w2_1_1 = w[wk + 580];
+        const w3_0_0 = w[wk + 864];
+        const w3_0_1 = w[wk + 865];
+        const w3_1_0 = w[wk + 867];
+        const w3_1_1 = w[wk + 868];
+        const w4_0_0 = w[wk + 1152];
+        const w4_0_1 = w[wk + 1153];
+        const w4_1_0 = w[wk + 1155];
+        const w4_1_1 = w[wk + 1156];
+        const w5_0_0 = w[wk + 1440];
+        const w5_0_1 = w[wk + 1441];
+        const w5_1_0 = w[wk + 1443];
+        const w5_1_1 = w[wk + 1444];
+        const w6_0_0 = w[wk + 1728];
+        const w6_0_1 = w[wk + 1729];
+        const w6_1_0 = w[wk + 1731];
+        const w6_1_1 = w[wk + 1732];
+        const w7_0_0 = w[wk + 2016];
+        const w7_0_1 = w[wk + 2017];
+        const w7_1_0 = w[wk + 2019];
+        const w7_1_1 = w[wk + 2020];
         // rows 15..15 taps 0..1, cols 15..15 taps 0..1
         {
           const i = 15;
@@ -3454,11 +3600,12 @@ function c2$forward1(x: F, w: F, y: F): void {
   }
 }
 
-// c2_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 72 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 320 statements
+// c2_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 72 statements; 7 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 288 statements; 1 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 32 statements
 export function c2_backward(dy: F, w: F, dx: F): void {
   dx.fill(0);
   c2$backward0(dy, w, dx);
   c2$backward1(dy, w, dx);
+  c2$backward2(dy, w, dx);
 }
 
 function c2$backward0(dy: F, w: F, dx: F): void {
@@ -3653,7 +3800,7 @@ function c2$backward0(dy: F, w: F, dx: F): void {
 }
 
 function c2$backward1(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 320 statements (backward)
+  // border, window unrolled, 8 channel(s) per pass, 288 statements (backward)
   for (let t = 0; t < 32; t += 1) {
     for (let k = 0; k < 32; k += 8) {
       const yk = (t * 32 + k) * 256;
@@ -4241,6 +4388,51 @@ function c2$backward1(dy: F, w: F, dx: F): void {
             dx[yo + 1792] = a7;
           }
         }
+      }
+    }
+  }
+}
+
+function c2$backward2(dy: F, w: F, dx: F): void {
+  // border, window unrolled, 8 channel(s) per pass, 32 statements (backward)
+  for (let t = 0; t < 32; t += 1) {
+    for (let k = 0; k < 32; k += 8) {
+      const yk = (t * 32 + k) * 256;
+      for (let c = 0; c < 64; c++) {
+        const xc = (t * 64 + c) * 256;
+        const wk = k * 9 + c * 288;
+        const w0_0_0 = w[wk + 8];
+        const w0_0_1 = w[wk + 7];
+        const w0_1_0 = w[wk + 5];
+        const w0_1_1 = w[wk + 4];
+        const w1_0_0 = w[wk + 17];
+        const w1_0_1 = w[wk + 16];
+        const w1_1_0 = w[wk + 14];
+        const w1_1_1 = w[wk + 13];
+        const w2_0_0 = w[wk + 26];
+        const w2_0_1 = w[wk + 25];
+        const w2_1_0 = w[wk + 23];
+        const w2_1_1 = w[wk + 22];
+        const w3_0_0 = w[wk + 35];
+        const w3_0_1 = w[wk + 34];
+        const w3_1_0 = w[wk + 32];
+        const w3_1_1 = w[wk + 31];
+        const w4_0_0 = w[wk + 44];
+        const w4_0_1 = w[wk + 43];
+        const w4_1_0 = w[wk + 41];
+        const w4_1_1 = w[wk + 40];
+        const w5_0_0 = w[wk + 53];
+        const w5_0_1 = w[wk + 52];
+        const w5_1_0 = w[wk + 50];
+        const w5_1_1 = w[wk + 49];
+        const w6_0_0 = w[wk + 62];
+        const w6_0_1 = w[wk + 61];
+        const w6_1_0 = w[wk + 59];
+        const w6_1_1 = w[wk + 58];
+        const w7_0_0 = w[wk + 71];
+        const w7_0_1 = w[wk + 70];
+        const w7_1_0 = w[wk + 68];
+        const w7_1_1 = w[wk + 67];
         // rows 15..15 taps 0..1, cols 15..15 taps 0..1
         {
           const i = 15;
@@ -4309,10 +4501,11 @@ function c2$backward1(dy: F, w: F, dx: F): void {
   }
 }
 
-// c2_grad: grad: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 72 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 320 statements
+// c2_grad: grad: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 32 statements
 export function c2_grad(dy: F, x: F, dw: F): void {
   c2$grad0(dy, x, dw);
   c2$grad1(dy, x, dw);
+  c2$grad2(dy, x, dw);
 }
 
 function c2$grad0(dy: F, x: F, dw: F): void {
@@ -4506,7 +4699,7 @@ function c2$grad0(dy: F, x: F, dw: F): void {
 }
 
 function c2$grad1(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 320 statements (grad)
+  // border, window unrolled, 8 channel(s) per pass, 288 statements (grad)
   for (let k = 0; k < 64; k += 8) {
     for (let c = 0; c < 32; c++) {
       const wk = k * 288 + c * 9;
@@ -4967,60 +5160,6 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             g7_1_2 += d7 * v1_2;
           }
         }
-        // rows 15..15 taps 0..1, cols 15..15 taps 0..1
-        {
-          const i = 15;
-          const dr = dk + i * 16;
-          const xr = xc + i * 16;
-          {
-            const j = 15;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 256];
-            const d2 = dy[dr + j + 512];
-            const d3 = dy[dr + j + 768];
-            const d4 = dy[dr + j + 1024];
-            const d5 = dy[dr + j + 1280];
-            const d6 = dy[dr + j + 1536];
-            const d7 = dy[dr + j + 1792];
-            const v0_0 = x[xo - 17];
-            g0_0_0 += d0 * v0_0;
-            g1_0_0 += d1 * v0_0;
-            g2_0_0 += d2 * v0_0;
-            g3_0_0 += d3 * v0_0;
-            g4_0_0 += d4 * v0_0;
-            g5_0_0 += d5 * v0_0;
-            g6_0_0 += d6 * v0_0;
-            g7_0_0 += d7 * v0_0;
-            const v0_1 = x[xo - 16];
-            g0_0_1 += d0 * v0_1;
-            g1_0_1 += d1 * v0_1;
-            g2_0_1 += d2 * v0_1;
-            g3_0_1 += d3 * v0_1;
-            g4_0_1 += d4 * v0_1;
-            g5_0_1 += d5 * v0_1;
-            g6_0_1 += d6 * v0_1;
-            g7_0_1 += d7 * v0_1;
-            const v1_0 = x[xo - 1];
-            g0_1_0 += d0 * v1_0;
-            g1_1_0 += d1 * v1_0;
-            g2_1_0 += d2 * v1_0;
-            g3_1_0 += d3 * v1_0;
-            g4_1_0 += d4 * v1_0;
-            g5_1_0 += d5 * v1_0;
-            g6_1_0 += d6 * v1_0;
-            g7_1_0 += d7 * v1_0;
-            const v1_1 = x[xo];
-            g0_1_1 += d0 * v1_1;
-            g1_1_1 += d1 * v1_1;
-            g2_1_1 += d2 * v1_1;
-            g3_1_1 += d3 * v1_1;
-            g4_1_1 += d4 * v1_1;
-            g5_1_1 += d5 * v1_1;
-            g6_1_1 += d6 * v1_1;
-            g7_1_1 += d7 * v1_1;
-          }
-        }
       }
       dw[wk] += g0_0_0;
       dw[wk + 1] += g0_0_1;
@@ -5094,6 +5233,113 @@ function c2$grad1(dy: F, x: F, dw: F): void {
       dw[wk + 2022] += g7_2_0;
       dw[wk + 2023] += g7_2_1;
       dw[wk + 2024] += g7_2_2;
+    }
+  }
+}
+
+function c2$grad2(dy: F, x: F, dw: F): void {
+  // border, window unrolled, 8 channel(s) per pass, 32 statements (grad)
+  for (let k = 0; k < 64; k += 8) {
+    for (let c = 0; c < 32; c++) {
+      const wk = k * 288 + c * 9;
+      let g0_0_0 = 0, g0_0_1 = 0, g0_1_0 = 0, g0_1_1 = 0;
+      let g1_0_0 = 0, g1_0_1 = 0, g1_1_0 = 0, g1_1_1 = 0;
+      let g2_0_0 = 0, g2_0_1 = 0, g2_1_0 = 0, g2_1_1 = 0;
+      let g3_0_0 = 0, g3_0_1 = 0, g3_1_0 = 0, g3_1_1 = 0;
+      let g4_0_0 = 0, g4_0_1 = 0, g4_1_0 = 0, g4_1_1 = 0;
+      let g5_0_0 = 0, g5_0_1 = 0, g5_1_0 = 0, g5_1_1 = 0;
+      let g6_0_0 = 0, g6_0_1 = 0, g6_1_0 = 0, g6_1_1 = 0;
+      let g7_0_0 = 0, g7_0_1 = 0, g7_1_0 = 0, g7_1_1 = 0;
+      for (let t = 0; t < 32; t++) {
+        const dk = (t * 64 + k) * 256;
+        const xc = (t * 32 + c) * 256;
+        // rows 15..15 taps 0..1, cols 15..15 taps 0..1
+        {
+          const i = 15;
+          const dr = dk + i * 16;
+          const xr = xc + i * 16;
+          {
+            const j = 15;
+            const xo = xr + j;
+            const d0 = dy[dr + j];
+            const d1 = dy[dr + j + 256];
+            const d2 = dy[dr + j + 512];
+            const d3 = dy[dr + j + 768];
+            const d4 = dy[dr + j + 1024];
+            const d5 = dy[dr + j + 1280];
+            const d6 = dy[dr + j + 1536];
+            const d7 = dy[dr + j + 1792];
+            const v0_0 = x[xo - 17];
+            g0_0_0 += d0 * v0_0;
+            g1_0_0 += d1 * v0_0;
+            g2_0_0 += d2 * v0_0;
+            g3_0_0 += d3 * v0_0;
+            g4_0_0 += d4 * v0_0;
+            g5_0_0 += d5 * v0_0;
+            g6_0_0 += d6 * v0_0;
+            g7_0_0 += d7 * v0_0;
+            const v0_1 = x[xo - 16];
+            g0_0_1 += d0 * v0_1;
+            g1_0_1 += d1 * v0_1;
+            g2_0_1 += d2 * v0_1;
+            g3_0_1 += d3 * v0_1;
+            g4_0_1 += d4 * v0_1;
+            g5_0_1 += d5 * v0_1;
+            g6_0_1 += d6 * v0_1;
+            g7_0_1 += d7 * v0_1;
+            const v1_0 = x[xo - 1];
+            g0_1_0 += d0 * v1_0;
+            g1_1_0 += d1 * v1_0;
+            g2_1_0 += d2 * v1_0;
+            g3_1_0 += d3 * v1_0;
+            g4_1_0 += d4 * v1_0;
+            g5_1_0 += d5 * v1_0;
+            g6_1_0 += d6 * v1_0;
+            g7_1_0 += d7 * v1_0;
+            const v1_1 = x[xo];
+            g0_1_1 += d0 * v1_1;
+            g1_1_1 += d1 * v1_1;
+            g2_1_1 += d2 * v1_1;
+            g3_1_1 += d3 * v1_1;
+            g4_1_1 += d4 * v1_1;
+            g5_1_1 += d5 * v1_1;
+            g6_1_1 += d6 * v1_1;
+            g7_1_1 += d7 * v1_1;
+          }
+        }
+      }
+      dw[wk] += g0_0_0;
+      dw[wk + 1] += g0_0_1;
+      dw[wk + 3] += g0_1_0;
+      dw[wk + 4] += g0_1_1;
+      dw[wk + 288] += g1_0_0;
+      dw[wk + 289] += g1_0_1;
+      dw[wk + 291] += g1_1_0;
+      dw[wk + 292] += g1_1_1;
+      dw[wk + 576] += g2_0_0;
+      dw[wk + 577] += g2_0_1;
+      dw[wk + 579] += g2_1_0;
+      dw[wk + 580] += g2_1_1;
+      dw[wk + 864] += g3_0_0;
+      dw[wk + 865] += g3_0_1;
+      dw[wk + 867] += g3_1_0;
+      dw[wk + 868] += g3_1_1;
+      dw[wk + 1152] += g4_0_0;
+      dw[wk + 1153] += g4_0_1;
+      dw[wk + 1155] += g4_1_0;
+      dw[wk + 1156] += g4_1_1;
+      dw[wk + 1440] += g5_0_0;
+      dw[wk + 1441] += g5_0_1;
+      dw[wk + 1443] += g5_1_0;
+      dw[wk + 1444] += g5_1_1;
+      dw[wk + 1728] += g6_0_0;
+      dw[wk + 1729] += g6_0_1;
+      dw[wk + 1731] += g6_1_0;
+      dw[wk + 1732] += g6_1_1;
+      dw[wk + 2016] += g7_0_0;
+      dw[wk + 2017] += g7_0_1;
+      dw[wk + 2019] += g7_1_0;
+      dw[wk + 2020] += g7_1_1;
     }
   }
 }
@@ -5183,11 +5429,12 @@ export function p2_backward(dy: F, path: Int32Array, dx: F): void {
   }
 }
 
-// c3_forward: forward: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 72 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 320 statements
+// c3_forward: forward: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 32 statements
 export function c3_forward(x: F, w: F, y: F): void {
   y.fill(0);
   c3$forward0(x, w, y);
   c3$forward1(x, w, y);
+  c3$forward2(x, w, y);
 }
 
 function c3$forward0(x: F, w: F, y: F): void {
@@ -5382,7 +5629,7 @@ function c3$forward0(x: F, w: F, y: F): void {
 }
 
 function c3$forward1(x: F, w: F, y: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 320 statements (forward)
+  // border, window unrolled, 8 channel(s) per pass, 288 statements (forward)
   for (let t = 0; t < 32; t += 1) {
     for (let k = 0; k < 64; k += 8) {
       const yk = (t * 64 + k) * 64;
@@ -5970,6 +6217,51 @@ function c3$forward1(x: F, w: F, y: F): void {
             y[yo + 448] = a7;
           }
         }
+      }
+    }
+  }
+}
+
+function c3$forward2(x: F, w: F, y: F): void {
+  // border, window unrolled, 8 channel(s) per pass, 32 statements (forward)
+  for (let t = 0; t < 32; t += 1) {
+    for (let k = 0; k < 64; k += 8) {
+      const yk = (t * 64 + k) * 64;
+      for (let c = 0; c < 64; c++) {
+        const xc = (t * 64 + c) * 64;
+        const wk = k * 576 + c * 9;
+        const w0_0_0 = w[wk];
+        const w0_0_1 = w[wk + 1];
+        const w0_1_0 = w[wk + 3];
+        const w0_1_1 = w[wk + 4];
+        const w1_0_0 = w[wk + 576];
+        const w1_0_1 = w[wk + 577];
+        const w1_1_0 = w[wk + 579];
+        const w1_1_1 = w[wk + 580];
+        const w2_0_0 = w[wk + 1152];
+        const w2_0_1 = w[wk + 1153];
+        const w2_1_0 = w[wk + 1155];
+        const w2_1_1 = w[wk + 1156];
+        const w3_0_0 = w[wk + 1728];
+        const w3_0_1 = w[wk + 1729];
+        const w3_1_0 = w[wk + 1731];
+        const w3_1_1 = w[wk + 1732];
+        const w4_0_0 = w[wk + 2304];
+        const w4_0_1 = w[wk + 2305];
+        const w4_1_0 = w[wk + 2307];
+        const w4_1_1 = w[wk + 2308];
+        const w5_0_0 = w[wk + 2880];
+        const w5_0_1 = w[wk + 2881];
+        const w5_1_0 = w[wk + 2883];
+        const w5_1_1 = w[wk + 2884];
+        const w6_0_0 = w[wk + 3456];
+        const w6_0_1 = w[wk + 3457];
+        const w6_1_0 = w[wk + 3459];
+        const w6_1_1 = w[wk + 3460];
+        const w7_0_0 = w[wk + 4032];
+        const w7_0_1 = w[wk + 4033];
+        const w7_1_0 = w[wk + 4035];
+        const w7_1_1 = w[wk + 4036];
         // rows 7..7 taps 0..1, cols 7..7 taps 0..1
         {
           const i = 7;
@@ -6038,11 +6330,12 @@ function c3$forward1(x: F, w: F, y: F): void {
   }
 }
 
-// c3_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 72 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 320 statements
+// c3_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 32 statements
 export function c3_backward(dy: F, w: F, dx: F): void {
   dx.fill(0);
   c3$backward0(dy, w, dx);
   c3$backward1(dy, w, dx);
+  c3$backward2(dy, w, dx);
 }
 
 function c3$backward0(dy: F, w: F, dx: F): void {
@@ -6237,7 +6530,7 @@ function c3$backward0(dy: F, w: F, dx: F): void {
 }
 
 function c3$backward1(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 320 statements (backward)
+  // border, window unrolled, 8 channel(s) per pass, 288 statements (backward)
   for (let t = 0; t < 32; t += 1) {
     for (let k = 0; k < 64; k += 8) {
       const yk = (t * 64 + k) * 64;
@@ -6825,6 +7118,51 @@ function c3$backward1(dy: F, w: F, dx: F): void {
             dx[yo + 448] = a7;
           }
         }
+      }
+    }
+  }
+}
+
+function c3$backward2(dy: F, w: F, dx: F): void {
+  // border, window unrolled, 8 channel(s) per pass, 32 statements (backward)
+  for (let t = 0; t < 32; t += 1) {
+    for (let k = 0; k < 64; k += 8) {
+      const yk = (t * 64 + k) * 64;
+      for (let c = 0; c < 64; c++) {
+        const xc = (t * 64 + c) * 64;
+        const wk = k * 9 + c * 576;
+        const w0_0_0 = w[wk + 8];
+        const w0_0_1 = w[wk + 7];
+        const w0_1_0 = w[wk + 5];
+        const w0_1_1 = w[wk + 4];
+        const w1_0_0 = w[wk + 17];
+        const w1_0_1 = w[wk + 16];
+        const w1_1_0 = w[wk + 14];
+        const w1_1_1 = w[wk + 13];
+        const w2_0_0 = w[wk + 26];
+        const w2_0_1 = w[wk + 25];
+        const w2_1_0 = w[wk + 23];
+        const w2_1_1 = w[wk + 22];
+        const w3_0_0 = w[wk + 35];
+        const w3_0_1 = w[wk + 34];
+        const w3_1_0 = w[wk + 32];
+        const w3_1_1 = w[wk + 31];
+        const w4_0_0 = w[wk + 44];
+        const w4_0_1 = w[wk + 43];
+        const w4_1_0 = w[wk + 41];
+        const w4_1_1 = w[wk + 40];
+        const w5_0_0 = w[wk + 53];
+        const w5_0_1 = w[wk + 52];
+        const w5_1_0 = w[wk + 50];
+        const w5_1_1 = w[wk + 49];
+        const w6_0_0 = w[wk + 62];
+        const w6_0_1 = w[wk + 61];
+        const w6_1_0 = w[wk + 59];
+        const w6_1_1 = w[wk + 58];
+        const w7_0_0 = w[wk + 71];
+        const w7_0_1 = w[wk + 70];
+        const w7_1_0 = w[wk + 68];
+        const w7_1_1 = w[wk + 67];
         // rows 7..7 taps 0..1, cols 7..7 taps 0..1
         {
           const i = 7;
@@ -6893,10 +7231,11 @@ function c3$backward1(dy: F, w: F, dx: F): void {
   }
 }
 
-// c3_grad: grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 72 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 320 statements
+// c3_grad: grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 32 statements
 export function c3_grad(dy: F, x: F, dw: F): void {
   c3$grad0(dy, x, dw);
   c3$grad1(dy, x, dw);
+  c3$grad2(dy, x, dw);
 }
 
 function c3$grad0(dy: F, x: F, dw: F): void {
@@ -7090,7 +7429,7 @@ function c3$grad0(dy: F, x: F, dw: F): void {
 }
 
 function c3$grad1(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 320 statements (grad)
+  // border, window unrolled, 8 channel(s) per pass, 288 statements (grad)
   for (let k = 0; k < 64; k += 8) {
     for (let c = 0; c < 64; c++) {
       const wk = k * 576 + c * 9;
@@ -7551,60 +7890,6 @@ function c3$grad1(dy: F, x: F, dw: F): void {
             g7_1_2 += d7 * v1_2;
           }
         }
-        // rows 7..7 taps 0..1, cols 7..7 taps 0..1
-        {
-          const i = 7;
-          const dr = dk + i * 8;
-          const xr = xc + i * 8;
-          {
-            const j = 7;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 64];
-            const d2 = dy[dr + j + 128];
-            const d3 = dy[dr + j + 192];
-            const d4 = dy[dr + j + 256];
-            const d5 = dy[dr + j + 320];
-            const d6 = dy[dr + j + 384];
-            const d7 = dy[dr + j + 448];
-            const v0_0 = x[xo - 9];
-            g0_0_0 += d0 * v0_0;
-            g1_0_0 += d1 * v0_0;
-            g2_0_0 += d2 * v0_0;
-            g3_0_0 += d3 * v0_0;
-            g4_0_0 += d4 * v0_0;
-            g5_0_0 += d5 * v0_0;
-            g6_0_0 += d6 * v0_0;
-            g7_0_0 += d7 * v0_0;
-            const v0_1 = x[xo - 8];
-            g0_0_1 += d0 * v0_1;
-            g1_0_1 += d1 * v0_1;
-            g2_0_1 += d2 * v0_1;
-            g3_0_1 += d3 * v0_1;
-            g4_0_1 += d4 * v0_1;
-            g5_0_1 += d5 * v0_1;
-            g6_0_1 += d6 * v0_1;
-            g7_0_1 += d7 * v0_1;
-            const v1_0 = x[xo - 1];
-            g0_1_0 += d0 * v1_0;
-            g1_1_0 += d1 * v1_0;
-            g2_1_0 += d2 * v1_0;
-            g3_1_0 += d3 * v1_0;
-            g4_1_0 += d4 * v1_0;
-            g5_1_0 += d5 * v1_0;
-            g6_1_0 += d6 * v1_0;
-            g7_1_0 += d7 * v1_0;
-            const v1_1 = x[xo];
-            g0_1_1 += d0 * v1_1;
-            g1_1_1 += d1 * v1_1;
-            g2_1_1 += d2 * v1_1;
-            g3_1_1 += d3 * v1_1;
-            g4_1_1 += d4 * v1_1;
-            g5_1_1 += d5 * v1_1;
-            g6_1_1 += d6 * v1_1;
-            g7_1_1 += d7 * v1_1;
-          }
-        }
       }
       dw[wk] += g0_0_0;
       dw[wk + 1] += g0_0_1;
@@ -7678,6 +7963,113 @@ function c3$grad1(dy: F, x: F, dw: F): void {
       dw[wk + 4038] += g7_2_0;
       dw[wk + 4039] += g7_2_1;
       dw[wk + 4040] += g7_2_2;
+    }
+  }
+}
+
+function c3$grad2(dy: F, x: F, dw: F): void {
+  // border, window unrolled, 8 channel(s) per pass, 32 statements (grad)
+  for (let k = 0; k < 64; k += 8) {
+    for (let c = 0; c < 64; c++) {
+      const wk = k * 576 + c * 9;
+      let g0_0_0 = 0, g0_0_1 = 0, g0_1_0 = 0, g0_1_1 = 0;
+      let g1_0_0 = 0, g1_0_1 = 0, g1_1_0 = 0, g1_1_1 = 0;
+      let g2_0_0 = 0, g2_0_1 = 0, g2_1_0 = 0, g2_1_1 = 0;
+      let g3_0_0 = 0, g3_0_1 = 0, g3_1_0 = 0, g3_1_1 = 0;
+      let g4_0_0 = 0, g4_0_1 = 0, g4_1_0 = 0, g4_1_1 = 0;
+      let g5_0_0 = 0, g5_0_1 = 0, g5_1_0 = 0, g5_1_1 = 0;
+      let g6_0_0 = 0, g6_0_1 = 0, g6_1_0 = 0, g6_1_1 = 0;
+      let g7_0_0 = 0, g7_0_1 = 0, g7_1_0 = 0, g7_1_1 = 0;
+      for (let t = 0; t < 32; t++) {
+        const dk = (t * 64 + k) * 64;
+        const xc = (t * 64 + c) * 64;
+        // rows 7..7 taps 0..1, cols 7..7 taps 0..1
+        {
+          const i = 7;
+          const dr = dk + i * 8;
+          const xr = xc + i * 8;
+          {
+            const j = 7;
+            const xo = xr + j;
+            const d0 = dy[dr + j];
+            const d1 = dy[dr + j + 64];
+            const d2 = dy[dr + j + 128];
+            const d3 = dy[dr + j + 192];
+            const d4 = dy[dr + j + 256];
+            const d5 = dy[dr + j + 320];
+            const d6 = dy[dr + j + 384];
+            const d7 = dy[dr + j + 448];
+            const v0_0 = x[xo - 9];
+            g0_0_0 += d0 * v0_0;
+            g1_0_0 += d1 * v0_0;
+            g2_0_0 += d2 * v0_0;
+            g3_0_0 += d3 * v0_0;
+            g4_0_0 += d4 * v0_0;
+            g5_0_0 += d5 * v0_0;
+            g6_0_0 += d6 * v0_0;
+            g7_0_0 += d7 * v0_0;
+            const v0_1 = x[xo - 8];
+            g0_0_1 += d0 * v0_1;
+            g1_0_1 += d1 * v0_1;
+            g2_0_1 += d2 * v0_1;
+            g3_0_1 += d3 * v0_1;
+            g4_0_1 += d4 * v0_1;
+            g5_0_1 += d5 * v0_1;
+            g6_0_1 += d6 * v0_1;
+            g7_0_1 += d7 * v0_1;
+            const v1_0 = x[xo - 1];
+            g0_1_0 += d0 * v1_0;
+            g1_1_0 += d1 * v1_0;
+            g2_1_0 += d2 * v1_0;
+            g3_1_0 += d3 * v1_0;
+            g4_1_0 += d4 * v1_0;
+            g5_1_0 += d5 * v1_0;
+            g6_1_0 += d6 * v1_0;
+            g7_1_0 += d7 * v1_0;
+            const v1_1 = x[xo];
+            g0_1_1 += d0 * v1_1;
+            g1_1_1 += d1 * v1_1;
+            g2_1_1 += d2 * v1_1;
+            g3_1_1 += d3 * v1_1;
+            g4_1_1 += d4 * v1_1;
+            g5_1_1 += d5 * v1_1;
+            g6_1_1 += d6 * v1_1;
+            g7_1_1 += d7 * v1_1;
+          }
+        }
+      }
+      dw[wk] += g0_0_0;
+      dw[wk + 1] += g0_0_1;
+      dw[wk + 3] += g0_1_0;
+      dw[wk + 4] += g0_1_1;
+      dw[wk + 576] += g1_0_0;
+      dw[wk + 577] += g1_0_1;
+      dw[wk + 579] += g1_1_0;
+      dw[wk + 580] += g1_1_1;
+      dw[wk + 1152] += g2_0_0;
+      dw[wk + 1153] += g2_0_1;
+      dw[wk + 1155] += g2_1_0;
+      dw[wk + 1156] += g2_1_1;
+      dw[wk + 1728] += g3_0_0;
+      dw[wk + 1729] += g3_0_1;
+      dw[wk + 1731] += g3_1_0;
+      dw[wk + 1732] += g3_1_1;
+      dw[wk + 2304] += g4_0_0;
+      dw[wk + 2305] += g4_0_1;
+      dw[wk + 2307] += g4_1_0;
+      dw[wk + 2308] += g4_1_1;
+      dw[wk + 2880] += g5_0_0;
+      dw[wk + 2881] += g5_0_1;
+      dw[wk + 2883] += g5_1_0;
+      dw[wk + 2884] += g5_1_1;
+      dw[wk + 3456] += g6_0_0;
+      dw[wk + 3457] += g6_0_1;
+      dw[wk + 3459] += g6_1_0;
+      dw[wk + 3460] += g6_1_1;
+      dw[wk + 4032] += g7_0_0;
+      dw[wk + 4033] += g7_0_1;
+      dw[wk + 4035] += g7_1_0;
+      dw[wk + 4036] += g7_1_1;
     }
   }
 }
@@ -7767,26 +8159,32 @@ export function p3_backward(dy: F, path: Int32Array, dx: F): void {
   }
 }
 
-// fc_forward: 2 samples × 4 rows tiles over K=1024
+// fc_forward: 4 samples × 4 rows tiles over K=1024
 export function fc_forward(x: F, w: F, y: F): void {
-  for (let t = 0; t < 32; t += 2) {
+  for (let t = 0; t < 32; t += 4) {
     const x0 = t * 1024;
     const x1 = x0 + 1024;
+    const x2 = x0 + 2048;
+    const x3 = x0 + 3072;
     for (let k = 0; k < 8; k += 4) {
       const w0 = k * 1024;
       const w1 = w0 + 1024;
       const w2 = w0 + 2048;
       const w3 = w0 + 3072;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
       for (let i = 0; i < 1024; i++) {
         const a0 = x[x0 + i];
         const a1 = x[x1 + i];
+        const a2 = x[x2 + i];
+        const a3 = x[x3 + i];
         const b0 = w[w0 + i];
         const b1 = w[w1 + i];
         const b2 = w[w2 + i];
         const b3 = w[w3 + i];
         s00 += a0 * b0; s01 += a0 * b1; s02 += a0 * b2; s03 += a0 * b3;
         s10 += a1 * b0; s11 += a1 * b1; s12 += a1 * b2; s13 += a1 * b3;
+        s20 += a2 * b0; s21 += a2 * b1; s22 += a2 * b2; s23 += a2 * b3;
+        s30 += a3 * b0; s31 += a3 * b1; s32 += a3 * b2; s33 += a3 * b3;
       }
       const y0 = t * 10 + k;
       y[y0 + 0] = s00;
@@ -7797,38 +8195,62 @@ export function fc_forward(x: F, w: F, y: F): void {
       y[y0 + 11] = s11;
       y[y0 + 12] = s12;
       y[y0 + 13] = s13;
+      y[y0 + 20] = s20;
+      y[y0 + 21] = s21;
+      y[y0 + 22] = s22;
+      y[y0 + 23] = s23;
+      y[y0 + 30] = s30;
+      y[y0 + 31] = s31;
+      y[y0 + 32] = s32;
+      y[y0 + 33] = s33;
     }
   }
-  for (let t = 0; t < 32; t += 2) {
+  for (let t = 0; t < 32; t += 4) {
     const x0 = t * 1024;
     const x1 = x0 + 1024;
+    const x2 = x0 + 2048;
+    const x3 = x0 + 3072;
     for (let k = 8; k < 10; k += 2) {
       const w0 = k * 1024;
       const w1 = w0 + 1024;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
       for (let i = 0; i < 1024; i++) {
         const a0 = x[x0 + i];
         const a1 = x[x1 + i];
+        const a2 = x[x2 + i];
+        const a3 = x[x3 + i];
         const b0 = w[w0 + i];
         const b1 = w[w1 + i];
         s00 += a0 * b0; s01 += a0 * b1;
         s10 += a1 * b0; s11 += a1 * b1;
+        s20 += a2 * b0; s21 += a2 * b1;
+        s30 += a3 * b0; s31 += a3 * b1;
       }
       const y0 = t * 10 + k;
       y[y0 + 0] = s00;
       y[y0 + 1] = s01;
       y[y0 + 10] = s10;
       y[y0 + 11] = s11;
+      y[y0 + 20] = s20;
+      y[y0 + 21] = s21;
+      y[y0 + 30] = s30;
+      y[y0 + 31] = s31;
     }
   }
 }
 
-// fc_backward: 2 samples × 4 rows tiles over K=1024
+// fc_backward: 8 samples × 4 rows tiles over K=1024
 export function fc_backward(dy: F, w: F, dx: F): void {
   dx.fill(0, 0, 32768);
-  for (let t = 0; t < 32; t += 2) {
+  for (let t = 0; t < 32; t += 8) {
     const x0 = t * 1024;
     const x1 = x0 + 1024;
+    const x2 = x0 + 2048;
+    const x3 = x0 + 3072;
+    const x4 = x0 + 4096;
+    const x5 = x0 + 5120;
+    const x6 = x0 + 6144;
+    const x7 = x0 + 7168;
     for (let k = 0; k < 8; k += 4) {
       const d0 = t * 10 + k;
       const a00 = dy[d0 + 0];
@@ -7839,6 +8261,30 @@ export function fc_backward(dy: F, w: F, dx: F): void {
       const a11 = dy[d0 + 11];
       const a12 = dy[d0 + 12];
       const a13 = dy[d0 + 13];
+      const a20 = dy[d0 + 20];
+      const a21 = dy[d0 + 21];
+      const a22 = dy[d0 + 22];
+      const a23 = dy[d0 + 23];
+      const a30 = dy[d0 + 30];
+      const a31 = dy[d0 + 31];
+      const a32 = dy[d0 + 32];
+      const a33 = dy[d0 + 33];
+      const a40 = dy[d0 + 40];
+      const a41 = dy[d0 + 41];
+      const a42 = dy[d0 + 42];
+      const a43 = dy[d0 + 43];
+      const a50 = dy[d0 + 50];
+      const a51 = dy[d0 + 51];
+      const a52 = dy[d0 + 52];
+      const a53 = dy[d0 + 53];
+      const a60 = dy[d0 + 60];
+      const a61 = dy[d0 + 61];
+      const a62 = dy[d0 + 62];
+      const a63 = dy[d0 + 63];
+      const a70 = dy[d0 + 70];
+      const a71 = dy[d0 + 71];
+      const a72 = dy[d0 + 72];
+      const a73 = dy[d0 + 73];
       const w0 = k * 1024;
       const w1 = w0 + 1024;
       const w2 = w0 + 2048;
@@ -7850,18 +8296,42 @@ export function fc_backward(dy: F, w: F, dx: F): void {
         const b3 = w[w3 + i];
         dx[x0 + i] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3;
         dx[x1 + i] += a10 * b0 + a11 * b1 + a12 * b2 + a13 * b3;
+        dx[x2 + i] += a20 * b0 + a21 * b1 + a22 * b2 + a23 * b3;
+        dx[x3 + i] += a30 * b0 + a31 * b1 + a32 * b2 + a33 * b3;
+        dx[x4 + i] += a40 * b0 + a41 * b1 + a42 * b2 + a43 * b3;
+        dx[x5 + i] += a50 * b0 + a51 * b1 + a52 * b2 + a53 * b3;
+        dx[x6 + i] += a60 * b0 + a61 * b1 + a62 * b2 + a63 * b3;
+        dx[x7 + i] += a70 * b0 + a71 * b1 + a72 * b2 + a73 * b3;
       }
     }
   }
-  for (let t = 0; t < 32; t += 2) {
+  for (let t = 0; t < 32; t += 8) {
     const x0 = t * 1024;
     const x1 = x0 + 1024;
+    const x2 = x0 + 2048;
+    const x3 = x0 + 3072;
+    const x4 = x0 + 4096;
+    const x5 = x0 + 5120;
+    const x6 = x0 + 6144;
+    const x7 = x0 + 7168;
     for (let k = 8; k < 10; k += 2) {
       const d0 = t * 10 + k;
       const a00 = dy[d0 + 0];
       const a01 = dy[d0 + 1];
       const a10 = dy[d0 + 10];
       const a11 = dy[d0 + 11];
+      const a20 = dy[d0 + 20];
+      const a21 = dy[d0 + 21];
+      const a30 = dy[d0 + 30];
+      const a31 = dy[d0 + 31];
+      const a40 = dy[d0 + 40];
+      const a41 = dy[d0 + 41];
+      const a50 = dy[d0 + 50];
+      const a51 = dy[d0 + 51];
+      const a60 = dy[d0 + 60];
+      const a61 = dy[d0 + 61];
+      const a70 = dy[d0 + 70];
+      const a71 = dy[d0 + 71];
       const w0 = k * 1024;
       const w1 = w0 + 1024;
       for (let i = 0; i < 1024; i++) {
@@ -7869,56 +8339,122 @@ export function fc_backward(dy: F, w: F, dx: F): void {
         const b1 = w[w1 + i];
         dx[x0 + i] += a00 * b0 + a01 * b1;
         dx[x1 + i] += a10 * b0 + a11 * b1;
+        dx[x2 + i] += a20 * b0 + a21 * b1;
+        dx[x3 + i] += a30 * b0 + a31 * b1;
+        dx[x4 + i] += a40 * b0 + a41 * b1;
+        dx[x5 + i] += a50 * b0 + a51 * b1;
+        dx[x6 + i] += a60 * b0 + a61 * b1;
+        dx[x7 + i] += a70 * b0 + a71 * b1;
       }
     }
   }
 }
 
-// fc_grad: 4 rows × 2 samples tiles over K=1024
+// fc_grad: 4 rows × 8 samples tiles over K=1024
 export function fc_grad(dy: F, x: F, dw: F): void {
   for (let k = 0; k < 8; k += 4) {
     const w0 = k * 1024;
     const w1 = w0 + 1024;
     const w2 = w0 + 2048;
     const w3 = w0 + 3072;
-    for (let t = 0; t < 32; t += 2) {
+    for (let t = 0; t < 32; t += 8) {
       const d0 = t * 10 + k;
       const a00 = dy[d0 + 0];
       const a01 = dy[d0 + 10];
+      const a02 = dy[d0 + 20];
+      const a03 = dy[d0 + 30];
+      const a04 = dy[d0 + 40];
+      const a05 = dy[d0 + 50];
+      const a06 = dy[d0 + 60];
+      const a07 = dy[d0 + 70];
       const a10 = dy[d0 + 1];
       const a11 = dy[d0 + 11];
+      const a12 = dy[d0 + 21];
+      const a13 = dy[d0 + 31];
+      const a14 = dy[d0 + 41];
+      const a15 = dy[d0 + 51];
+      const a16 = dy[d0 + 61];
+      const a17 = dy[d0 + 71];
       const a20 = dy[d0 + 2];
       const a21 = dy[d0 + 12];
+      const a22 = dy[d0 + 22];
+      const a23 = dy[d0 + 32];
+      const a24 = dy[d0 + 42];
+      const a25 = dy[d0 + 52];
+      const a26 = dy[d0 + 62];
+      const a27 = dy[d0 + 72];
       const a30 = dy[d0 + 3];
       const a31 = dy[d0 + 13];
+      const a32 = dy[d0 + 23];
+      const a33 = dy[d0 + 33];
+      const a34 = dy[d0 + 43];
+      const a35 = dy[d0 + 53];
+      const a36 = dy[d0 + 63];
+      const a37 = dy[d0 + 73];
       const x0 = t * 1024;
       const x1 = x0 + 1024;
+      const x2 = x0 + 2048;
+      const x3 = x0 + 3072;
+      const x4 = x0 + 4096;
+      const x5 = x0 + 5120;
+      const x6 = x0 + 6144;
+      const x7 = x0 + 7168;
       for (let i = 0; i < 1024; i++) {
         const b0 = x[x0 + i];
         const b1 = x[x1 + i];
-        dw[w0 + i] += a00 * b0 + a01 * b1;
-        dw[w1 + i] += a10 * b0 + a11 * b1;
-        dw[w2 + i] += a20 * b0 + a21 * b1;
-        dw[w3 + i] += a30 * b0 + a31 * b1;
+        const b2 = x[x2 + i];
+        const b3 = x[x3 + i];
+        const b4 = x[x4 + i];
+        const b5 = x[x5 + i];
+        const b6 = x[x6 + i];
+        const b7 = x[x7 + i];
+        dw[w0 + i] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3 + a04 * b4 + a05 * b5 + a06 * b6 + a07 * b7;
+        dw[w1 + i] += a10 * b0 + a11 * b1 + a12 * b2 + a13 * b3 + a14 * b4 + a15 * b5 + a16 * b6 + a17 * b7;
+        dw[w2 + i] += a20 * b0 + a21 * b1 + a22 * b2 + a23 * b3 + a24 * b4 + a25 * b5 + a26 * b6 + a27 * b7;
+        dw[w3 + i] += a30 * b0 + a31 * b1 + a32 * b2 + a33 * b3 + a34 * b4 + a35 * b5 + a36 * b6 + a37 * b7;
       }
     }
   }
   for (let k = 8; k < 10; k += 2) {
     const w0 = k * 1024;
     const w1 = w0 + 1024;
-    for (let t = 0; t < 32; t += 2) {
+    for (let t = 0; t < 32; t += 8) {
       const d0 = t * 10 + k;
       const a00 = dy[d0 + 0];
       const a01 = dy[d0 + 10];
+      const a02 = dy[d0 + 20];
+      const a03 = dy[d0 + 30];
+      const a04 = dy[d0 + 40];
+      const a05 = dy[d0 + 50];
+      const a06 = dy[d0 + 60];
+      const a07 = dy[d0 + 70];
       const a10 = dy[d0 + 1];
       const a11 = dy[d0 + 11];
+      const a12 = dy[d0 + 21];
+      const a13 = dy[d0 + 31];
+      const a14 = dy[d0 + 41];
+      const a15 = dy[d0 + 51];
+      const a16 = dy[d0 + 61];
+      const a17 = dy[d0 + 71];
       const x0 = t * 1024;
       const x1 = x0 + 1024;
+      const x2 = x0 + 2048;
+      const x3 = x0 + 3072;
+      const x4 = x0 + 4096;
+      const x5 = x0 + 5120;
+      const x6 = x0 + 6144;
+      const x7 = x0 + 7168;
       for (let i = 0; i < 1024; i++) {
         const b0 = x[x0 + i];
         const b1 = x[x1 + i];
-        dw[w0 + i] += a00 * b0 + a01 * b1;
-        dw[w1 + i] += a10 * b0 + a11 * b1;
+        const b2 = x[x2 + i];
+        const b3 = x[x3 + i];
+        const b4 = x[x4 + i];
+        const b5 = x[x5 + i];
+        const b6 = x[x6 + i];
+        const b7 = x[x7 + i];
+        dw[w0 + i] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3 + a04 * b4 + a05 * b5 + a06 * b6 + a07 * b7;
+        dw[w1 + i] += a10 * b0 + a11 * b1 + a12 * b2 + a13 * b3 + a14 * b4 + a15 * b5 + a16 * b6 + a17 * b7;
       }
     }
   }
