@@ -3,16 +3,27 @@
 // the offending token (tildes under the rest of it).
 import type { Diagnostic } from './diagnostic.js';
 
+/** Source lines longer than this are shown as a window around the caret, with `…`. */
+const MAX_SHOWN = 120;
+
 export const sourceLines = (source: string): string[] => source.split(/\r\n|\r|\n/);
 
 export function formatDiagnostic(d: Diagnostic, file: string, lines: readonly string[]): string {
   const first = `${file}:${d.loc.line}:${d.loc.column}: ${d.severity}: ${d.message} [${d.code}]`;
   const text = lines[d.loc.line - 1];
   if (text === undefined) return first;
+  let start = 0;
+  let end = text.length;
+  if (text.length > MAX_SHOWN) {
+    start = Math.max(0, Math.min(d.loc.column - 1 - MAX_SHOWN / 3, text.length - MAX_SHOWN));
+    end = start + MAX_SHOWN;
+  }
+  const before = start > 0 ? '…' : '';
+  const shown = `${before}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
   // Keep tabs in the caret line's indentation so the caret lines up in any tab width.
-  const indent = text.slice(0, d.loc.column - 1).replace(/[^\t]/g, ' ');
-  const rest = Math.max(0, Math.min(d.loc.length, text.length - (d.loc.column - 1)) - 1);
-  return `${first}\n${text}\n${indent}^${'~'.repeat(rest)}`;
+  const indent = before.replace('…', ' ') + text.slice(start, d.loc.column - 1).replace(/[^\t]/g, ' ');
+  const rest = Math.max(0, Math.min(d.loc.length, end - (d.loc.column - 1)) - 1);
+  return `${first}\n${shown}\n${indent}^${'~'.repeat(rest)}`;
 }
 
 export function formatDiagnostics(list: readonly Diagnostic[], file: string, source: string): string {
