@@ -5,16 +5,26 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 export class Reporter {
   readonly list: Diagnostic[] = [];
+  private errors = 0;
 
   error(code: Code, loc: SourceLoc, message: string): void {
     this.list.push({ code, severity: 'error', message, loc });
+    this.errors += 1;
   }
 
   warning(code: Code, loc: SourceLoc, message: string): void {
     this.list.push({ code, severity: 'warning', message, loc });
   }
 
+  /** Adds diagnostics found elsewhere (the parser's). */
+  add(list: readonly Diagnostic[]): void {
+    for (const d of list) {
+      this.list.push(d);
+      if (d.severity === 'error') this.errors += 1;
+    }
+  }
+
   get errorCount(): number {
-    return this.list.filter((d) => d.severity === 'error').length;
+    return this.errors;
   }
 }

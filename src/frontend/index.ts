@@ -32,7 +32,7 @@ export interface CheckResult {
 export function checkSource(source: string, file: string, limits?: Partial<Limits>): CheckResult {
   const { ast, diagnostics: syntax } = parseSource(source);
   const r = new Reporter();
-  r.list.push(...syntax);
+  r.add(syntax);
   const networks = checkFile(ast, r, resolveLimits(limits));
   if (ast.networks.length === 0 && r.list.length === 0) {
     r.error('E004', { line: 1, column: 1, offset: 0, length: 0 }, "the file has no network; write 'network NAME { input shape=CxHxW ... }'");
