@@ -59,6 +59,15 @@ describe('identifier safety', () => {
     expect((globalThis as Record<string, unknown>).pwned).toBeUndefined();
   });
 
+  it('the model file name cannot end the header comment', () => {
+    const net = buildNetwork({ name: 'n', batch: 1, input: [1, 1, 1], layers: [{ op: 'relu' }] });
+    const compiled = compileNetwork(net, { source: '/x/a\nglobalThis.pwned = 1;\u2028.cnn' });
+    for (const text of [compiled.ts, compiled.js, compiled.dts, compiled.test]) {
+      expect(text).not.toContain('\nglobalThis.pwned');
+      expect(text).toContain('a_globalThis.pwned___1__.cnn');
+    }
+  });
+
   it('string literals cannot be closed early', () => {
     for (const s of ['a"b', 'a\\', 'line\nbreak', 'sep\u2028x', '</script>']) {
       // eslint-disable-next-line no-new-func

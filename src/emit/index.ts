@@ -83,7 +83,9 @@ function declaration(k: KernelSource): string {
 export function compileNetwork(net: CheckedNetwork, options: CompileOptions = {}): CompiledNetwork {
   const dtype = options.dtype ?? 'f32';
   const stem = fileStem(net.name);
-  const source = options.source ? basename(options.source) : `${stem}.cnn`;
+  // The model file's base name goes into `//` comments: keep it to harmless characters, so
+  // that no file name can end a comment and inject code.
+  const source = options.source ? basename(options.source).replace(/[^\w.+@-]/g, '_') : `${stem}.cnn`;
   const plan = planModule(net, dtype);
   const ctx = { dtype, batch: net.batch };
   const kernels = net.layers.map((l) => emitLayerKernels(l, ctx));
