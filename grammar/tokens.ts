@@ -40,9 +40,13 @@ const keyKeywords = OPTION_KEYS.map((w) => keyword(w, KeyKeyword));
 
 // `AxB` or `AxBxC` (any count of parts is lexed; the checker says how many it wants).
 // It must be tried before Number, or `5x6` would lex as `5` and the identifier `x6`.
-export const Size = createToken({ name: 'Size', pattern: /\d+(?:x\d+)+/ });
+// Neither a size nor a number may run into letters: `3x`, `28x28x`, `5a` are one malformed
+// token (so the message quotes what was written) rather than a number and a stray name.
+export const Size = createToken({ name: 'Size', pattern: /\d+(?:x\d+)+(?![\w.])/ });
 /** Integers and decimals, optionally negative, optionally with an exponent: `-1`, `0.1`, `1e-5`. */
-export const NumberLit = createToken({ name: 'Number', pattern: /-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/ });
+export const NumberLit = createToken({ name: 'Number', pattern: /-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?![\w.])/ });
+/** A number running into letters; no rule accepts it, so it is always a syntax error. */
+export const Malformed = createToken({ name: 'Malformed', pattern: /-?[\d.][\w.]*/ });
 
 export const Equals = createToken({ name: 'Equals', pattern: /=/, label: "'='" });
 export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, label: "'{'" });
@@ -55,7 +59,7 @@ export const allTokens: TokenType[] = [
   WhiteSpace, Comment,
   Network, ...statementKeywords, ...keyKeywords,
   Word, StatementKeyword, KeyKeyword, Identifier,
-  Size, NumberLit,
+  Size, NumberLit, Malformed,
   Equals, LCurly, RCurly, LParen, RParen, Comma,
 ];
 

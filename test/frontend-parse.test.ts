@@ -104,3 +104,15 @@ describe('error recovery', () => {
     expect(ast.networks[1].statements.map((s) => s.op.text)).toEqual(['input', 'relu']);
   });
 });
+
+describe('malformed numbers are one token', () => {
+  it('quotes what was written: 3x, 28x28x, 10a, 1e, 1.5.3', () => {
+    for (const bad of ['3x', '28x28x', '10a', '1e', '1.5.3']) {
+      const { diagnostics } = parseSource(`network n { input shape=1x4x4 full f out=${bad} }`);
+      // "network n { input shape=1x4x4 full f out=" is 41 characters: the value starts at column 42
+      expect(diagnostics.map((d) => [d.loc.column, d.message])).toEqual([
+        [42, `expected a value (a number, a size like 3x3, a word or a pair like (1,2)), found '${bad}'`],
+      ]);
+    }
+  });
+});
