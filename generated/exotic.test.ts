@@ -501,6 +501,8 @@ const F = Float32Array;
 const T = 4;
 const TOL = 1e-3;
 const SEED = 1;
+// Generous: the interpreter is slow on big networks, and a kernel's first call runs before V8 optimises it.
+const TIMEOUT = 600_000;
 
 function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
@@ -559,7 +561,7 @@ describe('exotic: generated module against the interpreter (f32)', () => {
     Wrun = copyWeights(W0);
     fwd = forwardNetwork(net, Wrun, input, { training: true });
     bwd = backwardNetwork(net, W0, fwd, { labels: target });
-  });
+  }, TIMEOUT);
 
   it('seeded initialisation equals the interpreter\'s initWeights', () => {
     const expected = initWeights(net, SEED);
@@ -568,14 +570,14 @@ describe('exotic: generated module against the interpreter (f32)', () => {
         expect(Array.from(W0[name][key]), `${name}.${key}`).toEqual(Array.from(f(values)));
       }
     }
-  });
+  }, TIMEOUT);
 
   it("kernels of near (conv) on the interpreter's inputs", () => {
     const x = inputOf(0), dy = bwd.sensitivities[0]!;
     const y = nan(3360); gen.near_forward(f(x), f(W0["near"].w), y); close("near_forward", y, fwd.activations[0]);
     const dx = nan(1680); gen.near_backward(f(dy), f(W0["near"].w), dx); close("near_backward", dx, sensIn(0));
     const dw = half(48); gen.near_grad(f(dy), f(x), dw); close("near_grad (adds)", dw, plusHalf(bwd.grads["near"].w));
-  });
+  }, TIMEOUT);
 
   it("kernels of perpos (bn) on the interpreter's inputs", () => {
     const x = inputOf(1), dy = bwd.sensitivities[1]!;
@@ -603,13 +605,13 @@ describe('exotic: generated module against the interpreter (f32)', () => {
     close("perpos_backward (inference)", dxi, refBack.dx);
     close("perpos_backward dgamma (inference)", dgi, plusHalf(refBack.dgamma));
     close("perpos_backward dbeta (inference)", dbi, plusHalf(refBack.dbeta));
-  });
+  }, TIMEOUT);
 
   it("kernels of relu1 (relu) on the interpreter's inputs", () => {
     const x = inputOf(2), dy = bwd.sensitivities[2]!;
     const y = nan(3360); gen.relu1_forward(f(x), y); close("relu1_forward", y, fwd.activations[2]);
     const dx = nan(3360); gen.relu1_backward(f(x), f(dy), dx); close("relu1_backward", dx, sensIn(2));
-  });
+  }, TIMEOUT);
 
   it("kernels of over (pool) on the interpreter's inputs", () => {
     const x = inputOf(3), dy = bwd.sensitivities[3]!;
@@ -618,14 +620,14 @@ describe('exotic: generated module against the interpreter (f32)', () => {
     close("over_path output", y2, fwd.activations[3]);
     samePath("over_path", path, fwd.paths[3]!, f(x), 210, 49);
     const dx = nan(3360); gen.over_backward(f(dy), fwd.paths[3]!, dx); close("over_backward", dx, sensIn(3));
-  });
+  }, TIMEOUT);
 
   it("kernels of tall (conv) on the interpreter's inputs", () => {
     const x = inputOf(4), dy = bwd.sensitivities[4]!;
     const y = nan(1176); gen.tall_forward(f(x), f(W0["tall"].w), y); close("tall_forward", y, fwd.activations[4]);
     const dx = nan(784); gen.tall_backward(f(dy), f(W0["tall"].w), dx); close("tall_backward", dx, sensIn(4));
     const dw = half(96); gen.tall_grad(f(dy), f(x), dw); close("tall_grad (adds)", dw, plusHalf(bwd.grads["tall"].w));
-  });
+  }, TIMEOUT);
 
   it("kernels of perchan (bn) on the interpreter's inputs", () => {
     const x = inputOf(5), dy = bwd.sensitivities[5]!;
@@ -653,13 +655,13 @@ describe('exotic: generated module against the interpreter (f32)', () => {
     close("perchan_backward (inference)", dxi, refBack.dx);
     close("perchan_backward dgamma (inference)", dgi, plusHalf(refBack.dgamma));
     close("perchan_backward dbeta (inference)", dbi, plusHalf(refBack.dbeta));
-  });
+  }, TIMEOUT);
 
   it("kernels of relu2 (relu) on the interpreter's inputs", () => {
     const x = inputOf(6), dy = bwd.sensitivities[6]!;
     const y = nan(1176); gen.relu2_forward(f(x), y); close("relu2_forward", y, fwd.activations[6]);
     const dx = nan(1176); gen.relu2_backward(f(x), f(dy), dx); close("relu2_backward", dx, sensIn(6));
-  });
+  }, TIMEOUT);
 
   it("kernels of hidden (full) on the interpreter's inputs", () => {
     const x = inputOf(7), dy = bwd.sensitivities[7]!;
@@ -669,13 +671,13 @@ describe('exotic: generated module against the interpreter (f32)', () => {
     gen.hidden_grad(f(dy), f(x), dw, db);
     close("hidden_grad w (adds)", dw, plusHalf(bwd.grads["hidden"].w));
     close("hidden_grad b (adds)", db, plusHalf(bwd.grads["hidden"].b));
-  });
+  }, TIMEOUT);
 
   it("kernels of relu3 (relu) on the interpreter's inputs", () => {
     const x = inputOf(8), dy = bwd.sensitivities[8]!;
     const y = nan(64); gen.relu3_forward(f(x), y); close("relu3_forward", y, fwd.activations[8]);
     const dx = nan(64); gen.relu3_backward(f(x), f(dy), dx); close("relu3_backward", dx, sensIn(8));
-  });
+  }, TIMEOUT);
 
   it("kernels of logits (full) on the interpreter's inputs", () => {
     const x = inputOf(9), dy = bwd.sensitivities[9]!;
@@ -684,7 +686,7 @@ describe('exotic: generated module against the interpreter (f32)', () => {
     const dw = half(80);
     gen.logits_grad(f(dy), f(x), dw);
     close("logits_grad w (adds)", dw, plusHalf(bwd.grads["logits"].w));
-  });
+  }, TIMEOUT);
 
   it("kernels of softmax1 (softmax) on the interpreter's inputs", () => {
     const x = inputOf(10);
@@ -696,7 +698,7 @@ describe('exotic: generated module against the interpreter (f32)', () => {
     const r = mulberry32(11), G = Float64Array.from({ length: 20 }, () => 2 * r() - 1);
     const dxj = nan(20); gen.softmax1_backward(f(fwd.activations[10]), f(G), dxj);
     close("softmax1_backward", dxj, softmaxBackward(T, 5, fwd.activations[10], G));
-  });
+  }, TIMEOUT);
 
   it('whole network: forward (training), every activation and path, running statistics', () => {
     const y = model.forward(input);
@@ -709,7 +711,7 @@ describe('exotic: generated module against the interpreter (f32)', () => {
         close(`${l.name} runningVar`, model.param(l.name, 'runningVar'), Wrun[l.name].runningVar);
       }
     }
-  });
+  }, TIMEOUT);
 
   it('whole network: backward, loss, every sensitivity and gradient, input sensitivity', () => {
     const loss = model.backward(target);
@@ -721,13 +723,13 @@ describe('exotic: generated module against the interpreter (f32)', () => {
       for (const [key, g] of Object.entries(bwd.grads[l.name] ?? {})) close(`${l.name} grad ${key}`, model.grad(l.name, key), g);
     }
     close('input sensitivity', model.inputSensitivity, bwd.inputSensitivity);
-  });
+  }, TIMEOUT);
 
   it('whole network: inference forward uses the running statistics', () => {
     const ref = forwardNetwork(net, copyWeights(Wrun), input, { training: false });
     model.forward(input, { training: false });
     for (const l of net.layers) close(`${l.name} activation (inference)`, model.activation(l.name), ref.activations[l.index]);
-  });
+  }, TIMEOUT);
 
   it('SGD step with momentum', () => {
     const expected = copyWeights(W0);
@@ -741,7 +743,7 @@ describe('exotic: generated module against the interpreter (f32)', () => {
     for (const [name, tensors] of Object.entries(expected)) {
       for (const [key, values] of Object.entries(tensors)) close(`${name}.${key} after two steps`, model.param(name, key), values);
     }
-  });
+  }, TIMEOUT);
 
   it('weights JSON and binary round trips', () => {
     const json = model.toJSON();
@@ -753,5 +755,5 @@ describe('exotic: generated module against the interpreter (f32)', () => {
     const asFloat32 = (w: Record<string, Record<string, number[]>>) =>
       Object.fromEntries(Object.entries(w).map(([l, t]) => [l, Object.fromEntries(Object.entries(t).map(([k, a]) => [k, Array.from(Float32Array.from(a))]))]));
     expect(third.toJSON()).toEqual(asFloat32(json));
-  });
+  }, TIMEOUT);
 });

@@ -2167,199 +2167,286 @@ function c1$grad0(dy: F, x: F, dw: F): void {
   for (let k = 0; k < 6; k += 3) {
     for (let c = 0; c < 1; c++) {
       const wk = k * 25 + c * 25;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0;
-      let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_0_3 = 0, g1_0_4 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_1_3 = 0, g1_1_4 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0, g1_2_3 = 0, g1_2_4 = 0, g1_3_0 = 0, g1_3_1 = 0, g1_3_2 = 0, g1_3_3 = 0, g1_3_4 = 0, g1_4_0 = 0, g1_4_1 = 0, g1_4_2 = 0, g1_4_3 = 0, g1_4_4 = 0;
-      let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_0_3 = 0, g2_0_4 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_1_3 = 0, g2_1_4 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0, g2_2_3 = 0, g2_2_4 = 0, g2_3_0 = 0, g2_3_1 = 0, g2_3_2 = 0, g2_3_3 = 0, g2_3_4 = 0, g2_4_0 = 0, g2_4_1 = 0, g2_4_2 = 0, g2_4_3 = 0, g2_4_4 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 6 + k) * 784;
-        const xc = (t * 1 + c) * 784;
-        // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-        for (let i = 2; i < 26; i += 1) {
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          for (let j = 2; j < 26; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 784];
-            const d2 = dy[dr + j + 1568];
-            const v0_0 = x[xo - 58];
-            g0_0_0 += d0 * v0_0;
-            g1_0_0 += d1 * v0_0;
-            g2_0_0 += d2 * v0_0;
-            const v0_1 = x[xo - 57];
-            g0_0_1 += d0 * v0_1;
-            g1_0_1 += d1 * v0_1;
-            g2_0_1 += d2 * v0_1;
-            const v0_2 = x[xo - 56];
-            g0_0_2 += d0 * v0_2;
-            g1_0_2 += d1 * v0_2;
-            g2_0_2 += d2 * v0_2;
-            const v0_3 = x[xo - 55];
-            g0_0_3 += d0 * v0_3;
-            g1_0_3 += d1 * v0_3;
-            g2_0_3 += d2 * v0_3;
-            const v0_4 = x[xo - 54];
-            g0_0_4 += d0 * v0_4;
-            g1_0_4 += d1 * v0_4;
-            g2_0_4 += d2 * v0_4;
-            const v1_0 = x[xo - 30];
-            g0_1_0 += d0 * v1_0;
-            g1_1_0 += d1 * v1_0;
-            g2_1_0 += d2 * v1_0;
-            const v1_1 = x[xo - 29];
-            g0_1_1 += d0 * v1_1;
-            g1_1_1 += d1 * v1_1;
-            g2_1_1 += d2 * v1_1;
-            const v1_2 = x[xo - 28];
-            g0_1_2 += d0 * v1_2;
-            g1_1_2 += d1 * v1_2;
-            g2_1_2 += d2 * v1_2;
-            const v1_3 = x[xo - 27];
-            g0_1_3 += d0 * v1_3;
-            g1_1_3 += d1 * v1_3;
-            g2_1_3 += d2 * v1_3;
-            const v1_4 = x[xo - 26];
-            g0_1_4 += d0 * v1_4;
-            g1_1_4 += d1 * v1_4;
-            g2_1_4 += d2 * v1_4;
-            const v2_0 = x[xo - 2];
-            g0_2_0 += d0 * v2_0;
-            g1_2_0 += d1 * v2_0;
-            g2_2_0 += d2 * v2_0;
-            const v2_1 = x[xo - 1];
-            g0_2_1 += d0 * v2_1;
-            g1_2_1 += d1 * v2_1;
-            g2_2_1 += d2 * v2_1;
-            const v2_2 = x[xo];
-            g0_2_2 += d0 * v2_2;
-            g1_2_2 += d1 * v2_2;
-            g2_2_2 += d2 * v2_2;
-            const v2_3 = x[xo + 1];
-            g0_2_3 += d0 * v2_3;
-            g1_2_3 += d1 * v2_3;
-            g2_2_3 += d2 * v2_3;
-            const v2_4 = x[xo + 2];
-            g0_2_4 += d0 * v2_4;
-            g1_2_4 += d1 * v2_4;
-            g2_2_4 += d2 * v2_4;
-            const v3_0 = x[xo + 26];
-            g0_3_0 += d0 * v3_0;
-            g1_3_0 += d1 * v3_0;
-            g2_3_0 += d2 * v3_0;
-            const v3_1 = x[xo + 27];
-            g0_3_1 += d0 * v3_1;
-            g1_3_1 += d1 * v3_1;
-            g2_3_1 += d2 * v3_1;
-            const v3_2 = x[xo + 28];
-            g0_3_2 += d0 * v3_2;
-            g1_3_2 += d1 * v3_2;
-            g2_3_2 += d2 * v3_2;
-            const v3_3 = x[xo + 29];
-            g0_3_3 += d0 * v3_3;
-            g1_3_3 += d1 * v3_3;
-            g2_3_3 += d2 * v3_3;
-            const v3_4 = x[xo + 30];
-            g0_3_4 += d0 * v3_4;
-            g1_3_4 += d1 * v3_4;
-            g2_3_4 += d2 * v3_4;
-            const v4_0 = x[xo + 54];
-            g0_4_0 += d0 * v4_0;
-            g1_4_0 += d1 * v4_0;
-            g2_4_0 += d2 * v4_0;
-            const v4_1 = x[xo + 55];
-            g0_4_1 += d0 * v4_1;
-            g1_4_1 += d1 * v4_1;
-            g2_4_1 += d2 * v4_1;
-            const v4_2 = x[xo + 56];
-            g0_4_2 += d0 * v4_2;
-            g1_4_2 += d1 * v4_2;
-            g2_4_2 += d2 * v4_2;
-            const v4_3 = x[xo + 57];
-            g0_4_3 += d0 * v4_3;
-            g1_4_3 += d1 * v4_3;
-            g2_4_3 += d2 * v4_3;
-            const v4_4 = x[xo + 58];
-            g0_4_4 += d0 * v4_4;
-            g1_4_4 += d1 * v4_4;
-            g2_4_4 += d2 * v4_4;
+      {
+        // tap row 0
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0;
+        let g2_0 = 0, g2_1 = 0, g2_2 = 0, g2_3 = 0, g2_4 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 6 + k) * 784;
+          const xc = (t * 1 + c) * 784;
+          // rows 2..25 taps 0..4, cols 2..25 taps 0..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 784];
+              const d2 = dy[dr + j + 1568];
+              const v0 = x[xo - 58];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              g2_0 += d2 * v0;
+              const v1 = x[xo - 57];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              g2_1 += d2 * v1;
+              const v2 = x[xo - 56];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              g2_2 += d2 * v2;
+              const v3 = x[xo - 55];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              g2_3 += d2 * v3;
+              const v4 = x[xo - 54];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              g2_4 += d2 * v4;
+            }
           }
         }
+        dw[wk] += g0_0;
+        dw[wk + 1] += g0_1;
+        dw[wk + 2] += g0_2;
+        dw[wk + 3] += g0_3;
+        dw[wk + 4] += g0_4;
+        dw[wk + 25] += g1_0;
+        dw[wk + 26] += g1_1;
+        dw[wk + 27] += g1_2;
+        dw[wk + 28] += g1_3;
+        dw[wk + 29] += g1_4;
+        dw[wk + 50] += g2_0;
+        dw[wk + 51] += g2_1;
+        dw[wk + 52] += g2_2;
+        dw[wk + 53] += g2_3;
+        dw[wk + 54] += g2_4;
       }
-      dw[wk] += g0_0_0;
-      dw[wk + 1] += g0_0_1;
-      dw[wk + 2] += g0_0_2;
-      dw[wk + 3] += g0_0_3;
-      dw[wk + 4] += g0_0_4;
-      dw[wk + 5] += g0_1_0;
-      dw[wk + 6] += g0_1_1;
-      dw[wk + 7] += g0_1_2;
-      dw[wk + 8] += g0_1_3;
-      dw[wk + 9] += g0_1_4;
-      dw[wk + 10] += g0_2_0;
-      dw[wk + 11] += g0_2_1;
-      dw[wk + 12] += g0_2_2;
-      dw[wk + 13] += g0_2_3;
-      dw[wk + 14] += g0_2_4;
-      dw[wk + 15] += g0_3_0;
-      dw[wk + 16] += g0_3_1;
-      dw[wk + 17] += g0_3_2;
-      dw[wk + 18] += g0_3_3;
-      dw[wk + 19] += g0_3_4;
-      dw[wk + 20] += g0_4_0;
-      dw[wk + 21] += g0_4_1;
-      dw[wk + 22] += g0_4_2;
-      dw[wk + 23] += g0_4_3;
-      dw[wk + 24] += g0_4_4;
-      dw[wk + 25] += g1_0_0;
-      dw[wk + 26] += g1_0_1;
-      dw[wk + 27] += g1_0_2;
-      dw[wk + 28] += g1_0_3;
-      dw[wk + 29] += g1_0_4;
-      dw[wk + 30] += g1_1_0;
-      dw[wk + 31] += g1_1_1;
-      dw[wk + 32] += g1_1_2;
-      dw[wk + 33] += g1_1_3;
-      dw[wk + 34] += g1_1_4;
-      dw[wk + 35] += g1_2_0;
-      dw[wk + 36] += g1_2_1;
-      dw[wk + 37] += g1_2_2;
-      dw[wk + 38] += g1_2_3;
-      dw[wk + 39] += g1_2_4;
-      dw[wk + 40] += g1_3_0;
-      dw[wk + 41] += g1_3_1;
-      dw[wk + 42] += g1_3_2;
-      dw[wk + 43] += g1_3_3;
-      dw[wk + 44] += g1_3_4;
-      dw[wk + 45] += g1_4_0;
-      dw[wk + 46] += g1_4_1;
-      dw[wk + 47] += g1_4_2;
-      dw[wk + 48] += g1_4_3;
-      dw[wk + 49] += g1_4_4;
-      dw[wk + 50] += g2_0_0;
-      dw[wk + 51] += g2_0_1;
-      dw[wk + 52] += g2_0_2;
-      dw[wk + 53] += g2_0_3;
-      dw[wk + 54] += g2_0_4;
-      dw[wk + 55] += g2_1_0;
-      dw[wk + 56] += g2_1_1;
-      dw[wk + 57] += g2_1_2;
-      dw[wk + 58] += g2_1_3;
-      dw[wk + 59] += g2_1_4;
-      dw[wk + 60] += g2_2_0;
-      dw[wk + 61] += g2_2_1;
-      dw[wk + 62] += g2_2_2;
-      dw[wk + 63] += g2_2_3;
-      dw[wk + 64] += g2_2_4;
-      dw[wk + 65] += g2_3_0;
-      dw[wk + 66] += g2_3_1;
-      dw[wk + 67] += g2_3_2;
-      dw[wk + 68] += g2_3_3;
-      dw[wk + 69] += g2_3_4;
-      dw[wk + 70] += g2_4_0;
-      dw[wk + 71] += g2_4_1;
-      dw[wk + 72] += g2_4_2;
-      dw[wk + 73] += g2_4_3;
-      dw[wk + 74] += g2_4_4;
+      {
+        // tap row 1
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0;
+        let g2_0 = 0, g2_1 = 0, g2_2 = 0, g2_3 = 0, g2_4 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 6 + k) * 784;
+          const xc = (t * 1 + c) * 784;
+          // rows 2..25 taps 0..4, cols 2..25 taps 0..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 784];
+              const d2 = dy[dr + j + 1568];
+              const v0 = x[xo - 30];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              g2_0 += d2 * v0;
+              const v1 = x[xo - 29];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              g2_1 += d2 * v1;
+              const v2 = x[xo - 28];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              g2_2 += d2 * v2;
+              const v3 = x[xo - 27];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              g2_3 += d2 * v3;
+              const v4 = x[xo - 26];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              g2_4 += d2 * v4;
+            }
+          }
+        }
+        dw[wk + 5] += g0_0;
+        dw[wk + 6] += g0_1;
+        dw[wk + 7] += g0_2;
+        dw[wk + 8] += g0_3;
+        dw[wk + 9] += g0_4;
+        dw[wk + 30] += g1_0;
+        dw[wk + 31] += g1_1;
+        dw[wk + 32] += g1_2;
+        dw[wk + 33] += g1_3;
+        dw[wk + 34] += g1_4;
+        dw[wk + 55] += g2_0;
+        dw[wk + 56] += g2_1;
+        dw[wk + 57] += g2_2;
+        dw[wk + 58] += g2_3;
+        dw[wk + 59] += g2_4;
+      }
+      {
+        // tap row 2
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0;
+        let g2_0 = 0, g2_1 = 0, g2_2 = 0, g2_3 = 0, g2_4 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 6 + k) * 784;
+          const xc = (t * 1 + c) * 784;
+          // rows 2..25 taps 0..4, cols 2..25 taps 0..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 784];
+              const d2 = dy[dr + j + 1568];
+              const v0 = x[xo - 2];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              g2_0 += d2 * v0;
+              const v1 = x[xo - 1];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              g2_1 += d2 * v1;
+              const v2 = x[xo];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              g2_2 += d2 * v2;
+              const v3 = x[xo + 1];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              g2_3 += d2 * v3;
+              const v4 = x[xo + 2];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              g2_4 += d2 * v4;
+            }
+          }
+        }
+        dw[wk + 10] += g0_0;
+        dw[wk + 11] += g0_1;
+        dw[wk + 12] += g0_2;
+        dw[wk + 13] += g0_3;
+        dw[wk + 14] += g0_4;
+        dw[wk + 35] += g1_0;
+        dw[wk + 36] += g1_1;
+        dw[wk + 37] += g1_2;
+        dw[wk + 38] += g1_3;
+        dw[wk + 39] += g1_4;
+        dw[wk + 60] += g2_0;
+        dw[wk + 61] += g2_1;
+        dw[wk + 62] += g2_2;
+        dw[wk + 63] += g2_3;
+        dw[wk + 64] += g2_4;
+      }
+      {
+        // tap row 3
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0;
+        let g2_0 = 0, g2_1 = 0, g2_2 = 0, g2_3 = 0, g2_4 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 6 + k) * 784;
+          const xc = (t * 1 + c) * 784;
+          // rows 2..25 taps 0..4, cols 2..25 taps 0..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 784];
+              const d2 = dy[dr + j + 1568];
+              const v0 = x[xo + 26];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              g2_0 += d2 * v0;
+              const v1 = x[xo + 27];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              g2_1 += d2 * v1;
+              const v2 = x[xo + 28];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              g2_2 += d2 * v2;
+              const v3 = x[xo + 29];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              g2_3 += d2 * v3;
+              const v4 = x[xo + 30];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              g2_4 += d2 * v4;
+            }
+          }
+        }
+        dw[wk + 15] += g0_0;
+        dw[wk + 16] += g0_1;
+        dw[wk + 17] += g0_2;
+        dw[wk + 18] += g0_3;
+        dw[wk + 19] += g0_4;
+        dw[wk + 40] += g1_0;
+        dw[wk + 41] += g1_1;
+        dw[wk + 42] += g1_2;
+        dw[wk + 43] += g1_3;
+        dw[wk + 44] += g1_4;
+        dw[wk + 65] += g2_0;
+        dw[wk + 66] += g2_1;
+        dw[wk + 67] += g2_2;
+        dw[wk + 68] += g2_3;
+        dw[wk + 69] += g2_4;
+      }
+      {
+        // tap row 4
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0;
+        let g2_0 = 0, g2_1 = 0, g2_2 = 0, g2_3 = 0, g2_4 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 6 + k) * 784;
+          const xc = (t * 1 + c) * 784;
+          // rows 2..25 taps 0..4, cols 2..25 taps 0..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 784];
+              const d2 = dy[dr + j + 1568];
+              const v0 = x[xo + 54];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              g2_0 += d2 * v0;
+              const v1 = x[xo + 55];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              g2_1 += d2 * v1;
+              const v2 = x[xo + 56];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              g2_2 += d2 * v2;
+              const v3 = x[xo + 57];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              g2_3 += d2 * v3;
+              const v4 = x[xo + 58];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              g2_4 += d2 * v4;
+            }
+          }
+        }
+        dw[wk + 20] += g0_0;
+        dw[wk + 21] += g0_1;
+        dw[wk + 22] += g0_2;
+        dw[wk + 23] += g0_3;
+        dw[wk + 24] += g0_4;
+        dw[wk + 45] += g1_0;
+        dw[wk + 46] += g1_1;
+        dw[wk + 47] += g1_2;
+        dw[wk + 48] += g1_3;
+        dw[wk + 49] += g1_4;
+        dw[wk + 70] += g2_0;
+        dw[wk + 71] += g2_1;
+        dw[wk + 72] += g2_2;
+        dw[wk + 73] += g2_3;
+        dw[wk + 74] += g2_4;
+      }
     }
   }
 }
@@ -2369,560 +2456,1231 @@ function c1$grad1(dy: F, x: F, dw: F): void {
   for (let k = 0; k < 6; k += 1) {
     for (let c = 0; c < 1; c++) {
       const wk = k * 25 + c * 25;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 6 + k) * 784;
-        const xc = (t * 1 + c) * 784;
-        // rows 0..0 taps 2..4, cols 0..0 taps 2..4
-        {
-          const i = 0;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
+      {
+        // tap row 0
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 6 + k) * 784;
+          const xc = (t * 1 + c) * 784;
+          // rows 2..25 taps 0..4, cols 0..0 taps 2..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo - 56];
+              g0_3 += d0 * x[xo - 55];
+              g0_4 += d0 * x[xo - 54];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 1..1 taps 1..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 57];
+              g0_2 += d0 * x[xo - 56];
+              g0_3 += d0 * x[xo - 55];
+              g0_4 += d0 * x[xo - 54];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 26..26 taps 0..3
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 58];
+              g0_1 += d0 * x[xo - 57];
+              g0_2 += d0 * x[xo - 56];
+              g0_3 += d0 * x[xo - 55];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 27..27 taps 0..2
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 58];
+              g0_1 += d0 * x[xo - 57];
+              g0_2 += d0 * x[xo - 56];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 0..0 taps 2..4
           {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_3_4 += d0 * x[xo + 30];
-            g0_4_2 += d0 * x[xo + 56];
-            g0_4_3 += d0 * x[xo + 57];
-            g0_4_4 += d0 * x[xo + 58];
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo - 56];
+              g0_3 += d0 * x[xo - 55];
+              g0_4 += d0 * x[xo - 54];
+            }
           }
-        }
-        // rows 0..0 taps 2..4, cols 1..1 taps 1..4
-        {
-          const i = 0;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
+          // rows 26..26 taps 0..3, cols 1..1 taps 1..4
           {
-            const j = 1;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_3_4 += d0 * x[xo + 30];
-            g0_4_1 += d0 * x[xo + 55];
-            g0_4_2 += d0 * x[xo + 56];
-            g0_4_3 += d0 * x[xo + 57];
-            g0_4_4 += d0 * x[xo + 58];
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 57];
+              g0_2 += d0 * x[xo - 56];
+              g0_3 += d0 * x[xo - 55];
+              g0_4 += d0 * x[xo - 54];
+            }
           }
-        }
-        // rows 0..0 taps 2..4, cols 2..25 taps 0..4
-        {
-          const i = 0;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          for (let j = 2; j < 26; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-            g0_3_0 += d0 * x[xo + 26];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_3_4 += d0 * x[xo + 30];
-            g0_4_0 += d0 * x[xo + 54];
-            g0_4_1 += d0 * x[xo + 55];
-            g0_4_2 += d0 * x[xo + 56];
-            g0_4_3 += d0 * x[xo + 57];
-            g0_4_4 += d0 * x[xo + 58];
-          }
-        }
-        // rows 0..0 taps 2..4, cols 26..26 taps 0..3
-        {
-          const i = 0;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
+          // rows 26..26 taps 0..3, cols 2..25 taps 0..4
           {
-            const j = 26;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_3_0 += d0 * x[xo + 26];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_4_0 += d0 * x[xo + 54];
-            g0_4_1 += d0 * x[xo + 55];
-            g0_4_2 += d0 * x[xo + 56];
-            g0_4_3 += d0 * x[xo + 57];
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 58];
+              g0_1 += d0 * x[xo - 57];
+              g0_2 += d0 * x[xo - 56];
+              g0_3 += d0 * x[xo - 55];
+              g0_4 += d0 * x[xo - 54];
+            }
           }
-        }
-        // rows 0..0 taps 2..4, cols 27..27 taps 0..2
-        {
-          const i = 0;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
+          // rows 26..26 taps 0..3, cols 26..26 taps 0..3
           {
-            const j = 27;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_3_0 += d0 * x[xo + 26];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_4_0 += d0 * x[xo + 54];
-            g0_4_1 += d0 * x[xo + 55];
-            g0_4_2 += d0 * x[xo + 56];
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 58];
+              g0_1 += d0 * x[xo - 57];
+              g0_2 += d0 * x[xo - 56];
+              g0_3 += d0 * x[xo - 55];
+            }
           }
-        }
-        // rows 1..1 taps 1..4, cols 0..0 taps 2..4
-        {
-          const i = 1;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
+          // rows 26..26 taps 0..3, cols 27..27 taps 0..2
           {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_1_4 += d0 * x[xo - 26];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_3_4 += d0 * x[xo + 30];
-            g0_4_2 += d0 * x[xo + 56];
-            g0_4_3 += d0 * x[xo + 57];
-            g0_4_4 += d0 * x[xo + 58];
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 58];
+              g0_1 += d0 * x[xo - 57];
+              g0_2 += d0 * x[xo - 56];
+            }
           }
-        }
-        // rows 1..1 taps 1..4, cols 1..1 taps 1..4
-        {
-          const i = 1;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
+          // rows 27..27 taps 0..2, cols 0..0 taps 2..4
           {
-            const j = 1;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_1_4 += d0 * x[xo - 26];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_3_4 += d0 * x[xo + 30];
-            g0_4_1 += d0 * x[xo + 55];
-            g0_4_2 += d0 * x[xo + 56];
-            g0_4_3 += d0 * x[xo + 57];
-            g0_4_4 += d0 * x[xo + 58];
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo - 56];
+              g0_3 += d0 * x[xo - 55];
+              g0_4 += d0 * x[xo - 54];
+            }
           }
-        }
-        // rows 1..1 taps 1..4, cols 2..25 taps 0..4
-        {
-          const i = 1;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          for (let j = 2; j < 26; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_0 += d0 * x[xo - 30];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_1_4 += d0 * x[xo - 26];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-            g0_3_0 += d0 * x[xo + 26];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_3_4 += d0 * x[xo + 30];
-            g0_4_0 += d0 * x[xo + 54];
-            g0_4_1 += d0 * x[xo + 55];
-            g0_4_2 += d0 * x[xo + 56];
-            g0_4_3 += d0 * x[xo + 57];
-            g0_4_4 += d0 * x[xo + 58];
-          }
-        }
-        // rows 1..1 taps 1..4, cols 26..26 taps 0..3
-        {
-          const i = 1;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
+          // rows 27..27 taps 0..2, cols 1..1 taps 1..4
           {
-            const j = 26;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_0 += d0 * x[xo - 30];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_3_0 += d0 * x[xo + 26];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_4_0 += d0 * x[xo + 54];
-            g0_4_1 += d0 * x[xo + 55];
-            g0_4_2 += d0 * x[xo + 56];
-            g0_4_3 += d0 * x[xo + 57];
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 57];
+              g0_2 += d0 * x[xo - 56];
+              g0_3 += d0 * x[xo - 55];
+              g0_4 += d0 * x[xo - 54];
+            }
           }
         }
-        // rows 1..1 taps 1..4, cols 27..27 taps 0..2
-        {
-          const i = 1;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          {
-            const j = 27;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_0 += d0 * x[xo - 30];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_3_0 += d0 * x[xo + 26];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_4_0 += d0 * x[xo + 54];
-            g0_4_1 += d0 * x[xo + 55];
-            g0_4_2 += d0 * x[xo + 56];
-          }
-        }
-        // rows 2..25 taps 0..4, cols 0..0 taps 2..4
-        for (let i = 2; i < 26; i += 1) {
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_0_3 += d0 * x[xo - 55];
-            g0_0_4 += d0 * x[xo - 54];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_1_4 += d0 * x[xo - 26];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_3_4 += d0 * x[xo + 30];
-            g0_4_2 += d0 * x[xo + 56];
-            g0_4_3 += d0 * x[xo + 57];
-            g0_4_4 += d0 * x[xo + 58];
-          }
-        }
-        // rows 2..25 taps 0..4, cols 1..1 taps 1..4
-        for (let i = 2; i < 26; i += 1) {
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          {
-            const j = 1;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_1 += d0 * x[xo - 57];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_0_3 += d0 * x[xo - 55];
-            g0_0_4 += d0 * x[xo - 54];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_1_4 += d0 * x[xo - 26];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_3_4 += d0 * x[xo + 30];
-            g0_4_1 += d0 * x[xo + 55];
-            g0_4_2 += d0 * x[xo + 56];
-            g0_4_3 += d0 * x[xo + 57];
-            g0_4_4 += d0 * x[xo + 58];
-          }
-        }
-        // rows 2..25 taps 0..4, cols 26..26 taps 0..3
-        for (let i = 2; i < 26; i += 1) {
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          {
-            const j = 26;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 58];
-            g0_0_1 += d0 * x[xo - 57];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_0_3 += d0 * x[xo - 55];
-            g0_1_0 += d0 * x[xo - 30];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_3_0 += d0 * x[xo + 26];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_4_0 += d0 * x[xo + 54];
-            g0_4_1 += d0 * x[xo + 55];
-            g0_4_2 += d0 * x[xo + 56];
-            g0_4_3 += d0 * x[xo + 57];
-          }
-        }
-        // rows 2..25 taps 0..4, cols 27..27 taps 0..2
-        for (let i = 2; i < 26; i += 1) {
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          {
-            const j = 27;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 58];
-            g0_0_1 += d0 * x[xo - 57];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_1_0 += d0 * x[xo - 30];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_3_0 += d0 * x[xo + 26];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_4_0 += d0 * x[xo + 54];
-            g0_4_1 += d0 * x[xo + 55];
-            g0_4_2 += d0 * x[xo + 56];
-          }
-        }
-        // rows 26..26 taps 0..3, cols 0..0 taps 2..4
-        {
-          const i = 26;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_0_3 += d0 * x[xo - 55];
-            g0_0_4 += d0 * x[xo - 54];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_1_4 += d0 * x[xo - 26];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_3_4 += d0 * x[xo + 30];
-          }
-        }
-        // rows 26..26 taps 0..3, cols 1..1 taps 1..4
-        {
-          const i = 26;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          {
-            const j = 1;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_1 += d0 * x[xo - 57];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_0_3 += d0 * x[xo - 55];
-            g0_0_4 += d0 * x[xo - 54];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_1_4 += d0 * x[xo - 26];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_3_4 += d0 * x[xo + 30];
-          }
-        }
-        // rows 26..26 taps 0..3, cols 2..25 taps 0..4
-        {
-          const i = 26;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          for (let j = 2; j < 26; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 58];
-            g0_0_1 += d0 * x[xo - 57];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_0_3 += d0 * x[xo - 55];
-            g0_0_4 += d0 * x[xo - 54];
-            g0_1_0 += d0 * x[xo - 30];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_1_4 += d0 * x[xo - 26];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-            g0_3_0 += d0 * x[xo + 26];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-            g0_3_4 += d0 * x[xo + 30];
-          }
-        }
-        // rows 26..26 taps 0..3, cols 26..26 taps 0..3
-        {
-          const i = 26;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          {
-            const j = 26;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 58];
-            g0_0_1 += d0 * x[xo - 57];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_0_3 += d0 * x[xo - 55];
-            g0_1_0 += d0 * x[xo - 30];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_3_0 += d0 * x[xo + 26];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-            g0_3_3 += d0 * x[xo + 29];
-          }
-        }
-        // rows 26..26 taps 0..3, cols 27..27 taps 0..2
-        {
-          const i = 26;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          {
-            const j = 27;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 58];
-            g0_0_1 += d0 * x[xo - 57];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_1_0 += d0 * x[xo - 30];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_3_0 += d0 * x[xo + 26];
-            g0_3_1 += d0 * x[xo + 27];
-            g0_3_2 += d0 * x[xo + 28];
-          }
-        }
-        // rows 27..27 taps 0..2, cols 0..0 taps 2..4
-        {
-          const i = 27;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_0_3 += d0 * x[xo - 55];
-            g0_0_4 += d0 * x[xo - 54];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_1_4 += d0 * x[xo - 26];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-          }
-        }
-        // rows 27..27 taps 0..2, cols 1..1 taps 1..4
-        {
-          const i = 27;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          {
-            const j = 1;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_1 += d0 * x[xo - 57];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_0_3 += d0 * x[xo - 55];
-            g0_0_4 += d0 * x[xo - 54];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_1_4 += d0 * x[xo - 26];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-          }
-        }
+        dw[wk] += g0_0;
+        dw[wk + 1] += g0_1;
+        dw[wk + 2] += g0_2;
+        dw[wk + 3] += g0_3;
+        dw[wk + 4] += g0_4;
       }
-      dw[wk] += g0_0_0;
-      dw[wk + 1] += g0_0_1;
-      dw[wk + 2] += g0_0_2;
-      dw[wk + 3] += g0_0_3;
-      dw[wk + 4] += g0_0_4;
-      dw[wk + 5] += g0_1_0;
-      dw[wk + 6] += g0_1_1;
-      dw[wk + 7] += g0_1_2;
-      dw[wk + 8] += g0_1_3;
-      dw[wk + 9] += g0_1_4;
-      dw[wk + 10] += g0_2_0;
-      dw[wk + 11] += g0_2_1;
-      dw[wk + 12] += g0_2_2;
-      dw[wk + 13] += g0_2_3;
-      dw[wk + 14] += g0_2_4;
-      dw[wk + 15] += g0_3_0;
-      dw[wk + 16] += g0_3_1;
-      dw[wk + 17] += g0_3_2;
-      dw[wk + 18] += g0_3_3;
-      dw[wk + 19] += g0_3_4;
-      dw[wk + 20] += g0_4_0;
-      dw[wk + 21] += g0_4_1;
-      dw[wk + 22] += g0_4_2;
-      dw[wk + 23] += g0_4_3;
-      dw[wk + 24] += g0_4_4;
+      {
+        // tap row 1
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 6 + k) * 784;
+          const xc = (t * 1 + c) * 784;
+          // rows 1..1 taps 1..4, cols 0..0 taps 2..4
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+              g0_4 += d0 * x[xo - 26];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 1..1 taps 1..4
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+              g0_4 += d0 * x[xo - 26];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 2..25 taps 0..4
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 30];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+              g0_4 += d0 * x[xo - 26];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 26..26 taps 0..3
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 30];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 27..27 taps 0..2
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 30];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 0..0 taps 2..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+              g0_4 += d0 * x[xo - 26];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 1..1 taps 1..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+              g0_4 += d0 * x[xo - 26];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 26..26 taps 0..3
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 30];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 27..27 taps 0..2
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 30];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 0..0 taps 2..4
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+              g0_4 += d0 * x[xo - 26];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 1..1 taps 1..4
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+              g0_4 += d0 * x[xo - 26];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 2..25 taps 0..4
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 30];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+              g0_4 += d0 * x[xo - 26];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 26..26 taps 0..3
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 30];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 27..27 taps 0..2
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 30];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+            }
+          }
+          // rows 27..27 taps 0..2, cols 0..0 taps 2..4
+          {
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+              g0_4 += d0 * x[xo - 26];
+            }
+          }
+          // rows 27..27 taps 0..2, cols 1..1 taps 1..4
+          {
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+              g0_4 += d0 * x[xo - 26];
+            }
+          }
+        }
+        dw[wk + 5] += g0_0;
+        dw[wk + 6] += g0_1;
+        dw[wk + 7] += g0_2;
+        dw[wk + 8] += g0_3;
+        dw[wk + 9] += g0_4;
+      }
+      {
+        // tap row 2
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 6 + k) * 784;
+          const xc = (t * 1 + c) * 784;
+          // rows 0..0 taps 2..4, cols 0..0 taps 2..4
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 1..1 taps 1..4
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 2..25 taps 0..4
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 26..26 taps 0..3
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 27..27 taps 0..2
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 0..0 taps 2..4
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 1..1 taps 1..4
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 2..25 taps 0..4
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 26..26 taps 0..3
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 27..27 taps 0..2
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 0..0 taps 2..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 1..1 taps 1..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 26..26 taps 0..3
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 27..27 taps 0..2
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 0..0 taps 2..4
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 1..1 taps 1..4
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 2..25 taps 0..4
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 26..26 taps 0..3
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 27..27 taps 0..2
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+            }
+          }
+          // rows 27..27 taps 0..2, cols 0..0 taps 2..4
+          {
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+          // rows 27..27 taps 0..2, cols 1..1 taps 1..4
+          {
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+        }
+        dw[wk + 10] += g0_0;
+        dw[wk + 11] += g0_1;
+        dw[wk + 12] += g0_2;
+        dw[wk + 13] += g0_3;
+        dw[wk + 14] += g0_4;
+      }
+      {
+        // tap row 3
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 6 + k) * 784;
+          const xc = (t * 1 + c) * 784;
+          // rows 0..0 taps 2..4, cols 0..0 taps 2..4
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+              g0_4 += d0 * x[xo + 30];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 1..1 taps 1..4
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+              g0_4 += d0 * x[xo + 30];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 2..25 taps 0..4
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 26];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+              g0_4 += d0 * x[xo + 30];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 26..26 taps 0..3
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 26];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 27..27 taps 0..2
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 26];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 0..0 taps 2..4
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+              g0_4 += d0 * x[xo + 30];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 1..1 taps 1..4
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+              g0_4 += d0 * x[xo + 30];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 2..25 taps 0..4
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 26];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+              g0_4 += d0 * x[xo + 30];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 26..26 taps 0..3
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 26];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 27..27 taps 0..2
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 26];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 0..0 taps 2..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+              g0_4 += d0 * x[xo + 30];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 1..1 taps 1..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+              g0_4 += d0 * x[xo + 30];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 26..26 taps 0..3
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 26];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 27..27 taps 0..2
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 26];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 0..0 taps 2..4
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+              g0_4 += d0 * x[xo + 30];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 1..1 taps 1..4
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+              g0_4 += d0 * x[xo + 30];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 2..25 taps 0..4
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 26];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+              g0_4 += d0 * x[xo + 30];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 26..26 taps 0..3
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 26];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+              g0_3 += d0 * x[xo + 29];
+            }
+          }
+          // rows 26..26 taps 0..3, cols 27..27 taps 0..2
+          {
+            const i = 26;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 26];
+              g0_1 += d0 * x[xo + 27];
+              g0_2 += d0 * x[xo + 28];
+            }
+          }
+        }
+        dw[wk + 15] += g0_0;
+        dw[wk + 16] += g0_1;
+        dw[wk + 17] += g0_2;
+        dw[wk + 18] += g0_3;
+        dw[wk + 19] += g0_4;
+      }
+      {
+        // tap row 4
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 6 + k) * 784;
+          const xc = (t * 1 + c) * 784;
+          // rows 0..0 taps 2..4, cols 0..0 taps 2..4
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo + 56];
+              g0_3 += d0 * x[xo + 57];
+              g0_4 += d0 * x[xo + 58];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 1..1 taps 1..4
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 55];
+              g0_2 += d0 * x[xo + 56];
+              g0_3 += d0 * x[xo + 57];
+              g0_4 += d0 * x[xo + 58];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 2..25 taps 0..4
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 54];
+              g0_1 += d0 * x[xo + 55];
+              g0_2 += d0 * x[xo + 56];
+              g0_3 += d0 * x[xo + 57];
+              g0_4 += d0 * x[xo + 58];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 26..26 taps 0..3
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 54];
+              g0_1 += d0 * x[xo + 55];
+              g0_2 += d0 * x[xo + 56];
+              g0_3 += d0 * x[xo + 57];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 27..27 taps 0..2
+          {
+            const i = 0;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 54];
+              g0_1 += d0 * x[xo + 55];
+              g0_2 += d0 * x[xo + 56];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 0..0 taps 2..4
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo + 56];
+              g0_3 += d0 * x[xo + 57];
+              g0_4 += d0 * x[xo + 58];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 1..1 taps 1..4
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 55];
+              g0_2 += d0 * x[xo + 56];
+              g0_3 += d0 * x[xo + 57];
+              g0_4 += d0 * x[xo + 58];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 2..25 taps 0..4
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 54];
+              g0_1 += d0 * x[xo + 55];
+              g0_2 += d0 * x[xo + 56];
+              g0_3 += d0 * x[xo + 57];
+              g0_4 += d0 * x[xo + 58];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 26..26 taps 0..3
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 54];
+              g0_1 += d0 * x[xo + 55];
+              g0_2 += d0 * x[xo + 56];
+              g0_3 += d0 * x[xo + 57];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 27..27 taps 0..2
+          {
+            const i = 1;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 54];
+              g0_1 += d0 * x[xo + 55];
+              g0_2 += d0 * x[xo + 56];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 0..0 taps 2..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_2 += d0 * x[xo + 56];
+              g0_3 += d0 * x[xo + 57];
+              g0_4 += d0 * x[xo + 58];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 1..1 taps 1..4
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 1;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 55];
+              g0_2 += d0 * x[xo + 56];
+              g0_3 += d0 * x[xo + 57];
+              g0_4 += d0 * x[xo + 58];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 26..26 taps 0..3
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 54];
+              g0_1 += d0 * x[xo + 55];
+              g0_2 += d0 * x[xo + 56];
+              g0_3 += d0 * x[xo + 57];
+            }
+          }
+          // rows 2..25 taps 0..4, cols 27..27 taps 0..2
+          for (let i = 2; i < 26; i += 1) {
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 54];
+              g0_1 += d0 * x[xo + 55];
+              g0_2 += d0 * x[xo + 56];
+            }
+          }
+        }
+        dw[wk + 20] += g0_0;
+        dw[wk + 21] += g0_1;
+        dw[wk + 22] += g0_2;
+        dw[wk + 23] += g0_3;
+        dw[wk + 24] += g0_4;
+      }
     }
   }
 }
@@ -2932,94 +3690,177 @@ function c1$grad2(dy: F, x: F, dw: F): void {
   for (let k = 0; k < 6; k += 1) {
     for (let c = 0; c < 1; c++) {
       const wk = k * 25 + c * 25;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 6 + k) * 784;
-        const xc = (t * 1 + c) * 784;
-        // rows 27..27 taps 0..2, cols 2..25 taps 0..4
-        {
-          const i = 27;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
-          for (let j = 2; j < 26; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 58];
-            g0_0_1 += d0 * x[xo - 57];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_0_3 += d0 * x[xo - 55];
-            g0_0_4 += d0 * x[xo - 54];
-            g0_1_0 += d0 * x[xo - 30];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_1_4 += d0 * x[xo - 26];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
-            g0_2_4 += d0 * x[xo + 2];
-          }
-        }
-        // rows 27..27 taps 0..2, cols 26..26 taps 0..3
-        {
-          const i = 27;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
+      {
+        // tap row 0
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 6 + k) * 784;
+          const xc = (t * 1 + c) * 784;
+          // rows 27..27 taps 0..2, cols 2..25 taps 0..4
           {
-            const j = 26;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 58];
-            g0_0_1 += d0 * x[xo - 57];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_0_3 += d0 * x[xo - 55];
-            g0_1_0 += d0 * x[xo - 30];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_1_3 += d0 * x[xo - 27];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
-            g0_2_3 += d0 * x[xo + 1];
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 58];
+              g0_1 += d0 * x[xo - 57];
+              g0_2 += d0 * x[xo - 56];
+              g0_3 += d0 * x[xo - 55];
+              g0_4 += d0 * x[xo - 54];
+            }
           }
-        }
-        // rows 27..27 taps 0..2, cols 27..27 taps 0..2
-        {
-          const i = 27;
-          const dr = dk + i * 28;
-          const xr = xc + i * 28;
+          // rows 27..27 taps 0..2, cols 26..26 taps 0..3
           {
-            const j = 27;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 58];
-            g0_0_1 += d0 * x[xo - 57];
-            g0_0_2 += d0 * x[xo - 56];
-            g0_1_0 += d0 * x[xo - 30];
-            g0_1_1 += d0 * x[xo - 29];
-            g0_1_2 += d0 * x[xo - 28];
-            g0_2_0 += d0 * x[xo - 2];
-            g0_2_1 += d0 * x[xo - 1];
-            g0_2_2 += d0 * x[xo];
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 58];
+              g0_1 += d0 * x[xo - 57];
+              g0_2 += d0 * x[xo - 56];
+              g0_3 += d0 * x[xo - 55];
+            }
+          }
+          // rows 27..27 taps 0..2, cols 27..27 taps 0..2
+          {
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 58];
+              g0_1 += d0 * x[xo - 57];
+              g0_2 += d0 * x[xo - 56];
+            }
           }
         }
+        dw[wk] += g0_0;
+        dw[wk + 1] += g0_1;
+        dw[wk + 2] += g0_2;
+        dw[wk + 3] += g0_3;
+        dw[wk + 4] += g0_4;
       }
-      dw[wk] += g0_0_0;
-      dw[wk + 1] += g0_0_1;
-      dw[wk + 2] += g0_0_2;
-      dw[wk + 3] += g0_0_3;
-      dw[wk + 4] += g0_0_4;
-      dw[wk + 5] += g0_1_0;
-      dw[wk + 6] += g0_1_1;
-      dw[wk + 7] += g0_1_2;
-      dw[wk + 8] += g0_1_3;
-      dw[wk + 9] += g0_1_4;
-      dw[wk + 10] += g0_2_0;
-      dw[wk + 11] += g0_2_1;
-      dw[wk + 12] += g0_2_2;
-      dw[wk + 13] += g0_2_3;
-      dw[wk + 14] += g0_2_4;
+      {
+        // tap row 1
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 6 + k) * 784;
+          const xc = (t * 1 + c) * 784;
+          // rows 27..27 taps 0..2, cols 2..25 taps 0..4
+          {
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 30];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+              g0_4 += d0 * x[xo - 26];
+            }
+          }
+          // rows 27..27 taps 0..2, cols 26..26 taps 0..3
+          {
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 30];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+              g0_3 += d0 * x[xo - 27];
+            }
+          }
+          // rows 27..27 taps 0..2, cols 27..27 taps 0..2
+          {
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 30];
+              g0_1 += d0 * x[xo - 29];
+              g0_2 += d0 * x[xo - 28];
+            }
+          }
+        }
+        dw[wk + 5] += g0_0;
+        dw[wk + 6] += g0_1;
+        dw[wk + 7] += g0_2;
+        dw[wk + 8] += g0_3;
+        dw[wk + 9] += g0_4;
+      }
+      {
+        // tap row 2
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 6 + k) * 784;
+          const xc = (t * 1 + c) * 784;
+          // rows 27..27 taps 0..2, cols 2..25 taps 0..4
+          {
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            for (let j = 2; j < 26; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+              g0_4 += d0 * x[xo + 2];
+            }
+          }
+          // rows 27..27 taps 0..2, cols 26..26 taps 0..3
+          {
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 26;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+              g0_3 += d0 * x[xo + 1];
+            }
+          }
+          // rows 27..27 taps 0..2, cols 27..27 taps 0..2
+          {
+            const i = 27;
+            const dr = dk + i * 28;
+            const xr = xc + i * 28;
+            {
+              const j = 27;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 2];
+              g0_1 += d0 * x[xo - 1];
+              g0_2 += d0 * x[xo];
+            }
+          }
+        }
+        dw[wk + 10] += g0_0;
+        dw[wk + 11] += g0_1;
+        dw[wk + 12] += g0_2;
+        dw[wk + 13] += g0_3;
+        dw[wk + 14] += g0_4;
+      }
     }
   }
 }
@@ -5337,172 +6178,251 @@ function c2$grad0(dy: F, x: F, dw: F): void {
   for (let k = 0; k < 16; k += 2) {
     for (let c = 0; c < 6; c++) {
       const wk = k * 180 + c * 30;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_0_5 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_1_5 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_2_5 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_3_5 = 0, g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0, g0_4_5 = 0;
-      let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_0_3 = 0, g1_0_4 = 0, g1_0_5 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_1_3 = 0, g1_1_4 = 0, g1_1_5 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0, g1_2_3 = 0, g1_2_4 = 0, g1_2_5 = 0, g1_3_0 = 0, g1_3_1 = 0, g1_3_2 = 0, g1_3_3 = 0, g1_3_4 = 0, g1_3_5 = 0, g1_4_0 = 0, g1_4_1 = 0, g1_4_2 = 0, g1_4_3 = 0, g1_4_4 = 0, g1_4_5 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 16 + k) * 196;
-        const xc = (t * 6 + c) * 196;
-        // rows 2..11 taps 0..4, cols 1..9 taps 0..5
-        for (let i = 2; i < 12; i += 1) {
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          for (let j = 1; j < 10; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 196];
-            const v0_0 = x[xo - 29];
-            g0_0_0 += d0 * v0_0;
-            g1_0_0 += d1 * v0_0;
-            const v0_1 = x[xo - 28];
-            g0_0_1 += d0 * v0_1;
-            g1_0_1 += d1 * v0_1;
-            const v0_2 = x[xo - 27];
-            g0_0_2 += d0 * v0_2;
-            g1_0_2 += d1 * v0_2;
-            const v0_3 = x[xo - 26];
-            g0_0_3 += d0 * v0_3;
-            g1_0_3 += d1 * v0_3;
-            const v0_4 = x[xo - 25];
-            g0_0_4 += d0 * v0_4;
-            g1_0_4 += d1 * v0_4;
-            const v0_5 = x[xo - 24];
-            g0_0_5 += d0 * v0_5;
-            g1_0_5 += d1 * v0_5;
-            const v1_0 = x[xo - 15];
-            g0_1_0 += d0 * v1_0;
-            g1_1_0 += d1 * v1_0;
-            const v1_1 = x[xo - 14];
-            g0_1_1 += d0 * v1_1;
-            g1_1_1 += d1 * v1_1;
-            const v1_2 = x[xo - 13];
-            g0_1_2 += d0 * v1_2;
-            g1_1_2 += d1 * v1_2;
-            const v1_3 = x[xo - 12];
-            g0_1_3 += d0 * v1_3;
-            g1_1_3 += d1 * v1_3;
-            const v1_4 = x[xo - 11];
-            g0_1_4 += d0 * v1_4;
-            g1_1_4 += d1 * v1_4;
-            const v1_5 = x[xo - 10];
-            g0_1_5 += d0 * v1_5;
-            g1_1_5 += d1 * v1_5;
-            const v2_0 = x[xo - 1];
-            g0_2_0 += d0 * v2_0;
-            g1_2_0 += d1 * v2_0;
-            const v2_1 = x[xo];
-            g0_2_1 += d0 * v2_1;
-            g1_2_1 += d1 * v2_1;
-            const v2_2 = x[xo + 1];
-            g0_2_2 += d0 * v2_2;
-            g1_2_2 += d1 * v2_2;
-            const v2_3 = x[xo + 2];
-            g0_2_3 += d0 * v2_3;
-            g1_2_3 += d1 * v2_3;
-            const v2_4 = x[xo + 3];
-            g0_2_4 += d0 * v2_4;
-            g1_2_4 += d1 * v2_4;
-            const v2_5 = x[xo + 4];
-            g0_2_5 += d0 * v2_5;
-            g1_2_5 += d1 * v2_5;
-            const v3_0 = x[xo + 13];
-            g0_3_0 += d0 * v3_0;
-            g1_3_0 += d1 * v3_0;
-            const v3_1 = x[xo + 14];
-            g0_3_1 += d0 * v3_1;
-            g1_3_1 += d1 * v3_1;
-            const v3_2 = x[xo + 15];
-            g0_3_2 += d0 * v3_2;
-            g1_3_2 += d1 * v3_2;
-            const v3_3 = x[xo + 16];
-            g0_3_3 += d0 * v3_3;
-            g1_3_3 += d1 * v3_3;
-            const v3_4 = x[xo + 17];
-            g0_3_4 += d0 * v3_4;
-            g1_3_4 += d1 * v3_4;
-            const v3_5 = x[xo + 18];
-            g0_3_5 += d0 * v3_5;
-            g1_3_5 += d1 * v3_5;
-            const v4_0 = x[xo + 27];
-            g0_4_0 += d0 * v4_0;
-            g1_4_0 += d1 * v4_0;
-            const v4_1 = x[xo + 28];
-            g0_4_1 += d0 * v4_1;
-            g1_4_1 += d1 * v4_1;
-            const v4_2 = x[xo + 29];
-            g0_4_2 += d0 * v4_2;
-            g1_4_2 += d1 * v4_2;
-            const v4_3 = x[xo + 30];
-            g0_4_3 += d0 * v4_3;
-            g1_4_3 += d1 * v4_3;
-            const v4_4 = x[xo + 31];
-            g0_4_4 += d0 * v4_4;
-            g1_4_4 += d1 * v4_4;
-            const v4_5 = x[xo + 32];
-            g0_4_5 += d0 * v4_5;
-            g1_4_5 += d1 * v4_5;
+      {
+        // tap row 0
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 2..11 taps 0..4, cols 1..9 taps 0..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 29];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 27];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo - 26];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo - 25];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo - 24];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
           }
         }
+        dw[wk] += g0_0;
+        dw[wk + 1] += g0_1;
+        dw[wk + 2] += g0_2;
+        dw[wk + 3] += g0_3;
+        dw[wk + 4] += g0_4;
+        dw[wk + 5] += g0_5;
+        dw[wk + 180] += g1_0;
+        dw[wk + 181] += g1_1;
+        dw[wk + 182] += g1_2;
+        dw[wk + 183] += g1_3;
+        dw[wk + 184] += g1_4;
+        dw[wk + 185] += g1_5;
       }
-      dw[wk] += g0_0_0;
-      dw[wk + 1] += g0_0_1;
-      dw[wk + 2] += g0_0_2;
-      dw[wk + 3] += g0_0_3;
-      dw[wk + 4] += g0_0_4;
-      dw[wk + 5] += g0_0_5;
-      dw[wk + 6] += g0_1_0;
-      dw[wk + 7] += g0_1_1;
-      dw[wk + 8] += g0_1_2;
-      dw[wk + 9] += g0_1_3;
-      dw[wk + 10] += g0_1_4;
-      dw[wk + 11] += g0_1_5;
-      dw[wk + 12] += g0_2_0;
-      dw[wk + 13] += g0_2_1;
-      dw[wk + 14] += g0_2_2;
-      dw[wk + 15] += g0_2_3;
-      dw[wk + 16] += g0_2_4;
-      dw[wk + 17] += g0_2_5;
-      dw[wk + 18] += g0_3_0;
-      dw[wk + 19] += g0_3_1;
-      dw[wk + 20] += g0_3_2;
-      dw[wk + 21] += g0_3_3;
-      dw[wk + 22] += g0_3_4;
-      dw[wk + 23] += g0_3_5;
-      dw[wk + 24] += g0_4_0;
-      dw[wk + 25] += g0_4_1;
-      dw[wk + 26] += g0_4_2;
-      dw[wk + 27] += g0_4_3;
-      dw[wk + 28] += g0_4_4;
-      dw[wk + 29] += g0_4_5;
-      dw[wk + 180] += g1_0_0;
-      dw[wk + 181] += g1_0_1;
-      dw[wk + 182] += g1_0_2;
-      dw[wk + 183] += g1_0_3;
-      dw[wk + 184] += g1_0_4;
-      dw[wk + 185] += g1_0_5;
-      dw[wk + 186] += g1_1_0;
-      dw[wk + 187] += g1_1_1;
-      dw[wk + 188] += g1_1_2;
-      dw[wk + 189] += g1_1_3;
-      dw[wk + 190] += g1_1_4;
-      dw[wk + 191] += g1_1_5;
-      dw[wk + 192] += g1_2_0;
-      dw[wk + 193] += g1_2_1;
-      dw[wk + 194] += g1_2_2;
-      dw[wk + 195] += g1_2_3;
-      dw[wk + 196] += g1_2_4;
-      dw[wk + 197] += g1_2_5;
-      dw[wk + 198] += g1_3_0;
-      dw[wk + 199] += g1_3_1;
-      dw[wk + 200] += g1_3_2;
-      dw[wk + 201] += g1_3_3;
-      dw[wk + 202] += g1_3_4;
-      dw[wk + 203] += g1_3_5;
-      dw[wk + 204] += g1_4_0;
-      dw[wk + 205] += g1_4_1;
-      dw[wk + 206] += g1_4_2;
-      dw[wk + 207] += g1_4_3;
-      dw[wk + 208] += g1_4_4;
-      dw[wk + 209] += g1_4_5;
+      {
+        // tap row 1
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 2..11 taps 0..4, cols 1..9 taps 0..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 15];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 13];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo - 12];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo - 11];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo - 10];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+        }
+        dw[wk + 6] += g0_0;
+        dw[wk + 7] += g0_1;
+        dw[wk + 8] += g0_2;
+        dw[wk + 9] += g0_3;
+        dw[wk + 10] += g0_4;
+        dw[wk + 11] += g0_5;
+        dw[wk + 186] += g1_0;
+        dw[wk + 187] += g1_1;
+        dw[wk + 188] += g1_2;
+        dw[wk + 189] += g1_3;
+        dw[wk + 190] += g1_4;
+        dw[wk + 191] += g1_5;
+      }
+      {
+        // tap row 2
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 2..11 taps 0..4, cols 1..9 taps 0..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 1];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 1];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 2];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 3];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 4];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+        }
+        dw[wk + 12] += g0_0;
+        dw[wk + 13] += g0_1;
+        dw[wk + 14] += g0_2;
+        dw[wk + 15] += g0_3;
+        dw[wk + 16] += g0_4;
+        dw[wk + 17] += g0_5;
+        dw[wk + 192] += g1_0;
+        dw[wk + 193] += g1_1;
+        dw[wk + 194] += g1_2;
+        dw[wk + 195] += g1_3;
+        dw[wk + 196] += g1_4;
+        dw[wk + 197] += g1_5;
+      }
+      {
+        // tap row 3
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 2..11 taps 0..4, cols 1..9 taps 0..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 13];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 15];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 16];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 17];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 18];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+        }
+        dw[wk + 18] += g0_0;
+        dw[wk + 19] += g0_1;
+        dw[wk + 20] += g0_2;
+        dw[wk + 21] += g0_3;
+        dw[wk + 22] += g0_4;
+        dw[wk + 23] += g0_5;
+        dw[wk + 198] += g1_0;
+        dw[wk + 199] += g1_1;
+        dw[wk + 200] += g1_2;
+        dw[wk + 201] += g1_3;
+        dw[wk + 202] += g1_4;
+        dw[wk + 203] += g1_5;
+      }
+      {
+        // tap row 4
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 2..11 taps 0..4, cols 1..9 taps 0..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 27];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 29];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 30];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 31];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 32];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+        }
+        dw[wk + 24] += g0_0;
+        dw[wk + 25] += g0_1;
+        dw[wk + 26] += g0_2;
+        dw[wk + 27] += g0_3;
+        dw[wk + 28] += g0_4;
+        dw[wk + 29] += g0_5;
+        dw[wk + 204] += g1_0;
+        dw[wk + 205] += g1_1;
+        dw[wk + 206] += g1_2;
+        dw[wk + 207] += g1_3;
+        dw[wk + 208] += g1_4;
+        dw[wk + 209] += g1_5;
+      }
     }
   }
 }
@@ -5512,522 +6432,1115 @@ function c2$grad1(dy: F, x: F, dw: F): void {
   for (let k = 0; k < 16; k += 1) {
     for (let c = 0; c < 6; c++) {
       const wk = k * 180 + c * 30;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_0_5 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_1_5 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_2_5 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_3_5 = 0, g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0, g0_4_5 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 16 + k) * 196;
-        const xc = (t * 6 + c) * 196;
-        // rows 0..0 taps 2..4, cols 0..0 taps 1..5
-        {
-          const i = 0;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
+      {
+        // tap row 0
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 2..11 taps 0..4, cols 0..0 taps 1..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+              g0_3 += d0 * x[xo - 26];
+              g0_4 += d0 * x[xo - 25];
+              g0_5 += d0 * x[xo - 24];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 10..10 taps 0..4
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+              g0_3 += d0 * x[xo - 26];
+              g0_4 += d0 * x[xo - 25];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 11..11 taps 0..3
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+              g0_3 += d0 * x[xo - 26];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 12..12 taps 0..2
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 13..13 taps 0..1
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 0..0 taps 1..5
           {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_3_5 += d0 * x[xo + 18];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-            g0_4_4 += d0 * x[xo + 31];
-            g0_4_5 += d0 * x[xo + 32];
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+              g0_3 += d0 * x[xo - 26];
+              g0_4 += d0 * x[xo - 25];
+              g0_5 += d0 * x[xo - 24];
+            }
           }
         }
-        // rows 0..0 taps 2..4, cols 1..9 taps 0..5
-        {
-          const i = 0;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          for (let j = 1; j < 10; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_3_5 += d0 * x[xo + 18];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-            g0_4_4 += d0 * x[xo + 31];
-            g0_4_5 += d0 * x[xo + 32];
-          }
-        }
-        // rows 0..0 taps 2..4, cols 10..10 taps 0..4
-        {
-          const i = 0;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 10;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-            g0_4_4 += d0 * x[xo + 31];
-          }
-        }
-        // rows 0..0 taps 2..4, cols 11..11 taps 0..3
-        {
-          const i = 0;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 11;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-          }
-        }
-        // rows 0..0 taps 2..4, cols 12..12 taps 0..2
-        {
-          const i = 0;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 12;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-          }
-        }
-        // rows 0..0 taps 2..4, cols 13..13 taps 0..1
-        {
-          const i = 0;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 13;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-          }
-        }
-        // rows 1..1 taps 1..4, cols 0..0 taps 1..5
-        {
-          const i = 1;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_1_5 += d0 * x[xo - 10];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_3_5 += d0 * x[xo + 18];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-            g0_4_4 += d0 * x[xo + 31];
-            g0_4_5 += d0 * x[xo + 32];
-          }
-        }
-        // rows 1..1 taps 1..4, cols 1..9 taps 0..5
-        {
-          const i = 1;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          for (let j = 1; j < 10; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_1_5 += d0 * x[xo - 10];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_3_5 += d0 * x[xo + 18];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-            g0_4_4 += d0 * x[xo + 31];
-            g0_4_5 += d0 * x[xo + 32];
-          }
-        }
-        // rows 1..1 taps 1..4, cols 10..10 taps 0..4
-        {
-          const i = 1;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 10;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-            g0_4_4 += d0 * x[xo + 31];
-          }
-        }
-        // rows 1..1 taps 1..4, cols 11..11 taps 0..3
-        {
-          const i = 1;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 11;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-          }
-        }
-        // rows 1..1 taps 1..4, cols 12..12 taps 0..2
-        {
-          const i = 1;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 12;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-          }
-        }
-        // rows 1..1 taps 1..4, cols 13..13 taps 0..1
-        {
-          const i = 1;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 13;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-          }
-        }
-        // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-        for (let i = 2; i < 12; i += 1) {
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_0_4 += d0 * x[xo - 25];
-            g0_0_5 += d0 * x[xo - 24];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_1_5 += d0 * x[xo - 10];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_3_5 += d0 * x[xo + 18];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-            g0_4_4 += d0 * x[xo + 31];
-            g0_4_5 += d0 * x[xo + 32];
-          }
-        }
-        // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-        for (let i = 2; i < 12; i += 1) {
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 10;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_0_4 += d0 * x[xo - 25];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-            g0_4_4 += d0 * x[xo + 31];
-          }
-        }
-        // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-        for (let i = 2; i < 12; i += 1) {
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 11;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-          }
-        }
-        // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-        for (let i = 2; i < 12; i += 1) {
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 12;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-          }
-        }
-        // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-        for (let i = 2; i < 12; i += 1) {
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 13;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-          }
-        }
-        // rows 12..12 taps 0..3, cols 0..0 taps 1..5
-        {
-          const i = 12;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_0_4 += d0 * x[xo - 25];
-            g0_0_5 += d0 * x[xo - 24];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_1_5 += d0 * x[xo - 10];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_3_5 += d0 * x[xo + 18];
-          }
-        }
+        dw[wk] += g0_0;
+        dw[wk + 1] += g0_1;
+        dw[wk + 2] += g0_2;
+        dw[wk + 3] += g0_3;
+        dw[wk + 4] += g0_4;
+        dw[wk + 5] += g0_5;
       }
-      dw[wk] += g0_0_0;
-      dw[wk + 1] += g0_0_1;
-      dw[wk + 2] += g0_0_2;
-      dw[wk + 3] += g0_0_3;
-      dw[wk + 4] += g0_0_4;
-      dw[wk + 5] += g0_0_5;
-      dw[wk + 6] += g0_1_0;
-      dw[wk + 7] += g0_1_1;
-      dw[wk + 8] += g0_1_2;
-      dw[wk + 9] += g0_1_3;
-      dw[wk + 10] += g0_1_4;
-      dw[wk + 11] += g0_1_5;
-      dw[wk + 12] += g0_2_0;
-      dw[wk + 13] += g0_2_1;
-      dw[wk + 14] += g0_2_2;
-      dw[wk + 15] += g0_2_3;
-      dw[wk + 16] += g0_2_4;
-      dw[wk + 17] += g0_2_5;
-      dw[wk + 18] += g0_3_0;
-      dw[wk + 19] += g0_3_1;
-      dw[wk + 20] += g0_3_2;
-      dw[wk + 21] += g0_3_3;
-      dw[wk + 22] += g0_3_4;
-      dw[wk + 23] += g0_3_5;
-      dw[wk + 24] += g0_4_0;
-      dw[wk + 25] += g0_4_1;
-      dw[wk + 26] += g0_4_2;
-      dw[wk + 27] += g0_4_3;
-      dw[wk + 28] += g0_4_4;
-      dw[wk + 29] += g0_4_5;
+      {
+        // tap row 1
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 1..1 taps 1..4, cols 0..0 taps 1..5
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+              g0_4 += d0 * x[xo - 11];
+              g0_5 += d0 * x[xo - 10];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 1..9 taps 0..5
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+              g0_4 += d0 * x[xo - 11];
+              g0_5 += d0 * x[xo - 10];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 10..10 taps 0..4
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+              g0_4 += d0 * x[xo - 11];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 11..11 taps 0..3
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 12..12 taps 0..2
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 13..13 taps 0..1
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 0..0 taps 1..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+              g0_4 += d0 * x[xo - 11];
+              g0_5 += d0 * x[xo - 10];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 10..10 taps 0..4
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+              g0_4 += d0 * x[xo - 11];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 11..11 taps 0..3
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 12..12 taps 0..2
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 13..13 taps 0..1
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 0..0 taps 1..5
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+              g0_4 += d0 * x[xo - 11];
+              g0_5 += d0 * x[xo - 10];
+            }
+          }
+        }
+        dw[wk + 6] += g0_0;
+        dw[wk + 7] += g0_1;
+        dw[wk + 8] += g0_2;
+        dw[wk + 9] += g0_3;
+        dw[wk + 10] += g0_4;
+        dw[wk + 11] += g0_5;
+      }
+      {
+        // tap row 2
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 0..0 taps 2..4, cols 0..0 taps 1..5
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+              g0_5 += d0 * x[xo + 4];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 1..9 taps 0..5
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+              g0_5 += d0 * x[xo + 4];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 10..10 taps 0..4
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 11..11 taps 0..3
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 12..12 taps 0..2
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 13..13 taps 0..1
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 0..0 taps 1..5
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+              g0_5 += d0 * x[xo + 4];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 1..9 taps 0..5
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+              g0_5 += d0 * x[xo + 4];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 10..10 taps 0..4
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 11..11 taps 0..3
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 12..12 taps 0..2
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 13..13 taps 0..1
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 0..0 taps 1..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+              g0_5 += d0 * x[xo + 4];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 10..10 taps 0..4
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 11..11 taps 0..3
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 12..12 taps 0..2
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 13..13 taps 0..1
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 0..0 taps 1..5
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+              g0_5 += d0 * x[xo + 4];
+            }
+          }
+        }
+        dw[wk + 12] += g0_0;
+        dw[wk + 13] += g0_1;
+        dw[wk + 14] += g0_2;
+        dw[wk + 15] += g0_3;
+        dw[wk + 16] += g0_4;
+        dw[wk + 17] += g0_5;
+      }
+      {
+        // tap row 3
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 0..0 taps 2..4, cols 0..0 taps 1..5
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+              g0_4 += d0 * x[xo + 17];
+              g0_5 += d0 * x[xo + 18];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 1..9 taps 0..5
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+              g0_4 += d0 * x[xo + 17];
+              g0_5 += d0 * x[xo + 18];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 10..10 taps 0..4
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+              g0_4 += d0 * x[xo + 17];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 11..11 taps 0..3
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 12..12 taps 0..2
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 13..13 taps 0..1
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 0..0 taps 1..5
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+              g0_4 += d0 * x[xo + 17];
+              g0_5 += d0 * x[xo + 18];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 1..9 taps 0..5
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+              g0_4 += d0 * x[xo + 17];
+              g0_5 += d0 * x[xo + 18];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 10..10 taps 0..4
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+              g0_4 += d0 * x[xo + 17];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 11..11 taps 0..3
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 12..12 taps 0..2
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 13..13 taps 0..1
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 0..0 taps 1..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+              g0_4 += d0 * x[xo + 17];
+              g0_5 += d0 * x[xo + 18];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 10..10 taps 0..4
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+              g0_4 += d0 * x[xo + 17];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 11..11 taps 0..3
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 12..12 taps 0..2
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 13..13 taps 0..1
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 0..0 taps 1..5
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+              g0_4 += d0 * x[xo + 17];
+              g0_5 += d0 * x[xo + 18];
+            }
+          }
+        }
+        dw[wk + 18] += g0_0;
+        dw[wk + 19] += g0_1;
+        dw[wk + 20] += g0_2;
+        dw[wk + 21] += g0_3;
+        dw[wk + 22] += g0_4;
+        dw[wk + 23] += g0_5;
+      }
+      {
+        // tap row 4
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 0..0 taps 2..4, cols 0..0 taps 1..5
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+              g0_3 += d0 * x[xo + 30];
+              g0_4 += d0 * x[xo + 31];
+              g0_5 += d0 * x[xo + 32];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 1..9 taps 0..5
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+              g0_3 += d0 * x[xo + 30];
+              g0_4 += d0 * x[xo + 31];
+              g0_5 += d0 * x[xo + 32];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 10..10 taps 0..4
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+              g0_3 += d0 * x[xo + 30];
+              g0_4 += d0 * x[xo + 31];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 11..11 taps 0..3
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+              g0_3 += d0 * x[xo + 30];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 12..12 taps 0..2
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+            }
+          }
+          // rows 0..0 taps 2..4, cols 13..13 taps 0..1
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 0..0 taps 1..5
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+              g0_3 += d0 * x[xo + 30];
+              g0_4 += d0 * x[xo + 31];
+              g0_5 += d0 * x[xo + 32];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 1..9 taps 0..5
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+              g0_3 += d0 * x[xo + 30];
+              g0_4 += d0 * x[xo + 31];
+              g0_5 += d0 * x[xo + 32];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 10..10 taps 0..4
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+              g0_3 += d0 * x[xo + 30];
+              g0_4 += d0 * x[xo + 31];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 11..11 taps 0..3
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+              g0_3 += d0 * x[xo + 30];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 12..12 taps 0..2
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+            }
+          }
+          // rows 1..1 taps 1..4, cols 13..13 taps 0..1
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 0..0 taps 1..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+              g0_3 += d0 * x[xo + 30];
+              g0_4 += d0 * x[xo + 31];
+              g0_5 += d0 * x[xo + 32];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 10..10 taps 0..4
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+              g0_3 += d0 * x[xo + 30];
+              g0_4 += d0 * x[xo + 31];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 11..11 taps 0..3
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+              g0_3 += d0 * x[xo + 30];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 12..12 taps 0..2
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+              g0_2 += d0 * x[xo + 29];
+            }
+          }
+          // rows 2..11 taps 0..4, cols 13..13 taps 0..1
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 27];
+              g0_1 += d0 * x[xo + 28];
+            }
+          }
+        }
+        dw[wk + 24] += g0_0;
+        dw[wk + 25] += g0_1;
+        dw[wk + 26] += g0_2;
+        dw[wk + 27] += g0_3;
+        dw[wk + 28] += g0_4;
+        dw[wk + 29] += g0_5;
+      }
     }
   }
 }
@@ -6037,309 +7550,628 @@ function c2$grad2(dy: F, x: F, dw: F): void {
   for (let k = 0; k < 16; k += 1) {
     for (let c = 0; c < 6; c++) {
       const wk = k * 180 + c * 30;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_0_5 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_1_5 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_2_5 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_3_5 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 16 + k) * 196;
-        const xc = (t * 6 + c) * 196;
-        // rows 12..12 taps 0..3, cols 1..9 taps 0..5
-        {
-          const i = 12;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          for (let j = 1; j < 10; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_0_4 += d0 * x[xo - 25];
-            g0_0_5 += d0 * x[xo - 24];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_1_5 += d0 * x[xo - 10];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_3_5 += d0 * x[xo + 18];
-          }
-        }
-        // rows 12..12 taps 0..3, cols 10..10 taps 0..4
-        {
-          const i = 12;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
+      {
+        // tap row 0
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 12..12 taps 0..3, cols 1..9 taps 0..5
           {
-            const j = 10;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_0_4 += d0 * x[xo - 25];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+              g0_3 += d0 * x[xo - 26];
+              g0_4 += d0 * x[xo - 25];
+              g0_5 += d0 * x[xo - 24];
+            }
           }
-        }
-        // rows 12..12 taps 0..3, cols 11..11 taps 0..3
-        {
-          const i = 12;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
+          // rows 12..12 taps 0..3, cols 10..10 taps 0..4
           {
-            const j = 11;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+              g0_3 += d0 * x[xo - 26];
+              g0_4 += d0 * x[xo - 25];
+            }
           }
-        }
-        // rows 12..12 taps 0..3, cols 12..12 taps 0..2
-        {
-          const i = 12;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
+          // rows 12..12 taps 0..3, cols 11..11 taps 0..3
           {
-            const j = 12;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+              g0_3 += d0 * x[xo - 26];
+            }
           }
-        }
-        // rows 12..12 taps 0..3, cols 13..13 taps 0..1
-        {
-          const i = 12;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
+          // rows 12..12 taps 0..3, cols 12..12 taps 0..2
           {
-            const j = 13;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+            }
           }
-        }
-        // rows 13..13 taps 0..2, cols 0..0 taps 1..5
-        {
-          const i = 13;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
+          // rows 12..12 taps 0..3, cols 13..13 taps 0..1
           {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_0_4 += d0 * x[xo - 25];
-            g0_0_5 += d0 * x[xo - 24];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_1_5 += d0 * x[xo - 10];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+            }
           }
-        }
-        // rows 13..13 taps 0..2, cols 1..9 taps 0..5
-        {
-          const i = 13;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          for (let j = 1; j < 10; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_0_4 += d0 * x[xo - 25];
-            g0_0_5 += d0 * x[xo - 24];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_1_5 += d0 * x[xo - 10];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
-          }
-        }
-        // rows 13..13 taps 0..2, cols 10..10 taps 0..4
-        {
-          const i = 13;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
+          // rows 13..13 taps 0..2, cols 0..0 taps 1..5
           {
-            const j = 10;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_0_4 += d0 * x[xo - 25];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+              g0_3 += d0 * x[xo - 26];
+              g0_4 += d0 * x[xo - 25];
+              g0_5 += d0 * x[xo - 24];
+            }
           }
-        }
-        // rows 13..13 taps 0..2, cols 11..11 taps 0..3
-        {
-          const i = 13;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
+          // rows 13..13 taps 0..2, cols 1..9 taps 0..5
           {
-            const j = 11;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+              g0_3 += d0 * x[xo - 26];
+              g0_4 += d0 * x[xo - 25];
+              g0_5 += d0 * x[xo - 24];
+            }
           }
-        }
-        // rows 13..13 taps 0..2, cols 12..12 taps 0..2
-        {
-          const i = 13;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
+          // rows 13..13 taps 0..2, cols 10..10 taps 0..4
           {
-            const j = 12;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+              g0_3 += d0 * x[xo - 26];
+              g0_4 += d0 * x[xo - 25];
+            }
           }
-        }
-        // rows 13..13 taps 0..2, cols 13..13 taps 0..1
-        {
-          const i = 13;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
+          // rows 13..13 taps 0..2, cols 11..11 taps 0..3
           {
-            const j = 13;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+              g0_3 += d0 * x[xo - 26];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 12..12 taps 0..2
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+              g0_2 += d0 * x[xo - 27];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 13..13 taps 0..1
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 29];
+              g0_1 += d0 * x[xo - 28];
+            }
           }
         }
+        dw[wk] += g0_0;
+        dw[wk + 1] += g0_1;
+        dw[wk + 2] += g0_2;
+        dw[wk + 3] += g0_3;
+        dw[wk + 4] += g0_4;
+        dw[wk + 5] += g0_5;
       }
-      dw[wk] += g0_0_0;
-      dw[wk + 1] += g0_0_1;
-      dw[wk + 2] += g0_0_2;
-      dw[wk + 3] += g0_0_3;
-      dw[wk + 4] += g0_0_4;
-      dw[wk + 5] += g0_0_5;
-      dw[wk + 6] += g0_1_0;
-      dw[wk + 7] += g0_1_1;
-      dw[wk + 8] += g0_1_2;
-      dw[wk + 9] += g0_1_3;
-      dw[wk + 10] += g0_1_4;
-      dw[wk + 11] += g0_1_5;
-      dw[wk + 12] += g0_2_0;
-      dw[wk + 13] += g0_2_1;
-      dw[wk + 14] += g0_2_2;
-      dw[wk + 15] += g0_2_3;
-      dw[wk + 16] += g0_2_4;
-      dw[wk + 17] += g0_2_5;
-      dw[wk + 18] += g0_3_0;
-      dw[wk + 19] += g0_3_1;
-      dw[wk + 20] += g0_3_2;
-      dw[wk + 21] += g0_3_3;
-      dw[wk + 22] += g0_3_4;
-      dw[wk + 23] += g0_3_5;
+      {
+        // tap row 1
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 12..12 taps 0..3, cols 1..9 taps 0..5
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+              g0_4 += d0 * x[xo - 11];
+              g0_5 += d0 * x[xo - 10];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 10..10 taps 0..4
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+              g0_4 += d0 * x[xo - 11];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 11..11 taps 0..3
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 12..12 taps 0..2
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 13..13 taps 0..1
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 0..0 taps 1..5
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+              g0_4 += d0 * x[xo - 11];
+              g0_5 += d0 * x[xo - 10];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 1..9 taps 0..5
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+              g0_4 += d0 * x[xo - 11];
+              g0_5 += d0 * x[xo - 10];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 10..10 taps 0..4
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+              g0_4 += d0 * x[xo - 11];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 11..11 taps 0..3
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+              g0_3 += d0 * x[xo - 12];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 12..12 taps 0..2
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+              g0_2 += d0 * x[xo - 13];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 13..13 taps 0..1
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 15];
+              g0_1 += d0 * x[xo - 14];
+            }
+          }
+        }
+        dw[wk + 6] += g0_0;
+        dw[wk + 7] += g0_1;
+        dw[wk + 8] += g0_2;
+        dw[wk + 9] += g0_3;
+        dw[wk + 10] += g0_4;
+        dw[wk + 11] += g0_5;
+      }
+      {
+        // tap row 2
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 12..12 taps 0..3, cols 1..9 taps 0..5
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+              g0_5 += d0 * x[xo + 4];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 10..10 taps 0..4
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 11..11 taps 0..3
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 12..12 taps 0..2
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 13..13 taps 0..1
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 0..0 taps 1..5
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+              g0_5 += d0 * x[xo + 4];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 1..9 taps 0..5
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+              g0_5 += d0 * x[xo + 4];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 10..10 taps 0..4
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+              g0_4 += d0 * x[xo + 3];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 11..11 taps 0..3
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+              g0_3 += d0 * x[xo + 2];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 12..12 taps 0..2
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+              g0_2 += d0 * x[xo + 1];
+            }
+          }
+          // rows 13..13 taps 0..2, cols 13..13 taps 0..1
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo - 1];
+              g0_1 += d0 * x[xo];
+            }
+          }
+        }
+        dw[wk + 12] += g0_0;
+        dw[wk + 13] += g0_1;
+        dw[wk + 14] += g0_2;
+        dw[wk + 15] += g0_3;
+        dw[wk + 16] += g0_4;
+        dw[wk + 17] += g0_5;
+      }
+      {
+        // tap row 3
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 12..12 taps 0..3, cols 1..9 taps 0..5
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+              g0_4 += d0 * x[xo + 17];
+              g0_5 += d0 * x[xo + 18];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 10..10 taps 0..4
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+              g0_4 += d0 * x[xo + 17];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 11..11 taps 0..3
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+              g0_3 += d0 * x[xo + 16];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 12..12 taps 0..2
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+              g0_2 += d0 * x[xo + 15];
+            }
+          }
+          // rows 12..12 taps 0..3, cols 13..13 taps 0..1
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              g0_0 += d0 * x[xo + 13];
+              g0_1 += d0 * x[xo + 14];
+            }
+          }
+        }
+        dw[wk + 18] += g0_0;
+        dw[wk + 19] += g0_1;
+        dw[wk + 20] += g0_2;
+        dw[wk + 21] += g0_3;
+        dw[wk + 22] += g0_4;
+        dw[wk + 23] += g0_5;
+      }
     }
   }
 }

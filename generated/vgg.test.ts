@@ -422,6 +422,8 @@ const F = Float32Array;
 const T = 32;
 const TOL = 1e-3;
 const SEED = 1;
+// Generous: the interpreter is slow on big networks, and a kernel's first call runs before V8 optimises it.
+const TIMEOUT = 600_000;
 
 function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
@@ -480,7 +482,7 @@ describe('vgg: generated module against the interpreter (f32)', () => {
     Wrun = copyWeights(W0);
     fwd = forwardNetwork(net, Wrun, input, { training: true });
     bwd = backwardNetwork(net, W0, fwd, { labels: target });
-  });
+  }, TIMEOUT);
 
   it('seeded initialisation equals the interpreter\'s initWeights', () => {
     const expected = initWeights(net, SEED);
@@ -489,20 +491,20 @@ describe('vgg: generated module against the interpreter (f32)', () => {
         expect(Array.from(W0[name][key]), `${name}.${key}`).toEqual(Array.from(f(values)));
       }
     }
-  });
+  }, TIMEOUT);
 
   it("kernels of c1 (conv) on the interpreter's inputs", () => {
     const x = inputOf(0), dy = bwd.sensitivities[0]!;
     const y = nan(1048576); gen.c1_forward(f(x), f(W0["c1"].w), y); close("c1_forward", y, fwd.activations[0]);
     const dx = nan(98304); gen.c1_backward(f(dy), f(W0["c1"].w), dx); close("c1_backward", dx, sensIn(0));
     const dw = half(864); gen.c1_grad(f(dy), f(x), dw); close("c1_grad (adds)", dw, plusHalf(bwd.grads["c1"].w));
-  });
+  }, TIMEOUT);
 
   it("kernels of relu1 (relu) on the interpreter's inputs", () => {
     const x = inputOf(1), dy = bwd.sensitivities[1]!;
     const y = nan(1048576); gen.relu1_forward(f(x), y); close("relu1_forward", y, fwd.activations[1]);
     const dx = nan(1048576); gen.relu1_backward(f(x), f(dy), dx); close("relu1_backward", dx, sensIn(1));
-  });
+  }, TIMEOUT);
 
   it("kernels of p1 (pool) on the interpreter's inputs", () => {
     const x = inputOf(2), dy = bwd.sensitivities[2]!;
@@ -511,20 +513,20 @@ describe('vgg: generated module against the interpreter (f32)', () => {
     close("p1_path output", y2, fwd.activations[2]);
     samePath("p1_path", path, fwd.paths[2]!, f(x), 1024, 256);
     const dx = nan(1048576); gen.p1_backward(f(dy), fwd.paths[2]!, dx); close("p1_backward", dx, sensIn(2));
-  });
+  }, TIMEOUT);
 
   it("kernels of c2 (conv) on the interpreter's inputs", () => {
     const x = inputOf(3), dy = bwd.sensitivities[3]!;
     const y = nan(524288); gen.c2_forward(f(x), f(W0["c2"].w), y); close("c2_forward", y, fwd.activations[3]);
     const dx = nan(262144); gen.c2_backward(f(dy), f(W0["c2"].w), dx); close("c2_backward", dx, sensIn(3));
     const dw = half(18432); gen.c2_grad(f(dy), f(x), dw); close("c2_grad (adds)", dw, plusHalf(bwd.grads["c2"].w));
-  });
+  }, TIMEOUT);
 
   it("kernels of relu2 (relu) on the interpreter's inputs", () => {
     const x = inputOf(4), dy = bwd.sensitivities[4]!;
     const y = nan(524288); gen.relu2_forward(f(x), y); close("relu2_forward", y, fwd.activations[4]);
     const dx = nan(524288); gen.relu2_backward(f(x), f(dy), dx); close("relu2_backward", dx, sensIn(4));
-  });
+  }, TIMEOUT);
 
   it("kernels of p2 (pool) on the interpreter's inputs", () => {
     const x = inputOf(5), dy = bwd.sensitivities[5]!;
@@ -533,20 +535,20 @@ describe('vgg: generated module against the interpreter (f32)', () => {
     close("p2_path output", y2, fwd.activations[5]);
     samePath("p2_path", path, fwd.paths[5]!, f(x), 256, 64);
     const dx = nan(524288); gen.p2_backward(f(dy), fwd.paths[5]!, dx); close("p2_backward", dx, sensIn(5));
-  });
+  }, TIMEOUT);
 
   it("kernels of c3 (conv) on the interpreter's inputs", () => {
     const x = inputOf(6), dy = bwd.sensitivities[6]!;
     const y = nan(131072); gen.c3_forward(f(x), f(W0["c3"].w), y); close("c3_forward", y, fwd.activations[6]);
     const dx = nan(131072); gen.c3_backward(f(dy), f(W0["c3"].w), dx); close("c3_backward", dx, sensIn(6));
     const dw = half(36864); gen.c3_grad(f(dy), f(x), dw); close("c3_grad (adds)", dw, plusHalf(bwd.grads["c3"].w));
-  });
+  }, TIMEOUT);
 
   it("kernels of relu3 (relu) on the interpreter's inputs", () => {
     const x = inputOf(7), dy = bwd.sensitivities[7]!;
     const y = nan(131072); gen.relu3_forward(f(x), y); close("relu3_forward", y, fwd.activations[7]);
     const dx = nan(131072); gen.relu3_backward(f(x), f(dy), dx); close("relu3_backward", dx, sensIn(7));
-  });
+  }, TIMEOUT);
 
   it("kernels of p3 (pool) on the interpreter's inputs", () => {
     const x = inputOf(8), dy = bwd.sensitivities[8]!;
@@ -555,7 +557,7 @@ describe('vgg: generated module against the interpreter (f32)', () => {
     close("p3_path output", y2, fwd.activations[8]);
     samePath("p3_path", path, fwd.paths[8]!, f(x), 64, 16);
     const dx = nan(131072); gen.p3_backward(f(dy), fwd.paths[8]!, dx); close("p3_backward", dx, sensIn(8));
-  });
+  }, TIMEOUT);
 
   it("kernels of fc (full) on the interpreter's inputs", () => {
     const x = inputOf(9), dy = bwd.sensitivities[9]!;
@@ -564,7 +566,7 @@ describe('vgg: generated module against the interpreter (f32)', () => {
     const dw = half(10240);
     gen.fc_grad(f(dy), f(x), dw);
     close("fc_grad w (adds)", dw, plusHalf(bwd.grads["fc"].w));
-  });
+  }, TIMEOUT);
 
   it("kernels of softmax1 (softmax) on the interpreter's inputs", () => {
     const x = inputOf(10);
@@ -576,7 +578,7 @@ describe('vgg: generated module against the interpreter (f32)', () => {
     const r = mulberry32(11), G = Float64Array.from({ length: 320 }, () => 2 * r() - 1);
     const dxj = nan(320); gen.softmax1_backward(f(fwd.activations[10]), f(G), dxj);
     close("softmax1_backward", dxj, softmaxBackward(T, 10, fwd.activations[10], G));
-  });
+  }, TIMEOUT);
 
   it('whole network: forward (training), every activation and path, running statistics', () => {
     const y = model.forward(input);
@@ -589,7 +591,7 @@ describe('vgg: generated module against the interpreter (f32)', () => {
         close(`${l.name} runningVar`, model.param(l.name, 'runningVar'), Wrun[l.name].runningVar);
       }
     }
-  });
+  }, TIMEOUT);
 
   it('whole network: backward, loss, every sensitivity and gradient, input sensitivity', () => {
     const loss = model.backward(target);
@@ -601,7 +603,7 @@ describe('vgg: generated module against the interpreter (f32)', () => {
       for (const [key, g] of Object.entries(bwd.grads[l.name] ?? {})) close(`${l.name} grad ${key}`, model.grad(l.name, key), g);
     }
     close('input sensitivity', model.inputSensitivity, bwd.inputSensitivity);
-  });
+  }, TIMEOUT);
 
   it('SGD step with momentum', () => {
     const expected = copyWeights(W0);
@@ -615,7 +617,7 @@ describe('vgg: generated module against the interpreter (f32)', () => {
     for (const [name, tensors] of Object.entries(expected)) {
       for (const [key, values] of Object.entries(tensors)) close(`${name}.${key} after two steps`, model.param(name, key), values);
     }
-  });
+  }, TIMEOUT);
 
   it('weights JSON and binary round trips', () => {
     const json = model.toJSON();
@@ -627,5 +629,5 @@ describe('vgg: generated module against the interpreter (f32)', () => {
     const asFloat32 = (w: Record<string, Record<string, number[]>>) =>
       Object.fromEntries(Object.entries(w).map(([l, t]) => [l, Object.fromEntries(Object.entries(t).map(([k, a]) => [k, Array.from(Float32Array.from(a))]))]));
     expect(third.toJSON()).toEqual(asFloat32(json));
-  });
+  }, TIMEOUT);
 });

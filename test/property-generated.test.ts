@@ -34,7 +34,9 @@ const recipe: fc.Arbitrary<Recipe> = fc.oneof(
   fc.record({ op: fc.constant('full' as const), out: fc.integer({ min: 1, max: 5 }), bias: fc.boolean() }),
 );
 
-const networkArb = fc.record({
+type Drawn = { batch: number; input: [number, number, number]; layers: Recipe[]; softmax: boolean; dtype: 'f32' | 'f64'; seed: number };
+
+const networkArb: fc.Arbitrary<Drawn> = fc.record({
   batch: fc.integer({ min: 1, max: 5 }),
   input: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 })),
   layers: fc.array(recipe, { minLength: 1, maxLength: 5 }),
@@ -44,7 +46,7 @@ const networkArb = fc.record({
 });
 
 /** Turns recipes into a valid network: anchors mapped into -2..M+1, pools that do not fit use ceil. */
-function toNetwork(r: fc.RecordValue<typeof networkArb> extends infer V ? V : never): CheckedNetwork {
+function toNetwork(r: Drawn): CheckedNetwork {
   let [c, h, w] = r.input;
   const layers: LayerSpec[] = [];
   for (const l of r.layers) {
@@ -74,7 +76,7 @@ function toNetwork(r: fc.RecordValue<typeof networkArb> extends infer V ? V : ne
 
 const sixteenths = (n: number, next: () => number) => Float64Array.from({ length: n }, () => (Math.floor(next() * 33) - 16) / 16);
 
-function check(r: fc.RecordValue<typeof networkArb> extends infer V ? V : never): void {
+function check(r: Drawn): void {
   const net = toNetwork(r);
   const { js } = compileNetwork(net, { dtype: r.dtype });
   const mod = loadModule(js);

@@ -111,7 +111,7 @@ function layerChecks(layer: Layer, net: CheckedNetwork): string[] {
   return [
     `  it(${str(`kernels of ${layer.name} (${layer.op}) on the interpreter's inputs`)}, () => {`,
     ...body.map((s) => `    ${s}`),
-    `  });`,
+    `  }, TIMEOUT);`,
   ];
 }
 
