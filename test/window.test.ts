@@ -22,31 +22,37 @@ function bruteTaps(a: WindowAxis, o: number): number[] {
 
 const range = (lo: number, hi: number) => Array.from({ length: Math.max(0, hi - lo) }, (_, k) => lo + k);
 
+/** Throws with the axis and both values when they differ (cheaper than expect in hot loops). */
+function same(a: WindowAxis, what: string, got: unknown, want: unknown): void {
+  const g = JSON.stringify(got);
+  const w = JSON.stringify(want);
+  if (g !== w) throw new Error(`${JSON.stringify(a)}: ${what}: got ${g}, want ${w}`);
+}
+
 function checkAxis(a: WindowAxis): void {
   const bands = axisBands(a);
-  // Bands tile 0 .. outSize-1 in order.
-  expect(bands[0]?.start ?? 0).toBe(0);
-  for (let b = 1; b < bands.length; b++) expect(bands[b].start).toBe(bands[b - 1].end);
-  expect(bands.length === 0 ? 0 : bands[bands.length - 1].end).toBe(a.outSize);
-  // Maximal: neighbours differ.
+  // Bands tile 0 .. outSize-1 in order, and are maximal: neighbours differ.
+  same(a, 'first band start', bands[0]?.start ?? 0, 0);
+  same(a, 'last band end', bands.length === 0 ? 0 : bands[bands.length - 1].end, a.outSize);
   for (let b = 1; b < bands.length; b++) {
-    expect([bands[b].lo, bands[b].hi]).not.toEqual([bands[b - 1].lo, bands[b - 1].hi]);
+    same(a, `band ${b} start`, bands[b].start, bands[b - 1].end);
+    if (bands[b].lo === bands[b - 1].lo && bands[b].hi === bands[b - 1].hi) same(a, `band ${b} is maximal`, bands[b], 'different');
   }
   const interior: number[] = [];
   for (const band of bands) {
     for (let o = band.start; o < band.end; o++) {
       const taps = bruteTaps(a, o);
-      expect(range(band.lo, band.hi)).toEqual(taps); // contiguous and exactly these
-      expect(tapRange(a, o)).toEqual({ lo: band.lo, hi: band.hi });
-      if (taps.length === 0) expect([band.lo, band.hi]).toEqual([0, 0]);
+      same(a, `taps of output ${o}`, range(band.lo, band.hi), taps); // contiguous and exactly these
+      same(a, `tapRange(${o})`, tapRange(a, o), { lo: band.lo, hi: band.hi });
+      if (taps.length === 0) same(a, `empty band of ${o}`, [band.lo, band.hi], [0, 0]);
       if (taps.length === a.taps) interior.push(o);
     }
   }
   const ir = interiorRange(a);
-  expect(range(ir.start, ir.end)).toEqual(interior);
+  same(a, 'interior', range(ir.start, ir.end), interior);
   for (let t = 0; t < a.taps; t++) {
     const r = outputsForTap(a, t);
-    expect(range(r.start, r.end)).toEqual(range(0, a.outSize).filter((o) => bruteTaps(a, o).includes(t)));
+    same(a, `outputs of tap ${t}`, range(r.start, r.end), range(0, a.outSize).filter((o) => bruteTaps(a, o).includes(t)));
   }
 }
 
@@ -154,11 +160,11 @@ describe('window regions, two axes', () => {
             seen[i * c.size + j]++;
             const ti = bruteTaps(rows, i);
             const tj = bruteTaps(cols, j);
-            expect(reg.empty).toBe(ti.length === 0 || tj.length === 0);
-            expect(reg.interior).toBe(ti.length === r.taps && tj.length === c.taps);
+            same(rows, `empty (${i},${j})`, reg.empty, ti.length === 0 || tj.length === 0);
+            same(rows, `interior (${i},${j})`, reg.interior, ti.length === r.taps && tj.length === c.taps);
             if (!reg.empty) {
-              expect(range(reg.rows.lo, reg.rows.hi)).toEqual(ti);
-              expect(range(reg.cols.lo, reg.cols.hi)).toEqual(tj);
+              same(rows, `row taps (${i},${j})`, range(reg.rows.lo, reg.rows.hi), ti);
+              same(cols, `col taps (${i},${j})`, range(reg.cols.lo, reg.cols.hi), tj);
             }
           }
       }

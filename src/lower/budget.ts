@@ -2,9 +2,19 @@
 // exceeds 61,440 bytes (about 1,200 statements like `a += w * x[o + 37]`), and such a
 // function runs 20–60× slower; near the limit, optimisation itself takes a second or
 // more. The lowering therefore unrolls only while every function stays well under it.
+// Measured here (node 20): one such statement costs 45–55 bytes of bytecode, so 300 of
+// them stay near a quarter of the limit; TurboFan's compile time grows faster than the
+// function, so several small functions also tier up sooner than one large one.
 
 /** Most unrolled multiply-add (or compare) statements one emitted function may hold. */
-export const MAX_TERMS_PER_FUNCTION = 600;
+export const MAX_TERMS_PER_FUNCTION = 300;
+
+/**
+ * Most functions the border regions of one conv pass may be spread over. More functions
+ * allow wider channel blocks on the border (faster on small maps, where the border is
+ * much of the work) at the cost of module size.
+ */
+export const MAX_BORDER_FUNCTIONS = 2;
 
 /** What one region with rolled tap loops costs, in the same statement measure. */
 export const ROLLED_REGION_TERMS = 8;
@@ -13,12 +23,18 @@ export const ROLLED_REGION_TERMS = 8;
 export const MAX_CHANNEL_BLOCK = 8;
 
 /**
- * Channel block size for `channels` channels when one channel costs `termsPerChannel`
- * unrolled statements: the largest size within the budget and `MAX_CHANNEL_BLOCK`,
- * preferring one that divides `channels` (no remainder pass) if it is at least half as big.
+ * Most weights (or gradient accumulators) held in locals by one channel block: a 3x3
+ * window blocks 8 channels, 5x5 three. Beyond this, TurboFan spends much longer
+ * allocating registers (seconds for 240 live values) and the kernel gets no faster.
  */
-export function channelBlock(channels: number, termsPerChannel: number, budget = MAX_TERMS_PER_FUNCTION): number {
-  const cap = Math.min(channels, MAX_CHANNEL_BLOCK, Math.floor(budget / Math.max(1, termsPerChannel)));
+export const MAX_LIVE_VALUES = 96;
+
+/**
+ * Channel block size for `channels` channels, at most `cap`: the largest, but preferring
+ * one that divides `channels` (no remainder pass) if it is at least half as big.
+ */
+export function channelBlock(channels: number, cap: number): number {
+  cap = Math.min(channels, cap);
   if (cap <= 1) return 1;
   for (let b = cap; b * 2 >= cap; b--) if (channels % b === 0) return b;
   return cap;

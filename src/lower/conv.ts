@@ -9,7 +9,9 @@
 //   grad     reads δ_r and x, adds into Δw:           anchor (m, n); the blocked channels are δ_r's
 
 import type { ConvLayer } from '../model/checked.js';
-import { MAX_TERMS_PER_FUNCTION, ROLLED_REGION_TERMS, channelBlock, channelGroups, packByCost } from './budget.js';
+import {
+  MAX_BORDER_FUNCTIONS, MAX_CHANNEL_BLOCK, MAX_LIVE_VALUES, MAX_TERMS_PER_FUNCTION, ROLLED_REGION_TERMS, channelBlock, channelGroups, packByCost,
+} from './budget.js';
 import type { Region, WindowAxis } from './window.js';
 import { convAxis, regionTaps, rotatedAnchor, windowRegions } from './window.js';
 
@@ -58,12 +60,34 @@ export interface ConvPassPlan {
   cols: WindowAxis;
   weight: WeightLayout;
   pieces: ConvPiece[];
+  /** Gradient only: accumulate one tap row at a time (few live accumulators) instead of the whole window. */
+  gradRows: boolean;
   /** Multiply-adds of one call, whole batch (padded positions counted, operations.md). */
   macs: number;
   schedule: string;
 }
 
-export function planConvPass(layer: ConvLayer, pass: ConvPass, batch: number, budget = MAX_TERMS_PER_FUNCTION): ConvPassPlan {
+/** Knobs of the schedule search (defaults from budget.ts); tests and benchmarks vary them. */
+export interface ConvScheduleOptions {
+  budget: number;
+  maxBlock: number;
+  /** Most weights or accumulators live in locals at once (bounds the channel block). */
+  maxLive: number;
+  /** Most functions the border regions may be spread over before their taps are rolled. */
+  maxBorderFunctions: number;
+  /** Gradient: accumulate one tap row at a time (measured faster: accumulators stay in registers). */
+  gradRows: boolean;
+}
+
+export const DEFAULT_CONV_SCHEDULE: ConvScheduleOptions = {
+  budget: MAX_TERMS_PER_FUNCTION, maxBlock: MAX_CHANNEL_BLOCK, maxLive: MAX_LIVE_VALUES, maxBorderFunctions: MAX_BORDER_FUNCTIONS, gradRows: true,
+};
+
+export function planConvPass(
+  layer: ConvLayer, pass: ConvPass, batch: number, options: Partial<ConvScheduleOptions> = {},
+): ConvPassPlan {
+  const opts = { ...DEFAULT_CONV_SCHEDULE, ...options };
+  const budget = opts.budget;
   const { rows: M, cols: N } = layer.kernel;
   const { h: H, w: W } = layer.input;
   const Cl = layer.input.c;
@@ -87,25 +111,31 @@ export function planConvPass(layer: ConvLayer, pass: ConvPass, batch: number, bu
   const pieces: ConvPiece[] = [];
   const addPieces = (regions: Region[], isInterior: boolean) => {
     if (regions.length === 0) return;
-    const taps = regions.reduce((a, r) => a + regionTaps(r), 0);
-    if (taps <= budget) {
-      const block = channelBlock(outC, taps, budget);
-      for (const group of channelGroups(outC, block)) {
-        pieces.push({ regions, group, unroll: 'window', terms: group.size * taps, interior: isInterior });
+    const maxTaps = Math.max(...regions.map(regionTaps));
+    const maxFunctions = isInterior ? 1 : opts.maxBorderFunctions;
+    if (maxTaps <= budget) {
+      // Widest channel block whose regions fit in at most `maxFunctions` functions:
+      // wider blocks share each loaded input among more channels, but cost code.
+      const tried = new Set<number>();
+      const firstCap = Math.min(opts.maxBlock, Math.floor(budget / maxTaps), Math.max(1, Math.floor(opts.maxLive / MN)));
+      for (let cap = firstCap; cap >= 1; cap--) {
+        const block = channelBlock(outC, cap);
+        if (tried.has(block)) continue;
+        tried.add(block);
+        const groups = channelGroups(outC, block);
+        const packs = groups.map((g) => packByCost(regions, (r) => g.size * regionTaps(r), budget) ?? []);
+        if (Math.max(...packs.map((p) => p.length)) > maxFunctions) continue;
+        groups.forEach((group, g) => {
+          for (const p of packs[g]) {
+            const terms = group.size * p.reduce((a, r) => a + regionTaps(r), 0);
+            pieces.push({ regions: p, group, unroll: 'window', terms, interior: isInterior });
+          }
+        });
+        return;
       }
-      return;
     }
-    // Too many taps for one function even one channel at a time: split the regions over
-    // a few functions, or roll the tap loops when even that would bloat the module.
-    const packs = packByCost(regions, regionTaps, budget);
-    if (packs !== null && packs.length <= MAX_BORDER_FUNCTIONS) {
-      for (const p of packs) {
-        const terms = p.reduce((a, r) => a + regionTaps(r), 0);
-        pieces.push({ regions: p, group: { start: 0, end: outC, size: 1 }, unroll: 'window', terms, interior: isInterior });
-      }
-      return;
-    }
-    // Rolled tap loops: each region is a few statements; still split over functions.
+    // Even one channel at a time would take too many functions: roll the tap loops (each
+    // region is then a few statements), still split over functions within the budget.
     const perFunction = Math.max(1, Math.floor(budget / ROLLED_REGION_TERMS));
     for (let r = 0; r < regions.length; r += perFunction) {
       const part = regions.slice(r, r + perFunction);
@@ -119,15 +149,12 @@ export function planConvPass(layer: ConvLayer, pass: ConvPass, batch: number, bu
   addPieces(border, false);
 
   const plan: ConvPassPlan = {
-    pass, batch, inC, outC, H, W, M, N, anchor, rows, cols, weight, pieces,
+    pass, batch, inC, outC, H, W, M, N, anchor, rows, cols, weight, pieces, gradRows: pass === 'grad' && opts.gradRows,
     macs: batch * Cr * Cl * H * W * MN, schedule: '',
   };
   plan.schedule = describeSchedule(plan);
   return plan;
 }
-
-/** Most functions one region set may be split into before its tap loops are rolled instead. */
-const MAX_BORDER_FUNCTIONS = 3;
 
 function describeSchedule(plan: ConvPassPlan): string {
   const { M, N } = plan;
@@ -138,7 +165,7 @@ function describeSchedule(plan: ConvPassPlan): string {
       ? `interior rows ${p.regions[0].rows.start}..${p.regions[0].rows.end - 1} x cols ${p.regions[0].cols.start}..${p.regions[0].cols.end - 1} without bounds tests`
       : `${p.regions.length} border region(s) with clipped windows`;
     const how = p.unroll === 'window'
-      ? `window unrolled, ${plan.pass === 'grad' ? 'gradients accumulated in locals' : 'weights in locals'}`
+      ? `window unrolled, ${plan.pass !== 'grad' ? 'weights in locals' : plan.gradRows ? 'gradients accumulated in locals one tap row at a time' : 'gradients accumulated in locals'}`
       : 'tap loops rolled (window over budget)';
     const chans = `${p.group.size} channel(s) per pass over ${p.group.start}..${p.group.end - 1}`;
     return `${where}: ${how}, ${chans}, ${p.terms} statements`;

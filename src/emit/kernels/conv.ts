@@ -11,6 +11,7 @@
 
 import type { ConvLayer } from '../../model/checked.js';
 import type { ConvPassPlan, ConvPiece } from '../../lower/conv.js';
+import type { ConvScheduleOptions } from '../../lower/conv.js';
 import { planConvPass } from '../../lower/conv.js';
 import type { Region } from '../../lower/window.js';
 import { CodeWriter, addScaled, plus, sum, times } from './code-writer.js';
@@ -24,11 +25,13 @@ export function layerPrefix(name: string): string {
   return name;
 }
 
-export const emitConv: KernelEmitter<ConvLayer> = (layer: ConvLayer, ctx: EmitContext): KernelSource[] => [
-  emitPass(layer, planConvPass(layer, 'forward', ctx.batch)),
-  emitPass(layer, planConvPass(layer, 'backward', ctx.batch)),
-  emitPass(layer, planConvPass(layer, 'grad', ctx.batch)),
-];
+export const emitConv: KernelEmitter<ConvLayer> = (layer: ConvLayer, ctx: EmitContext): KernelSource[] =>
+  emitConvWith(layer, ctx, {});
+
+/** emitConv with schedule knobs other than the defaults (benchmarks, tests). */
+export function emitConvWith(layer: ConvLayer, ctx: EmitContext, options: Partial<ConvScheduleOptions>): KernelSource[] {
+  return (['forward', 'backward', 'grad'] as const).map((pass) => emitPass(layer, planConvPass(layer, pass, ctx.batch, options)));
+}
 
 /** Parameter names of each pass: (map read through the window, weights or other input, output). */
 const PARAMS = {
@@ -134,7 +137,9 @@ function emitSweepPiece(plan: ConvPassPlan, piece: ConvPiece, helper: string): s
       for (let b = 0; b < B; b++) c.line(`let a${b} = ${dst}[${plus('yo', b * HW)}];`);
       for (let p = r.rows.lo; p < r.rows.hi; p++)
         for (let q = r.cols.lo; q < r.cols.hi; q++) {
-          c.line(`const v${p}_${q} = ${src}[${plus('xo', tapShift(plan, p, q))}];`);
+          const read = `${src}[${plus('xo', tapShift(plan, p, q))}]`;
+          if (B === 1) { c.line(`a0 += w0_${p}_${q} * ${read};`); continue; }
+          c.line(`const v${p}_${q} = ${read};`);
           for (let b = 0; b < B; b++) c.line(`a${b} += w${b}_${p}_${q} * v${p}_${q};`);
         }
       for (let b = 0; b < B; b++) c.line(`${dst}[${plus('yo', b * HW)}] = a${b};`);
@@ -174,7 +179,9 @@ function emitGradPiece(plan: ConvPassPlan, piece: ConvPiece, helper: string): st
   openBlockLoop(c, piece);
   c.open(`for (let c = 0; c < ${inC}; c++)`);
   c.line(`const wk = ${sum([times('k', plan.weight.outStride), times('c', plan.weight.inStride)])};`);
-  if (piece.unroll === 'window') {
+  if (piece.unroll === 'window' && plan.gradRows) {
+    emitGradByRows(c, plan, piece);
+  } else if (piece.unroll === 'window') {
     const taps = usedTaps(piece);
     for (let b = 0; b < B; b++) c.line(`let ${taps.map(([p, q]) => `g${b}_${p}_${q} = 0`).join(', ')};`);
     c.open(`for (let t = 0; t < ${T}; t++)`);
@@ -190,7 +197,9 @@ function emitGradPiece(plan: ConvPassPlan, piece: ConvPiece, helper: string): st
       for (let b = 0; b < B; b++) c.line(`const d${b} = dy[${plus('dr + j', b * HW)}];`);
       for (let p = r.rows.lo; p < r.rows.hi; p++)
         for (let q = r.cols.lo; q < r.cols.hi; q++) {
-          c.line(`const v${p}_${q} = x[${plus('xo', tapShift(plan, p, q))}];`);
+          const read = `x[${plus('xo', tapShift(plan, p, q))}]`;
+          if (B === 1) { c.line(`g0_${p}_${q} += d0 * ${read};`); continue; }
+          c.line(`const v${p}_${q} = ${read};`);
           for (let b = 0; b < B; b++) c.line(`g${b}_${p}_${q} += d${b} * v${p}_${q};`);
         }
       c.close();
@@ -225,3 +234,47 @@ function emitGradPiece(plan: ConvPassPlan, piece: ConvPiece, helper: string): st
   c.close();
   return c.toString();
 }
+
+/**
+ * Gradient one tap row at a time: for each tap row p, only the B×(its taps) gradients are
+ * live across the pixel loops, few enough to stay in registers instead of being spilled.
+ */
+function emitGradByRows(c: CodeWriter, plan: ConvPassPlan, piece: ConvPiece): void {
+  const { batch: T, inC, outC, W } = plan;
+  const HW = plan.H * plan.W;
+  const B = piece.group.size;
+  const rows = [...new Set(piece.regions.flatMap((r) => range(r.rows.lo, r.rows.hi)))].sort((a, b) => a - b);
+  for (const p of rows) {
+    const regions = piece.regions.filter((r) => r.rows.lo <= p && p < r.rows.hi);
+    const qs = [...new Set(regions.flatMap((r) => range(r.cols.lo, r.cols.hi)))].sort((a, b) => a - b);
+    c.open('');
+    c.line(`// tap row ${p}`);
+    for (let b = 0; b < B; b++) c.line(`let ${qs.map((q) => `g${b}_${q} = 0`).join(', ')};`);
+    c.open(`for (let t = 0; t < ${T}; t++)`);
+    c.line(`const dk = ${times(`(t * ${outC} + k)`, HW)};`);
+    c.line(`const xc = ${times(`(t * ${inC} + c)`, HW)};`);
+    for (const r of regions) {
+      c.line(regionComment(r));
+      c.forRange('i', r.rows.start, r.rows.end);
+      c.line(`const dr = dk + ${times('i', W)};`);
+      c.line(`const xr = xc + ${times('i', W)};`);
+      c.forRange('j', r.cols.start, r.cols.end);
+      c.line('const xo = xr + j;');
+      for (let b = 0; b < B; b++) c.line(`const d${b} = dy[${plus('dr + j', b * HW)}];`);
+      for (let q = r.cols.lo; q < r.cols.hi; q++) {
+        const read = `x[${plus('xo', tapShift(plan, p, q))}]`;
+        if (B === 1) { c.line(`g0_${q} += d0 * ${read};`); continue; }
+        c.line(`const v${q} = ${read};`);
+        for (let b = 0; b < B; b++) c.line(`g${b}_${q} += d${b} * v${q};`);
+      }
+      c.close();
+      c.close();
+    }
+    c.close(); // t
+    for (let b = 0; b < B; b++)
+      for (const q of qs) c.line(`dw[${plus('wk', weightOffset(plan, b, p, q))}] += g${b}_${q};`);
+    c.close();
+  }
+}
+
+const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo }, (_, k) => lo + k);
