@@ -942,7 +942,7 @@ function near$backward1(dy, w, dx) {
         }
     }
 }
-// near_grad: grad: 2x3 window, anchor (-1,3); interior rows 0..12 x cols 3..13 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..3, 24 statements; 5 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..3, 48 statements
+// near_grad: grad: 2x3 window, anchor (-1,3); interior rows 0..12 x cols 3..13 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..3, 24 statements; 5 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..3, 48 statements
 export function near_grad(dy, x, dw) {
     near$grad0(dy, x, dw);
     near$grad1(dy, x, dw);
@@ -1968,7 +1968,7 @@ function tall$backward1(dy, w, dx) {
         }
     }
 }
-// tall_grad: grad: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, gradients accumulated in locals, 6 channel(s) per pass over 0..5, 24 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 6 channel(s) per pass over 0..5, 48 statements
+// tall_grad: grad: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 6 channel(s) per pass over 0..5, 24 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 6 channel(s) per pass over 0..5, 48 statements
 export function tall_grad(dy, x, dw) {
     tall$grad0(dy, x, dw);
     tall$grad1(dy, x, dw);
@@ -2881,7 +2881,7 @@ export function softmax1_forward(x, y) {
             y[o + k] = Math.exp(x[o + k] - m) / s;
     }
 }
-// softmax1_loss: 4 rows of 5: max, exp-sum, scale
+// softmax1_loss: 4 rows of 5: log-sum-exp, y - z, -Σ z·log y
 export function softmax1_loss(x, y, z, dx) {
     let loss = 0;
     for (let o = 0; o < 20; o += 5) {
@@ -2902,7 +2902,7 @@ export function softmax1_loss(x, y, z, dx) {
     }
     return loss;
 }
-// softmax1_backward: 4 rows of 5: max, exp-sum, scale
+// softmax1_backward: 4 rows of 5: dot, then y·(dy - dot)
 export function softmax1_backward(y, dy, dx) {
     for (let o = 0; o < 20; o += 5) {
         let dot = 0;

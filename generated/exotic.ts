@@ -932,7 +932,7 @@ function near$backward1(dy: F, w: F, dx: F): void {
   }
 }
 
-// near_grad: grad: 2x3 window, anchor (-1,3); interior rows 0..12 x cols 3..13 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..3, 24 statements; 5 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..3, 48 statements
+// near_grad: grad: 2x3 window, anchor (-1,3); interior rows 0..12 x cols 3..13 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..3, 24 statements; 5 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..3, 48 statements
 export function near_grad(dy: F, x: F, dw: F): void {
   near$grad0(dy, x, dw);
   near$grad1(dy, x, dw);
@@ -1902,7 +1902,7 @@ function tall$backward1(dy: F, w: F, dx: F): void {
   }
 }
 
-// tall_grad: grad: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, gradients accumulated in locals, 6 channel(s) per pass over 0..5, 24 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 6 channel(s) per pass over 0..5, 48 statements
+// tall_grad: grad: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 6 channel(s) per pass over 0..5, 24 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 6 channel(s) per pass over 0..5, 48 statements
 export function tall_grad(dy: F, x: F, dw: F): void {
   tall$grad0(dy, x, dw);
   tall$grad1(dy, x, dw);
@@ -2766,7 +2766,7 @@ export function softmax1_forward(x: F, y: F): void {
   }
 }
 
-// softmax1_loss: 4 rows of 5: max, exp-sum, scale
+// softmax1_loss: 4 rows of 5: log-sum-exp, y - z, -Σ z·log y
 export function softmax1_loss(x: F, y: F, z: F, dx: F): number {
   let loss = 0;
   for (let o = 0; o < 20; o += 5) {
@@ -2784,7 +2784,7 @@ export function softmax1_loss(x: F, y: F, z: F, dx: F): number {
   return loss;
 }
 
-// softmax1_backward: 4 rows of 5: max, exp-sum, scale
+// softmax1_backward: 4 rows of 5: dot, then y·(dy - dot)
 export function softmax1_backward(y: F, dy: F, dx: F): void {
   for (let o = 0; o < 20; o += 5) {
     let dot = 0;

@@ -83,7 +83,7 @@ export declare function createModel(options?: { seed?: number }): Model;
 export declare function c1_forward(x: F, w: F, y: F): void;
 /** backward: 5x5 window, anchor (2,2) (rotated, channels transposed); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, weights in locals, 1 channel(s) per pass over 0..0, 25 statements; 21 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..0, 300 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..0, 36 statements */
 export declare function c1_backward(dy: F, w: F, dx: F): void;
-/** grad: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, gradients accumulated in locals, 3 channel(s) per pass over 0..5, 75 statements; 21 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..5, 300 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..5, 36 statements */
+/** grad: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 3 channel(s) per pass over 0..5, 75 statements; 21 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 1 channel(s) per pass over 0..5, 300 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 1 channel(s) per pass over 0..5, 36 statements */
 export declare function c1_grad(dy: F, x: F, dw: F): void;
 /** flat loop over 150528 elements */
 export declare function relu1_forward(x: F, y: F): void;
@@ -99,7 +99,7 @@ export declare function p1_backward(dy: F, path: Int32Array, dx: F): void;
 export declare function c2_forward(x: F, w: F, y: F): void;
 /** backward: 5x6 window, anchor (2,4) (rotated, channels transposed); interior rows 2..11 x cols 4..12 without bounds tests: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 90 statements; 19 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 290 statements; 10 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 155 statements */
 export declare function c2_backward(dy: F, w: F, dx: F): void;
-/** grad: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, gradients accumulated in locals, 2 channel(s) per pass over 0..15, 60 statements; 18 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 290 statements; 11 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 155 statements */
+/** grad: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 2 channel(s) per pass over 0..15, 60 statements; 18 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 1 channel(s) per pass over 0..15, 290 statements; 11 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 1 channel(s) per pass over 0..15, 155 statements */
 export declare function c2_grad(dy: F, x: F, dw: F): void;
 /** position mode: 3136 lines of 32 values, stride 3136 */
 export declare function n2_forward(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void;
@@ -135,7 +135,7 @@ export declare function f2_backward(dy: F, w: F, dx: F): void;
 export declare function f2_grad(dy: F, x: F, dw: F): void;
 /** 32 rows of 10: max, exp-sum, scale */
 export declare function softmax1_forward(x: F, y: F): void;
-/** 32 rows of 10: max, exp-sum, scale */
+/** 32 rows of 10: log-sum-exp, y - z, -Σ z·log y */
 export declare function softmax1_loss(x: F, y: F, z: F, dx: F): number;
-/** 32 rows of 10: max, exp-sum, scale */
+/** 32 rows of 10: dot, then y·(dy - dot) */
 export declare function softmax1_backward(y: F, dy: F, dx: F): void;

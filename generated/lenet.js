@@ -2161,7 +2161,7 @@ function c1$backward2(dy, w, dx) {
         }
     }
 }
-// c1_grad: grad: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, gradients accumulated in locals, 3 channel(s) per pass over 0..5, 75 statements; 21 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..5, 300 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..5, 36 statements
+// c1_grad: grad: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 3 channel(s) per pass over 0..5, 75 statements; 21 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 1 channel(s) per pass over 0..5, 300 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 1 channel(s) per pass over 0..5, 36 statements
 export function c1_grad(dy, x, dw) {
     c1$grad0(dy, x, dw);
     c1$grad1(dy, x, dw);
@@ -6167,7 +6167,7 @@ function c2$backward2(dy, w, dx) {
         }
     }
 }
-// c2_grad: grad: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, gradients accumulated in locals, 2 channel(s) per pass over 0..15, 60 statements; 18 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 290 statements; 11 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 155 statements
+// c2_grad: grad: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 2 channel(s) per pass over 0..15, 60 statements; 18 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 1 channel(s) per pass over 0..15, 290 statements; 11 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 1 channel(s) per pass over 0..15, 155 statements
 export function c2_grad(dy, x, dw) {
     c2$grad0(dy, x, dw);
     c2$grad1(dy, x, dw);
@@ -8861,7 +8861,7 @@ export function softmax1_forward(x, y) {
             y[o + k] = Math.exp(x[o + k] - m) / s;
     }
 }
-// softmax1_loss: 32 rows of 10: max, exp-sum, scale
+// softmax1_loss: 32 rows of 10: log-sum-exp, y - z, -Σ z·log y
 export function softmax1_loss(x, y, z, dx) {
     let loss = 0;
     for (let o = 0; o < 320; o += 10) {
@@ -8882,7 +8882,7 @@ export function softmax1_loss(x, y, z, dx) {
     }
     return loss;
 }
-// softmax1_backward: 32 rows of 10: max, exp-sum, scale
+// softmax1_backward: 32 rows of 10: dot, then y·(dy - dot)
 export function softmax1_backward(y, dy, dx) {
     for (let o = 0; o < 320; o += 10) {
         let dot = 0;

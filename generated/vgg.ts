@@ -1771,7 +1771,7 @@ function c1$backward1(dy: F, w: F, dx: F): void {
   }
 }
 
-// c1_grad: grad: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..31, 72 statements; 7 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..31, 288 statements; 1 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..31, 32 statements
+// c1_grad: grad: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..31, 72 statements; 7 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..31, 288 statements; 1 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..31, 32 statements
 export function c1_grad(dy: F, x: F, dw: F): void {
   c1$grad0(dy, x, dw);
   c1$grad1(dy, x, dw);
@@ -4791,7 +4791,7 @@ function c2$backward2(dy: F, w: F, dx: F): void {
   }
 }
 
-// c2_grad: grad: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 32 statements
+// c2_grad: grad: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..63, 32 statements
 export function c2_grad(dy: F, x: F, dw: F): void {
   c2$grad0(dy, x, dw);
   c2$grad1(dy, x, dw);
@@ -7811,7 +7811,7 @@ function c3$backward2(dy: F, w: F, dx: F): void {
   }
 }
 
-// c3_grad: grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 8 channel(s) per pass over 0..63, 32 statements
+// c3_grad: grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..63, 32 statements
 export function c3_grad(dy: F, x: F, dw: F): void {
   c3$grad0(dy, x, dw);
   c3$grad1(dy, x, dw);
@@ -9341,7 +9341,7 @@ export function softmax1_forward(x: F, y: F): void {
   }
 }
 
-// softmax1_loss: 32 rows of 10: max, exp-sum, scale
+// softmax1_loss: 32 rows of 10: log-sum-exp, y - z, -Σ z·log y
 export function softmax1_loss(x: F, y: F, z: F, dx: F): number {
   let loss = 0;
   for (let o = 0; o < 320; o += 10) {
@@ -9359,7 +9359,7 @@ export function softmax1_loss(x: F, y: F, z: F, dx: F): number {
   return loss;
 }
 
-// softmax1_backward: 32 rows of 10: max, exp-sum, scale
+// softmax1_backward: 32 rows of 10: dot, then y·(dy - dot)
 export function softmax1_backward(y: F, dy: F, dx: F): void {
   for (let o = 0; o < 320; o += 10) {
     let dot = 0;

@@ -15,6 +15,8 @@ export function emitSoftmax(layer: SoftmaxLayer, ctx: EmitContext): KernelSource
   const bwd = kernelName(layer.name, 'backward');
   const loss = kernelName(layer.name, 'loss');
   const schedule = `${T} rows of ${K}: max, exp-sum, scale`;
+  const lossSchedule = `${T} rows of ${K}: log-sum-exp, y - z, -Σ z·log y`;
+  const jacobianSchedule = `${T} rows of ${K}: dot, then y·(dy - dot)`;
   return [
     {
       role: 'forward', name: fwd, schedule, macs: 0,
@@ -32,7 +34,7 @@ export function emitSoftmax(layer: SoftmaxLayer, ctx: EmitContext): KernelSource
       ].join('\n'),
     },
     {
-      role: 'loss', name: loss, schedule, macs: 0, returns: 'number',
+      role: 'loss', name: loss, schedule: lossSchedule, macs: 0, returns: 'number',
       params: [{ name: 'x', type: 'F' }, { name: 'y', type: 'F' }, { name: 'z', type: 'F' }, { name: 'dx', type: 'F' }],
       code: [
         `export function ${loss}(x: F, y: F, z: F, dx: F): number {`,
@@ -54,7 +56,7 @@ export function emitSoftmax(layer: SoftmaxLayer, ctx: EmitContext): KernelSource
       ].join('\n'),
     },
     {
-      role: 'backward', name: bwd, schedule, macs: 0,
+      role: 'backward', name: bwd, schedule: jacobianSchedule, macs: 0,
       params: [{ name: 'y', type: 'F' }, { name: 'dy', type: 'F' }, { name: 'dx', type: 'F' }],
       code: [
         `export function ${bwd}(y: F, dy: F, dx: F): void {`,
