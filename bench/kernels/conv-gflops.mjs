@@ -1,6 +1,6 @@
 // GFLOP/s of the emitted conv kernels (forward, backward, grad) on the LeNet and VGG convs,
 // against a generic loop (runtime sizes, bounds test per tap) on the same float32 data.
-// Not a test: timings depend on the machine and its load.
+// Not a test: timings depend on the machine. Times are CPU time of this process.
 //
 //   node bench/kernels/conv-gflops.mjs [seconds-per-kernel]
 //
@@ -65,12 +65,16 @@ function genericForward(T, Cl, Cr, H, W, M, N, m, n, x, w, y) {
         }
 }
 
+// CPU time of this process rather than wall time: the figures then hold up on a shared,
+// busy machine. Warm-up runs until TurboFan has compiled the kernel (0.5 s of CPU).
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 function time(fn, macs) {
-  for (let w = 0; w < 3; w++) fn(); // warm-up (tiers up to TurboFan)
+  const w0 = cpu();
+  while (cpu() - w0 < 500) fn();
   let calls = 0;
-  const start = performance.now();
+  const start = cpu();
   let now = start;
-  while (now - start < seconds * 1000) { fn(); calls++; now = performance.now(); }
+  while (now - start < seconds * 1000) { fn(); calls++; now = cpu(); }
   return (2 * macs * calls) / ((now - start) / 1000) / 1e9;
 }
 
