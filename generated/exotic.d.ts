@@ -101,11 +101,11 @@ export declare function over_forward(x: F, y: F): void;
 export declare function over_path(x: F, y: F, path: Int32Array): void;
 /** 16 maps of 49 outputs, each routed to its path (overlapping pools accumulate) */
 export declare function over_backward(dy: F, path: Int32Array, dx: F): void;
-/** forward: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, weights in locals, 6 channel(s) per pass over 0..5, 24 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 6 channel(s) per pass over 0..5, 48 statements */
+/** forward: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 12 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 24 statements */
 export declare function tall_forward(x: F, w: F, y: F): void;
 /** backward: 4x1 window, anchor (2,0) (rotated, channels transposed); interior rows 2..5 x cols 0..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..3, 16 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..3, 32 statements */
 export declare function tall_backward(dy: F, w: F, dx: F): void;
-/** grad: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 6 channel(s) per pass over 0..5, 24 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 6 channel(s) per pass over 0..5, 48 statements */
+/** grad: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 3 channel(s) per pass over 0..5, 12 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 3 channel(s) per pass over 0..5, 24 statements */
 export declare function tall_grad(dy: F, x: F, dw: F): void;
 /** channel mode: 6 lines of 4×49 values */
 export declare function perchan_forward(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void;

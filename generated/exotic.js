@@ -1522,17 +1522,16 @@ export function over_backward(dy, path, dx) {
             dx[xc + path[o]] += dy[o];
     }
 }
-// tall_forward: forward: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, weights in locals, 6 channel(s) per pass over 0..5, 24 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 6 channel(s) per pass over 0..5, 48 statements
+// tall_forward: forward: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 12 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 24 statements
 export function tall_forward(x, w, y) {
     y.fill(0);
     tall$forward0(x, w, y);
     tall$forward1(x, w, y);
 }
 function tall$forward0(x, w, y) {
-    // interior, window unrolled, 6 channel(s) per pass, 24 statements (forward)
+    // interior, window unrolled, 3 channel(s) per pass, 12 statements (forward)
     for (let t = 0; t < 4; t += 1) {
-        {
-            const k = 0;
+        for (let k = 0; k < 6; k += 3) {
             const yk = (t * 6 + k) * 49;
             for (let c = 0; c < 4; c++) {
                 const xc = (t * 4 + c) * 49;
@@ -1549,18 +1548,6 @@ function tall$forward0(x, w, y) {
                 const w2_1_0 = w[wk + 33];
                 const w2_2_0 = w[wk + 34];
                 const w2_3_0 = w[wk + 35];
-                const w3_0_0 = w[wk + 48];
-                const w3_1_0 = w[wk + 49];
-                const w3_2_0 = w[wk + 50];
-                const w3_3_0 = w[wk + 51];
-                const w4_0_0 = w[wk + 64];
-                const w4_1_0 = w[wk + 65];
-                const w4_2_0 = w[wk + 66];
-                const w4_3_0 = w[wk + 67];
-                const w5_0_0 = w[wk + 80];
-                const w5_1_0 = w[wk + 81];
-                const w5_2_0 = w[wk + 82];
-                const w5_3_0 = w[wk + 83];
                 // rows 1..4 taps 0..3, cols 0..6 taps 0..0
                 for (let i = 1; i < 5; i += 1) {
                     const xr = xc + i * 7;
@@ -1571,43 +1558,25 @@ function tall$forward0(x, w, y) {
                         let a0 = y[yo];
                         let a1 = y[yo + 49];
                         let a2 = y[yo + 98];
-                        let a3 = y[yo + 147];
-                        let a4 = y[yo + 196];
-                        let a5 = y[yo + 245];
                         const v0_0 = x[xo - 7];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
                         a2 += w2_0_0 * v0_0;
-                        a3 += w3_0_0 * v0_0;
-                        a4 += w4_0_0 * v0_0;
-                        a5 += w5_0_0 * v0_0;
                         const v1_0 = x[xo];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
                         a2 += w2_1_0 * v1_0;
-                        a3 += w3_1_0 * v1_0;
-                        a4 += w4_1_0 * v1_0;
-                        a5 += w5_1_0 * v1_0;
                         const v2_0 = x[xo + 7];
                         a0 += w0_2_0 * v2_0;
                         a1 += w1_2_0 * v2_0;
                         a2 += w2_2_0 * v2_0;
-                        a3 += w3_2_0 * v2_0;
-                        a4 += w4_2_0 * v2_0;
-                        a5 += w5_2_0 * v2_0;
                         const v3_0 = x[xo + 14];
                         a0 += w0_3_0 * v3_0;
                         a1 += w1_3_0 * v3_0;
                         a2 += w2_3_0 * v3_0;
-                        a3 += w3_3_0 * v3_0;
-                        a4 += w4_3_0 * v3_0;
-                        a5 += w5_3_0 * v3_0;
                         y[yo] = a0;
                         y[yo + 49] = a1;
                         y[yo + 98] = a2;
-                        y[yo + 147] = a3;
-                        y[yo + 196] = a4;
-                        y[yo + 245] = a5;
                     }
                 }
             }
@@ -1615,10 +1584,9 @@ function tall$forward0(x, w, y) {
     }
 }
 function tall$forward1(x, w, y) {
-    // border, window unrolled, 6 channel(s) per pass, 48 statements (forward)
+    // border, window unrolled, 3 channel(s) per pass, 24 statements (forward)
     for (let t = 0; t < 4; t += 1) {
-        {
-            const k = 0;
+        for (let k = 0; k < 6; k += 3) {
             const yk = (t * 6 + k) * 49;
             for (let c = 0; c < 4; c++) {
                 const xc = (t * 4 + c) * 49;
@@ -1635,18 +1603,6 @@ function tall$forward1(x, w, y) {
                 const w2_1_0 = w[wk + 33];
                 const w2_2_0 = w[wk + 34];
                 const w2_3_0 = w[wk + 35];
-                const w3_0_0 = w[wk + 48];
-                const w3_1_0 = w[wk + 49];
-                const w3_2_0 = w[wk + 50];
-                const w3_3_0 = w[wk + 51];
-                const w4_0_0 = w[wk + 64];
-                const w4_1_0 = w[wk + 65];
-                const w4_2_0 = w[wk + 66];
-                const w4_3_0 = w[wk + 67];
-                const w5_0_0 = w[wk + 80];
-                const w5_1_0 = w[wk + 81];
-                const w5_2_0 = w[wk + 82];
-                const w5_3_0 = w[wk + 83];
                 // rows 0..0 taps 1..3, cols 0..6 taps 0..0
                 {
                     const i = 0;
@@ -1658,36 +1614,21 @@ function tall$forward1(x, w, y) {
                         let a0 = y[yo];
                         let a1 = y[yo + 49];
                         let a2 = y[yo + 98];
-                        let a3 = y[yo + 147];
-                        let a4 = y[yo + 196];
-                        let a5 = y[yo + 245];
                         const v1_0 = x[xo];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
                         a2 += w2_1_0 * v1_0;
-                        a3 += w3_1_0 * v1_0;
-                        a4 += w4_1_0 * v1_0;
-                        a5 += w5_1_0 * v1_0;
                         const v2_0 = x[xo + 7];
                         a0 += w0_2_0 * v2_0;
                         a1 += w1_2_0 * v2_0;
                         a2 += w2_2_0 * v2_0;
-                        a3 += w3_2_0 * v2_0;
-                        a4 += w4_2_0 * v2_0;
-                        a5 += w5_2_0 * v2_0;
                         const v3_0 = x[xo + 14];
                         a0 += w0_3_0 * v3_0;
                         a1 += w1_3_0 * v3_0;
                         a2 += w2_3_0 * v3_0;
-                        a3 += w3_3_0 * v3_0;
-                        a4 += w4_3_0 * v3_0;
-                        a5 += w5_3_0 * v3_0;
                         y[yo] = a0;
                         y[yo + 49] = a1;
                         y[yo + 98] = a2;
-                        y[yo + 147] = a3;
-                        y[yo + 196] = a4;
-                        y[yo + 245] = a5;
                     }
                 }
                 // rows 5..5 taps 0..2, cols 0..6 taps 0..0
@@ -1701,36 +1642,21 @@ function tall$forward1(x, w, y) {
                         let a0 = y[yo];
                         let a1 = y[yo + 49];
                         let a2 = y[yo + 98];
-                        let a3 = y[yo + 147];
-                        let a4 = y[yo + 196];
-                        let a5 = y[yo + 245];
                         const v0_0 = x[xo - 7];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
                         a2 += w2_0_0 * v0_0;
-                        a3 += w3_0_0 * v0_0;
-                        a4 += w4_0_0 * v0_0;
-                        a5 += w5_0_0 * v0_0;
                         const v1_0 = x[xo];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
                         a2 += w2_1_0 * v1_0;
-                        a3 += w3_1_0 * v1_0;
-                        a4 += w4_1_0 * v1_0;
-                        a5 += w5_1_0 * v1_0;
                         const v2_0 = x[xo + 7];
                         a0 += w0_2_0 * v2_0;
                         a1 += w1_2_0 * v2_0;
                         a2 += w2_2_0 * v2_0;
-                        a3 += w3_2_0 * v2_0;
-                        a4 += w4_2_0 * v2_0;
-                        a5 += w5_2_0 * v2_0;
                         y[yo] = a0;
                         y[yo + 49] = a1;
                         y[yo + 98] = a2;
-                        y[yo + 147] = a3;
-                        y[yo + 196] = a4;
-                        y[yo + 245] = a5;
                     }
                 }
                 // rows 6..6 taps 0..1, cols 0..6 taps 0..0
@@ -1744,29 +1670,17 @@ function tall$forward1(x, w, y) {
                         let a0 = y[yo];
                         let a1 = y[yo + 49];
                         let a2 = y[yo + 98];
-                        let a3 = y[yo + 147];
-                        let a4 = y[yo + 196];
-                        let a5 = y[yo + 245];
                         const v0_0 = x[xo - 7];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
                         a2 += w2_0_0 * v0_0;
-                        a3 += w3_0_0 * v0_0;
-                        a4 += w4_0_0 * v0_0;
-                        a5 += w5_0_0 * v0_0;
                         const v1_0 = x[xo];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
                         a2 += w2_1_0 * v1_0;
-                        a3 += w3_1_0 * v1_0;
-                        a4 += w4_1_0 * v1_0;
-                        a5 += w5_1_0 * v1_0;
                         y[yo] = a0;
                         y[yo + 49] = a1;
                         y[yo + 98] = a2;
-                        y[yo + 147] = a3;
-                        y[yo + 196] = a4;
-                        y[yo + 245] = a5;
                     }
                 }
             }
@@ -1968,15 +1882,14 @@ function tall$backward1(dy, w, dx) {
         }
     }
 }
-// tall_grad: grad: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 6 channel(s) per pass over 0..5, 24 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 6 channel(s) per pass over 0..5, 48 statements
+// tall_grad: grad: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 3 channel(s) per pass over 0..5, 12 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 3 channel(s) per pass over 0..5, 24 statements
 export function tall_grad(dy, x, dw) {
     tall$grad0(dy, x, dw);
     tall$grad1(dy, x, dw);
 }
 function tall$grad0(dy, x, dw) {
-    // interior, window unrolled, 6 channel(s) per pass, 24 statements (grad)
-    {
-        const k = 0;
+    // interior, window unrolled, 3 channel(s) per pass, 12 statements (grad)
+    for (let k = 0; k < 6; k += 3) {
         for (let c = 0; c < 4; c++) {
             const wk = k * 16 + c * 4;
             {
@@ -1984,9 +1897,6 @@ function tall$grad0(dy, x, dw) {
                 let g0_0 = 0;
                 let g1_0 = 0;
                 let g2_0 = 0;
-                let g3_0 = 0;
-                let g4_0 = 0;
-                let g5_0 = 0;
                 for (let t = 0; t < 4; t++) {
                     const dk = (t * 6 + k) * 49;
                     const xc = (t * 4 + c) * 49;
@@ -1999,34 +1909,22 @@ function tall$grad0(dy, x, dw) {
                             const d0 = dy[dr + j];
                             const d1 = dy[dr + j + 49];
                             const d2 = dy[dr + j + 98];
-                            const d3 = dy[dr + j + 147];
-                            const d4 = dy[dr + j + 196];
-                            const d5 = dy[dr + j + 245];
                             const v0 = x[xo - 7];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
                             g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            g4_0 += d4 * v0;
-                            g5_0 += d5 * v0;
                         }
                     }
                 }
                 dw[wk] += g0_0;
                 dw[wk + 16] += g1_0;
                 dw[wk + 32] += g2_0;
-                dw[wk + 48] += g3_0;
-                dw[wk + 64] += g4_0;
-                dw[wk + 80] += g5_0;
             }
             {
                 // tap row 1
                 let g0_0 = 0;
                 let g1_0 = 0;
                 let g2_0 = 0;
-                let g3_0 = 0;
-                let g4_0 = 0;
-                let g5_0 = 0;
                 for (let t = 0; t < 4; t++) {
                     const dk = (t * 6 + k) * 49;
                     const xc = (t * 4 + c) * 49;
@@ -2039,34 +1937,22 @@ function tall$grad0(dy, x, dw) {
                             const d0 = dy[dr + j];
                             const d1 = dy[dr + j + 49];
                             const d2 = dy[dr + j + 98];
-                            const d3 = dy[dr + j + 147];
-                            const d4 = dy[dr + j + 196];
-                            const d5 = dy[dr + j + 245];
                             const v0 = x[xo];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
                             g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            g4_0 += d4 * v0;
-                            g5_0 += d5 * v0;
                         }
                     }
                 }
                 dw[wk + 1] += g0_0;
                 dw[wk + 17] += g1_0;
                 dw[wk + 33] += g2_0;
-                dw[wk + 49] += g3_0;
-                dw[wk + 65] += g4_0;
-                dw[wk + 81] += g5_0;
             }
             {
                 // tap row 2
                 let g0_0 = 0;
                 let g1_0 = 0;
                 let g2_0 = 0;
-                let g3_0 = 0;
-                let g4_0 = 0;
-                let g5_0 = 0;
                 for (let t = 0; t < 4; t++) {
                     const dk = (t * 6 + k) * 49;
                     const xc = (t * 4 + c) * 49;
@@ -2079,34 +1965,22 @@ function tall$grad0(dy, x, dw) {
                             const d0 = dy[dr + j];
                             const d1 = dy[dr + j + 49];
                             const d2 = dy[dr + j + 98];
-                            const d3 = dy[dr + j + 147];
-                            const d4 = dy[dr + j + 196];
-                            const d5 = dy[dr + j + 245];
                             const v0 = x[xo + 7];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
                             g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            g4_0 += d4 * v0;
-                            g5_0 += d5 * v0;
                         }
                     }
                 }
                 dw[wk + 2] += g0_0;
                 dw[wk + 18] += g1_0;
                 dw[wk + 34] += g2_0;
-                dw[wk + 50] += g3_0;
-                dw[wk + 66] += g4_0;
-                dw[wk + 82] += g5_0;
             }
             {
                 // tap row 3
                 let g0_0 = 0;
                 let g1_0 = 0;
                 let g2_0 = 0;
-                let g3_0 = 0;
-                let g4_0 = 0;
-                let g5_0 = 0;
                 for (let t = 0; t < 4; t++) {
                     const dk = (t * 6 + k) * 49;
                     const xc = (t * 4 + c) * 49;
@@ -2119,33 +1993,23 @@ function tall$grad0(dy, x, dw) {
                             const d0 = dy[dr + j];
                             const d1 = dy[dr + j + 49];
                             const d2 = dy[dr + j + 98];
-                            const d3 = dy[dr + j + 147];
-                            const d4 = dy[dr + j + 196];
-                            const d5 = dy[dr + j + 245];
                             const v0 = x[xo + 14];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
                             g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            g4_0 += d4 * v0;
-                            g5_0 += d5 * v0;
                         }
                     }
                 }
                 dw[wk + 3] += g0_0;
                 dw[wk + 19] += g1_0;
                 dw[wk + 35] += g2_0;
-                dw[wk + 51] += g3_0;
-                dw[wk + 67] += g4_0;
-                dw[wk + 83] += g5_0;
             }
         }
     }
 }
 function tall$grad1(dy, x, dw) {
-    // border, window unrolled, 6 channel(s) per pass, 48 statements (grad)
-    {
-        const k = 0;
+    // border, window unrolled, 3 channel(s) per pass, 24 statements (grad)
+    for (let k = 0; k < 6; k += 3) {
         for (let c = 0; c < 4; c++) {
             const wk = k * 16 + c * 4;
             {
@@ -2153,9 +2017,6 @@ function tall$grad1(dy, x, dw) {
                 let g0_0 = 0;
                 let g1_0 = 0;
                 let g2_0 = 0;
-                let g3_0 = 0;
-                let g4_0 = 0;
-                let g5_0 = 0;
                 for (let t = 0; t < 4; t++) {
                     const dk = (t * 6 + k) * 49;
                     const xc = (t * 4 + c) * 49;
@@ -2169,16 +2030,10 @@ function tall$grad1(dy, x, dw) {
                             const d0 = dy[dr + j];
                             const d1 = dy[dr + j + 49];
                             const d2 = dy[dr + j + 98];
-                            const d3 = dy[dr + j + 147];
-                            const d4 = dy[dr + j + 196];
-                            const d5 = dy[dr + j + 245];
                             const v0 = x[xo - 7];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
                             g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            g4_0 += d4 * v0;
-                            g5_0 += d5 * v0;
                         }
                     }
                     // rows 6..6 taps 0..1, cols 0..6 taps 0..0
@@ -2191,34 +2046,22 @@ function tall$grad1(dy, x, dw) {
                             const d0 = dy[dr + j];
                             const d1 = dy[dr + j + 49];
                             const d2 = dy[dr + j + 98];
-                            const d3 = dy[dr + j + 147];
-                            const d4 = dy[dr + j + 196];
-                            const d5 = dy[dr + j + 245];
                             const v0 = x[xo - 7];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
                             g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            g4_0 += d4 * v0;
-                            g5_0 += d5 * v0;
                         }
                     }
                 }
                 dw[wk] += g0_0;
                 dw[wk + 16] += g1_0;
                 dw[wk + 32] += g2_0;
-                dw[wk + 48] += g3_0;
-                dw[wk + 64] += g4_0;
-                dw[wk + 80] += g5_0;
             }
             {
                 // tap row 1
                 let g0_0 = 0;
                 let g1_0 = 0;
                 let g2_0 = 0;
-                let g3_0 = 0;
-                let g4_0 = 0;
-                let g5_0 = 0;
                 for (let t = 0; t < 4; t++) {
                     const dk = (t * 6 + k) * 49;
                     const xc = (t * 4 + c) * 49;
@@ -2232,16 +2075,10 @@ function tall$grad1(dy, x, dw) {
                             const d0 = dy[dr + j];
                             const d1 = dy[dr + j + 49];
                             const d2 = dy[dr + j + 98];
-                            const d3 = dy[dr + j + 147];
-                            const d4 = dy[dr + j + 196];
-                            const d5 = dy[dr + j + 245];
                             const v0 = x[xo];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
                             g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            g4_0 += d4 * v0;
-                            g5_0 += d5 * v0;
                         }
                     }
                     // rows 5..5 taps 0..2, cols 0..6 taps 0..0
@@ -2254,16 +2091,10 @@ function tall$grad1(dy, x, dw) {
                             const d0 = dy[dr + j];
                             const d1 = dy[dr + j + 49];
                             const d2 = dy[dr + j + 98];
-                            const d3 = dy[dr + j + 147];
-                            const d4 = dy[dr + j + 196];
-                            const d5 = dy[dr + j + 245];
                             const v0 = x[xo];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
                             g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            g4_0 += d4 * v0;
-                            g5_0 += d5 * v0;
                         }
                     }
                     // rows 6..6 taps 0..1, cols 0..6 taps 0..0
@@ -2276,34 +2107,22 @@ function tall$grad1(dy, x, dw) {
                             const d0 = dy[dr + j];
                             const d1 = dy[dr + j + 49];
                             const d2 = dy[dr + j + 98];
-                            const d3 = dy[dr + j + 147];
-                            const d4 = dy[dr + j + 196];
-                            const d5 = dy[dr + j + 245];
                             const v0 = x[xo];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
                             g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            g4_0 += d4 * v0;
-                            g5_0 += d5 * v0;
                         }
                     }
                 }
                 dw[wk + 1] += g0_0;
                 dw[wk + 17] += g1_0;
                 dw[wk + 33] += g2_0;
-                dw[wk + 49] += g3_0;
-                dw[wk + 65] += g4_0;
-                dw[wk + 81] += g5_0;
             }
             {
                 // tap row 2
                 let g0_0 = 0;
                 let g1_0 = 0;
                 let g2_0 = 0;
-                let g3_0 = 0;
-                let g4_0 = 0;
-                let g5_0 = 0;
                 for (let t = 0; t < 4; t++) {
                     const dk = (t * 6 + k) * 49;
                     const xc = (t * 4 + c) * 49;
@@ -2317,16 +2136,10 @@ function tall$grad1(dy, x, dw) {
                             const d0 = dy[dr + j];
                             const d1 = dy[dr + j + 49];
                             const d2 = dy[dr + j + 98];
-                            const d3 = dy[dr + j + 147];
-                            const d4 = dy[dr + j + 196];
-                            const d5 = dy[dr + j + 245];
                             const v0 = x[xo + 7];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
                             g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            g4_0 += d4 * v0;
-                            g5_0 += d5 * v0;
                         }
                     }
                     // rows 5..5 taps 0..2, cols 0..6 taps 0..0
@@ -2339,34 +2152,22 @@ function tall$grad1(dy, x, dw) {
                             const d0 = dy[dr + j];
                             const d1 = dy[dr + j + 49];
                             const d2 = dy[dr + j + 98];
-                            const d3 = dy[dr + j + 147];
-                            const d4 = dy[dr + j + 196];
-                            const d5 = dy[dr + j + 245];
                             const v0 = x[xo + 7];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
                             g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            g4_0 += d4 * v0;
-                            g5_0 += d5 * v0;
                         }
                     }
                 }
                 dw[wk + 2] += g0_0;
                 dw[wk + 18] += g1_0;
                 dw[wk + 34] += g2_0;
-                dw[wk + 50] += g3_0;
-                dw[wk + 66] += g4_0;
-                dw[wk + 82] += g5_0;
             }
             {
                 // tap row 3
                 let g0_0 = 0;
                 let g1_0 = 0;
                 let g2_0 = 0;
-                let g3_0 = 0;
-                let g4_0 = 0;
-                let g5_0 = 0;
                 for (let t = 0; t < 4; t++) {
                     const dk = (t * 6 + k) * 49;
                     const xc = (t * 4 + c) * 49;
@@ -2380,25 +2181,16 @@ function tall$grad1(dy, x, dw) {
                             const d0 = dy[dr + j];
                             const d1 = dy[dr + j + 49];
                             const d2 = dy[dr + j + 98];
-                            const d3 = dy[dr + j + 147];
-                            const d4 = dy[dr + j + 196];
-                            const d5 = dy[dr + j + 245];
                             const v0 = x[xo + 14];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
                             g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            g4_0 += d4 * v0;
-                            g5_0 += d5 * v0;
                         }
                     }
                 }
                 dw[wk + 3] += g0_0;
                 dw[wk + 19] += g1_0;
                 dw[wk + 35] += g2_0;
-                dw[wk + 51] += g3_0;
-                dw[wk + 67] += g4_0;
-                dw[wk + 83] += g5_0;
             }
         }
     }

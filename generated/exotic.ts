@@ -1450,7 +1450,7 @@ export function over_backward(dy: F, path: Int32Array, dx: F): void {
   }
 }
 
-// tall_forward: forward: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, weights in locals, 6 channel(s) per pass over 0..5, 24 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 6 channel(s) per pass over 0..5, 48 statements
+// tall_forward: forward: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 12 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 24 statements
 export function tall_forward(x: F, w: F, y: F): void {
   y.fill(0);
   tall$forward0(x, w, y);
@@ -1458,10 +1458,9 @@ export function tall_forward(x: F, w: F, y: F): void {
 }
 
 function tall$forward0(x: F, w: F, y: F): void {
-  // interior, window unrolled, 6 channel(s) per pass, 24 statements (forward)
+  // interior, window unrolled, 3 channel(s) per pass, 12 statements (forward)
   for (let t = 0; t < 4; t += 1) {
-    {
-      const k = 0;
+    for (let k = 0; k < 6; k += 3) {
       const yk = (t * 6 + k) * 49;
       for (let c = 0; c < 4; c++) {
         const xc = (t * 4 + c) * 49;
@@ -1478,18 +1477,6 @@ function tall$forward0(x: F, w: F, y: F): void {
         const w2_1_0 = w[wk + 33];
         const w2_2_0 = w[wk + 34];
         const w2_3_0 = w[wk + 35];
-        const w3_0_0 = w[wk + 48];
-        const w3_1_0 = w[wk + 49];
-        const w3_2_0 = w[wk + 50];
-        const w3_3_0 = w[wk + 51];
-        const w4_0_0 = w[wk + 64];
-        const w4_1_0 = w[wk + 65];
-        const w4_2_0 = w[wk + 66];
-        const w4_3_0 = w[wk + 67];
-        const w5_0_0 = w[wk + 80];
-        const w5_1_0 = w[wk + 81];
-        const w5_2_0 = w[wk + 82];
-        const w5_3_0 = w[wk + 83];
         // rows 1..4 taps 0..3, cols 0..6 taps 0..0
         for (let i = 1; i < 5; i += 1) {
           const xr = xc + i * 7;
@@ -1500,43 +1487,25 @@ function tall$forward0(x: F, w: F, y: F): void {
             let a0 = y[yo];
             let a1 = y[yo + 49];
             let a2 = y[yo + 98];
-            let a3 = y[yo + 147];
-            let a4 = y[yo + 196];
-            let a5 = y[yo + 245];
             const v0_0 = x[xo - 7];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
-            a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
             const v1_0 = x[xo];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
-            a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
             const v2_0 = x[xo + 7];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
-            a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
             const v3_0 = x[xo + 14];
             a0 += w0_3_0 * v3_0;
             a1 += w1_3_0 * v3_0;
             a2 += w2_3_0 * v3_0;
-            a3 += w3_3_0 * v3_0;
-            a4 += w4_3_0 * v3_0;
-            a5 += w5_3_0 * v3_0;
             y[yo] = a0;
             y[yo + 49] = a1;
             y[yo + 98] = a2;
-            y[yo + 147] = a3;
-            y[yo + 196] = a4;
-            y[yo + 245] = a5;
           }
         }
       }
@@ -1545,10 +1514,9 @@ function tall$forward0(x: F, w: F, y: F): void {
 }
 
 function tall$forward1(x: F, w: F, y: F): void {
-  // border, window unrolled, 6 channel(s) per pass, 48 statements (forward)
+  // border, window unrolled, 3 channel(s) per pass, 24 statements (forward)
   for (let t = 0; t < 4; t += 1) {
-    {
-      const k = 0;
+    for (let k = 0; k < 6; k += 3) {
       const yk = (t * 6 + k) * 49;
       for (let c = 0; c < 4; c++) {
         const xc = (t * 4 + c) * 49;
@@ -1565,18 +1533,6 @@ function tall$forward1(x: F, w: F, y: F): void {
         const w2_1_0 = w[wk + 33];
         const w2_2_0 = w[wk + 34];
         const w2_3_0 = w[wk + 35];
-        const w3_0_0 = w[wk + 48];
-        const w3_1_0 = w[wk + 49];
-        const w3_2_0 = w[wk + 50];
-        const w3_3_0 = w[wk + 51];
-        const w4_0_0 = w[wk + 64];
-        const w4_1_0 = w[wk + 65];
-        const w4_2_0 = w[wk + 66];
-        const w4_3_0 = w[wk + 67];
-        const w5_0_0 = w[wk + 80];
-        const w5_1_0 = w[wk + 81];
-        const w5_2_0 = w[wk + 82];
-        const w5_3_0 = w[wk + 83];
         // rows 0..0 taps 1..3, cols 0..6 taps 0..0
         {
           const i = 0;
@@ -1588,36 +1544,21 @@ function tall$forward1(x: F, w: F, y: F): void {
             let a0 = y[yo];
             let a1 = y[yo + 49];
             let a2 = y[yo + 98];
-            let a3 = y[yo + 147];
-            let a4 = y[yo + 196];
-            let a5 = y[yo + 245];
             const v1_0 = x[xo];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
-            a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
             const v2_0 = x[xo + 7];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
-            a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
             const v3_0 = x[xo + 14];
             a0 += w0_3_0 * v3_0;
             a1 += w1_3_0 * v3_0;
             a2 += w2_3_0 * v3_0;
-            a3 += w3_3_0 * v3_0;
-            a4 += w4_3_0 * v3_0;
-            a5 += w5_3_0 * v3_0;
             y[yo] = a0;
             y[yo + 49] = a1;
             y[yo + 98] = a2;
-            y[yo + 147] = a3;
-            y[yo + 196] = a4;
-            y[yo + 245] = a5;
           }
         }
         // rows 5..5 taps 0..2, cols 0..6 taps 0..0
@@ -1631,36 +1572,21 @@ function tall$forward1(x: F, w: F, y: F): void {
             let a0 = y[yo];
             let a1 = y[yo + 49];
             let a2 = y[yo + 98];
-            let a3 = y[yo + 147];
-            let a4 = y[yo + 196];
-            let a5 = y[yo + 245];
             const v0_0 = x[xo - 7];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
-            a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
             const v1_0 = x[xo];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
-            a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
             const v2_0 = x[xo + 7];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
-            a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
             y[yo] = a0;
             y[yo + 49] = a1;
             y[yo + 98] = a2;
-            y[yo + 147] = a3;
-            y[yo + 196] = a4;
-            y[yo + 245] = a5;
           }
         }
         // rows 6..6 taps 0..1, cols 0..6 taps 0..0
@@ -1674,29 +1600,17 @@ function tall$forward1(x: F, w: F, y: F): void {
             let a0 = y[yo];
             let a1 = y[yo + 49];
             let a2 = y[yo + 98];
-            let a3 = y[yo + 147];
-            let a4 = y[yo + 196];
-            let a5 = y[yo + 245];
             const v0_0 = x[xo - 7];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
-            a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
             const v1_0 = x[xo];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
-            a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
             y[yo] = a0;
             y[yo + 49] = a1;
             y[yo + 98] = a2;
-            y[yo + 147] = a3;
-            y[yo + 196] = a4;
-            y[yo + 245] = a5;
           }
         }
       }
@@ -1902,16 +1816,15 @@ function tall$backward1(dy: F, w: F, dx: F): void {
   }
 }
 
-// tall_grad: grad: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 6 channel(s) per pass over 0..5, 24 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 6 channel(s) per pass over 0..5, 48 statements
+// tall_grad: grad: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 3 channel(s) per pass over 0..5, 12 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 3 channel(s) per pass over 0..5, 24 statements
 export function tall_grad(dy: F, x: F, dw: F): void {
   tall$grad0(dy, x, dw);
   tall$grad1(dy, x, dw);
 }
 
 function tall$grad0(dy: F, x: F, dw: F): void {
-  // interior, window unrolled, 6 channel(s) per pass, 24 statements (grad)
-  {
-    const k = 0;
+  // interior, window unrolled, 3 channel(s) per pass, 12 statements (grad)
+  for (let k = 0; k < 6; k += 3) {
     for (let c = 0; c < 4; c++) {
       const wk = k * 16 + c * 4;
       {
@@ -1919,9 +1832,6 @@ function tall$grad0(dy: F, x: F, dw: F): void {
         let g0_0 = 0;
         let g1_0 = 0;
         let g2_0 = 0;
-        let g3_0 = 0;
-        let g4_0 = 0;
-        let g5_0 = 0;
         for (let t = 0; t < 4; t++) {
           const dk = (t * 6 + k) * 49;
           const xc = (t * 4 + c) * 49;
@@ -1934,34 +1844,22 @@ function tall$grad0(dy: F, x: F, dw: F): void {
               const d0 = dy[dr + j];
               const d1 = dy[dr + j + 49];
               const d2 = dy[dr + j + 98];
-              const d3 = dy[dr + j + 147];
-              const d4 = dy[dr + j + 196];
-              const d5 = dy[dr + j + 245];
               const v0 = x[xo - 7];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
             }
           }
         }
         dw[wk] += g0_0;
         dw[wk + 16] += g1_0;
         dw[wk + 32] += g2_0;
-        dw[wk + 48] += g3_0;
-        dw[wk + 64] += g4_0;
-        dw[wk + 80] += g5_0;
       }
       {
         // tap row 1
         let g0_0 = 0;
         let g1_0 = 0;
         let g2_0 = 0;
-        let g3_0 = 0;
-        let g4_0 = 0;
-        let g5_0 = 0;
         for (let t = 0; t < 4; t++) {
           const dk = (t * 6 + k) * 49;
           const xc = (t * 4 + c) * 49;
@@ -1974,34 +1872,22 @@ function tall$grad0(dy: F, x: F, dw: F): void {
               const d0 = dy[dr + j];
               const d1 = dy[dr + j + 49];
               const d2 = dy[dr + j + 98];
-              const d3 = dy[dr + j + 147];
-              const d4 = dy[dr + j + 196];
-              const d5 = dy[dr + j + 245];
               const v0 = x[xo];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
             }
           }
         }
         dw[wk + 1] += g0_0;
         dw[wk + 17] += g1_0;
         dw[wk + 33] += g2_0;
-        dw[wk + 49] += g3_0;
-        dw[wk + 65] += g4_0;
-        dw[wk + 81] += g5_0;
       }
       {
         // tap row 2
         let g0_0 = 0;
         let g1_0 = 0;
         let g2_0 = 0;
-        let g3_0 = 0;
-        let g4_0 = 0;
-        let g5_0 = 0;
         for (let t = 0; t < 4; t++) {
           const dk = (t * 6 + k) * 49;
           const xc = (t * 4 + c) * 49;
@@ -2014,34 +1900,22 @@ function tall$grad0(dy: F, x: F, dw: F): void {
               const d0 = dy[dr + j];
               const d1 = dy[dr + j + 49];
               const d2 = dy[dr + j + 98];
-              const d3 = dy[dr + j + 147];
-              const d4 = dy[dr + j + 196];
-              const d5 = dy[dr + j + 245];
               const v0 = x[xo + 7];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
             }
           }
         }
         dw[wk + 2] += g0_0;
         dw[wk + 18] += g1_0;
         dw[wk + 34] += g2_0;
-        dw[wk + 50] += g3_0;
-        dw[wk + 66] += g4_0;
-        dw[wk + 82] += g5_0;
       }
       {
         // tap row 3
         let g0_0 = 0;
         let g1_0 = 0;
         let g2_0 = 0;
-        let g3_0 = 0;
-        let g4_0 = 0;
-        let g5_0 = 0;
         for (let t = 0; t < 4; t++) {
           const dk = (t * 6 + k) * 49;
           const xc = (t * 4 + c) * 49;
@@ -2054,34 +1928,24 @@ function tall$grad0(dy: F, x: F, dw: F): void {
               const d0 = dy[dr + j];
               const d1 = dy[dr + j + 49];
               const d2 = dy[dr + j + 98];
-              const d3 = dy[dr + j + 147];
-              const d4 = dy[dr + j + 196];
-              const d5 = dy[dr + j + 245];
               const v0 = x[xo + 14];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
             }
           }
         }
         dw[wk + 3] += g0_0;
         dw[wk + 19] += g1_0;
         dw[wk + 35] += g2_0;
-        dw[wk + 51] += g3_0;
-        dw[wk + 67] += g4_0;
-        dw[wk + 83] += g5_0;
       }
     }
   }
 }
 
 function tall$grad1(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 6 channel(s) per pass, 48 statements (grad)
-  {
-    const k = 0;
+  // border, window unrolled, 3 channel(s) per pass, 24 statements (grad)
+  for (let k = 0; k < 6; k += 3) {
     for (let c = 0; c < 4; c++) {
       const wk = k * 16 + c * 4;
       {
@@ -2089,9 +1953,6 @@ function tall$grad1(dy: F, x: F, dw: F): void {
         let g0_0 = 0;
         let g1_0 = 0;
         let g2_0 = 0;
-        let g3_0 = 0;
-        let g4_0 = 0;
-        let g5_0 = 0;
         for (let t = 0; t < 4; t++) {
           const dk = (t * 6 + k) * 49;
           const xc = (t * 4 + c) * 49;
@@ -2105,16 +1966,10 @@ function tall$grad1(dy: F, x: F, dw: F): void {
               const d0 = dy[dr + j];
               const d1 = dy[dr + j + 49];
               const d2 = dy[dr + j + 98];
-              const d3 = dy[dr + j + 147];
-              const d4 = dy[dr + j + 196];
-              const d5 = dy[dr + j + 245];
               const v0 = x[xo - 7];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
             }
           }
           // rows 6..6 taps 0..1, cols 0..6 taps 0..0
@@ -2127,34 +1982,22 @@ function tall$grad1(dy: F, x: F, dw: F): void {
               const d0 = dy[dr + j];
               const d1 = dy[dr + j + 49];
               const d2 = dy[dr + j + 98];
-              const d3 = dy[dr + j + 147];
-              const d4 = dy[dr + j + 196];
-              const d5 = dy[dr + j + 245];
               const v0 = x[xo - 7];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
             }
           }
         }
         dw[wk] += g0_0;
         dw[wk + 16] += g1_0;
         dw[wk + 32] += g2_0;
-        dw[wk + 48] += g3_0;
-        dw[wk + 64] += g4_0;
-        dw[wk + 80] += g5_0;
       }
       {
         // tap row 1
         let g0_0 = 0;
         let g1_0 = 0;
         let g2_0 = 0;
-        let g3_0 = 0;
-        let g4_0 = 0;
-        let g5_0 = 0;
         for (let t = 0; t < 4; t++) {
           const dk = (t * 6 + k) * 49;
           const xc = (t * 4 + c) * 49;
@@ -2168,16 +2011,10 @@ function tall$grad1(dy: F, x: F, dw: F): void {
               const d0 = dy[dr + j];
               const d1 = dy[dr + j + 49];
               const d2 = dy[dr + j + 98];
-              const d3 = dy[dr + j + 147];
-              const d4 = dy[dr + j + 196];
-              const d5 = dy[dr + j + 245];
               const v0 = x[xo];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
             }
           }
           // rows 5..5 taps 0..2, cols 0..6 taps 0..0
@@ -2190,16 +2027,10 @@ function tall$grad1(dy: F, x: F, dw: F): void {
               const d0 = dy[dr + j];
               const d1 = dy[dr + j + 49];
               const d2 = dy[dr + j + 98];
-              const d3 = dy[dr + j + 147];
-              const d4 = dy[dr + j + 196];
-              const d5 = dy[dr + j + 245];
               const v0 = x[xo];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
             }
           }
           // rows 6..6 taps 0..1, cols 0..6 taps 0..0
@@ -2212,34 +2043,22 @@ function tall$grad1(dy: F, x: F, dw: F): void {
               const d0 = dy[dr + j];
               const d1 = dy[dr + j + 49];
               const d2 = dy[dr + j + 98];
-              const d3 = dy[dr + j + 147];
-              const d4 = dy[dr + j + 196];
-              const d5 = dy[dr + j + 245];
               const v0 = x[xo];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
             }
           }
         }
         dw[wk + 1] += g0_0;
         dw[wk + 17] += g1_0;
         dw[wk + 33] += g2_0;
-        dw[wk + 49] += g3_0;
-        dw[wk + 65] += g4_0;
-        dw[wk + 81] += g5_0;
       }
       {
         // tap row 2
         let g0_0 = 0;
         let g1_0 = 0;
         let g2_0 = 0;
-        let g3_0 = 0;
-        let g4_0 = 0;
-        let g5_0 = 0;
         for (let t = 0; t < 4; t++) {
           const dk = (t * 6 + k) * 49;
           const xc = (t * 4 + c) * 49;
@@ -2253,16 +2072,10 @@ function tall$grad1(dy: F, x: F, dw: F): void {
               const d0 = dy[dr + j];
               const d1 = dy[dr + j + 49];
               const d2 = dy[dr + j + 98];
-              const d3 = dy[dr + j + 147];
-              const d4 = dy[dr + j + 196];
-              const d5 = dy[dr + j + 245];
               const v0 = x[xo + 7];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
             }
           }
           // rows 5..5 taps 0..2, cols 0..6 taps 0..0
@@ -2275,34 +2088,22 @@ function tall$grad1(dy: F, x: F, dw: F): void {
               const d0 = dy[dr + j];
               const d1 = dy[dr + j + 49];
               const d2 = dy[dr + j + 98];
-              const d3 = dy[dr + j + 147];
-              const d4 = dy[dr + j + 196];
-              const d5 = dy[dr + j + 245];
               const v0 = x[xo + 7];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
             }
           }
         }
         dw[wk + 2] += g0_0;
         dw[wk + 18] += g1_0;
         dw[wk + 34] += g2_0;
-        dw[wk + 50] += g3_0;
-        dw[wk + 66] += g4_0;
-        dw[wk + 82] += g5_0;
       }
       {
         // tap row 3
         let g0_0 = 0;
         let g1_0 = 0;
         let g2_0 = 0;
-        let g3_0 = 0;
-        let g4_0 = 0;
-        let g5_0 = 0;
         for (let t = 0; t < 4; t++) {
           const dk = (t * 6 + k) * 49;
           const xc = (t * 4 + c) * 49;
@@ -2316,25 +2117,16 @@ function tall$grad1(dy: F, x: F, dw: F): void {
               const d0 = dy[dr + j];
               const d1 = dy[dr + j + 49];
               const d2 = dy[dr + j + 98];
-              const d3 = dy[dr + j + 147];
-              const d4 = dy[dr + j + 196];
-              const d5 = dy[dr + j + 245];
               const v0 = x[xo + 14];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
             }
           }
         }
         dw[wk + 3] += g0_0;
         dw[wk + 19] += g1_0;
         dw[wk + 35] += g2_0;
-        dw[wk + 51] += g3_0;
-        dw[wk + 67] += g4_0;
-        dw[wk + 83] += g5_0;
       }
     }
   }

@@ -438,18 +438,17 @@ export function createModel(options?: { seed?: number }): Model {
 
 // ---- kernels: <layer>_<role>, pure functions over the whole batch ----
 
-// c1_forward: forward: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 72 statements; 7 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 288 statements; 1 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 32 statements
+// c1_forward: forward: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..31, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..31, 160 statements
 export function c1_forward(x: F, w: F, y: F): void {
   y.fill(0);
   c1$forward0(x, w, y);
   c1$forward1(x, w, y);
-  c1$forward2(x, w, y);
 }
 
 function c1$forward0(x: F, w: F, y: F): void {
-  // interior, window unrolled, 8 channel(s) per pass, 72 statements (forward)
+  // interior, window unrolled, 4 channel(s) per pass, 36 statements (forward)
   for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 32; k += 8) {
+    for (let k = 0; k < 32; k += 4) {
       const yk = (t * 32 + k) * 1024;
       for (let c = 0; c < 3; c++) {
         const xc = (t * 3 + c) * 1024;
@@ -490,42 +489,6 @@ function c1$forward0(x: F, w: F, y: F): void {
         const w3_2_0 = w[wk + 87];
         const w3_2_1 = w[wk + 88];
         const w3_2_2 = w[wk + 89];
-        const w4_0_0 = w[wk + 108];
-        const w4_0_1 = w[wk + 109];
-        const w4_0_2 = w[wk + 110];
-        const w4_1_0 = w[wk + 111];
-        const w4_1_1 = w[wk + 112];
-        const w4_1_2 = w[wk + 113];
-        const w4_2_0 = w[wk + 114];
-        const w4_2_1 = w[wk + 115];
-        const w4_2_2 = w[wk + 116];
-        const w5_0_0 = w[wk + 135];
-        const w5_0_1 = w[wk + 136];
-        const w5_0_2 = w[wk + 137];
-        const w5_1_0 = w[wk + 138];
-        const w5_1_1 = w[wk + 139];
-        const w5_1_2 = w[wk + 140];
-        const w5_2_0 = w[wk + 141];
-        const w5_2_1 = w[wk + 142];
-        const w5_2_2 = w[wk + 143];
-        const w6_0_0 = w[wk + 162];
-        const w6_0_1 = w[wk + 163];
-        const w6_0_2 = w[wk + 164];
-        const w6_1_0 = w[wk + 165];
-        const w6_1_1 = w[wk + 166];
-        const w6_1_2 = w[wk + 167];
-        const w6_2_0 = w[wk + 168];
-        const w6_2_1 = w[wk + 169];
-        const w6_2_2 = w[wk + 170];
-        const w7_0_0 = w[wk + 189];
-        const w7_0_1 = w[wk + 190];
-        const w7_0_2 = w[wk + 191];
-        const w7_1_0 = w[wk + 192];
-        const w7_1_1 = w[wk + 193];
-        const w7_1_2 = w[wk + 194];
-        const w7_2_0 = w[wk + 195];
-        const w7_2_1 = w[wk + 196];
-        const w7_2_2 = w[wk + 197];
         // rows 1..30 taps 0..2, cols 1..30 taps 0..2
         for (let i = 1; i < 31; i += 1) {
           const xr = xc + i * 32;
@@ -537,99 +500,55 @@ function c1$forward0(x: F, w: F, y: F): void {
             let a1 = y[yo + 1024];
             let a2 = y[yo + 2048];
             let a3 = y[yo + 3072];
-            let a4 = y[yo + 4096];
-            let a5 = y[yo + 5120];
-            let a6 = y[yo + 6144];
-            let a7 = y[yo + 7168];
             const v0_0 = x[xo - 33];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = x[xo - 32];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = x[xo - 31];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_0 = x[xo + 31];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = x[xo + 32];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = x[xo + 33];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             y[yo] = a0;
             y[yo + 1024] = a1;
             y[yo + 2048] = a2;
             y[yo + 3072] = a3;
-            y[yo + 4096] = a4;
-            y[yo + 5120] = a5;
-            y[yo + 6144] = a6;
-            y[yo + 7168] = a7;
           }
         }
       }
@@ -638,9 +557,9 @@ function c1$forward0(x: F, w: F, y: F): void {
 }
 
 function c1$forward1(x: F, w: F, y: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 288 statements (forward)
+  // border, window unrolled, 4 channel(s) per pass, 160 statements (forward)
   for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 32; k += 8) {
+    for (let k = 0; k < 32; k += 4) {
       const yk = (t * 32 + k) * 1024;
       for (let c = 0; c < 3; c++) {
         const xc = (t * 3 + c) * 1024;
@@ -681,42 +600,6 @@ function c1$forward1(x: F, w: F, y: F): void {
         const w3_2_0 = w[wk + 87];
         const w3_2_1 = w[wk + 88];
         const w3_2_2 = w[wk + 89];
-        const w4_0_0 = w[wk + 108];
-        const w4_0_1 = w[wk + 109];
-        const w4_0_2 = w[wk + 110];
-        const w4_1_0 = w[wk + 111];
-        const w4_1_1 = w[wk + 112];
-        const w4_1_2 = w[wk + 113];
-        const w4_2_0 = w[wk + 114];
-        const w4_2_1 = w[wk + 115];
-        const w4_2_2 = w[wk + 116];
-        const w5_0_0 = w[wk + 135];
-        const w5_0_1 = w[wk + 136];
-        const w5_0_2 = w[wk + 137];
-        const w5_1_0 = w[wk + 138];
-        const w5_1_1 = w[wk + 139];
-        const w5_1_2 = w[wk + 140];
-        const w5_2_0 = w[wk + 141];
-        const w5_2_1 = w[wk + 142];
-        const w5_2_2 = w[wk + 143];
-        const w6_0_0 = w[wk + 162];
-        const w6_0_1 = w[wk + 163];
-        const w6_0_2 = w[wk + 164];
-        const w6_1_0 = w[wk + 165];
-        const w6_1_1 = w[wk + 166];
-        const w6_1_2 = w[wk + 167];
-        const w6_2_0 = w[wk + 168];
-        const w6_2_1 = w[wk + 169];
-        const w6_2_2 = w[wk + 170];
-        const w7_0_0 = w[wk + 189];
-        const w7_0_1 = w[wk + 190];
-        const w7_0_2 = w[wk + 191];
-        const w7_1_0 = w[wk + 192];
-        const w7_1_1 = w[wk + 193];
-        const w7_1_2 = w[wk + 194];
-        const w7_2_0 = w[wk + 195];
-        const w7_2_1 = w[wk + 196];
-        const w7_2_2 = w[wk + 197];
         // rows 0..0 taps 1..2, cols 0..0 taps 1..2
         {
           const i = 0;
@@ -730,54 +613,30 @@ function c1$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 1024];
             let a2 = y[yo + 2048];
             let a3 = y[yo + 3072];
-            let a4 = y[yo + 4096];
-            let a5 = y[yo + 5120];
-            let a6 = y[yo + 6144];
-            let a7 = y[yo + 7168];
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_1 = x[xo + 32];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = x[xo + 33];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             y[yo] = a0;
             y[yo + 1024] = a1;
             y[yo + 2048] = a2;
             y[yo + 3072] = a3;
-            y[yo + 4096] = a4;
-            y[yo + 5120] = a5;
-            y[yo + 6144] = a6;
-            y[yo + 7168] = a7;
           }
         }
         // rows 0..0 taps 1..2, cols 1..30 taps 0..2
@@ -792,72 +651,40 @@ function c1$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 1024];
             let a2 = y[yo + 2048];
             let a3 = y[yo + 3072];
-            let a4 = y[yo + 4096];
-            let a5 = y[yo + 5120];
-            let a6 = y[yo + 6144];
-            let a7 = y[yo + 7168];
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_0 = x[xo + 31];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = x[xo + 32];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = x[xo + 33];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             y[yo] = a0;
             y[yo + 1024] = a1;
             y[yo + 2048] = a2;
             y[yo + 3072] = a3;
-            y[yo + 4096] = a4;
-            y[yo + 5120] = a5;
-            y[yo + 6144] = a6;
-            y[yo + 7168] = a7;
           }
         }
         // rows 0..0 taps 1..2, cols 31..31 taps 0..1
@@ -873,54 +700,30 @@ function c1$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 1024];
             let a2 = y[yo + 2048];
             let a3 = y[yo + 3072];
-            let a4 = y[yo + 4096];
-            let a5 = y[yo + 5120];
-            let a6 = y[yo + 6144];
-            let a7 = y[yo + 7168];
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v2_0 = x[xo + 31];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = x[xo + 32];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             y[yo] = a0;
             y[yo + 1024] = a1;
             y[yo + 2048] = a2;
             y[yo + 3072] = a3;
-            y[yo + 4096] = a4;
-            y[yo + 5120] = a5;
-            y[yo + 6144] = a6;
-            y[yo + 7168] = a7;
           }
         }
         // rows 1..30 taps 0..2, cols 0..0 taps 1..2
@@ -935,72 +738,40 @@ function c1$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 1024];
             let a2 = y[yo + 2048];
             let a3 = y[yo + 3072];
-            let a4 = y[yo + 4096];
-            let a5 = y[yo + 5120];
-            let a6 = y[yo + 6144];
-            let a7 = y[yo + 7168];
             const v0_1 = x[xo - 32];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = x[xo - 31];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_1 = x[xo + 32];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = x[xo + 33];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             y[yo] = a0;
             y[yo + 1024] = a1;
             y[yo + 2048] = a2;
             y[yo + 3072] = a3;
-            y[yo + 4096] = a4;
-            y[yo + 5120] = a5;
-            y[yo + 6144] = a6;
-            y[yo + 7168] = a7;
           }
         }
         // rows 1..30 taps 0..2, cols 31..31 taps 0..1
@@ -1015,72 +786,40 @@ function c1$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 1024];
             let a2 = y[yo + 2048];
             let a3 = y[yo + 3072];
-            let a4 = y[yo + 4096];
-            let a5 = y[yo + 5120];
-            let a6 = y[yo + 6144];
-            let a7 = y[yo + 7168];
             const v0_0 = x[xo - 33];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = x[xo - 32];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v2_0 = x[xo + 31];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = x[xo + 32];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             y[yo] = a0;
             y[yo + 1024] = a1;
             y[yo + 2048] = a2;
             y[yo + 3072] = a3;
-            y[yo + 4096] = a4;
-            y[yo + 5120] = a5;
-            y[yo + 6144] = a6;
-            y[yo + 7168] = a7;
           }
         }
         // rows 31..31 taps 0..1, cols 0..0 taps 1..2
@@ -1096,54 +835,30 @@ function c1$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 1024];
             let a2 = y[yo + 2048];
             let a3 = y[yo + 3072];
-            let a4 = y[yo + 4096];
-            let a5 = y[yo + 5120];
-            let a6 = y[yo + 6144];
-            let a7 = y[yo + 7168];
             const v0_1 = x[xo - 32];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = x[xo - 31];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             y[yo] = a0;
             y[yo + 1024] = a1;
             y[yo + 2048] = a2;
             y[yo + 3072] = a3;
-            y[yo + 4096] = a4;
-            y[yo + 5120] = a5;
-            y[yo + 6144] = a6;
-            y[yo + 7168] = a7;
           }
         }
         // rows 31..31 taps 0..1, cols 1..30 taps 0..2
@@ -1158,119 +873,42 @@ function c1$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 1024];
             let a2 = y[yo + 2048];
             let a3 = y[yo + 3072];
-            let a4 = y[yo + 4096];
-            let a5 = y[yo + 5120];
-            let a6 = y[yo + 6144];
-            let a7 = y[yo + 7168];
             const v0_0 = x[xo - 33];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = x[xo - 32];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = x[xo - 31];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             y[yo] = a0;
             y[yo + 1024] = a1;
             y[yo + 2048] = a2;
             y[yo + 3072] = a3;
-            y[yo + 4096] = a4;
-            y[yo + 5120] = a5;
-            y[yo + 6144] = a6;
-            y[yo + 7168] = a7;
           }
         }
-      }
-    }
-  }
-}
-
-function c1$forward2(x: F, w: F, y: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 32 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 32; k += 8) {
-      const yk = (t * 32 + k) * 1024;
-      for (let c = 0; c < 3; c++) {
-        const xc = (t * 3 + c) * 1024;
-        const wk = k * 27 + c * 9;
-        const w0_0_0 = w[wk];
-        const w0_0_1 = w[wk + 1];
-        const w0_1_0 = w[wk + 3];
-        const w0_1_1 = w[wk + 4];
-        const w1_0_0 = w[wk + 27];
-        const w1_0_1 = w[wk + 28];
-        const w1_1_0 = w[wk + 30];
-        const w1_1_1 = w[wk + 31];
-        const w2_0_0 = w[wk + 54];
-        const w2_0_1 = w[wk + 55];
-        const w2_1_0 = w[wk + 57];
-        const w2_1_1 = w[wk + 58];
-        const w3_0_0 = w[wk + 81];
-        const w3_0_1 = w[wk + 82];
-        const w3_1_0 = w[wk + 84];
-        const w3_1_1 = w[wk + 85];
-        const w4_0_0 = w[wk + 108];
-        const w4_0_1 = w[wk + 109];
-        const w4_1_0 = w[wk + 111];
-        const w4_1_1 = w[wk + 112];
-        const w5_0_0 = w[wk + 135];
-        const w5_0_1 = w[wk + 136];
-        const w5_1_0 = w[wk + 138];
-        const w5_1_1 = w[wk + 139];
-        const w6_0_0 = w[wk + 162];
-        const w6_0_1 = w[wk + 163];
-        const w6_1_0 = w[wk + 165];
-        const w6_1_1 = w[wk + 166];
-        const w7_0_0 = w[wk + 189];
-        const w7_0_1 = w[wk + 190];
-        const w7_1_0 = w[wk + 192];
-        const w7_1_1 = w[wk + 193];
         // rows 31..31 taps 0..1, cols 31..31 taps 0..1
         {
           const i = 31;
@@ -1284,54 +922,30 @@ function c1$forward2(x: F, w: F, y: F): void {
             let a1 = y[yo + 1024];
             let a2 = y[yo + 2048];
             let a3 = y[yo + 3072];
-            let a4 = y[yo + 4096];
-            let a5 = y[yo + 5120];
-            let a6 = y[yo + 6144];
-            let a7 = y[yo + 7168];
             const v0_0 = x[xo - 33];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = x[xo - 32];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             y[yo] = a0;
             y[yo + 1024] = a1;
             y[yo + 2048] = a2;
             y[yo + 3072] = a3;
-            y[yo + 4096] = a4;
-            y[yo + 5120] = a5;
-            y[yo + 6144] = a6;
-            y[yo + 7168] = a7;
           }
         }
       }
@@ -1771,16 +1385,15 @@ function c1$backward1(dy: F, w: F, dx: F): void {
   }
 }
 
-// c1_grad: grad: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..31, 72 statements; 7 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..31, 288 statements; 1 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..31, 32 statements
+// c1_grad: grad: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..31, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..31, 160 statements
 export function c1_grad(dy: F, x: F, dw: F): void {
   c1$grad0(dy, x, dw);
   c1$grad1(dy, x, dw);
-  c1$grad2(dy, x, dw);
 }
 
 function c1$grad0(dy: F, x: F, dw: F): void {
-  // interior, window unrolled, 8 channel(s) per pass, 72 statements (grad)
-  for (let k = 0; k < 32; k += 8) {
+  // interior, window unrolled, 4 channel(s) per pass, 36 statements (grad)
+  for (let k = 0; k < 32; k += 4) {
     for (let c = 0; c < 3; c++) {
       const wk = k * 27 + c * 9;
       {
@@ -1789,10 +1402,6 @@ function c1$grad0(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 32 + k) * 1024;
           const xc = (t * 3 + c) * 1024;
@@ -1806,37 +1415,21 @@ function c1$grad0(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v0 = x[xo - 33];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo - 32];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo - 31];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
         }
@@ -1852,18 +1445,6 @@ function c1$grad0(dy: F, x: F, dw: F): void {
         dw[wk + 81] += g3_0;
         dw[wk + 82] += g3_1;
         dw[wk + 83] += g3_2;
-        dw[wk + 108] += g4_0;
-        dw[wk + 109] += g4_1;
-        dw[wk + 110] += g4_2;
-        dw[wk + 135] += g5_0;
-        dw[wk + 136] += g5_1;
-        dw[wk + 137] += g5_2;
-        dw[wk + 162] += g6_0;
-        dw[wk + 163] += g6_1;
-        dw[wk + 164] += g6_2;
-        dw[wk + 189] += g7_0;
-        dw[wk + 190] += g7_1;
-        dw[wk + 191] += g7_2;
       }
       {
         // tap row 1
@@ -1871,10 +1452,6 @@ function c1$grad0(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 32 + k) * 1024;
           const xc = (t * 3 + c) * 1024;
@@ -1888,37 +1465,21 @@ function c1$grad0(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
         }
@@ -1934,18 +1495,6 @@ function c1$grad0(dy: F, x: F, dw: F): void {
         dw[wk + 84] += g3_0;
         dw[wk + 85] += g3_1;
         dw[wk + 86] += g3_2;
-        dw[wk + 111] += g4_0;
-        dw[wk + 112] += g4_1;
-        dw[wk + 113] += g4_2;
-        dw[wk + 138] += g5_0;
-        dw[wk + 139] += g5_1;
-        dw[wk + 140] += g5_2;
-        dw[wk + 165] += g6_0;
-        dw[wk + 166] += g6_1;
-        dw[wk + 167] += g6_2;
-        dw[wk + 192] += g7_0;
-        dw[wk + 193] += g7_1;
-        dw[wk + 194] += g7_2;
       }
       {
         // tap row 2
@@ -1953,10 +1502,6 @@ function c1$grad0(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 32 + k) * 1024;
           const xc = (t * 3 + c) * 1024;
@@ -1970,37 +1515,21 @@ function c1$grad0(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v0 = x[xo + 31];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo + 32];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 33];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
         }
@@ -2016,26 +1545,14 @@ function c1$grad0(dy: F, x: F, dw: F): void {
         dw[wk + 87] += g3_0;
         dw[wk + 88] += g3_1;
         dw[wk + 89] += g3_2;
-        dw[wk + 114] += g4_0;
-        dw[wk + 115] += g4_1;
-        dw[wk + 116] += g4_2;
-        dw[wk + 141] += g5_0;
-        dw[wk + 142] += g5_1;
-        dw[wk + 143] += g5_2;
-        dw[wk + 168] += g6_0;
-        dw[wk + 169] += g6_1;
-        dw[wk + 170] += g6_2;
-        dw[wk + 195] += g7_0;
-        dw[wk + 196] += g7_1;
-        dw[wk + 197] += g7_2;
       }
     }
   }
 }
 
 function c1$grad1(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 288 statements (grad)
-  for (let k = 0; k < 32; k += 8) {
+  // border, window unrolled, 4 channel(s) per pass, 160 statements (grad)
+  for (let k = 0; k < 32; k += 4) {
     for (let c = 0; c < 3; c++) {
       const wk = k * 27 + c * 9;
       {
@@ -2044,10 +1561,6 @@ function c1$grad1(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 32 + k) * 1024;
           const xc = (t * 3 + c) * 1024;
@@ -2062,28 +1575,16 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v1 = x[xo - 32];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo - 31];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 1..30 taps 0..2, cols 31..31 taps 0..1
@@ -2097,28 +1598,16 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v0 = x[xo - 33];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo - 32];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
           // rows 31..31 taps 0..1, cols 0..0 taps 1..2
@@ -2133,28 +1622,16 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v1 = x[xo - 32];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo - 31];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 31..31 taps 0..1, cols 1..30 taps 0..2
@@ -2168,37 +1645,45 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v0 = x[xo - 33];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo - 32];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo - 31];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
+            }
+          }
+          // rows 31..31 taps 0..1, cols 31..31 taps 0..1
+          {
+            const i = 31;
+            const dr = dk + i * 32;
+            const xr = xc + i * 32;
+            {
+              const j = 31;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 1024];
+              const d2 = dy[dr + j + 2048];
+              const d3 = dy[dr + j + 3072];
+              const v0 = x[xo - 33];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              g2_0 += d2 * v0;
+              g3_0 += d3 * v0;
+              const v1 = x[xo - 32];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              g2_1 += d2 * v1;
+              g3_1 += d3 * v1;
             }
           }
         }
@@ -2214,18 +1699,6 @@ function c1$grad1(dy: F, x: F, dw: F): void {
         dw[wk + 81] += g3_0;
         dw[wk + 82] += g3_1;
         dw[wk + 83] += g3_2;
-        dw[wk + 108] += g4_0;
-        dw[wk + 109] += g4_1;
-        dw[wk + 110] += g4_2;
-        dw[wk + 135] += g5_0;
-        dw[wk + 136] += g5_1;
-        dw[wk + 137] += g5_2;
-        dw[wk + 162] += g6_0;
-        dw[wk + 163] += g6_1;
-        dw[wk + 164] += g6_2;
-        dw[wk + 189] += g7_0;
-        dw[wk + 190] += g7_1;
-        dw[wk + 191] += g7_2;
       }
       {
         // tap row 1
@@ -2233,10 +1706,6 @@ function c1$grad1(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 32 + k) * 1024;
           const xc = (t * 3 + c) * 1024;
@@ -2252,28 +1721,16 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 0..0 taps 1..2, cols 1..30 taps 0..2
@@ -2287,37 +1744,21 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 0..0 taps 1..2, cols 31..31 taps 0..1
@@ -2332,28 +1773,16 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
           // rows 1..30 taps 0..2, cols 0..0 taps 1..2
@@ -2367,28 +1796,16 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 1..30 taps 0..2, cols 31..31 taps 0..1
@@ -2402,28 +1819,16 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
           // rows 31..31 taps 0..1, cols 0..0 taps 1..2
@@ -2438,28 +1843,16 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 31..31 taps 0..1, cols 1..30 taps 0..2
@@ -2473,37 +1866,45 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
+            }
+          }
+          // rows 31..31 taps 0..1, cols 31..31 taps 0..1
+          {
+            const i = 31;
+            const dr = dk + i * 32;
+            const xr = xc + i * 32;
+            {
+              const j = 31;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 1024];
+              const d2 = dy[dr + j + 2048];
+              const d3 = dy[dr + j + 3072];
+              const v0 = x[xo - 1];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              g2_0 += d2 * v0;
+              g3_0 += d3 * v0;
+              const v1 = x[xo];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              g2_1 += d2 * v1;
+              g3_1 += d3 * v1;
             }
           }
         }
@@ -2519,18 +1920,6 @@ function c1$grad1(dy: F, x: F, dw: F): void {
         dw[wk + 84] += g3_0;
         dw[wk + 85] += g3_1;
         dw[wk + 86] += g3_2;
-        dw[wk + 111] += g4_0;
-        dw[wk + 112] += g4_1;
-        dw[wk + 113] += g4_2;
-        dw[wk + 138] += g5_0;
-        dw[wk + 139] += g5_1;
-        dw[wk + 140] += g5_2;
-        dw[wk + 165] += g6_0;
-        dw[wk + 166] += g6_1;
-        dw[wk + 167] += g6_2;
-        dw[wk + 192] += g7_0;
-        dw[wk + 193] += g7_1;
-        dw[wk + 194] += g7_2;
       }
       {
         // tap row 2
@@ -2538,10 +1927,6 @@ function c1$grad1(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 32 + k) * 1024;
           const xc = (t * 3 + c) * 1024;
@@ -2557,28 +1942,16 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v1 = x[xo + 32];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 33];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 0..0 taps 1..2, cols 1..30 taps 0..2
@@ -2592,37 +1965,21 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v0 = x[xo + 31];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo + 32];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 33];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 0..0 taps 1..2, cols 31..31 taps 0..1
@@ -2637,28 +1994,16 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v0 = x[xo + 31];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo + 32];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
           // rows 1..30 taps 0..2, cols 0..0 taps 1..2
@@ -2672,28 +2017,16 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v1 = x[xo + 32];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 33];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 1..30 taps 0..2, cols 31..31 taps 0..1
@@ -2707,28 +2040,16 @@ function c1$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 1024];
               const d2 = dy[dr + j + 2048];
               const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
               const v0 = x[xo + 31];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo + 32];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
         }
@@ -2744,161 +2065,6 @@ function c1$grad1(dy: F, x: F, dw: F): void {
         dw[wk + 87] += g3_0;
         dw[wk + 88] += g3_1;
         dw[wk + 89] += g3_2;
-        dw[wk + 114] += g4_0;
-        dw[wk + 115] += g4_1;
-        dw[wk + 116] += g4_2;
-        dw[wk + 141] += g5_0;
-        dw[wk + 142] += g5_1;
-        dw[wk + 143] += g5_2;
-        dw[wk + 168] += g6_0;
-        dw[wk + 169] += g6_1;
-        dw[wk + 170] += g6_2;
-        dw[wk + 195] += g7_0;
-        dw[wk + 196] += g7_1;
-        dw[wk + 197] += g7_2;
-      }
-    }
-  }
-}
-
-function c1$grad2(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 32 statements (grad)
-  for (let k = 0; k < 32; k += 8) {
-    for (let c = 0; c < 3; c++) {
-      const wk = k * 27 + c * 9;
-      {
-        // tap row 0
-        let g0_0 = 0, g0_1 = 0;
-        let g1_0 = 0, g1_1 = 0;
-        let g2_0 = 0, g2_1 = 0;
-        let g3_0 = 0, g3_1 = 0;
-        let g4_0 = 0, g4_1 = 0;
-        let g5_0 = 0, g5_1 = 0;
-        let g6_0 = 0, g6_1 = 0;
-        let g7_0 = 0, g7_1 = 0;
-        for (let t = 0; t < 32; t++) {
-          const dk = (t * 32 + k) * 1024;
-          const xc = (t * 3 + c) * 1024;
-          // rows 31..31 taps 0..1, cols 31..31 taps 0..1
-          {
-            const i = 31;
-            const dr = dk + i * 32;
-            const xr = xc + i * 32;
-            {
-              const j = 31;
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 1024];
-              const d2 = dy[dr + j + 2048];
-              const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
-              const v0 = x[xo - 33];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
-              const v1 = x[xo - 32];
-              g0_1 += d0 * v1;
-              g1_1 += d1 * v1;
-              g2_1 += d2 * v1;
-              g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
-            }
-          }
-        }
-        dw[wk] += g0_0;
-        dw[wk + 1] += g0_1;
-        dw[wk + 27] += g1_0;
-        dw[wk + 28] += g1_1;
-        dw[wk + 54] += g2_0;
-        dw[wk + 55] += g2_1;
-        dw[wk + 81] += g3_0;
-        dw[wk + 82] += g3_1;
-        dw[wk + 108] += g4_0;
-        dw[wk + 109] += g4_1;
-        dw[wk + 135] += g5_0;
-        dw[wk + 136] += g5_1;
-        dw[wk + 162] += g6_0;
-        dw[wk + 163] += g6_1;
-        dw[wk + 189] += g7_0;
-        dw[wk + 190] += g7_1;
-      }
-      {
-        // tap row 1
-        let g0_0 = 0, g0_1 = 0;
-        let g1_0 = 0, g1_1 = 0;
-        let g2_0 = 0, g2_1 = 0;
-        let g3_0 = 0, g3_1 = 0;
-        let g4_0 = 0, g4_1 = 0;
-        let g5_0 = 0, g5_1 = 0;
-        let g6_0 = 0, g6_1 = 0;
-        let g7_0 = 0, g7_1 = 0;
-        for (let t = 0; t < 32; t++) {
-          const dk = (t * 32 + k) * 1024;
-          const xc = (t * 3 + c) * 1024;
-          // rows 31..31 taps 0..1, cols 31..31 taps 0..1
-          {
-            const i = 31;
-            const dr = dk + i * 32;
-            const xr = xc + i * 32;
-            {
-              const j = 31;
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 1024];
-              const d2 = dy[dr + j + 2048];
-              const d3 = dy[dr + j + 3072];
-              const d4 = dy[dr + j + 4096];
-              const d5 = dy[dr + j + 5120];
-              const d6 = dy[dr + j + 6144];
-              const d7 = dy[dr + j + 7168];
-              const v0 = x[xo - 1];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
-              const v1 = x[xo];
-              g0_1 += d0 * v1;
-              g1_1 += d1 * v1;
-              g2_1 += d2 * v1;
-              g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
-            }
-          }
-        }
-        dw[wk + 3] += g0_0;
-        dw[wk + 4] += g0_1;
-        dw[wk + 30] += g1_0;
-        dw[wk + 31] += g1_1;
-        dw[wk + 57] += g2_0;
-        dw[wk + 58] += g2_1;
-        dw[wk + 84] += g3_0;
-        dw[wk + 85] += g3_1;
-        dw[wk + 111] += g4_0;
-        dw[wk + 112] += g4_1;
-        dw[wk + 138] += g5_0;
-        dw[wk + 139] += g5_1;
-        dw[wk + 165] += g6_0;
-        dw[wk + 166] += g6_1;
-        dw[wk + 192] += g7_0;
-        dw[wk + 193] += g7_1;
       }
     }
   }
@@ -2989,18 +2155,17 @@ export function p1_backward(dy: F, path: Int32Array, dx: F): void {
   }
 }
 
-// c2_forward: forward: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 32 statements
+// c2_forward: forward: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 160 statements
 export function c2_forward(x: F, w: F, y: F): void {
   y.fill(0);
   c2$forward0(x, w, y);
   c2$forward1(x, w, y);
-  c2$forward2(x, w, y);
 }
 
 function c2$forward0(x: F, w: F, y: F): void {
-  // interior, window unrolled, 8 channel(s) per pass, 72 statements (forward)
+  // interior, window unrolled, 4 channel(s) per pass, 36 statements (forward)
   for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 64; k += 8) {
+    for (let k = 0; k < 64; k += 4) {
       const yk = (t * 64 + k) * 256;
       for (let c = 0; c < 32; c++) {
         const xc = (t * 32 + c) * 256;
@@ -3041,42 +2206,6 @@ function c2$forward0(x: F, w: F, y: F): void {
         const w3_2_0 = w[wk + 870];
         const w3_2_1 = w[wk + 871];
         const w3_2_2 = w[wk + 872];
-        const w4_0_0 = w[wk + 1152];
-        const w4_0_1 = w[wk + 1153];
-        const w4_0_2 = w[wk + 1154];
-        const w4_1_0 = w[wk + 1155];
-        const w4_1_1 = w[wk + 1156];
-        const w4_1_2 = w[wk + 1157];
-        const w4_2_0 = w[wk + 1158];
-        const w4_2_1 = w[wk + 1159];
-        const w4_2_2 = w[wk + 1160];
-        const w5_0_0 = w[wk + 1440];
-        const w5_0_1 = w[wk + 1441];
-        const w5_0_2 = w[wk + 1442];
-        const w5_1_0 = w[wk + 1443];
-        const w5_1_1 = w[wk + 1444];
-        const w5_1_2 = w[wk + 1445];
-        const w5_2_0 = w[wk + 1446];
-        const w5_2_1 = w[wk + 1447];
-        const w5_2_2 = w[wk + 1448];
-        const w6_0_0 = w[wk + 1728];
-        const w6_0_1 = w[wk + 1729];
-        const w6_0_2 = w[wk + 1730];
-        const w6_1_0 = w[wk + 1731];
-        const w6_1_1 = w[wk + 1732];
-        const w6_1_2 = w[wk + 1733];
-        const w6_2_0 = w[wk + 1734];
-        const w6_2_1 = w[wk + 1735];
-        const w6_2_2 = w[wk + 1736];
-        const w7_0_0 = w[wk + 2016];
-        const w7_0_1 = w[wk + 2017];
-        const w7_0_2 = w[wk + 2018];
-        const w7_1_0 = w[wk + 2019];
-        const w7_1_1 = w[wk + 2020];
-        const w7_1_2 = w[wk + 2021];
-        const w7_2_0 = w[wk + 2022];
-        const w7_2_1 = w[wk + 2023];
-        const w7_2_2 = w[wk + 2024];
         // rows 1..14 taps 0..2, cols 1..14 taps 0..2
         for (let i = 1; i < 15; i += 1) {
           const xr = xc + i * 16;
@@ -3088,99 +2217,55 @@ function c2$forward0(x: F, w: F, y: F): void {
             let a1 = y[yo + 256];
             let a2 = y[yo + 512];
             let a3 = y[yo + 768];
-            let a4 = y[yo + 1024];
-            let a5 = y[yo + 1280];
-            let a6 = y[yo + 1536];
-            let a7 = y[yo + 1792];
             const v0_0 = x[xo - 17];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = x[xo - 16];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = x[xo - 15];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_0 = x[xo + 15];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = x[xo + 16];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = x[xo + 17];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             y[yo] = a0;
             y[yo + 256] = a1;
             y[yo + 512] = a2;
             y[yo + 768] = a3;
-            y[yo + 1024] = a4;
-            y[yo + 1280] = a5;
-            y[yo + 1536] = a6;
-            y[yo + 1792] = a7;
           }
         }
       }
@@ -3189,9 +2274,9 @@ function c2$forward0(x: F, w: F, y: F): void {
 }
 
 function c2$forward1(x: F, w: F, y: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 288 statements (forward)
+  // border, window unrolled, 4 channel(s) per pass, 160 statements (forward)
   for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 64; k += 8) {
+    for (let k = 0; k < 64; k += 4) {
       const yk = (t * 64 + k) * 256;
       for (let c = 0; c < 32; c++) {
         const xc = (t * 32 + c) * 256;
@@ -3232,42 +2317,6 @@ function c2$forward1(x: F, w: F, y: F): void {
         const w3_2_0 = w[wk + 870];
         const w3_2_1 = w[wk + 871];
         const w3_2_2 = w[wk + 872];
-        const w4_0_0 = w[wk + 1152];
-        const w4_0_1 = w[wk + 1153];
-        const w4_0_2 = w[wk + 1154];
-        const w4_1_0 = w[wk + 1155];
-        const w4_1_1 = w[wk + 1156];
-        const w4_1_2 = w[wk + 1157];
-        const w4_2_0 = w[wk + 1158];
-        const w4_2_1 = w[wk + 1159];
-        const w4_2_2 = w[wk + 1160];
-        const w5_0_0 = w[wk + 1440];
-        const w5_0_1 = w[wk + 1441];
-        const w5_0_2 = w[wk + 1442];
-        const w5_1_0 = w[wk + 1443];
-        const w5_1_1 = w[wk + 1444];
-        const w5_1_2 = w[wk + 1445];
-        const w5_2_0 = w[wk + 1446];
-        const w5_2_1 = w[wk + 1447];
-        const w5_2_2 = w[wk + 1448];
-        const w6_0_0 = w[wk + 1728];
-        const w6_0_1 = w[wk + 1729];
-        const w6_0_2 = w[wk + 1730];
-        const w6_1_0 = w[wk + 1731];
-        const w6_1_1 = w[wk + 1732];
-        const w6_1_2 = w[wk + 1733];
-        const w6_2_0 = w[wk + 1734];
-        const w6_2_1 = w[wk + 1735];
-        const w6_2_2 = w[wk + 1736];
-        const w7_0_0 = w[wk + 2016];
-        const w7_0_1 = w[wk + 2017];
-        const w7_0_2 = w[wk + 2018];
-        const w7_1_0 = w[wk + 2019];
-        const w7_1_1 = w[wk + 2020];
-        const w7_1_2 = w[wk + 2021];
-        const w7_2_0 = w[wk + 2022];
-        const w7_2_1 = w[wk + 2023];
-        const w7_2_2 = w[wk + 2024];
         // rows 0..0 taps 1..2, cols 0..0 taps 1..2
         {
           const i = 0;
@@ -3281,54 +2330,30 @@ function c2$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 256];
             let a2 = y[yo + 512];
             let a3 = y[yo + 768];
-            let a4 = y[yo + 1024];
-            let a5 = y[yo + 1280];
-            let a6 = y[yo + 1536];
-            let a7 = y[yo + 1792];
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_1 = x[xo + 16];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = x[xo + 17];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             y[yo] = a0;
             y[yo + 256] = a1;
             y[yo + 512] = a2;
             y[yo + 768] = a3;
-            y[yo + 1024] = a4;
-            y[yo + 1280] = a5;
-            y[yo + 1536] = a6;
-            y[yo + 1792] = a7;
           }
         }
         // rows 0..0 taps 1..2, cols 1..14 taps 0..2
@@ -3343,72 +2368,40 @@ function c2$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 256];
             let a2 = y[yo + 512];
             let a3 = y[yo + 768];
-            let a4 = y[yo + 1024];
-            let a5 = y[yo + 1280];
-            let a6 = y[yo + 1536];
-            let a7 = y[yo + 1792];
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_0 = x[xo + 15];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = x[xo + 16];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = x[xo + 17];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             y[yo] = a0;
             y[yo + 256] = a1;
             y[yo + 512] = a2;
             y[yo + 768] = a3;
-            y[yo + 1024] = a4;
-            y[yo + 1280] = a5;
-            y[yo + 1536] = a6;
-            y[yo + 1792] = a7;
           }
         }
         // rows 0..0 taps 1..2, cols 15..15 taps 0..1
@@ -3424,54 +2417,30 @@ function c2$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 256];
             let a2 = y[yo + 512];
             let a3 = y[yo + 768];
-            let a4 = y[yo + 1024];
-            let a5 = y[yo + 1280];
-            let a6 = y[yo + 1536];
-            let a7 = y[yo + 1792];
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v2_0 = x[xo + 15];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = x[xo + 16];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             y[yo] = a0;
             y[yo + 256] = a1;
             y[yo + 512] = a2;
             y[yo + 768] = a3;
-            y[yo + 1024] = a4;
-            y[yo + 1280] = a5;
-            y[yo + 1536] = a6;
-            y[yo + 1792] = a7;
           }
         }
         // rows 1..14 taps 0..2, cols 0..0 taps 1..2
@@ -3486,72 +2455,40 @@ function c2$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 256];
             let a2 = y[yo + 512];
             let a3 = y[yo + 768];
-            let a4 = y[yo + 1024];
-            let a5 = y[yo + 1280];
-            let a6 = y[yo + 1536];
-            let a7 = y[yo + 1792];
             const v0_1 = x[xo - 16];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = x[xo - 15];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_1 = x[xo + 16];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = x[xo + 17];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             y[yo] = a0;
             y[yo + 256] = a1;
             y[yo + 512] = a2;
             y[yo + 768] = a3;
-            y[yo + 1024] = a4;
-            y[yo + 1280] = a5;
-            y[yo + 1536] = a6;
-            y[yo + 1792] = a7;
           }
         }
         // rows 1..14 taps 0..2, cols 15..15 taps 0..1
@@ -3566,72 +2503,40 @@ function c2$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 256];
             let a2 = y[yo + 512];
             let a3 = y[yo + 768];
-            let a4 = y[yo + 1024];
-            let a5 = y[yo + 1280];
-            let a6 = y[yo + 1536];
-            let a7 = y[yo + 1792];
             const v0_0 = x[xo - 17];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = x[xo - 16];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v2_0 = x[xo + 15];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = x[xo + 16];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             y[yo] = a0;
             y[yo + 256] = a1;
             y[yo + 512] = a2;
             y[yo + 768] = a3;
-            y[yo + 1024] = a4;
-            y[yo + 1280] = a5;
-            y[yo + 1536] = a6;
-            y[yo + 1792] = a7;
           }
         }
         // rows 15..15 taps 0..1, cols 0..0 taps 1..2
@@ -3647,54 +2552,30 @@ function c2$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 256];
             let a2 = y[yo + 512];
             let a3 = y[yo + 768];
-            let a4 = y[yo + 1024];
-            let a5 = y[yo + 1280];
-            let a6 = y[yo + 1536];
-            let a7 = y[yo + 1792];
             const v0_1 = x[xo - 16];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = x[xo - 15];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             y[yo] = a0;
             y[yo + 256] = a1;
             y[yo + 512] = a2;
             y[yo + 768] = a3;
-            y[yo + 1024] = a4;
-            y[yo + 1280] = a5;
-            y[yo + 1536] = a6;
-            y[yo + 1792] = a7;
           }
         }
         // rows 15..15 taps 0..1, cols 1..14 taps 0..2
@@ -3709,119 +2590,42 @@ function c2$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 256];
             let a2 = y[yo + 512];
             let a3 = y[yo + 768];
-            let a4 = y[yo + 1024];
-            let a5 = y[yo + 1280];
-            let a6 = y[yo + 1536];
-            let a7 = y[yo + 1792];
             const v0_0 = x[xo - 17];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = x[xo - 16];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = x[xo - 15];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             y[yo] = a0;
             y[yo + 256] = a1;
             y[yo + 512] = a2;
             y[yo + 768] = a3;
-            y[yo + 1024] = a4;
-            y[yo + 1280] = a5;
-            y[yo + 1536] = a6;
-            y[yo + 1792] = a7;
           }
         }
-      }
-    }
-  }
-}
-
-function c2$forward2(x: F, w: F, y: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 32 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 64; k += 8) {
-      const yk = (t * 64 + k) * 256;
-      for (let c = 0; c < 32; c++) {
-        const xc = (t * 32 + c) * 256;
-        const wk = k * 288 + c * 9;
-        const w0_0_0 = w[wk];
-        const w0_0_1 = w[wk + 1];
-        const w0_1_0 = w[wk + 3];
-        const w0_1_1 = w[wk + 4];
-        const w1_0_0 = w[wk + 288];
-        const w1_0_1 = w[wk + 289];
-        const w1_1_0 = w[wk + 291];
-        const w1_1_1 = w[wk + 292];
-        const w2_0_0 = w[wk + 576];
-        const w2_0_1 = w[wk + 577];
-        const w2_1_0 = w[wk + 579];
-        const w2_1_1 = w[wk + 580];
-        const w3_0_0 = w[wk + 864];
-        const w3_0_1 = w[wk + 865];
-        const w3_1_0 = w[wk + 867];
-        const w3_1_1 = w[wk + 868];
-        const w4_0_0 = w[wk + 1152];
-        const w4_0_1 = w[wk + 1153];
-        const w4_1_0 = w[wk + 1155];
-        const w4_1_1 = w[wk + 1156];
-        const w5_0_0 = w[wk + 1440];
-        const w5_0_1 = w[wk + 1441];
-        const w5_1_0 = w[wk + 1443];
-        const w5_1_1 = w[wk + 1444];
-        const w6_0_0 = w[wk + 1728];
-        const w6_0_1 = w[wk + 1729];
-        const w6_1_0 = w[wk + 1731];
-        const w6_1_1 = w[wk + 1732];
-        const w7_0_0 = w[wk + 2016];
-        const w7_0_1 = w[wk + 2017];
-        const w7_1_0 = w[wk + 2019];
-        const w7_1_1 = w[wk + 2020];
         // rows 15..15 taps 0..1, cols 15..15 taps 0..1
         {
           const i = 15;
@@ -3835,54 +2639,30 @@ function c2$forward2(x: F, w: F, y: F): void {
             let a1 = y[yo + 256];
             let a2 = y[yo + 512];
             let a3 = y[yo + 768];
-            let a4 = y[yo + 1024];
-            let a5 = y[yo + 1280];
-            let a6 = y[yo + 1536];
-            let a7 = y[yo + 1792];
             const v0_0 = x[xo - 17];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = x[xo - 16];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             y[yo] = a0;
             y[yo + 256] = a1;
             y[yo + 512] = a2;
             y[yo + 768] = a3;
-            y[yo + 1024] = a4;
-            y[yo + 1280] = a5;
-            y[yo + 1536] = a6;
-            y[yo + 1792] = a7;
           }
         }
       }
@@ -3890,18 +2670,17 @@ function c2$forward2(x: F, w: F, y: F): void {
   }
 }
 
-// c2_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 72 statements; 7 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 288 statements; 1 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..31, 32 statements
+// c2_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..31, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..31, 160 statements
 export function c2_backward(dy: F, w: F, dx: F): void {
   dx.fill(0);
   c2$backward0(dy, w, dx);
   c2$backward1(dy, w, dx);
-  c2$backward2(dy, w, dx);
 }
 
 function c2$backward0(dy: F, w: F, dx: F): void {
-  // interior, window unrolled, 8 channel(s) per pass, 72 statements (backward)
+  // interior, window unrolled, 4 channel(s) per pass, 36 statements (backward)
   for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 32; k += 8) {
+    for (let k = 0; k < 32; k += 4) {
       const yk = (t * 32 + k) * 256;
       for (let c = 0; c < 64; c++) {
         const xc = (t * 64 + c) * 256;
@@ -3942,42 +2721,6 @@ function c2$backward0(dy: F, w: F, dx: F): void {
         const w3_2_0 = w[wk + 29];
         const w3_2_1 = w[wk + 28];
         const w3_2_2 = w[wk + 27];
-        const w4_0_0 = w[wk + 44];
-        const w4_0_1 = w[wk + 43];
-        const w4_0_2 = w[wk + 42];
-        const w4_1_0 = w[wk + 41];
-        const w4_1_1 = w[wk + 40];
-        const w4_1_2 = w[wk + 39];
-        const w4_2_0 = w[wk + 38];
-        const w4_2_1 = w[wk + 37];
-        const w4_2_2 = w[wk + 36];
-        const w5_0_0 = w[wk + 53];
-        const w5_0_1 = w[wk + 52];
-        const w5_0_2 = w[wk + 51];
-        const w5_1_0 = w[wk + 50];
-        const w5_1_1 = w[wk + 49];
-        const w5_1_2 = w[wk + 48];
-        const w5_2_0 = w[wk + 47];
-        const w5_2_1 = w[wk + 46];
-        const w5_2_2 = w[wk + 45];
-        const w6_0_0 = w[wk + 62];
-        const w6_0_1 = w[wk + 61];
-        const w6_0_2 = w[wk + 60];
-        const w6_1_0 = w[wk + 59];
-        const w6_1_1 = w[wk + 58];
-        const w6_1_2 = w[wk + 57];
-        const w6_2_0 = w[wk + 56];
-        const w6_2_1 = w[wk + 55];
-        const w6_2_2 = w[wk + 54];
-        const w7_0_0 = w[wk + 71];
-        const w7_0_1 = w[wk + 70];
-        const w7_0_2 = w[wk + 69];
-        const w7_1_0 = w[wk + 68];
-        const w7_1_1 = w[wk + 67];
-        const w7_1_2 = w[wk + 66];
-        const w7_2_0 = w[wk + 65];
-        const w7_2_1 = w[wk + 64];
-        const w7_2_2 = w[wk + 63];
         // rows 1..14 taps 0..2, cols 1..14 taps 0..2
         for (let i = 1; i < 15; i += 1) {
           const xr = xc + i * 16;
@@ -3989,99 +2732,55 @@ function c2$backward0(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 256];
             let a2 = dx[yo + 512];
             let a3 = dx[yo + 768];
-            let a4 = dx[yo + 1024];
-            let a5 = dx[yo + 1280];
-            let a6 = dx[yo + 1536];
-            let a7 = dx[yo + 1792];
             const v0_0 = dy[xo - 17];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = dy[xo - 16];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = dy[xo - 15];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_0 = dy[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = dy[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_0 = dy[xo + 15];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = dy[xo + 16];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = dy[xo + 17];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             dx[yo] = a0;
             dx[yo + 256] = a1;
             dx[yo + 512] = a2;
             dx[yo + 768] = a3;
-            dx[yo + 1024] = a4;
-            dx[yo + 1280] = a5;
-            dx[yo + 1536] = a6;
-            dx[yo + 1792] = a7;
           }
         }
       }
@@ -4090,9 +2789,9 @@ function c2$backward0(dy: F, w: F, dx: F): void {
 }
 
 function c2$backward1(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 288 statements (backward)
+  // border, window unrolled, 4 channel(s) per pass, 160 statements (backward)
   for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 32; k += 8) {
+    for (let k = 0; k < 32; k += 4) {
       const yk = (t * 32 + k) * 256;
       for (let c = 0; c < 64; c++) {
         const xc = (t * 64 + c) * 256;
@@ -4133,42 +2832,6 @@ function c2$backward1(dy: F, w: F, dx: F): void {
         const w3_2_0 = w[wk + 29];
         const w3_2_1 = w[wk + 28];
         const w3_2_2 = w[wk + 27];
-        const w4_0_0 = w[wk + 44];
-        const w4_0_1 = w[wk + 43];
-        const w4_0_2 = w[wk + 42];
-        const w4_1_0 = w[wk + 41];
-        const w4_1_1 = w[wk + 40];
-        const w4_1_2 = w[wk + 39];
-        const w4_2_0 = w[wk + 38];
-        const w4_2_1 = w[wk + 37];
-        const w4_2_2 = w[wk + 36];
-        const w5_0_0 = w[wk + 53];
-        const w5_0_1 = w[wk + 52];
-        const w5_0_2 = w[wk + 51];
-        const w5_1_0 = w[wk + 50];
-        const w5_1_1 = w[wk + 49];
-        const w5_1_2 = w[wk + 48];
-        const w5_2_0 = w[wk + 47];
-        const w5_2_1 = w[wk + 46];
-        const w5_2_2 = w[wk + 45];
-        const w6_0_0 = w[wk + 62];
-        const w6_0_1 = w[wk + 61];
-        const w6_0_2 = w[wk + 60];
-        const w6_1_0 = w[wk + 59];
-        const w6_1_1 = w[wk + 58];
-        const w6_1_2 = w[wk + 57];
-        const w6_2_0 = w[wk + 56];
-        const w6_2_1 = w[wk + 55];
-        const w6_2_2 = w[wk + 54];
-        const w7_0_0 = w[wk + 71];
-        const w7_0_1 = w[wk + 70];
-        const w7_0_2 = w[wk + 69];
-        const w7_1_0 = w[wk + 68];
-        const w7_1_1 = w[wk + 67];
-        const w7_1_2 = w[wk + 66];
-        const w7_2_0 = w[wk + 65];
-        const w7_2_1 = w[wk + 64];
-        const w7_2_2 = w[wk + 63];
         // rows 0..0 taps 1..2, cols 0..0 taps 1..2
         {
           const i = 0;
@@ -4182,54 +2845,30 @@ function c2$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 256];
             let a2 = dx[yo + 512];
             let a3 = dx[yo + 768];
-            let a4 = dx[yo + 1024];
-            let a5 = dx[yo + 1280];
-            let a6 = dx[yo + 1536];
-            let a7 = dx[yo + 1792];
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = dy[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_1 = dy[xo + 16];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = dy[xo + 17];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             dx[yo] = a0;
             dx[yo + 256] = a1;
             dx[yo + 512] = a2;
             dx[yo + 768] = a3;
-            dx[yo + 1024] = a4;
-            dx[yo + 1280] = a5;
-            dx[yo + 1536] = a6;
-            dx[yo + 1792] = a7;
           }
         }
         // rows 0..0 taps 1..2, cols 1..14 taps 0..2
@@ -4244,72 +2883,40 @@ function c2$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 256];
             let a2 = dx[yo + 512];
             let a3 = dx[yo + 768];
-            let a4 = dx[yo + 1024];
-            let a5 = dx[yo + 1280];
-            let a6 = dx[yo + 1536];
-            let a7 = dx[yo + 1792];
             const v1_0 = dy[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = dy[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_0 = dy[xo + 15];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = dy[xo + 16];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = dy[xo + 17];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             dx[yo] = a0;
             dx[yo + 256] = a1;
             dx[yo + 512] = a2;
             dx[yo + 768] = a3;
-            dx[yo + 1024] = a4;
-            dx[yo + 1280] = a5;
-            dx[yo + 1536] = a6;
-            dx[yo + 1792] = a7;
           }
         }
         // rows 0..0 taps 1..2, cols 15..15 taps 0..1
@@ -4325,54 +2932,30 @@ function c2$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 256];
             let a2 = dx[yo + 512];
             let a3 = dx[yo + 768];
-            let a4 = dx[yo + 1024];
-            let a5 = dx[yo + 1280];
-            let a6 = dx[yo + 1536];
-            let a7 = dx[yo + 1792];
             const v1_0 = dy[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v2_0 = dy[xo + 15];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = dy[xo + 16];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             dx[yo] = a0;
             dx[yo + 256] = a1;
             dx[yo + 512] = a2;
             dx[yo + 768] = a3;
-            dx[yo + 1024] = a4;
-            dx[yo + 1280] = a5;
-            dx[yo + 1536] = a6;
-            dx[yo + 1792] = a7;
           }
         }
         // rows 1..14 taps 0..2, cols 0..0 taps 1..2
@@ -4387,72 +2970,40 @@ function c2$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 256];
             let a2 = dx[yo + 512];
             let a3 = dx[yo + 768];
-            let a4 = dx[yo + 1024];
-            let a5 = dx[yo + 1280];
-            let a6 = dx[yo + 1536];
-            let a7 = dx[yo + 1792];
             const v0_1 = dy[xo - 16];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = dy[xo - 15];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = dy[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_1 = dy[xo + 16];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = dy[xo + 17];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             dx[yo] = a0;
             dx[yo + 256] = a1;
             dx[yo + 512] = a2;
             dx[yo + 768] = a3;
-            dx[yo + 1024] = a4;
-            dx[yo + 1280] = a5;
-            dx[yo + 1536] = a6;
-            dx[yo + 1792] = a7;
           }
         }
         // rows 1..14 taps 0..2, cols 15..15 taps 0..1
@@ -4467,72 +3018,40 @@ function c2$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 256];
             let a2 = dx[yo + 512];
             let a3 = dx[yo + 768];
-            let a4 = dx[yo + 1024];
-            let a5 = dx[yo + 1280];
-            let a6 = dx[yo + 1536];
-            let a7 = dx[yo + 1792];
             const v0_0 = dy[xo - 17];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = dy[xo - 16];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v1_0 = dy[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v2_0 = dy[xo + 15];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = dy[xo + 16];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             dx[yo] = a0;
             dx[yo + 256] = a1;
             dx[yo + 512] = a2;
             dx[yo + 768] = a3;
-            dx[yo + 1024] = a4;
-            dx[yo + 1280] = a5;
-            dx[yo + 1536] = a6;
-            dx[yo + 1792] = a7;
           }
         }
         // rows 15..15 taps 0..1, cols 0..0 taps 1..2
@@ -4548,54 +3067,30 @@ function c2$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 256];
             let a2 = dx[yo + 512];
             let a3 = dx[yo + 768];
-            let a4 = dx[yo + 1024];
-            let a5 = dx[yo + 1280];
-            let a6 = dx[yo + 1536];
-            let a7 = dx[yo + 1792];
             const v0_1 = dy[xo - 16];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = dy[xo - 15];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = dy[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             dx[yo] = a0;
             dx[yo + 256] = a1;
             dx[yo + 512] = a2;
             dx[yo + 768] = a3;
-            dx[yo + 1024] = a4;
-            dx[yo + 1280] = a5;
-            dx[yo + 1536] = a6;
-            dx[yo + 1792] = a7;
           }
         }
         // rows 15..15 taps 0..1, cols 1..14 taps 0..2
@@ -4610,119 +3105,42 @@ function c2$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 256];
             let a2 = dx[yo + 512];
             let a3 = dx[yo + 768];
-            let a4 = dx[yo + 1024];
-            let a5 = dx[yo + 1280];
-            let a6 = dx[yo + 1536];
-            let a7 = dx[yo + 1792];
             const v0_0 = dy[xo - 17];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = dy[xo - 16];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = dy[xo - 15];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_0 = dy[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = dy[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             dx[yo] = a0;
             dx[yo + 256] = a1;
             dx[yo + 512] = a2;
             dx[yo + 768] = a3;
-            dx[yo + 1024] = a4;
-            dx[yo + 1280] = a5;
-            dx[yo + 1536] = a6;
-            dx[yo + 1792] = a7;
           }
         }
-      }
-    }
-  }
-}
-
-function c2$backward2(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 32 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 32; k += 8) {
-      const yk = (t * 32 + k) * 256;
-      for (let c = 0; c < 64; c++) {
-        const xc = (t * 64 + c) * 256;
-        const wk = k * 9 + c * 288;
-        const w0_0_0 = w[wk + 8];
-        const w0_0_1 = w[wk + 7];
-        const w0_1_0 = w[wk + 5];
-        const w0_1_1 = w[wk + 4];
-        const w1_0_0 = w[wk + 17];
-        const w1_0_1 = w[wk + 16];
-        const w1_1_0 = w[wk + 14];
-        const w1_1_1 = w[wk + 13];
-        const w2_0_0 = w[wk + 26];
-        const w2_0_1 = w[wk + 25];
-        const w2_1_0 = w[wk + 23];
-        const w2_1_1 = w[wk + 22];
-        const w3_0_0 = w[wk + 35];
-        const w3_0_1 = w[wk + 34];
-        const w3_1_0 = w[wk + 32];
-        const w3_1_1 = w[wk + 31];
-        const w4_0_0 = w[wk + 44];
-        const w4_0_1 = w[wk + 43];
-        const w4_1_0 = w[wk + 41];
-        const w4_1_1 = w[wk + 40];
-        const w5_0_0 = w[wk + 53];
-        const w5_0_1 = w[wk + 52];
-        const w5_1_0 = w[wk + 50];
-        const w5_1_1 = w[wk + 49];
-        const w6_0_0 = w[wk + 62];
-        const w6_0_1 = w[wk + 61];
-        const w6_1_0 = w[wk + 59];
-        const w6_1_1 = w[wk + 58];
-        const w7_0_0 = w[wk + 71];
-        const w7_0_1 = w[wk + 70];
-        const w7_1_0 = w[wk + 68];
-        const w7_1_1 = w[wk + 67];
         // rows 15..15 taps 0..1, cols 15..15 taps 0..1
         {
           const i = 15;
@@ -4736,54 +3154,30 @@ function c2$backward2(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 256];
             let a2 = dx[yo + 512];
             let a3 = dx[yo + 768];
-            let a4 = dx[yo + 1024];
-            let a5 = dx[yo + 1280];
-            let a6 = dx[yo + 1536];
-            let a7 = dx[yo + 1792];
             const v0_0 = dy[xo - 17];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = dy[xo - 16];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v1_0 = dy[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             dx[yo] = a0;
             dx[yo + 256] = a1;
             dx[yo + 512] = a2;
             dx[yo + 768] = a3;
-            dx[yo + 1024] = a4;
-            dx[yo + 1280] = a5;
-            dx[yo + 1536] = a6;
-            dx[yo + 1792] = a7;
           }
         }
       }
@@ -4791,16 +3185,15 @@ function c2$backward2(dy: F, w: F, dx: F): void {
   }
 }
 
-// c2_grad: grad: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..63, 32 statements
+// c2_grad: grad: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..63, 160 statements
 export function c2_grad(dy: F, x: F, dw: F): void {
   c2$grad0(dy, x, dw);
   c2$grad1(dy, x, dw);
-  c2$grad2(dy, x, dw);
 }
 
 function c2$grad0(dy: F, x: F, dw: F): void {
-  // interior, window unrolled, 8 channel(s) per pass, 72 statements (grad)
-  for (let k = 0; k < 64; k += 8) {
+  // interior, window unrolled, 4 channel(s) per pass, 36 statements (grad)
+  for (let k = 0; k < 64; k += 4) {
     for (let c = 0; c < 32; c++) {
       const wk = k * 288 + c * 9;
       {
@@ -4809,10 +3202,6 @@ function c2$grad0(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 64 + k) * 256;
           const xc = (t * 32 + c) * 256;
@@ -4826,37 +3215,21 @@ function c2$grad0(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v0 = x[xo - 17];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo - 16];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo - 15];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
         }
@@ -4872,18 +3245,6 @@ function c2$grad0(dy: F, x: F, dw: F): void {
         dw[wk + 864] += g3_0;
         dw[wk + 865] += g3_1;
         dw[wk + 866] += g3_2;
-        dw[wk + 1152] += g4_0;
-        dw[wk + 1153] += g4_1;
-        dw[wk + 1154] += g4_2;
-        dw[wk + 1440] += g5_0;
-        dw[wk + 1441] += g5_1;
-        dw[wk + 1442] += g5_2;
-        dw[wk + 1728] += g6_0;
-        dw[wk + 1729] += g6_1;
-        dw[wk + 1730] += g6_2;
-        dw[wk + 2016] += g7_0;
-        dw[wk + 2017] += g7_1;
-        dw[wk + 2018] += g7_2;
       }
       {
         // tap row 1
@@ -4891,10 +3252,6 @@ function c2$grad0(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 64 + k) * 256;
           const xc = (t * 32 + c) * 256;
@@ -4908,37 +3265,21 @@ function c2$grad0(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
         }
@@ -4954,18 +3295,6 @@ function c2$grad0(dy: F, x: F, dw: F): void {
         dw[wk + 867] += g3_0;
         dw[wk + 868] += g3_1;
         dw[wk + 869] += g3_2;
-        dw[wk + 1155] += g4_0;
-        dw[wk + 1156] += g4_1;
-        dw[wk + 1157] += g4_2;
-        dw[wk + 1443] += g5_0;
-        dw[wk + 1444] += g5_1;
-        dw[wk + 1445] += g5_2;
-        dw[wk + 1731] += g6_0;
-        dw[wk + 1732] += g6_1;
-        dw[wk + 1733] += g6_2;
-        dw[wk + 2019] += g7_0;
-        dw[wk + 2020] += g7_1;
-        dw[wk + 2021] += g7_2;
       }
       {
         // tap row 2
@@ -4973,10 +3302,6 @@ function c2$grad0(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 64 + k) * 256;
           const xc = (t * 32 + c) * 256;
@@ -4990,37 +3315,21 @@ function c2$grad0(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v0 = x[xo + 15];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo + 16];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 17];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
         }
@@ -5036,26 +3345,14 @@ function c2$grad0(dy: F, x: F, dw: F): void {
         dw[wk + 870] += g3_0;
         dw[wk + 871] += g3_1;
         dw[wk + 872] += g3_2;
-        dw[wk + 1158] += g4_0;
-        dw[wk + 1159] += g4_1;
-        dw[wk + 1160] += g4_2;
-        dw[wk + 1446] += g5_0;
-        dw[wk + 1447] += g5_1;
-        dw[wk + 1448] += g5_2;
-        dw[wk + 1734] += g6_0;
-        dw[wk + 1735] += g6_1;
-        dw[wk + 1736] += g6_2;
-        dw[wk + 2022] += g7_0;
-        dw[wk + 2023] += g7_1;
-        dw[wk + 2024] += g7_2;
       }
     }
   }
 }
 
 function c2$grad1(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 288 statements (grad)
-  for (let k = 0; k < 64; k += 8) {
+  // border, window unrolled, 4 channel(s) per pass, 160 statements (grad)
+  for (let k = 0; k < 64; k += 4) {
     for (let c = 0; c < 32; c++) {
       const wk = k * 288 + c * 9;
       {
@@ -5064,10 +3361,6 @@ function c2$grad1(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 64 + k) * 256;
           const xc = (t * 32 + c) * 256;
@@ -5082,28 +3375,16 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v1 = x[xo - 16];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo - 15];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 1..14 taps 0..2, cols 15..15 taps 0..1
@@ -5117,28 +3398,16 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v0 = x[xo - 17];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo - 16];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
           // rows 15..15 taps 0..1, cols 0..0 taps 1..2
@@ -5153,28 +3422,16 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v1 = x[xo - 16];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo - 15];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 15..15 taps 0..1, cols 1..14 taps 0..2
@@ -5188,37 +3445,45 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v0 = x[xo - 17];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo - 16];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo - 15];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
+            }
+          }
+          // rows 15..15 taps 0..1, cols 15..15 taps 0..1
+          {
+            const i = 15;
+            const dr = dk + i * 16;
+            const xr = xc + i * 16;
+            {
+              const j = 15;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 256];
+              const d2 = dy[dr + j + 512];
+              const d3 = dy[dr + j + 768];
+              const v0 = x[xo - 17];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              g2_0 += d2 * v0;
+              g3_0 += d3 * v0;
+              const v1 = x[xo - 16];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              g2_1 += d2 * v1;
+              g3_1 += d3 * v1;
             }
           }
         }
@@ -5234,18 +3499,6 @@ function c2$grad1(dy: F, x: F, dw: F): void {
         dw[wk + 864] += g3_0;
         dw[wk + 865] += g3_1;
         dw[wk + 866] += g3_2;
-        dw[wk + 1152] += g4_0;
-        dw[wk + 1153] += g4_1;
-        dw[wk + 1154] += g4_2;
-        dw[wk + 1440] += g5_0;
-        dw[wk + 1441] += g5_1;
-        dw[wk + 1442] += g5_2;
-        dw[wk + 1728] += g6_0;
-        dw[wk + 1729] += g6_1;
-        dw[wk + 1730] += g6_2;
-        dw[wk + 2016] += g7_0;
-        dw[wk + 2017] += g7_1;
-        dw[wk + 2018] += g7_2;
       }
       {
         // tap row 1
@@ -5253,10 +3506,6 @@ function c2$grad1(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 64 + k) * 256;
           const xc = (t * 32 + c) * 256;
@@ -5272,28 +3521,16 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 0..0 taps 1..2, cols 1..14 taps 0..2
@@ -5307,37 +3544,21 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 0..0 taps 1..2, cols 15..15 taps 0..1
@@ -5352,28 +3573,16 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
           // rows 1..14 taps 0..2, cols 0..0 taps 1..2
@@ -5387,28 +3596,16 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 1..14 taps 0..2, cols 15..15 taps 0..1
@@ -5422,28 +3619,16 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
           // rows 15..15 taps 0..1, cols 0..0 taps 1..2
@@ -5458,28 +3643,16 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 15..15 taps 0..1, cols 1..14 taps 0..2
@@ -5493,37 +3666,45 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
+            }
+          }
+          // rows 15..15 taps 0..1, cols 15..15 taps 0..1
+          {
+            const i = 15;
+            const dr = dk + i * 16;
+            const xr = xc + i * 16;
+            {
+              const j = 15;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 256];
+              const d2 = dy[dr + j + 512];
+              const d3 = dy[dr + j + 768];
+              const v0 = x[xo - 1];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              g2_0 += d2 * v0;
+              g3_0 += d3 * v0;
+              const v1 = x[xo];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              g2_1 += d2 * v1;
+              g3_1 += d3 * v1;
             }
           }
         }
@@ -5539,18 +3720,6 @@ function c2$grad1(dy: F, x: F, dw: F): void {
         dw[wk + 867] += g3_0;
         dw[wk + 868] += g3_1;
         dw[wk + 869] += g3_2;
-        dw[wk + 1155] += g4_0;
-        dw[wk + 1156] += g4_1;
-        dw[wk + 1157] += g4_2;
-        dw[wk + 1443] += g5_0;
-        dw[wk + 1444] += g5_1;
-        dw[wk + 1445] += g5_2;
-        dw[wk + 1731] += g6_0;
-        dw[wk + 1732] += g6_1;
-        dw[wk + 1733] += g6_2;
-        dw[wk + 2019] += g7_0;
-        dw[wk + 2020] += g7_1;
-        dw[wk + 2021] += g7_2;
       }
       {
         // tap row 2
@@ -5558,10 +3727,6 @@ function c2$grad1(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 64 + k) * 256;
           const xc = (t * 32 + c) * 256;
@@ -5577,28 +3742,16 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v1 = x[xo + 16];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 17];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 0..0 taps 1..2, cols 1..14 taps 0..2
@@ -5612,37 +3765,21 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v0 = x[xo + 15];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo + 16];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 17];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 0..0 taps 1..2, cols 15..15 taps 0..1
@@ -5657,28 +3794,16 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v0 = x[xo + 15];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo + 16];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
           // rows 1..14 taps 0..2, cols 0..0 taps 1..2
@@ -5692,28 +3817,16 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v1 = x[xo + 16];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 17];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 1..14 taps 0..2, cols 15..15 taps 0..1
@@ -5727,28 +3840,16 @@ function c2$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 256];
               const d2 = dy[dr + j + 512];
               const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
               const v0 = x[xo + 15];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo + 16];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
         }
@@ -5764,161 +3865,6 @@ function c2$grad1(dy: F, x: F, dw: F): void {
         dw[wk + 870] += g3_0;
         dw[wk + 871] += g3_1;
         dw[wk + 872] += g3_2;
-        dw[wk + 1158] += g4_0;
-        dw[wk + 1159] += g4_1;
-        dw[wk + 1160] += g4_2;
-        dw[wk + 1446] += g5_0;
-        dw[wk + 1447] += g5_1;
-        dw[wk + 1448] += g5_2;
-        dw[wk + 1734] += g6_0;
-        dw[wk + 1735] += g6_1;
-        dw[wk + 1736] += g6_2;
-        dw[wk + 2022] += g7_0;
-        dw[wk + 2023] += g7_1;
-        dw[wk + 2024] += g7_2;
-      }
-    }
-  }
-}
-
-function c2$grad2(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 32 statements (grad)
-  for (let k = 0; k < 64; k += 8) {
-    for (let c = 0; c < 32; c++) {
-      const wk = k * 288 + c * 9;
-      {
-        // tap row 0
-        let g0_0 = 0, g0_1 = 0;
-        let g1_0 = 0, g1_1 = 0;
-        let g2_0 = 0, g2_1 = 0;
-        let g3_0 = 0, g3_1 = 0;
-        let g4_0 = 0, g4_1 = 0;
-        let g5_0 = 0, g5_1 = 0;
-        let g6_0 = 0, g6_1 = 0;
-        let g7_0 = 0, g7_1 = 0;
-        for (let t = 0; t < 32; t++) {
-          const dk = (t * 64 + k) * 256;
-          const xc = (t * 32 + c) * 256;
-          // rows 15..15 taps 0..1, cols 15..15 taps 0..1
-          {
-            const i = 15;
-            const dr = dk + i * 16;
-            const xr = xc + i * 16;
-            {
-              const j = 15;
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 256];
-              const d2 = dy[dr + j + 512];
-              const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
-              const v0 = x[xo - 17];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
-              const v1 = x[xo - 16];
-              g0_1 += d0 * v1;
-              g1_1 += d1 * v1;
-              g2_1 += d2 * v1;
-              g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
-            }
-          }
-        }
-        dw[wk] += g0_0;
-        dw[wk + 1] += g0_1;
-        dw[wk + 288] += g1_0;
-        dw[wk + 289] += g1_1;
-        dw[wk + 576] += g2_0;
-        dw[wk + 577] += g2_1;
-        dw[wk + 864] += g3_0;
-        dw[wk + 865] += g3_1;
-        dw[wk + 1152] += g4_0;
-        dw[wk + 1153] += g4_1;
-        dw[wk + 1440] += g5_0;
-        dw[wk + 1441] += g5_1;
-        dw[wk + 1728] += g6_0;
-        dw[wk + 1729] += g6_1;
-        dw[wk + 2016] += g7_0;
-        dw[wk + 2017] += g7_1;
-      }
-      {
-        // tap row 1
-        let g0_0 = 0, g0_1 = 0;
-        let g1_0 = 0, g1_1 = 0;
-        let g2_0 = 0, g2_1 = 0;
-        let g3_0 = 0, g3_1 = 0;
-        let g4_0 = 0, g4_1 = 0;
-        let g5_0 = 0, g5_1 = 0;
-        let g6_0 = 0, g6_1 = 0;
-        let g7_0 = 0, g7_1 = 0;
-        for (let t = 0; t < 32; t++) {
-          const dk = (t * 64 + k) * 256;
-          const xc = (t * 32 + c) * 256;
-          // rows 15..15 taps 0..1, cols 15..15 taps 0..1
-          {
-            const i = 15;
-            const dr = dk + i * 16;
-            const xr = xc + i * 16;
-            {
-              const j = 15;
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 256];
-              const d2 = dy[dr + j + 512];
-              const d3 = dy[dr + j + 768];
-              const d4 = dy[dr + j + 1024];
-              const d5 = dy[dr + j + 1280];
-              const d6 = dy[dr + j + 1536];
-              const d7 = dy[dr + j + 1792];
-              const v0 = x[xo - 1];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
-              const v1 = x[xo];
-              g0_1 += d0 * v1;
-              g1_1 += d1 * v1;
-              g2_1 += d2 * v1;
-              g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
-            }
-          }
-        }
-        dw[wk + 3] += g0_0;
-        dw[wk + 4] += g0_1;
-        dw[wk + 291] += g1_0;
-        dw[wk + 292] += g1_1;
-        dw[wk + 579] += g2_0;
-        dw[wk + 580] += g2_1;
-        dw[wk + 867] += g3_0;
-        dw[wk + 868] += g3_1;
-        dw[wk + 1155] += g4_0;
-        dw[wk + 1156] += g4_1;
-        dw[wk + 1443] += g5_0;
-        dw[wk + 1444] += g5_1;
-        dw[wk + 1731] += g6_0;
-        dw[wk + 1732] += g6_1;
-        dw[wk + 2019] += g7_0;
-        dw[wk + 2020] += g7_1;
       }
     }
   }
@@ -6009,18 +3955,17 @@ export function p2_backward(dy: F, path: Int32Array, dx: F): void {
   }
 }
 
-// c3_forward: forward: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 32 statements
+// c3_forward: forward: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 160 statements
 export function c3_forward(x: F, w: F, y: F): void {
   y.fill(0);
   c3$forward0(x, w, y);
   c3$forward1(x, w, y);
-  c3$forward2(x, w, y);
 }
 
 function c3$forward0(x: F, w: F, y: F): void {
-  // interior, window unrolled, 8 channel(s) per pass, 72 statements (forward)
+  // interior, window unrolled, 4 channel(s) per pass, 36 statements (forward)
   for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 64; k += 8) {
+    for (let k = 0; k < 64; k += 4) {
       const yk = (t * 64 + k) * 64;
       for (let c = 0; c < 64; c++) {
         const xc = (t * 64 + c) * 64;
@@ -6061,42 +4006,6 @@ function c3$forward0(x: F, w: F, y: F): void {
         const w3_2_0 = w[wk + 1734];
         const w3_2_1 = w[wk + 1735];
         const w3_2_2 = w[wk + 1736];
-        const w4_0_0 = w[wk + 2304];
-        const w4_0_1 = w[wk + 2305];
-        const w4_0_2 = w[wk + 2306];
-        const w4_1_0 = w[wk + 2307];
-        const w4_1_1 = w[wk + 2308];
-        const w4_1_2 = w[wk + 2309];
-        const w4_2_0 = w[wk + 2310];
-        const w4_2_1 = w[wk + 2311];
-        const w4_2_2 = w[wk + 2312];
-        const w5_0_0 = w[wk + 2880];
-        const w5_0_1 = w[wk + 2881];
-        const w5_0_2 = w[wk + 2882];
-        const w5_1_0 = w[wk + 2883];
-        const w5_1_1 = w[wk + 2884];
-        const w5_1_2 = w[wk + 2885];
-        const w5_2_0 = w[wk + 2886];
-        const w5_2_1 = w[wk + 2887];
-        const w5_2_2 = w[wk + 2888];
-        const w6_0_0 = w[wk + 3456];
-        const w6_0_1 = w[wk + 3457];
-        const w6_0_2 = w[wk + 3458];
-        const w6_1_0 = w[wk + 3459];
-        const w6_1_1 = w[wk + 3460];
-        const w6_1_2 = w[wk + 3461];
-        const w6_2_0 = w[wk + 3462];
-        const w6_2_1 = w[wk + 3463];
-        const w6_2_2 = w[wk + 3464];
-        const w7_0_0 = w[wk + 4032];
-        const w7_0_1 = w[wk + 4033];
-        const w7_0_2 = w[wk + 4034];
-        const w7_1_0 = w[wk + 4035];
-        const w7_1_1 = w[wk + 4036];
-        const w7_1_2 = w[wk + 4037];
-        const w7_2_0 = w[wk + 4038];
-        const w7_2_1 = w[wk + 4039];
-        const w7_2_2 = w[wk + 4040];
         // rows 1..6 taps 0..2, cols 1..6 taps 0..2
         for (let i = 1; i < 7; i += 1) {
           const xr = xc + i * 8;
@@ -6108,99 +4017,55 @@ function c3$forward0(x: F, w: F, y: F): void {
             let a1 = y[yo + 64];
             let a2 = y[yo + 128];
             let a3 = y[yo + 192];
-            let a4 = y[yo + 256];
-            let a5 = y[yo + 320];
-            let a6 = y[yo + 384];
-            let a7 = y[yo + 448];
             const v0_0 = x[xo - 9];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = x[xo - 8];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = x[xo - 7];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_0 = x[xo + 7];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = x[xo + 8];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = x[xo + 9];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             y[yo] = a0;
             y[yo + 64] = a1;
             y[yo + 128] = a2;
             y[yo + 192] = a3;
-            y[yo + 256] = a4;
-            y[yo + 320] = a5;
-            y[yo + 384] = a6;
-            y[yo + 448] = a7;
           }
         }
       }
@@ -6209,9 +4074,9 @@ function c3$forward0(x: F, w: F, y: F): void {
 }
 
 function c3$forward1(x: F, w: F, y: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 288 statements (forward)
+  // border, window unrolled, 4 channel(s) per pass, 160 statements (forward)
   for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 64; k += 8) {
+    for (let k = 0; k < 64; k += 4) {
       const yk = (t * 64 + k) * 64;
       for (let c = 0; c < 64; c++) {
         const xc = (t * 64 + c) * 64;
@@ -6252,42 +4117,6 @@ function c3$forward1(x: F, w: F, y: F): void {
         const w3_2_0 = w[wk + 1734];
         const w3_2_1 = w[wk + 1735];
         const w3_2_2 = w[wk + 1736];
-        const w4_0_0 = w[wk + 2304];
-        const w4_0_1 = w[wk + 2305];
-        const w4_0_2 = w[wk + 2306];
-        const w4_1_0 = w[wk + 2307];
-        const w4_1_1 = w[wk + 2308];
-        const w4_1_2 = w[wk + 2309];
-        const w4_2_0 = w[wk + 2310];
-        const w4_2_1 = w[wk + 2311];
-        const w4_2_2 = w[wk + 2312];
-        const w5_0_0 = w[wk + 2880];
-        const w5_0_1 = w[wk + 2881];
-        const w5_0_2 = w[wk + 2882];
-        const w5_1_0 = w[wk + 2883];
-        const w5_1_1 = w[wk + 2884];
-        const w5_1_2 = w[wk + 2885];
-        const w5_2_0 = w[wk + 2886];
-        const w5_2_1 = w[wk + 2887];
-        const w5_2_2 = w[wk + 2888];
-        const w6_0_0 = w[wk + 3456];
-        const w6_0_1 = w[wk + 3457];
-        const w6_0_2 = w[wk + 3458];
-        const w6_1_0 = w[wk + 3459];
-        const w6_1_1 = w[wk + 3460];
-        const w6_1_2 = w[wk + 3461];
-        const w6_2_0 = w[wk + 3462];
-        const w6_2_1 = w[wk + 3463];
-        const w6_2_2 = w[wk + 3464];
-        const w7_0_0 = w[wk + 4032];
-        const w7_0_1 = w[wk + 4033];
-        const w7_0_2 = w[wk + 4034];
-        const w7_1_0 = w[wk + 4035];
-        const w7_1_1 = w[wk + 4036];
-        const w7_1_2 = w[wk + 4037];
-        const w7_2_0 = w[wk + 4038];
-        const w7_2_1 = w[wk + 4039];
-        const w7_2_2 = w[wk + 4040];
         // rows 0..0 taps 1..2, cols 0..0 taps 1..2
         {
           const i = 0;
@@ -6301,54 +4130,30 @@ function c3$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 64];
             let a2 = y[yo + 128];
             let a3 = y[yo + 192];
-            let a4 = y[yo + 256];
-            let a5 = y[yo + 320];
-            let a6 = y[yo + 384];
-            let a7 = y[yo + 448];
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_1 = x[xo + 8];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = x[xo + 9];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             y[yo] = a0;
             y[yo + 64] = a1;
             y[yo + 128] = a2;
             y[yo + 192] = a3;
-            y[yo + 256] = a4;
-            y[yo + 320] = a5;
-            y[yo + 384] = a6;
-            y[yo + 448] = a7;
           }
         }
         // rows 0..0 taps 1..2, cols 1..6 taps 0..2
@@ -6363,72 +4168,40 @@ function c3$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 64];
             let a2 = y[yo + 128];
             let a3 = y[yo + 192];
-            let a4 = y[yo + 256];
-            let a5 = y[yo + 320];
-            let a6 = y[yo + 384];
-            let a7 = y[yo + 448];
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_0 = x[xo + 7];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = x[xo + 8];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = x[xo + 9];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             y[yo] = a0;
             y[yo + 64] = a1;
             y[yo + 128] = a2;
             y[yo + 192] = a3;
-            y[yo + 256] = a4;
-            y[yo + 320] = a5;
-            y[yo + 384] = a6;
-            y[yo + 448] = a7;
           }
         }
         // rows 0..0 taps 1..2, cols 7..7 taps 0..1
@@ -6444,54 +4217,30 @@ function c3$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 64];
             let a2 = y[yo + 128];
             let a3 = y[yo + 192];
-            let a4 = y[yo + 256];
-            let a5 = y[yo + 320];
-            let a6 = y[yo + 384];
-            let a7 = y[yo + 448];
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v2_0 = x[xo + 7];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = x[xo + 8];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             y[yo] = a0;
             y[yo + 64] = a1;
             y[yo + 128] = a2;
             y[yo + 192] = a3;
-            y[yo + 256] = a4;
-            y[yo + 320] = a5;
-            y[yo + 384] = a6;
-            y[yo + 448] = a7;
           }
         }
         // rows 1..6 taps 0..2, cols 0..0 taps 1..2
@@ -6506,72 +4255,40 @@ function c3$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 64];
             let a2 = y[yo + 128];
             let a3 = y[yo + 192];
-            let a4 = y[yo + 256];
-            let a5 = y[yo + 320];
-            let a6 = y[yo + 384];
-            let a7 = y[yo + 448];
             const v0_1 = x[xo - 8];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = x[xo - 7];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_1 = x[xo + 8];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = x[xo + 9];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             y[yo] = a0;
             y[yo + 64] = a1;
             y[yo + 128] = a2;
             y[yo + 192] = a3;
-            y[yo + 256] = a4;
-            y[yo + 320] = a5;
-            y[yo + 384] = a6;
-            y[yo + 448] = a7;
           }
         }
         // rows 1..6 taps 0..2, cols 7..7 taps 0..1
@@ -6586,72 +4303,40 @@ function c3$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 64];
             let a2 = y[yo + 128];
             let a3 = y[yo + 192];
-            let a4 = y[yo + 256];
-            let a5 = y[yo + 320];
-            let a6 = y[yo + 384];
-            let a7 = y[yo + 448];
             const v0_0 = x[xo - 9];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = x[xo - 8];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v2_0 = x[xo + 7];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = x[xo + 8];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             y[yo] = a0;
             y[yo + 64] = a1;
             y[yo + 128] = a2;
             y[yo + 192] = a3;
-            y[yo + 256] = a4;
-            y[yo + 320] = a5;
-            y[yo + 384] = a6;
-            y[yo + 448] = a7;
           }
         }
         // rows 7..7 taps 0..1, cols 0..0 taps 1..2
@@ -6667,54 +4352,30 @@ function c3$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 64];
             let a2 = y[yo + 128];
             let a3 = y[yo + 192];
-            let a4 = y[yo + 256];
-            let a5 = y[yo + 320];
-            let a6 = y[yo + 384];
-            let a7 = y[yo + 448];
             const v0_1 = x[xo - 8];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = x[xo - 7];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             y[yo] = a0;
             y[yo + 64] = a1;
             y[yo + 128] = a2;
             y[yo + 192] = a3;
-            y[yo + 256] = a4;
-            y[yo + 320] = a5;
-            y[yo + 384] = a6;
-            y[yo + 448] = a7;
           }
         }
         // rows 7..7 taps 0..1, cols 1..6 taps 0..2
@@ -6729,119 +4390,42 @@ function c3$forward1(x: F, w: F, y: F): void {
             let a1 = y[yo + 64];
             let a2 = y[yo + 128];
             let a3 = y[yo + 192];
-            let a4 = y[yo + 256];
-            let a5 = y[yo + 320];
-            let a6 = y[yo + 384];
-            let a7 = y[yo + 448];
             const v0_0 = x[xo - 9];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = x[xo - 8];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = x[xo - 7];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = x[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             y[yo] = a0;
             y[yo + 64] = a1;
             y[yo + 128] = a2;
             y[yo + 192] = a3;
-            y[yo + 256] = a4;
-            y[yo + 320] = a5;
-            y[yo + 384] = a6;
-            y[yo + 448] = a7;
           }
         }
-      }
-    }
-  }
-}
-
-function c3$forward2(x: F, w: F, y: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 32 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 64; k += 8) {
-      const yk = (t * 64 + k) * 64;
-      for (let c = 0; c < 64; c++) {
-        const xc = (t * 64 + c) * 64;
-        const wk = k * 576 + c * 9;
-        const w0_0_0 = w[wk];
-        const w0_0_1 = w[wk + 1];
-        const w0_1_0 = w[wk + 3];
-        const w0_1_1 = w[wk + 4];
-        const w1_0_0 = w[wk + 576];
-        const w1_0_1 = w[wk + 577];
-        const w1_1_0 = w[wk + 579];
-        const w1_1_1 = w[wk + 580];
-        const w2_0_0 = w[wk + 1152];
-        const w2_0_1 = w[wk + 1153];
-        const w2_1_0 = w[wk + 1155];
-        const w2_1_1 = w[wk + 1156];
-        const w3_0_0 = w[wk + 1728];
-        const w3_0_1 = w[wk + 1729];
-        const w3_1_0 = w[wk + 1731];
-        const w3_1_1 = w[wk + 1732];
-        const w4_0_0 = w[wk + 2304];
-        const w4_0_1 = w[wk + 2305];
-        const w4_1_0 = w[wk + 2307];
-        const w4_1_1 = w[wk + 2308];
-        const w5_0_0 = w[wk + 2880];
-        const w5_0_1 = w[wk + 2881];
-        const w5_1_0 = w[wk + 2883];
-        const w5_1_1 = w[wk + 2884];
-        const w6_0_0 = w[wk + 3456];
-        const w6_0_1 = w[wk + 3457];
-        const w6_1_0 = w[wk + 3459];
-        const w6_1_1 = w[wk + 3460];
-        const w7_0_0 = w[wk + 4032];
-        const w7_0_1 = w[wk + 4033];
-        const w7_1_0 = w[wk + 4035];
-        const w7_1_1 = w[wk + 4036];
         // rows 7..7 taps 0..1, cols 7..7 taps 0..1
         {
           const i = 7;
@@ -6855,54 +4439,30 @@ function c3$forward2(x: F, w: F, y: F): void {
             let a1 = y[yo + 64];
             let a2 = y[yo + 128];
             let a3 = y[yo + 192];
-            let a4 = y[yo + 256];
-            let a5 = y[yo + 320];
-            let a6 = y[yo + 384];
-            let a7 = y[yo + 448];
             const v0_0 = x[xo - 9];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = x[xo - 8];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v1_0 = x[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = x[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             y[yo] = a0;
             y[yo + 64] = a1;
             y[yo + 128] = a2;
             y[yo + 192] = a3;
-            y[yo + 256] = a4;
-            y[yo + 320] = a5;
-            y[yo + 384] = a6;
-            y[yo + 448] = a7;
           }
         }
       }
@@ -6910,18 +4470,17 @@ function c3$forward2(x: F, w: F, y: F): void {
   }
 }
 
-// c3_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, weights in locals, 8 channel(s) per pass over 0..63, 32 statements
+// c3_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 160 statements
 export function c3_backward(dy: F, w: F, dx: F): void {
   dx.fill(0);
   c3$backward0(dy, w, dx);
   c3$backward1(dy, w, dx);
-  c3$backward2(dy, w, dx);
 }
 
 function c3$backward0(dy: F, w: F, dx: F): void {
-  // interior, window unrolled, 8 channel(s) per pass, 72 statements (backward)
+  // interior, window unrolled, 4 channel(s) per pass, 36 statements (backward)
   for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 64; k += 8) {
+    for (let k = 0; k < 64; k += 4) {
       const yk = (t * 64 + k) * 64;
       for (let c = 0; c < 64; c++) {
         const xc = (t * 64 + c) * 64;
@@ -6962,42 +4521,6 @@ function c3$backward0(dy: F, w: F, dx: F): void {
         const w3_2_0 = w[wk + 29];
         const w3_2_1 = w[wk + 28];
         const w3_2_2 = w[wk + 27];
-        const w4_0_0 = w[wk + 44];
-        const w4_0_1 = w[wk + 43];
-        const w4_0_2 = w[wk + 42];
-        const w4_1_0 = w[wk + 41];
-        const w4_1_1 = w[wk + 40];
-        const w4_1_2 = w[wk + 39];
-        const w4_2_0 = w[wk + 38];
-        const w4_2_1 = w[wk + 37];
-        const w4_2_2 = w[wk + 36];
-        const w5_0_0 = w[wk + 53];
-        const w5_0_1 = w[wk + 52];
-        const w5_0_2 = w[wk + 51];
-        const w5_1_0 = w[wk + 50];
-        const w5_1_1 = w[wk + 49];
-        const w5_1_2 = w[wk + 48];
-        const w5_2_0 = w[wk + 47];
-        const w5_2_1 = w[wk + 46];
-        const w5_2_2 = w[wk + 45];
-        const w6_0_0 = w[wk + 62];
-        const w6_0_1 = w[wk + 61];
-        const w6_0_2 = w[wk + 60];
-        const w6_1_0 = w[wk + 59];
-        const w6_1_1 = w[wk + 58];
-        const w6_1_2 = w[wk + 57];
-        const w6_2_0 = w[wk + 56];
-        const w6_2_1 = w[wk + 55];
-        const w6_2_2 = w[wk + 54];
-        const w7_0_0 = w[wk + 71];
-        const w7_0_1 = w[wk + 70];
-        const w7_0_2 = w[wk + 69];
-        const w7_1_0 = w[wk + 68];
-        const w7_1_1 = w[wk + 67];
-        const w7_1_2 = w[wk + 66];
-        const w7_2_0 = w[wk + 65];
-        const w7_2_1 = w[wk + 64];
-        const w7_2_2 = w[wk + 63];
         // rows 1..6 taps 0..2, cols 1..6 taps 0..2
         for (let i = 1; i < 7; i += 1) {
           const xr = xc + i * 8;
@@ -7009,99 +4532,55 @@ function c3$backward0(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 64];
             let a2 = dx[yo + 128];
             let a3 = dx[yo + 192];
-            let a4 = dx[yo + 256];
-            let a5 = dx[yo + 320];
-            let a6 = dx[yo + 384];
-            let a7 = dx[yo + 448];
             const v0_0 = dy[xo - 9];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = dy[xo - 8];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = dy[xo - 7];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_0 = dy[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = dy[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_0 = dy[xo + 7];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = dy[xo + 8];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = dy[xo + 9];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             dx[yo] = a0;
             dx[yo + 64] = a1;
             dx[yo + 128] = a2;
             dx[yo + 192] = a3;
-            dx[yo + 256] = a4;
-            dx[yo + 320] = a5;
-            dx[yo + 384] = a6;
-            dx[yo + 448] = a7;
           }
         }
       }
@@ -7110,9 +4589,9 @@ function c3$backward0(dy: F, w: F, dx: F): void {
 }
 
 function c3$backward1(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 288 statements (backward)
+  // border, window unrolled, 4 channel(s) per pass, 160 statements (backward)
   for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 64; k += 8) {
+    for (let k = 0; k < 64; k += 4) {
       const yk = (t * 64 + k) * 64;
       for (let c = 0; c < 64; c++) {
         const xc = (t * 64 + c) * 64;
@@ -7153,42 +4632,6 @@ function c3$backward1(dy: F, w: F, dx: F): void {
         const w3_2_0 = w[wk + 29];
         const w3_2_1 = w[wk + 28];
         const w3_2_2 = w[wk + 27];
-        const w4_0_0 = w[wk + 44];
-        const w4_0_1 = w[wk + 43];
-        const w4_0_2 = w[wk + 42];
-        const w4_1_0 = w[wk + 41];
-        const w4_1_1 = w[wk + 40];
-        const w4_1_2 = w[wk + 39];
-        const w4_2_0 = w[wk + 38];
-        const w4_2_1 = w[wk + 37];
-        const w4_2_2 = w[wk + 36];
-        const w5_0_0 = w[wk + 53];
-        const w5_0_1 = w[wk + 52];
-        const w5_0_2 = w[wk + 51];
-        const w5_1_0 = w[wk + 50];
-        const w5_1_1 = w[wk + 49];
-        const w5_1_2 = w[wk + 48];
-        const w5_2_0 = w[wk + 47];
-        const w5_2_1 = w[wk + 46];
-        const w5_2_2 = w[wk + 45];
-        const w6_0_0 = w[wk + 62];
-        const w6_0_1 = w[wk + 61];
-        const w6_0_2 = w[wk + 60];
-        const w6_1_0 = w[wk + 59];
-        const w6_1_1 = w[wk + 58];
-        const w6_1_2 = w[wk + 57];
-        const w6_2_0 = w[wk + 56];
-        const w6_2_1 = w[wk + 55];
-        const w6_2_2 = w[wk + 54];
-        const w7_0_0 = w[wk + 71];
-        const w7_0_1 = w[wk + 70];
-        const w7_0_2 = w[wk + 69];
-        const w7_1_0 = w[wk + 68];
-        const w7_1_1 = w[wk + 67];
-        const w7_1_2 = w[wk + 66];
-        const w7_2_0 = w[wk + 65];
-        const w7_2_1 = w[wk + 64];
-        const w7_2_2 = w[wk + 63];
         // rows 0..0 taps 1..2, cols 0..0 taps 1..2
         {
           const i = 0;
@@ -7202,54 +4645,30 @@ function c3$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 64];
             let a2 = dx[yo + 128];
             let a3 = dx[yo + 192];
-            let a4 = dx[yo + 256];
-            let a5 = dx[yo + 320];
-            let a6 = dx[yo + 384];
-            let a7 = dx[yo + 448];
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = dy[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_1 = dy[xo + 8];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = dy[xo + 9];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             dx[yo] = a0;
             dx[yo + 64] = a1;
             dx[yo + 128] = a2;
             dx[yo + 192] = a3;
-            dx[yo + 256] = a4;
-            dx[yo + 320] = a5;
-            dx[yo + 384] = a6;
-            dx[yo + 448] = a7;
           }
         }
         // rows 0..0 taps 1..2, cols 1..6 taps 0..2
@@ -7264,72 +4683,40 @@ function c3$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 64];
             let a2 = dx[yo + 128];
             let a3 = dx[yo + 192];
-            let a4 = dx[yo + 256];
-            let a5 = dx[yo + 320];
-            let a6 = dx[yo + 384];
-            let a7 = dx[yo + 448];
             const v1_0 = dy[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = dy[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_0 = dy[xo + 7];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = dy[xo + 8];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = dy[xo + 9];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             dx[yo] = a0;
             dx[yo + 64] = a1;
             dx[yo + 128] = a2;
             dx[yo + 192] = a3;
-            dx[yo + 256] = a4;
-            dx[yo + 320] = a5;
-            dx[yo + 384] = a6;
-            dx[yo + 448] = a7;
           }
         }
         // rows 0..0 taps 1..2, cols 7..7 taps 0..1
@@ -7345,54 +4732,30 @@ function c3$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 64];
             let a2 = dx[yo + 128];
             let a3 = dx[yo + 192];
-            let a4 = dx[yo + 256];
-            let a5 = dx[yo + 320];
-            let a6 = dx[yo + 384];
-            let a7 = dx[yo + 448];
             const v1_0 = dy[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v2_0 = dy[xo + 7];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = dy[xo + 8];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             dx[yo] = a0;
             dx[yo + 64] = a1;
             dx[yo + 128] = a2;
             dx[yo + 192] = a3;
-            dx[yo + 256] = a4;
-            dx[yo + 320] = a5;
-            dx[yo + 384] = a6;
-            dx[yo + 448] = a7;
           }
         }
         // rows 1..6 taps 0..2, cols 0..0 taps 1..2
@@ -7407,72 +4770,40 @@ function c3$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 64];
             let a2 = dx[yo + 128];
             let a3 = dx[yo + 192];
-            let a4 = dx[yo + 256];
-            let a5 = dx[yo + 320];
-            let a6 = dx[yo + 384];
-            let a7 = dx[yo + 448];
             const v0_1 = dy[xo - 8];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = dy[xo - 7];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = dy[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             const v2_1 = dy[xo + 8];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             const v2_2 = dy[xo + 9];
             a0 += w0_2_2 * v2_2;
             a1 += w1_2_2 * v2_2;
             a2 += w2_2_2 * v2_2;
             a3 += w3_2_2 * v2_2;
-            a4 += w4_2_2 * v2_2;
-            a5 += w5_2_2 * v2_2;
-            a6 += w6_2_2 * v2_2;
-            a7 += w7_2_2 * v2_2;
             dx[yo] = a0;
             dx[yo + 64] = a1;
             dx[yo + 128] = a2;
             dx[yo + 192] = a3;
-            dx[yo + 256] = a4;
-            dx[yo + 320] = a5;
-            dx[yo + 384] = a6;
-            dx[yo + 448] = a7;
           }
         }
         // rows 1..6 taps 0..2, cols 7..7 taps 0..1
@@ -7487,72 +4818,40 @@ function c3$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 64];
             let a2 = dx[yo + 128];
             let a3 = dx[yo + 192];
-            let a4 = dx[yo + 256];
-            let a5 = dx[yo + 320];
-            let a6 = dx[yo + 384];
-            let a7 = dx[yo + 448];
             const v0_0 = dy[xo - 9];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = dy[xo - 8];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v1_0 = dy[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v2_0 = dy[xo + 7];
             a0 += w0_2_0 * v2_0;
             a1 += w1_2_0 * v2_0;
             a2 += w2_2_0 * v2_0;
             a3 += w3_2_0 * v2_0;
-            a4 += w4_2_0 * v2_0;
-            a5 += w5_2_0 * v2_0;
-            a6 += w6_2_0 * v2_0;
-            a7 += w7_2_0 * v2_0;
             const v2_1 = dy[xo + 8];
             a0 += w0_2_1 * v2_1;
             a1 += w1_2_1 * v2_1;
             a2 += w2_2_1 * v2_1;
             a3 += w3_2_1 * v2_1;
-            a4 += w4_2_1 * v2_1;
-            a5 += w5_2_1 * v2_1;
-            a6 += w6_2_1 * v2_1;
-            a7 += w7_2_1 * v2_1;
             dx[yo] = a0;
             dx[yo + 64] = a1;
             dx[yo + 128] = a2;
             dx[yo + 192] = a3;
-            dx[yo + 256] = a4;
-            dx[yo + 320] = a5;
-            dx[yo + 384] = a6;
-            dx[yo + 448] = a7;
           }
         }
         // rows 7..7 taps 0..1, cols 0..0 taps 1..2
@@ -7568,54 +4867,30 @@ function c3$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 64];
             let a2 = dx[yo + 128];
             let a3 = dx[yo + 192];
-            let a4 = dx[yo + 256];
-            let a5 = dx[yo + 320];
-            let a6 = dx[yo + 384];
-            let a7 = dx[yo + 448];
             const v0_1 = dy[xo - 8];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = dy[xo - 7];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = dy[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             dx[yo] = a0;
             dx[yo + 64] = a1;
             dx[yo + 128] = a2;
             dx[yo + 192] = a3;
-            dx[yo + 256] = a4;
-            dx[yo + 320] = a5;
-            dx[yo + 384] = a6;
-            dx[yo + 448] = a7;
           }
         }
         // rows 7..7 taps 0..1, cols 1..6 taps 0..2
@@ -7630,119 +4905,42 @@ function c3$backward1(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 64];
             let a2 = dx[yo + 128];
             let a3 = dx[yo + 192];
-            let a4 = dx[yo + 256];
-            let a5 = dx[yo + 320];
-            let a6 = dx[yo + 384];
-            let a7 = dx[yo + 448];
             const v0_0 = dy[xo - 9];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = dy[xo - 8];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v0_2 = dy[xo - 7];
             a0 += w0_0_2 * v0_2;
             a1 += w1_0_2 * v0_2;
             a2 += w2_0_2 * v0_2;
             a3 += w3_0_2 * v0_2;
-            a4 += w4_0_2 * v0_2;
-            a5 += w5_0_2 * v0_2;
-            a6 += w6_0_2 * v0_2;
-            a7 += w7_0_2 * v0_2;
             const v1_0 = dy[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             const v1_2 = dy[xo + 1];
             a0 += w0_1_2 * v1_2;
             a1 += w1_1_2 * v1_2;
             a2 += w2_1_2 * v1_2;
             a3 += w3_1_2 * v1_2;
-            a4 += w4_1_2 * v1_2;
-            a5 += w5_1_2 * v1_2;
-            a6 += w6_1_2 * v1_2;
-            a7 += w7_1_2 * v1_2;
             dx[yo] = a0;
             dx[yo + 64] = a1;
             dx[yo + 128] = a2;
             dx[yo + 192] = a3;
-            dx[yo + 256] = a4;
-            dx[yo + 320] = a5;
-            dx[yo + 384] = a6;
-            dx[yo + 448] = a7;
           }
         }
-      }
-    }
-  }
-}
-
-function c3$backward2(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 32 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 64; k += 8) {
-      const yk = (t * 64 + k) * 64;
-      for (let c = 0; c < 64; c++) {
-        const xc = (t * 64 + c) * 64;
-        const wk = k * 9 + c * 576;
-        const w0_0_0 = w[wk + 8];
-        const w0_0_1 = w[wk + 7];
-        const w0_1_0 = w[wk + 5];
-        const w0_1_1 = w[wk + 4];
-        const w1_0_0 = w[wk + 17];
-        const w1_0_1 = w[wk + 16];
-        const w1_1_0 = w[wk + 14];
-        const w1_1_1 = w[wk + 13];
-        const w2_0_0 = w[wk + 26];
-        const w2_0_1 = w[wk + 25];
-        const w2_1_0 = w[wk + 23];
-        const w2_1_1 = w[wk + 22];
-        const w3_0_0 = w[wk + 35];
-        const w3_0_1 = w[wk + 34];
-        const w3_1_0 = w[wk + 32];
-        const w3_1_1 = w[wk + 31];
-        const w4_0_0 = w[wk + 44];
-        const w4_0_1 = w[wk + 43];
-        const w4_1_0 = w[wk + 41];
-        const w4_1_1 = w[wk + 40];
-        const w5_0_0 = w[wk + 53];
-        const w5_0_1 = w[wk + 52];
-        const w5_1_0 = w[wk + 50];
-        const w5_1_1 = w[wk + 49];
-        const w6_0_0 = w[wk + 62];
-        const w6_0_1 = w[wk + 61];
-        const w6_1_0 = w[wk + 59];
-        const w6_1_1 = w[wk + 58];
-        const w7_0_0 = w[wk + 71];
-        const w7_0_1 = w[wk + 70];
-        const w7_1_0 = w[wk + 68];
-        const w7_1_1 = w[wk + 67];
         // rows 7..7 taps 0..1, cols 7..7 taps 0..1
         {
           const i = 7;
@@ -7756,54 +4954,30 @@ function c3$backward2(dy: F, w: F, dx: F): void {
             let a1 = dx[yo + 64];
             let a2 = dx[yo + 128];
             let a3 = dx[yo + 192];
-            let a4 = dx[yo + 256];
-            let a5 = dx[yo + 320];
-            let a6 = dx[yo + 384];
-            let a7 = dx[yo + 448];
             const v0_0 = dy[xo - 9];
             a0 += w0_0_0 * v0_0;
             a1 += w1_0_0 * v0_0;
             a2 += w2_0_0 * v0_0;
             a3 += w3_0_0 * v0_0;
-            a4 += w4_0_0 * v0_0;
-            a5 += w5_0_0 * v0_0;
-            a6 += w6_0_0 * v0_0;
-            a7 += w7_0_0 * v0_0;
             const v0_1 = dy[xo - 8];
             a0 += w0_0_1 * v0_1;
             a1 += w1_0_1 * v0_1;
             a2 += w2_0_1 * v0_1;
             a3 += w3_0_1 * v0_1;
-            a4 += w4_0_1 * v0_1;
-            a5 += w5_0_1 * v0_1;
-            a6 += w6_0_1 * v0_1;
-            a7 += w7_0_1 * v0_1;
             const v1_0 = dy[xo - 1];
             a0 += w0_1_0 * v1_0;
             a1 += w1_1_0 * v1_0;
             a2 += w2_1_0 * v1_0;
             a3 += w3_1_0 * v1_0;
-            a4 += w4_1_0 * v1_0;
-            a5 += w5_1_0 * v1_0;
-            a6 += w6_1_0 * v1_0;
-            a7 += w7_1_0 * v1_0;
             const v1_1 = dy[xo];
             a0 += w0_1_1 * v1_1;
             a1 += w1_1_1 * v1_1;
             a2 += w2_1_1 * v1_1;
             a3 += w3_1_1 * v1_1;
-            a4 += w4_1_1 * v1_1;
-            a5 += w5_1_1 * v1_1;
-            a6 += w6_1_1 * v1_1;
-            a7 += w7_1_1 * v1_1;
             dx[yo] = a0;
             dx[yo + 64] = a1;
             dx[yo + 128] = a2;
             dx[yo + 192] = a3;
-            dx[yo + 256] = a4;
-            dx[yo + 320] = a5;
-            dx[yo + 384] = a6;
-            dx[yo + 448] = a7;
           }
         }
       }
@@ -7811,16 +4985,15 @@ function c3$backward2(dy: F, w: F, dx: F): void {
   }
 }
 
-// c3_grad: grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..63, 72 statements; 7 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..63, 288 statements; 1 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 8 channel(s) per pass over 0..63, 32 statements
+// c3_grad: grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..63, 160 statements
 export function c3_grad(dy: F, x: F, dw: F): void {
   c3$grad0(dy, x, dw);
   c3$grad1(dy, x, dw);
-  c3$grad2(dy, x, dw);
 }
 
 function c3$grad0(dy: F, x: F, dw: F): void {
-  // interior, window unrolled, 8 channel(s) per pass, 72 statements (grad)
-  for (let k = 0; k < 64; k += 8) {
+  // interior, window unrolled, 4 channel(s) per pass, 36 statements (grad)
+  for (let k = 0; k < 64; k += 4) {
     for (let c = 0; c < 64; c++) {
       const wk = k * 576 + c * 9;
       {
@@ -7829,10 +5002,6 @@ function c3$grad0(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 64 + k) * 64;
           const xc = (t * 64 + c) * 64;
@@ -7846,37 +5015,21 @@ function c3$grad0(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v0 = x[xo - 9];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo - 8];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo - 7];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
         }
@@ -7892,18 +5045,6 @@ function c3$grad0(dy: F, x: F, dw: F): void {
         dw[wk + 1728] += g3_0;
         dw[wk + 1729] += g3_1;
         dw[wk + 1730] += g3_2;
-        dw[wk + 2304] += g4_0;
-        dw[wk + 2305] += g4_1;
-        dw[wk + 2306] += g4_2;
-        dw[wk + 2880] += g5_0;
-        dw[wk + 2881] += g5_1;
-        dw[wk + 2882] += g5_2;
-        dw[wk + 3456] += g6_0;
-        dw[wk + 3457] += g6_1;
-        dw[wk + 3458] += g6_2;
-        dw[wk + 4032] += g7_0;
-        dw[wk + 4033] += g7_1;
-        dw[wk + 4034] += g7_2;
       }
       {
         // tap row 1
@@ -7911,10 +5052,6 @@ function c3$grad0(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 64 + k) * 64;
           const xc = (t * 64 + c) * 64;
@@ -7928,37 +5065,21 @@ function c3$grad0(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
         }
@@ -7974,18 +5095,6 @@ function c3$grad0(dy: F, x: F, dw: F): void {
         dw[wk + 1731] += g3_0;
         dw[wk + 1732] += g3_1;
         dw[wk + 1733] += g3_2;
-        dw[wk + 2307] += g4_0;
-        dw[wk + 2308] += g4_1;
-        dw[wk + 2309] += g4_2;
-        dw[wk + 2883] += g5_0;
-        dw[wk + 2884] += g5_1;
-        dw[wk + 2885] += g5_2;
-        dw[wk + 3459] += g6_0;
-        dw[wk + 3460] += g6_1;
-        dw[wk + 3461] += g6_2;
-        dw[wk + 4035] += g7_0;
-        dw[wk + 4036] += g7_1;
-        dw[wk + 4037] += g7_2;
       }
       {
         // tap row 2
@@ -7993,10 +5102,6 @@ function c3$grad0(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 64 + k) * 64;
           const xc = (t * 64 + c) * 64;
@@ -8010,37 +5115,21 @@ function c3$grad0(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v0 = x[xo + 7];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo + 8];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 9];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
         }
@@ -8056,26 +5145,14 @@ function c3$grad0(dy: F, x: F, dw: F): void {
         dw[wk + 1734] += g3_0;
         dw[wk + 1735] += g3_1;
         dw[wk + 1736] += g3_2;
-        dw[wk + 2310] += g4_0;
-        dw[wk + 2311] += g4_1;
-        dw[wk + 2312] += g4_2;
-        dw[wk + 2886] += g5_0;
-        dw[wk + 2887] += g5_1;
-        dw[wk + 2888] += g5_2;
-        dw[wk + 3462] += g6_0;
-        dw[wk + 3463] += g6_1;
-        dw[wk + 3464] += g6_2;
-        dw[wk + 4038] += g7_0;
-        dw[wk + 4039] += g7_1;
-        dw[wk + 4040] += g7_2;
       }
     }
   }
 }
 
 function c3$grad1(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 288 statements (grad)
-  for (let k = 0; k < 64; k += 8) {
+  // border, window unrolled, 4 channel(s) per pass, 160 statements (grad)
+  for (let k = 0; k < 64; k += 4) {
     for (let c = 0; c < 64; c++) {
       const wk = k * 576 + c * 9;
       {
@@ -8084,10 +5161,6 @@ function c3$grad1(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 64 + k) * 64;
           const xc = (t * 64 + c) * 64;
@@ -8102,28 +5175,16 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v1 = x[xo - 8];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo - 7];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 1..6 taps 0..2, cols 7..7 taps 0..1
@@ -8137,28 +5198,16 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v0 = x[xo - 9];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo - 8];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
           // rows 7..7 taps 0..1, cols 0..0 taps 1..2
@@ -8173,28 +5222,16 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v1 = x[xo - 8];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo - 7];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 7..7 taps 0..1, cols 1..6 taps 0..2
@@ -8208,37 +5245,45 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v0 = x[xo - 9];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo - 8];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo - 7];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
+            }
+          }
+          // rows 7..7 taps 0..1, cols 7..7 taps 0..1
+          {
+            const i = 7;
+            const dr = dk + i * 8;
+            const xr = xc + i * 8;
+            {
+              const j = 7;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 64];
+              const d2 = dy[dr + j + 128];
+              const d3 = dy[dr + j + 192];
+              const v0 = x[xo - 9];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              g2_0 += d2 * v0;
+              g3_0 += d3 * v0;
+              const v1 = x[xo - 8];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              g2_1 += d2 * v1;
+              g3_1 += d3 * v1;
             }
           }
         }
@@ -8254,18 +5299,6 @@ function c3$grad1(dy: F, x: F, dw: F): void {
         dw[wk + 1728] += g3_0;
         dw[wk + 1729] += g3_1;
         dw[wk + 1730] += g3_2;
-        dw[wk + 2304] += g4_0;
-        dw[wk + 2305] += g4_1;
-        dw[wk + 2306] += g4_2;
-        dw[wk + 2880] += g5_0;
-        dw[wk + 2881] += g5_1;
-        dw[wk + 2882] += g5_2;
-        dw[wk + 3456] += g6_0;
-        dw[wk + 3457] += g6_1;
-        dw[wk + 3458] += g6_2;
-        dw[wk + 4032] += g7_0;
-        dw[wk + 4033] += g7_1;
-        dw[wk + 4034] += g7_2;
       }
       {
         // tap row 1
@@ -8273,10 +5306,6 @@ function c3$grad1(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 64 + k) * 64;
           const xc = (t * 64 + c) * 64;
@@ -8292,28 +5321,16 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 0..0 taps 1..2, cols 1..6 taps 0..2
@@ -8327,37 +5344,21 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 0..0 taps 1..2, cols 7..7 taps 0..1
@@ -8372,28 +5373,16 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
           // rows 1..6 taps 0..2, cols 0..0 taps 1..2
@@ -8407,28 +5396,16 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 1..6 taps 0..2, cols 7..7 taps 0..1
@@ -8442,28 +5419,16 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
           // rows 7..7 taps 0..1, cols 0..0 taps 1..2
@@ -8478,28 +5443,16 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 7..7 taps 0..1, cols 1..6 taps 0..2
@@ -8513,37 +5466,45 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v0 = x[xo - 1];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 1];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
+            }
+          }
+          // rows 7..7 taps 0..1, cols 7..7 taps 0..1
+          {
+            const i = 7;
+            const dr = dk + i * 8;
+            const xr = xc + i * 8;
+            {
+              const j = 7;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 64];
+              const d2 = dy[dr + j + 128];
+              const d3 = dy[dr + j + 192];
+              const v0 = x[xo - 1];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              g2_0 += d2 * v0;
+              g3_0 += d3 * v0;
+              const v1 = x[xo];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              g2_1 += d2 * v1;
+              g3_1 += d3 * v1;
             }
           }
         }
@@ -8559,18 +5520,6 @@ function c3$grad1(dy: F, x: F, dw: F): void {
         dw[wk + 1731] += g3_0;
         dw[wk + 1732] += g3_1;
         dw[wk + 1733] += g3_2;
-        dw[wk + 2307] += g4_0;
-        dw[wk + 2308] += g4_1;
-        dw[wk + 2309] += g4_2;
-        dw[wk + 2883] += g5_0;
-        dw[wk + 2884] += g5_1;
-        dw[wk + 2885] += g5_2;
-        dw[wk + 3459] += g6_0;
-        dw[wk + 3460] += g6_1;
-        dw[wk + 3461] += g6_2;
-        dw[wk + 4035] += g7_0;
-        dw[wk + 4036] += g7_1;
-        dw[wk + 4037] += g7_2;
       }
       {
         // tap row 2
@@ -8578,10 +5527,6 @@ function c3$grad1(dy: F, x: F, dw: F): void {
         let g1_0 = 0, g1_1 = 0, g1_2 = 0;
         let g2_0 = 0, g2_1 = 0, g2_2 = 0;
         let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        let g4_0 = 0, g4_1 = 0, g4_2 = 0;
-        let g5_0 = 0, g5_1 = 0, g5_2 = 0;
-        let g6_0 = 0, g6_1 = 0, g6_2 = 0;
-        let g7_0 = 0, g7_1 = 0, g7_2 = 0;
         for (let t = 0; t < 32; t++) {
           const dk = (t * 64 + k) * 64;
           const xc = (t * 64 + c) * 64;
@@ -8597,28 +5542,16 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v1 = x[xo + 8];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 9];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 0..0 taps 1..2, cols 1..6 taps 0..2
@@ -8632,37 +5565,21 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v0 = x[xo + 7];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo + 8];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 9];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 0..0 taps 1..2, cols 7..7 taps 0..1
@@ -8677,28 +5594,16 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v0 = x[xo + 7];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo + 8];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
           // rows 1..6 taps 0..2, cols 0..0 taps 1..2
@@ -8712,28 +5617,16 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v1 = x[xo + 8];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
               const v2 = x[xo + 9];
               g0_2 += d0 * v2;
               g1_2 += d1 * v2;
               g2_2 += d2 * v2;
               g3_2 += d3 * v2;
-              g4_2 += d4 * v2;
-              g5_2 += d5 * v2;
-              g6_2 += d6 * v2;
-              g7_2 += d7 * v2;
             }
           }
           // rows 1..6 taps 0..2, cols 7..7 taps 0..1
@@ -8747,28 +5640,16 @@ function c3$grad1(dy: F, x: F, dw: F): void {
               const d1 = dy[dr + j + 64];
               const d2 = dy[dr + j + 128];
               const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
               const v0 = x[xo + 7];
               g0_0 += d0 * v0;
               g1_0 += d1 * v0;
               g2_0 += d2 * v0;
               g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
               const v1 = x[xo + 8];
               g0_1 += d0 * v1;
               g1_1 += d1 * v1;
               g2_1 += d2 * v1;
               g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
             }
           }
         }
@@ -8784,161 +5665,6 @@ function c3$grad1(dy: F, x: F, dw: F): void {
         dw[wk + 1734] += g3_0;
         dw[wk + 1735] += g3_1;
         dw[wk + 1736] += g3_2;
-        dw[wk + 2310] += g4_0;
-        dw[wk + 2311] += g4_1;
-        dw[wk + 2312] += g4_2;
-        dw[wk + 2886] += g5_0;
-        dw[wk + 2887] += g5_1;
-        dw[wk + 2888] += g5_2;
-        dw[wk + 3462] += g6_0;
-        dw[wk + 3463] += g6_1;
-        dw[wk + 3464] += g6_2;
-        dw[wk + 4038] += g7_0;
-        dw[wk + 4039] += g7_1;
-        dw[wk + 4040] += g7_2;
-      }
-    }
-  }
-}
-
-function c3$grad2(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 8 channel(s) per pass, 32 statements (grad)
-  for (let k = 0; k < 64; k += 8) {
-    for (let c = 0; c < 64; c++) {
-      const wk = k * 576 + c * 9;
-      {
-        // tap row 0
-        let g0_0 = 0, g0_1 = 0;
-        let g1_0 = 0, g1_1 = 0;
-        let g2_0 = 0, g2_1 = 0;
-        let g3_0 = 0, g3_1 = 0;
-        let g4_0 = 0, g4_1 = 0;
-        let g5_0 = 0, g5_1 = 0;
-        let g6_0 = 0, g6_1 = 0;
-        let g7_0 = 0, g7_1 = 0;
-        for (let t = 0; t < 32; t++) {
-          const dk = (t * 64 + k) * 64;
-          const xc = (t * 64 + c) * 64;
-          // rows 7..7 taps 0..1, cols 7..7 taps 0..1
-          {
-            const i = 7;
-            const dr = dk + i * 8;
-            const xr = xc + i * 8;
-            {
-              const j = 7;
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 64];
-              const d2 = dy[dr + j + 128];
-              const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
-              const v0 = x[xo - 9];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
-              const v1 = x[xo - 8];
-              g0_1 += d0 * v1;
-              g1_1 += d1 * v1;
-              g2_1 += d2 * v1;
-              g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
-            }
-          }
-        }
-        dw[wk] += g0_0;
-        dw[wk + 1] += g0_1;
-        dw[wk + 576] += g1_0;
-        dw[wk + 577] += g1_1;
-        dw[wk + 1152] += g2_0;
-        dw[wk + 1153] += g2_1;
-        dw[wk + 1728] += g3_0;
-        dw[wk + 1729] += g3_1;
-        dw[wk + 2304] += g4_0;
-        dw[wk + 2305] += g4_1;
-        dw[wk + 2880] += g5_0;
-        dw[wk + 2881] += g5_1;
-        dw[wk + 3456] += g6_0;
-        dw[wk + 3457] += g6_1;
-        dw[wk + 4032] += g7_0;
-        dw[wk + 4033] += g7_1;
-      }
-      {
-        // tap row 1
-        let g0_0 = 0, g0_1 = 0;
-        let g1_0 = 0, g1_1 = 0;
-        let g2_0 = 0, g2_1 = 0;
-        let g3_0 = 0, g3_1 = 0;
-        let g4_0 = 0, g4_1 = 0;
-        let g5_0 = 0, g5_1 = 0;
-        let g6_0 = 0, g6_1 = 0;
-        let g7_0 = 0, g7_1 = 0;
-        for (let t = 0; t < 32; t++) {
-          const dk = (t * 64 + k) * 64;
-          const xc = (t * 64 + c) * 64;
-          // rows 7..7 taps 0..1, cols 7..7 taps 0..1
-          {
-            const i = 7;
-            const dr = dk + i * 8;
-            const xr = xc + i * 8;
-            {
-              const j = 7;
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 64];
-              const d2 = dy[dr + j + 128];
-              const d3 = dy[dr + j + 192];
-              const d4 = dy[dr + j + 256];
-              const d5 = dy[dr + j + 320];
-              const d6 = dy[dr + j + 384];
-              const d7 = dy[dr + j + 448];
-              const v0 = x[xo - 1];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              g4_0 += d4 * v0;
-              g5_0 += d5 * v0;
-              g6_0 += d6 * v0;
-              g7_0 += d7 * v0;
-              const v1 = x[xo];
-              g0_1 += d0 * v1;
-              g1_1 += d1 * v1;
-              g2_1 += d2 * v1;
-              g3_1 += d3 * v1;
-              g4_1 += d4 * v1;
-              g5_1 += d5 * v1;
-              g6_1 += d6 * v1;
-              g7_1 += d7 * v1;
-            }
-          }
-        }
-        dw[wk + 3] += g0_0;
-        dw[wk + 4] += g0_1;
-        dw[wk + 579] += g1_0;
-        dw[wk + 580] += g1_1;
-        dw[wk + 1155] += g2_0;
-        dw[wk + 1156] += g2_1;
-        dw[wk + 1731] += g3_0;
-        dw[wk + 1732] += g3_1;
-        dw[wk + 2307] += g4_0;
-        dw[wk + 2308] += g4_1;
-        dw[wk + 2883] += g5_0;
-        dw[wk + 2884] += g5_1;
-        dw[wk + 3459] += g6_0;
-        dw[wk + 3460] += g6_1;
-        dw[wk + 4035] += g7_0;
-        dw[wk + 4036] += g7_1;
       }
     }
   }
