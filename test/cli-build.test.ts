@@ -43,6 +43,14 @@ describe('cnnc MODEL.cnn', () => {
     expect(readdirSync(dir).sort()).toEqual(['bad.cnn', 'm.cnn']);
   }, 60_000);
 
+  it('prints the model\'s warnings and still builds', async () => {
+    // bn in position mode at batch 1 normalises every value to beta (language.md, W001)
+    writeFileSync(join(dir, 'w.cnn'), 'network w {\n  input shape=1x2x2\n  bn n\n  full f out=2\n  softmax\n}\n');
+    expect(await main([join(dir, 'w.cnn'), '-o', join(dir, 'out')])).toBe(0);
+    expect(err.join('')).toMatch(/w\.cnn:3:3: warning: bn n: .*\[W001\]/);
+    expect(readdirSync(join(dir, 'out'))).toContain('w.js');
+  }, 60_000);
+
   it('--dump-plan prints the module plans and writes nothing', async () => {
     writeFileSync(join(dir, 'm.cnn'), MODEL);
     expect(await main([join(dir, 'm.cnn'), '-o', join(dir, 'x'), '--dump-plan'])).toBe(0);

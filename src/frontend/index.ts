@@ -55,7 +55,10 @@ export function readSource(path: string): string {
 
 export interface LoadOptions {
   limits?: Partial<Limits>;
-  /** Called with the formatted warnings when the model has some but no error. */
+  /**
+   * Called with the formatted warnings when the model has some but no error. Defaults to
+   * printing them on stderr, so that every command shows them; pass `() => {}` to silence.
+   */
   onWarnings?: (formatted: string) => void;
 }
 
@@ -63,11 +66,11 @@ export interface LoadOptions {
 export function loadModel(path: string, options: LoadOptions = {}): CheckedModel {
   const result = checkSource(readSource(path), path, options.limits);
   if (!result.model) throw new UserError(`${result.formatted}\n${countLine(result.diagnostics)}`);
-  if (result.diagnostics.length > 0) options.onWarnings?.(result.formatted);
+  if (result.diagnostics.length > 0) (options.onWarnings ?? warnOnStderr)(result.formatted);
   return result.model;
 }
 
 /** For commands: warnings go to stderr and the command goes on. */
-export const warnOnStderr = (formatted: string): void => {
+export function warnOnStderr(formatted: string): void {
   process.stderr.write(`${formatted}\n`);
-};
+}
