@@ -3,15 +3,13 @@
 // MNIST test digits, enlarged) and with real mouse strokes.
 // Needs Debian's chromium at /usr/bin/chromium; without it (CI has only the npm registry)
 // the tests are skipped with a message saying so.
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../examples/web/serve.mjs';
-import { compileNetwork } from '../src/emit/index.js';
-import { loadModel } from '../src/frontend/index.js';
 import { loadSplit, resolveDataDir } from '../src/train/data.js';
 
 // CNNC_CHROMIUM overrides the path (e.g. to check the skip: CNNC_CHROMIUM=/nonexistent).
@@ -33,11 +31,9 @@ describe.skipIf(!hasChromium)(`web example in headless Chromium (${CHROMIUM})`, 
   let server: ReturnType<typeof createServer>;
 
   beforeAll(async () => {
-    // A fresh build of the module, served where the page expects generated/lenet.js.
-    const generated = mkdtempSync(join(tmpdir(), 'cnnc-web-gen-'));
-    const net = loadModel('examples/lenet.cnn').networks[0]!;
-    writeFileSync(join(generated, 'lenet.js'), compileNetwork(net, { dtype: 'f32' }).js);
-    server = createServer({ '/examples/': resolve('examples'), '/generated/': generated });
+    // What a user serves: the committed build generated/lenet.js (kept fresh by
+    // test/generated-fresh.test.ts) and examples/, as `node examples/web/serve.mjs` does.
+    server = createServer({ '/examples/': resolve('examples'), '/generated/': resolve('generated') });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const port = (server.address() as AddressInfo).port;
 
