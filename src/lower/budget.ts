@@ -16,6 +16,12 @@ export const MAX_TERMS_PER_FUNCTION = 300;
  */
 export const MAX_BORDER_FUNCTIONS = 2;
 
+/**
+ * Gradient pieces with more live accumulators than this (channel block × window taps)
+ * accumulate one tap row at a time instead of the whole window at once.
+ */
+export const GRAD_ROWS_ABOVE = 40;
+
 /** What one region with rolled tap loops costs, in the same statement measure. */
 export const ROLLED_REGION_TERMS = 8;
 

@@ -10,7 +10,7 @@
 
 import type { ConvLayer } from '../model/checked.js';
 import {
-  MAX_BORDER_FUNCTIONS, MAX_CHANNEL_BLOCK, MAX_LIVE_VALUES, MAX_TERMS_PER_FUNCTION, ROLLED_REGION_TERMS, channelBlock, channelGroups, packByCost,
+  GRAD_ROWS_ABOVE, MAX_BORDER_FUNCTIONS, MAX_CHANNEL_BLOCK, MAX_LIVE_VALUES, MAX_TERMS_PER_FUNCTION, ROLLED_REGION_TERMS, channelBlock, channelGroups, packByCost,
 } from './budget.js';
 import type { Region, WindowAxis } from './window.js';
 import { convAxis, regionTaps, rotatedAnchor, windowRegions } from './window.js';
@@ -42,6 +42,8 @@ export interface ConvPiece {
   /** Unrolled statements in the function (the budget measure). */
   terms: number;
   interior: boolean;
+  /** Gradient only: accumulate one tap row at a time (see ConvScheduleOptions.gradRowsAbove). */
+  byRows: boolean;
 }
 
 export interface ConvPassPlan {
@@ -60,8 +62,6 @@ export interface ConvPassPlan {
   cols: WindowAxis;
   weight: WeightLayout;
   pieces: ConvPiece[];
-  /** Gradient only: accumulate one tap row at a time (few live accumulators) instead of the whole window. */
-  gradRows: boolean;
   /** Multiply-adds of one call, whole batch (padded positions counted, operations.md). */
   macs: number;
   schedule: string;
@@ -75,12 +75,16 @@ export interface ConvScheduleOptions {
   maxLive: number;
   /** Most functions the border regions may be spread over before their taps are rolled. */
   maxBorderFunctions: number;
-  /** Gradient: accumulate one tap row at a time (measured faster: accumulators stay in registers). */
-  gradRows: boolean;
+  /**
+   * Gradient: a piece whose block would keep more than this many accumulators live
+   * accumulates one tap row at a time instead (few enough to stay in registers).
+   */
+  gradRowsAbove: number;
 }
 
 export const DEFAULT_CONV_SCHEDULE: ConvScheduleOptions = {
-  budget: MAX_TERMS_PER_FUNCTION, maxBlock: MAX_CHANNEL_BLOCK, maxLive: MAX_LIVE_VALUES, maxBorderFunctions: MAX_BORDER_FUNCTIONS, gradRows: true,
+  budget: MAX_TERMS_PER_FUNCTION, maxBlock: MAX_CHANNEL_BLOCK, maxLive: MAX_LIVE_VALUES, maxBorderFunctions: MAX_BORDER_FUNCTIONS,
+  gradRowsAbove: GRAD_ROWS_ABOVE,
 };
 
 export function planConvPass(
@@ -128,7 +132,8 @@ export function planConvPass(
         groups.forEach((group, g) => {
           for (const p of packs[g]) {
             const terms = group.size * p.reduce((a, r) => a + regionTaps(r), 0);
-            pieces.push({ regions: p, group, unroll: 'window', terms, interior: isInterior });
+            const live = group.size * new Set(p.flatMap((r) => tapsOf(r))).size;
+            pieces.push({ regions: p, group, unroll: 'window', terms, interior: isInterior, byRows: pass === 'grad' && live > opts.gradRowsAbove });
           }
         });
         return;
@@ -141,7 +146,7 @@ export function planConvPass(
       const part = regions.slice(r, r + perFunction);
       pieces.push({
         regions: part, group: { start: 0, end: outC, size: 1 }, unroll: 'rolled',
-        terms: part.length * ROLLED_REGION_TERMS, interior: isInterior,
+        terms: part.length * ROLLED_REGION_TERMS, interior: isInterior, byRows: false,
       });
     }
   };
@@ -149,11 +154,18 @@ export function planConvPass(
   addPieces(border, false);
 
   const plan: ConvPassPlan = {
-    pass, batch, inC, outC, H, W, M, N, anchor, rows, cols, weight, pieces, gradRows: pass === 'grad' && opts.gradRows,
+    pass, batch, inC, outC, H, W, M, N, anchor, rows, cols, weight, pieces,
     macs: batch * Cr * Cl * H * W * MN, schedule: '',
   };
   plan.schedule = describeSchedule(plan);
   return plan;
+}
+
+/** The window taps a region reads, as `p,q` keys. */
+function tapsOf(r: Region): string[] {
+  const keys: string[] = [];
+  for (let p = r.rows.lo; p < r.rows.hi; p++) for (let q = r.cols.lo; q < r.cols.hi; q++) keys.push(`${p},${q}`);
+  return keys;
 }
 
 function describeSchedule(plan: ConvPassPlan): string {
@@ -165,7 +177,7 @@ function describeSchedule(plan: ConvPassPlan): string {
       ? `interior rows ${p.regions[0].rows.start}..${p.regions[0].rows.end - 1} x cols ${p.regions[0].cols.start}..${p.regions[0].cols.end - 1} without bounds tests`
       : `${p.regions.length} border region(s) with clipped windows`;
     const how = p.unroll === 'window'
-      ? `window unrolled, ${plan.pass !== 'grad' ? 'weights in locals' : plan.gradRows ? 'gradients accumulated in locals one tap row at a time' : 'gradients accumulated in locals'}`
+      ? `window unrolled, ${plan.pass !== 'grad' ? 'weights in locals' : p.byRows ? 'gradients accumulated in locals one tap row at a time' : 'gradients accumulated in locals'}`
       : 'tap loops rolled (window over budget)';
     const chans = `${p.group.size} channel(s) per pass over ${p.group.start}..${p.group.end - 1}`;
     return `${where}: ${how}, ${chans}, ${p.terms} statements`;

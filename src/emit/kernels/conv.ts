@@ -179,7 +179,7 @@ function emitGradPiece(plan: ConvPassPlan, piece: ConvPiece, helper: string): st
   openBlockLoop(c, piece);
   c.open(`for (let c = 0; c < ${inC}; c++)`);
   c.line(`const wk = ${sum([times('k', plan.weight.outStride), times('c', plan.weight.inStride)])};`);
-  if (piece.unroll === 'window' && plan.gradRows) {
+  if (piece.unroll === 'window' && piece.byRows) {
     emitGradByRows(c, plan, piece);
   } else if (piece.unroll === 'window') {
     const taps = usedTaps(piece);
