@@ -117,4 +117,16 @@ describe('cnnc train and eval', () => {
     expect(e.code).toBe(1);
     expect(e.err.startsWith(`${bad}: `)).toBe(true);
   });
+
+  it('evaluates with a module built by cnnc build, checking it is the same network', async () => {
+    const args = ['eval', 'examples/lenet.cnn', '--weights', 'examples/mnist/lenet.bin', '--data', 'mnist', '--limit', '64', '--json'];
+    const built = await run([...args, '--module', 'generated/lenet.js']);
+    const compiled = await run(args);
+    expect(built.code).toBe(0);
+    // The committed build and a fresh compile are the same code: the same answers.
+    expect(JSON.parse(built.out)).toEqual(JSON.parse(compiled.out));
+    const wrong = await run([...args, '--module', 'generated/vgg.js']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toBe('--module generated/vgg.js was not built from this network: it is network vgg, not lenet; rebuild it with `cnnc build`\n');
+  });
 });
