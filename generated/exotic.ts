@@ -932,7 +932,7 @@ function near$backward1(dy: F, w: F, dx: F): void {
   }
 }
 
-// near_grad: grad: 2x3 window, anchor (-1,3); interior rows 0..12 x cols 3..13 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..3, 24 statements; 5 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..3, 48 statements
+// near_grad: grad: 2x3 window, anchor (-1,3); interior rows 0..12 x cols 3..13 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..3, 24 statements; 5 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..3, 48 statements
 export function near_grad(dy: F, x: F, dw: F): void {
   near$grad0(dy, x, dw);
   near$grad1(dy, x, dw);
@@ -944,106 +944,80 @@ function near$grad0(dy: F, x: F, dw: F): void {
     const k = 0;
     for (let c = 0; c < 2; c++) {
       const wk = k * 12 + c * 6;
-      {
-        // tap row 0
-        let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-        let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-        let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-        let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        for (let t = 0; t < 4; t++) {
-          const dk = (t * 4 + k) * 210;
-          const xc = (t * 2 + c) * 210;
-          // rows 0..12 taps 0..1, cols 3..13 taps 0..2
-          for (let i = 0; i < 13; i += 1) {
-            const dr = dk + i * 14;
-            const xr = xc + i * 14;
-            for (let j = 3; j < 14; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 210];
-              const d2 = dy[dr + j + 420];
-              const d3 = dy[dr + j + 630];
-              const v0 = x[xo + 11];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              const v1 = x[xo + 12];
-              g0_1 += d0 * v1;
-              g1_1 += d1 * v1;
-              g2_1 += d2 * v1;
-              g3_1 += d3 * v1;
-              const v2 = x[xo + 13];
-              g0_2 += d0 * v2;
-              g1_2 += d1 * v2;
-              g2_2 += d2 * v2;
-              g3_2 += d3 * v2;
-            }
+      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0;
+      let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0;
+      let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0;
+      let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0;
+      for (let t = 0; t < 4; t++) {
+        const dk = (t * 4 + k) * 210;
+        const xc = (t * 2 + c) * 210;
+        // rows 0..12 taps 0..1, cols 3..13 taps 0..2
+        for (let i = 0; i < 13; i += 1) {
+          const dr = dk + i * 14;
+          const xr = xc + i * 14;
+          for (let j = 3; j < 14; j += 1) {
+            const xo = xr + j;
+            const d0 = dy[dr + j];
+            const d1 = dy[dr + j + 210];
+            const d2 = dy[dr + j + 420];
+            const d3 = dy[dr + j + 630];
+            const v0_0 = x[xo + 11];
+            g0_0_0 += d0 * v0_0;
+            g1_0_0 += d1 * v0_0;
+            g2_0_0 += d2 * v0_0;
+            g3_0_0 += d3 * v0_0;
+            const v0_1 = x[xo + 12];
+            g0_0_1 += d0 * v0_1;
+            g1_0_1 += d1 * v0_1;
+            g2_0_1 += d2 * v0_1;
+            g3_0_1 += d3 * v0_1;
+            const v0_2 = x[xo + 13];
+            g0_0_2 += d0 * v0_2;
+            g1_0_2 += d1 * v0_2;
+            g2_0_2 += d2 * v0_2;
+            g3_0_2 += d3 * v0_2;
+            const v1_0 = x[xo + 25];
+            g0_1_0 += d0 * v1_0;
+            g1_1_0 += d1 * v1_0;
+            g2_1_0 += d2 * v1_0;
+            g3_1_0 += d3 * v1_0;
+            const v1_1 = x[xo + 26];
+            g0_1_1 += d0 * v1_1;
+            g1_1_1 += d1 * v1_1;
+            g2_1_1 += d2 * v1_1;
+            g3_1_1 += d3 * v1_1;
+            const v1_2 = x[xo + 27];
+            g0_1_2 += d0 * v1_2;
+            g1_1_2 += d1 * v1_2;
+            g2_1_2 += d2 * v1_2;
+            g3_1_2 += d3 * v1_2;
           }
         }
-        dw[wk] += g0_0;
-        dw[wk + 1] += g0_1;
-        dw[wk + 2] += g0_2;
-        dw[wk + 12] += g1_0;
-        dw[wk + 13] += g1_1;
-        dw[wk + 14] += g1_2;
-        dw[wk + 24] += g2_0;
-        dw[wk + 25] += g2_1;
-        dw[wk + 26] += g2_2;
-        dw[wk + 36] += g3_0;
-        dw[wk + 37] += g3_1;
-        dw[wk + 38] += g3_2;
       }
-      {
-        // tap row 1
-        let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-        let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-        let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-        let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        for (let t = 0; t < 4; t++) {
-          const dk = (t * 4 + k) * 210;
-          const xc = (t * 2 + c) * 210;
-          // rows 0..12 taps 0..1, cols 3..13 taps 0..2
-          for (let i = 0; i < 13; i += 1) {
-            const dr = dk + i * 14;
-            const xr = xc + i * 14;
-            for (let j = 3; j < 14; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 210];
-              const d2 = dy[dr + j + 420];
-              const d3 = dy[dr + j + 630];
-              const v0 = x[xo + 25];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              const v1 = x[xo + 26];
-              g0_1 += d0 * v1;
-              g1_1 += d1 * v1;
-              g2_1 += d2 * v1;
-              g3_1 += d3 * v1;
-              const v2 = x[xo + 27];
-              g0_2 += d0 * v2;
-              g1_2 += d1 * v2;
-              g2_2 += d2 * v2;
-              g3_2 += d3 * v2;
-            }
-          }
-        }
-        dw[wk + 3] += g0_0;
-        dw[wk + 4] += g0_1;
-        dw[wk + 5] += g0_2;
-        dw[wk + 15] += g1_0;
-        dw[wk + 16] += g1_1;
-        dw[wk + 17] += g1_2;
-        dw[wk + 27] += g2_0;
-        dw[wk + 28] += g2_1;
-        dw[wk + 29] += g2_2;
-        dw[wk + 39] += g3_0;
-        dw[wk + 40] += g3_1;
-        dw[wk + 41] += g3_2;
-      }
+      dw[wk] += g0_0_0;
+      dw[wk + 1] += g0_0_1;
+      dw[wk + 2] += g0_0_2;
+      dw[wk + 3] += g0_1_0;
+      dw[wk + 4] += g0_1_1;
+      dw[wk + 5] += g0_1_2;
+      dw[wk + 12] += g1_0_0;
+      dw[wk + 13] += g1_0_1;
+      dw[wk + 14] += g1_0_2;
+      dw[wk + 15] += g1_1_0;
+      dw[wk + 16] += g1_1_1;
+      dw[wk + 17] += g1_1_2;
+      dw[wk + 24] += g2_0_0;
+      dw[wk + 25] += g2_0_1;
+      dw[wk + 26] += g2_0_2;
+      dw[wk + 27] += g2_1_0;
+      dw[wk + 28] += g2_1_1;
+      dw[wk + 29] += g2_1_2;
+      dw[wk + 36] += g3_0_0;
+      dw[wk + 37] += g3_0_1;
+      dw[wk + 38] += g3_0_2;
+      dw[wk + 39] += g3_1_0;
+      dw[wk + 40] += g3_1_1;
+      dw[wk + 41] += g3_1_2;
     }
   }
 }
@@ -1054,201 +1028,161 @@ function near$grad1(dy: F, x: F, dw: F): void {
     const k = 0;
     for (let c = 0; c < 2; c++) {
       const wk = k * 12 + c * 6;
-      {
-        // tap row 0
-        let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-        let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-        let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-        let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-        for (let t = 0; t < 4; t++) {
-          const dk = (t * 4 + k) * 210;
-          const xc = (t * 2 + c) * 210;
-          // rows 0..12 taps 0..1, cols 1..1 taps 2..2
-          for (let i = 0; i < 13; i += 1) {
-            const dr = dk + i * 14;
-            const xr = xc + i * 14;
-            {
-              const j = 1;
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 210];
-              const d2 = dy[dr + j + 420];
-              const d3 = dy[dr + j + 630];
-              const v2 = x[xo + 13];
-              g0_2 += d0 * v2;
-              g1_2 += d1 * v2;
-              g2_2 += d2 * v2;
-              g3_2 += d3 * v2;
-            }
-          }
-          // rows 0..12 taps 0..1, cols 2..2 taps 1..2
-          for (let i = 0; i < 13; i += 1) {
-            const dr = dk + i * 14;
-            const xr = xc + i * 14;
-            {
-              const j = 2;
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 210];
-              const d2 = dy[dr + j + 420];
-              const d3 = dy[dr + j + 630];
-              const v1 = x[xo + 12];
-              g0_1 += d0 * v1;
-              g1_1 += d1 * v1;
-              g2_1 += d2 * v1;
-              g3_1 += d3 * v1;
-              const v2 = x[xo + 13];
-              g0_2 += d0 * v2;
-              g1_2 += d1 * v2;
-              g2_2 += d2 * v2;
-              g3_2 += d3 * v2;
-            }
-          }
-          // rows 13..13 taps 0..0, cols 1..1 taps 2..2
+      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_1 = 0, g0_1_2 = 0;
+      let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_1 = 0, g1_1_2 = 0;
+      let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_1 = 0, g2_1_2 = 0;
+      let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_1 = 0, g3_1_2 = 0;
+      for (let t = 0; t < 4; t++) {
+        const dk = (t * 4 + k) * 210;
+        const xc = (t * 2 + c) * 210;
+        // rows 0..12 taps 0..1, cols 1..1 taps 2..2
+        for (let i = 0; i < 13; i += 1) {
+          const dr = dk + i * 14;
+          const xr = xc + i * 14;
           {
-            const i = 13;
-            const dr = dk + i * 14;
-            const xr = xc + i * 14;
-            {
-              const j = 1;
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 210];
-              const d2 = dy[dr + j + 420];
-              const d3 = dy[dr + j + 630];
-              const v2 = x[xo + 13];
-              g0_2 += d0 * v2;
-              g1_2 += d1 * v2;
-              g2_2 += d2 * v2;
-              g3_2 += d3 * v2;
-            }
-          }
-          // rows 13..13 taps 0..0, cols 2..2 taps 1..2
-          {
-            const i = 13;
-            const dr = dk + i * 14;
-            const xr = xc + i * 14;
-            {
-              const j = 2;
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 210];
-              const d2 = dy[dr + j + 420];
-              const d3 = dy[dr + j + 630];
-              const v1 = x[xo + 12];
-              g0_1 += d0 * v1;
-              g1_1 += d1 * v1;
-              g2_1 += d2 * v1;
-              g3_1 += d3 * v1;
-              const v2 = x[xo + 13];
-              g0_2 += d0 * v2;
-              g1_2 += d1 * v2;
-              g2_2 += d2 * v2;
-              g3_2 += d3 * v2;
-            }
-          }
-          // rows 13..13 taps 0..0, cols 3..13 taps 0..2
-          {
-            const i = 13;
-            const dr = dk + i * 14;
-            const xr = xc + i * 14;
-            for (let j = 3; j < 14; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 210];
-              const d2 = dy[dr + j + 420];
-              const d3 = dy[dr + j + 630];
-              const v0 = x[xo + 11];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-              g3_0 += d3 * v0;
-              const v1 = x[xo + 12];
-              g0_1 += d0 * v1;
-              g1_1 += d1 * v1;
-              g2_1 += d2 * v1;
-              g3_1 += d3 * v1;
-              const v2 = x[xo + 13];
-              g0_2 += d0 * v2;
-              g1_2 += d1 * v2;
-              g2_2 += d2 * v2;
-              g3_2 += d3 * v2;
-            }
+            const j = 1;
+            const xo = xr + j;
+            const d0 = dy[dr + j];
+            const d1 = dy[dr + j + 210];
+            const d2 = dy[dr + j + 420];
+            const d3 = dy[dr + j + 630];
+            const v0_2 = x[xo + 13];
+            g0_0_2 += d0 * v0_2;
+            g1_0_2 += d1 * v0_2;
+            g2_0_2 += d2 * v0_2;
+            g3_0_2 += d3 * v0_2;
+            const v1_2 = x[xo + 27];
+            g0_1_2 += d0 * v1_2;
+            g1_1_2 += d1 * v1_2;
+            g2_1_2 += d2 * v1_2;
+            g3_1_2 += d3 * v1_2;
           }
         }
-        dw[wk] += g0_0;
-        dw[wk + 1] += g0_1;
-        dw[wk + 2] += g0_2;
-        dw[wk + 12] += g1_0;
-        dw[wk + 13] += g1_1;
-        dw[wk + 14] += g1_2;
-        dw[wk + 24] += g2_0;
-        dw[wk + 25] += g2_1;
-        dw[wk + 26] += g2_2;
-        dw[wk + 36] += g3_0;
-        dw[wk + 37] += g3_1;
-        dw[wk + 38] += g3_2;
-      }
-      {
-        // tap row 1
-        let g0_1 = 0, g0_2 = 0;
-        let g1_1 = 0, g1_2 = 0;
-        let g2_1 = 0, g2_2 = 0;
-        let g3_1 = 0, g3_2 = 0;
-        for (let t = 0; t < 4; t++) {
-          const dk = (t * 4 + k) * 210;
-          const xc = (t * 2 + c) * 210;
-          // rows 0..12 taps 0..1, cols 1..1 taps 2..2
-          for (let i = 0; i < 13; i += 1) {
-            const dr = dk + i * 14;
-            const xr = xc + i * 14;
-            {
-              const j = 1;
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 210];
-              const d2 = dy[dr + j + 420];
-              const d3 = dy[dr + j + 630];
-              const v2 = x[xo + 27];
-              g0_2 += d0 * v2;
-              g1_2 += d1 * v2;
-              g2_2 += d2 * v2;
-              g3_2 += d3 * v2;
-            }
-          }
-          // rows 0..12 taps 0..1, cols 2..2 taps 1..2
-          for (let i = 0; i < 13; i += 1) {
-            const dr = dk + i * 14;
-            const xr = xc + i * 14;
-            {
-              const j = 2;
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 210];
-              const d2 = dy[dr + j + 420];
-              const d3 = dy[dr + j + 630];
-              const v1 = x[xo + 26];
-              g0_1 += d0 * v1;
-              g1_1 += d1 * v1;
-              g2_1 += d2 * v1;
-              g3_1 += d3 * v1;
-              const v2 = x[xo + 27];
-              g0_2 += d0 * v2;
-              g1_2 += d1 * v2;
-              g2_2 += d2 * v2;
-              g3_2 += d3 * v2;
-            }
+        // rows 0..12 taps 0..1, cols 2..2 taps 1..2
+        for (let i = 0; i < 13; i += 1) {
+          const dr = dk + i * 14;
+          const xr = xc + i * 14;
+          {
+            const j = 2;
+            const xo = xr + j;
+            const d0 = dy[dr + j];
+            const d1 = dy[dr + j + 210];
+            const d2 = dy[dr + j + 420];
+            const d3 = dy[dr + j + 630];
+            const v0_1 = x[xo + 12];
+            g0_0_1 += d0 * v0_1;
+            g1_0_1 += d1 * v0_1;
+            g2_0_1 += d2 * v0_1;
+            g3_0_1 += d3 * v0_1;
+            const v0_2 = x[xo + 13];
+            g0_0_2 += d0 * v0_2;
+            g1_0_2 += d1 * v0_2;
+            g2_0_2 += d2 * v0_2;
+            g3_0_2 += d3 * v0_2;
+            const v1_1 = x[xo + 26];
+            g0_1_1 += d0 * v1_1;
+            g1_1_1 += d1 * v1_1;
+            g2_1_1 += d2 * v1_1;
+            g3_1_1 += d3 * v1_1;
+            const v1_2 = x[xo + 27];
+            g0_1_2 += d0 * v1_2;
+            g1_1_2 += d1 * v1_2;
+            g2_1_2 += d2 * v1_2;
+            g3_1_2 += d3 * v1_2;
           }
         }
-        dw[wk + 4] += g0_1;
-        dw[wk + 5] += g0_2;
-        dw[wk + 16] += g1_1;
-        dw[wk + 17] += g1_2;
-        dw[wk + 28] += g2_1;
-        dw[wk + 29] += g2_2;
-        dw[wk + 40] += g3_1;
-        dw[wk + 41] += g3_2;
+        // rows 13..13 taps 0..0, cols 1..1 taps 2..2
+        {
+          const i = 13;
+          const dr = dk + i * 14;
+          const xr = xc + i * 14;
+          {
+            const j = 1;
+            const xo = xr + j;
+            const d0 = dy[dr + j];
+            const d1 = dy[dr + j + 210];
+            const d2 = dy[dr + j + 420];
+            const d3 = dy[dr + j + 630];
+            const v0_2 = x[xo + 13];
+            g0_0_2 += d0 * v0_2;
+            g1_0_2 += d1 * v0_2;
+            g2_0_2 += d2 * v0_2;
+            g3_0_2 += d3 * v0_2;
+          }
+        }
+        // rows 13..13 taps 0..0, cols 2..2 taps 1..2
+        {
+          const i = 13;
+          const dr = dk + i * 14;
+          const xr = xc + i * 14;
+          {
+            const j = 2;
+            const xo = xr + j;
+            const d0 = dy[dr + j];
+            const d1 = dy[dr + j + 210];
+            const d2 = dy[dr + j + 420];
+            const d3 = dy[dr + j + 630];
+            const v0_1 = x[xo + 12];
+            g0_0_1 += d0 * v0_1;
+            g1_0_1 += d1 * v0_1;
+            g2_0_1 += d2 * v0_1;
+            g3_0_1 += d3 * v0_1;
+            const v0_2 = x[xo + 13];
+            g0_0_2 += d0 * v0_2;
+            g1_0_2 += d1 * v0_2;
+            g2_0_2 += d2 * v0_2;
+            g3_0_2 += d3 * v0_2;
+          }
+        }
+        // rows 13..13 taps 0..0, cols 3..13 taps 0..2
+        {
+          const i = 13;
+          const dr = dk + i * 14;
+          const xr = xc + i * 14;
+          for (let j = 3; j < 14; j += 1) {
+            const xo = xr + j;
+            const d0 = dy[dr + j];
+            const d1 = dy[dr + j + 210];
+            const d2 = dy[dr + j + 420];
+            const d3 = dy[dr + j + 630];
+            const v0_0 = x[xo + 11];
+            g0_0_0 += d0 * v0_0;
+            g1_0_0 += d1 * v0_0;
+            g2_0_0 += d2 * v0_0;
+            g3_0_0 += d3 * v0_0;
+            const v0_1 = x[xo + 12];
+            g0_0_1 += d0 * v0_1;
+            g1_0_1 += d1 * v0_1;
+            g2_0_1 += d2 * v0_1;
+            g3_0_1 += d3 * v0_1;
+            const v0_2 = x[xo + 13];
+            g0_0_2 += d0 * v0_2;
+            g1_0_2 += d1 * v0_2;
+            g2_0_2 += d2 * v0_2;
+            g3_0_2 += d3 * v0_2;
+          }
+        }
       }
+      dw[wk] += g0_0_0;
+      dw[wk + 1] += g0_0_1;
+      dw[wk + 2] += g0_0_2;
+      dw[wk + 4] += g0_1_1;
+      dw[wk + 5] += g0_1_2;
+      dw[wk + 12] += g1_0_0;
+      dw[wk + 13] += g1_0_1;
+      dw[wk + 14] += g1_0_2;
+      dw[wk + 16] += g1_1_1;
+      dw[wk + 17] += g1_1_2;
+      dw[wk + 24] += g2_0_0;
+      dw[wk + 25] += g2_0_1;
+      dw[wk + 26] += g2_0_2;
+      dw[wk + 28] += g2_1_1;
+      dw[wk + 29] += g2_1_2;
+      dw[wk + 36] += g3_0_0;
+      dw[wk + 37] += g3_0_1;
+      dw[wk + 38] += g3_0_2;
+      dw[wk + 40] += g3_1_1;
+      dw[wk + 41] += g3_1_2;
     }
   }
 }
@@ -1816,7 +1750,7 @@ function tall$backward1(dy: F, w: F, dx: F): void {
   }
 }
 
-// tall_grad: grad: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 3 channel(s) per pass over 0..5, 12 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 3 channel(s) per pass over 0..5, 24 statements
+// tall_grad: grad: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, gradients accumulated in locals, 3 channel(s) per pass over 0..5, 12 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 3 channel(s) per pass over 0..5, 24 statements
 export function tall_grad(dy: F, x: F, dw: F): void {
   tall$grad0(dy, x, dw);
   tall$grad1(dy, x, dw);
@@ -1827,118 +1761,52 @@ function tall$grad0(dy: F, x: F, dw: F): void {
   for (let k = 0; k < 6; k += 3) {
     for (let c = 0; c < 4; c++) {
       const wk = k * 16 + c * 4;
-      {
-        // tap row 0
-        let g0_0 = 0;
-        let g1_0 = 0;
-        let g2_0 = 0;
-        for (let t = 0; t < 4; t++) {
-          const dk = (t * 6 + k) * 49;
-          const xc = (t * 4 + c) * 49;
-          // rows 1..4 taps 0..3, cols 0..6 taps 0..0
-          for (let i = 1; i < 5; i += 1) {
-            const dr = dk + i * 7;
-            const xr = xc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 49];
-              const d2 = dy[dr + j + 98];
-              const v0 = x[xo - 7];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-            }
+      let g0_0_0 = 0, g0_1_0 = 0, g0_2_0 = 0, g0_3_0 = 0;
+      let g1_0_0 = 0, g1_1_0 = 0, g1_2_0 = 0, g1_3_0 = 0;
+      let g2_0_0 = 0, g2_1_0 = 0, g2_2_0 = 0, g2_3_0 = 0;
+      for (let t = 0; t < 4; t++) {
+        const dk = (t * 6 + k) * 49;
+        const xc = (t * 4 + c) * 49;
+        // rows 1..4 taps 0..3, cols 0..6 taps 0..0
+        for (let i = 1; i < 5; i += 1) {
+          const dr = dk + i * 7;
+          const xr = xc + i * 7;
+          for (let j = 0; j < 7; j += 1) {
+            const xo = xr + j;
+            const d0 = dy[dr + j];
+            const d1 = dy[dr + j + 49];
+            const d2 = dy[dr + j + 98];
+            const v0_0 = x[xo - 7];
+            g0_0_0 += d0 * v0_0;
+            g1_0_0 += d1 * v0_0;
+            g2_0_0 += d2 * v0_0;
+            const v1_0 = x[xo];
+            g0_1_0 += d0 * v1_0;
+            g1_1_0 += d1 * v1_0;
+            g2_1_0 += d2 * v1_0;
+            const v2_0 = x[xo + 7];
+            g0_2_0 += d0 * v2_0;
+            g1_2_0 += d1 * v2_0;
+            g2_2_0 += d2 * v2_0;
+            const v3_0 = x[xo + 14];
+            g0_3_0 += d0 * v3_0;
+            g1_3_0 += d1 * v3_0;
+            g2_3_0 += d2 * v3_0;
           }
         }
-        dw[wk] += g0_0;
-        dw[wk + 16] += g1_0;
-        dw[wk + 32] += g2_0;
       }
-      {
-        // tap row 1
-        let g0_0 = 0;
-        let g1_0 = 0;
-        let g2_0 = 0;
-        for (let t = 0; t < 4; t++) {
-          const dk = (t * 6 + k) * 49;
-          const xc = (t * 4 + c) * 49;
-          // rows 1..4 taps 0..3, cols 0..6 taps 0..0
-          for (let i = 1; i < 5; i += 1) {
-            const dr = dk + i * 7;
-            const xr = xc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 49];
-              const d2 = dy[dr + j + 98];
-              const v0 = x[xo];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-            }
-          }
-        }
-        dw[wk + 1] += g0_0;
-        dw[wk + 17] += g1_0;
-        dw[wk + 33] += g2_0;
-      }
-      {
-        // tap row 2
-        let g0_0 = 0;
-        let g1_0 = 0;
-        let g2_0 = 0;
-        for (let t = 0; t < 4; t++) {
-          const dk = (t * 6 + k) * 49;
-          const xc = (t * 4 + c) * 49;
-          // rows 1..4 taps 0..3, cols 0..6 taps 0..0
-          for (let i = 1; i < 5; i += 1) {
-            const dr = dk + i * 7;
-            const xr = xc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 49];
-              const d2 = dy[dr + j + 98];
-              const v0 = x[xo + 7];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-            }
-          }
-        }
-        dw[wk + 2] += g0_0;
-        dw[wk + 18] += g1_0;
-        dw[wk + 34] += g2_0;
-      }
-      {
-        // tap row 3
-        let g0_0 = 0;
-        let g1_0 = 0;
-        let g2_0 = 0;
-        for (let t = 0; t < 4; t++) {
-          const dk = (t * 6 + k) * 49;
-          const xc = (t * 4 + c) * 49;
-          // rows 1..4 taps 0..3, cols 0..6 taps 0..0
-          for (let i = 1; i < 5; i += 1) {
-            const dr = dk + i * 7;
-            const xr = xc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 49];
-              const d2 = dy[dr + j + 98];
-              const v0 = x[xo + 14];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-            }
-          }
-        }
-        dw[wk + 3] += g0_0;
-        dw[wk + 19] += g1_0;
-        dw[wk + 35] += g2_0;
-      }
+      dw[wk] += g0_0_0;
+      dw[wk + 1] += g0_1_0;
+      dw[wk + 2] += g0_2_0;
+      dw[wk + 3] += g0_3_0;
+      dw[wk + 16] += g1_0_0;
+      dw[wk + 17] += g1_1_0;
+      dw[wk + 18] += g1_2_0;
+      dw[wk + 19] += g1_3_0;
+      dw[wk + 32] += g2_0_0;
+      dw[wk + 33] += g2_1_0;
+      dw[wk + 34] += g2_2_0;
+      dw[wk + 35] += g2_3_0;
     }
   }
 }
@@ -1948,186 +1816,93 @@ function tall$grad1(dy: F, x: F, dw: F): void {
   for (let k = 0; k < 6; k += 3) {
     for (let c = 0; c < 4; c++) {
       const wk = k * 16 + c * 4;
-      {
-        // tap row 0
-        let g0_0 = 0;
-        let g1_0 = 0;
-        let g2_0 = 0;
-        for (let t = 0; t < 4; t++) {
-          const dk = (t * 6 + k) * 49;
-          const xc = (t * 4 + c) * 49;
-          // rows 5..5 taps 0..2, cols 0..6 taps 0..0
-          {
-            const i = 5;
-            const dr = dk + i * 7;
-            const xr = xc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 49];
-              const d2 = dy[dr + j + 98];
-              const v0 = x[xo - 7];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-            }
-          }
-          // rows 6..6 taps 0..1, cols 0..6 taps 0..0
-          {
-            const i = 6;
-            const dr = dk + i * 7;
-            const xr = xc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 49];
-              const d2 = dy[dr + j + 98];
-              const v0 = x[xo - 7];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-            }
+      let g0_0_0 = 0, g0_1_0 = 0, g0_2_0 = 0, g0_3_0 = 0;
+      let g1_0_0 = 0, g1_1_0 = 0, g1_2_0 = 0, g1_3_0 = 0;
+      let g2_0_0 = 0, g2_1_0 = 0, g2_2_0 = 0, g2_3_0 = 0;
+      for (let t = 0; t < 4; t++) {
+        const dk = (t * 6 + k) * 49;
+        const xc = (t * 4 + c) * 49;
+        // rows 0..0 taps 1..3, cols 0..6 taps 0..0
+        {
+          const i = 0;
+          const dr = dk + i * 7;
+          const xr = xc + i * 7;
+          for (let j = 0; j < 7; j += 1) {
+            const xo = xr + j;
+            const d0 = dy[dr + j];
+            const d1 = dy[dr + j + 49];
+            const d2 = dy[dr + j + 98];
+            const v1_0 = x[xo];
+            g0_1_0 += d0 * v1_0;
+            g1_1_0 += d1 * v1_0;
+            g2_1_0 += d2 * v1_0;
+            const v2_0 = x[xo + 7];
+            g0_2_0 += d0 * v2_0;
+            g1_2_0 += d1 * v2_0;
+            g2_2_0 += d2 * v2_0;
+            const v3_0 = x[xo + 14];
+            g0_3_0 += d0 * v3_0;
+            g1_3_0 += d1 * v3_0;
+            g2_3_0 += d2 * v3_0;
           }
         }
-        dw[wk] += g0_0;
-        dw[wk + 16] += g1_0;
-        dw[wk + 32] += g2_0;
-      }
-      {
-        // tap row 1
-        let g0_0 = 0;
-        let g1_0 = 0;
-        let g2_0 = 0;
-        for (let t = 0; t < 4; t++) {
-          const dk = (t * 6 + k) * 49;
-          const xc = (t * 4 + c) * 49;
-          // rows 0..0 taps 1..3, cols 0..6 taps 0..0
-          {
-            const i = 0;
-            const dr = dk + i * 7;
-            const xr = xc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 49];
-              const d2 = dy[dr + j + 98];
-              const v0 = x[xo];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-            }
-          }
-          // rows 5..5 taps 0..2, cols 0..6 taps 0..0
-          {
-            const i = 5;
-            const dr = dk + i * 7;
-            const xr = xc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 49];
-              const d2 = dy[dr + j + 98];
-              const v0 = x[xo];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-            }
-          }
-          // rows 6..6 taps 0..1, cols 0..6 taps 0..0
-          {
-            const i = 6;
-            const dr = dk + i * 7;
-            const xr = xc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 49];
-              const d2 = dy[dr + j + 98];
-              const v0 = x[xo];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-            }
+        // rows 5..5 taps 0..2, cols 0..6 taps 0..0
+        {
+          const i = 5;
+          const dr = dk + i * 7;
+          const xr = xc + i * 7;
+          for (let j = 0; j < 7; j += 1) {
+            const xo = xr + j;
+            const d0 = dy[dr + j];
+            const d1 = dy[dr + j + 49];
+            const d2 = dy[dr + j + 98];
+            const v0_0 = x[xo - 7];
+            g0_0_0 += d0 * v0_0;
+            g1_0_0 += d1 * v0_0;
+            g2_0_0 += d2 * v0_0;
+            const v1_0 = x[xo];
+            g0_1_0 += d0 * v1_0;
+            g1_1_0 += d1 * v1_0;
+            g2_1_0 += d2 * v1_0;
+            const v2_0 = x[xo + 7];
+            g0_2_0 += d0 * v2_0;
+            g1_2_0 += d1 * v2_0;
+            g2_2_0 += d2 * v2_0;
           }
         }
-        dw[wk + 1] += g0_0;
-        dw[wk + 17] += g1_0;
-        dw[wk + 33] += g2_0;
-      }
-      {
-        // tap row 2
-        let g0_0 = 0;
-        let g1_0 = 0;
-        let g2_0 = 0;
-        for (let t = 0; t < 4; t++) {
-          const dk = (t * 6 + k) * 49;
-          const xc = (t * 4 + c) * 49;
-          // rows 0..0 taps 1..3, cols 0..6 taps 0..0
-          {
-            const i = 0;
-            const dr = dk + i * 7;
-            const xr = xc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 49];
-              const d2 = dy[dr + j + 98];
-              const v0 = x[xo + 7];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-            }
-          }
-          // rows 5..5 taps 0..2, cols 0..6 taps 0..0
-          {
-            const i = 5;
-            const dr = dk + i * 7;
-            const xr = xc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 49];
-              const d2 = dy[dr + j + 98];
-              const v0 = x[xo + 7];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-            }
+        // rows 6..6 taps 0..1, cols 0..6 taps 0..0
+        {
+          const i = 6;
+          const dr = dk + i * 7;
+          const xr = xc + i * 7;
+          for (let j = 0; j < 7; j += 1) {
+            const xo = xr + j;
+            const d0 = dy[dr + j];
+            const d1 = dy[dr + j + 49];
+            const d2 = dy[dr + j + 98];
+            const v0_0 = x[xo - 7];
+            g0_0_0 += d0 * v0_0;
+            g1_0_0 += d1 * v0_0;
+            g2_0_0 += d2 * v0_0;
+            const v1_0 = x[xo];
+            g0_1_0 += d0 * v1_0;
+            g1_1_0 += d1 * v1_0;
+            g2_1_0 += d2 * v1_0;
           }
         }
-        dw[wk + 2] += g0_0;
-        dw[wk + 18] += g1_0;
-        dw[wk + 34] += g2_0;
       }
-      {
-        // tap row 3
-        let g0_0 = 0;
-        let g1_0 = 0;
-        let g2_0 = 0;
-        for (let t = 0; t < 4; t++) {
-          const dk = (t * 6 + k) * 49;
-          const xc = (t * 4 + c) * 49;
-          // rows 0..0 taps 1..3, cols 0..6 taps 0..0
-          {
-            const i = 0;
-            const dr = dk + i * 7;
-            const xr = xc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
-              const xo = xr + j;
-              const d0 = dy[dr + j];
-              const d1 = dy[dr + j + 49];
-              const d2 = dy[dr + j + 98];
-              const v0 = x[xo + 14];
-              g0_0 += d0 * v0;
-              g1_0 += d1 * v0;
-              g2_0 += d2 * v0;
-            }
-          }
-        }
-        dw[wk + 3] += g0_0;
-        dw[wk + 19] += g1_0;
-        dw[wk + 35] += g2_0;
-      }
+      dw[wk] += g0_0_0;
+      dw[wk + 1] += g0_1_0;
+      dw[wk + 2] += g0_2_0;
+      dw[wk + 3] += g0_3_0;
+      dw[wk + 16] += g1_0_0;
+      dw[wk + 17] += g1_1_0;
+      dw[wk + 18] += g1_2_0;
+      dw[wk + 19] += g1_3_0;
+      dw[wk + 32] += g2_0_0;
+      dw[wk + 33] += g2_1_0;
+      dw[wk + 34] += g2_2_0;
+      dw[wk + 35] += g2_3_0;
     }
   }
 }

@@ -2161,7 +2161,7 @@ function c1$backward2(dy, w, dx) {
         }
     }
 }
-// c1_grad: grad: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 3 channel(s) per pass over 0..5, 75 statements; 21 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 1 channel(s) per pass over 0..5, 300 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 1 channel(s) per pass over 0..5, 36 statements
+// c1_grad: grad: 5x5 window, anchor (2,2); interior rows 2..25 x cols 2..25 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 3 channel(s) per pass over 0..5, 75 statements; 21 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..5, 300 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..5, 36 statements
 export function c1_grad(dy, x, dw) {
     c1$grad0(dy, x, dw);
     c1$grad1(dy, x, dw);
@@ -2460,1231 +2460,560 @@ function c1$grad1(dy, x, dw) {
     for (let k = 0; k < 6; k += 1) {
         for (let c = 0; c < 1; c++) {
             const wk = k * 25 + c * 25;
-            {
-                // tap row 0
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 6 + k) * 784;
-                    const xc = (t * 1 + c) * 784;
-                    // rows 2..25 taps 0..4, cols 0..0 taps 2..4
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo - 56];
-                            g0_3 += d0 * x[xo - 55];
-                            g0_4 += d0 * x[xo - 54];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 1..1 taps 1..4
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 57];
-                            g0_2 += d0 * x[xo - 56];
-                            g0_3 += d0 * x[xo - 55];
-                            g0_4 += d0 * x[xo - 54];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 26..26 taps 0..3
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 58];
-                            g0_1 += d0 * x[xo - 57];
-                            g0_2 += d0 * x[xo - 56];
-                            g0_3 += d0 * x[xo - 55];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 27..27 taps 0..2
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 58];
-                            g0_1 += d0 * x[xo - 57];
-                            g0_2 += d0 * x[xo - 56];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 0..0 taps 2..4
+            let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0;
+            for (let t = 0; t < 32; t++) {
+                const dk = (t * 6 + k) * 784;
+                const xc = (t * 1 + c) * 784;
+                // rows 0..0 taps 2..4, cols 0..0 taps 2..4
+                {
+                    const i = 0;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
                     {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo - 56];
-                            g0_3 += d0 * x[xo - 55];
-                            g0_4 += d0 * x[xo - 54];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 1..1 taps 1..4
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 57];
-                            g0_2 += d0 * x[xo - 56];
-                            g0_3 += d0 * x[xo - 55];
-                            g0_4 += d0 * x[xo - 54];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 2..25 taps 0..4
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 58];
-                            g0_1 += d0 * x[xo - 57];
-                            g0_2 += d0 * x[xo - 56];
-                            g0_3 += d0 * x[xo - 55];
-                            g0_4 += d0 * x[xo - 54];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 26..26 taps 0..3
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 58];
-                            g0_1 += d0 * x[xo - 57];
-                            g0_2 += d0 * x[xo - 56];
-                            g0_3 += d0 * x[xo - 55];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 27..27 taps 0..2
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 58];
-                            g0_1 += d0 * x[xo - 57];
-                            g0_2 += d0 * x[xo - 56];
-                        }
-                    }
-                    // rows 27..27 taps 0..2, cols 0..0 taps 2..4
-                    {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo - 56];
-                            g0_3 += d0 * x[xo - 55];
-                            g0_4 += d0 * x[xo - 54];
-                        }
-                    }
-                    // rows 27..27 taps 0..2, cols 1..1 taps 1..4
-                    {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 57];
-                            g0_2 += d0 * x[xo - 56];
-                            g0_3 += d0 * x[xo - 55];
-                            g0_4 += d0 * x[xo - 54];
-                        }
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_3_4 += d0 * x[xo + 30];
+                        g0_4_2 += d0 * x[xo + 56];
+                        g0_4_3 += d0 * x[xo + 57];
+                        g0_4_4 += d0 * x[xo + 58];
                     }
                 }
-                dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 3] += g0_3;
-                dw[wk + 4] += g0_4;
-            }
-            {
-                // tap row 1
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 6 + k) * 784;
-                    const xc = (t * 1 + c) * 784;
-                    // rows 1..1 taps 1..4, cols 0..0 taps 2..4
+                // rows 0..0 taps 2..4, cols 1..1 taps 1..4
+                {
+                    const i = 0;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
                     {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                            g0_4 += d0 * x[xo - 26];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 1..1 taps 1..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                            g0_4 += d0 * x[xo - 26];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 2..25 taps 0..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 30];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                            g0_4 += d0 * x[xo - 26];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 26..26 taps 0..3
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 30];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 27..27 taps 0..2
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 30];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 0..0 taps 2..4
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                            g0_4 += d0 * x[xo - 26];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 1..1 taps 1..4
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                            g0_4 += d0 * x[xo - 26];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 26..26 taps 0..3
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 30];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 27..27 taps 0..2
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 30];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 0..0 taps 2..4
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                            g0_4 += d0 * x[xo - 26];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 1..1 taps 1..4
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                            g0_4 += d0 * x[xo - 26];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 2..25 taps 0..4
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 30];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                            g0_4 += d0 * x[xo - 26];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 26..26 taps 0..3
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 30];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 27..27 taps 0..2
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 30];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                        }
-                    }
-                    // rows 27..27 taps 0..2, cols 0..0 taps 2..4
-                    {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                            g0_4 += d0 * x[xo - 26];
-                        }
-                    }
-                    // rows 27..27 taps 0..2, cols 1..1 taps 1..4
-                    {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                            g0_4 += d0 * x[xo - 26];
-                        }
+                        const j = 1;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_3_4 += d0 * x[xo + 30];
+                        g0_4_1 += d0 * x[xo + 55];
+                        g0_4_2 += d0 * x[xo + 56];
+                        g0_4_3 += d0 * x[xo + 57];
+                        g0_4_4 += d0 * x[xo + 58];
                     }
                 }
-                dw[wk + 5] += g0_0;
-                dw[wk + 6] += g0_1;
-                dw[wk + 7] += g0_2;
-                dw[wk + 8] += g0_3;
-                dw[wk + 9] += g0_4;
-            }
-            {
-                // tap row 2
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 6 + k) * 784;
-                    const xc = (t * 1 + c) * 784;
-                    // rows 0..0 taps 2..4, cols 0..0 taps 2..4
-                    {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 1..1 taps 1..4
-                    {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 2..25 taps 0..4
-                    {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 26..26 taps 0..3
-                    {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 27..27 taps 0..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 0..0 taps 2..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 1..1 taps 1..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 2..25 taps 0..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 26..26 taps 0..3
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 27..27 taps 0..2
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 0..0 taps 2..4
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 1..1 taps 1..4
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 26..26 taps 0..3
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 27..27 taps 0..2
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 0..0 taps 2..4
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 1..1 taps 1..4
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 2..25 taps 0..4
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 26..26 taps 0..3
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 27..27 taps 0..2
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                        }
-                    }
-                    // rows 27..27 taps 0..2, cols 0..0 taps 2..4
-                    {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 27..27 taps 0..2, cols 1..1 taps 1..4
-                    {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
+                // rows 0..0 taps 2..4, cols 2..25 taps 0..4
+                {
+                    const i = 0;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    for (let j = 2; j < 26; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
+                        g0_3_0 += d0 * x[xo + 26];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_3_4 += d0 * x[xo + 30];
+                        g0_4_0 += d0 * x[xo + 54];
+                        g0_4_1 += d0 * x[xo + 55];
+                        g0_4_2 += d0 * x[xo + 56];
+                        g0_4_3 += d0 * x[xo + 57];
+                        g0_4_4 += d0 * x[xo + 58];
                     }
                 }
-                dw[wk + 10] += g0_0;
-                dw[wk + 11] += g0_1;
-                dw[wk + 12] += g0_2;
-                dw[wk + 13] += g0_3;
-                dw[wk + 14] += g0_4;
-            }
-            {
-                // tap row 3
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 6 + k) * 784;
-                    const xc = (t * 1 + c) * 784;
-                    // rows 0..0 taps 2..4, cols 0..0 taps 2..4
+                // rows 0..0 taps 2..4, cols 26..26 taps 0..3
+                {
+                    const i = 0;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
                     {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                            g0_4 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 1..1 taps 1..4
-                    {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                            g0_4 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 2..25 taps 0..4
-                    {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 26];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                            g0_4 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 26..26 taps 0..3
-                    {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 26];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 27..27 taps 0..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 26];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 0..0 taps 2..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                            g0_4 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 1..1 taps 1..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                            g0_4 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 2..25 taps 0..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 26];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                            g0_4 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 26..26 taps 0..3
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 26];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 27..27 taps 0..2
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 26];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 0..0 taps 2..4
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                            g0_4 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 1..1 taps 1..4
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                            g0_4 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 26..26 taps 0..3
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 26];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 27..27 taps 0..2
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 26];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 0..0 taps 2..4
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                            g0_4 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 1..1 taps 1..4
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                            g0_4 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 2..25 taps 0..4
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 26];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                            g0_4 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 26..26 taps 0..3
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 26];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                            g0_3 += d0 * x[xo + 29];
-                        }
-                    }
-                    // rows 26..26 taps 0..3, cols 27..27 taps 0..2
-                    {
-                        const i = 26;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 26];
-                            g0_1 += d0 * x[xo + 27];
-                            g0_2 += d0 * x[xo + 28];
-                        }
+                        const j = 26;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_3_0 += d0 * x[xo + 26];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_4_0 += d0 * x[xo + 54];
+                        g0_4_1 += d0 * x[xo + 55];
+                        g0_4_2 += d0 * x[xo + 56];
+                        g0_4_3 += d0 * x[xo + 57];
                     }
                 }
-                dw[wk + 15] += g0_0;
-                dw[wk + 16] += g0_1;
-                dw[wk + 17] += g0_2;
-                dw[wk + 18] += g0_3;
-                dw[wk + 19] += g0_4;
-            }
-            {
-                // tap row 4
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 6 + k) * 784;
-                    const xc = (t * 1 + c) * 784;
-                    // rows 0..0 taps 2..4, cols 0..0 taps 2..4
+                // rows 0..0 taps 2..4, cols 27..27 taps 0..2
+                {
+                    const i = 0;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
                     {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo + 56];
-                            g0_3 += d0 * x[xo + 57];
-                            g0_4 += d0 * x[xo + 58];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 1..1 taps 1..4
-                    {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 55];
-                            g0_2 += d0 * x[xo + 56];
-                            g0_3 += d0 * x[xo + 57];
-                            g0_4 += d0 * x[xo + 58];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 2..25 taps 0..4
-                    {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 54];
-                            g0_1 += d0 * x[xo + 55];
-                            g0_2 += d0 * x[xo + 56];
-                            g0_3 += d0 * x[xo + 57];
-                            g0_4 += d0 * x[xo + 58];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 26..26 taps 0..3
-                    {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 54];
-                            g0_1 += d0 * x[xo + 55];
-                            g0_2 += d0 * x[xo + 56];
-                            g0_3 += d0 * x[xo + 57];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 27..27 taps 0..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 54];
-                            g0_1 += d0 * x[xo + 55];
-                            g0_2 += d0 * x[xo + 56];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 0..0 taps 2..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo + 56];
-                            g0_3 += d0 * x[xo + 57];
-                            g0_4 += d0 * x[xo + 58];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 1..1 taps 1..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 55];
-                            g0_2 += d0 * x[xo + 56];
-                            g0_3 += d0 * x[xo + 57];
-                            g0_4 += d0 * x[xo + 58];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 2..25 taps 0..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 54];
-                            g0_1 += d0 * x[xo + 55];
-                            g0_2 += d0 * x[xo + 56];
-                            g0_3 += d0 * x[xo + 57];
-                            g0_4 += d0 * x[xo + 58];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 26..26 taps 0..3
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 54];
-                            g0_1 += d0 * x[xo + 55];
-                            g0_2 += d0 * x[xo + 56];
-                            g0_3 += d0 * x[xo + 57];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 27..27 taps 0..2
-                    {
-                        const i = 1;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 54];
-                            g0_1 += d0 * x[xo + 55];
-                            g0_2 += d0 * x[xo + 56];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 0..0 taps 2..4
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_2 += d0 * x[xo + 56];
-                            g0_3 += d0 * x[xo + 57];
-                            g0_4 += d0 * x[xo + 58];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 1..1 taps 1..4
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 1;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 55];
-                            g0_2 += d0 * x[xo + 56];
-                            g0_3 += d0 * x[xo + 57];
-                            g0_4 += d0 * x[xo + 58];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 26..26 taps 0..3
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 54];
-                            g0_1 += d0 * x[xo + 55];
-                            g0_2 += d0 * x[xo + 56];
-                            g0_3 += d0 * x[xo + 57];
-                        }
-                    }
-                    // rows 2..25 taps 0..4, cols 27..27 taps 0..2
-                    for (let i = 2; i < 26; i += 1) {
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 54];
-                            g0_1 += d0 * x[xo + 55];
-                            g0_2 += d0 * x[xo + 56];
-                        }
+                        const j = 27;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_3_0 += d0 * x[xo + 26];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_4_0 += d0 * x[xo + 54];
+                        g0_4_1 += d0 * x[xo + 55];
+                        g0_4_2 += d0 * x[xo + 56];
                     }
                 }
-                dw[wk + 20] += g0_0;
-                dw[wk + 21] += g0_1;
-                dw[wk + 22] += g0_2;
-                dw[wk + 23] += g0_3;
-                dw[wk + 24] += g0_4;
+                // rows 1..1 taps 1..4, cols 0..0 taps 2..4
+                {
+                    const i = 1;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_1_4 += d0 * x[xo - 26];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_3_4 += d0 * x[xo + 30];
+                        g0_4_2 += d0 * x[xo + 56];
+                        g0_4_3 += d0 * x[xo + 57];
+                        g0_4_4 += d0 * x[xo + 58];
+                    }
+                }
+                // rows 1..1 taps 1..4, cols 1..1 taps 1..4
+                {
+                    const i = 1;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 1;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_1_4 += d0 * x[xo - 26];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_3_4 += d0 * x[xo + 30];
+                        g0_4_1 += d0 * x[xo + 55];
+                        g0_4_2 += d0 * x[xo + 56];
+                        g0_4_3 += d0 * x[xo + 57];
+                        g0_4_4 += d0 * x[xo + 58];
+                    }
+                }
+                // rows 1..1 taps 1..4, cols 2..25 taps 0..4
+                {
+                    const i = 1;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    for (let j = 2; j < 26; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_1_0 += d0 * x[xo - 30];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_1_4 += d0 * x[xo - 26];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
+                        g0_3_0 += d0 * x[xo + 26];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_3_4 += d0 * x[xo + 30];
+                        g0_4_0 += d0 * x[xo + 54];
+                        g0_4_1 += d0 * x[xo + 55];
+                        g0_4_2 += d0 * x[xo + 56];
+                        g0_4_3 += d0 * x[xo + 57];
+                        g0_4_4 += d0 * x[xo + 58];
+                    }
+                }
+                // rows 1..1 taps 1..4, cols 26..26 taps 0..3
+                {
+                    const i = 1;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 26;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_1_0 += d0 * x[xo - 30];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_3_0 += d0 * x[xo + 26];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_4_0 += d0 * x[xo + 54];
+                        g0_4_1 += d0 * x[xo + 55];
+                        g0_4_2 += d0 * x[xo + 56];
+                        g0_4_3 += d0 * x[xo + 57];
+                    }
+                }
+                // rows 1..1 taps 1..4, cols 27..27 taps 0..2
+                {
+                    const i = 1;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 27;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_1_0 += d0 * x[xo - 30];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_3_0 += d0 * x[xo + 26];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_4_0 += d0 * x[xo + 54];
+                        g0_4_1 += d0 * x[xo + 55];
+                        g0_4_2 += d0 * x[xo + 56];
+                    }
+                }
+                // rows 2..25 taps 0..4, cols 0..0 taps 2..4
+                for (let i = 2; i < 26; i += 1) {
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_0_3 += d0 * x[xo - 55];
+                        g0_0_4 += d0 * x[xo - 54];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_1_4 += d0 * x[xo - 26];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_3_4 += d0 * x[xo + 30];
+                        g0_4_2 += d0 * x[xo + 56];
+                        g0_4_3 += d0 * x[xo + 57];
+                        g0_4_4 += d0 * x[xo + 58];
+                    }
+                }
+                // rows 2..25 taps 0..4, cols 1..1 taps 1..4
+                for (let i = 2; i < 26; i += 1) {
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 1;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_1 += d0 * x[xo - 57];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_0_3 += d0 * x[xo - 55];
+                        g0_0_4 += d0 * x[xo - 54];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_1_4 += d0 * x[xo - 26];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_3_4 += d0 * x[xo + 30];
+                        g0_4_1 += d0 * x[xo + 55];
+                        g0_4_2 += d0 * x[xo + 56];
+                        g0_4_3 += d0 * x[xo + 57];
+                        g0_4_4 += d0 * x[xo + 58];
+                    }
+                }
+                // rows 2..25 taps 0..4, cols 26..26 taps 0..3
+                for (let i = 2; i < 26; i += 1) {
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 26;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 58];
+                        g0_0_1 += d0 * x[xo - 57];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_0_3 += d0 * x[xo - 55];
+                        g0_1_0 += d0 * x[xo - 30];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_3_0 += d0 * x[xo + 26];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_4_0 += d0 * x[xo + 54];
+                        g0_4_1 += d0 * x[xo + 55];
+                        g0_4_2 += d0 * x[xo + 56];
+                        g0_4_3 += d0 * x[xo + 57];
+                    }
+                }
+                // rows 2..25 taps 0..4, cols 27..27 taps 0..2
+                for (let i = 2; i < 26; i += 1) {
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 27;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 58];
+                        g0_0_1 += d0 * x[xo - 57];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_1_0 += d0 * x[xo - 30];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_3_0 += d0 * x[xo + 26];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_4_0 += d0 * x[xo + 54];
+                        g0_4_1 += d0 * x[xo + 55];
+                        g0_4_2 += d0 * x[xo + 56];
+                    }
+                }
+                // rows 26..26 taps 0..3, cols 0..0 taps 2..4
+                {
+                    const i = 26;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_0_3 += d0 * x[xo - 55];
+                        g0_0_4 += d0 * x[xo - 54];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_1_4 += d0 * x[xo - 26];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_3_4 += d0 * x[xo + 30];
+                    }
+                }
+                // rows 26..26 taps 0..3, cols 1..1 taps 1..4
+                {
+                    const i = 26;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 1;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_1 += d0 * x[xo - 57];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_0_3 += d0 * x[xo - 55];
+                        g0_0_4 += d0 * x[xo - 54];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_1_4 += d0 * x[xo - 26];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_3_4 += d0 * x[xo + 30];
+                    }
+                }
+                // rows 26..26 taps 0..3, cols 2..25 taps 0..4
+                {
+                    const i = 26;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    for (let j = 2; j < 26; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 58];
+                        g0_0_1 += d0 * x[xo - 57];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_0_3 += d0 * x[xo - 55];
+                        g0_0_4 += d0 * x[xo - 54];
+                        g0_1_0 += d0 * x[xo - 30];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_1_4 += d0 * x[xo - 26];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
+                        g0_3_0 += d0 * x[xo + 26];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                        g0_3_4 += d0 * x[xo + 30];
+                    }
+                }
+                // rows 26..26 taps 0..3, cols 26..26 taps 0..3
+                {
+                    const i = 26;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 26;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 58];
+                        g0_0_1 += d0 * x[xo - 57];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_0_3 += d0 * x[xo - 55];
+                        g0_1_0 += d0 * x[xo - 30];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_3_0 += d0 * x[xo + 26];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                        g0_3_3 += d0 * x[xo + 29];
+                    }
+                }
+                // rows 26..26 taps 0..3, cols 27..27 taps 0..2
+                {
+                    const i = 26;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 27;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 58];
+                        g0_0_1 += d0 * x[xo - 57];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_1_0 += d0 * x[xo - 30];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_3_0 += d0 * x[xo + 26];
+                        g0_3_1 += d0 * x[xo + 27];
+                        g0_3_2 += d0 * x[xo + 28];
+                    }
+                }
+                // rows 27..27 taps 0..2, cols 0..0 taps 2..4
+                {
+                    const i = 27;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_0_3 += d0 * x[xo - 55];
+                        g0_0_4 += d0 * x[xo - 54];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_1_4 += d0 * x[xo - 26];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
+                    }
+                }
+                // rows 27..27 taps 0..2, cols 1..1 taps 1..4
+                {
+                    const i = 27;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    {
+                        const j = 1;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_1 += d0 * x[xo - 57];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_0_3 += d0 * x[xo - 55];
+                        g0_0_4 += d0 * x[xo - 54];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_1_4 += d0 * x[xo - 26];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
+                    }
+                }
             }
+            dw[wk] += g0_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 3] += g0_0_3;
+            dw[wk + 4] += g0_0_4;
+            dw[wk + 5] += g0_1_0;
+            dw[wk + 6] += g0_1_1;
+            dw[wk + 7] += g0_1_2;
+            dw[wk + 8] += g0_1_3;
+            dw[wk + 9] += g0_1_4;
+            dw[wk + 10] += g0_2_0;
+            dw[wk + 11] += g0_2_1;
+            dw[wk + 12] += g0_2_2;
+            dw[wk + 13] += g0_2_3;
+            dw[wk + 14] += g0_2_4;
+            dw[wk + 15] += g0_3_0;
+            dw[wk + 16] += g0_3_1;
+            dw[wk + 17] += g0_3_2;
+            dw[wk + 18] += g0_3_3;
+            dw[wk + 19] += g0_3_4;
+            dw[wk + 20] += g0_4_0;
+            dw[wk + 21] += g0_4_1;
+            dw[wk + 22] += g0_4_2;
+            dw[wk + 23] += g0_4_3;
+            dw[wk + 24] += g0_4_4;
         }
     }
 }
@@ -3693,177 +3022,94 @@ function c1$grad2(dy, x, dw) {
     for (let k = 0; k < 6; k += 1) {
         for (let c = 0; c < 1; c++) {
             const wk = k * 25 + c * 25;
-            {
-                // tap row 0
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 6 + k) * 784;
-                    const xc = (t * 1 + c) * 784;
-                    // rows 27..27 taps 0..2, cols 2..25 taps 0..4
-                    {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 58];
-                            g0_1 += d0 * x[xo - 57];
-                            g0_2 += d0 * x[xo - 56];
-                            g0_3 += d0 * x[xo - 55];
-                            g0_4 += d0 * x[xo - 54];
-                        }
-                    }
-                    // rows 27..27 taps 0..2, cols 26..26 taps 0..3
-                    {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 58];
-                            g0_1 += d0 * x[xo - 57];
-                            g0_2 += d0 * x[xo - 56];
-                            g0_3 += d0 * x[xo - 55];
-                        }
-                    }
-                    // rows 27..27 taps 0..2, cols 27..27 taps 0..2
-                    {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 58];
-                            g0_1 += d0 * x[xo - 57];
-                            g0_2 += d0 * x[xo - 56];
-                        }
+            let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0;
+            for (let t = 0; t < 32; t++) {
+                const dk = (t * 6 + k) * 784;
+                const xc = (t * 1 + c) * 784;
+                // rows 27..27 taps 0..2, cols 2..25 taps 0..4
+                {
+                    const i = 27;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
+                    for (let j = 2; j < 26; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 58];
+                        g0_0_1 += d0 * x[xo - 57];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_0_3 += d0 * x[xo - 55];
+                        g0_0_4 += d0 * x[xo - 54];
+                        g0_1_0 += d0 * x[xo - 30];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_1_4 += d0 * x[xo - 26];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
+                        g0_2_4 += d0 * x[xo + 2];
                     }
                 }
-                dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 3] += g0_3;
-                dw[wk + 4] += g0_4;
-            }
-            {
-                // tap row 1
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 6 + k) * 784;
-                    const xc = (t * 1 + c) * 784;
-                    // rows 27..27 taps 0..2, cols 2..25 taps 0..4
+                // rows 27..27 taps 0..2, cols 26..26 taps 0..3
+                {
+                    const i = 27;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
                     {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 30];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                            g0_4 += d0 * x[xo - 26];
-                        }
-                    }
-                    // rows 27..27 taps 0..2, cols 26..26 taps 0..3
-                    {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 30];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                            g0_3 += d0 * x[xo - 27];
-                        }
-                    }
-                    // rows 27..27 taps 0..2, cols 27..27 taps 0..2
-                    {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 30];
-                            g0_1 += d0 * x[xo - 29];
-                            g0_2 += d0 * x[xo - 28];
-                        }
+                        const j = 26;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 58];
+                        g0_0_1 += d0 * x[xo - 57];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_0_3 += d0 * x[xo - 55];
+                        g0_1_0 += d0 * x[xo - 30];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_1_3 += d0 * x[xo - 27];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
+                        g0_2_3 += d0 * x[xo + 1];
                     }
                 }
-                dw[wk + 5] += g0_0;
-                dw[wk + 6] += g0_1;
-                dw[wk + 7] += g0_2;
-                dw[wk + 8] += g0_3;
-                dw[wk + 9] += g0_4;
-            }
-            {
-                // tap row 2
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 6 + k) * 784;
-                    const xc = (t * 1 + c) * 784;
-                    // rows 27..27 taps 0..2, cols 2..25 taps 0..4
+                // rows 27..27 taps 0..2, cols 27..27 taps 0..2
+                {
+                    const i = 27;
+                    const dr = dk + i * 28;
+                    const xr = xc + i * 28;
                     {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                            g0_4 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 27..27 taps 0..2, cols 26..26 taps 0..3
-                    {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 26;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                            g0_3 += d0 * x[xo + 1];
-                        }
-                    }
-                    // rows 27..27 taps 0..2, cols 27..27 taps 0..2
-                    {
-                        const i = 27;
-                        const dr = dk + i * 28;
-                        const xr = xc + i * 28;
-                        {
-                            const j = 27;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 2];
-                            g0_1 += d0 * x[xo - 1];
-                            g0_2 += d0 * x[xo];
-                        }
+                        const j = 27;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 58];
+                        g0_0_1 += d0 * x[xo - 57];
+                        g0_0_2 += d0 * x[xo - 56];
+                        g0_1_0 += d0 * x[xo - 30];
+                        g0_1_1 += d0 * x[xo - 29];
+                        g0_1_2 += d0 * x[xo - 28];
+                        g0_2_0 += d0 * x[xo - 2];
+                        g0_2_1 += d0 * x[xo - 1];
+                        g0_2_2 += d0 * x[xo];
                     }
                 }
-                dw[wk + 10] += g0_0;
-                dw[wk + 11] += g0_1;
-                dw[wk + 12] += g0_2;
-                dw[wk + 13] += g0_3;
-                dw[wk + 14] += g0_4;
             }
+            dw[wk] += g0_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 3] += g0_0_3;
+            dw[wk + 4] += g0_0_4;
+            dw[wk + 5] += g0_1_0;
+            dw[wk + 6] += g0_1_1;
+            dw[wk + 7] += g0_1_2;
+            dw[wk + 8] += g0_1_3;
+            dw[wk + 9] += g0_1_4;
+            dw[wk + 10] += g0_2_0;
+            dw[wk + 11] += g0_2_1;
+            dw[wk + 12] += g0_2_2;
+            dw[wk + 13] += g0_2_3;
+            dw[wk + 14] += g0_2_4;
         }
     }
 }
@@ -6167,7 +5413,7 @@ function c2$backward2(dy, w, dx) {
         }
     }
 }
-// c2_grad: grad: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 2 channel(s) per pass over 0..15, 60 statements; 18 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 1 channel(s) per pass over 0..15, 290 statements; 11 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 1 channel(s) per pass over 0..15, 155 statements
+// c2_grad: grad: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 2 channel(s) per pass over 0..15, 60 statements; 18 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 290 statements; 11 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 155 statements
 export function c2_grad(dy, x, dw) {
     c2$grad0(dy, x, dw);
     c2$grad1(dy, x, dw);
@@ -6431,1115 +5677,522 @@ function c2$grad1(dy, x, dw) {
     for (let k = 0; k < 16; k += 1) {
         for (let c = 0; c < 6; c++) {
             const wk = k * 180 + c * 30;
-            {
-                // tap row 0
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 16 + k) * 196;
-                    const xc = (t * 6 + c) * 196;
-                    // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                            g0_3 += d0 * x[xo - 26];
-                            g0_4 += d0 * x[xo - 25];
-                            g0_5 += d0 * x[xo - 24];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                            g0_3 += d0 * x[xo - 26];
-                            g0_4 += d0 * x[xo - 25];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                            g0_3 += d0 * x[xo - 26];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 0..0 taps 1..5
+            let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_0_5 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_1_5 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_2_5 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_3_5 = 0, g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0, g0_4_5 = 0;
+            for (let t = 0; t < 32; t++) {
+                const dk = (t * 16 + k) * 196;
+                const xc = (t * 6 + c) * 196;
+                // rows 0..0 taps 2..4, cols 0..0 taps 1..5
+                {
+                    const i = 0;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
                     {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                            g0_3 += d0 * x[xo - 26];
-                            g0_4 += d0 * x[xo - 25];
-                            g0_5 += d0 * x[xo - 24];
-                        }
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                        g0_2_5 += d0 * x[xo + 4];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_3_4 += d0 * x[xo + 17];
+                        g0_3_5 += d0 * x[xo + 18];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
+                        g0_4_3 += d0 * x[xo + 30];
+                        g0_4_4 += d0 * x[xo + 31];
+                        g0_4_5 += d0 * x[xo + 32];
                     }
                 }
-                dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 3] += g0_3;
-                dw[wk + 4] += g0_4;
-                dw[wk + 5] += g0_5;
-            }
-            {
-                // tap row 1
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 16 + k) * 196;
-                    const xc = (t * 6 + c) * 196;
-                    // rows 1..1 taps 1..4, cols 0..0 taps 1..5
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                            g0_4 += d0 * x[xo - 11];
-                            g0_5 += d0 * x[xo - 10];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 1..9 taps 0..5
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                            g0_4 += d0 * x[xo - 11];
-                            g0_5 += d0 * x[xo - 10];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 10..10 taps 0..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                            g0_4 += d0 * x[xo - 11];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 11..11 taps 0..3
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 12..12 taps 0..2
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 13..13 taps 0..1
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                            g0_4 += d0 * x[xo - 11];
-                            g0_5 += d0 * x[xo - 10];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                            g0_4 += d0 * x[xo - 11];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 0..0 taps 1..5
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                            g0_4 += d0 * x[xo - 11];
-                            g0_5 += d0 * x[xo - 10];
-                        }
+                // rows 0..0 taps 2..4, cols 1..9 taps 0..5
+                {
+                    const i = 0;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    for (let j = 1; j < 10; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                        g0_2_5 += d0 * x[xo + 4];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_3_4 += d0 * x[xo + 17];
+                        g0_3_5 += d0 * x[xo + 18];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
+                        g0_4_3 += d0 * x[xo + 30];
+                        g0_4_4 += d0 * x[xo + 31];
+                        g0_4_5 += d0 * x[xo + 32];
                     }
                 }
-                dw[wk + 6] += g0_0;
-                dw[wk + 7] += g0_1;
-                dw[wk + 8] += g0_2;
-                dw[wk + 9] += g0_3;
-                dw[wk + 10] += g0_4;
-                dw[wk + 11] += g0_5;
-            }
-            {
-                // tap row 2
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 16 + k) * 196;
-                    const xc = (t * 6 + c) * 196;
-                    // rows 0..0 taps 2..4, cols 0..0 taps 1..5
+                // rows 0..0 taps 2..4, cols 10..10 taps 0..4
+                {
+                    const i = 0;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
                     {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                            g0_5 += d0 * x[xo + 4];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 1..9 taps 0..5
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                            g0_5 += d0 * x[xo + 4];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 10..10 taps 0..4
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 11..11 taps 0..3
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 12..12 taps 0..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 13..13 taps 0..1
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 0..0 taps 1..5
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                            g0_5 += d0 * x[xo + 4];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 1..9 taps 0..5
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                            g0_5 += d0 * x[xo + 4];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 10..10 taps 0..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 11..11 taps 0..3
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 12..12 taps 0..2
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 13..13 taps 0..1
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                            g0_5 += d0 * x[xo + 4];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 0..0 taps 1..5
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                            g0_5 += d0 * x[xo + 4];
-                        }
+                        const j = 10;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_3_4 += d0 * x[xo + 17];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
+                        g0_4_3 += d0 * x[xo + 30];
+                        g0_4_4 += d0 * x[xo + 31];
                     }
                 }
-                dw[wk + 12] += g0_0;
-                dw[wk + 13] += g0_1;
-                dw[wk + 14] += g0_2;
-                dw[wk + 15] += g0_3;
-                dw[wk + 16] += g0_4;
-                dw[wk + 17] += g0_5;
-            }
-            {
-                // tap row 3
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 16 + k) * 196;
-                    const xc = (t * 6 + c) * 196;
-                    // rows 0..0 taps 2..4, cols 0..0 taps 1..5
+                // rows 0..0 taps 2..4, cols 11..11 taps 0..3
+                {
+                    const i = 0;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
                     {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                            g0_4 += d0 * x[xo + 17];
-                            g0_5 += d0 * x[xo + 18];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 1..9 taps 0..5
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                            g0_4 += d0 * x[xo + 17];
-                            g0_5 += d0 * x[xo + 18];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 10..10 taps 0..4
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                            g0_4 += d0 * x[xo + 17];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 11..11 taps 0..3
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 12..12 taps 0..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 13..13 taps 0..1
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 0..0 taps 1..5
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                            g0_4 += d0 * x[xo + 17];
-                            g0_5 += d0 * x[xo + 18];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 1..9 taps 0..5
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                            g0_4 += d0 * x[xo + 17];
-                            g0_5 += d0 * x[xo + 18];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 10..10 taps 0..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                            g0_4 += d0 * x[xo + 17];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 11..11 taps 0..3
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 12..12 taps 0..2
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 13..13 taps 0..1
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                            g0_4 += d0 * x[xo + 17];
-                            g0_5 += d0 * x[xo + 18];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                            g0_4 += d0 * x[xo + 17];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 0..0 taps 1..5
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                            g0_4 += d0 * x[xo + 17];
-                            g0_5 += d0 * x[xo + 18];
-                        }
+                        const j = 11;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
+                        g0_4_3 += d0 * x[xo + 30];
                     }
                 }
-                dw[wk + 18] += g0_0;
-                dw[wk + 19] += g0_1;
-                dw[wk + 20] += g0_2;
-                dw[wk + 21] += g0_3;
-                dw[wk + 22] += g0_4;
-                dw[wk + 23] += g0_5;
-            }
-            {
-                // tap row 4
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 16 + k) * 196;
-                    const xc = (t * 6 + c) * 196;
-                    // rows 0..0 taps 2..4, cols 0..0 taps 1..5
+                // rows 0..0 taps 2..4, cols 12..12 taps 0..2
+                {
+                    const i = 0;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
                     {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                            g0_3 += d0 * x[xo + 30];
-                            g0_4 += d0 * x[xo + 31];
-                            g0_5 += d0 * x[xo + 32];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 1..9 taps 0..5
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                            g0_3 += d0 * x[xo + 30];
-                            g0_4 += d0 * x[xo + 31];
-                            g0_5 += d0 * x[xo + 32];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 10..10 taps 0..4
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                            g0_3 += d0 * x[xo + 30];
-                            g0_4 += d0 * x[xo + 31];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 11..11 taps 0..3
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                            g0_3 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 12..12 taps 0..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                        }
-                    }
-                    // rows 0..0 taps 2..4, cols 13..13 taps 0..1
-                    {
-                        const i = 0;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 0..0 taps 1..5
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                            g0_3 += d0 * x[xo + 30];
-                            g0_4 += d0 * x[xo + 31];
-                            g0_5 += d0 * x[xo + 32];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 1..9 taps 0..5
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                            g0_3 += d0 * x[xo + 30];
-                            g0_4 += d0 * x[xo + 31];
-                            g0_5 += d0 * x[xo + 32];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 10..10 taps 0..4
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                            g0_3 += d0 * x[xo + 30];
-                            g0_4 += d0 * x[xo + 31];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 11..11 taps 0..3
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                            g0_3 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 12..12 taps 0..2
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                        }
-                    }
-                    // rows 1..1 taps 1..4, cols 13..13 taps 0..1
-                    {
-                        const i = 1;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                            g0_3 += d0 * x[xo + 30];
-                            g0_4 += d0 * x[xo + 31];
-                            g0_5 += d0 * x[xo + 32];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                            g0_3 += d0 * x[xo + 30];
-                            g0_4 += d0 * x[xo + 31];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                            g0_3 += d0 * x[xo + 30];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                            g0_2 += d0 * x[xo + 29];
-                        }
-                    }
-                    // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-                    for (let i = 2; i < 12; i += 1) {
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 27];
-                            g0_1 += d0 * x[xo + 28];
-                        }
+                        const j = 12;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
                     }
                 }
-                dw[wk + 24] += g0_0;
-                dw[wk + 25] += g0_1;
-                dw[wk + 26] += g0_2;
-                dw[wk + 27] += g0_3;
-                dw[wk + 28] += g0_4;
-                dw[wk + 29] += g0_5;
+                // rows 0..0 taps 2..4, cols 13..13 taps 0..1
+                {
+                    const i = 0;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 13;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                    }
+                }
+                // rows 1..1 taps 1..4, cols 0..0 taps 1..5
+                {
+                    const i = 1;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_1_4 += d0 * x[xo - 11];
+                        g0_1_5 += d0 * x[xo - 10];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                        g0_2_5 += d0 * x[xo + 4];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_3_4 += d0 * x[xo + 17];
+                        g0_3_5 += d0 * x[xo + 18];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
+                        g0_4_3 += d0 * x[xo + 30];
+                        g0_4_4 += d0 * x[xo + 31];
+                        g0_4_5 += d0 * x[xo + 32];
+                    }
+                }
+                // rows 1..1 taps 1..4, cols 1..9 taps 0..5
+                {
+                    const i = 1;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    for (let j = 1; j < 10; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_1_4 += d0 * x[xo - 11];
+                        g0_1_5 += d0 * x[xo - 10];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                        g0_2_5 += d0 * x[xo + 4];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_3_4 += d0 * x[xo + 17];
+                        g0_3_5 += d0 * x[xo + 18];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
+                        g0_4_3 += d0 * x[xo + 30];
+                        g0_4_4 += d0 * x[xo + 31];
+                        g0_4_5 += d0 * x[xo + 32];
+                    }
+                }
+                // rows 1..1 taps 1..4, cols 10..10 taps 0..4
+                {
+                    const i = 1;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 10;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_1_4 += d0 * x[xo - 11];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_3_4 += d0 * x[xo + 17];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
+                        g0_4_3 += d0 * x[xo + 30];
+                        g0_4_4 += d0 * x[xo + 31];
+                    }
+                }
+                // rows 1..1 taps 1..4, cols 11..11 taps 0..3
+                {
+                    const i = 1;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 11;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
+                        g0_4_3 += d0 * x[xo + 30];
+                    }
+                }
+                // rows 1..1 taps 1..4, cols 12..12 taps 0..2
+                {
+                    const i = 1;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 12;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
+                    }
+                }
+                // rows 1..1 taps 1..4, cols 13..13 taps 0..1
+                {
+                    const i = 1;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 13;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                    }
+                }
+                // rows 2..11 taps 0..4, cols 0..0 taps 1..5
+                for (let i = 2; i < 12; i += 1) {
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_0_3 += d0 * x[xo - 26];
+                        g0_0_4 += d0 * x[xo - 25];
+                        g0_0_5 += d0 * x[xo - 24];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_1_4 += d0 * x[xo - 11];
+                        g0_1_5 += d0 * x[xo - 10];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                        g0_2_5 += d0 * x[xo + 4];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_3_4 += d0 * x[xo + 17];
+                        g0_3_5 += d0 * x[xo + 18];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
+                        g0_4_3 += d0 * x[xo + 30];
+                        g0_4_4 += d0 * x[xo + 31];
+                        g0_4_5 += d0 * x[xo + 32];
+                    }
+                }
+                // rows 2..11 taps 0..4, cols 10..10 taps 0..4
+                for (let i = 2; i < 12; i += 1) {
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 10;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_0_3 += d0 * x[xo - 26];
+                        g0_0_4 += d0 * x[xo - 25];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_1_4 += d0 * x[xo - 11];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_3_4 += d0 * x[xo + 17];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
+                        g0_4_3 += d0 * x[xo + 30];
+                        g0_4_4 += d0 * x[xo + 31];
+                    }
+                }
+                // rows 2..11 taps 0..4, cols 11..11 taps 0..3
+                for (let i = 2; i < 12; i += 1) {
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 11;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_0_3 += d0 * x[xo - 26];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
+                        g0_4_3 += d0 * x[xo + 30];
+                    }
+                }
+                // rows 2..11 taps 0..4, cols 12..12 taps 0..2
+                for (let i = 2; i < 12; i += 1) {
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 12;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                        g0_4_2 += d0 * x[xo + 29];
+                    }
+                }
+                // rows 2..11 taps 0..4, cols 13..13 taps 0..1
+                for (let i = 2; i < 12; i += 1) {
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 13;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_4_0 += d0 * x[xo + 27];
+                        g0_4_1 += d0 * x[xo + 28];
+                    }
+                }
+                // rows 12..12 taps 0..3, cols 0..0 taps 1..5
+                {
+                    const i = 12;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_0_3 += d0 * x[xo - 26];
+                        g0_0_4 += d0 * x[xo - 25];
+                        g0_0_5 += d0 * x[xo - 24];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_1_4 += d0 * x[xo - 11];
+                        g0_1_5 += d0 * x[xo - 10];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                        g0_2_5 += d0 * x[xo + 4];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_3_4 += d0 * x[xo + 17];
+                        g0_3_5 += d0 * x[xo + 18];
+                    }
+                }
             }
+            dw[wk] += g0_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 3] += g0_0_3;
+            dw[wk + 4] += g0_0_4;
+            dw[wk + 5] += g0_0_5;
+            dw[wk + 6] += g0_1_0;
+            dw[wk + 7] += g0_1_1;
+            dw[wk + 8] += g0_1_2;
+            dw[wk + 9] += g0_1_3;
+            dw[wk + 10] += g0_1_4;
+            dw[wk + 11] += g0_1_5;
+            dw[wk + 12] += g0_2_0;
+            dw[wk + 13] += g0_2_1;
+            dw[wk + 14] += g0_2_2;
+            dw[wk + 15] += g0_2_3;
+            dw[wk + 16] += g0_2_4;
+            dw[wk + 17] += g0_2_5;
+            dw[wk + 18] += g0_3_0;
+            dw[wk + 19] += g0_3_1;
+            dw[wk + 20] += g0_3_2;
+            dw[wk + 21] += g0_3_3;
+            dw[wk + 22] += g0_3_4;
+            dw[wk + 23] += g0_3_5;
+            dw[wk + 24] += g0_4_0;
+            dw[wk + 25] += g0_4_1;
+            dw[wk + 26] += g0_4_2;
+            dw[wk + 27] += g0_4_3;
+            dw[wk + 28] += g0_4_4;
+            dw[wk + 29] += g0_4_5;
         }
     }
 }
@@ -7548,628 +6201,309 @@ function c2$grad2(dy, x, dw) {
     for (let k = 0; k < 16; k += 1) {
         for (let c = 0; c < 6; c++) {
             const wk = k * 180 + c * 30;
-            {
-                // tap row 0
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 16 + k) * 196;
-                    const xc = (t * 6 + c) * 196;
-                    // rows 12..12 taps 0..3, cols 1..9 taps 0..5
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                            g0_3 += d0 * x[xo - 26];
-                            g0_4 += d0 * x[xo - 25];
-                            g0_5 += d0 * x[xo - 24];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 10..10 taps 0..4
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                            g0_3 += d0 * x[xo - 26];
-                            g0_4 += d0 * x[xo - 25];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 11..11 taps 0..3
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                            g0_3 += d0 * x[xo - 26];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 12..12 taps 0..2
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 13..13 taps 0..1
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 0..0 taps 1..5
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                            g0_3 += d0 * x[xo - 26];
-                            g0_4 += d0 * x[xo - 25];
-                            g0_5 += d0 * x[xo - 24];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 1..9 taps 0..5
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                            g0_3 += d0 * x[xo - 26];
-                            g0_4 += d0 * x[xo - 25];
-                            g0_5 += d0 * x[xo - 24];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 10..10 taps 0..4
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                            g0_3 += d0 * x[xo - 26];
-                            g0_4 += d0 * x[xo - 25];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 11..11 taps 0..3
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                            g0_3 += d0 * x[xo - 26];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 12..12 taps 0..2
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                            g0_2 += d0 * x[xo - 27];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 13..13 taps 0..1
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 29];
-                            g0_1 += d0 * x[xo - 28];
-                        }
+            let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_0_5 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_1_5 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_2_5 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_3_5 = 0;
+            for (let t = 0; t < 32; t++) {
+                const dk = (t * 16 + k) * 196;
+                const xc = (t * 6 + c) * 196;
+                // rows 12..12 taps 0..3, cols 1..9 taps 0..5
+                {
+                    const i = 12;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    for (let j = 1; j < 10; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_0_3 += d0 * x[xo - 26];
+                        g0_0_4 += d0 * x[xo - 25];
+                        g0_0_5 += d0 * x[xo - 24];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_1_4 += d0 * x[xo - 11];
+                        g0_1_5 += d0 * x[xo - 10];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                        g0_2_5 += d0 * x[xo + 4];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_3_4 += d0 * x[xo + 17];
+                        g0_3_5 += d0 * x[xo + 18];
                     }
                 }
-                dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 3] += g0_3;
-                dw[wk + 4] += g0_4;
-                dw[wk + 5] += g0_5;
-            }
-            {
-                // tap row 1
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 16 + k) * 196;
-                    const xc = (t * 6 + c) * 196;
-                    // rows 12..12 taps 0..3, cols 1..9 taps 0..5
+                // rows 12..12 taps 0..3, cols 10..10 taps 0..4
+                {
+                    const i = 12;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
                     {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                            g0_4 += d0 * x[xo - 11];
-                            g0_5 += d0 * x[xo - 10];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 10..10 taps 0..4
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                            g0_4 += d0 * x[xo - 11];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 11..11 taps 0..3
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 12..12 taps 0..2
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 13..13 taps 0..1
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 0..0 taps 1..5
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                            g0_4 += d0 * x[xo - 11];
-                            g0_5 += d0 * x[xo - 10];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 1..9 taps 0..5
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                            g0_4 += d0 * x[xo - 11];
-                            g0_5 += d0 * x[xo - 10];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 10..10 taps 0..4
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                            g0_4 += d0 * x[xo - 11];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 11..11 taps 0..3
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                            g0_3 += d0 * x[xo - 12];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 12..12 taps 0..2
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                            g0_2 += d0 * x[xo - 13];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 13..13 taps 0..1
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 15];
-                            g0_1 += d0 * x[xo - 14];
-                        }
+                        const j = 10;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_0_3 += d0 * x[xo - 26];
+                        g0_0_4 += d0 * x[xo - 25];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_1_4 += d0 * x[xo - 11];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
+                        g0_3_4 += d0 * x[xo + 17];
                     }
                 }
-                dw[wk + 6] += g0_0;
-                dw[wk + 7] += g0_1;
-                dw[wk + 8] += g0_2;
-                dw[wk + 9] += g0_3;
-                dw[wk + 10] += g0_4;
-                dw[wk + 11] += g0_5;
-            }
-            {
-                // tap row 2
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 16 + k) * 196;
-                    const xc = (t * 6 + c) * 196;
-                    // rows 12..12 taps 0..3, cols 1..9 taps 0..5
+                // rows 12..12 taps 0..3, cols 11..11 taps 0..3
+                {
+                    const i = 12;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
                     {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                            g0_5 += d0 * x[xo + 4];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 10..10 taps 0..4
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 11..11 taps 0..3
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 12..12 taps 0..2
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 13..13 taps 0..1
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 0..0 taps 1..5
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                            g0_5 += d0 * x[xo + 4];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 1..9 taps 0..5
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                            g0_5 += d0 * x[xo + 4];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 10..10 taps 0..4
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                            g0_4 += d0 * x[xo + 3];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 11..11 taps 0..3
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                            g0_3 += d0 * x[xo + 2];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 12..12 taps 0..2
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                            g0_2 += d0 * x[xo + 1];
-                        }
-                    }
-                    // rows 13..13 taps 0..2, cols 13..13 taps 0..1
-                    {
-                        const i = 13;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo - 1];
-                            g0_1 += d0 * x[xo];
-                        }
+                        const j = 11;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_0_3 += d0 * x[xo - 26];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
+                        g0_3_3 += d0 * x[xo + 16];
                     }
                 }
-                dw[wk + 12] += g0_0;
-                dw[wk + 13] += g0_1;
-                dw[wk + 14] += g0_2;
-                dw[wk + 15] += g0_3;
-                dw[wk + 16] += g0_4;
-                dw[wk + 17] += g0_5;
-            }
-            {
-                // tap row 3
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 16 + k) * 196;
-                    const xc = (t * 6 + c) * 196;
-                    // rows 12..12 taps 0..3, cols 1..9 taps 0..5
+                // rows 12..12 taps 0..3, cols 12..12 taps 0..2
+                {
+                    const i = 12;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
                     {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                            g0_4 += d0 * x[xo + 17];
-                            g0_5 += d0 * x[xo + 18];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 10..10 taps 0..4
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 10;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                            g0_4 += d0 * x[xo + 17];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 11..11 taps 0..3
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 11;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                            g0_3 += d0 * x[xo + 16];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 12..12 taps 0..2
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 12;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                            g0_2 += d0 * x[xo + 15];
-                        }
-                    }
-                    // rows 12..12 taps 0..3, cols 13..13 taps 0..1
-                    {
-                        const i = 12;
-                        const dr = dk + i * 14;
-                        const xr = xc + i * 14;
-                        {
-                            const j = 13;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            g0_0 += d0 * x[xo + 13];
-                            g0_1 += d0 * x[xo + 14];
-                        }
+                        const j = 12;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                        g0_3_2 += d0 * x[xo + 15];
                     }
                 }
-                dw[wk + 18] += g0_0;
-                dw[wk + 19] += g0_1;
-                dw[wk + 20] += g0_2;
-                dw[wk + 21] += g0_3;
-                dw[wk + 22] += g0_4;
-                dw[wk + 23] += g0_5;
+                // rows 12..12 taps 0..3, cols 13..13 taps 0..1
+                {
+                    const i = 12;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 13;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_3_0 += d0 * x[xo + 13];
+                        g0_3_1 += d0 * x[xo + 14];
+                    }
+                }
+                // rows 13..13 taps 0..2, cols 0..0 taps 1..5
+                {
+                    const i = 13;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_0_3 += d0 * x[xo - 26];
+                        g0_0_4 += d0 * x[xo - 25];
+                        g0_0_5 += d0 * x[xo - 24];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_1_4 += d0 * x[xo - 11];
+                        g0_1_5 += d0 * x[xo - 10];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                        g0_2_5 += d0 * x[xo + 4];
+                    }
+                }
+                // rows 13..13 taps 0..2, cols 1..9 taps 0..5
+                {
+                    const i = 13;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    for (let j = 1; j < 10; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_0_3 += d0 * x[xo - 26];
+                        g0_0_4 += d0 * x[xo - 25];
+                        g0_0_5 += d0 * x[xo - 24];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_1_4 += d0 * x[xo - 11];
+                        g0_1_5 += d0 * x[xo - 10];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                        g0_2_5 += d0 * x[xo + 4];
+                    }
+                }
+                // rows 13..13 taps 0..2, cols 10..10 taps 0..4
+                {
+                    const i = 13;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 10;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_0_3 += d0 * x[xo - 26];
+                        g0_0_4 += d0 * x[xo - 25];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_1_4 += d0 * x[xo - 11];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                        g0_2_4 += d0 * x[xo + 3];
+                    }
+                }
+                // rows 13..13 taps 0..2, cols 11..11 taps 0..3
+                {
+                    const i = 13;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 11;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_0_3 += d0 * x[xo - 26];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_1_3 += d0 * x[xo - 12];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                        g0_2_3 += d0 * x[xo + 2];
+                    }
+                }
+                // rows 13..13 taps 0..2, cols 12..12 taps 0..2
+                {
+                    const i = 13;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 12;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_0_2 += d0 * x[xo - 27];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_1_2 += d0 * x[xo - 13];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                        g0_2_2 += d0 * x[xo + 1];
+                    }
+                }
+                // rows 13..13 taps 0..2, cols 13..13 taps 0..1
+                {
+                    const i = 13;
+                    const dr = dk + i * 14;
+                    const xr = xc + i * 14;
+                    {
+                        const j = 13;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 29];
+                        g0_0_1 += d0 * x[xo - 28];
+                        g0_1_0 += d0 * x[xo - 15];
+                        g0_1_1 += d0 * x[xo - 14];
+                        g0_2_0 += d0 * x[xo - 1];
+                        g0_2_1 += d0 * x[xo];
+                    }
+                }
             }
+            dw[wk] += g0_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 3] += g0_0_3;
+            dw[wk + 4] += g0_0_4;
+            dw[wk + 5] += g0_0_5;
+            dw[wk + 6] += g0_1_0;
+            dw[wk + 7] += g0_1_1;
+            dw[wk + 8] += g0_1_2;
+            dw[wk + 9] += g0_1_3;
+            dw[wk + 10] += g0_1_4;
+            dw[wk + 11] += g0_1_5;
+            dw[wk + 12] += g0_2_0;
+            dw[wk + 13] += g0_2_1;
+            dw[wk + 14] += g0_2_2;
+            dw[wk + 15] += g0_2_3;
+            dw[wk + 16] += g0_2_4;
+            dw[wk + 17] += g0_2_5;
+            dw[wk + 18] += g0_3_0;
+            dw[wk + 19] += g0_3_1;
+            dw[wk + 20] += g0_3_2;
+            dw[wk + 21] += g0_3_3;
+            dw[wk + 22] += g0_3_4;
+            dw[wk + 23] += g0_3_5;
         }
     }
 }

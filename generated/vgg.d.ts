@@ -83,7 +83,7 @@ export declare function createModel(options?: { seed?: number }): Model;
 export declare function c1_forward(x: F, w: F, y: F): void;
 /** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, weights in locals, 3 channel(s) per pass over 0..2, 27 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 3 channel(s) per pass over 0..2, 120 statements */
 export declare function c1_backward(dy: F, w: F, dx: F): void;
-/** grad: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..31, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..31, 160 statements */
+/** grad: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..31, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..31, 160 statements */
 export declare function c1_grad(dy: F, x: F, dw: F): void;
 /** flat loop over 1048576 elements */
 export declare function relu1_forward(x: F, y: F): void;
@@ -99,7 +99,7 @@ export declare function p1_backward(dy: F, path: Int32Array, dx: F): void;
 export declare function c2_forward(x: F, w: F, y: F): void;
 /** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..31, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..31, 160 statements */
 export declare function c2_backward(dy: F, w: F, dx: F): void;
-/** grad: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..63, 160 statements */
+/** grad: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 160 statements */
 export declare function c2_grad(dy: F, x: F, dw: F): void;
 /** flat loop over 524288 elements */
 export declare function relu2_forward(x: F, y: F): void;
@@ -115,7 +115,7 @@ export declare function p2_backward(dy: F, path: Int32Array, dx: F): void;
 export declare function c3_forward(x: F, w: F, y: F): void;
 /** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 160 statements */
 export declare function c3_backward(dy: F, w: F, dx: F): void;
-/** grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..63, 160 statements */
+/** grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 160 statements */
 export declare function c3_grad(dy: F, x: F, dw: F): void;
 /** flat loop over 131072 elements */
 export declare function relu3_forward(x: F, y: F): void;

@@ -1391,7 +1391,7 @@ function c1$backward1(dy, w, dx) {
         }
     }
 }
-// c1_grad: grad: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..31, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..31, 160 statements
+// c1_grad: grad: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..31, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..31, 160 statements
 export function c1_grad(dy, x, dw) {
     c1$grad0(dy, x, dw);
     c1$grad1(dy, x, dw);
@@ -1401,156 +1401,107 @@ function c1$grad0(dy, x, dw) {
     for (let k = 0; k < 32; k += 4) {
         for (let c = 0; c < 3; c++) {
             const wk = k * 27 + c * 9;
-            {
-                // tap row 0
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 32 + k) * 1024;
-                    const xc = (t * 3 + c) * 1024;
-                    // rows 1..30 taps 0..2, cols 1..30 taps 0..2
-                    for (let i = 1; i < 31; i += 1) {
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        for (let j = 1; j < 31; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo - 33];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo - 32];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo - 31];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
+            let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
+            let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
+            let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0;
+            let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
+            for (let t = 0; t < 32; t++) {
+                const dk = (t * 32 + k) * 1024;
+                const xc = (t * 3 + c) * 1024;
+                // rows 1..30 taps 0..2, cols 1..30 taps 0..2
+                for (let i = 1; i < 31; i += 1) {
+                    const dr = dk + i * 32;
+                    const xr = xc + i * 32;
+                    for (let j = 1; j < 31; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 1024];
+                        const d2 = dy[dr + j + 2048];
+                        const d3 = dy[dr + j + 3072];
+                        const v0_0 = x[xo - 33];
+                        g0_0_0 += d0 * v0_0;
+                        g1_0_0 += d1 * v0_0;
+                        g2_0_0 += d2 * v0_0;
+                        g3_0_0 += d3 * v0_0;
+                        const v0_1 = x[xo - 32];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v0_2 = x[xo - 31];
+                        g0_0_2 += d0 * v0_2;
+                        g1_0_2 += d1 * v0_2;
+                        g2_0_2 += d2 * v0_2;
+                        g3_0_2 += d3 * v0_2;
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                        const v2_0 = x[xo + 31];
+                        g0_2_0 += d0 * v2_0;
+                        g1_2_0 += d1 * v2_0;
+                        g2_2_0 += d2 * v2_0;
+                        g3_2_0 += d3 * v2_0;
+                        const v2_1 = x[xo + 32];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                        const v2_2 = x[xo + 33];
+                        g0_2_2 += d0 * v2_2;
+                        g1_2_2 += d1 * v2_2;
+                        g2_2_2 += d2 * v2_2;
+                        g3_2_2 += d3 * v2_2;
                     }
                 }
-                dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 27] += g1_0;
-                dw[wk + 28] += g1_1;
-                dw[wk + 29] += g1_2;
-                dw[wk + 54] += g2_0;
-                dw[wk + 55] += g2_1;
-                dw[wk + 56] += g2_2;
-                dw[wk + 81] += g3_0;
-                dw[wk + 82] += g3_1;
-                dw[wk + 83] += g3_2;
             }
-            {
-                // tap row 1
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 32 + k) * 1024;
-                    const xc = (t * 3 + c) * 1024;
-                    // rows 1..30 taps 0..2, cols 1..30 taps 0..2
-                    for (let i = 1; i < 31; i += 1) {
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        for (let j = 1; j < 31; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                }
-                dw[wk + 3] += g0_0;
-                dw[wk + 4] += g0_1;
-                dw[wk + 5] += g0_2;
-                dw[wk + 30] += g1_0;
-                dw[wk + 31] += g1_1;
-                dw[wk + 32] += g1_2;
-                dw[wk + 57] += g2_0;
-                dw[wk + 58] += g2_1;
-                dw[wk + 59] += g2_2;
-                dw[wk + 84] += g3_0;
-                dw[wk + 85] += g3_1;
-                dw[wk + 86] += g3_2;
-            }
-            {
-                // tap row 2
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 32 + k) * 1024;
-                    const xc = (t * 3 + c) * 1024;
-                    // rows 1..30 taps 0..2, cols 1..30 taps 0..2
-                    for (let i = 1; i < 31; i += 1) {
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        for (let j = 1; j < 31; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo + 31];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo + 32];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 33];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                }
-                dw[wk + 6] += g0_0;
-                dw[wk + 7] += g0_1;
-                dw[wk + 8] += g0_2;
-                dw[wk + 33] += g1_0;
-                dw[wk + 34] += g1_1;
-                dw[wk + 35] += g1_2;
-                dw[wk + 60] += g2_0;
-                dw[wk + 61] += g2_1;
-                dw[wk + 62] += g2_2;
-                dw[wk + 87] += g3_0;
-                dw[wk + 88] += g3_1;
-                dw[wk + 89] += g3_2;
-            }
+            dw[wk] += g0_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 6] += g0_2_0;
+            dw[wk + 7] += g0_2_1;
+            dw[wk + 8] += g0_2_2;
+            dw[wk + 27] += g1_0_0;
+            dw[wk + 28] += g1_0_1;
+            dw[wk + 29] += g1_0_2;
+            dw[wk + 30] += g1_1_0;
+            dw[wk + 31] += g1_1_1;
+            dw[wk + 32] += g1_1_2;
+            dw[wk + 33] += g1_2_0;
+            dw[wk + 34] += g1_2_1;
+            dw[wk + 35] += g1_2_2;
+            dw[wk + 54] += g2_0_0;
+            dw[wk + 55] += g2_0_1;
+            dw[wk + 56] += g2_0_2;
+            dw[wk + 57] += g2_1_0;
+            dw[wk + 58] += g2_1_1;
+            dw[wk + 59] += g2_1_2;
+            dw[wk + 60] += g2_2_0;
+            dw[wk + 61] += g2_2_1;
+            dw[wk + 62] += g2_2_2;
+            dw[wk + 81] += g3_0_0;
+            dw[wk + 82] += g3_0_1;
+            dw[wk + 83] += g3_0_2;
+            dw[wk + 84] += g3_1_0;
+            dw[wk + 85] += g3_1_1;
+            dw[wk + 86] += g3_1_2;
+            dw[wk + 87] += g3_2_0;
+            dw[wk + 88] += g3_2_1;
+            dw[wk + 89] += g3_2_2;
         }
     }
 }
@@ -1559,517 +1510,358 @@ function c1$grad1(dy, x, dw) {
     for (let k = 0; k < 32; k += 4) {
         for (let c = 0; c < 3; c++) {
             const wk = k * 27 + c * 9;
-            {
-                // tap row 0
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 32 + k) * 1024;
-                    const xc = (t * 3 + c) * 1024;
-                    // rows 1..30 taps 0..2, cols 0..0 taps 1..2
-                    for (let i = 1; i < 31; i += 1) {
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v1 = x[xo - 32];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo - 31];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 1..30 taps 0..2, cols 31..31 taps 0..1
-                    for (let i = 1; i < 31; i += 1) {
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 31;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo - 33];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo - 32];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
-                    }
-                    // rows 31..31 taps 0..1, cols 0..0 taps 1..2
+            let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
+            let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
+            let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0;
+            let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
+            for (let t = 0; t < 32; t++) {
+                const dk = (t * 32 + k) * 1024;
+                const xc = (t * 3 + c) * 1024;
+                // rows 0..0 taps 1..2, cols 0..0 taps 1..2
+                {
+                    const i = 0;
+                    const dr = dk + i * 32;
+                    const xr = xc + i * 32;
                     {
-                        const i = 31;
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v1 = x[xo - 32];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo - 31];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 31..31 taps 0..1, cols 1..30 taps 0..2
-                    {
-                        const i = 31;
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        for (let j = 1; j < 31; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo - 33];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo - 32];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo - 31];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 31..31 taps 0..1, cols 31..31 taps 0..1
-                    {
-                        const i = 31;
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 31;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo - 33];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo - 32];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 1024];
+                        const d2 = dy[dr + j + 2048];
+                        const d3 = dy[dr + j + 3072];
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                        const v2_1 = x[xo + 32];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                        const v2_2 = x[xo + 33];
+                        g0_2_2 += d0 * v2_2;
+                        g1_2_2 += d1 * v2_2;
+                        g2_2_2 += d2 * v2_2;
+                        g3_2_2 += d3 * v2_2;
                     }
                 }
-                dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 27] += g1_0;
-                dw[wk + 28] += g1_1;
-                dw[wk + 29] += g1_2;
-                dw[wk + 54] += g2_0;
-                dw[wk + 55] += g2_1;
-                dw[wk + 56] += g2_2;
-                dw[wk + 81] += g3_0;
-                dw[wk + 82] += g3_1;
-                dw[wk + 83] += g3_2;
-            }
-            {
-                // tap row 1
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 32 + k) * 1024;
-                    const xc = (t * 3 + c) * 1024;
-                    // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 0..0 taps 1..2, cols 1..30 taps 0..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        for (let j = 1; j < 31; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 0..0 taps 1..2, cols 31..31 taps 0..1
-                    {
-                        const i = 0;
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 31;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
-                    }
-                    // rows 1..30 taps 0..2, cols 0..0 taps 1..2
-                    for (let i = 1; i < 31; i += 1) {
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 1..30 taps 0..2, cols 31..31 taps 0..1
-                    for (let i = 1; i < 31; i += 1) {
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 31;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
-                    }
-                    // rows 31..31 taps 0..1, cols 0..0 taps 1..2
-                    {
-                        const i = 31;
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 31..31 taps 0..1, cols 1..30 taps 0..2
-                    {
-                        const i = 31;
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        for (let j = 1; j < 31; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 31..31 taps 0..1, cols 31..31 taps 0..1
-                    {
-                        const i = 31;
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 31;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
+                // rows 0..0 taps 1..2, cols 1..30 taps 0..2
+                {
+                    const i = 0;
+                    const dr = dk + i * 32;
+                    const xr = xc + i * 32;
+                    for (let j = 1; j < 31; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 1024];
+                        const d2 = dy[dr + j + 2048];
+                        const d3 = dy[dr + j + 3072];
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                        const v2_0 = x[xo + 31];
+                        g0_2_0 += d0 * v2_0;
+                        g1_2_0 += d1 * v2_0;
+                        g2_2_0 += d2 * v2_0;
+                        g3_2_0 += d3 * v2_0;
+                        const v2_1 = x[xo + 32];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                        const v2_2 = x[xo + 33];
+                        g0_2_2 += d0 * v2_2;
+                        g1_2_2 += d1 * v2_2;
+                        g2_2_2 += d2 * v2_2;
+                        g3_2_2 += d3 * v2_2;
                     }
                 }
-                dw[wk + 3] += g0_0;
-                dw[wk + 4] += g0_1;
-                dw[wk + 5] += g0_2;
-                dw[wk + 30] += g1_0;
-                dw[wk + 31] += g1_1;
-                dw[wk + 32] += g1_2;
-                dw[wk + 57] += g2_0;
-                dw[wk + 58] += g2_1;
-                dw[wk + 59] += g2_2;
-                dw[wk + 84] += g3_0;
-                dw[wk + 85] += g3_1;
-                dw[wk + 86] += g3_2;
-            }
-            {
-                // tap row 2
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 32 + k) * 1024;
-                    const xc = (t * 3 + c) * 1024;
-                    // rows 0..0 taps 1..2, cols 0..0 taps 1..2
+                // rows 0..0 taps 1..2, cols 31..31 taps 0..1
+                {
+                    const i = 0;
+                    const dr = dk + i * 32;
+                    const xr = xc + i * 32;
                     {
-                        const i = 0;
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v1 = x[xo + 32];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 33];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 0..0 taps 1..2, cols 1..30 taps 0..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        for (let j = 1; j < 31; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo + 31];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo + 32];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 33];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 0..0 taps 1..2, cols 31..31 taps 0..1
-                    {
-                        const i = 0;
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 31;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo + 31];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo + 32];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
-                    }
-                    // rows 1..30 taps 0..2, cols 0..0 taps 1..2
-                    for (let i = 1; i < 31; i += 1) {
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v1 = x[xo + 32];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 33];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 1..30 taps 0..2, cols 31..31 taps 0..1
-                    for (let i = 1; i < 31; i += 1) {
-                        const dr = dk + i * 32;
-                        const xr = xc + i * 32;
-                        {
-                            const j = 31;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 1024];
-                            const d2 = dy[dr + j + 2048];
-                            const d3 = dy[dr + j + 3072];
-                            const v0 = x[xo + 31];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo + 32];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
+                        const j = 31;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 1024];
+                        const d2 = dy[dr + j + 2048];
+                        const d3 = dy[dr + j + 3072];
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v2_0 = x[xo + 31];
+                        g0_2_0 += d0 * v2_0;
+                        g1_2_0 += d1 * v2_0;
+                        g2_2_0 += d2 * v2_0;
+                        g3_2_0 += d3 * v2_0;
+                        const v2_1 = x[xo + 32];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
                     }
                 }
-                dw[wk + 6] += g0_0;
-                dw[wk + 7] += g0_1;
-                dw[wk + 8] += g0_2;
-                dw[wk + 33] += g1_0;
-                dw[wk + 34] += g1_1;
-                dw[wk + 35] += g1_2;
-                dw[wk + 60] += g2_0;
-                dw[wk + 61] += g2_1;
-                dw[wk + 62] += g2_2;
-                dw[wk + 87] += g3_0;
-                dw[wk + 88] += g3_1;
-                dw[wk + 89] += g3_2;
+                // rows 1..30 taps 0..2, cols 0..0 taps 1..2
+                for (let i = 1; i < 31; i += 1) {
+                    const dr = dk + i * 32;
+                    const xr = xc + i * 32;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 1024];
+                        const d2 = dy[dr + j + 2048];
+                        const d3 = dy[dr + j + 3072];
+                        const v0_1 = x[xo - 32];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v0_2 = x[xo - 31];
+                        g0_0_2 += d0 * v0_2;
+                        g1_0_2 += d1 * v0_2;
+                        g2_0_2 += d2 * v0_2;
+                        g3_0_2 += d3 * v0_2;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                        const v2_1 = x[xo + 32];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                        const v2_2 = x[xo + 33];
+                        g0_2_2 += d0 * v2_2;
+                        g1_2_2 += d1 * v2_2;
+                        g2_2_2 += d2 * v2_2;
+                        g3_2_2 += d3 * v2_2;
+                    }
+                }
+                // rows 1..30 taps 0..2, cols 31..31 taps 0..1
+                for (let i = 1; i < 31; i += 1) {
+                    const dr = dk + i * 32;
+                    const xr = xc + i * 32;
+                    {
+                        const j = 31;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 1024];
+                        const d2 = dy[dr + j + 2048];
+                        const d3 = dy[dr + j + 3072];
+                        const v0_0 = x[xo - 33];
+                        g0_0_0 += d0 * v0_0;
+                        g1_0_0 += d1 * v0_0;
+                        g2_0_0 += d2 * v0_0;
+                        g3_0_0 += d3 * v0_0;
+                        const v0_1 = x[xo - 32];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v2_0 = x[xo + 31];
+                        g0_2_0 += d0 * v2_0;
+                        g1_2_0 += d1 * v2_0;
+                        g2_2_0 += d2 * v2_0;
+                        g3_2_0 += d3 * v2_0;
+                        const v2_1 = x[xo + 32];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                    }
+                }
+                // rows 31..31 taps 0..1, cols 0..0 taps 1..2
+                {
+                    const i = 31;
+                    const dr = dk + i * 32;
+                    const xr = xc + i * 32;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 1024];
+                        const d2 = dy[dr + j + 2048];
+                        const d3 = dy[dr + j + 3072];
+                        const v0_1 = x[xo - 32];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v0_2 = x[xo - 31];
+                        g0_0_2 += d0 * v0_2;
+                        g1_0_2 += d1 * v0_2;
+                        g2_0_2 += d2 * v0_2;
+                        g3_0_2 += d3 * v0_2;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                    }
+                }
+                // rows 31..31 taps 0..1, cols 1..30 taps 0..2
+                {
+                    const i = 31;
+                    const dr = dk + i * 32;
+                    const xr = xc + i * 32;
+                    for (let j = 1; j < 31; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 1024];
+                        const d2 = dy[dr + j + 2048];
+                        const d3 = dy[dr + j + 3072];
+                        const v0_0 = x[xo - 33];
+                        g0_0_0 += d0 * v0_0;
+                        g1_0_0 += d1 * v0_0;
+                        g2_0_0 += d2 * v0_0;
+                        g3_0_0 += d3 * v0_0;
+                        const v0_1 = x[xo - 32];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v0_2 = x[xo - 31];
+                        g0_0_2 += d0 * v0_2;
+                        g1_0_2 += d1 * v0_2;
+                        g2_0_2 += d2 * v0_2;
+                        g3_0_2 += d3 * v0_2;
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                    }
+                }
+                // rows 31..31 taps 0..1, cols 31..31 taps 0..1
+                {
+                    const i = 31;
+                    const dr = dk + i * 32;
+                    const xr = xc + i * 32;
+                    {
+                        const j = 31;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 1024];
+                        const d2 = dy[dr + j + 2048];
+                        const d3 = dy[dr + j + 3072];
+                        const v0_0 = x[xo - 33];
+                        g0_0_0 += d0 * v0_0;
+                        g1_0_0 += d1 * v0_0;
+                        g2_0_0 += d2 * v0_0;
+                        g3_0_0 += d3 * v0_0;
+                        const v0_1 = x[xo - 32];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                    }
+                }
             }
+            dw[wk] += g0_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 6] += g0_2_0;
+            dw[wk + 7] += g0_2_1;
+            dw[wk + 8] += g0_2_2;
+            dw[wk + 27] += g1_0_0;
+            dw[wk + 28] += g1_0_1;
+            dw[wk + 29] += g1_0_2;
+            dw[wk + 30] += g1_1_0;
+            dw[wk + 31] += g1_1_1;
+            dw[wk + 32] += g1_1_2;
+            dw[wk + 33] += g1_2_0;
+            dw[wk + 34] += g1_2_1;
+            dw[wk + 35] += g1_2_2;
+            dw[wk + 54] += g2_0_0;
+            dw[wk + 55] += g2_0_1;
+            dw[wk + 56] += g2_0_2;
+            dw[wk + 57] += g2_1_0;
+            dw[wk + 58] += g2_1_1;
+            dw[wk + 59] += g2_1_2;
+            dw[wk + 60] += g2_2_0;
+            dw[wk + 61] += g2_2_1;
+            dw[wk + 62] += g2_2_2;
+            dw[wk + 81] += g3_0_0;
+            dw[wk + 82] += g3_0_1;
+            dw[wk + 83] += g3_0_2;
+            dw[wk + 84] += g3_1_0;
+            dw[wk + 85] += g3_1_1;
+            dw[wk + 86] += g3_1_2;
+            dw[wk + 87] += g3_2_0;
+            dw[wk + 88] += g3_2_1;
+            dw[wk + 89] += g3_2_2;
         }
     }
 }
@@ -3189,7 +2981,7 @@ function c2$backward1(dy, w, dx) {
         }
     }
 }
-// c2_grad: grad: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..63, 160 statements
+// c2_grad: grad: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 160 statements
 export function c2_grad(dy, x, dw) {
     c2$grad0(dy, x, dw);
     c2$grad1(dy, x, dw);
@@ -3199,156 +2991,107 @@ function c2$grad0(dy, x, dw) {
     for (let k = 0; k < 64; k += 4) {
         for (let c = 0; c < 32; c++) {
             const wk = k * 288 + c * 9;
-            {
-                // tap row 0
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 64 + k) * 256;
-                    const xc = (t * 32 + c) * 256;
-                    // rows 1..14 taps 0..2, cols 1..14 taps 0..2
-                    for (let i = 1; i < 15; i += 1) {
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        for (let j = 1; j < 15; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo - 17];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo - 16];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo - 15];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
+            let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
+            let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
+            let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0;
+            let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
+            for (let t = 0; t < 32; t++) {
+                const dk = (t * 64 + k) * 256;
+                const xc = (t * 32 + c) * 256;
+                // rows 1..14 taps 0..2, cols 1..14 taps 0..2
+                for (let i = 1; i < 15; i += 1) {
+                    const dr = dk + i * 16;
+                    const xr = xc + i * 16;
+                    for (let j = 1; j < 15; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 256];
+                        const d2 = dy[dr + j + 512];
+                        const d3 = dy[dr + j + 768];
+                        const v0_0 = x[xo - 17];
+                        g0_0_0 += d0 * v0_0;
+                        g1_0_0 += d1 * v0_0;
+                        g2_0_0 += d2 * v0_0;
+                        g3_0_0 += d3 * v0_0;
+                        const v0_1 = x[xo - 16];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v0_2 = x[xo - 15];
+                        g0_0_2 += d0 * v0_2;
+                        g1_0_2 += d1 * v0_2;
+                        g2_0_2 += d2 * v0_2;
+                        g3_0_2 += d3 * v0_2;
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                        const v2_0 = x[xo + 15];
+                        g0_2_0 += d0 * v2_0;
+                        g1_2_0 += d1 * v2_0;
+                        g2_2_0 += d2 * v2_0;
+                        g3_2_0 += d3 * v2_0;
+                        const v2_1 = x[xo + 16];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                        const v2_2 = x[xo + 17];
+                        g0_2_2 += d0 * v2_2;
+                        g1_2_2 += d1 * v2_2;
+                        g2_2_2 += d2 * v2_2;
+                        g3_2_2 += d3 * v2_2;
                     }
                 }
-                dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 288] += g1_0;
-                dw[wk + 289] += g1_1;
-                dw[wk + 290] += g1_2;
-                dw[wk + 576] += g2_0;
-                dw[wk + 577] += g2_1;
-                dw[wk + 578] += g2_2;
-                dw[wk + 864] += g3_0;
-                dw[wk + 865] += g3_1;
-                dw[wk + 866] += g3_2;
             }
-            {
-                // tap row 1
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 64 + k) * 256;
-                    const xc = (t * 32 + c) * 256;
-                    // rows 1..14 taps 0..2, cols 1..14 taps 0..2
-                    for (let i = 1; i < 15; i += 1) {
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        for (let j = 1; j < 15; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                }
-                dw[wk + 3] += g0_0;
-                dw[wk + 4] += g0_1;
-                dw[wk + 5] += g0_2;
-                dw[wk + 291] += g1_0;
-                dw[wk + 292] += g1_1;
-                dw[wk + 293] += g1_2;
-                dw[wk + 579] += g2_0;
-                dw[wk + 580] += g2_1;
-                dw[wk + 581] += g2_2;
-                dw[wk + 867] += g3_0;
-                dw[wk + 868] += g3_1;
-                dw[wk + 869] += g3_2;
-            }
-            {
-                // tap row 2
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 64 + k) * 256;
-                    const xc = (t * 32 + c) * 256;
-                    // rows 1..14 taps 0..2, cols 1..14 taps 0..2
-                    for (let i = 1; i < 15; i += 1) {
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        for (let j = 1; j < 15; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo + 15];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo + 16];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 17];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                }
-                dw[wk + 6] += g0_0;
-                dw[wk + 7] += g0_1;
-                dw[wk + 8] += g0_2;
-                dw[wk + 294] += g1_0;
-                dw[wk + 295] += g1_1;
-                dw[wk + 296] += g1_2;
-                dw[wk + 582] += g2_0;
-                dw[wk + 583] += g2_1;
-                dw[wk + 584] += g2_2;
-                dw[wk + 870] += g3_0;
-                dw[wk + 871] += g3_1;
-                dw[wk + 872] += g3_2;
-            }
+            dw[wk] += g0_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 6] += g0_2_0;
+            dw[wk + 7] += g0_2_1;
+            dw[wk + 8] += g0_2_2;
+            dw[wk + 288] += g1_0_0;
+            dw[wk + 289] += g1_0_1;
+            dw[wk + 290] += g1_0_2;
+            dw[wk + 291] += g1_1_0;
+            dw[wk + 292] += g1_1_1;
+            dw[wk + 293] += g1_1_2;
+            dw[wk + 294] += g1_2_0;
+            dw[wk + 295] += g1_2_1;
+            dw[wk + 296] += g1_2_2;
+            dw[wk + 576] += g2_0_0;
+            dw[wk + 577] += g2_0_1;
+            dw[wk + 578] += g2_0_2;
+            dw[wk + 579] += g2_1_0;
+            dw[wk + 580] += g2_1_1;
+            dw[wk + 581] += g2_1_2;
+            dw[wk + 582] += g2_2_0;
+            dw[wk + 583] += g2_2_1;
+            dw[wk + 584] += g2_2_2;
+            dw[wk + 864] += g3_0_0;
+            dw[wk + 865] += g3_0_1;
+            dw[wk + 866] += g3_0_2;
+            dw[wk + 867] += g3_1_0;
+            dw[wk + 868] += g3_1_1;
+            dw[wk + 869] += g3_1_2;
+            dw[wk + 870] += g3_2_0;
+            dw[wk + 871] += g3_2_1;
+            dw[wk + 872] += g3_2_2;
         }
     }
 }
@@ -3357,517 +3100,358 @@ function c2$grad1(dy, x, dw) {
     for (let k = 0; k < 64; k += 4) {
         for (let c = 0; c < 32; c++) {
             const wk = k * 288 + c * 9;
-            {
-                // tap row 0
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 64 + k) * 256;
-                    const xc = (t * 32 + c) * 256;
-                    // rows 1..14 taps 0..2, cols 0..0 taps 1..2
-                    for (let i = 1; i < 15; i += 1) {
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v1 = x[xo - 16];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo - 15];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 1..14 taps 0..2, cols 15..15 taps 0..1
-                    for (let i = 1; i < 15; i += 1) {
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 15;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo - 17];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo - 16];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
-                    }
-                    // rows 15..15 taps 0..1, cols 0..0 taps 1..2
+            let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
+            let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
+            let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0;
+            let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
+            for (let t = 0; t < 32; t++) {
+                const dk = (t * 64 + k) * 256;
+                const xc = (t * 32 + c) * 256;
+                // rows 0..0 taps 1..2, cols 0..0 taps 1..2
+                {
+                    const i = 0;
+                    const dr = dk + i * 16;
+                    const xr = xc + i * 16;
                     {
-                        const i = 15;
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v1 = x[xo - 16];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo - 15];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 15..15 taps 0..1, cols 1..14 taps 0..2
-                    {
-                        const i = 15;
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        for (let j = 1; j < 15; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo - 17];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo - 16];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo - 15];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 15..15 taps 0..1, cols 15..15 taps 0..1
-                    {
-                        const i = 15;
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 15;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo - 17];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo - 16];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 256];
+                        const d2 = dy[dr + j + 512];
+                        const d3 = dy[dr + j + 768];
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                        const v2_1 = x[xo + 16];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                        const v2_2 = x[xo + 17];
+                        g0_2_2 += d0 * v2_2;
+                        g1_2_2 += d1 * v2_2;
+                        g2_2_2 += d2 * v2_2;
+                        g3_2_2 += d3 * v2_2;
                     }
                 }
-                dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 288] += g1_0;
-                dw[wk + 289] += g1_1;
-                dw[wk + 290] += g1_2;
-                dw[wk + 576] += g2_0;
-                dw[wk + 577] += g2_1;
-                dw[wk + 578] += g2_2;
-                dw[wk + 864] += g3_0;
-                dw[wk + 865] += g3_1;
-                dw[wk + 866] += g3_2;
-            }
-            {
-                // tap row 1
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 64 + k) * 256;
-                    const xc = (t * 32 + c) * 256;
-                    // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 0..0 taps 1..2, cols 1..14 taps 0..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        for (let j = 1; j < 15; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 0..0 taps 1..2, cols 15..15 taps 0..1
-                    {
-                        const i = 0;
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 15;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
-                    }
-                    // rows 1..14 taps 0..2, cols 0..0 taps 1..2
-                    for (let i = 1; i < 15; i += 1) {
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 1..14 taps 0..2, cols 15..15 taps 0..1
-                    for (let i = 1; i < 15; i += 1) {
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 15;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
-                    }
-                    // rows 15..15 taps 0..1, cols 0..0 taps 1..2
-                    {
-                        const i = 15;
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 15..15 taps 0..1, cols 1..14 taps 0..2
-                    {
-                        const i = 15;
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        for (let j = 1; j < 15; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 15..15 taps 0..1, cols 15..15 taps 0..1
-                    {
-                        const i = 15;
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 15;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
+                // rows 0..0 taps 1..2, cols 1..14 taps 0..2
+                {
+                    const i = 0;
+                    const dr = dk + i * 16;
+                    const xr = xc + i * 16;
+                    for (let j = 1; j < 15; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 256];
+                        const d2 = dy[dr + j + 512];
+                        const d3 = dy[dr + j + 768];
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                        const v2_0 = x[xo + 15];
+                        g0_2_0 += d0 * v2_0;
+                        g1_2_0 += d1 * v2_0;
+                        g2_2_0 += d2 * v2_0;
+                        g3_2_0 += d3 * v2_0;
+                        const v2_1 = x[xo + 16];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                        const v2_2 = x[xo + 17];
+                        g0_2_2 += d0 * v2_2;
+                        g1_2_2 += d1 * v2_2;
+                        g2_2_2 += d2 * v2_2;
+                        g3_2_2 += d3 * v2_2;
                     }
                 }
-                dw[wk + 3] += g0_0;
-                dw[wk + 4] += g0_1;
-                dw[wk + 5] += g0_2;
-                dw[wk + 291] += g1_0;
-                dw[wk + 292] += g1_1;
-                dw[wk + 293] += g1_2;
-                dw[wk + 579] += g2_0;
-                dw[wk + 580] += g2_1;
-                dw[wk + 581] += g2_2;
-                dw[wk + 867] += g3_0;
-                dw[wk + 868] += g3_1;
-                dw[wk + 869] += g3_2;
-            }
-            {
-                // tap row 2
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 64 + k) * 256;
-                    const xc = (t * 32 + c) * 256;
-                    // rows 0..0 taps 1..2, cols 0..0 taps 1..2
+                // rows 0..0 taps 1..2, cols 15..15 taps 0..1
+                {
+                    const i = 0;
+                    const dr = dk + i * 16;
+                    const xr = xc + i * 16;
                     {
-                        const i = 0;
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v1 = x[xo + 16];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 17];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 0..0 taps 1..2, cols 1..14 taps 0..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        for (let j = 1; j < 15; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo + 15];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo + 16];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 17];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 0..0 taps 1..2, cols 15..15 taps 0..1
-                    {
-                        const i = 0;
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 15;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo + 15];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo + 16];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
-                    }
-                    // rows 1..14 taps 0..2, cols 0..0 taps 1..2
-                    for (let i = 1; i < 15; i += 1) {
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v1 = x[xo + 16];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 17];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 1..14 taps 0..2, cols 15..15 taps 0..1
-                    for (let i = 1; i < 15; i += 1) {
-                        const dr = dk + i * 16;
-                        const xr = xc + i * 16;
-                        {
-                            const j = 15;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 256];
-                            const d2 = dy[dr + j + 512];
-                            const d3 = dy[dr + j + 768];
-                            const v0 = x[xo + 15];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo + 16];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
+                        const j = 15;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 256];
+                        const d2 = dy[dr + j + 512];
+                        const d3 = dy[dr + j + 768];
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v2_0 = x[xo + 15];
+                        g0_2_0 += d0 * v2_0;
+                        g1_2_0 += d1 * v2_0;
+                        g2_2_0 += d2 * v2_0;
+                        g3_2_0 += d3 * v2_0;
+                        const v2_1 = x[xo + 16];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
                     }
                 }
-                dw[wk + 6] += g0_0;
-                dw[wk + 7] += g0_1;
-                dw[wk + 8] += g0_2;
-                dw[wk + 294] += g1_0;
-                dw[wk + 295] += g1_1;
-                dw[wk + 296] += g1_2;
-                dw[wk + 582] += g2_0;
-                dw[wk + 583] += g2_1;
-                dw[wk + 584] += g2_2;
-                dw[wk + 870] += g3_0;
-                dw[wk + 871] += g3_1;
-                dw[wk + 872] += g3_2;
+                // rows 1..14 taps 0..2, cols 0..0 taps 1..2
+                for (let i = 1; i < 15; i += 1) {
+                    const dr = dk + i * 16;
+                    const xr = xc + i * 16;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 256];
+                        const d2 = dy[dr + j + 512];
+                        const d3 = dy[dr + j + 768];
+                        const v0_1 = x[xo - 16];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v0_2 = x[xo - 15];
+                        g0_0_2 += d0 * v0_2;
+                        g1_0_2 += d1 * v0_2;
+                        g2_0_2 += d2 * v0_2;
+                        g3_0_2 += d3 * v0_2;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                        const v2_1 = x[xo + 16];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                        const v2_2 = x[xo + 17];
+                        g0_2_2 += d0 * v2_2;
+                        g1_2_2 += d1 * v2_2;
+                        g2_2_2 += d2 * v2_2;
+                        g3_2_2 += d3 * v2_2;
+                    }
+                }
+                // rows 1..14 taps 0..2, cols 15..15 taps 0..1
+                for (let i = 1; i < 15; i += 1) {
+                    const dr = dk + i * 16;
+                    const xr = xc + i * 16;
+                    {
+                        const j = 15;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 256];
+                        const d2 = dy[dr + j + 512];
+                        const d3 = dy[dr + j + 768];
+                        const v0_0 = x[xo - 17];
+                        g0_0_0 += d0 * v0_0;
+                        g1_0_0 += d1 * v0_0;
+                        g2_0_0 += d2 * v0_0;
+                        g3_0_0 += d3 * v0_0;
+                        const v0_1 = x[xo - 16];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v2_0 = x[xo + 15];
+                        g0_2_0 += d0 * v2_0;
+                        g1_2_0 += d1 * v2_0;
+                        g2_2_0 += d2 * v2_0;
+                        g3_2_0 += d3 * v2_0;
+                        const v2_1 = x[xo + 16];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                    }
+                }
+                // rows 15..15 taps 0..1, cols 0..0 taps 1..2
+                {
+                    const i = 15;
+                    const dr = dk + i * 16;
+                    const xr = xc + i * 16;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 256];
+                        const d2 = dy[dr + j + 512];
+                        const d3 = dy[dr + j + 768];
+                        const v0_1 = x[xo - 16];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v0_2 = x[xo - 15];
+                        g0_0_2 += d0 * v0_2;
+                        g1_0_2 += d1 * v0_2;
+                        g2_0_2 += d2 * v0_2;
+                        g3_0_2 += d3 * v0_2;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                    }
+                }
+                // rows 15..15 taps 0..1, cols 1..14 taps 0..2
+                {
+                    const i = 15;
+                    const dr = dk + i * 16;
+                    const xr = xc + i * 16;
+                    for (let j = 1; j < 15; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 256];
+                        const d2 = dy[dr + j + 512];
+                        const d3 = dy[dr + j + 768];
+                        const v0_0 = x[xo - 17];
+                        g0_0_0 += d0 * v0_0;
+                        g1_0_0 += d1 * v0_0;
+                        g2_0_0 += d2 * v0_0;
+                        g3_0_0 += d3 * v0_0;
+                        const v0_1 = x[xo - 16];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v0_2 = x[xo - 15];
+                        g0_0_2 += d0 * v0_2;
+                        g1_0_2 += d1 * v0_2;
+                        g2_0_2 += d2 * v0_2;
+                        g3_0_2 += d3 * v0_2;
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                    }
+                }
+                // rows 15..15 taps 0..1, cols 15..15 taps 0..1
+                {
+                    const i = 15;
+                    const dr = dk + i * 16;
+                    const xr = xc + i * 16;
+                    {
+                        const j = 15;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 256];
+                        const d2 = dy[dr + j + 512];
+                        const d3 = dy[dr + j + 768];
+                        const v0_0 = x[xo - 17];
+                        g0_0_0 += d0 * v0_0;
+                        g1_0_0 += d1 * v0_0;
+                        g2_0_0 += d2 * v0_0;
+                        g3_0_0 += d3 * v0_0;
+                        const v0_1 = x[xo - 16];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                    }
+                }
             }
+            dw[wk] += g0_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 6] += g0_2_0;
+            dw[wk + 7] += g0_2_1;
+            dw[wk + 8] += g0_2_2;
+            dw[wk + 288] += g1_0_0;
+            dw[wk + 289] += g1_0_1;
+            dw[wk + 290] += g1_0_2;
+            dw[wk + 291] += g1_1_0;
+            dw[wk + 292] += g1_1_1;
+            dw[wk + 293] += g1_1_2;
+            dw[wk + 294] += g1_2_0;
+            dw[wk + 295] += g1_2_1;
+            dw[wk + 296] += g1_2_2;
+            dw[wk + 576] += g2_0_0;
+            dw[wk + 577] += g2_0_1;
+            dw[wk + 578] += g2_0_2;
+            dw[wk + 579] += g2_1_0;
+            dw[wk + 580] += g2_1_1;
+            dw[wk + 581] += g2_1_2;
+            dw[wk + 582] += g2_2_0;
+            dw[wk + 583] += g2_2_1;
+            dw[wk + 584] += g2_2_2;
+            dw[wk + 864] += g3_0_0;
+            dw[wk + 865] += g3_0_1;
+            dw[wk + 866] += g3_0_2;
+            dw[wk + 867] += g3_1_0;
+            dw[wk + 868] += g3_1_1;
+            dw[wk + 869] += g3_1_2;
+            dw[wk + 870] += g3_2_0;
+            dw[wk + 871] += g3_2_1;
+            dw[wk + 872] += g3_2_2;
         }
     }
 }
@@ -4987,7 +4571,7 @@ function c3$backward1(dy, w, dx) {
         }
     }
 }
-// c3_grad: grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 4 channel(s) per pass over 0..63, 160 statements
+// c3_grad: grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 160 statements
 export function c3_grad(dy, x, dw) {
     c3$grad0(dy, x, dw);
     c3$grad1(dy, x, dw);
@@ -4997,156 +4581,107 @@ function c3$grad0(dy, x, dw) {
     for (let k = 0; k < 64; k += 4) {
         for (let c = 0; c < 64; c++) {
             const wk = k * 576 + c * 9;
-            {
-                // tap row 0
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 64 + k) * 64;
-                    const xc = (t * 64 + c) * 64;
-                    // rows 1..6 taps 0..2, cols 1..6 taps 0..2
-                    for (let i = 1; i < 7; i += 1) {
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        for (let j = 1; j < 7; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo - 9];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo - 8];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo - 7];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
+            let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
+            let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
+            let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0;
+            let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
+            for (let t = 0; t < 32; t++) {
+                const dk = (t * 64 + k) * 64;
+                const xc = (t * 64 + c) * 64;
+                // rows 1..6 taps 0..2, cols 1..6 taps 0..2
+                for (let i = 1; i < 7; i += 1) {
+                    const dr = dk + i * 8;
+                    const xr = xc + i * 8;
+                    for (let j = 1; j < 7; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 64];
+                        const d2 = dy[dr + j + 128];
+                        const d3 = dy[dr + j + 192];
+                        const v0_0 = x[xo - 9];
+                        g0_0_0 += d0 * v0_0;
+                        g1_0_0 += d1 * v0_0;
+                        g2_0_0 += d2 * v0_0;
+                        g3_0_0 += d3 * v0_0;
+                        const v0_1 = x[xo - 8];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v0_2 = x[xo - 7];
+                        g0_0_2 += d0 * v0_2;
+                        g1_0_2 += d1 * v0_2;
+                        g2_0_2 += d2 * v0_2;
+                        g3_0_2 += d3 * v0_2;
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                        const v2_0 = x[xo + 7];
+                        g0_2_0 += d0 * v2_0;
+                        g1_2_0 += d1 * v2_0;
+                        g2_2_0 += d2 * v2_0;
+                        g3_2_0 += d3 * v2_0;
+                        const v2_1 = x[xo + 8];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                        const v2_2 = x[xo + 9];
+                        g0_2_2 += d0 * v2_2;
+                        g1_2_2 += d1 * v2_2;
+                        g2_2_2 += d2 * v2_2;
+                        g3_2_2 += d3 * v2_2;
                     }
                 }
-                dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 576] += g1_0;
-                dw[wk + 577] += g1_1;
-                dw[wk + 578] += g1_2;
-                dw[wk + 1152] += g2_0;
-                dw[wk + 1153] += g2_1;
-                dw[wk + 1154] += g2_2;
-                dw[wk + 1728] += g3_0;
-                dw[wk + 1729] += g3_1;
-                dw[wk + 1730] += g3_2;
             }
-            {
-                // tap row 1
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 64 + k) * 64;
-                    const xc = (t * 64 + c) * 64;
-                    // rows 1..6 taps 0..2, cols 1..6 taps 0..2
-                    for (let i = 1; i < 7; i += 1) {
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        for (let j = 1; j < 7; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                }
-                dw[wk + 3] += g0_0;
-                dw[wk + 4] += g0_1;
-                dw[wk + 5] += g0_2;
-                dw[wk + 579] += g1_0;
-                dw[wk + 580] += g1_1;
-                dw[wk + 581] += g1_2;
-                dw[wk + 1155] += g2_0;
-                dw[wk + 1156] += g2_1;
-                dw[wk + 1157] += g2_2;
-                dw[wk + 1731] += g3_0;
-                dw[wk + 1732] += g3_1;
-                dw[wk + 1733] += g3_2;
-            }
-            {
-                // tap row 2
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 64 + k) * 64;
-                    const xc = (t * 64 + c) * 64;
-                    // rows 1..6 taps 0..2, cols 1..6 taps 0..2
-                    for (let i = 1; i < 7; i += 1) {
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        for (let j = 1; j < 7; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo + 7];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo + 8];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 9];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                }
-                dw[wk + 6] += g0_0;
-                dw[wk + 7] += g0_1;
-                dw[wk + 8] += g0_2;
-                dw[wk + 582] += g1_0;
-                dw[wk + 583] += g1_1;
-                dw[wk + 584] += g1_2;
-                dw[wk + 1158] += g2_0;
-                dw[wk + 1159] += g2_1;
-                dw[wk + 1160] += g2_2;
-                dw[wk + 1734] += g3_0;
-                dw[wk + 1735] += g3_1;
-                dw[wk + 1736] += g3_2;
-            }
+            dw[wk] += g0_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 6] += g0_2_0;
+            dw[wk + 7] += g0_2_1;
+            dw[wk + 8] += g0_2_2;
+            dw[wk + 576] += g1_0_0;
+            dw[wk + 577] += g1_0_1;
+            dw[wk + 578] += g1_0_2;
+            dw[wk + 579] += g1_1_0;
+            dw[wk + 580] += g1_1_1;
+            dw[wk + 581] += g1_1_2;
+            dw[wk + 582] += g1_2_0;
+            dw[wk + 583] += g1_2_1;
+            dw[wk + 584] += g1_2_2;
+            dw[wk + 1152] += g2_0_0;
+            dw[wk + 1153] += g2_0_1;
+            dw[wk + 1154] += g2_0_2;
+            dw[wk + 1155] += g2_1_0;
+            dw[wk + 1156] += g2_1_1;
+            dw[wk + 1157] += g2_1_2;
+            dw[wk + 1158] += g2_2_0;
+            dw[wk + 1159] += g2_2_1;
+            dw[wk + 1160] += g2_2_2;
+            dw[wk + 1728] += g3_0_0;
+            dw[wk + 1729] += g3_0_1;
+            dw[wk + 1730] += g3_0_2;
+            dw[wk + 1731] += g3_1_0;
+            dw[wk + 1732] += g3_1_1;
+            dw[wk + 1733] += g3_1_2;
+            dw[wk + 1734] += g3_2_0;
+            dw[wk + 1735] += g3_2_1;
+            dw[wk + 1736] += g3_2_2;
         }
     }
 }
@@ -5155,517 +4690,358 @@ function c3$grad1(dy, x, dw) {
     for (let k = 0; k < 64; k += 4) {
         for (let c = 0; c < 64; c++) {
             const wk = k * 576 + c * 9;
-            {
-                // tap row 0
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 64 + k) * 64;
-                    const xc = (t * 64 + c) * 64;
-                    // rows 1..6 taps 0..2, cols 0..0 taps 1..2
-                    for (let i = 1; i < 7; i += 1) {
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v1 = x[xo - 8];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo - 7];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 1..6 taps 0..2, cols 7..7 taps 0..1
-                    for (let i = 1; i < 7; i += 1) {
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 7;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo - 9];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo - 8];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
-                    }
-                    // rows 7..7 taps 0..1, cols 0..0 taps 1..2
+            let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
+            let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
+            let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0;
+            let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
+            for (let t = 0; t < 32; t++) {
+                const dk = (t * 64 + k) * 64;
+                const xc = (t * 64 + c) * 64;
+                // rows 0..0 taps 1..2, cols 0..0 taps 1..2
+                {
+                    const i = 0;
+                    const dr = dk + i * 8;
+                    const xr = xc + i * 8;
                     {
-                        const i = 7;
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v1 = x[xo - 8];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo - 7];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 7..7 taps 0..1, cols 1..6 taps 0..2
-                    {
-                        const i = 7;
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        for (let j = 1; j < 7; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo - 9];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo - 8];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo - 7];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 7..7 taps 0..1, cols 7..7 taps 0..1
-                    {
-                        const i = 7;
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 7;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo - 9];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo - 8];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 64];
+                        const d2 = dy[dr + j + 128];
+                        const d3 = dy[dr + j + 192];
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                        const v2_1 = x[xo + 8];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                        const v2_2 = x[xo + 9];
+                        g0_2_2 += d0 * v2_2;
+                        g1_2_2 += d1 * v2_2;
+                        g2_2_2 += d2 * v2_2;
+                        g3_2_2 += d3 * v2_2;
                     }
                 }
-                dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 576] += g1_0;
-                dw[wk + 577] += g1_1;
-                dw[wk + 578] += g1_2;
-                dw[wk + 1152] += g2_0;
-                dw[wk + 1153] += g2_1;
-                dw[wk + 1154] += g2_2;
-                dw[wk + 1728] += g3_0;
-                dw[wk + 1729] += g3_1;
-                dw[wk + 1730] += g3_2;
-            }
-            {
-                // tap row 1
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 64 + k) * 64;
-                    const xc = (t * 64 + c) * 64;
-                    // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 0..0 taps 1..2, cols 1..6 taps 0..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        for (let j = 1; j < 7; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 0..0 taps 1..2, cols 7..7 taps 0..1
-                    {
-                        const i = 0;
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 7;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
-                    }
-                    // rows 1..6 taps 0..2, cols 0..0 taps 1..2
-                    for (let i = 1; i < 7; i += 1) {
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 1..6 taps 0..2, cols 7..7 taps 0..1
-                    for (let i = 1; i < 7; i += 1) {
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 7;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
-                    }
-                    // rows 7..7 taps 0..1, cols 0..0 taps 1..2
-                    {
-                        const i = 7;
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 7..7 taps 0..1, cols 1..6 taps 0..2
-                    {
-                        const i = 7;
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        for (let j = 1; j < 7; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 1];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 7..7 taps 0..1, cols 7..7 taps 0..1
-                    {
-                        const i = 7;
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 7;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo - 1];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
+                // rows 0..0 taps 1..2, cols 1..6 taps 0..2
+                {
+                    const i = 0;
+                    const dr = dk + i * 8;
+                    const xr = xc + i * 8;
+                    for (let j = 1; j < 7; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 64];
+                        const d2 = dy[dr + j + 128];
+                        const d3 = dy[dr + j + 192];
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                        const v2_0 = x[xo + 7];
+                        g0_2_0 += d0 * v2_0;
+                        g1_2_0 += d1 * v2_0;
+                        g2_2_0 += d2 * v2_0;
+                        g3_2_0 += d3 * v2_0;
+                        const v2_1 = x[xo + 8];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                        const v2_2 = x[xo + 9];
+                        g0_2_2 += d0 * v2_2;
+                        g1_2_2 += d1 * v2_2;
+                        g2_2_2 += d2 * v2_2;
+                        g3_2_2 += d3 * v2_2;
                     }
                 }
-                dw[wk + 3] += g0_0;
-                dw[wk + 4] += g0_1;
-                dw[wk + 5] += g0_2;
-                dw[wk + 579] += g1_0;
-                dw[wk + 580] += g1_1;
-                dw[wk + 581] += g1_2;
-                dw[wk + 1155] += g2_0;
-                dw[wk + 1156] += g2_1;
-                dw[wk + 1157] += g2_2;
-                dw[wk + 1731] += g3_0;
-                dw[wk + 1732] += g3_1;
-                dw[wk + 1733] += g3_2;
-            }
-            {
-                // tap row 2
-                let g0_0 = 0, g0_1 = 0, g0_2 = 0;
-                let g1_0 = 0, g1_1 = 0, g1_2 = 0;
-                let g2_0 = 0, g2_1 = 0, g2_2 = 0;
-                let g3_0 = 0, g3_1 = 0, g3_2 = 0;
-                for (let t = 0; t < 32; t++) {
-                    const dk = (t * 64 + k) * 64;
-                    const xc = (t * 64 + c) * 64;
-                    // rows 0..0 taps 1..2, cols 0..0 taps 1..2
+                // rows 0..0 taps 1..2, cols 7..7 taps 0..1
+                {
+                    const i = 0;
+                    const dr = dk + i * 8;
+                    const xr = xc + i * 8;
                     {
-                        const i = 0;
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v1 = x[xo + 8];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 9];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 0..0 taps 1..2, cols 1..6 taps 0..2
-                    {
-                        const i = 0;
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        for (let j = 1; j < 7; j += 1) {
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo + 7];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo + 8];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 9];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 0..0 taps 1..2, cols 7..7 taps 0..1
-                    {
-                        const i = 0;
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 7;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo + 7];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo + 8];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
-                    }
-                    // rows 1..6 taps 0..2, cols 0..0 taps 1..2
-                    for (let i = 1; i < 7; i += 1) {
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 0;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v1 = x[xo + 8];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                            const v2 = x[xo + 9];
-                            g0_2 += d0 * v2;
-                            g1_2 += d1 * v2;
-                            g2_2 += d2 * v2;
-                            g3_2 += d3 * v2;
-                        }
-                    }
-                    // rows 1..6 taps 0..2, cols 7..7 taps 0..1
-                    for (let i = 1; i < 7; i += 1) {
-                        const dr = dk + i * 8;
-                        const xr = xc + i * 8;
-                        {
-                            const j = 7;
-                            const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 64];
-                            const d2 = dy[dr + j + 128];
-                            const d3 = dy[dr + j + 192];
-                            const v0 = x[xo + 7];
-                            g0_0 += d0 * v0;
-                            g1_0 += d1 * v0;
-                            g2_0 += d2 * v0;
-                            g3_0 += d3 * v0;
-                            const v1 = x[xo + 8];
-                            g0_1 += d0 * v1;
-                            g1_1 += d1 * v1;
-                            g2_1 += d2 * v1;
-                            g3_1 += d3 * v1;
-                        }
+                        const j = 7;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 64];
+                        const d2 = dy[dr + j + 128];
+                        const d3 = dy[dr + j + 192];
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v2_0 = x[xo + 7];
+                        g0_2_0 += d0 * v2_0;
+                        g1_2_0 += d1 * v2_0;
+                        g2_2_0 += d2 * v2_0;
+                        g3_2_0 += d3 * v2_0;
+                        const v2_1 = x[xo + 8];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
                     }
                 }
-                dw[wk + 6] += g0_0;
-                dw[wk + 7] += g0_1;
-                dw[wk + 8] += g0_2;
-                dw[wk + 582] += g1_0;
-                dw[wk + 583] += g1_1;
-                dw[wk + 584] += g1_2;
-                dw[wk + 1158] += g2_0;
-                dw[wk + 1159] += g2_1;
-                dw[wk + 1160] += g2_2;
-                dw[wk + 1734] += g3_0;
-                dw[wk + 1735] += g3_1;
-                dw[wk + 1736] += g3_2;
+                // rows 1..6 taps 0..2, cols 0..0 taps 1..2
+                for (let i = 1; i < 7; i += 1) {
+                    const dr = dk + i * 8;
+                    const xr = xc + i * 8;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 64];
+                        const d2 = dy[dr + j + 128];
+                        const d3 = dy[dr + j + 192];
+                        const v0_1 = x[xo - 8];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v0_2 = x[xo - 7];
+                        g0_0_2 += d0 * v0_2;
+                        g1_0_2 += d1 * v0_2;
+                        g2_0_2 += d2 * v0_2;
+                        g3_0_2 += d3 * v0_2;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                        const v2_1 = x[xo + 8];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                        const v2_2 = x[xo + 9];
+                        g0_2_2 += d0 * v2_2;
+                        g1_2_2 += d1 * v2_2;
+                        g2_2_2 += d2 * v2_2;
+                        g3_2_2 += d3 * v2_2;
+                    }
+                }
+                // rows 1..6 taps 0..2, cols 7..7 taps 0..1
+                for (let i = 1; i < 7; i += 1) {
+                    const dr = dk + i * 8;
+                    const xr = xc + i * 8;
+                    {
+                        const j = 7;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 64];
+                        const d2 = dy[dr + j + 128];
+                        const d3 = dy[dr + j + 192];
+                        const v0_0 = x[xo - 9];
+                        g0_0_0 += d0 * v0_0;
+                        g1_0_0 += d1 * v0_0;
+                        g2_0_0 += d2 * v0_0;
+                        g3_0_0 += d3 * v0_0;
+                        const v0_1 = x[xo - 8];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v2_0 = x[xo + 7];
+                        g0_2_0 += d0 * v2_0;
+                        g1_2_0 += d1 * v2_0;
+                        g2_2_0 += d2 * v2_0;
+                        g3_2_0 += d3 * v2_0;
+                        const v2_1 = x[xo + 8];
+                        g0_2_1 += d0 * v2_1;
+                        g1_2_1 += d1 * v2_1;
+                        g2_2_1 += d2 * v2_1;
+                        g3_2_1 += d3 * v2_1;
+                    }
+                }
+                // rows 7..7 taps 0..1, cols 0..0 taps 1..2
+                {
+                    const i = 7;
+                    const dr = dk + i * 8;
+                    const xr = xc + i * 8;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 64];
+                        const d2 = dy[dr + j + 128];
+                        const d3 = dy[dr + j + 192];
+                        const v0_1 = x[xo - 8];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v0_2 = x[xo - 7];
+                        g0_0_2 += d0 * v0_2;
+                        g1_0_2 += d1 * v0_2;
+                        g2_0_2 += d2 * v0_2;
+                        g3_0_2 += d3 * v0_2;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                    }
+                }
+                // rows 7..7 taps 0..1, cols 1..6 taps 0..2
+                {
+                    const i = 7;
+                    const dr = dk + i * 8;
+                    const xr = xc + i * 8;
+                    for (let j = 1; j < 7; j += 1) {
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 64];
+                        const d2 = dy[dr + j + 128];
+                        const d3 = dy[dr + j + 192];
+                        const v0_0 = x[xo - 9];
+                        g0_0_0 += d0 * v0_0;
+                        g1_0_0 += d1 * v0_0;
+                        g2_0_0 += d2 * v0_0;
+                        g3_0_0 += d3 * v0_0;
+                        const v0_1 = x[xo - 8];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v0_2 = x[xo - 7];
+                        g0_0_2 += d0 * v0_2;
+                        g1_0_2 += d1 * v0_2;
+                        g2_0_2 += d2 * v0_2;
+                        g3_0_2 += d3 * v0_2;
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                        const v1_2 = x[xo + 1];
+                        g0_1_2 += d0 * v1_2;
+                        g1_1_2 += d1 * v1_2;
+                        g2_1_2 += d2 * v1_2;
+                        g3_1_2 += d3 * v1_2;
+                    }
+                }
+                // rows 7..7 taps 0..1, cols 7..7 taps 0..1
+                {
+                    const i = 7;
+                    const dr = dk + i * 8;
+                    const xr = xc + i * 8;
+                    {
+                        const j = 7;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        const d1 = dy[dr + j + 64];
+                        const d2 = dy[dr + j + 128];
+                        const d3 = dy[dr + j + 192];
+                        const v0_0 = x[xo - 9];
+                        g0_0_0 += d0 * v0_0;
+                        g1_0_0 += d1 * v0_0;
+                        g2_0_0 += d2 * v0_0;
+                        g3_0_0 += d3 * v0_0;
+                        const v0_1 = x[xo - 8];
+                        g0_0_1 += d0 * v0_1;
+                        g1_0_1 += d1 * v0_1;
+                        g2_0_1 += d2 * v0_1;
+                        g3_0_1 += d3 * v0_1;
+                        const v1_0 = x[xo - 1];
+                        g0_1_0 += d0 * v1_0;
+                        g1_1_0 += d1 * v1_0;
+                        g2_1_0 += d2 * v1_0;
+                        g3_1_0 += d3 * v1_0;
+                        const v1_1 = x[xo];
+                        g0_1_1 += d0 * v1_1;
+                        g1_1_1 += d1 * v1_1;
+                        g2_1_1 += d2 * v1_1;
+                        g3_1_1 += d3 * v1_1;
+                    }
+                }
             }
+            dw[wk] += g0_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 6] += g0_2_0;
+            dw[wk + 7] += g0_2_1;
+            dw[wk + 8] += g0_2_2;
+            dw[wk + 576] += g1_0_0;
+            dw[wk + 577] += g1_0_1;
+            dw[wk + 578] += g1_0_2;
+            dw[wk + 579] += g1_1_0;
+            dw[wk + 580] += g1_1_1;
+            dw[wk + 581] += g1_1_2;
+            dw[wk + 582] += g1_2_0;
+            dw[wk + 583] += g1_2_1;
+            dw[wk + 584] += g1_2_2;
+            dw[wk + 1152] += g2_0_0;
+            dw[wk + 1153] += g2_0_1;
+            dw[wk + 1154] += g2_0_2;
+            dw[wk + 1155] += g2_1_0;
+            dw[wk + 1156] += g2_1_1;
+            dw[wk + 1157] += g2_1_2;
+            dw[wk + 1158] += g2_2_0;
+            dw[wk + 1159] += g2_2_1;
+            dw[wk + 1160] += g2_2_2;
+            dw[wk + 1728] += g3_0_0;
+            dw[wk + 1729] += g3_0_1;
+            dw[wk + 1730] += g3_0_2;
+            dw[wk + 1731] += g3_1_0;
+            dw[wk + 1732] += g3_1_1;
+            dw[wk + 1733] += g3_1_2;
+            dw[wk + 1734] += g3_2_0;
+            dw[wk + 1735] += g3_2_1;
+            dw[wk + 1736] += g3_2_2;
         }
     }
 }
