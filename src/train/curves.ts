@@ -7,7 +7,7 @@ export const CSV_HEADER = 'epoch,train_loss,train_accuracy,test_loss,test_accura
 
 export function curvesCsv(rows: EpochResult[]): string {
   const lines = rows.map((r) =>
-    [r.epoch, r.trainLoss, r.trainAccuracy, r.testLoss, r.testAccuracy, r.seconds.toFixed(3), r.imagesPerSecond.toFixed(1), r.lr]
+    [r.epoch, r.trainLoss, r.trainAccuracy, r.testLoss, r.testAccuracy, r.seconds.toFixed(3), r.imagesPerSecond.toFixed(1), Number(r.lr.toPrecision(6))]
       .map(String)
       .join(','),
   );
