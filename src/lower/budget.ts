@@ -22,6 +22,15 @@ export const MAX_BORDER_FUNCTIONS = 2;
  */
 export const GRAD_ROWS_ABOVE = 40;
 
+/**
+ * When at least this share of a conv's work lies in the border (LeNet's c2: 42%), the
+ * border's edge strips — regions with at least WIDE_REGION_OUTPUTS outputs — are blocked
+ * over channels on their own (measured 25–35% faster there) and the corners go one channel
+ * at a time; below it (LeNet's c1: 20%) the extra code is not worth it.
+ */
+export const BORDER_SHARE = 0.3;
+export const WIDE_REGION_OUTPUTS = 4;
+
 /** What one region with rolled tap loops costs, in the same statement measure. */
 export const ROLLED_REGION_TERMS = 8;
 

@@ -10,10 +10,10 @@
 
 import type { ConvLayer } from '../model/checked.js';
 import {
-  GRAD_ROWS_ABOVE, MAX_BORDER_FUNCTIONS, MAX_CHANNEL_BLOCK, MAX_LIVE_VALUES, MAX_TERMS_PER_FUNCTION, ROLLED_REGION_TERMS, channelBlock, channelGroups, packByCost,
+  BORDER_SHARE, GRAD_ROWS_ABOVE, MAX_BORDER_FUNCTIONS, WIDE_REGION_OUTPUTS, MAX_CHANNEL_BLOCK, MAX_LIVE_VALUES, MAX_TERMS_PER_FUNCTION, ROLLED_REGION_TERMS, channelBlock, channelGroups, packByCost,
 } from './budget.js';
 import type { Region, WindowAxis } from './window.js';
-import { convAxis, regionTaps, rotatedAnchor, windowRegions } from './window.js';
+import { convAxis, regionOutputs, regionTaps, rotatedAnchor, windowRegions } from './window.js';
 
 export type ConvPass = 'forward' | 'backward' | 'grad';
 
@@ -80,11 +80,15 @@ export interface ConvScheduleOptions {
    * accumulates one tap row at a time instead (few enough to stay in registers).
    */
   gradRowsAbove: number;
+  /** Border regions with at least this many outputs are scheduled apart from the small ones. */
+  wideRegion: number;
+  /** Share of the work (taps read) in the border from which its edge strips are blocked apart. */
+  borderShare: number;
 }
 
 export const DEFAULT_CONV_SCHEDULE: ConvScheduleOptions = {
   budget: MAX_TERMS_PER_FUNCTION, maxBlock: MAX_CHANNEL_BLOCK, maxLive: MAX_LIVE_VALUES, maxBorderFunctions: MAX_BORDER_FUNCTIONS,
-  gradRowsAbove: GRAD_ROWS_ABOVE,
+  gradRowsAbove: GRAD_ROWS_ABOVE, wideRegion: WIDE_REGION_OUTPUTS, borderShare: BORDER_SHARE,
 };
 
 export function planConvPass(
@@ -113,7 +117,7 @@ export function planConvPass(
   const border = live.filter((r) => !r.interior);
 
   const pieces: ConvPiece[] = [];
-  const addPieces = (regions: Region[], isInterior: boolean) => {
+  const addPieces = (regions: Region[], isInterior: boolean, maxBlock = opts.maxBlock) => {
     if (regions.length === 0) return;
     const maxTaps = Math.max(...regions.map(regionTaps));
     const maxFunctions = isInterior ? 1 : opts.maxBorderFunctions;
@@ -121,7 +125,7 @@ export function planConvPass(
       // Widest channel block whose regions fit in at most `maxFunctions` functions:
       // wider blocks share each loaded input among more channels, but cost code.
       const tried = new Set<number>();
-      const firstCap = Math.min(opts.maxBlock, Math.floor(budget / maxTaps), Math.max(1, Math.floor(opts.maxLive / MN)));
+      const firstCap = Math.min(maxBlock, Math.floor(budget / maxTaps), Math.max(1, Math.floor(opts.maxLive / MN)));
       for (let cap = firstCap; cap >= 1; cap--) {
         const block = channelBlock(outC, cap);
         if (tried.has(block)) continue;
@@ -151,7 +155,17 @@ export function planConvPass(
     }
   };
   addPieces(interior, true);
-  addPieces(border, false);
+  // Where the border is a large share of the work (small maps, large windows), its edge
+  // strips (regions with many outputs) get their own channel-block search, and the small
+  // corner regions, where a wide block costs much code for little work, go one channel at
+  // a time. Otherwise the border is one set, blocked only as far as it stays small.
+  const work = (rs: Region[]) => rs.reduce((a, r) => a + regionOutputs(r) * regionTaps(r), 0);
+  if (work(border) >= opts.borderShare * work(live)) {
+    addPieces(border.filter((r) => regionOutputs(r) >= opts.wideRegion), false);
+    addPieces(border.filter((r) => regionOutputs(r) < opts.wideRegion), false, 1);
+  } else {
+    addPieces(border, false);
+  }
 
   const plan: ConvPassPlan = {
     pass, batch, inC, outC, H, W, M, N, anchor, rows, cols, weight, pieces,
