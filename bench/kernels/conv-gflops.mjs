@@ -66,11 +66,11 @@ function genericForward(T, Cl, Cr, H, W, M, N, m, n, x, w, y) {
 }
 
 // CPU time of this process rather than wall time: the figures then hold up on a shared,
-// busy machine. Warm-up runs until TurboFan has compiled the kernel (0.5 s of CPU).
+// busy machine. Warm-up: 1.5 s of CPU, until TurboFan has compiled (and, after early deopts, recompiled) every piece.
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 function time(fn, macs) {
   const w0 = cpu();
-  while (cpu() - w0 < 500) fn();
+  while (cpu() - w0 < 1500) fn();
   let calls = 0;
   const start = cpu();
   let now = start;
