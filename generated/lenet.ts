@@ -3196,12 +3196,13 @@ export function p1_backward(dy: F, path: Int32Array, dx: F): void {
   }
 }
 
-// c2_forward: forward: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, weights in locals, 2 channel(s) per pass over 0..15, 60 statements; 18 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..15, 290 statements; 11 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..15, 155 statements
+// c2_forward: forward: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, weights in locals, 2 channel(s) per pass over 0..15, 60 statements; 7 border region(s) with clipped windows: window unrolled, weights in locals, 2 channel(s) per pass over 0..15, 274 statements; 2 border region(s) with clipped windows: window unrolled, weights in locals, 2 channel(s) per pass over 0..15, 84 statements; 20 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..15, 266 statements
 export function c2_forward(x: F, w: F, y: F): void {
   y.fill(0);
   c2$forward0(x, w, y);
   c2$forward1(x, w, y);
   c2$forward2(x, w, y);
+  c2$forward3(x, w, y);
 }
 
 function c2$forward0(x: F, w: F, y: F): void {
@@ -3381,7 +3382,804 @@ function c2$forward0(x: F, w: F, y: F): void {
 }
 
 function c2$forward1(x: F, w: F, y: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 290 statements (forward)
+  // border, window unrolled, 2 channel(s) per pass, 274 statements (forward)
+  for (let t = 0; t < 32; t += 1) {
+    for (let k = 0; k < 16; k += 2) {
+      const yk = (t * 16 + k) * 196;
+      for (let c = 0; c < 6; c++) {
+        const xc = (t * 6 + c) * 196;
+        const wk = k * 180 + c * 30;
+        const w0_0_0 = w[wk];
+        const w0_0_1 = w[wk + 1];
+        const w0_0_2 = w[wk + 2];
+        const w0_0_3 = w[wk + 3];
+        const w0_0_4 = w[wk + 4];
+        const w0_0_5 = w[wk + 5];
+        const w0_1_0 = w[wk + 6];
+        const w0_1_1 = w[wk + 7];
+        const w0_1_2 = w[wk + 8];
+        const w0_1_3 = w[wk + 9];
+        const w0_1_4 = w[wk + 10];
+        const w0_1_5 = w[wk + 11];
+        const w0_2_0 = w[wk + 12];
+        const w0_2_1 = w[wk + 13];
+        const w0_2_2 = w[wk + 14];
+        const w0_2_3 = w[wk + 15];
+        const w0_2_4 = w[wk + 16];
+        const w0_2_5 = w[wk + 17];
+        const w0_3_0 = w[wk + 18];
+        const w0_3_1 = w[wk + 19];
+        const w0_3_2 = w[wk + 20];
+        const w0_3_3 = w[wk + 21];
+        const w0_3_4 = w[wk + 22];
+        const w0_3_5 = w[wk + 23];
+        const w0_4_0 = w[wk + 24];
+        const w0_4_1 = w[wk + 25];
+        const w0_4_2 = w[wk + 26];
+        const w0_4_3 = w[wk + 27];
+        const w0_4_4 = w[wk + 28];
+        const w0_4_5 = w[wk + 29];
+        const w1_0_0 = w[wk + 180];
+        const w1_0_1 = w[wk + 181];
+        const w1_0_2 = w[wk + 182];
+        const w1_0_3 = w[wk + 183];
+        const w1_0_4 = w[wk + 184];
+        const w1_0_5 = w[wk + 185];
+        const w1_1_0 = w[wk + 186];
+        const w1_1_1 = w[wk + 187];
+        const w1_1_2 = w[wk + 188];
+        const w1_1_3 = w[wk + 189];
+        const w1_1_4 = w[wk + 190];
+        const w1_1_5 = w[wk + 191];
+        const w1_2_0 = w[wk + 192];
+        const w1_2_1 = w[wk + 193];
+        const w1_2_2 = w[wk + 194];
+        const w1_2_3 = w[wk + 195];
+        const w1_2_4 = w[wk + 196];
+        const w1_2_5 = w[wk + 197];
+        const w1_3_0 = w[wk + 198];
+        const w1_3_1 = w[wk + 199];
+        const w1_3_2 = w[wk + 200];
+        const w1_3_3 = w[wk + 201];
+        const w1_3_4 = w[wk + 202];
+        const w1_3_5 = w[wk + 203];
+        const w1_4_0 = w[wk + 204];
+        const w1_4_1 = w[wk + 205];
+        const w1_4_2 = w[wk + 206];
+        const w1_4_3 = w[wk + 207];
+        const w1_4_4 = w[wk + 208];
+        const w1_4_5 = w[wk + 209];
+        // rows 0..0 taps 2..4, cols 1..9 taps 0..5
+        {
+          const i = 0;
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          for (let j = 1; j < 10; j += 1) {
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = y[yo];
+            let a1 = y[yo + 196];
+            const v2_0 = x[xo - 1];
+            a0 += w0_2_0 * v2_0;
+            a1 += w1_2_0 * v2_0;
+            const v2_1 = x[xo];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            const v2_2 = x[xo + 1];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            const v2_3 = x[xo + 2];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            const v2_4 = x[xo + 3];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            const v2_5 = x[xo + 4];
+            a0 += w0_2_5 * v2_5;
+            a1 += w1_2_5 * v2_5;
+            const v3_0 = x[xo + 13];
+            a0 += w0_3_0 * v3_0;
+            a1 += w1_3_0 * v3_0;
+            const v3_1 = x[xo + 14];
+            a0 += w0_3_1 * v3_1;
+            a1 += w1_3_1 * v3_1;
+            const v3_2 = x[xo + 15];
+            a0 += w0_3_2 * v3_2;
+            a1 += w1_3_2 * v3_2;
+            const v3_3 = x[xo + 16];
+            a0 += w0_3_3 * v3_3;
+            a1 += w1_3_3 * v3_3;
+            const v3_4 = x[xo + 17];
+            a0 += w0_3_4 * v3_4;
+            a1 += w1_3_4 * v3_4;
+            const v3_5 = x[xo + 18];
+            a0 += w0_3_5 * v3_5;
+            a1 += w1_3_5 * v3_5;
+            const v4_0 = x[xo + 27];
+            a0 += w0_4_0 * v4_0;
+            a1 += w1_4_0 * v4_0;
+            const v4_1 = x[xo + 28];
+            a0 += w0_4_1 * v4_1;
+            a1 += w1_4_1 * v4_1;
+            const v4_2 = x[xo + 29];
+            a0 += w0_4_2 * v4_2;
+            a1 += w1_4_2 * v4_2;
+            const v4_3 = x[xo + 30];
+            a0 += w0_4_3 * v4_3;
+            a1 += w1_4_3 * v4_3;
+            const v4_4 = x[xo + 31];
+            a0 += w0_4_4 * v4_4;
+            a1 += w1_4_4 * v4_4;
+            const v4_5 = x[xo + 32];
+            a0 += w0_4_5 * v4_5;
+            a1 += w1_4_5 * v4_5;
+            y[yo] = a0;
+            y[yo + 196] = a1;
+          }
+        }
+        // rows 1..1 taps 1..4, cols 1..9 taps 0..5
+        {
+          const i = 1;
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          for (let j = 1; j < 10; j += 1) {
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = y[yo];
+            let a1 = y[yo + 196];
+            const v1_0 = x[xo - 15];
+            a0 += w0_1_0 * v1_0;
+            a1 += w1_1_0 * v1_0;
+            const v1_1 = x[xo - 14];
+            a0 += w0_1_1 * v1_1;
+            a1 += w1_1_1 * v1_1;
+            const v1_2 = x[xo - 13];
+            a0 += w0_1_2 * v1_2;
+            a1 += w1_1_2 * v1_2;
+            const v1_3 = x[xo - 12];
+            a0 += w0_1_3 * v1_3;
+            a1 += w1_1_3 * v1_3;
+            const v1_4 = x[xo - 11];
+            a0 += w0_1_4 * v1_4;
+            a1 += w1_1_4 * v1_4;
+            const v1_5 = x[xo - 10];
+            a0 += w0_1_5 * v1_5;
+            a1 += w1_1_5 * v1_5;
+            const v2_0 = x[xo - 1];
+            a0 += w0_2_0 * v2_0;
+            a1 += w1_2_0 * v2_0;
+            const v2_1 = x[xo];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            const v2_2 = x[xo + 1];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            const v2_3 = x[xo + 2];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            const v2_4 = x[xo + 3];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            const v2_5 = x[xo + 4];
+            a0 += w0_2_5 * v2_5;
+            a1 += w1_2_5 * v2_5;
+            const v3_0 = x[xo + 13];
+            a0 += w0_3_0 * v3_0;
+            a1 += w1_3_0 * v3_0;
+            const v3_1 = x[xo + 14];
+            a0 += w0_3_1 * v3_1;
+            a1 += w1_3_1 * v3_1;
+            const v3_2 = x[xo + 15];
+            a0 += w0_3_2 * v3_2;
+            a1 += w1_3_2 * v3_2;
+            const v3_3 = x[xo + 16];
+            a0 += w0_3_3 * v3_3;
+            a1 += w1_3_3 * v3_3;
+            const v3_4 = x[xo + 17];
+            a0 += w0_3_4 * v3_4;
+            a1 += w1_3_4 * v3_4;
+            const v3_5 = x[xo + 18];
+            a0 += w0_3_5 * v3_5;
+            a1 += w1_3_5 * v3_5;
+            const v4_0 = x[xo + 27];
+            a0 += w0_4_0 * v4_0;
+            a1 += w1_4_0 * v4_0;
+            const v4_1 = x[xo + 28];
+            a0 += w0_4_1 * v4_1;
+            a1 += w1_4_1 * v4_1;
+            const v4_2 = x[xo + 29];
+            a0 += w0_4_2 * v4_2;
+            a1 += w1_4_2 * v4_2;
+            const v4_3 = x[xo + 30];
+            a0 += w0_4_3 * v4_3;
+            a1 += w1_4_3 * v4_3;
+            const v4_4 = x[xo + 31];
+            a0 += w0_4_4 * v4_4;
+            a1 += w1_4_4 * v4_4;
+            const v4_5 = x[xo + 32];
+            a0 += w0_4_5 * v4_5;
+            a1 += w1_4_5 * v4_5;
+            y[yo] = a0;
+            y[yo + 196] = a1;
+          }
+        }
+        // rows 2..11 taps 0..4, cols 0..0 taps 1..5
+        for (let i = 2; i < 12; i += 1) {
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          {
+            const j = 0;
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = y[yo];
+            let a1 = y[yo + 196];
+            const v0_1 = x[xo - 28];
+            a0 += w0_0_1 * v0_1;
+            a1 += w1_0_1 * v0_1;
+            const v0_2 = x[xo - 27];
+            a0 += w0_0_2 * v0_2;
+            a1 += w1_0_2 * v0_2;
+            const v0_3 = x[xo - 26];
+            a0 += w0_0_3 * v0_3;
+            a1 += w1_0_3 * v0_3;
+            const v0_4 = x[xo - 25];
+            a0 += w0_0_4 * v0_4;
+            a1 += w1_0_4 * v0_4;
+            const v0_5 = x[xo - 24];
+            a0 += w0_0_5 * v0_5;
+            a1 += w1_0_5 * v0_5;
+            const v1_1 = x[xo - 14];
+            a0 += w0_1_1 * v1_1;
+            a1 += w1_1_1 * v1_1;
+            const v1_2 = x[xo - 13];
+            a0 += w0_1_2 * v1_2;
+            a1 += w1_1_2 * v1_2;
+            const v1_3 = x[xo - 12];
+            a0 += w0_1_3 * v1_3;
+            a1 += w1_1_3 * v1_3;
+            const v1_4 = x[xo - 11];
+            a0 += w0_1_4 * v1_4;
+            a1 += w1_1_4 * v1_4;
+            const v1_5 = x[xo - 10];
+            a0 += w0_1_5 * v1_5;
+            a1 += w1_1_5 * v1_5;
+            const v2_1 = x[xo];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            const v2_2 = x[xo + 1];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            const v2_3 = x[xo + 2];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            const v2_4 = x[xo + 3];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            const v2_5 = x[xo + 4];
+            a0 += w0_2_5 * v2_5;
+            a1 += w1_2_5 * v2_5;
+            const v3_1 = x[xo + 14];
+            a0 += w0_3_1 * v3_1;
+            a1 += w1_3_1 * v3_1;
+            const v3_2 = x[xo + 15];
+            a0 += w0_3_2 * v3_2;
+            a1 += w1_3_2 * v3_2;
+            const v3_3 = x[xo + 16];
+            a0 += w0_3_3 * v3_3;
+            a1 += w1_3_3 * v3_3;
+            const v3_4 = x[xo + 17];
+            a0 += w0_3_4 * v3_4;
+            a1 += w1_3_4 * v3_4;
+            const v3_5 = x[xo + 18];
+            a0 += w0_3_5 * v3_5;
+            a1 += w1_3_5 * v3_5;
+            const v4_1 = x[xo + 28];
+            a0 += w0_4_1 * v4_1;
+            a1 += w1_4_1 * v4_1;
+            const v4_2 = x[xo + 29];
+            a0 += w0_4_2 * v4_2;
+            a1 += w1_4_2 * v4_2;
+            const v4_3 = x[xo + 30];
+            a0 += w0_4_3 * v4_3;
+            a1 += w1_4_3 * v4_3;
+            const v4_4 = x[xo + 31];
+            a0 += w0_4_4 * v4_4;
+            a1 += w1_4_4 * v4_4;
+            const v4_5 = x[xo + 32];
+            a0 += w0_4_5 * v4_5;
+            a1 += w1_4_5 * v4_5;
+            y[yo] = a0;
+            y[yo + 196] = a1;
+          }
+        }
+        // rows 2..11 taps 0..4, cols 10..10 taps 0..4
+        for (let i = 2; i < 12; i += 1) {
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          {
+            const j = 10;
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = y[yo];
+            let a1 = y[yo + 196];
+            const v0_0 = x[xo - 29];
+            a0 += w0_0_0 * v0_0;
+            a1 += w1_0_0 * v0_0;
+            const v0_1 = x[xo - 28];
+            a0 += w0_0_1 * v0_1;
+            a1 += w1_0_1 * v0_1;
+            const v0_2 = x[xo - 27];
+            a0 += w0_0_2 * v0_2;
+            a1 += w1_0_2 * v0_2;
+            const v0_3 = x[xo - 26];
+            a0 += w0_0_3 * v0_3;
+            a1 += w1_0_3 * v0_3;
+            const v0_4 = x[xo - 25];
+            a0 += w0_0_4 * v0_4;
+            a1 += w1_0_4 * v0_4;
+            const v1_0 = x[xo - 15];
+            a0 += w0_1_0 * v1_0;
+            a1 += w1_1_0 * v1_0;
+            const v1_1 = x[xo - 14];
+            a0 += w0_1_1 * v1_1;
+            a1 += w1_1_1 * v1_1;
+            const v1_2 = x[xo - 13];
+            a0 += w0_1_2 * v1_2;
+            a1 += w1_1_2 * v1_2;
+            const v1_3 = x[xo - 12];
+            a0 += w0_1_3 * v1_3;
+            a1 += w1_1_3 * v1_3;
+            const v1_4 = x[xo - 11];
+            a0 += w0_1_4 * v1_4;
+            a1 += w1_1_4 * v1_4;
+            const v2_0 = x[xo - 1];
+            a0 += w0_2_0 * v2_0;
+            a1 += w1_2_0 * v2_0;
+            const v2_1 = x[xo];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            const v2_2 = x[xo + 1];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            const v2_3 = x[xo + 2];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            const v2_4 = x[xo + 3];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            const v3_0 = x[xo + 13];
+            a0 += w0_3_0 * v3_0;
+            a1 += w1_3_0 * v3_0;
+            const v3_1 = x[xo + 14];
+            a0 += w0_3_1 * v3_1;
+            a1 += w1_3_1 * v3_1;
+            const v3_2 = x[xo + 15];
+            a0 += w0_3_2 * v3_2;
+            a1 += w1_3_2 * v3_2;
+            const v3_3 = x[xo + 16];
+            a0 += w0_3_3 * v3_3;
+            a1 += w1_3_3 * v3_3;
+            const v3_4 = x[xo + 17];
+            a0 += w0_3_4 * v3_4;
+            a1 += w1_3_4 * v3_4;
+            const v4_0 = x[xo + 27];
+            a0 += w0_4_0 * v4_0;
+            a1 += w1_4_0 * v4_0;
+            const v4_1 = x[xo + 28];
+            a0 += w0_4_1 * v4_1;
+            a1 += w1_4_1 * v4_1;
+            const v4_2 = x[xo + 29];
+            a0 += w0_4_2 * v4_2;
+            a1 += w1_4_2 * v4_2;
+            const v4_3 = x[xo + 30];
+            a0 += w0_4_3 * v4_3;
+            a1 += w1_4_3 * v4_3;
+            const v4_4 = x[xo + 31];
+            a0 += w0_4_4 * v4_4;
+            a1 += w1_4_4 * v4_4;
+            y[yo] = a0;
+            y[yo + 196] = a1;
+          }
+        }
+        // rows 2..11 taps 0..4, cols 11..11 taps 0..3
+        for (let i = 2; i < 12; i += 1) {
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          {
+            const j = 11;
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = y[yo];
+            let a1 = y[yo + 196];
+            const v0_0 = x[xo - 29];
+            a0 += w0_0_0 * v0_0;
+            a1 += w1_0_0 * v0_0;
+            const v0_1 = x[xo - 28];
+            a0 += w0_0_1 * v0_1;
+            a1 += w1_0_1 * v0_1;
+            const v0_2 = x[xo - 27];
+            a0 += w0_0_2 * v0_2;
+            a1 += w1_0_2 * v0_2;
+            const v0_3 = x[xo - 26];
+            a0 += w0_0_3 * v0_3;
+            a1 += w1_0_3 * v0_3;
+            const v1_0 = x[xo - 15];
+            a0 += w0_1_0 * v1_0;
+            a1 += w1_1_0 * v1_0;
+            const v1_1 = x[xo - 14];
+            a0 += w0_1_1 * v1_1;
+            a1 += w1_1_1 * v1_1;
+            const v1_2 = x[xo - 13];
+            a0 += w0_1_2 * v1_2;
+            a1 += w1_1_2 * v1_2;
+            const v1_3 = x[xo - 12];
+            a0 += w0_1_3 * v1_3;
+            a1 += w1_1_3 * v1_3;
+            const v2_0 = x[xo - 1];
+            a0 += w0_2_0 * v2_0;
+            a1 += w1_2_0 * v2_0;
+            const v2_1 = x[xo];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            const v2_2 = x[xo + 1];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            const v2_3 = x[xo + 2];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            const v3_0 = x[xo + 13];
+            a0 += w0_3_0 * v3_0;
+            a1 += w1_3_0 * v3_0;
+            const v3_1 = x[xo + 14];
+            a0 += w0_3_1 * v3_1;
+            a1 += w1_3_1 * v3_1;
+            const v3_2 = x[xo + 15];
+            a0 += w0_3_2 * v3_2;
+            a1 += w1_3_2 * v3_2;
+            const v3_3 = x[xo + 16];
+            a0 += w0_3_3 * v3_3;
+            a1 += w1_3_3 * v3_3;
+            const v4_0 = x[xo + 27];
+            a0 += w0_4_0 * v4_0;
+            a1 += w1_4_0 * v4_0;
+            const v4_1 = x[xo + 28];
+            a0 += w0_4_1 * v4_1;
+            a1 += w1_4_1 * v4_1;
+            const v4_2 = x[xo + 29];
+            a0 += w0_4_2 * v4_2;
+            a1 += w1_4_2 * v4_2;
+            const v4_3 = x[xo + 30];
+            a0 += w0_4_3 * v4_3;
+            a1 += w1_4_3 * v4_3;
+            y[yo] = a0;
+            y[yo + 196] = a1;
+          }
+        }
+        // rows 2..11 taps 0..4, cols 12..12 taps 0..2
+        for (let i = 2; i < 12; i += 1) {
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          {
+            const j = 12;
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = y[yo];
+            let a1 = y[yo + 196];
+            const v0_0 = x[xo - 29];
+            a0 += w0_0_0 * v0_0;
+            a1 += w1_0_0 * v0_0;
+            const v0_1 = x[xo - 28];
+            a0 += w0_0_1 * v0_1;
+            a1 += w1_0_1 * v0_1;
+            const v0_2 = x[xo - 27];
+            a0 += w0_0_2 * v0_2;
+            a1 += w1_0_2 * v0_2;
+            const v1_0 = x[xo - 15];
+            a0 += w0_1_0 * v1_0;
+            a1 += w1_1_0 * v1_0;
+            const v1_1 = x[xo - 14];
+            a0 += w0_1_1 * v1_1;
+            a1 += w1_1_1 * v1_1;
+            const v1_2 = x[xo - 13];
+            a0 += w0_1_2 * v1_2;
+            a1 += w1_1_2 * v1_2;
+            const v2_0 = x[xo - 1];
+            a0 += w0_2_0 * v2_0;
+            a1 += w1_2_0 * v2_0;
+            const v2_1 = x[xo];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            const v2_2 = x[xo + 1];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            const v3_0 = x[xo + 13];
+            a0 += w0_3_0 * v3_0;
+            a1 += w1_3_0 * v3_0;
+            const v3_1 = x[xo + 14];
+            a0 += w0_3_1 * v3_1;
+            a1 += w1_3_1 * v3_1;
+            const v3_2 = x[xo + 15];
+            a0 += w0_3_2 * v3_2;
+            a1 += w1_3_2 * v3_2;
+            const v4_0 = x[xo + 27];
+            a0 += w0_4_0 * v4_0;
+            a1 += w1_4_0 * v4_0;
+            const v4_1 = x[xo + 28];
+            a0 += w0_4_1 * v4_1;
+            a1 += w1_4_1 * v4_1;
+            const v4_2 = x[xo + 29];
+            a0 += w0_4_2 * v4_2;
+            a1 += w1_4_2 * v4_2;
+            y[yo] = a0;
+            y[yo + 196] = a1;
+          }
+        }
+        // rows 2..11 taps 0..4, cols 13..13 taps 0..1
+        for (let i = 2; i < 12; i += 1) {
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          {
+            const j = 13;
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = y[yo];
+            let a1 = y[yo + 196];
+            const v0_0 = x[xo - 29];
+            a0 += w0_0_0 * v0_0;
+            a1 += w1_0_0 * v0_0;
+            const v0_1 = x[xo - 28];
+            a0 += w0_0_1 * v0_1;
+            a1 += w1_0_1 * v0_1;
+            const v1_0 = x[xo - 15];
+            a0 += w0_1_0 * v1_0;
+            a1 += w1_1_0 * v1_0;
+            const v1_1 = x[xo - 14];
+            a0 += w0_1_1 * v1_1;
+            a1 += w1_1_1 * v1_1;
+            const v2_0 = x[xo - 1];
+            a0 += w0_2_0 * v2_0;
+            a1 += w1_2_0 * v2_0;
+            const v2_1 = x[xo];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            const v3_0 = x[xo + 13];
+            a0 += w0_3_0 * v3_0;
+            a1 += w1_3_0 * v3_0;
+            const v3_1 = x[xo + 14];
+            a0 += w0_3_1 * v3_1;
+            a1 += w1_3_1 * v3_1;
+            const v4_0 = x[xo + 27];
+            a0 += w0_4_0 * v4_0;
+            a1 += w1_4_0 * v4_0;
+            const v4_1 = x[xo + 28];
+            a0 += w0_4_1 * v4_1;
+            a1 += w1_4_1 * v4_1;
+            y[yo] = a0;
+            y[yo + 196] = a1;
+          }
+        }
+      }
+    }
+  }
+}
+
+function c2$forward2(x: F, w: F, y: F): void {
+  // border, window unrolled, 2 channel(s) per pass, 84 statements (forward)
+  for (let t = 0; t < 32; t += 1) {
+    for (let k = 0; k < 16; k += 2) {
+      const yk = (t * 16 + k) * 196;
+      for (let c = 0; c < 6; c++) {
+        const xc = (t * 6 + c) * 196;
+        const wk = k * 180 + c * 30;
+        const w0_0_0 = w[wk];
+        const w0_0_1 = w[wk + 1];
+        const w0_0_2 = w[wk + 2];
+        const w0_0_3 = w[wk + 3];
+        const w0_0_4 = w[wk + 4];
+        const w0_0_5 = w[wk + 5];
+        const w0_1_0 = w[wk + 6];
+        const w0_1_1 = w[wk + 7];
+        const w0_1_2 = w[wk + 8];
+        const w0_1_3 = w[wk + 9];
+        const w0_1_4 = w[wk + 10];
+        const w0_1_5 = w[wk + 11];
+        const w0_2_0 = w[wk + 12];
+        const w0_2_1 = w[wk + 13];
+        const w0_2_2 = w[wk + 14];
+        const w0_2_3 = w[wk + 15];
+        const w0_2_4 = w[wk + 16];
+        const w0_2_5 = w[wk + 17];
+        const w0_3_0 = w[wk + 18];
+        const w0_3_1 = w[wk + 19];
+        const w0_3_2 = w[wk + 20];
+        const w0_3_3 = w[wk + 21];
+        const w0_3_4 = w[wk + 22];
+        const w0_3_5 = w[wk + 23];
+        const w1_0_0 = w[wk + 180];
+        const w1_0_1 = w[wk + 181];
+        const w1_0_2 = w[wk + 182];
+        const w1_0_3 = w[wk + 183];
+        const w1_0_4 = w[wk + 184];
+        const w1_0_5 = w[wk + 185];
+        const w1_1_0 = w[wk + 186];
+        const w1_1_1 = w[wk + 187];
+        const w1_1_2 = w[wk + 188];
+        const w1_1_3 = w[wk + 189];
+        const w1_1_4 = w[wk + 190];
+        const w1_1_5 = w[wk + 191];
+        const w1_2_0 = w[wk + 192];
+        const w1_2_1 = w[wk + 193];
+        const w1_2_2 = w[wk + 194];
+        const w1_2_3 = w[wk + 195];
+        const w1_2_4 = w[wk + 196];
+        const w1_2_5 = w[wk + 197];
+        const w1_3_0 = w[wk + 198];
+        const w1_3_1 = w[wk + 199];
+        const w1_3_2 = w[wk + 200];
+        const w1_3_3 = w[wk + 201];
+        const w1_3_4 = w[wk + 202];
+        const w1_3_5 = w[wk + 203];
+        // rows 12..12 taps 0..3, cols 1..9 taps 0..5
+        {
+          const i = 12;
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          for (let j = 1; j < 10; j += 1) {
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = y[yo];
+            let a1 = y[yo + 196];
+            const v0_0 = x[xo - 29];
+            a0 += w0_0_0 * v0_0;
+            a1 += w1_0_0 * v0_0;
+            const v0_1 = x[xo - 28];
+            a0 += w0_0_1 * v0_1;
+            a1 += w1_0_1 * v0_1;
+            const v0_2 = x[xo - 27];
+            a0 += w0_0_2 * v0_2;
+            a1 += w1_0_2 * v0_2;
+            const v0_3 = x[xo - 26];
+            a0 += w0_0_3 * v0_3;
+            a1 += w1_0_3 * v0_3;
+            const v0_4 = x[xo - 25];
+            a0 += w0_0_4 * v0_4;
+            a1 += w1_0_4 * v0_4;
+            const v0_5 = x[xo - 24];
+            a0 += w0_0_5 * v0_5;
+            a1 += w1_0_5 * v0_5;
+            const v1_0 = x[xo - 15];
+            a0 += w0_1_0 * v1_0;
+            a1 += w1_1_0 * v1_0;
+            const v1_1 = x[xo - 14];
+            a0 += w0_1_1 * v1_1;
+            a1 += w1_1_1 * v1_1;
+            const v1_2 = x[xo - 13];
+            a0 += w0_1_2 * v1_2;
+            a1 += w1_1_2 * v1_2;
+            const v1_3 = x[xo - 12];
+            a0 += w0_1_3 * v1_3;
+            a1 += w1_1_3 * v1_3;
+            const v1_4 = x[xo - 11];
+            a0 += w0_1_4 * v1_4;
+            a1 += w1_1_4 * v1_4;
+            const v1_5 = x[xo - 10];
+            a0 += w0_1_5 * v1_5;
+            a1 += w1_1_5 * v1_5;
+            const v2_0 = x[xo - 1];
+            a0 += w0_2_0 * v2_0;
+            a1 += w1_2_0 * v2_0;
+            const v2_1 = x[xo];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            const v2_2 = x[xo + 1];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            const v2_3 = x[xo + 2];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            const v2_4 = x[xo + 3];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            const v2_5 = x[xo + 4];
+            a0 += w0_2_5 * v2_5;
+            a1 += w1_2_5 * v2_5;
+            const v3_0 = x[xo + 13];
+            a0 += w0_3_0 * v3_0;
+            a1 += w1_3_0 * v3_0;
+            const v3_1 = x[xo + 14];
+            a0 += w0_3_1 * v3_1;
+            a1 += w1_3_1 * v3_1;
+            const v3_2 = x[xo + 15];
+            a0 += w0_3_2 * v3_2;
+            a1 += w1_3_2 * v3_2;
+            const v3_3 = x[xo + 16];
+            a0 += w0_3_3 * v3_3;
+            a1 += w1_3_3 * v3_3;
+            const v3_4 = x[xo + 17];
+            a0 += w0_3_4 * v3_4;
+            a1 += w1_3_4 * v3_4;
+            const v3_5 = x[xo + 18];
+            a0 += w0_3_5 * v3_5;
+            a1 += w1_3_5 * v3_5;
+            y[yo] = a0;
+            y[yo + 196] = a1;
+          }
+        }
+        // rows 13..13 taps 0..2, cols 1..9 taps 0..5
+        {
+          const i = 13;
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          for (let j = 1; j < 10; j += 1) {
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = y[yo];
+            let a1 = y[yo + 196];
+            const v0_0 = x[xo - 29];
+            a0 += w0_0_0 * v0_0;
+            a1 += w1_0_0 * v0_0;
+            const v0_1 = x[xo - 28];
+            a0 += w0_0_1 * v0_1;
+            a1 += w1_0_1 * v0_1;
+            const v0_2 = x[xo - 27];
+            a0 += w0_0_2 * v0_2;
+            a1 += w1_0_2 * v0_2;
+            const v0_3 = x[xo - 26];
+            a0 += w0_0_3 * v0_3;
+            a1 += w1_0_3 * v0_3;
+            const v0_4 = x[xo - 25];
+            a0 += w0_0_4 * v0_4;
+            a1 += w1_0_4 * v0_4;
+            const v0_5 = x[xo - 24];
+            a0 += w0_0_5 * v0_5;
+            a1 += w1_0_5 * v0_5;
+            const v1_0 = x[xo - 15];
+            a0 += w0_1_0 * v1_0;
+            a1 += w1_1_0 * v1_0;
+            const v1_1 = x[xo - 14];
+            a0 += w0_1_1 * v1_1;
+            a1 += w1_1_1 * v1_1;
+            const v1_2 = x[xo - 13];
+            a0 += w0_1_2 * v1_2;
+            a1 += w1_1_2 * v1_2;
+            const v1_3 = x[xo - 12];
+            a0 += w0_1_3 * v1_3;
+            a1 += w1_1_3 * v1_3;
+            const v1_4 = x[xo - 11];
+            a0 += w0_1_4 * v1_4;
+            a1 += w1_1_4 * v1_4;
+            const v1_5 = x[xo - 10];
+            a0 += w0_1_5 * v1_5;
+            a1 += w1_1_5 * v1_5;
+            const v2_0 = x[xo - 1];
+            a0 += w0_2_0 * v2_0;
+            a1 += w1_2_0 * v2_0;
+            const v2_1 = x[xo];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            const v2_2 = x[xo + 1];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            const v2_3 = x[xo + 2];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            const v2_4 = x[xo + 3];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            const v2_5 = x[xo + 4];
+            a0 += w0_2_5 * v2_5;
+            a1 += w1_2_5 * v2_5;
+            y[yo] = a0;
+            y[yo + 196] = a1;
+          }
+        }
+      }
+    }
+  }
+}
+
+function c2$forward3(x: F, w: F, y: F): void {
+  // border, window unrolled, 1 channel(s) per pass, 266 statements (forward)
   for (let t = 0; t < 32; t += 1) {
     for (let k = 0; k < 16; k += 1) {
       const yk = (t * 16 + k) * 196;
@@ -3438,36 +4236,6 @@ function c2$forward1(x: F, w: F, y: F): void {
             a0 += w0_3_3 * x[xo + 16];
             a0 += w0_3_4 * x[xo + 17];
             a0 += w0_3_5 * x[xo + 18];
-            a0 += w0_4_1 * x[xo + 28];
-            a0 += w0_4_2 * x[xo + 29];
-            a0 += w0_4_3 * x[xo + 30];
-            a0 += w0_4_4 * x[xo + 31];
-            a0 += w0_4_5 * x[xo + 32];
-            y[yo] = a0;
-          }
-        }
-        // rows 0..0 taps 2..4, cols 1..9 taps 0..5
-        {
-          const i = 0;
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          for (let j = 1; j < 10; j += 1) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo];
-            a0 += w0_2_0 * x[xo - 1];
-            a0 += w0_2_1 * x[xo];
-            a0 += w0_2_2 * x[xo + 1];
-            a0 += w0_2_3 * x[xo + 2];
-            a0 += w0_2_4 * x[xo + 3];
-            a0 += w0_2_5 * x[xo + 4];
-            a0 += w0_3_0 * x[xo + 13];
-            a0 += w0_3_1 * x[xo + 14];
-            a0 += w0_3_2 * x[xo + 15];
-            a0 += w0_3_3 * x[xo + 16];
-            a0 += w0_3_4 * x[xo + 17];
-            a0 += w0_3_5 * x[xo + 18];
-            a0 += w0_4_0 * x[xo + 27];
             a0 += w0_4_1 * x[xo + 28];
             a0 += w0_4_2 * x[xo + 29];
             a0 += w0_4_3 * x[xo + 30];
@@ -3603,42 +4371,6 @@ function c2$forward1(x: F, w: F, y: F): void {
             y[yo] = a0;
           }
         }
-        // rows 1..1 taps 1..4, cols 1..9 taps 0..5
-        {
-          const i = 1;
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          for (let j = 1; j < 10; j += 1) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo];
-            a0 += w0_1_0 * x[xo - 15];
-            a0 += w0_1_1 * x[xo - 14];
-            a0 += w0_1_2 * x[xo - 13];
-            a0 += w0_1_3 * x[xo - 12];
-            a0 += w0_1_4 * x[xo - 11];
-            a0 += w0_1_5 * x[xo - 10];
-            a0 += w0_2_0 * x[xo - 1];
-            a0 += w0_2_1 * x[xo];
-            a0 += w0_2_2 * x[xo + 1];
-            a0 += w0_2_3 * x[xo + 2];
-            a0 += w0_2_4 * x[xo + 3];
-            a0 += w0_2_5 * x[xo + 4];
-            a0 += w0_3_0 * x[xo + 13];
-            a0 += w0_3_1 * x[xo + 14];
-            a0 += w0_3_2 * x[xo + 15];
-            a0 += w0_3_3 * x[xo + 16];
-            a0 += w0_3_4 * x[xo + 17];
-            a0 += w0_3_5 * x[xo + 18];
-            a0 += w0_4_0 * x[xo + 27];
-            a0 += w0_4_1 * x[xo + 28];
-            a0 += w0_4_2 * x[xo + 29];
-            a0 += w0_4_3 * x[xo + 30];
-            a0 += w0_4_4 * x[xo + 31];
-            a0 += w0_4_5 * x[xo + 32];
-            y[yo] = a0;
-          }
-        }
         // rows 1..1 taps 1..4, cols 10..10 taps 0..4
         {
           const i = 1;
@@ -3747,161 +4479,6 @@ function c2$forward1(x: F, w: F, y: F): void {
             y[yo] = a0;
           }
         }
-        // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-        for (let i = 2; i < 12; i += 1) {
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo];
-            a0 += w0_0_1 * x[xo - 28];
-            a0 += w0_0_2 * x[xo - 27];
-            a0 += w0_0_3 * x[xo - 26];
-            a0 += w0_0_4 * x[xo - 25];
-            a0 += w0_0_5 * x[xo - 24];
-            a0 += w0_1_1 * x[xo - 14];
-            a0 += w0_1_2 * x[xo - 13];
-            a0 += w0_1_3 * x[xo - 12];
-            a0 += w0_1_4 * x[xo - 11];
-            a0 += w0_1_5 * x[xo - 10];
-            a0 += w0_2_1 * x[xo];
-            a0 += w0_2_2 * x[xo + 1];
-            a0 += w0_2_3 * x[xo + 2];
-            a0 += w0_2_4 * x[xo + 3];
-            a0 += w0_2_5 * x[xo + 4];
-            a0 += w0_3_1 * x[xo + 14];
-            a0 += w0_3_2 * x[xo + 15];
-            a0 += w0_3_3 * x[xo + 16];
-            a0 += w0_3_4 * x[xo + 17];
-            a0 += w0_3_5 * x[xo + 18];
-            a0 += w0_4_1 * x[xo + 28];
-            a0 += w0_4_2 * x[xo + 29];
-            a0 += w0_4_3 * x[xo + 30];
-            a0 += w0_4_4 * x[xo + 31];
-            a0 += w0_4_5 * x[xo + 32];
-            y[yo] = a0;
-          }
-        }
-        // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-        for (let i = 2; i < 12; i += 1) {
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          {
-            const j = 10;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo];
-            a0 += w0_0_0 * x[xo - 29];
-            a0 += w0_0_1 * x[xo - 28];
-            a0 += w0_0_2 * x[xo - 27];
-            a0 += w0_0_3 * x[xo - 26];
-            a0 += w0_0_4 * x[xo - 25];
-            a0 += w0_1_0 * x[xo - 15];
-            a0 += w0_1_1 * x[xo - 14];
-            a0 += w0_1_2 * x[xo - 13];
-            a0 += w0_1_3 * x[xo - 12];
-            a0 += w0_1_4 * x[xo - 11];
-            a0 += w0_2_0 * x[xo - 1];
-            a0 += w0_2_1 * x[xo];
-            a0 += w0_2_2 * x[xo + 1];
-            a0 += w0_2_3 * x[xo + 2];
-            a0 += w0_2_4 * x[xo + 3];
-            a0 += w0_3_0 * x[xo + 13];
-            a0 += w0_3_1 * x[xo + 14];
-            a0 += w0_3_2 * x[xo + 15];
-            a0 += w0_3_3 * x[xo + 16];
-            a0 += w0_3_4 * x[xo + 17];
-            a0 += w0_4_0 * x[xo + 27];
-            a0 += w0_4_1 * x[xo + 28];
-            a0 += w0_4_2 * x[xo + 29];
-            a0 += w0_4_3 * x[xo + 30];
-            a0 += w0_4_4 * x[xo + 31];
-            y[yo] = a0;
-          }
-        }
-        // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-        for (let i = 2; i < 12; i += 1) {
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          {
-            const j = 11;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo];
-            a0 += w0_0_0 * x[xo - 29];
-            a0 += w0_0_1 * x[xo - 28];
-            a0 += w0_0_2 * x[xo - 27];
-            a0 += w0_0_3 * x[xo - 26];
-            a0 += w0_1_0 * x[xo - 15];
-            a0 += w0_1_1 * x[xo - 14];
-            a0 += w0_1_2 * x[xo - 13];
-            a0 += w0_1_3 * x[xo - 12];
-            a0 += w0_2_0 * x[xo - 1];
-            a0 += w0_2_1 * x[xo];
-            a0 += w0_2_2 * x[xo + 1];
-            a0 += w0_2_3 * x[xo + 2];
-            a0 += w0_3_0 * x[xo + 13];
-            a0 += w0_3_1 * x[xo + 14];
-            a0 += w0_3_2 * x[xo + 15];
-            a0 += w0_3_3 * x[xo + 16];
-            a0 += w0_4_0 * x[xo + 27];
-            a0 += w0_4_1 * x[xo + 28];
-            a0 += w0_4_2 * x[xo + 29];
-            a0 += w0_4_3 * x[xo + 30];
-            y[yo] = a0;
-          }
-        }
-        // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-        for (let i = 2; i < 12; i += 1) {
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          {
-            const j = 12;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo];
-            a0 += w0_0_0 * x[xo - 29];
-            a0 += w0_0_1 * x[xo - 28];
-            a0 += w0_0_2 * x[xo - 27];
-            a0 += w0_1_0 * x[xo - 15];
-            a0 += w0_1_1 * x[xo - 14];
-            a0 += w0_1_2 * x[xo - 13];
-            a0 += w0_2_0 * x[xo - 1];
-            a0 += w0_2_1 * x[xo];
-            a0 += w0_2_2 * x[xo + 1];
-            a0 += w0_3_0 * x[xo + 13];
-            a0 += w0_3_1 * x[xo + 14];
-            a0 += w0_3_2 * x[xo + 15];
-            a0 += w0_4_0 * x[xo + 27];
-            a0 += w0_4_1 * x[xo + 28];
-            a0 += w0_4_2 * x[xo + 29];
-            y[yo] = a0;
-          }
-        }
-        // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-        for (let i = 2; i < 12; i += 1) {
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          {
-            const j = 13;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo];
-            a0 += w0_0_0 * x[xo - 29];
-            a0 += w0_0_1 * x[xo - 28];
-            a0 += w0_1_0 * x[xo - 15];
-            a0 += w0_1_1 * x[xo - 14];
-            a0 += w0_2_0 * x[xo - 1];
-            a0 += w0_2_1 * x[xo];
-            a0 += w0_3_0 * x[xo + 13];
-            a0 += w0_3_1 * x[xo + 14];
-            a0 += w0_4_0 * x[xo + 27];
-            a0 += w0_4_1 * x[xo + 28];
-            y[yo] = a0;
-          }
-        }
         // rows 12..12 taps 0..3, cols 0..0 taps 1..5
         {
           const i = 12;
@@ -3927,79 +4504,6 @@ function c2$forward1(x: F, w: F, y: F): void {
             a0 += w0_2_3 * x[xo + 2];
             a0 += w0_2_4 * x[xo + 3];
             a0 += w0_2_5 * x[xo + 4];
-            a0 += w0_3_1 * x[xo + 14];
-            a0 += w0_3_2 * x[xo + 15];
-            a0 += w0_3_3 * x[xo + 16];
-            a0 += w0_3_4 * x[xo + 17];
-            a0 += w0_3_5 * x[xo + 18];
-            y[yo] = a0;
-          }
-        }
-      }
-    }
-  }
-}
-
-function c2$forward2(x: F, w: F, y: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 155 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 16; k += 1) {
-      const yk = (t * 16 + k) * 196;
-      for (let c = 0; c < 6; c++) {
-        const xc = (t * 6 + c) * 196;
-        const wk = k * 180 + c * 30;
-        const w0_0_0 = w[wk];
-        const w0_0_1 = w[wk + 1];
-        const w0_0_2 = w[wk + 2];
-        const w0_0_3 = w[wk + 3];
-        const w0_0_4 = w[wk + 4];
-        const w0_0_5 = w[wk + 5];
-        const w0_1_0 = w[wk + 6];
-        const w0_1_1 = w[wk + 7];
-        const w0_1_2 = w[wk + 8];
-        const w0_1_3 = w[wk + 9];
-        const w0_1_4 = w[wk + 10];
-        const w0_1_5 = w[wk + 11];
-        const w0_2_0 = w[wk + 12];
-        const w0_2_1 = w[wk + 13];
-        const w0_2_2 = w[wk + 14];
-        const w0_2_3 = w[wk + 15];
-        const w0_2_4 = w[wk + 16];
-        const w0_2_5 = w[wk + 17];
-        const w0_3_0 = w[wk + 18];
-        const w0_3_1 = w[wk + 19];
-        const w0_3_2 = w[wk + 20];
-        const w0_3_3 = w[wk + 21];
-        const w0_3_4 = w[wk + 22];
-        const w0_3_5 = w[wk + 23];
-        // rows 12..12 taps 0..3, cols 1..9 taps 0..5
-        {
-          const i = 12;
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          for (let j = 1; j < 10; j += 1) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo];
-            a0 += w0_0_0 * x[xo - 29];
-            a0 += w0_0_1 * x[xo - 28];
-            a0 += w0_0_2 * x[xo - 27];
-            a0 += w0_0_3 * x[xo - 26];
-            a0 += w0_0_4 * x[xo - 25];
-            a0 += w0_0_5 * x[xo - 24];
-            a0 += w0_1_0 * x[xo - 15];
-            a0 += w0_1_1 * x[xo - 14];
-            a0 += w0_1_2 * x[xo - 13];
-            a0 += w0_1_3 * x[xo - 12];
-            a0 += w0_1_4 * x[xo - 11];
-            a0 += w0_1_5 * x[xo - 10];
-            a0 += w0_2_0 * x[xo - 1];
-            a0 += w0_2_1 * x[xo];
-            a0 += w0_2_2 * x[xo + 1];
-            a0 += w0_2_3 * x[xo + 2];
-            a0 += w0_2_4 * x[xo + 3];
-            a0 += w0_2_5 * x[xo + 4];
-            a0 += w0_3_0 * x[xo + 13];
             a0 += w0_3_1 * x[xo + 14];
             a0 += w0_3_2 * x[xo + 15];
             a0 += w0_3_3 * x[xo + 16];
@@ -4144,36 +4648,6 @@ function c2$forward2(x: F, w: F, y: F): void {
             y[yo] = a0;
           }
         }
-        // rows 13..13 taps 0..2, cols 1..9 taps 0..5
-        {
-          const i = 13;
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          for (let j = 1; j < 10; j += 1) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo];
-            a0 += w0_0_0 * x[xo - 29];
-            a0 += w0_0_1 * x[xo - 28];
-            a0 += w0_0_2 * x[xo - 27];
-            a0 += w0_0_3 * x[xo - 26];
-            a0 += w0_0_4 * x[xo - 25];
-            a0 += w0_0_5 * x[xo - 24];
-            a0 += w0_1_0 * x[xo - 15];
-            a0 += w0_1_1 * x[xo - 14];
-            a0 += w0_1_2 * x[xo - 13];
-            a0 += w0_1_3 * x[xo - 12];
-            a0 += w0_1_4 * x[xo - 11];
-            a0 += w0_1_5 * x[xo - 10];
-            a0 += w0_2_0 * x[xo - 1];
-            a0 += w0_2_1 * x[xo];
-            a0 += w0_2_2 * x[xo + 1];
-            a0 += w0_2_3 * x[xo + 2];
-            a0 += w0_2_4 * x[xo + 3];
-            a0 += w0_2_5 * x[xo + 4];
-            y[yo] = a0;
-          }
-        }
         // rows 13..13 taps 0..2, cols 10..10 taps 0..4
         {
           const i = 13;
@@ -4273,12 +4747,13 @@ function c2$forward2(x: F, w: F, y: F): void {
   }
 }
 
-// c2_backward: backward: 5x6 window, anchor (2,4) (rotated, channels transposed); interior rows 2..11 x cols 4..12 without bounds tests: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 90 statements; 19 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 290 statements; 10 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 155 statements
+// c2_backward: backward: 5x6 window, anchor (2,4) (rotated, channels transposed); interior rows 2..11 x cols 4..12 without bounds tests: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 90 statements; 5 border region(s) with clipped windows: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 261 statements; 4 border region(s) with clipped windows: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 276 statements; 20 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..5, 266 statements
 export function c2_backward(dy: F, w: F, dx: F): void {
   dx.fill(0);
   c2$backward0(dy, w, dx);
   c2$backward1(dy, w, dx);
   c2$backward2(dy, w, dx);
+  c2$backward3(dy, w, dx);
 }
 
 function c2$backward0(dy: F, w: F, dx: F): void {
@@ -4520,7 +4995,1067 @@ function c2$backward0(dy: F, w: F, dx: F): void {
 }
 
 function c2$backward1(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 290 statements (backward)
+  // border, window unrolled, 3 channel(s) per pass, 261 statements (backward)
+  for (let t = 0; t < 32; t += 1) {
+    for (let k = 0; k < 6; k += 3) {
+      const yk = (t * 6 + k) * 196;
+      for (let c = 0; c < 16; c++) {
+        const xc = (t * 16 + c) * 196;
+        const wk = k * 30 + c * 180;
+        const w0_0_2 = w[wk + 27];
+        const w0_0_3 = w[wk + 26];
+        const w0_0_4 = w[wk + 25];
+        const w0_0_5 = w[wk + 24];
+        const w0_1_0 = w[wk + 23];
+        const w0_1_1 = w[wk + 22];
+        const w0_1_2 = w[wk + 21];
+        const w0_1_3 = w[wk + 20];
+        const w0_1_4 = w[wk + 19];
+        const w0_1_5 = w[wk + 18];
+        const w0_2_0 = w[wk + 17];
+        const w0_2_1 = w[wk + 16];
+        const w0_2_2 = w[wk + 15];
+        const w0_2_3 = w[wk + 14];
+        const w0_2_4 = w[wk + 13];
+        const w0_2_5 = w[wk + 12];
+        const w0_3_0 = w[wk + 11];
+        const w0_3_1 = w[wk + 10];
+        const w0_3_2 = w[wk + 9];
+        const w0_3_3 = w[wk + 8];
+        const w0_3_4 = w[wk + 7];
+        const w0_3_5 = w[wk + 6];
+        const w0_4_0 = w[wk + 5];
+        const w0_4_1 = w[wk + 4];
+        const w0_4_2 = w[wk + 3];
+        const w0_4_3 = w[wk + 2];
+        const w0_4_4 = w[wk + 1];
+        const w0_4_5 = w[wk];
+        const w1_0_2 = w[wk + 57];
+        const w1_0_3 = w[wk + 56];
+        const w1_0_4 = w[wk + 55];
+        const w1_0_5 = w[wk + 54];
+        const w1_1_0 = w[wk + 53];
+        const w1_1_1 = w[wk + 52];
+        const w1_1_2 = w[wk + 51];
+        const w1_1_3 = w[wk + 50];
+        const w1_1_4 = w[wk + 49];
+        const w1_1_5 = w[wk + 48];
+        const w1_2_0 = w[wk + 47];
+        const w1_2_1 = w[wk + 46];
+        const w1_2_2 = w[wk + 45];
+        const w1_2_3 = w[wk + 44];
+        const w1_2_4 = w[wk + 43];
+        const w1_2_5 = w[wk + 42];
+        const w1_3_0 = w[wk + 41];
+        const w1_3_1 = w[wk + 40];
+        const w1_3_2 = w[wk + 39];
+        const w1_3_3 = w[wk + 38];
+        const w1_3_4 = w[wk + 37];
+        const w1_3_5 = w[wk + 36];
+        const w1_4_0 = w[wk + 35];
+        const w1_4_1 = w[wk + 34];
+        const w1_4_2 = w[wk + 33];
+        const w1_4_3 = w[wk + 32];
+        const w1_4_4 = w[wk + 31];
+        const w1_4_5 = w[wk + 30];
+        const w2_0_2 = w[wk + 87];
+        const w2_0_3 = w[wk + 86];
+        const w2_0_4 = w[wk + 85];
+        const w2_0_5 = w[wk + 84];
+        const w2_1_0 = w[wk + 83];
+        const w2_1_1 = w[wk + 82];
+        const w2_1_2 = w[wk + 81];
+        const w2_1_3 = w[wk + 80];
+        const w2_1_4 = w[wk + 79];
+        const w2_1_5 = w[wk + 78];
+        const w2_2_0 = w[wk + 77];
+        const w2_2_1 = w[wk + 76];
+        const w2_2_2 = w[wk + 75];
+        const w2_2_3 = w[wk + 74];
+        const w2_2_4 = w[wk + 73];
+        const w2_2_5 = w[wk + 72];
+        const w2_3_0 = w[wk + 71];
+        const w2_3_1 = w[wk + 70];
+        const w2_3_2 = w[wk + 69];
+        const w2_3_3 = w[wk + 68];
+        const w2_3_4 = w[wk + 67];
+        const w2_3_5 = w[wk + 66];
+        const w2_4_0 = w[wk + 65];
+        const w2_4_1 = w[wk + 64];
+        const w2_4_2 = w[wk + 63];
+        const w2_4_3 = w[wk + 62];
+        const w2_4_4 = w[wk + 61];
+        const w2_4_5 = w[wk + 60];
+        // rows 0..0 taps 2..4, cols 4..12 taps 0..5
+        {
+          const i = 0;
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          for (let j = 4; j < 13; j += 1) {
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = dx[yo];
+            let a1 = dx[yo + 196];
+            let a2 = dx[yo + 392];
+            const v2_0 = dy[xo - 4];
+            a0 += w0_2_0 * v2_0;
+            a1 += w1_2_0 * v2_0;
+            a2 += w2_2_0 * v2_0;
+            const v2_1 = dy[xo - 3];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            a2 += w2_2_1 * v2_1;
+            const v2_2 = dy[xo - 2];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            a2 += w2_2_2 * v2_2;
+            const v2_3 = dy[xo - 1];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            a2 += w2_2_3 * v2_3;
+            const v2_4 = dy[xo];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            a2 += w2_2_4 * v2_4;
+            const v2_5 = dy[xo + 1];
+            a0 += w0_2_5 * v2_5;
+            a1 += w1_2_5 * v2_5;
+            a2 += w2_2_5 * v2_5;
+            const v3_0 = dy[xo + 10];
+            a0 += w0_3_0 * v3_0;
+            a1 += w1_3_0 * v3_0;
+            a2 += w2_3_0 * v3_0;
+            const v3_1 = dy[xo + 11];
+            a0 += w0_3_1 * v3_1;
+            a1 += w1_3_1 * v3_1;
+            a2 += w2_3_1 * v3_1;
+            const v3_2 = dy[xo + 12];
+            a0 += w0_3_2 * v3_2;
+            a1 += w1_3_2 * v3_2;
+            a2 += w2_3_2 * v3_2;
+            const v3_3 = dy[xo + 13];
+            a0 += w0_3_3 * v3_3;
+            a1 += w1_3_3 * v3_3;
+            a2 += w2_3_3 * v3_3;
+            const v3_4 = dy[xo + 14];
+            a0 += w0_3_4 * v3_4;
+            a1 += w1_3_4 * v3_4;
+            a2 += w2_3_4 * v3_4;
+            const v3_5 = dy[xo + 15];
+            a0 += w0_3_5 * v3_5;
+            a1 += w1_3_5 * v3_5;
+            a2 += w2_3_5 * v3_5;
+            const v4_0 = dy[xo + 24];
+            a0 += w0_4_0 * v4_0;
+            a1 += w1_4_0 * v4_0;
+            a2 += w2_4_0 * v4_0;
+            const v4_1 = dy[xo + 25];
+            a0 += w0_4_1 * v4_1;
+            a1 += w1_4_1 * v4_1;
+            a2 += w2_4_1 * v4_1;
+            const v4_2 = dy[xo + 26];
+            a0 += w0_4_2 * v4_2;
+            a1 += w1_4_2 * v4_2;
+            a2 += w2_4_2 * v4_2;
+            const v4_3 = dy[xo + 27];
+            a0 += w0_4_3 * v4_3;
+            a1 += w1_4_3 * v4_3;
+            a2 += w2_4_3 * v4_3;
+            const v4_4 = dy[xo + 28];
+            a0 += w0_4_4 * v4_4;
+            a1 += w1_4_4 * v4_4;
+            a2 += w2_4_4 * v4_4;
+            const v4_5 = dy[xo + 29];
+            a0 += w0_4_5 * v4_5;
+            a1 += w1_4_5 * v4_5;
+            a2 += w2_4_5 * v4_5;
+            dx[yo] = a0;
+            dx[yo + 196] = a1;
+            dx[yo + 392] = a2;
+          }
+        }
+        // rows 1..1 taps 1..4, cols 4..12 taps 0..5
+        {
+          const i = 1;
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          for (let j = 4; j < 13; j += 1) {
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = dx[yo];
+            let a1 = dx[yo + 196];
+            let a2 = dx[yo + 392];
+            const v1_0 = dy[xo - 18];
+            a0 += w0_1_0 * v1_0;
+            a1 += w1_1_0 * v1_0;
+            a2 += w2_1_0 * v1_0;
+            const v1_1 = dy[xo - 17];
+            a0 += w0_1_1 * v1_1;
+            a1 += w1_1_1 * v1_1;
+            a2 += w2_1_1 * v1_1;
+            const v1_2 = dy[xo - 16];
+            a0 += w0_1_2 * v1_2;
+            a1 += w1_1_2 * v1_2;
+            a2 += w2_1_2 * v1_2;
+            const v1_3 = dy[xo - 15];
+            a0 += w0_1_3 * v1_3;
+            a1 += w1_1_3 * v1_3;
+            a2 += w2_1_3 * v1_3;
+            const v1_4 = dy[xo - 14];
+            a0 += w0_1_4 * v1_4;
+            a1 += w1_1_4 * v1_4;
+            a2 += w2_1_4 * v1_4;
+            const v1_5 = dy[xo - 13];
+            a0 += w0_1_5 * v1_5;
+            a1 += w1_1_5 * v1_5;
+            a2 += w2_1_5 * v1_5;
+            const v2_0 = dy[xo - 4];
+            a0 += w0_2_0 * v2_0;
+            a1 += w1_2_0 * v2_0;
+            a2 += w2_2_0 * v2_0;
+            const v2_1 = dy[xo - 3];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            a2 += w2_2_1 * v2_1;
+            const v2_2 = dy[xo - 2];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            a2 += w2_2_2 * v2_2;
+            const v2_3 = dy[xo - 1];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            a2 += w2_2_3 * v2_3;
+            const v2_4 = dy[xo];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            a2 += w2_2_4 * v2_4;
+            const v2_5 = dy[xo + 1];
+            a0 += w0_2_5 * v2_5;
+            a1 += w1_2_5 * v2_5;
+            a2 += w2_2_5 * v2_5;
+            const v3_0 = dy[xo + 10];
+            a0 += w0_3_0 * v3_0;
+            a1 += w1_3_0 * v3_0;
+            a2 += w2_3_0 * v3_0;
+            const v3_1 = dy[xo + 11];
+            a0 += w0_3_1 * v3_1;
+            a1 += w1_3_1 * v3_1;
+            a2 += w2_3_1 * v3_1;
+            const v3_2 = dy[xo + 12];
+            a0 += w0_3_2 * v3_2;
+            a1 += w1_3_2 * v3_2;
+            a2 += w2_3_2 * v3_2;
+            const v3_3 = dy[xo + 13];
+            a0 += w0_3_3 * v3_3;
+            a1 += w1_3_3 * v3_3;
+            a2 += w2_3_3 * v3_3;
+            const v3_4 = dy[xo + 14];
+            a0 += w0_3_4 * v3_4;
+            a1 += w1_3_4 * v3_4;
+            a2 += w2_3_4 * v3_4;
+            const v3_5 = dy[xo + 15];
+            a0 += w0_3_5 * v3_5;
+            a1 += w1_3_5 * v3_5;
+            a2 += w2_3_5 * v3_5;
+            const v4_0 = dy[xo + 24];
+            a0 += w0_4_0 * v4_0;
+            a1 += w1_4_0 * v4_0;
+            a2 += w2_4_0 * v4_0;
+            const v4_1 = dy[xo + 25];
+            a0 += w0_4_1 * v4_1;
+            a1 += w1_4_1 * v4_1;
+            a2 += w2_4_1 * v4_1;
+            const v4_2 = dy[xo + 26];
+            a0 += w0_4_2 * v4_2;
+            a1 += w1_4_2 * v4_2;
+            a2 += w2_4_2 * v4_2;
+            const v4_3 = dy[xo + 27];
+            a0 += w0_4_3 * v4_3;
+            a1 += w1_4_3 * v4_3;
+            a2 += w2_4_3 * v4_3;
+            const v4_4 = dy[xo + 28];
+            a0 += w0_4_4 * v4_4;
+            a1 += w1_4_4 * v4_4;
+            a2 += w2_4_4 * v4_4;
+            const v4_5 = dy[xo + 29];
+            a0 += w0_4_5 * v4_5;
+            a1 += w1_4_5 * v4_5;
+            a2 += w2_4_5 * v4_5;
+            dx[yo] = a0;
+            dx[yo + 196] = a1;
+            dx[yo + 392] = a2;
+          }
+        }
+        // rows 2..11 taps 0..4, cols 0..0 taps 4..5
+        for (let i = 2; i < 12; i += 1) {
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          {
+            const j = 0;
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = dx[yo];
+            let a1 = dx[yo + 196];
+            let a2 = dx[yo + 392];
+            const v0_4 = dy[xo - 28];
+            a0 += w0_0_4 * v0_4;
+            a1 += w1_0_4 * v0_4;
+            a2 += w2_0_4 * v0_4;
+            const v0_5 = dy[xo - 27];
+            a0 += w0_0_5 * v0_5;
+            a1 += w1_0_5 * v0_5;
+            a2 += w2_0_5 * v0_5;
+            const v1_4 = dy[xo - 14];
+            a0 += w0_1_4 * v1_4;
+            a1 += w1_1_4 * v1_4;
+            a2 += w2_1_4 * v1_4;
+            const v1_5 = dy[xo - 13];
+            a0 += w0_1_5 * v1_5;
+            a1 += w1_1_5 * v1_5;
+            a2 += w2_1_5 * v1_5;
+            const v2_4 = dy[xo];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            a2 += w2_2_4 * v2_4;
+            const v2_5 = dy[xo + 1];
+            a0 += w0_2_5 * v2_5;
+            a1 += w1_2_5 * v2_5;
+            a2 += w2_2_5 * v2_5;
+            const v3_4 = dy[xo + 14];
+            a0 += w0_3_4 * v3_4;
+            a1 += w1_3_4 * v3_4;
+            a2 += w2_3_4 * v3_4;
+            const v3_5 = dy[xo + 15];
+            a0 += w0_3_5 * v3_5;
+            a1 += w1_3_5 * v3_5;
+            a2 += w2_3_5 * v3_5;
+            const v4_4 = dy[xo + 28];
+            a0 += w0_4_4 * v4_4;
+            a1 += w1_4_4 * v4_4;
+            a2 += w2_4_4 * v4_4;
+            const v4_5 = dy[xo + 29];
+            a0 += w0_4_5 * v4_5;
+            a1 += w1_4_5 * v4_5;
+            a2 += w2_4_5 * v4_5;
+            dx[yo] = a0;
+            dx[yo + 196] = a1;
+            dx[yo + 392] = a2;
+          }
+        }
+        // rows 2..11 taps 0..4, cols 1..1 taps 3..5
+        for (let i = 2; i < 12; i += 1) {
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          {
+            const j = 1;
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = dx[yo];
+            let a1 = dx[yo + 196];
+            let a2 = dx[yo + 392];
+            const v0_3 = dy[xo - 29];
+            a0 += w0_0_3 * v0_3;
+            a1 += w1_0_3 * v0_3;
+            a2 += w2_0_3 * v0_3;
+            const v0_4 = dy[xo - 28];
+            a0 += w0_0_4 * v0_4;
+            a1 += w1_0_4 * v0_4;
+            a2 += w2_0_4 * v0_4;
+            const v0_5 = dy[xo - 27];
+            a0 += w0_0_5 * v0_5;
+            a1 += w1_0_5 * v0_5;
+            a2 += w2_0_5 * v0_5;
+            const v1_3 = dy[xo - 15];
+            a0 += w0_1_3 * v1_3;
+            a1 += w1_1_3 * v1_3;
+            a2 += w2_1_3 * v1_3;
+            const v1_4 = dy[xo - 14];
+            a0 += w0_1_4 * v1_4;
+            a1 += w1_1_4 * v1_4;
+            a2 += w2_1_4 * v1_4;
+            const v1_5 = dy[xo - 13];
+            a0 += w0_1_5 * v1_5;
+            a1 += w1_1_5 * v1_5;
+            a2 += w2_1_5 * v1_5;
+            const v2_3 = dy[xo - 1];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            a2 += w2_2_3 * v2_3;
+            const v2_4 = dy[xo];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            a2 += w2_2_4 * v2_4;
+            const v2_5 = dy[xo + 1];
+            a0 += w0_2_5 * v2_5;
+            a1 += w1_2_5 * v2_5;
+            a2 += w2_2_5 * v2_5;
+            const v3_3 = dy[xo + 13];
+            a0 += w0_3_3 * v3_3;
+            a1 += w1_3_3 * v3_3;
+            a2 += w2_3_3 * v3_3;
+            const v3_4 = dy[xo + 14];
+            a0 += w0_3_4 * v3_4;
+            a1 += w1_3_4 * v3_4;
+            a2 += w2_3_4 * v3_4;
+            const v3_5 = dy[xo + 15];
+            a0 += w0_3_5 * v3_5;
+            a1 += w1_3_5 * v3_5;
+            a2 += w2_3_5 * v3_5;
+            const v4_3 = dy[xo + 27];
+            a0 += w0_4_3 * v4_3;
+            a1 += w1_4_3 * v4_3;
+            a2 += w2_4_3 * v4_3;
+            const v4_4 = dy[xo + 28];
+            a0 += w0_4_4 * v4_4;
+            a1 += w1_4_4 * v4_4;
+            a2 += w2_4_4 * v4_4;
+            const v4_5 = dy[xo + 29];
+            a0 += w0_4_5 * v4_5;
+            a1 += w1_4_5 * v4_5;
+            a2 += w2_4_5 * v4_5;
+            dx[yo] = a0;
+            dx[yo + 196] = a1;
+            dx[yo + 392] = a2;
+          }
+        }
+        // rows 2..11 taps 0..4, cols 2..2 taps 2..5
+        for (let i = 2; i < 12; i += 1) {
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          {
+            const j = 2;
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = dx[yo];
+            let a1 = dx[yo + 196];
+            let a2 = dx[yo + 392];
+            const v0_2 = dy[xo - 30];
+            a0 += w0_0_2 * v0_2;
+            a1 += w1_0_2 * v0_2;
+            a2 += w2_0_2 * v0_2;
+            const v0_3 = dy[xo - 29];
+            a0 += w0_0_3 * v0_3;
+            a1 += w1_0_3 * v0_3;
+            a2 += w2_0_3 * v0_3;
+            const v0_4 = dy[xo - 28];
+            a0 += w0_0_4 * v0_4;
+            a1 += w1_0_4 * v0_4;
+            a2 += w2_0_4 * v0_4;
+            const v0_5 = dy[xo - 27];
+            a0 += w0_0_5 * v0_5;
+            a1 += w1_0_5 * v0_5;
+            a2 += w2_0_5 * v0_5;
+            const v1_2 = dy[xo - 16];
+            a0 += w0_1_2 * v1_2;
+            a1 += w1_1_2 * v1_2;
+            a2 += w2_1_2 * v1_2;
+            const v1_3 = dy[xo - 15];
+            a0 += w0_1_3 * v1_3;
+            a1 += w1_1_3 * v1_3;
+            a2 += w2_1_3 * v1_3;
+            const v1_4 = dy[xo - 14];
+            a0 += w0_1_4 * v1_4;
+            a1 += w1_1_4 * v1_4;
+            a2 += w2_1_4 * v1_4;
+            const v1_5 = dy[xo - 13];
+            a0 += w0_1_5 * v1_5;
+            a1 += w1_1_5 * v1_5;
+            a2 += w2_1_5 * v1_5;
+            const v2_2 = dy[xo - 2];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            a2 += w2_2_2 * v2_2;
+            const v2_3 = dy[xo - 1];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            a2 += w2_2_3 * v2_3;
+            const v2_4 = dy[xo];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            a2 += w2_2_4 * v2_4;
+            const v2_5 = dy[xo + 1];
+            a0 += w0_2_5 * v2_5;
+            a1 += w1_2_5 * v2_5;
+            a2 += w2_2_5 * v2_5;
+            const v3_2 = dy[xo + 12];
+            a0 += w0_3_2 * v3_2;
+            a1 += w1_3_2 * v3_2;
+            a2 += w2_3_2 * v3_2;
+            const v3_3 = dy[xo + 13];
+            a0 += w0_3_3 * v3_3;
+            a1 += w1_3_3 * v3_3;
+            a2 += w2_3_3 * v3_3;
+            const v3_4 = dy[xo + 14];
+            a0 += w0_3_4 * v3_4;
+            a1 += w1_3_4 * v3_4;
+            a2 += w2_3_4 * v3_4;
+            const v3_5 = dy[xo + 15];
+            a0 += w0_3_5 * v3_5;
+            a1 += w1_3_5 * v3_5;
+            a2 += w2_3_5 * v3_5;
+            const v4_2 = dy[xo + 26];
+            a0 += w0_4_2 * v4_2;
+            a1 += w1_4_2 * v4_2;
+            a2 += w2_4_2 * v4_2;
+            const v4_3 = dy[xo + 27];
+            a0 += w0_4_3 * v4_3;
+            a1 += w1_4_3 * v4_3;
+            a2 += w2_4_3 * v4_3;
+            const v4_4 = dy[xo + 28];
+            a0 += w0_4_4 * v4_4;
+            a1 += w1_4_4 * v4_4;
+            a2 += w2_4_4 * v4_4;
+            const v4_5 = dy[xo + 29];
+            a0 += w0_4_5 * v4_5;
+            a1 += w1_4_5 * v4_5;
+            a2 += w2_4_5 * v4_5;
+            dx[yo] = a0;
+            dx[yo + 196] = a1;
+            dx[yo + 392] = a2;
+          }
+        }
+      }
+    }
+  }
+}
+
+function c2$backward2(dy: F, w: F, dx: F): void {
+  // border, window unrolled, 3 channel(s) per pass, 276 statements (backward)
+  for (let t = 0; t < 32; t += 1) {
+    for (let k = 0; k < 6; k += 3) {
+      const yk = (t * 6 + k) * 196;
+      for (let c = 0; c < 16; c++) {
+        const xc = (t * 16 + c) * 196;
+        const wk = k * 30 + c * 180;
+        const w0_0_0 = w[wk + 29];
+        const w0_0_1 = w[wk + 28];
+        const w0_0_2 = w[wk + 27];
+        const w0_0_3 = w[wk + 26];
+        const w0_0_4 = w[wk + 25];
+        const w0_0_5 = w[wk + 24];
+        const w0_1_0 = w[wk + 23];
+        const w0_1_1 = w[wk + 22];
+        const w0_1_2 = w[wk + 21];
+        const w0_1_3 = w[wk + 20];
+        const w0_1_4 = w[wk + 19];
+        const w0_1_5 = w[wk + 18];
+        const w0_2_0 = w[wk + 17];
+        const w0_2_1 = w[wk + 16];
+        const w0_2_2 = w[wk + 15];
+        const w0_2_3 = w[wk + 14];
+        const w0_2_4 = w[wk + 13];
+        const w0_2_5 = w[wk + 12];
+        const w0_3_0 = w[wk + 11];
+        const w0_3_1 = w[wk + 10];
+        const w0_3_2 = w[wk + 9];
+        const w0_3_3 = w[wk + 8];
+        const w0_3_4 = w[wk + 7];
+        const w0_3_5 = w[wk + 6];
+        const w0_4_0 = w[wk + 5];
+        const w0_4_1 = w[wk + 4];
+        const w0_4_2 = w[wk + 3];
+        const w0_4_3 = w[wk + 2];
+        const w0_4_4 = w[wk + 1];
+        const w0_4_5 = w[wk];
+        const w1_0_0 = w[wk + 59];
+        const w1_0_1 = w[wk + 58];
+        const w1_0_2 = w[wk + 57];
+        const w1_0_3 = w[wk + 56];
+        const w1_0_4 = w[wk + 55];
+        const w1_0_5 = w[wk + 54];
+        const w1_1_0 = w[wk + 53];
+        const w1_1_1 = w[wk + 52];
+        const w1_1_2 = w[wk + 51];
+        const w1_1_3 = w[wk + 50];
+        const w1_1_4 = w[wk + 49];
+        const w1_1_5 = w[wk + 48];
+        const w1_2_0 = w[wk + 47];
+        const w1_2_1 = w[wk + 46];
+        const w1_2_2 = w[wk + 45];
+        const w1_2_3 = w[wk + 44];
+        const w1_2_4 = w[wk + 43];
+        const w1_2_5 = w[wk + 42];
+        const w1_3_0 = w[wk + 41];
+        const w1_3_1 = w[wk + 40];
+        const w1_3_2 = w[wk + 39];
+        const w1_3_3 = w[wk + 38];
+        const w1_3_4 = w[wk + 37];
+        const w1_3_5 = w[wk + 36];
+        const w1_4_0 = w[wk + 35];
+        const w1_4_1 = w[wk + 34];
+        const w1_4_2 = w[wk + 33];
+        const w1_4_3 = w[wk + 32];
+        const w1_4_4 = w[wk + 31];
+        const w1_4_5 = w[wk + 30];
+        const w2_0_0 = w[wk + 89];
+        const w2_0_1 = w[wk + 88];
+        const w2_0_2 = w[wk + 87];
+        const w2_0_3 = w[wk + 86];
+        const w2_0_4 = w[wk + 85];
+        const w2_0_5 = w[wk + 84];
+        const w2_1_0 = w[wk + 83];
+        const w2_1_1 = w[wk + 82];
+        const w2_1_2 = w[wk + 81];
+        const w2_1_3 = w[wk + 80];
+        const w2_1_4 = w[wk + 79];
+        const w2_1_5 = w[wk + 78];
+        const w2_2_0 = w[wk + 77];
+        const w2_2_1 = w[wk + 76];
+        const w2_2_2 = w[wk + 75];
+        const w2_2_3 = w[wk + 74];
+        const w2_2_4 = w[wk + 73];
+        const w2_2_5 = w[wk + 72];
+        const w2_3_0 = w[wk + 71];
+        const w2_3_1 = w[wk + 70];
+        const w2_3_2 = w[wk + 69];
+        const w2_3_3 = w[wk + 68];
+        const w2_3_4 = w[wk + 67];
+        const w2_3_5 = w[wk + 66];
+        const w2_4_0 = w[wk + 65];
+        const w2_4_1 = w[wk + 64];
+        const w2_4_2 = w[wk + 63];
+        const w2_4_3 = w[wk + 62];
+        const w2_4_4 = w[wk + 61];
+        const w2_4_5 = w[wk + 60];
+        // rows 2..11 taps 0..4, cols 3..3 taps 1..5
+        for (let i = 2; i < 12; i += 1) {
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          {
+            const j = 3;
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = dx[yo];
+            let a1 = dx[yo + 196];
+            let a2 = dx[yo + 392];
+            const v0_1 = dy[xo - 31];
+            a0 += w0_0_1 * v0_1;
+            a1 += w1_0_1 * v0_1;
+            a2 += w2_0_1 * v0_1;
+            const v0_2 = dy[xo - 30];
+            a0 += w0_0_2 * v0_2;
+            a1 += w1_0_2 * v0_2;
+            a2 += w2_0_2 * v0_2;
+            const v0_3 = dy[xo - 29];
+            a0 += w0_0_3 * v0_3;
+            a1 += w1_0_3 * v0_3;
+            a2 += w2_0_3 * v0_3;
+            const v0_4 = dy[xo - 28];
+            a0 += w0_0_4 * v0_4;
+            a1 += w1_0_4 * v0_4;
+            a2 += w2_0_4 * v0_4;
+            const v0_5 = dy[xo - 27];
+            a0 += w0_0_5 * v0_5;
+            a1 += w1_0_5 * v0_5;
+            a2 += w2_0_5 * v0_5;
+            const v1_1 = dy[xo - 17];
+            a0 += w0_1_1 * v1_1;
+            a1 += w1_1_1 * v1_1;
+            a2 += w2_1_1 * v1_1;
+            const v1_2 = dy[xo - 16];
+            a0 += w0_1_2 * v1_2;
+            a1 += w1_1_2 * v1_2;
+            a2 += w2_1_2 * v1_2;
+            const v1_3 = dy[xo - 15];
+            a0 += w0_1_3 * v1_3;
+            a1 += w1_1_3 * v1_3;
+            a2 += w2_1_3 * v1_3;
+            const v1_4 = dy[xo - 14];
+            a0 += w0_1_4 * v1_4;
+            a1 += w1_1_4 * v1_4;
+            a2 += w2_1_4 * v1_4;
+            const v1_5 = dy[xo - 13];
+            a0 += w0_1_5 * v1_5;
+            a1 += w1_1_5 * v1_5;
+            a2 += w2_1_5 * v1_5;
+            const v2_1 = dy[xo - 3];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            a2 += w2_2_1 * v2_1;
+            const v2_2 = dy[xo - 2];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            a2 += w2_2_2 * v2_2;
+            const v2_3 = dy[xo - 1];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            a2 += w2_2_3 * v2_3;
+            const v2_4 = dy[xo];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            a2 += w2_2_4 * v2_4;
+            const v2_5 = dy[xo + 1];
+            a0 += w0_2_5 * v2_5;
+            a1 += w1_2_5 * v2_5;
+            a2 += w2_2_5 * v2_5;
+            const v3_1 = dy[xo + 11];
+            a0 += w0_3_1 * v3_1;
+            a1 += w1_3_1 * v3_1;
+            a2 += w2_3_1 * v3_1;
+            const v3_2 = dy[xo + 12];
+            a0 += w0_3_2 * v3_2;
+            a1 += w1_3_2 * v3_2;
+            a2 += w2_3_2 * v3_2;
+            const v3_3 = dy[xo + 13];
+            a0 += w0_3_3 * v3_3;
+            a1 += w1_3_3 * v3_3;
+            a2 += w2_3_3 * v3_3;
+            const v3_4 = dy[xo + 14];
+            a0 += w0_3_4 * v3_4;
+            a1 += w1_3_4 * v3_4;
+            a2 += w2_3_4 * v3_4;
+            const v3_5 = dy[xo + 15];
+            a0 += w0_3_5 * v3_5;
+            a1 += w1_3_5 * v3_5;
+            a2 += w2_3_5 * v3_5;
+            const v4_1 = dy[xo + 25];
+            a0 += w0_4_1 * v4_1;
+            a1 += w1_4_1 * v4_1;
+            a2 += w2_4_1 * v4_1;
+            const v4_2 = dy[xo + 26];
+            a0 += w0_4_2 * v4_2;
+            a1 += w1_4_2 * v4_2;
+            a2 += w2_4_2 * v4_2;
+            const v4_3 = dy[xo + 27];
+            a0 += w0_4_3 * v4_3;
+            a1 += w1_4_3 * v4_3;
+            a2 += w2_4_3 * v4_3;
+            const v4_4 = dy[xo + 28];
+            a0 += w0_4_4 * v4_4;
+            a1 += w1_4_4 * v4_4;
+            a2 += w2_4_4 * v4_4;
+            const v4_5 = dy[xo + 29];
+            a0 += w0_4_5 * v4_5;
+            a1 += w1_4_5 * v4_5;
+            a2 += w2_4_5 * v4_5;
+            dx[yo] = a0;
+            dx[yo + 196] = a1;
+            dx[yo + 392] = a2;
+          }
+        }
+        // rows 2..11 taps 0..4, cols 13..13 taps 0..4
+        for (let i = 2; i < 12; i += 1) {
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          {
+            const j = 13;
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = dx[yo];
+            let a1 = dx[yo + 196];
+            let a2 = dx[yo + 392];
+            const v0_0 = dy[xo - 32];
+            a0 += w0_0_0 * v0_0;
+            a1 += w1_0_0 * v0_0;
+            a2 += w2_0_0 * v0_0;
+            const v0_1 = dy[xo - 31];
+            a0 += w0_0_1 * v0_1;
+            a1 += w1_0_1 * v0_1;
+            a2 += w2_0_1 * v0_1;
+            const v0_2 = dy[xo - 30];
+            a0 += w0_0_2 * v0_2;
+            a1 += w1_0_2 * v0_2;
+            a2 += w2_0_2 * v0_2;
+            const v0_3 = dy[xo - 29];
+            a0 += w0_0_3 * v0_3;
+            a1 += w1_0_3 * v0_3;
+            a2 += w2_0_3 * v0_3;
+            const v0_4 = dy[xo - 28];
+            a0 += w0_0_4 * v0_4;
+            a1 += w1_0_4 * v0_4;
+            a2 += w2_0_4 * v0_4;
+            const v1_0 = dy[xo - 18];
+            a0 += w0_1_0 * v1_0;
+            a1 += w1_1_0 * v1_0;
+            a2 += w2_1_0 * v1_0;
+            const v1_1 = dy[xo - 17];
+            a0 += w0_1_1 * v1_1;
+            a1 += w1_1_1 * v1_1;
+            a2 += w2_1_1 * v1_1;
+            const v1_2 = dy[xo - 16];
+            a0 += w0_1_2 * v1_2;
+            a1 += w1_1_2 * v1_2;
+            a2 += w2_1_2 * v1_2;
+            const v1_3 = dy[xo - 15];
+            a0 += w0_1_3 * v1_3;
+            a1 += w1_1_3 * v1_3;
+            a2 += w2_1_3 * v1_3;
+            const v1_4 = dy[xo - 14];
+            a0 += w0_1_4 * v1_4;
+            a1 += w1_1_4 * v1_4;
+            a2 += w2_1_4 * v1_4;
+            const v2_0 = dy[xo - 4];
+            a0 += w0_2_0 * v2_0;
+            a1 += w1_2_0 * v2_0;
+            a2 += w2_2_0 * v2_0;
+            const v2_1 = dy[xo - 3];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            a2 += w2_2_1 * v2_1;
+            const v2_2 = dy[xo - 2];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            a2 += w2_2_2 * v2_2;
+            const v2_3 = dy[xo - 1];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            a2 += w2_2_3 * v2_3;
+            const v2_4 = dy[xo];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            a2 += w2_2_4 * v2_4;
+            const v3_0 = dy[xo + 10];
+            a0 += w0_3_0 * v3_0;
+            a1 += w1_3_0 * v3_0;
+            a2 += w2_3_0 * v3_0;
+            const v3_1 = dy[xo + 11];
+            a0 += w0_3_1 * v3_1;
+            a1 += w1_3_1 * v3_1;
+            a2 += w2_3_1 * v3_1;
+            const v3_2 = dy[xo + 12];
+            a0 += w0_3_2 * v3_2;
+            a1 += w1_3_2 * v3_2;
+            a2 += w2_3_2 * v3_2;
+            const v3_3 = dy[xo + 13];
+            a0 += w0_3_3 * v3_3;
+            a1 += w1_3_3 * v3_3;
+            a2 += w2_3_3 * v3_3;
+            const v3_4 = dy[xo + 14];
+            a0 += w0_3_4 * v3_4;
+            a1 += w1_3_4 * v3_4;
+            a2 += w2_3_4 * v3_4;
+            const v4_0 = dy[xo + 24];
+            a0 += w0_4_0 * v4_0;
+            a1 += w1_4_0 * v4_0;
+            a2 += w2_4_0 * v4_0;
+            const v4_1 = dy[xo + 25];
+            a0 += w0_4_1 * v4_1;
+            a1 += w1_4_1 * v4_1;
+            a2 += w2_4_1 * v4_1;
+            const v4_2 = dy[xo + 26];
+            a0 += w0_4_2 * v4_2;
+            a1 += w1_4_2 * v4_2;
+            a2 += w2_4_2 * v4_2;
+            const v4_3 = dy[xo + 27];
+            a0 += w0_4_3 * v4_3;
+            a1 += w1_4_3 * v4_3;
+            a2 += w2_4_3 * v4_3;
+            const v4_4 = dy[xo + 28];
+            a0 += w0_4_4 * v4_4;
+            a1 += w1_4_4 * v4_4;
+            a2 += w2_4_4 * v4_4;
+            dx[yo] = a0;
+            dx[yo + 196] = a1;
+            dx[yo + 392] = a2;
+          }
+        }
+        // rows 12..12 taps 0..3, cols 4..12 taps 0..5
+        {
+          const i = 12;
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          for (let j = 4; j < 13; j += 1) {
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = dx[yo];
+            let a1 = dx[yo + 196];
+            let a2 = dx[yo + 392];
+            const v0_0 = dy[xo - 32];
+            a0 += w0_0_0 * v0_0;
+            a1 += w1_0_0 * v0_0;
+            a2 += w2_0_0 * v0_0;
+            const v0_1 = dy[xo - 31];
+            a0 += w0_0_1 * v0_1;
+            a1 += w1_0_1 * v0_1;
+            a2 += w2_0_1 * v0_1;
+            const v0_2 = dy[xo - 30];
+            a0 += w0_0_2 * v0_2;
+            a1 += w1_0_2 * v0_2;
+            a2 += w2_0_2 * v0_2;
+            const v0_3 = dy[xo - 29];
+            a0 += w0_0_3 * v0_3;
+            a1 += w1_0_3 * v0_3;
+            a2 += w2_0_3 * v0_3;
+            const v0_4 = dy[xo - 28];
+            a0 += w0_0_4 * v0_4;
+            a1 += w1_0_4 * v0_4;
+            a2 += w2_0_4 * v0_4;
+            const v0_5 = dy[xo - 27];
+            a0 += w0_0_5 * v0_5;
+            a1 += w1_0_5 * v0_5;
+            a2 += w2_0_5 * v0_5;
+            const v1_0 = dy[xo - 18];
+            a0 += w0_1_0 * v1_0;
+            a1 += w1_1_0 * v1_0;
+            a2 += w2_1_0 * v1_0;
+            const v1_1 = dy[xo - 17];
+            a0 += w0_1_1 * v1_1;
+            a1 += w1_1_1 * v1_1;
+            a2 += w2_1_1 * v1_1;
+            const v1_2 = dy[xo - 16];
+            a0 += w0_1_2 * v1_2;
+            a1 += w1_1_2 * v1_2;
+            a2 += w2_1_2 * v1_2;
+            const v1_3 = dy[xo - 15];
+            a0 += w0_1_3 * v1_3;
+            a1 += w1_1_3 * v1_3;
+            a2 += w2_1_3 * v1_3;
+            const v1_4 = dy[xo - 14];
+            a0 += w0_1_4 * v1_4;
+            a1 += w1_1_4 * v1_4;
+            a2 += w2_1_4 * v1_4;
+            const v1_5 = dy[xo - 13];
+            a0 += w0_1_5 * v1_5;
+            a1 += w1_1_5 * v1_5;
+            a2 += w2_1_5 * v1_5;
+            const v2_0 = dy[xo - 4];
+            a0 += w0_2_0 * v2_0;
+            a1 += w1_2_0 * v2_0;
+            a2 += w2_2_0 * v2_0;
+            const v2_1 = dy[xo - 3];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            a2 += w2_2_1 * v2_1;
+            const v2_2 = dy[xo - 2];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            a2 += w2_2_2 * v2_2;
+            const v2_3 = dy[xo - 1];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            a2 += w2_2_3 * v2_3;
+            const v2_4 = dy[xo];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            a2 += w2_2_4 * v2_4;
+            const v2_5 = dy[xo + 1];
+            a0 += w0_2_5 * v2_5;
+            a1 += w1_2_5 * v2_5;
+            a2 += w2_2_5 * v2_5;
+            const v3_0 = dy[xo + 10];
+            a0 += w0_3_0 * v3_0;
+            a1 += w1_3_0 * v3_0;
+            a2 += w2_3_0 * v3_0;
+            const v3_1 = dy[xo + 11];
+            a0 += w0_3_1 * v3_1;
+            a1 += w1_3_1 * v3_1;
+            a2 += w2_3_1 * v3_1;
+            const v3_2 = dy[xo + 12];
+            a0 += w0_3_2 * v3_2;
+            a1 += w1_3_2 * v3_2;
+            a2 += w2_3_2 * v3_2;
+            const v3_3 = dy[xo + 13];
+            a0 += w0_3_3 * v3_3;
+            a1 += w1_3_3 * v3_3;
+            a2 += w2_3_3 * v3_3;
+            const v3_4 = dy[xo + 14];
+            a0 += w0_3_4 * v3_4;
+            a1 += w1_3_4 * v3_4;
+            a2 += w2_3_4 * v3_4;
+            const v3_5 = dy[xo + 15];
+            a0 += w0_3_5 * v3_5;
+            a1 += w1_3_5 * v3_5;
+            a2 += w2_3_5 * v3_5;
+            dx[yo] = a0;
+            dx[yo + 196] = a1;
+            dx[yo + 392] = a2;
+          }
+        }
+        // rows 13..13 taps 0..2, cols 4..12 taps 0..5
+        {
+          const i = 13;
+          const xr = xc + i * 14;
+          const yr = yk + i * 14;
+          for (let j = 4; j < 13; j += 1) {
+            const xo = xr + j;
+            const yo = yr + j;
+            let a0 = dx[yo];
+            let a1 = dx[yo + 196];
+            let a2 = dx[yo + 392];
+            const v0_0 = dy[xo - 32];
+            a0 += w0_0_0 * v0_0;
+            a1 += w1_0_0 * v0_0;
+            a2 += w2_0_0 * v0_0;
+            const v0_1 = dy[xo - 31];
+            a0 += w0_0_1 * v0_1;
+            a1 += w1_0_1 * v0_1;
+            a2 += w2_0_1 * v0_1;
+            const v0_2 = dy[xo - 30];
+            a0 += w0_0_2 * v0_2;
+            a1 += w1_0_2 * v0_2;
+            a2 += w2_0_2 * v0_2;
+            const v0_3 = dy[xo - 29];
+            a0 += w0_0_3 * v0_3;
+            a1 += w1_0_3 * v0_3;
+            a2 += w2_0_3 * v0_3;
+            const v0_4 = dy[xo - 28];
+            a0 += w0_0_4 * v0_4;
+            a1 += w1_0_4 * v0_4;
+            a2 += w2_0_4 * v0_4;
+            const v0_5 = dy[xo - 27];
+            a0 += w0_0_5 * v0_5;
+            a1 += w1_0_5 * v0_5;
+            a2 += w2_0_5 * v0_5;
+            const v1_0 = dy[xo - 18];
+            a0 += w0_1_0 * v1_0;
+            a1 += w1_1_0 * v1_0;
+            a2 += w2_1_0 * v1_0;
+            const v1_1 = dy[xo - 17];
+            a0 += w0_1_1 * v1_1;
+            a1 += w1_1_1 * v1_1;
+            a2 += w2_1_1 * v1_1;
+            const v1_2 = dy[xo - 16];
+            a0 += w0_1_2 * v1_2;
+            a1 += w1_1_2 * v1_2;
+            a2 += w2_1_2 * v1_2;
+            const v1_3 = dy[xo - 15];
+            a0 += w0_1_3 * v1_3;
+            a1 += w1_1_3 * v1_3;
+            a2 += w2_1_3 * v1_3;
+            const v1_4 = dy[xo - 14];
+            a0 += w0_1_4 * v1_4;
+            a1 += w1_1_4 * v1_4;
+            a2 += w2_1_4 * v1_4;
+            const v1_5 = dy[xo - 13];
+            a0 += w0_1_5 * v1_5;
+            a1 += w1_1_5 * v1_5;
+            a2 += w2_1_5 * v1_5;
+            const v2_0 = dy[xo - 4];
+            a0 += w0_2_0 * v2_0;
+            a1 += w1_2_0 * v2_0;
+            a2 += w2_2_0 * v2_0;
+            const v2_1 = dy[xo - 3];
+            a0 += w0_2_1 * v2_1;
+            a1 += w1_2_1 * v2_1;
+            a2 += w2_2_1 * v2_1;
+            const v2_2 = dy[xo - 2];
+            a0 += w0_2_2 * v2_2;
+            a1 += w1_2_2 * v2_2;
+            a2 += w2_2_2 * v2_2;
+            const v2_3 = dy[xo - 1];
+            a0 += w0_2_3 * v2_3;
+            a1 += w1_2_3 * v2_3;
+            a2 += w2_2_3 * v2_3;
+            const v2_4 = dy[xo];
+            a0 += w0_2_4 * v2_4;
+            a1 += w1_2_4 * v2_4;
+            a2 += w2_2_4 * v2_4;
+            const v2_5 = dy[xo + 1];
+            a0 += w0_2_5 * v2_5;
+            a1 += w1_2_5 * v2_5;
+            a2 += w2_2_5 * v2_5;
+            dx[yo] = a0;
+            dx[yo + 196] = a1;
+            dx[yo + 392] = a2;
+          }
+        }
+      }
+    }
+  }
+}
+
+function c2$backward3(dy: F, w: F, dx: F): void {
+  // border, window unrolled, 1 channel(s) per pass, 266 statements (backward)
   for (let t = 0; t < 32; t += 1) {
     for (let k = 0; k < 6; k += 1) {
       const yk = (t * 6 + k) * 196;
@@ -4643,36 +6178,6 @@ function c2$backward1(dy: F, w: F, dx: F): void {
             a0 += w0_3_3 * dy[xo + 13];
             a0 += w0_3_4 * dy[xo + 14];
             a0 += w0_3_5 * dy[xo + 15];
-            a0 += w0_4_1 * dy[xo + 25];
-            a0 += w0_4_2 * dy[xo + 26];
-            a0 += w0_4_3 * dy[xo + 27];
-            a0 += w0_4_4 * dy[xo + 28];
-            a0 += w0_4_5 * dy[xo + 29];
-            dx[yo] = a0;
-          }
-        }
-        // rows 0..0 taps 2..4, cols 4..12 taps 0..5
-        {
-          const i = 0;
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          for (let j = 4; j < 13; j += 1) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo];
-            a0 += w0_2_0 * dy[xo - 4];
-            a0 += w0_2_1 * dy[xo - 3];
-            a0 += w0_2_2 * dy[xo - 2];
-            a0 += w0_2_3 * dy[xo - 1];
-            a0 += w0_2_4 * dy[xo];
-            a0 += w0_2_5 * dy[xo + 1];
-            a0 += w0_3_0 * dy[xo + 10];
-            a0 += w0_3_1 * dy[xo + 11];
-            a0 += w0_3_2 * dy[xo + 12];
-            a0 += w0_3_3 * dy[xo + 13];
-            a0 += w0_3_4 * dy[xo + 14];
-            a0 += w0_3_5 * dy[xo + 15];
-            a0 += w0_4_0 * dy[xo + 24];
             a0 += w0_4_1 * dy[xo + 25];
             a0 += w0_4_2 * dy[xo + 26];
             a0 += w0_4_3 * dy[xo + 27];
@@ -4817,42 +6322,6 @@ function c2$backward1(dy: F, w: F, dx: F): void {
             dx[yo] = a0;
           }
         }
-        // rows 1..1 taps 1..4, cols 4..12 taps 0..5
-        {
-          const i = 1;
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          for (let j = 4; j < 13; j += 1) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo];
-            a0 += w0_1_0 * dy[xo - 18];
-            a0 += w0_1_1 * dy[xo - 17];
-            a0 += w0_1_2 * dy[xo - 16];
-            a0 += w0_1_3 * dy[xo - 15];
-            a0 += w0_1_4 * dy[xo - 14];
-            a0 += w0_1_5 * dy[xo - 13];
-            a0 += w0_2_0 * dy[xo - 4];
-            a0 += w0_2_1 * dy[xo - 3];
-            a0 += w0_2_2 * dy[xo - 2];
-            a0 += w0_2_3 * dy[xo - 1];
-            a0 += w0_2_4 * dy[xo];
-            a0 += w0_2_5 * dy[xo + 1];
-            a0 += w0_3_0 * dy[xo + 10];
-            a0 += w0_3_1 * dy[xo + 11];
-            a0 += w0_3_2 * dy[xo + 12];
-            a0 += w0_3_3 * dy[xo + 13];
-            a0 += w0_3_4 * dy[xo + 14];
-            a0 += w0_3_5 * dy[xo + 15];
-            a0 += w0_4_0 * dy[xo + 24];
-            a0 += w0_4_1 * dy[xo + 25];
-            a0 += w0_4_2 * dy[xo + 26];
-            a0 += w0_4_3 * dy[xo + 27];
-            a0 += w0_4_4 * dy[xo + 28];
-            a0 += w0_4_5 * dy[xo + 29];
-            dx[yo] = a0;
-          }
-        }
         // rows 1..1 taps 1..4, cols 13..13 taps 0..4
         {
           const i = 1;
@@ -4863,161 +6332,6 @@ function c2$backward1(dy: F, w: F, dx: F): void {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo];
-            a0 += w0_1_0 * dy[xo - 18];
-            a0 += w0_1_1 * dy[xo - 17];
-            a0 += w0_1_2 * dy[xo - 16];
-            a0 += w0_1_3 * dy[xo - 15];
-            a0 += w0_1_4 * dy[xo - 14];
-            a0 += w0_2_0 * dy[xo - 4];
-            a0 += w0_2_1 * dy[xo - 3];
-            a0 += w0_2_2 * dy[xo - 2];
-            a0 += w0_2_3 * dy[xo - 1];
-            a0 += w0_2_4 * dy[xo];
-            a0 += w0_3_0 * dy[xo + 10];
-            a0 += w0_3_1 * dy[xo + 11];
-            a0 += w0_3_2 * dy[xo + 12];
-            a0 += w0_3_3 * dy[xo + 13];
-            a0 += w0_3_4 * dy[xo + 14];
-            a0 += w0_4_0 * dy[xo + 24];
-            a0 += w0_4_1 * dy[xo + 25];
-            a0 += w0_4_2 * dy[xo + 26];
-            a0 += w0_4_3 * dy[xo + 27];
-            a0 += w0_4_4 * dy[xo + 28];
-            dx[yo] = a0;
-          }
-        }
-        // rows 2..11 taps 0..4, cols 0..0 taps 4..5
-        for (let i = 2; i < 12; i += 1) {
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo];
-            a0 += w0_0_4 * dy[xo - 28];
-            a0 += w0_0_5 * dy[xo - 27];
-            a0 += w0_1_4 * dy[xo - 14];
-            a0 += w0_1_5 * dy[xo - 13];
-            a0 += w0_2_4 * dy[xo];
-            a0 += w0_2_5 * dy[xo + 1];
-            a0 += w0_3_4 * dy[xo + 14];
-            a0 += w0_3_5 * dy[xo + 15];
-            a0 += w0_4_4 * dy[xo + 28];
-            a0 += w0_4_5 * dy[xo + 29];
-            dx[yo] = a0;
-          }
-        }
-        // rows 2..11 taps 0..4, cols 1..1 taps 3..5
-        for (let i = 2; i < 12; i += 1) {
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          {
-            const j = 1;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo];
-            a0 += w0_0_3 * dy[xo - 29];
-            a0 += w0_0_4 * dy[xo - 28];
-            a0 += w0_0_5 * dy[xo - 27];
-            a0 += w0_1_3 * dy[xo - 15];
-            a0 += w0_1_4 * dy[xo - 14];
-            a0 += w0_1_5 * dy[xo - 13];
-            a0 += w0_2_3 * dy[xo - 1];
-            a0 += w0_2_4 * dy[xo];
-            a0 += w0_2_5 * dy[xo + 1];
-            a0 += w0_3_3 * dy[xo + 13];
-            a0 += w0_3_4 * dy[xo + 14];
-            a0 += w0_3_5 * dy[xo + 15];
-            a0 += w0_4_3 * dy[xo + 27];
-            a0 += w0_4_4 * dy[xo + 28];
-            a0 += w0_4_5 * dy[xo + 29];
-            dx[yo] = a0;
-          }
-        }
-        // rows 2..11 taps 0..4, cols 2..2 taps 2..5
-        for (let i = 2; i < 12; i += 1) {
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          {
-            const j = 2;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo];
-            a0 += w0_0_2 * dy[xo - 30];
-            a0 += w0_0_3 * dy[xo - 29];
-            a0 += w0_0_4 * dy[xo - 28];
-            a0 += w0_0_5 * dy[xo - 27];
-            a0 += w0_1_2 * dy[xo - 16];
-            a0 += w0_1_3 * dy[xo - 15];
-            a0 += w0_1_4 * dy[xo - 14];
-            a0 += w0_1_5 * dy[xo - 13];
-            a0 += w0_2_2 * dy[xo - 2];
-            a0 += w0_2_3 * dy[xo - 1];
-            a0 += w0_2_4 * dy[xo];
-            a0 += w0_2_5 * dy[xo + 1];
-            a0 += w0_3_2 * dy[xo + 12];
-            a0 += w0_3_3 * dy[xo + 13];
-            a0 += w0_3_4 * dy[xo + 14];
-            a0 += w0_3_5 * dy[xo + 15];
-            a0 += w0_4_2 * dy[xo + 26];
-            a0 += w0_4_3 * dy[xo + 27];
-            a0 += w0_4_4 * dy[xo + 28];
-            a0 += w0_4_5 * dy[xo + 29];
-            dx[yo] = a0;
-          }
-        }
-        // rows 2..11 taps 0..4, cols 3..3 taps 1..5
-        for (let i = 2; i < 12; i += 1) {
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          {
-            const j = 3;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo];
-            a0 += w0_0_1 * dy[xo - 31];
-            a0 += w0_0_2 * dy[xo - 30];
-            a0 += w0_0_3 * dy[xo - 29];
-            a0 += w0_0_4 * dy[xo - 28];
-            a0 += w0_0_5 * dy[xo - 27];
-            a0 += w0_1_1 * dy[xo - 17];
-            a0 += w0_1_2 * dy[xo - 16];
-            a0 += w0_1_3 * dy[xo - 15];
-            a0 += w0_1_4 * dy[xo - 14];
-            a0 += w0_1_5 * dy[xo - 13];
-            a0 += w0_2_1 * dy[xo - 3];
-            a0 += w0_2_2 * dy[xo - 2];
-            a0 += w0_2_3 * dy[xo - 1];
-            a0 += w0_2_4 * dy[xo];
-            a0 += w0_2_5 * dy[xo + 1];
-            a0 += w0_3_1 * dy[xo + 11];
-            a0 += w0_3_2 * dy[xo + 12];
-            a0 += w0_3_3 * dy[xo + 13];
-            a0 += w0_3_4 * dy[xo + 14];
-            a0 += w0_3_5 * dy[xo + 15];
-            a0 += w0_4_1 * dy[xo + 25];
-            a0 += w0_4_2 * dy[xo + 26];
-            a0 += w0_4_3 * dy[xo + 27];
-            a0 += w0_4_4 * dy[xo + 28];
-            a0 += w0_4_5 * dy[xo + 29];
-            dx[yo] = a0;
-          }
-        }
-        // rows 2..11 taps 0..4, cols 13..13 taps 0..4
-        for (let i = 2; i < 12; i += 1) {
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          {
-            const j = 13;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo];
-            a0 += w0_0_0 * dy[xo - 32];
-            a0 += w0_0_1 * dy[xo - 31];
-            a0 += w0_0_2 * dy[xo - 30];
-            a0 += w0_0_3 * dy[xo - 29];
-            a0 += w0_0_4 * dy[xo - 28];
             a0 += w0_1_0 * dy[xo - 18];
             a0 += w0_1_1 * dy[xo - 17];
             a0 += w0_1_2 * dy[xo - 16];
@@ -5087,43 +6401,6 @@ function c2$backward1(dy: F, w: F, dx: F): void {
             dx[yo] = a0;
           }
         }
-      }
-    }
-  }
-}
-
-function c2$backward2(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 155 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 6; k += 1) {
-      const yk = (t * 6 + k) * 196;
-      for (let c = 0; c < 16; c++) {
-        const xc = (t * 16 + c) * 196;
-        const wk = k * 30 + c * 180;
-        const w0_0_0 = w[wk + 29];
-        const w0_0_1 = w[wk + 28];
-        const w0_0_2 = w[wk + 27];
-        const w0_0_3 = w[wk + 26];
-        const w0_0_4 = w[wk + 25];
-        const w0_0_5 = w[wk + 24];
-        const w0_1_0 = w[wk + 23];
-        const w0_1_1 = w[wk + 22];
-        const w0_1_2 = w[wk + 21];
-        const w0_1_3 = w[wk + 20];
-        const w0_1_4 = w[wk + 19];
-        const w0_1_5 = w[wk + 18];
-        const w0_2_0 = w[wk + 17];
-        const w0_2_1 = w[wk + 16];
-        const w0_2_2 = w[wk + 15];
-        const w0_2_3 = w[wk + 14];
-        const w0_2_4 = w[wk + 13];
-        const w0_2_5 = w[wk + 12];
-        const w0_3_0 = w[wk + 11];
-        const w0_3_1 = w[wk + 10];
-        const w0_3_2 = w[wk + 9];
-        const w0_3_3 = w[wk + 8];
-        const w0_3_4 = w[wk + 7];
-        const w0_3_5 = w[wk + 6];
         // rows 12..12 taps 0..3, cols 2..2 taps 2..5
         {
           const i = 12;
@@ -5178,42 +6455,6 @@ function c2$backward2(dy: F, w: F, dx: F): void {
             a0 += w0_2_3 * dy[xo - 1];
             a0 += w0_2_4 * dy[xo];
             a0 += w0_2_5 * dy[xo + 1];
-            a0 += w0_3_1 * dy[xo + 11];
-            a0 += w0_3_2 * dy[xo + 12];
-            a0 += w0_3_3 * dy[xo + 13];
-            a0 += w0_3_4 * dy[xo + 14];
-            a0 += w0_3_5 * dy[xo + 15];
-            dx[yo] = a0;
-          }
-        }
-        // rows 12..12 taps 0..3, cols 4..12 taps 0..5
-        {
-          const i = 12;
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          for (let j = 4; j < 13; j += 1) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo];
-            a0 += w0_0_0 * dy[xo - 32];
-            a0 += w0_0_1 * dy[xo - 31];
-            a0 += w0_0_2 * dy[xo - 30];
-            a0 += w0_0_3 * dy[xo - 29];
-            a0 += w0_0_4 * dy[xo - 28];
-            a0 += w0_0_5 * dy[xo - 27];
-            a0 += w0_1_0 * dy[xo - 18];
-            a0 += w0_1_1 * dy[xo - 17];
-            a0 += w0_1_2 * dy[xo - 16];
-            a0 += w0_1_3 * dy[xo - 15];
-            a0 += w0_1_4 * dy[xo - 14];
-            a0 += w0_1_5 * dy[xo - 13];
-            a0 += w0_2_0 * dy[xo - 4];
-            a0 += w0_2_1 * dy[xo - 3];
-            a0 += w0_2_2 * dy[xo - 2];
-            a0 += w0_2_3 * dy[xo - 1];
-            a0 += w0_2_4 * dy[xo];
-            a0 += w0_2_5 * dy[xo + 1];
-            a0 += w0_3_0 * dy[xo + 10];
             a0 += w0_3_1 * dy[xo + 11];
             a0 += w0_3_2 * dy[xo + 12];
             a0 += w0_3_3 * dy[xo + 13];
@@ -5349,36 +6590,6 @@ function c2$backward2(dy: F, w: F, dx: F): void {
             dx[yo] = a0;
           }
         }
-        // rows 13..13 taps 0..2, cols 4..12 taps 0..5
-        {
-          const i = 13;
-          const xr = xc + i * 14;
-          const yr = yk + i * 14;
-          for (let j = 4; j < 13; j += 1) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo];
-            a0 += w0_0_0 * dy[xo - 32];
-            a0 += w0_0_1 * dy[xo - 31];
-            a0 += w0_0_2 * dy[xo - 30];
-            a0 += w0_0_3 * dy[xo - 29];
-            a0 += w0_0_4 * dy[xo - 28];
-            a0 += w0_0_5 * dy[xo - 27];
-            a0 += w0_1_0 * dy[xo - 18];
-            a0 += w0_1_1 * dy[xo - 17];
-            a0 += w0_1_2 * dy[xo - 16];
-            a0 += w0_1_3 * dy[xo - 15];
-            a0 += w0_1_4 * dy[xo - 14];
-            a0 += w0_1_5 * dy[xo - 13];
-            a0 += w0_2_0 * dy[xo - 4];
-            a0 += w0_2_1 * dy[xo - 3];
-            a0 += w0_2_2 * dy[xo - 2];
-            a0 += w0_2_3 * dy[xo - 1];
-            a0 += w0_2_4 * dy[xo];
-            a0 += w0_2_5 * dy[xo + 1];
-            dx[yo] = a0;
-          }
-        }
         // rows 13..13 taps 0..2, cols 13..13 taps 0..4
         {
           const i = 13;
@@ -5412,11 +6623,12 @@ function c2$backward2(dy: F, w: F, dx: F): void {
   }
 }
 
-// c2_grad: grad: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 2 channel(s) per pass over 0..15, 60 statements; 18 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 290 statements; 11 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 155 statements
+// c2_grad: grad: 5x6 window, anchor (2,1); interior rows 2..11 x cols 1..9 without bounds tests: window unrolled, gradients accumulated in locals one tap row at a time, 2 channel(s) per pass over 0..15, 60 statements; 7 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 2 channel(s) per pass over 0..15, 274 statements; 2 border region(s) with clipped windows: window unrolled, gradients accumulated in locals one tap row at a time, 2 channel(s) per pass over 0..15, 84 statements; 20 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..15, 266 statements
 export function c2_grad(dy: F, x: F, dw: F): void {
   c2$grad0(dy, x, dw);
   c2$grad1(dy, x, dw);
   c2$grad2(dy, x, dw);
+  c2$grad3(dy, x, dw);
 }
 
 function c2$grad0(dy: F, x: F, dw: F): void {
@@ -5674,7 +6886,1180 @@ function c2$grad0(dy: F, x: F, dw: F): void {
 }
 
 function c2$grad1(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 290 statements (grad)
+  // border, window unrolled, 2 channel(s) per pass, 274 statements (grad)
+  for (let k = 0; k < 16; k += 2) {
+    for (let c = 0; c < 6; c++) {
+      const wk = k * 180 + c * 30;
+      {
+        // tap row 0
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 2..11 taps 0..4, cols 0..0 taps 1..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v1 = x[xo - 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 27];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo - 26];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo - 25];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo - 24];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 10..10 taps 0..4
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 29];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 27];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo - 26];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo - 25];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 11..11 taps 0..3
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 29];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 27];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo - 26];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 12..12 taps 0..2
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 29];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 27];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 13..13 taps 0..1
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 29];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+            }
+          }
+        }
+        dw[wk] += g0_0;
+        dw[wk + 1] += g0_1;
+        dw[wk + 2] += g0_2;
+        dw[wk + 3] += g0_3;
+        dw[wk + 4] += g0_4;
+        dw[wk + 5] += g0_5;
+        dw[wk + 180] += g1_0;
+        dw[wk + 181] += g1_1;
+        dw[wk + 182] += g1_2;
+        dw[wk + 183] += g1_3;
+        dw[wk + 184] += g1_4;
+        dw[wk + 185] += g1_5;
+      }
+      {
+        // tap row 1
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 1..1 taps 1..4, cols 1..9 taps 0..5
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 15];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 13];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo - 12];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo - 11];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo - 10];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 0..0 taps 1..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v1 = x[xo - 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 13];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo - 12];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo - 11];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo - 10];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 10..10 taps 0..4
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 15];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 13];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo - 12];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo - 11];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 11..11 taps 0..3
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 15];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 13];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo - 12];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 12..12 taps 0..2
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 15];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 13];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 13..13 taps 0..1
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 15];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+            }
+          }
+        }
+        dw[wk + 6] += g0_0;
+        dw[wk + 7] += g0_1;
+        dw[wk + 8] += g0_2;
+        dw[wk + 9] += g0_3;
+        dw[wk + 10] += g0_4;
+        dw[wk + 11] += g0_5;
+        dw[wk + 186] += g1_0;
+        dw[wk + 187] += g1_1;
+        dw[wk + 188] += g1_2;
+        dw[wk + 189] += g1_3;
+        dw[wk + 190] += g1_4;
+        dw[wk + 191] += g1_5;
+      }
+      {
+        // tap row 2
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 0..0 taps 2..4, cols 1..9 taps 0..5
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 1];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 1];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 2];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 3];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 4];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 1..1 taps 1..4, cols 1..9 taps 0..5
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 1];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 1];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 2];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 3];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 4];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 0..0 taps 1..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v1 = x[xo];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 1];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 2];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 3];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 4];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 10..10 taps 0..4
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 1];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 1];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 2];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 3];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 11..11 taps 0..3
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 1];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 1];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 2];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 12..12 taps 0..2
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 1];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 1];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 13..13 taps 0..1
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 1];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+            }
+          }
+        }
+        dw[wk + 12] += g0_0;
+        dw[wk + 13] += g0_1;
+        dw[wk + 14] += g0_2;
+        dw[wk + 15] += g0_3;
+        dw[wk + 16] += g0_4;
+        dw[wk + 17] += g0_5;
+        dw[wk + 192] += g1_0;
+        dw[wk + 193] += g1_1;
+        dw[wk + 194] += g1_2;
+        dw[wk + 195] += g1_3;
+        dw[wk + 196] += g1_4;
+        dw[wk + 197] += g1_5;
+      }
+      {
+        // tap row 3
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 0..0 taps 2..4, cols 1..9 taps 0..5
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 13];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 15];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 16];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 17];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 18];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 1..1 taps 1..4, cols 1..9 taps 0..5
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 13];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 15];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 16];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 17];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 18];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 0..0 taps 1..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v1 = x[xo + 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 15];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 16];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 17];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 18];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 10..10 taps 0..4
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 13];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 15];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 16];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 17];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 11..11 taps 0..3
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 13];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 15];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 16];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 12..12 taps 0..2
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 13];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 15];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 13..13 taps 0..1
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 13];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+            }
+          }
+        }
+        dw[wk + 18] += g0_0;
+        dw[wk + 19] += g0_1;
+        dw[wk + 20] += g0_2;
+        dw[wk + 21] += g0_3;
+        dw[wk + 22] += g0_4;
+        dw[wk + 23] += g0_5;
+        dw[wk + 198] += g1_0;
+        dw[wk + 199] += g1_1;
+        dw[wk + 200] += g1_2;
+        dw[wk + 201] += g1_3;
+        dw[wk + 202] += g1_4;
+        dw[wk + 203] += g1_5;
+      }
+      {
+        // tap row 4
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 0..0 taps 2..4, cols 1..9 taps 0..5
+          {
+            const i = 0;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 27];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 29];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 30];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 31];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 32];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 1..1 taps 1..4, cols 1..9 taps 0..5
+          {
+            const i = 1;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 27];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 29];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 30];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 31];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 32];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 0..0 taps 1..5
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 0;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v1 = x[xo + 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 29];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 30];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 31];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 32];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 10..10 taps 0..4
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 10;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 27];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 29];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 30];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 31];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 11..11 taps 0..3
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 11;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 27];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 29];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 30];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 12..12 taps 0..2
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 12;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 27];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 29];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+            }
+          }
+          // rows 2..11 taps 0..4, cols 13..13 taps 0..1
+          for (let i = 2; i < 12; i += 1) {
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            {
+              const j = 13;
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 27];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+            }
+          }
+        }
+        dw[wk + 24] += g0_0;
+        dw[wk + 25] += g0_1;
+        dw[wk + 26] += g0_2;
+        dw[wk + 27] += g0_3;
+        dw[wk + 28] += g0_4;
+        dw[wk + 29] += g0_5;
+        dw[wk + 204] += g1_0;
+        dw[wk + 205] += g1_1;
+        dw[wk + 206] += g1_2;
+        dw[wk + 207] += g1_3;
+        dw[wk + 208] += g1_4;
+        dw[wk + 209] += g1_5;
+      }
+    }
+  }
+}
+
+function c2$grad2(dy: F, x: F, dw: F): void {
+  // border, window unrolled, 2 channel(s) per pass, 84 statements (grad)
+  for (let k = 0; k < 16; k += 2) {
+    for (let c = 0; c < 6; c++) {
+      const wk = k * 180 + c * 30;
+      {
+        // tap row 0
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 12..12 taps 0..3, cols 1..9 taps 0..5
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 29];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 27];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo - 26];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo - 25];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo - 24];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 13..13 taps 0..2, cols 1..9 taps 0..5
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 29];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 28];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 27];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo - 26];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo - 25];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo - 24];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+        }
+        dw[wk] += g0_0;
+        dw[wk + 1] += g0_1;
+        dw[wk + 2] += g0_2;
+        dw[wk + 3] += g0_3;
+        dw[wk + 4] += g0_4;
+        dw[wk + 5] += g0_5;
+        dw[wk + 180] += g1_0;
+        dw[wk + 181] += g1_1;
+        dw[wk + 182] += g1_2;
+        dw[wk + 183] += g1_3;
+        dw[wk + 184] += g1_4;
+        dw[wk + 185] += g1_5;
+      }
+      {
+        // tap row 1
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 12..12 taps 0..3, cols 1..9 taps 0..5
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 15];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 13];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo - 12];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo - 11];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo - 10];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 13..13 taps 0..2, cols 1..9 taps 0..5
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 15];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo - 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo - 13];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo - 12];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo - 11];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo - 10];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+        }
+        dw[wk + 6] += g0_0;
+        dw[wk + 7] += g0_1;
+        dw[wk + 8] += g0_2;
+        dw[wk + 9] += g0_3;
+        dw[wk + 10] += g0_4;
+        dw[wk + 11] += g0_5;
+        dw[wk + 186] += g1_0;
+        dw[wk + 187] += g1_1;
+        dw[wk + 188] += g1_2;
+        dw[wk + 189] += g1_3;
+        dw[wk + 190] += g1_4;
+        dw[wk + 191] += g1_5;
+      }
+      {
+        // tap row 2
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 12..12 taps 0..3, cols 1..9 taps 0..5
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 1];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 1];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 2];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 3];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 4];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+          // rows 13..13 taps 0..2, cols 1..9 taps 0..5
+          {
+            const i = 13;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo - 1];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 1];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 2];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 3];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 4];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+        }
+        dw[wk + 12] += g0_0;
+        dw[wk + 13] += g0_1;
+        dw[wk + 14] += g0_2;
+        dw[wk + 15] += g0_3;
+        dw[wk + 16] += g0_4;
+        dw[wk + 17] += g0_5;
+        dw[wk + 192] += g1_0;
+        dw[wk + 193] += g1_1;
+        dw[wk + 194] += g1_2;
+        dw[wk + 195] += g1_3;
+        dw[wk + 196] += g1_4;
+        dw[wk + 197] += g1_5;
+      }
+      {
+        // tap row 3
+        let g0_0 = 0, g0_1 = 0, g0_2 = 0, g0_3 = 0, g0_4 = 0, g0_5 = 0;
+        let g1_0 = 0, g1_1 = 0, g1_2 = 0, g1_3 = 0, g1_4 = 0, g1_5 = 0;
+        for (let t = 0; t < 32; t++) {
+          const dk = (t * 16 + k) * 196;
+          const xc = (t * 6 + c) * 196;
+          // rows 12..12 taps 0..3, cols 1..9 taps 0..5
+          {
+            const i = 12;
+            const dr = dk + i * 14;
+            const xr = xc + i * 14;
+            for (let j = 1; j < 10; j += 1) {
+              const xo = xr + j;
+              const d0 = dy[dr + j];
+              const d1 = dy[dr + j + 196];
+              const v0 = x[xo + 13];
+              g0_0 += d0 * v0;
+              g1_0 += d1 * v0;
+              const v1 = x[xo + 14];
+              g0_1 += d0 * v1;
+              g1_1 += d1 * v1;
+              const v2 = x[xo + 15];
+              g0_2 += d0 * v2;
+              g1_2 += d1 * v2;
+              const v3 = x[xo + 16];
+              g0_3 += d0 * v3;
+              g1_3 += d1 * v3;
+              const v4 = x[xo + 17];
+              g0_4 += d0 * v4;
+              g1_4 += d1 * v4;
+              const v5 = x[xo + 18];
+              g0_5 += d0 * v5;
+              g1_5 += d1 * v5;
+            }
+          }
+        }
+        dw[wk + 18] += g0_0;
+        dw[wk + 19] += g0_1;
+        dw[wk + 20] += g0_2;
+        dw[wk + 21] += g0_3;
+        dw[wk + 22] += g0_4;
+        dw[wk + 23] += g0_5;
+        dw[wk + 198] += g1_0;
+        dw[wk + 199] += g1_1;
+        dw[wk + 200] += g1_2;
+        dw[wk + 201] += g1_3;
+        dw[wk + 202] += g1_4;
+        dw[wk + 203] += g1_5;
+      }
+    }
+  }
+}
+
+function c2$grad3(dy: F, x: F, dw: F): void {
+  // border, window unrolled, 1 channel(s) per pass, 266 statements (grad)
   for (let k = 0; k < 16; k += 1) {
     for (let c = 0; c < 6; c++) {
       const wk = k * 180 + c * 30;
@@ -5701,34 +8086,6 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             g0_3_3 += d0 * x[xo + 16];
             g0_3_4 += d0 * x[xo + 17];
             g0_3_5 += d0 * x[xo + 18];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-            g0_4_4 += d0 * x[xo + 31];
-            g0_4_5 += d0 * x[xo + 32];
-          }
-        }
-        // rows 0..0 taps 2..4, cols 1..9 taps 0..5
-        {
-          const i = 0;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          for (let j = 1; j < 10; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_3_5 += d0 * x[xo + 18];
-            g0_4_0 += d0 * x[xo + 27];
             g0_4_1 += d0 * x[xo + 28];
             g0_4_2 += d0 * x[xo + 29];
             g0_4_3 += d0 * x[xo + 30];
@@ -5853,40 +8210,6 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             g0_4_5 += d0 * x[xo + 32];
           }
         }
-        // rows 1..1 taps 1..4, cols 1..9 taps 0..5
-        {
-          const i = 1;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          for (let j = 1; j < 10; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_1_5 += d0 * x[xo - 10];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_3_5 += d0 * x[xo + 18];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-            g0_4_4 += d0 * x[xo + 31];
-            g0_4_5 += d0 * x[xo + 32];
-          }
-        }
         // rows 1..1 taps 1..4, cols 10..10 taps 0..4
         {
           const i = 1;
@@ -5987,151 +8310,6 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             g0_4_1 += d0 * x[xo + 28];
           }
         }
-        // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-        for (let i = 2; i < 12; i += 1) {
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_0_4 += d0 * x[xo - 25];
-            g0_0_5 += d0 * x[xo - 24];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_1_5 += d0 * x[xo - 10];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_3_5 += d0 * x[xo + 18];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-            g0_4_4 += d0 * x[xo + 31];
-            g0_4_5 += d0 * x[xo + 32];
-          }
-        }
-        // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-        for (let i = 2; i < 12; i += 1) {
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 10;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_0_4 += d0 * x[xo - 25];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-            g0_4_4 += d0 * x[xo + 31];
-          }
-        }
-        // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-        for (let i = 2; i < 12; i += 1) {
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 11;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-            g0_4_3 += d0 * x[xo + 30];
-          }
-        }
-        // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-        for (let i = 2; i < 12; i += 1) {
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 12;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-            g0_4_2 += d0 * x[xo + 29];
-          }
-        }
-        // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-        for (let i = 2; i < 12; i += 1) {
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          {
-            const j = 13;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_3_0 += d0 * x[xo + 13];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_4_0 += d0 * x[xo + 27];
-            g0_4_1 += d0 * x[xo + 28];
-          }
-        }
         // rows 12..12 taps 0..3, cols 0..0 taps 1..5
         {
           const i = 12;
@@ -6156,84 +8334,6 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             g0_2_3 += d0 * x[xo + 2];
             g0_2_4 += d0 * x[xo + 3];
             g0_2_5 += d0 * x[xo + 4];
-            g0_3_1 += d0 * x[xo + 14];
-            g0_3_2 += d0 * x[xo + 15];
-            g0_3_3 += d0 * x[xo + 16];
-            g0_3_4 += d0 * x[xo + 17];
-            g0_3_5 += d0 * x[xo + 18];
-          }
-        }
-      }
-      dw[wk] += g0_0_0;
-      dw[wk + 1] += g0_0_1;
-      dw[wk + 2] += g0_0_2;
-      dw[wk + 3] += g0_0_3;
-      dw[wk + 4] += g0_0_4;
-      dw[wk + 5] += g0_0_5;
-      dw[wk + 6] += g0_1_0;
-      dw[wk + 7] += g0_1_1;
-      dw[wk + 8] += g0_1_2;
-      dw[wk + 9] += g0_1_3;
-      dw[wk + 10] += g0_1_4;
-      dw[wk + 11] += g0_1_5;
-      dw[wk + 12] += g0_2_0;
-      dw[wk + 13] += g0_2_1;
-      dw[wk + 14] += g0_2_2;
-      dw[wk + 15] += g0_2_3;
-      dw[wk + 16] += g0_2_4;
-      dw[wk + 17] += g0_2_5;
-      dw[wk + 18] += g0_3_0;
-      dw[wk + 19] += g0_3_1;
-      dw[wk + 20] += g0_3_2;
-      dw[wk + 21] += g0_3_3;
-      dw[wk + 22] += g0_3_4;
-      dw[wk + 23] += g0_3_5;
-      dw[wk + 24] += g0_4_0;
-      dw[wk + 25] += g0_4_1;
-      dw[wk + 26] += g0_4_2;
-      dw[wk + 27] += g0_4_3;
-      dw[wk + 28] += g0_4_4;
-      dw[wk + 29] += g0_4_5;
-    }
-  }
-}
-
-function c2$grad2(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 155 statements (grad)
-  for (let k = 0; k < 16; k += 1) {
-    for (let c = 0; c < 6; c++) {
-      const wk = k * 180 + c * 30;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_0_5 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_1_5 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_2_5 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_3_5 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 16 + k) * 196;
-        const xc = (t * 6 + c) * 196;
-        // rows 12..12 taps 0..3, cols 1..9 taps 0..5
-        {
-          const i = 12;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          for (let j = 1; j < 10; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_0_4 += d0 * x[xo - 25];
-            g0_0_5 += d0 * x[xo - 24];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_1_5 += d0 * x[xo - 10];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
-            g0_3_0 += d0 * x[xo + 13];
             g0_3_1 += d0 * x[xo + 14];
             g0_3_2 += d0 * x[xo + 15];
             g0_3_3 += d0 * x[xo + 16];
@@ -6367,34 +8467,6 @@ function c2$grad2(dy: F, x: F, dw: F): void {
             g0_2_5 += d0 * x[xo + 4];
           }
         }
-        // rows 13..13 taps 0..2, cols 1..9 taps 0..5
-        {
-          const i = 13;
-          const dr = dk + i * 14;
-          const xr = xc + i * 14;
-          for (let j = 1; j < 10; j += 1) {
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 29];
-            g0_0_1 += d0 * x[xo - 28];
-            g0_0_2 += d0 * x[xo - 27];
-            g0_0_3 += d0 * x[xo - 26];
-            g0_0_4 += d0 * x[xo - 25];
-            g0_0_5 += d0 * x[xo - 24];
-            g0_1_0 += d0 * x[xo - 15];
-            g0_1_1 += d0 * x[xo - 14];
-            g0_1_2 += d0 * x[xo - 13];
-            g0_1_3 += d0 * x[xo - 12];
-            g0_1_4 += d0 * x[xo - 11];
-            g0_1_5 += d0 * x[xo - 10];
-            g0_2_0 += d0 * x[xo - 1];
-            g0_2_1 += d0 * x[xo];
-            g0_2_2 += d0 * x[xo + 1];
-            g0_2_3 += d0 * x[xo + 2];
-            g0_2_4 += d0 * x[xo + 3];
-            g0_2_5 += d0 * x[xo + 4];
-          }
-        }
         // rows 13..13 taps 0..2, cols 10..10 taps 0..4
         {
           const i = 13;
@@ -6506,6 +8578,12 @@ function c2$grad2(dy: F, x: F, dw: F): void {
       dw[wk + 21] += g0_3_3;
       dw[wk + 22] += g0_3_4;
       dw[wk + 23] += g0_3_5;
+      dw[wk + 24] += g0_4_0;
+      dw[wk + 25] += g0_4_1;
+      dw[wk + 26] += g0_4_2;
+      dw[wk + 27] += g0_4_3;
+      dw[wk + 28] += g0_4_4;
+      dw[wk + 29] += g0_4_5;
     }
   }
 }

@@ -111,11 +111,11 @@ export declare function p2_forward(x: F, y: F): void;
 export declare function p2_path(x: F, y: F, path: Int32Array): void;
 /** 2048 maps of 64 outputs, each routed to its path (overlapping pools accumulate) */
 export declare function p2_backward(dy: F, path: Int32Array, dx: F): void;
-/** forward: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 160 statements */
+/** forward: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 4 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 96 statements; 4 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..63, 16 statements */
 export declare function c3_forward(x: F, w: F, y: F): void;
-/** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 160 statements */
+/** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 4 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 96 statements; 4 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..63, 16 statements */
 export declare function c3_backward(dy: F, w: F, dx: F): void;
-/** grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 160 statements */
+/** grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 36 statements; 4 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 96 statements; 4 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..63, 16 statements */
 export declare function c3_grad(dy: F, x: F, dw: F): void;
 /** flat loop over 131072 elements */
 export declare function relu3_forward(x: F, y: F): void;

@@ -3547,11 +3547,12 @@ export function p2_backward(dy, path, dx) {
             dx[xc + path[o]] += dy[o];
     }
 }
-// c3_forward: forward: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 160 statements
+// c3_forward: forward: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 4 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 96 statements; 4 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..63, 16 statements
 export function c3_forward(x, w, y) {
     y.fill(0);
     c3$forward0(x, w, y);
     c3$forward1(x, w, y);
+    c3$forward2(x, w, y);
 }
 function c3$forward0(x, w, y) {
     // interior, window unrolled, 4 channel(s) per pass, 36 statements (forward)
@@ -3664,7 +3665,7 @@ function c3$forward0(x, w, y) {
     }
 }
 function c3$forward1(x, w, y) {
-    // border, window unrolled, 4 channel(s) per pass, 160 statements (forward)
+    // border, window unrolled, 4 channel(s) per pass, 96 statements (forward)
     for (let t = 0; t < 32; t += 1) {
         for (let k = 0; k < 64; k += 4) {
             const yk = (t * 64 + k) * 64;
@@ -3707,45 +3708,6 @@ function c3$forward1(x, w, y) {
                 const w3_2_0 = w[wk + 1734];
                 const w3_2_1 = w[wk + 1735];
                 const w3_2_2 = w[wk + 1736];
-                // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-                {
-                    const i = 0;
-                    const xr = xc + i * 8;
-                    const yr = yk + i * 8;
-                    {
-                        const j = 0;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 64];
-                        let a2 = y[yo + 128];
-                        let a3 = y[yo + 192];
-                        const v1_1 = x[xo];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        a2 += w2_1_1 * v1_1;
-                        a3 += w3_1_1 * v1_1;
-                        const v1_2 = x[xo + 1];
-                        a0 += w0_1_2 * v1_2;
-                        a1 += w1_1_2 * v1_2;
-                        a2 += w2_1_2 * v1_2;
-                        a3 += w3_1_2 * v1_2;
-                        const v2_1 = x[xo + 8];
-                        a0 += w0_2_1 * v2_1;
-                        a1 += w1_2_1 * v2_1;
-                        a2 += w2_2_1 * v2_1;
-                        a3 += w3_2_1 * v2_1;
-                        const v2_2 = x[xo + 9];
-                        a0 += w0_2_2 * v2_2;
-                        a1 += w1_2_2 * v2_2;
-                        a2 += w2_2_2 * v2_2;
-                        a3 += w3_2_2 * v2_2;
-                        y[yo] = a0;
-                        y[yo + 64] = a1;
-                        y[yo + 128] = a2;
-                        y[yo + 192] = a3;
-                    }
-                }
                 // rows 0..0 taps 1..2, cols 1..6 taps 0..2
                 {
                     const i = 0;
@@ -3788,45 +3750,6 @@ function c3$forward1(x, w, y) {
                         a1 += w1_2_2 * v2_2;
                         a2 += w2_2_2 * v2_2;
                         a3 += w3_2_2 * v2_2;
-                        y[yo] = a0;
-                        y[yo + 64] = a1;
-                        y[yo + 128] = a2;
-                        y[yo + 192] = a3;
-                    }
-                }
-                // rows 0..0 taps 1..2, cols 7..7 taps 0..1
-                {
-                    const i = 0;
-                    const xr = xc + i * 8;
-                    const yr = yk + i * 8;
-                    {
-                        const j = 7;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 64];
-                        let a2 = y[yo + 128];
-                        let a3 = y[yo + 192];
-                        const v1_0 = x[xo - 1];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        a2 += w2_1_0 * v1_0;
-                        a3 += w3_1_0 * v1_0;
-                        const v1_1 = x[xo];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        a2 += w2_1_1 * v1_1;
-                        a3 += w3_1_1 * v1_1;
-                        const v2_0 = x[xo + 7];
-                        a0 += w0_2_0 * v2_0;
-                        a1 += w1_2_0 * v2_0;
-                        a2 += w2_2_0 * v2_0;
-                        a3 += w3_2_0 * v2_0;
-                        const v2_1 = x[xo + 8];
-                        a0 += w0_2_1 * v2_1;
-                        a1 += w1_2_1 * v2_1;
-                        a2 += w2_2_1 * v2_1;
-                        a3 += w3_2_1 * v2_1;
                         y[yo] = a0;
                         y[yo + 64] = a1;
                         y[yo + 128] = a2;
@@ -3929,45 +3852,6 @@ function c3$forward1(x, w, y) {
                         y[yo + 192] = a3;
                     }
                 }
-                // rows 7..7 taps 0..1, cols 0..0 taps 1..2
-                {
-                    const i = 7;
-                    const xr = xc + i * 8;
-                    const yr = yk + i * 8;
-                    {
-                        const j = 0;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 64];
-                        let a2 = y[yo + 128];
-                        let a3 = y[yo + 192];
-                        const v0_1 = x[xo - 8];
-                        a0 += w0_0_1 * v0_1;
-                        a1 += w1_0_1 * v0_1;
-                        a2 += w2_0_1 * v0_1;
-                        a3 += w3_0_1 * v0_1;
-                        const v0_2 = x[xo - 7];
-                        a0 += w0_0_2 * v0_2;
-                        a1 += w1_0_2 * v0_2;
-                        a2 += w2_0_2 * v0_2;
-                        a3 += w3_0_2 * v0_2;
-                        const v1_1 = x[xo];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        a2 += w2_1_1 * v1_1;
-                        a3 += w3_1_1 * v1_1;
-                        const v1_2 = x[xo + 1];
-                        a0 += w0_1_2 * v1_2;
-                        a1 += w1_1_2 * v1_2;
-                        a2 += w2_1_2 * v1_2;
-                        a3 += w3_1_2 * v1_2;
-                        y[yo] = a0;
-                        y[yo + 64] = a1;
-                        y[yo + 128] = a2;
-                        y[yo + 192] = a3;
-                    }
-                }
                 // rows 7..7 taps 0..1, cols 1..6 taps 0..2
                 {
                     const i = 7;
@@ -4016,6 +3900,78 @@ function c3$forward1(x, w, y) {
                         y[yo + 192] = a3;
                     }
                 }
+            }
+        }
+    }
+}
+function c3$forward2(x, w, y) {
+    // border, window unrolled, 1 channel(s) per pass, 16 statements (forward)
+    for (let t = 0; t < 32; t += 1) {
+        for (let k = 0; k < 64; k += 1) {
+            const yk = (t * 64 + k) * 64;
+            for (let c = 0; c < 64; c++) {
+                const xc = (t * 64 + c) * 64;
+                const wk = k * 576 + c * 9;
+                const w0_0_0 = w[wk];
+                const w0_0_1 = w[wk + 1];
+                const w0_0_2 = w[wk + 2];
+                const w0_1_0 = w[wk + 3];
+                const w0_1_1 = w[wk + 4];
+                const w0_1_2 = w[wk + 5];
+                const w0_2_0 = w[wk + 6];
+                const w0_2_1 = w[wk + 7];
+                const w0_2_2 = w[wk + 8];
+                // rows 0..0 taps 1..2, cols 0..0 taps 1..2
+                {
+                    const i = 0;
+                    const xr = xc + i * 8;
+                    const yr = yk + i * 8;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const yo = yr + j;
+                        let a0 = y[yo];
+                        a0 += w0_1_1 * x[xo];
+                        a0 += w0_1_2 * x[xo + 1];
+                        a0 += w0_2_1 * x[xo + 8];
+                        a0 += w0_2_2 * x[xo + 9];
+                        y[yo] = a0;
+                    }
+                }
+                // rows 0..0 taps 1..2, cols 7..7 taps 0..1
+                {
+                    const i = 0;
+                    const xr = xc + i * 8;
+                    const yr = yk + i * 8;
+                    {
+                        const j = 7;
+                        const xo = xr + j;
+                        const yo = yr + j;
+                        let a0 = y[yo];
+                        a0 += w0_1_0 * x[xo - 1];
+                        a0 += w0_1_1 * x[xo];
+                        a0 += w0_2_0 * x[xo + 7];
+                        a0 += w0_2_1 * x[xo + 8];
+                        y[yo] = a0;
+                    }
+                }
+                // rows 7..7 taps 0..1, cols 0..0 taps 1..2
+                {
+                    const i = 7;
+                    const xr = xc + i * 8;
+                    const yr = yk + i * 8;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const yo = yr + j;
+                        let a0 = y[yo];
+                        a0 += w0_0_1 * x[xo - 8];
+                        a0 += w0_0_2 * x[xo - 7];
+                        a0 += w0_1_1 * x[xo];
+                        a0 += w0_1_2 * x[xo + 1];
+                        y[yo] = a0;
+                    }
+                }
                 // rows 7..7 taps 0..1, cols 7..7 taps 0..1
                 {
                     const i = 7;
@@ -4026,44 +3982,23 @@ function c3$forward1(x, w, y) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo];
-                        let a1 = y[yo + 64];
-                        let a2 = y[yo + 128];
-                        let a3 = y[yo + 192];
-                        const v0_0 = x[xo - 9];
-                        a0 += w0_0_0 * v0_0;
-                        a1 += w1_0_0 * v0_0;
-                        a2 += w2_0_0 * v0_0;
-                        a3 += w3_0_0 * v0_0;
-                        const v0_1 = x[xo - 8];
-                        a0 += w0_0_1 * v0_1;
-                        a1 += w1_0_1 * v0_1;
-                        a2 += w2_0_1 * v0_1;
-                        a3 += w3_0_1 * v0_1;
-                        const v1_0 = x[xo - 1];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        a2 += w2_1_0 * v1_0;
-                        a3 += w3_1_0 * v1_0;
-                        const v1_1 = x[xo];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        a2 += w2_1_1 * v1_1;
-                        a3 += w3_1_1 * v1_1;
+                        a0 += w0_0_0 * x[xo - 9];
+                        a0 += w0_0_1 * x[xo - 8];
+                        a0 += w0_1_0 * x[xo - 1];
+                        a0 += w0_1_1 * x[xo];
                         y[yo] = a0;
-                        y[yo + 64] = a1;
-                        y[yo + 128] = a2;
-                        y[yo + 192] = a3;
                     }
                 }
             }
         }
     }
 }
-// c3_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 160 statements
+// c3_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 4 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 96 statements; 4 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..63, 16 statements
 export function c3_backward(dy, w, dx) {
     dx.fill(0);
     c3$backward0(dy, w, dx);
     c3$backward1(dy, w, dx);
+    c3$backward2(dy, w, dx);
 }
 function c3$backward0(dy, w, dx) {
     // interior, window unrolled, 4 channel(s) per pass, 36 statements (backward)
@@ -4176,7 +4111,7 @@ function c3$backward0(dy, w, dx) {
     }
 }
 function c3$backward1(dy, w, dx) {
-    // border, window unrolled, 4 channel(s) per pass, 160 statements (backward)
+    // border, window unrolled, 4 channel(s) per pass, 96 statements (backward)
     for (let t = 0; t < 32; t += 1) {
         for (let k = 0; k < 64; k += 4) {
             const yk = (t * 64 + k) * 64;
@@ -4219,45 +4154,6 @@ function c3$backward1(dy, w, dx) {
                 const w3_2_0 = w[wk + 29];
                 const w3_2_1 = w[wk + 28];
                 const w3_2_2 = w[wk + 27];
-                // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-                {
-                    const i = 0;
-                    const xr = xc + i * 8;
-                    const yr = yk + i * 8;
-                    {
-                        const j = 0;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 64];
-                        let a2 = dx[yo + 128];
-                        let a3 = dx[yo + 192];
-                        const v1_1 = dy[xo];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        a2 += w2_1_1 * v1_1;
-                        a3 += w3_1_1 * v1_1;
-                        const v1_2 = dy[xo + 1];
-                        a0 += w0_1_2 * v1_2;
-                        a1 += w1_1_2 * v1_2;
-                        a2 += w2_1_2 * v1_2;
-                        a3 += w3_1_2 * v1_2;
-                        const v2_1 = dy[xo + 8];
-                        a0 += w0_2_1 * v2_1;
-                        a1 += w1_2_1 * v2_1;
-                        a2 += w2_2_1 * v2_1;
-                        a3 += w3_2_1 * v2_1;
-                        const v2_2 = dy[xo + 9];
-                        a0 += w0_2_2 * v2_2;
-                        a1 += w1_2_2 * v2_2;
-                        a2 += w2_2_2 * v2_2;
-                        a3 += w3_2_2 * v2_2;
-                        dx[yo] = a0;
-                        dx[yo + 64] = a1;
-                        dx[yo + 128] = a2;
-                        dx[yo + 192] = a3;
-                    }
-                }
                 // rows 0..0 taps 1..2, cols 1..6 taps 0..2
                 {
                     const i = 0;
@@ -4300,45 +4196,6 @@ function c3$backward1(dy, w, dx) {
                         a1 += w1_2_2 * v2_2;
                         a2 += w2_2_2 * v2_2;
                         a3 += w3_2_2 * v2_2;
-                        dx[yo] = a0;
-                        dx[yo + 64] = a1;
-                        dx[yo + 128] = a2;
-                        dx[yo + 192] = a3;
-                    }
-                }
-                // rows 0..0 taps 1..2, cols 7..7 taps 0..1
-                {
-                    const i = 0;
-                    const xr = xc + i * 8;
-                    const yr = yk + i * 8;
-                    {
-                        const j = 7;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 64];
-                        let a2 = dx[yo + 128];
-                        let a3 = dx[yo + 192];
-                        const v1_0 = dy[xo - 1];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        a2 += w2_1_0 * v1_0;
-                        a3 += w3_1_0 * v1_0;
-                        const v1_1 = dy[xo];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        a2 += w2_1_1 * v1_1;
-                        a3 += w3_1_1 * v1_1;
-                        const v2_0 = dy[xo + 7];
-                        a0 += w0_2_0 * v2_0;
-                        a1 += w1_2_0 * v2_0;
-                        a2 += w2_2_0 * v2_0;
-                        a3 += w3_2_0 * v2_0;
-                        const v2_1 = dy[xo + 8];
-                        a0 += w0_2_1 * v2_1;
-                        a1 += w1_2_1 * v2_1;
-                        a2 += w2_2_1 * v2_1;
-                        a3 += w3_2_1 * v2_1;
                         dx[yo] = a0;
                         dx[yo + 64] = a1;
                         dx[yo + 128] = a2;
@@ -4441,45 +4298,6 @@ function c3$backward1(dy, w, dx) {
                         dx[yo + 192] = a3;
                     }
                 }
-                // rows 7..7 taps 0..1, cols 0..0 taps 1..2
-                {
-                    const i = 7;
-                    const xr = xc + i * 8;
-                    const yr = yk + i * 8;
-                    {
-                        const j = 0;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 64];
-                        let a2 = dx[yo + 128];
-                        let a3 = dx[yo + 192];
-                        const v0_1 = dy[xo - 8];
-                        a0 += w0_0_1 * v0_1;
-                        a1 += w1_0_1 * v0_1;
-                        a2 += w2_0_1 * v0_1;
-                        a3 += w3_0_1 * v0_1;
-                        const v0_2 = dy[xo - 7];
-                        a0 += w0_0_2 * v0_2;
-                        a1 += w1_0_2 * v0_2;
-                        a2 += w2_0_2 * v0_2;
-                        a3 += w3_0_2 * v0_2;
-                        const v1_1 = dy[xo];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        a2 += w2_1_1 * v1_1;
-                        a3 += w3_1_1 * v1_1;
-                        const v1_2 = dy[xo + 1];
-                        a0 += w0_1_2 * v1_2;
-                        a1 += w1_1_2 * v1_2;
-                        a2 += w2_1_2 * v1_2;
-                        a3 += w3_1_2 * v1_2;
-                        dx[yo] = a0;
-                        dx[yo + 64] = a1;
-                        dx[yo + 128] = a2;
-                        dx[yo + 192] = a3;
-                    }
-                }
                 // rows 7..7 taps 0..1, cols 1..6 taps 0..2
                 {
                     const i = 7;
@@ -4528,6 +4346,78 @@ function c3$backward1(dy, w, dx) {
                         dx[yo + 192] = a3;
                     }
                 }
+            }
+        }
+    }
+}
+function c3$backward2(dy, w, dx) {
+    // border, window unrolled, 1 channel(s) per pass, 16 statements (backward)
+    for (let t = 0; t < 32; t += 1) {
+        for (let k = 0; k < 64; k += 1) {
+            const yk = (t * 64 + k) * 64;
+            for (let c = 0; c < 64; c++) {
+                const xc = (t * 64 + c) * 64;
+                const wk = k * 9 + c * 576;
+                const w0_0_0 = w[wk + 8];
+                const w0_0_1 = w[wk + 7];
+                const w0_0_2 = w[wk + 6];
+                const w0_1_0 = w[wk + 5];
+                const w0_1_1 = w[wk + 4];
+                const w0_1_2 = w[wk + 3];
+                const w0_2_0 = w[wk + 2];
+                const w0_2_1 = w[wk + 1];
+                const w0_2_2 = w[wk];
+                // rows 0..0 taps 1..2, cols 0..0 taps 1..2
+                {
+                    const i = 0;
+                    const xr = xc + i * 8;
+                    const yr = yk + i * 8;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const yo = yr + j;
+                        let a0 = dx[yo];
+                        a0 += w0_1_1 * dy[xo];
+                        a0 += w0_1_2 * dy[xo + 1];
+                        a0 += w0_2_1 * dy[xo + 8];
+                        a0 += w0_2_2 * dy[xo + 9];
+                        dx[yo] = a0;
+                    }
+                }
+                // rows 0..0 taps 1..2, cols 7..7 taps 0..1
+                {
+                    const i = 0;
+                    const xr = xc + i * 8;
+                    const yr = yk + i * 8;
+                    {
+                        const j = 7;
+                        const xo = xr + j;
+                        const yo = yr + j;
+                        let a0 = dx[yo];
+                        a0 += w0_1_0 * dy[xo - 1];
+                        a0 += w0_1_1 * dy[xo];
+                        a0 += w0_2_0 * dy[xo + 7];
+                        a0 += w0_2_1 * dy[xo + 8];
+                        dx[yo] = a0;
+                    }
+                }
+                // rows 7..7 taps 0..1, cols 0..0 taps 1..2
+                {
+                    const i = 7;
+                    const xr = xc + i * 8;
+                    const yr = yk + i * 8;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const yo = yr + j;
+                        let a0 = dx[yo];
+                        a0 += w0_0_1 * dy[xo - 8];
+                        a0 += w0_0_2 * dy[xo - 7];
+                        a0 += w0_1_1 * dy[xo];
+                        a0 += w0_1_2 * dy[xo + 1];
+                        dx[yo] = a0;
+                    }
+                }
                 // rows 7..7 taps 0..1, cols 7..7 taps 0..1
                 {
                     const i = 7;
@@ -4538,43 +4428,22 @@ function c3$backward1(dy, w, dx) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo];
-                        let a1 = dx[yo + 64];
-                        let a2 = dx[yo + 128];
-                        let a3 = dx[yo + 192];
-                        const v0_0 = dy[xo - 9];
-                        a0 += w0_0_0 * v0_0;
-                        a1 += w1_0_0 * v0_0;
-                        a2 += w2_0_0 * v0_0;
-                        a3 += w3_0_0 * v0_0;
-                        const v0_1 = dy[xo - 8];
-                        a0 += w0_0_1 * v0_1;
-                        a1 += w1_0_1 * v0_1;
-                        a2 += w2_0_1 * v0_1;
-                        a3 += w3_0_1 * v0_1;
-                        const v1_0 = dy[xo - 1];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        a2 += w2_1_0 * v1_0;
-                        a3 += w3_1_0 * v1_0;
-                        const v1_1 = dy[xo];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        a2 += w2_1_1 * v1_1;
-                        a3 += w3_1_1 * v1_1;
+                        a0 += w0_0_0 * dy[xo - 9];
+                        a0 += w0_0_1 * dy[xo - 8];
+                        a0 += w0_1_0 * dy[xo - 1];
+                        a0 += w0_1_1 * dy[xo];
                         dx[yo] = a0;
-                        dx[yo + 64] = a1;
-                        dx[yo + 128] = a2;
-                        dx[yo + 192] = a3;
                     }
                 }
             }
         }
     }
 }
-// c3_grad: grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 160 statements
+// c3_grad: grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 36 statements; 4 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 96 statements; 4 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..63, 16 statements
 export function c3_grad(dy, x, dw) {
     c3$grad0(dy, x, dw);
     c3$grad1(dy, x, dw);
+    c3$grad2(dy, x, dw);
 }
 function c3$grad0(dy, x, dw) {
     // interior, window unrolled, 4 channel(s) per pass, 36 statements (grad)
@@ -4686,7 +4555,7 @@ function c3$grad0(dy, x, dw) {
     }
 }
 function c3$grad1(dy, x, dw) {
-    // border, window unrolled, 4 channel(s) per pass, 160 statements (grad)
+    // border, window unrolled, 4 channel(s) per pass, 96 statements (grad)
     for (let k = 0; k < 64; k += 4) {
         for (let c = 0; c < 64; c++) {
             const wk = k * 576 + c * 9;
@@ -4697,40 +4566,6 @@ function c3$grad1(dy, x, dw) {
             for (let t = 0; t < 32; t++) {
                 const dk = (t * 64 + k) * 64;
                 const xc = (t * 64 + c) * 64;
-                // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-                {
-                    const i = 0;
-                    const dr = dk + i * 8;
-                    const xr = xc + i * 8;
-                    {
-                        const j = 0;
-                        const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 64];
-                        const d2 = dy[dr + j + 128];
-                        const d3 = dy[dr + j + 192];
-                        const v1_1 = x[xo];
-                        g0_1_1 += d0 * v1_1;
-                        g1_1_1 += d1 * v1_1;
-                        g2_1_1 += d2 * v1_1;
-                        g3_1_1 += d3 * v1_1;
-                        const v1_2 = x[xo + 1];
-                        g0_1_2 += d0 * v1_2;
-                        g1_1_2 += d1 * v1_2;
-                        g2_1_2 += d2 * v1_2;
-                        g3_1_2 += d3 * v1_2;
-                        const v2_1 = x[xo + 8];
-                        g0_2_1 += d0 * v2_1;
-                        g1_2_1 += d1 * v2_1;
-                        g2_2_1 += d2 * v2_1;
-                        g3_2_1 += d3 * v2_1;
-                        const v2_2 = x[xo + 9];
-                        g0_2_2 += d0 * v2_2;
-                        g1_2_2 += d1 * v2_2;
-                        g2_2_2 += d2 * v2_2;
-                        g3_2_2 += d3 * v2_2;
-                    }
-                }
                 // rows 0..0 taps 1..2, cols 1..6 taps 0..2
                 {
                     const i = 0;
@@ -4772,40 +4607,6 @@ function c3$grad1(dy, x, dw) {
                         g1_2_2 += d1 * v2_2;
                         g2_2_2 += d2 * v2_2;
                         g3_2_2 += d3 * v2_2;
-                    }
-                }
-                // rows 0..0 taps 1..2, cols 7..7 taps 0..1
-                {
-                    const i = 0;
-                    const dr = dk + i * 8;
-                    const xr = xc + i * 8;
-                    {
-                        const j = 7;
-                        const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 64];
-                        const d2 = dy[dr + j + 128];
-                        const d3 = dy[dr + j + 192];
-                        const v1_0 = x[xo - 1];
-                        g0_1_0 += d0 * v1_0;
-                        g1_1_0 += d1 * v1_0;
-                        g2_1_0 += d2 * v1_0;
-                        g3_1_0 += d3 * v1_0;
-                        const v1_1 = x[xo];
-                        g0_1_1 += d0 * v1_1;
-                        g1_1_1 += d1 * v1_1;
-                        g2_1_1 += d2 * v1_1;
-                        g3_1_1 += d3 * v1_1;
-                        const v2_0 = x[xo + 7];
-                        g0_2_0 += d0 * v2_0;
-                        g1_2_0 += d1 * v2_0;
-                        g2_2_0 += d2 * v2_0;
-                        g3_2_0 += d3 * v2_0;
-                        const v2_1 = x[xo + 8];
-                        g0_2_1 += d0 * v2_1;
-                        g1_2_1 += d1 * v2_1;
-                        g2_2_1 += d2 * v2_1;
-                        g3_2_1 += d3 * v2_1;
                     }
                 }
                 // rows 1..6 taps 0..2, cols 0..0 taps 1..2
@@ -4894,40 +4695,6 @@ function c3$grad1(dy, x, dw) {
                         g3_2_1 += d3 * v2_1;
                     }
                 }
-                // rows 7..7 taps 0..1, cols 0..0 taps 1..2
-                {
-                    const i = 7;
-                    const dr = dk + i * 8;
-                    const xr = xc + i * 8;
-                    {
-                        const j = 0;
-                        const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 64];
-                        const d2 = dy[dr + j + 128];
-                        const d3 = dy[dr + j + 192];
-                        const v0_1 = x[xo - 8];
-                        g0_0_1 += d0 * v0_1;
-                        g1_0_1 += d1 * v0_1;
-                        g2_0_1 += d2 * v0_1;
-                        g3_0_1 += d3 * v0_1;
-                        const v0_2 = x[xo - 7];
-                        g0_0_2 += d0 * v0_2;
-                        g1_0_2 += d1 * v0_2;
-                        g2_0_2 += d2 * v0_2;
-                        g3_0_2 += d3 * v0_2;
-                        const v1_1 = x[xo];
-                        g0_1_1 += d0 * v1_1;
-                        g1_1_1 += d1 * v1_1;
-                        g2_1_1 += d2 * v1_1;
-                        g3_1_1 += d3 * v1_1;
-                        const v1_2 = x[xo + 1];
-                        g0_1_2 += d0 * v1_2;
-                        g1_1_2 += d1 * v1_2;
-                        g2_1_2 += d2 * v1_2;
-                        g3_1_2 += d3 * v1_2;
-                    }
-                }
                 // rows 7..7 taps 0..1, cols 1..6 taps 0..2
                 {
                     const i = 7;
@@ -4971,40 +4738,6 @@ function c3$grad1(dy, x, dw) {
                         g3_1_2 += d3 * v1_2;
                     }
                 }
-                // rows 7..7 taps 0..1, cols 7..7 taps 0..1
-                {
-                    const i = 7;
-                    const dr = dk + i * 8;
-                    const xr = xc + i * 8;
-                    {
-                        const j = 7;
-                        const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 64];
-                        const d2 = dy[dr + j + 128];
-                        const d3 = dy[dr + j + 192];
-                        const v0_0 = x[xo - 9];
-                        g0_0_0 += d0 * v0_0;
-                        g1_0_0 += d1 * v0_0;
-                        g2_0_0 += d2 * v0_0;
-                        g3_0_0 += d3 * v0_0;
-                        const v0_1 = x[xo - 8];
-                        g0_0_1 += d0 * v0_1;
-                        g1_0_1 += d1 * v0_1;
-                        g2_0_1 += d2 * v0_1;
-                        g3_0_1 += d3 * v0_1;
-                        const v1_0 = x[xo - 1];
-                        g0_1_0 += d0 * v1_0;
-                        g1_1_0 += d1 * v1_0;
-                        g2_1_0 += d2 * v1_0;
-                        g3_1_0 += d3 * v1_0;
-                        const v1_1 = x[xo];
-                        g0_1_1 += d0 * v1_1;
-                        g1_1_1 += d1 * v1_1;
-                        g2_1_1 += d2 * v1_1;
-                        g3_1_1 += d3 * v1_1;
-                    }
-                }
             }
             dw[wk] += g0_0_0;
             dw[wk + 1] += g0_0_1;
@@ -5042,6 +4775,88 @@ function c3$grad1(dy, x, dw) {
             dw[wk + 1734] += g3_2_0;
             dw[wk + 1735] += g3_2_1;
             dw[wk + 1736] += g3_2_2;
+        }
+    }
+}
+function c3$grad2(dy, x, dw) {
+    // border, window unrolled, 1 channel(s) per pass, 16 statements (grad)
+    for (let k = 0; k < 64; k += 1) {
+        for (let c = 0; c < 64; c++) {
+            const wk = k * 576 + c * 9;
+            let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
+            for (let t = 0; t < 32; t++) {
+                const dk = (t * 64 + k) * 64;
+                const xc = (t * 64 + c) * 64;
+                // rows 0..0 taps 1..2, cols 0..0 taps 1..2
+                {
+                    const i = 0;
+                    const dr = dk + i * 8;
+                    const xr = xc + i * 8;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_1_1 += d0 * x[xo];
+                        g0_1_2 += d0 * x[xo + 1];
+                        g0_2_1 += d0 * x[xo + 8];
+                        g0_2_2 += d0 * x[xo + 9];
+                    }
+                }
+                // rows 0..0 taps 1..2, cols 7..7 taps 0..1
+                {
+                    const i = 0;
+                    const dr = dk + i * 8;
+                    const xr = xc + i * 8;
+                    {
+                        const j = 7;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_1_0 += d0 * x[xo - 1];
+                        g0_1_1 += d0 * x[xo];
+                        g0_2_0 += d0 * x[xo + 7];
+                        g0_2_1 += d0 * x[xo + 8];
+                    }
+                }
+                // rows 7..7 taps 0..1, cols 0..0 taps 1..2
+                {
+                    const i = 7;
+                    const dr = dk + i * 8;
+                    const xr = xc + i * 8;
+                    {
+                        const j = 0;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_1 += d0 * x[xo - 8];
+                        g0_0_2 += d0 * x[xo - 7];
+                        g0_1_1 += d0 * x[xo];
+                        g0_1_2 += d0 * x[xo + 1];
+                    }
+                }
+                // rows 7..7 taps 0..1, cols 7..7 taps 0..1
+                {
+                    const i = 7;
+                    const dr = dk + i * 8;
+                    const xr = xc + i * 8;
+                    {
+                        const j = 7;
+                        const xo = xr + j;
+                        const d0 = dy[dr + j];
+                        g0_0_0 += d0 * x[xo - 9];
+                        g0_0_1 += d0 * x[xo - 8];
+                        g0_1_0 += d0 * x[xo - 1];
+                        g0_1_1 += d0 * x[xo];
+                    }
+                }
+            }
+            dw[wk] += g0_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 6] += g0_2_0;
+            dw[wk + 7] += g0_2_1;
+            dw[wk + 8] += g0_2_2;
         }
     }
 }
