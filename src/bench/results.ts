@@ -188,6 +188,40 @@ function aheadStatements(n: NetworkResults): string[] {
   return out;
 }
 
+/** One line per network: images/s of every engine, inference at the network's batch and training. */
+function summaryTable(r: RunResults): string[] {
+  const engines = [...new Set(r.networks.flatMap((n) => n.peers.map((p) => p.engine)))];
+  // Training columns only for engines that can train at all.
+  const trainers = engines.filter((e) => r.networks.some((n) => peer(n, e, 'train', n.batch)?.status === 'ok'));
+  const lines = [
+    `| network | ${engines.map((e) => `${e} infer`).join(' | ')} | ${trainers.map((e) => `${e} train`).join(' | ')} |`,
+    `|---|${engines.map(() => '---:').join('|')}|${trainers.map(() => '---:').join('|')}|`,
+  ];
+  for (const n of r.networks) {
+    lines.push(`| ${n.network} (batch ${n.batch}) | ${engines.map((e) => cell(n, e, 'infer', n.batch)).join(' | ')} | ${trainers.map((e) => cell(n, e, 'train', n.batch)).join(' | ')} |`);
+  }
+  return lines;
+}
+
+/** Where the generated training step spends its time: the conv kernels' share and their GFLOP/s. */
+function shortfall(r: RunResults, roofline: number): string[] {
+  const out: string[] = [];
+  for (const n of r.networks) {
+    if (!n.bench) continue;
+    const convNames = new Set(n.bench.rows.filter((row) => row.gflops !== null && row.scope !== 'network').map((row) => row.scope));
+    const kernels = n.bench.rows.filter((row) => row.scope !== 'network' && row.op !== 'infer' && !(row.op === 'forward' && n.bench!.rows.some((x) => x.scope === row.scope && x.op === 'path')));
+    const total = kernels.reduce((a, row) => a + row.generatedMs, 0);
+    const heavy = kernels.filter((row) => convNames.has(row.scope));
+    const share = heavy.reduce((a, row) => a + row.generatedMs, 0) / total;
+    const g = heavy.map((row) => row.gflops!).sort((a, b) => a - b);
+    if (!g.length) continue;
+    out.push(`- ${n.network}: conv and full kernels take ${(100 * share).toFixed(0)}% of the generated training step's kernel time and run at `
+      + `${g[0].toFixed(2)}–${g[g.length - 1].toFixed(2)} GFLOP/s (${((100 * g[0]) / roofline).toFixed(0)}–${((100 * g[g.length - 1]) / roofline).toFixed(0)}% of the scalar-JS roofline); `
+      + `the slowest: ${[...heavy].sort((a, b) => a.gflops! - b.gflops!).slice(0, 3).map((row) => `${row.scope} ${row.op} ${row.gflops!.toFixed(2)} GFLOP/s`).join(', ')}.`);
+  }
+  return out;
+}
+
 export function renderResults(r: RunResults): string {
   const m = r.machine;
   const roof = r.roofline.best.gflops;
@@ -203,8 +237,9 @@ export function renderResults(r: RunResults): string {
     '  The 2 cores were shared with other work while this ran, so absolute figures are low and',
     '  noisy; the ratios below compare engines measured in this same run, one after the other,',
     '  each in a process of its own, and are the figures to read.',
-    `- Scalar-JS roofline: **${roof.toFixed(2)} GFLOP/s**, the best of ${r.roofline.variants.length} multiply-add microbenchmarks (${r.roofline.best.name}); `
-      + 'every GFLOP/s below is also given as a fraction of it.',
+    `- Scalar-JS roofline: **${roof.toFixed(2)} GFLOP/s**, the best of ${r.roofline.variants.length} multiply-add microbenchmarks (${r.roofline.best.name}`
+      + `${r.roofline.runs ? `; measured at the start and at the end of the run: ${r.roofline.runs.map((v) => v.toFixed(2)).join(' and ')} GFLOP/s` : ''}); `
+      + 'every GFLOP/s below is also given as a fraction of it (src/bench/roofline.ts lists the variants).',
     '',
     '## Commands',
     '',
@@ -222,6 +257,14 @@ export function renderResults(r: RunResults): string {
     '| target | measured | met? | detail |',
     '|---|---:|---|---|',
     ...targets(r).map((t) => `| ${t.text} | ${ratio(t.value)} | ${t.value === undefined ? 'not measured' : t.value >= t.goal ? '**met**' : '**not met**'} | ${t.detail} |`),
+    '',
+    'Where the time goes (from the per-layer tables below):',
+    '',
+    ...shortfall(r, roof),
+    '',
+    '## Summary: images/s at the network\'s batch, every engine',
+    '',
+    ...summaryTable(r),
     '',
   ];
   for (const n of r.networks) {

@@ -4,7 +4,12 @@
 // their sizes are literals, as in generated code. A multiply-add counts as 2 FLOPs.
 
 export interface RooflineVariant { name: string; gflops: number }
-export interface Roofline { best: RooflineVariant; variants: RooflineVariant[] }
+export interface Roofline {
+  best: RooflineVariant;
+  variants: RooflineVariant[];
+  /** When measured more than once (start and end of a long run): each run's best GFLOP/s. */
+  runs?: number[];
+}
 
 type Kernel = (a: Float64Array | Float32Array, b: Float64Array | Float32Array, n: number) => number;
 
