@@ -123,8 +123,10 @@ function emitSweepPiece(plan: ConvPassPlan, piece: ConvPiece, helper: string): s
   c.line(`const xc = ${times(`(t * ${inC} + c)`, HW)};`);
   c.line(`const wk = ${sum([times('k', plan.weight.outStride), times('c', plan.weight.inStride)])};`);
   const taps = piece.unroll === 'window' ? usedTaps(piece) : [];
-  for (let b = 0; b < B; b++)
-    for (const [p, q] of taps) c.line(`const w${b}_${p}_${q} = w[${plus('wk', weightOffset(plan, b, p, q))}];`);
+  // One line per tap (all channels of the block): the text stays compact.
+  for (const [p, q] of taps) {
+    c.line(`const ${blockOf(B, (b) => `w${b}_${p}_${q} = w[${plus('wk', weightOffset(plan, b, p, q))}]`, ', ')};`);
+  }
   for (const r of piece.regions) {
     c.line(regionComment(r));
     c.forRange('i', r.rows.start, r.rows.end);
@@ -134,15 +136,14 @@ function emitSweepPiece(plan: ConvPassPlan, piece: ConvPiece, helper: string): s
     c.line('const xo = xr + j;');
     c.line('const yo = yr + j;');
     if (piece.unroll === 'window') {
-      for (let b = 0; b < B; b++) c.line(`let a${b} = ${dst}[${plus('yo', b * HW)}];`);
+      c.line(`let ${blockOf(B, (b) => `a${b} = ${dst}[${plus('yo', b * HW)}]`, ', ')};`);
       for (let p = r.rows.lo; p < r.rows.hi; p++)
         for (let q = r.cols.lo; q < r.cols.hi; q++) {
           const read = `${src}[${plus('xo', tapShift(plan, p, q))}]`;
           if (B === 1) { c.line(`a0 += w0_${p}_${q} * ${read};`); continue; }
-          c.line(`const v${p}_${q} = ${read};`);
-          for (let b = 0; b < B; b++) c.line(`a${b} += w${b}_${p}_${q} * v${p}_${q};`);
+          c.line(`const v${p}_${q} = ${read}; ${blockOf(B, (b) => `a${b} += w${b}_${p}_${q} * v${p}_${q};`, ' ')}`);
         }
-      for (let b = 0; b < B; b++) c.line(`${dst}[${plus('yo', b * HW)}] = a${b};`);
+      c.line(blockOf(B, (b) => `${dst}[${plus('yo', b * HW)}] = a${b};`, ' '));
     } else {
       // Rolled taps, one channel per pass (B = 1): literal tap bounds, still no bounds test.
       const L = plan.weight;
@@ -194,20 +195,18 @@ function emitGradPiece(plan: ConvPassPlan, piece: ConvPiece, helper: string): st
       c.line(`const xr = xc + ${times('i', W)};`);
       c.forRange('j', r.cols.start, r.cols.end);
       c.line('const xo = xr + j;');
-      for (let b = 0; b < B; b++) c.line(`const d${b} = dy[${plus('dr + j', b * HW)}];`);
+      c.line(`const ${blockOf(B, (b) => `d${b} = dy[${plus('dr + j', b * HW)}]`, ', ')};`);
       for (let p = r.rows.lo; p < r.rows.hi; p++)
         for (let q = r.cols.lo; q < r.cols.hi; q++) {
           const read = `x[${plus('xo', tapShift(plan, p, q))}]`;
           if (B === 1) { c.line(`g0_${p}_${q} += d0 * ${read};`); continue; }
-          c.line(`const v${p}_${q} = ${read};`);
-          for (let b = 0; b < B; b++) c.line(`g${b}_${p}_${q} += d${b} * v${p}_${q};`);
+          c.line(`const v${p}_${q} = ${read}; ${blockOf(B, (b) => `g${b}_${p}_${q} += d${b} * v${p}_${q};`, ' ')}`);
         }
       c.close();
       c.close();
     }
     c.close(); // t
-    for (let b = 0; b < B; b++)
-      for (const [p, q] of taps) c.line(`dw[${plus('wk', weightOffset(plan, b, p, q))}] += g${b}_${p}_${q};`);
+    for (const [p, q] of taps) c.line(blockOf(B, (b) => `dw[${plus('wk', weightOffset(plan, b, p, q))}] += g${b}_${p}_${q};`, ' '));
   } else {
     // Rolled: one (p, q) at a time, its gradient summed over the batch and the region.
     for (const r of piece.regions) {
@@ -260,21 +259,22 @@ function emitGradByRows(c: CodeWriter, plan: ConvPassPlan, piece: ConvPiece): vo
       c.line(`const xr = xc + ${times('i', W)};`);
       c.forRange('j', r.cols.start, r.cols.end);
       c.line('const xo = xr + j;');
-      for (let b = 0; b < B; b++) c.line(`const d${b} = dy[${plus('dr + j', b * HW)}];`);
+      c.line(`const ${blockOf(B, (b) => `d${b} = dy[${plus('dr + j', b * HW)}]`, ', ')};`);
       for (let q = r.cols.lo; q < r.cols.hi; q++) {
         const read = `x[${plus('xo', tapShift(plan, p, q))}]`;
         if (B === 1) { c.line(`g0_${q} += d0 * ${read};`); continue; }
-        c.line(`const v${q} = ${read};`);
-        for (let b = 0; b < B; b++) c.line(`g${b}_${q} += d${b} * v${q};`);
+        c.line(`const v${q} = ${read}; ${blockOf(B, (b) => `g${b}_${q} += d${b} * v${q};`, ' ')}`);
       }
       c.close();
       c.close();
     }
     c.close(); // t
-    for (let b = 0; b < B; b++)
-      for (const q of qs) c.line(`dw[${plus('wk', weightOffset(plan, b, p, q))}] += g${b}_${q};`);
+    for (const q of qs) c.line(blockOf(B, (b) => `dw[${plus('wk', weightOffset(plan, b, p, q))}] += g${b}_${q};`, ' '));
     c.close();
   }
 }
 
 const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo }, (_, k) => lo + k);
+
+/** `f(0) sep f(1) sep ... f(B-1)`: one piece of text per channel of the block. */
+const blockOf = (B: number, f: (b: number) => string, sep: string): string => range(0, B).map(f).join(sep);
