@@ -489,30 +489,12 @@ function near$forward0(x, w, y) {
             for (let c = 0; c < 2; c++) {
                 const xc = (t * 2 + c) * 210;
                 const wk = k * 12 + c * 6;
-                const w0_0_0 = w[wk];
-                const w0_0_1 = w[wk + 1];
-                const w0_0_2 = w[wk + 2];
-                const w0_1_0 = w[wk + 3];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 5];
-                const w1_0_0 = w[wk + 12];
-                const w1_0_1 = w[wk + 13];
-                const w1_0_2 = w[wk + 14];
-                const w1_1_0 = w[wk + 15];
-                const w1_1_1 = w[wk + 16];
-                const w1_1_2 = w[wk + 17];
-                const w2_0_0 = w[wk + 24];
-                const w2_0_1 = w[wk + 25];
-                const w2_0_2 = w[wk + 26];
-                const w2_1_0 = w[wk + 27];
-                const w2_1_1 = w[wk + 28];
-                const w2_1_2 = w[wk + 29];
-                const w3_0_0 = w[wk + 36];
-                const w3_0_1 = w[wk + 37];
-                const w3_0_2 = w[wk + 38];
-                const w3_1_0 = w[wk + 39];
-                const w3_1_1 = w[wk + 40];
-                const w3_1_2 = w[wk + 41];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 12], w2_0_0 = w[wk + 24], w3_0_0 = w[wk + 36];
+                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 13], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 37];
+                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 14], w2_0_2 = w[wk + 26], w3_0_2 = w[wk + 38];
+                const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 15], w2_1_0 = w[wk + 27], w3_1_0 = w[wk + 39];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 16], w2_1_1 = w[wk + 28], w3_1_1 = w[wk + 40];
+                const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 17], w2_1_2 = w[wk + 29], w3_1_2 = w[wk + 41];
                 // rows 0..12 taps 0..1, cols 3..13 taps 0..2
                 for (let i = 0; i < 13; i += 1) {
                     const xr = xc + i * 14;
@@ -520,10 +502,7 @@ function near$forward0(x, w, y) {
                     for (let j = 3; j < 14; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 210];
-                        let a2 = y[yo + 420];
-                        let a3 = y[yo + 630];
+                        let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
                         const v0_0 = x[xo + 11];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -573,26 +552,11 @@ function near$forward1(x, w, y) {
             for (let c = 0; c < 2; c++) {
                 const xc = (t * 2 + c) * 210;
                 const wk = k * 12 + c * 6;
-                const w0_0_0 = w[wk];
-                const w0_0_1 = w[wk + 1];
-                const w0_0_2 = w[wk + 2];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 5];
-                const w1_0_0 = w[wk + 12];
-                const w1_0_1 = w[wk + 13];
-                const w1_0_2 = w[wk + 14];
-                const w1_1_1 = w[wk + 16];
-                const w1_1_2 = w[wk + 17];
-                const w2_0_0 = w[wk + 24];
-                const w2_0_1 = w[wk + 25];
-                const w2_0_2 = w[wk + 26];
-                const w2_1_1 = w[wk + 28];
-                const w2_1_2 = w[wk + 29];
-                const w3_0_0 = w[wk + 36];
-                const w3_0_1 = w[wk + 37];
-                const w3_0_2 = w[wk + 38];
-                const w3_1_1 = w[wk + 40];
-                const w3_1_2 = w[wk + 41];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 12], w2_0_0 = w[wk + 24], w3_0_0 = w[wk + 36];
+                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 13], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 37];
+                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 14], w2_0_2 = w[wk + 26], w3_0_2 = w[wk + 38];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 16], w2_1_1 = w[wk + 28], w3_1_1 = w[wk + 40];
+                const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 17], w2_1_2 = w[wk + 29], w3_1_2 = w[wk + 41];
                 // rows 0..12 taps 0..1, cols 1..1 taps 2..2
                 for (let i = 0; i < 13; i += 1) {
                     const xr = xc + i * 14;
@@ -601,10 +565,7 @@ function near$forward1(x, w, y) {
                         const j = 1;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 210];
-                        let a2 = y[yo + 420];
-                        let a3 = y[yo + 630];
+                        let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
                         const v0_2 = x[xo + 13];
                         a0 += w0_0_2 * v0_2;
                         a1 += w1_0_2 * v0_2;
@@ -629,10 +590,7 @@ function near$forward1(x, w, y) {
                         const j = 2;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 210];
-                        let a2 = y[yo + 420];
-                        let a3 = y[yo + 630];
+                        let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
                         const v0_1 = x[xo + 12];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -668,10 +626,7 @@ function near$forward1(x, w, y) {
                         const j = 1;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 210];
-                        let a2 = y[yo + 420];
-                        let a3 = y[yo + 630];
+                        let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
                         const v0_2 = x[xo + 13];
                         a0 += w0_0_2 * v0_2;
                         a1 += w1_0_2 * v0_2;
@@ -692,10 +647,7 @@ function near$forward1(x, w, y) {
                         const j = 2;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 210];
-                        let a2 = y[yo + 420];
-                        let a3 = y[yo + 630];
+                        let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
                         const v0_1 = x[xo + 12];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -720,10 +672,7 @@ function near$forward1(x, w, y) {
                     for (let j = 3; j < 14; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 210];
-                        let a2 = y[yo + 420];
-                        let a3 = y[yo + 630];
+                        let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
                         const v0_0 = x[xo + 11];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -764,18 +713,12 @@ function near$backward0(dy, w, dx) {
             for (let c = 0; c < 4; c++) {
                 const xc = (t * 4 + c) * 210;
                 const wk = k * 6 + c * 12;
-                const w0_0_0 = w[wk + 5];
-                const w0_0_1 = w[wk + 4];
-                const w0_0_2 = w[wk + 3];
-                const w0_1_0 = w[wk + 2];
-                const w0_1_1 = w[wk + 1];
-                const w0_1_2 = w[wk];
-                const w1_0_0 = w[wk + 11];
-                const w1_0_1 = w[wk + 10];
-                const w1_0_2 = w[wk + 9];
-                const w1_1_0 = w[wk + 8];
-                const w1_1_1 = w[wk + 7];
-                const w1_1_2 = w[wk + 6];
+                const w0_0_0 = w[wk + 5], w1_0_0 = w[wk + 11];
+                const w0_0_1 = w[wk + 4], w1_0_1 = w[wk + 10];
+                const w0_0_2 = w[wk + 3], w1_0_2 = w[wk + 9];
+                const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 8];
+                const w0_1_1 = w[wk + 1], w1_1_1 = w[wk + 7];
+                const w0_1_2 = w[wk], w1_1_2 = w[wk + 6];
                 // rows 2..14 taps 0..1, cols 0..10 taps 0..2
                 for (let i = 2; i < 15; i += 1) {
                     const xr = xc + i * 14;
@@ -783,8 +726,7 @@ function near$backward0(dy, w, dx) {
                     for (let j = 0; j < 11; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 210];
+                        let a0 = dx[yo], a1 = dx[yo + 210];
                         const v0_0 = dy[xo - 27];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -820,16 +762,11 @@ function near$backward1(dy, w, dx) {
             for (let c = 0; c < 4; c++) {
                 const xc = (t * 4 + c) * 210;
                 const wk = k * 6 + c * 12;
-                const w0_0_0 = w[wk + 5];
-                const w0_0_1 = w[wk + 4];
-                const w0_1_0 = w[wk + 2];
-                const w0_1_1 = w[wk + 1];
-                const w0_1_2 = w[wk];
-                const w1_0_0 = w[wk + 11];
-                const w1_0_1 = w[wk + 10];
-                const w1_1_0 = w[wk + 8];
-                const w1_1_1 = w[wk + 7];
-                const w1_1_2 = w[wk + 6];
+                const w0_0_0 = w[wk + 5], w1_0_0 = w[wk + 11];
+                const w0_0_1 = w[wk + 4], w1_0_1 = w[wk + 10];
+                const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 8];
+                const w0_1_1 = w[wk + 1], w1_1_1 = w[wk + 7];
+                const w0_1_2 = w[wk], w1_1_2 = w[wk + 6];
                 // rows 1..1 taps 1..1, cols 0..10 taps 0..2
                 {
                     const i = 1;
@@ -838,8 +775,7 @@ function near$backward1(dy, w, dx) {
                     for (let j = 0; j < 11; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 210];
+                        let a0 = dx[yo], a1 = dx[yo + 210];
                         const v1_0 = dy[xo - 13];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -862,8 +798,7 @@ function near$backward1(dy, w, dx) {
                         const j = 11;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 210];
+                        let a0 = dx[yo], a1 = dx[yo + 210];
                         const v1_0 = dy[xo - 13];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -883,8 +818,7 @@ function near$backward1(dy, w, dx) {
                         const j = 12;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 210];
+                        let a0 = dx[yo], a1 = dx[yo + 210];
                         const v1_0 = dy[xo - 13];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -900,8 +834,7 @@ function near$backward1(dy, w, dx) {
                         const j = 11;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 210];
+                        let a0 = dx[yo], a1 = dx[yo + 210];
                         const v0_0 = dy[xo - 27];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -926,8 +859,7 @@ function near$backward1(dy, w, dx) {
                         const j = 12;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 210];
+                        let a0 = dx[yo], a1 = dx[yo + 210];
                         const v0_0 = dy[xo - 27];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -966,10 +898,7 @@ function near$grad0(dy, x, dw) {
                     const xr = xc + i * 14;
                     for (let j = 3; j < 14; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 210];
-                        const d2 = dy[dr + j + 420];
-                        const d3 = dy[dr + j + 630];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
                         const v0_0 = x[xo + 11];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -1004,28 +933,28 @@ function near$grad0(dy, x, dw) {
                 }
             }
             dw[wk] += g0_0_0;
-            dw[wk + 1] += g0_0_1;
-            dw[wk + 2] += g0_0_2;
-            dw[wk + 3] += g0_1_0;
-            dw[wk + 4] += g0_1_1;
-            dw[wk + 5] += g0_1_2;
             dw[wk + 12] += g1_0_0;
-            dw[wk + 13] += g1_0_1;
-            dw[wk + 14] += g1_0_2;
-            dw[wk + 15] += g1_1_0;
-            dw[wk + 16] += g1_1_1;
-            dw[wk + 17] += g1_1_2;
             dw[wk + 24] += g2_0_0;
-            dw[wk + 25] += g2_0_1;
-            dw[wk + 26] += g2_0_2;
-            dw[wk + 27] += g2_1_0;
-            dw[wk + 28] += g2_1_1;
-            dw[wk + 29] += g2_1_2;
             dw[wk + 36] += g3_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 13] += g1_0_1;
+            dw[wk + 25] += g2_0_1;
             dw[wk + 37] += g3_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 14] += g1_0_2;
+            dw[wk + 26] += g2_0_2;
             dw[wk + 38] += g3_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 15] += g1_1_0;
+            dw[wk + 27] += g2_1_0;
             dw[wk + 39] += g3_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 16] += g1_1_1;
+            dw[wk + 28] += g2_1_1;
             dw[wk + 40] += g3_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 17] += g1_1_2;
+            dw[wk + 29] += g2_1_2;
             dw[wk + 41] += g3_1_2;
         }
     }
@@ -1050,10 +979,7 @@ function near$grad1(dy, x, dw) {
                     {
                         const j = 1;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 210];
-                        const d2 = dy[dr + j + 420];
-                        const d3 = dy[dr + j + 630];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
                         const v0_2 = x[xo + 13];
                         g0_0_2 += d0 * v0_2;
                         g1_0_2 += d1 * v0_2;
@@ -1073,10 +999,7 @@ function near$grad1(dy, x, dw) {
                     {
                         const j = 2;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 210];
-                        const d2 = dy[dr + j + 420];
-                        const d3 = dy[dr + j + 630];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
                         const v0_1 = x[xo + 12];
                         g0_0_1 += d0 * v0_1;
                         g1_0_1 += d1 * v0_1;
@@ -1107,10 +1030,7 @@ function near$grad1(dy, x, dw) {
                     {
                         const j = 1;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 210];
-                        const d2 = dy[dr + j + 420];
-                        const d3 = dy[dr + j + 630];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
                         const v0_2 = x[xo + 13];
                         g0_0_2 += d0 * v0_2;
                         g1_0_2 += d1 * v0_2;
@@ -1126,10 +1046,7 @@ function near$grad1(dy, x, dw) {
                     {
                         const j = 2;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 210];
-                        const d2 = dy[dr + j + 420];
-                        const d3 = dy[dr + j + 630];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
                         const v0_1 = x[xo + 12];
                         g0_0_1 += d0 * v0_1;
                         g1_0_1 += d1 * v0_1;
@@ -1149,10 +1066,7 @@ function near$grad1(dy, x, dw) {
                     const xr = xc + i * 14;
                     for (let j = 3; j < 14; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 210];
-                        const d2 = dy[dr + j + 420];
-                        const d3 = dy[dr + j + 630];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
                         const v0_0 = x[xo + 11];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -1172,24 +1086,24 @@ function near$grad1(dy, x, dw) {
                 }
             }
             dw[wk] += g0_0_0;
-            dw[wk + 1] += g0_0_1;
-            dw[wk + 2] += g0_0_2;
-            dw[wk + 4] += g0_1_1;
-            dw[wk + 5] += g0_1_2;
             dw[wk + 12] += g1_0_0;
-            dw[wk + 13] += g1_0_1;
-            dw[wk + 14] += g1_0_2;
-            dw[wk + 16] += g1_1_1;
-            dw[wk + 17] += g1_1_2;
             dw[wk + 24] += g2_0_0;
-            dw[wk + 25] += g2_0_1;
-            dw[wk + 26] += g2_0_2;
-            dw[wk + 28] += g2_1_1;
-            dw[wk + 29] += g2_1_2;
             dw[wk + 36] += g3_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 13] += g1_0_1;
+            dw[wk + 25] += g2_0_1;
             dw[wk + 37] += g3_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 14] += g1_0_2;
+            dw[wk + 26] += g2_0_2;
             dw[wk + 38] += g3_0_2;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 16] += g1_1_1;
+            dw[wk + 28] += g2_1_1;
             dw[wk + 40] += g3_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 17] += g1_1_2;
+            dw[wk + 29] += g2_1_2;
             dw[wk + 41] += g3_1_2;
         }
     }
@@ -1470,18 +1384,10 @@ function tall$forward0(x, w, y) {
             for (let c = 0; c < 4; c++) {
                 const xc = (t * 4 + c) * 49;
                 const wk = k * 16 + c * 4;
-                const w0_0_0 = w[wk];
-                const w0_1_0 = w[wk + 1];
-                const w0_2_0 = w[wk + 2];
-                const w0_3_0 = w[wk + 3];
-                const w1_0_0 = w[wk + 16];
-                const w1_1_0 = w[wk + 17];
-                const w1_2_0 = w[wk + 18];
-                const w1_3_0 = w[wk + 19];
-                const w2_0_0 = w[wk + 32];
-                const w2_1_0 = w[wk + 33];
-                const w2_2_0 = w[wk + 34];
-                const w2_3_0 = w[wk + 35];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 16], w2_0_0 = w[wk + 32];
+                const w0_1_0 = w[wk + 1], w1_1_0 = w[wk + 17], w2_1_0 = w[wk + 33];
+                const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 18], w2_2_0 = w[wk + 34];
+                const w0_3_0 = w[wk + 3], w1_3_0 = w[wk + 19], w2_3_0 = w[wk + 35];
                 // rows 1..4 taps 0..3, cols 0..6 taps 0..0
                 for (let i = 1; i < 5; i += 1) {
                     const xr = xc + i * 7;
@@ -1489,9 +1395,7 @@ function tall$forward0(x, w, y) {
                     for (let j = 0; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 49];
-                        let a2 = y[yo + 98];
+                        let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
                         const v0_0 = x[xo - 7];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -1525,18 +1429,10 @@ function tall$forward1(x, w, y) {
             for (let c = 0; c < 4; c++) {
                 const xc = (t * 4 + c) * 49;
                 const wk = k * 16 + c * 4;
-                const w0_0_0 = w[wk];
-                const w0_1_0 = w[wk + 1];
-                const w0_2_0 = w[wk + 2];
-                const w0_3_0 = w[wk + 3];
-                const w1_0_0 = w[wk + 16];
-                const w1_1_0 = w[wk + 17];
-                const w1_2_0 = w[wk + 18];
-                const w1_3_0 = w[wk + 19];
-                const w2_0_0 = w[wk + 32];
-                const w2_1_0 = w[wk + 33];
-                const w2_2_0 = w[wk + 34];
-                const w2_3_0 = w[wk + 35];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 16], w2_0_0 = w[wk + 32];
+                const w0_1_0 = w[wk + 1], w1_1_0 = w[wk + 17], w2_1_0 = w[wk + 33];
+                const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 18], w2_2_0 = w[wk + 34];
+                const w0_3_0 = w[wk + 3], w1_3_0 = w[wk + 19], w2_3_0 = w[wk + 35];
                 // rows 0..0 taps 1..3, cols 0..6 taps 0..0
                 {
                     const i = 0;
@@ -1545,9 +1441,7 @@ function tall$forward1(x, w, y) {
                     for (let j = 0; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 49];
-                        let a2 = y[yo + 98];
+                        let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
                         const v1_0 = x[xo];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -1573,9 +1467,7 @@ function tall$forward1(x, w, y) {
                     for (let j = 0; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 49];
-                        let a2 = y[yo + 98];
+                        let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
                         const v0_0 = x[xo - 7];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -1601,9 +1493,7 @@ function tall$forward1(x, w, y) {
                     for (let j = 0; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 49];
-                        let a2 = y[yo + 98];
+                        let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
                         const v0_0 = x[xo - 7];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -1636,22 +1526,10 @@ function tall$backward0(dy, w, dx) {
             for (let c = 0; c < 6; c++) {
                 const xc = (t * 6 + c) * 49;
                 const wk = k * 4 + c * 16;
-                const w0_0_0 = w[wk + 3];
-                const w0_1_0 = w[wk + 2];
-                const w0_2_0 = w[wk + 1];
-                const w0_3_0 = w[wk];
-                const w1_0_0 = w[wk + 7];
-                const w1_1_0 = w[wk + 6];
-                const w1_2_0 = w[wk + 5];
-                const w1_3_0 = w[wk + 4];
-                const w2_0_0 = w[wk + 11];
-                const w2_1_0 = w[wk + 10];
-                const w2_2_0 = w[wk + 9];
-                const w2_3_0 = w[wk + 8];
-                const w3_0_0 = w[wk + 15];
-                const w3_1_0 = w[wk + 14];
-                const w3_2_0 = w[wk + 13];
-                const w3_3_0 = w[wk + 12];
+                const w0_0_0 = w[wk + 3], w1_0_0 = w[wk + 7], w2_0_0 = w[wk + 11], w3_0_0 = w[wk + 15];
+                const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 6], w2_1_0 = w[wk + 10], w3_1_0 = w[wk + 14];
+                const w0_2_0 = w[wk + 1], w1_2_0 = w[wk + 5], w2_2_0 = w[wk + 9], w3_2_0 = w[wk + 13];
+                const w0_3_0 = w[wk], w1_3_0 = w[wk + 4], w2_3_0 = w[wk + 8], w3_3_0 = w[wk + 12];
                 // rows 2..5 taps 0..3, cols 0..6 taps 0..0
                 for (let i = 2; i < 6; i += 1) {
                     const xr = xc + i * 7;
@@ -1659,10 +1537,7 @@ function tall$backward0(dy, w, dx) {
                     for (let j = 0; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 49];
-                        let a2 = dx[yo + 98];
-                        let a3 = dx[yo + 147];
+                        let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
                         const v0_0 = dy[xo - 14];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -1702,22 +1577,10 @@ function tall$backward1(dy, w, dx) {
             for (let c = 0; c < 6; c++) {
                 const xc = (t * 6 + c) * 49;
                 const wk = k * 4 + c * 16;
-                const w0_0_0 = w[wk + 3];
-                const w0_1_0 = w[wk + 2];
-                const w0_2_0 = w[wk + 1];
-                const w0_3_0 = w[wk];
-                const w1_0_0 = w[wk + 7];
-                const w1_1_0 = w[wk + 6];
-                const w1_2_0 = w[wk + 5];
-                const w1_3_0 = w[wk + 4];
-                const w2_0_0 = w[wk + 11];
-                const w2_1_0 = w[wk + 10];
-                const w2_2_0 = w[wk + 9];
-                const w2_3_0 = w[wk + 8];
-                const w3_0_0 = w[wk + 15];
-                const w3_1_0 = w[wk + 14];
-                const w3_2_0 = w[wk + 13];
-                const w3_3_0 = w[wk + 12];
+                const w0_0_0 = w[wk + 3], w1_0_0 = w[wk + 7], w2_0_0 = w[wk + 11], w3_0_0 = w[wk + 15];
+                const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 6], w2_1_0 = w[wk + 10], w3_1_0 = w[wk + 14];
+                const w0_2_0 = w[wk + 1], w1_2_0 = w[wk + 5], w2_2_0 = w[wk + 9], w3_2_0 = w[wk + 13];
+                const w0_3_0 = w[wk], w1_3_0 = w[wk + 4], w2_3_0 = w[wk + 8], w3_3_0 = w[wk + 12];
                 // rows 0..0 taps 2..3, cols 0..6 taps 0..0
                 {
                     const i = 0;
@@ -1726,10 +1589,7 @@ function tall$backward1(dy, w, dx) {
                     for (let j = 0; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 49];
-                        let a2 = dx[yo + 98];
-                        let a3 = dx[yo + 147];
+                        let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
                         const v2_0 = dy[xo];
                         a0 += w0_2_0 * v2_0;
                         a1 += w1_2_0 * v2_0;
@@ -1754,10 +1614,7 @@ function tall$backward1(dy, w, dx) {
                     for (let j = 0; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 49];
-                        let a2 = dx[yo + 98];
-                        let a3 = dx[yo + 147];
+                        let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
                         const v1_0 = dy[xo - 7];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -1787,10 +1644,7 @@ function tall$backward1(dy, w, dx) {
                     for (let j = 0; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 49];
-                        let a2 = dx[yo + 98];
-                        let a3 = dx[yo + 147];
+                        let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
                         const v0_0 = dy[xo - 14];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -1838,9 +1692,7 @@ function tall$grad0(dy, x, dw) {
                     const xr = xc + i * 7;
                     for (let j = 0; j < 7; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 49];
-                        const d2 = dy[dr + j + 98];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
                         const v0_0 = x[xo - 7];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -1861,16 +1713,16 @@ function tall$grad0(dy, x, dw) {
                 }
             }
             dw[wk] += g0_0_0;
-            dw[wk + 1] += g0_1_0;
-            dw[wk + 2] += g0_2_0;
-            dw[wk + 3] += g0_3_0;
             dw[wk + 16] += g1_0_0;
-            dw[wk + 17] += g1_1_0;
-            dw[wk + 18] += g1_2_0;
-            dw[wk + 19] += g1_3_0;
             dw[wk + 32] += g2_0_0;
+            dw[wk + 1] += g0_1_0;
+            dw[wk + 17] += g1_1_0;
             dw[wk + 33] += g2_1_0;
+            dw[wk + 2] += g0_2_0;
+            dw[wk + 18] += g1_2_0;
             dw[wk + 34] += g2_2_0;
+            dw[wk + 3] += g0_3_0;
+            dw[wk + 19] += g1_3_0;
             dw[wk + 35] += g2_3_0;
         }
     }
@@ -1893,9 +1745,7 @@ function tall$grad1(dy, x, dw) {
                     const xr = xc + i * 7;
                     for (let j = 0; j < 7; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 49];
-                        const d2 = dy[dr + j + 98];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
                         const v1_0 = x[xo];
                         g0_1_0 += d0 * v1_0;
                         g1_1_0 += d1 * v1_0;
@@ -1917,9 +1767,7 @@ function tall$grad1(dy, x, dw) {
                     const xr = xc + i * 7;
                     for (let j = 0; j < 7; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 49];
-                        const d2 = dy[dr + j + 98];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
                         const v0_0 = x[xo - 7];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -1941,9 +1789,7 @@ function tall$grad1(dy, x, dw) {
                     const xr = xc + i * 7;
                     for (let j = 0; j < 7; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 49];
-                        const d2 = dy[dr + j + 98];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
                         const v0_0 = x[xo - 7];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -1956,16 +1802,16 @@ function tall$grad1(dy, x, dw) {
                 }
             }
             dw[wk] += g0_0_0;
-            dw[wk + 1] += g0_1_0;
-            dw[wk + 2] += g0_2_0;
-            dw[wk + 3] += g0_3_0;
             dw[wk + 16] += g1_0_0;
-            dw[wk + 17] += g1_1_0;
-            dw[wk + 18] += g1_2_0;
-            dw[wk + 19] += g1_3_0;
             dw[wk + 32] += g2_0_0;
+            dw[wk + 1] += g0_1_0;
+            dw[wk + 17] += g1_1_0;
             dw[wk + 33] += g2_1_0;
+            dw[wk + 2] += g0_2_0;
+            dw[wk + 18] += g1_2_0;
             dw[wk + 34] += g2_2_0;
+            dw[wk + 3] += g0_3_0;
+            dw[wk + 19] += g1_3_0;
             dw[wk + 35] += g2_3_0;
         }
     }

@@ -474,30 +474,12 @@ function near$forward0(x: F, w: F, y: F): void {
       for (let c = 0; c < 2; c++) {
         const xc = (t * 2 + c) * 210;
         const wk = k * 12 + c * 6;
-        const w0_0_0 = w[wk];
-        const w0_0_1 = w[wk + 1];
-        const w0_0_2 = w[wk + 2];
-        const w0_1_0 = w[wk + 3];
-        const w0_1_1 = w[wk + 4];
-        const w0_1_2 = w[wk + 5];
-        const w1_0_0 = w[wk + 12];
-        const w1_0_1 = w[wk + 13];
-        const w1_0_2 = w[wk + 14];
-        const w1_1_0 = w[wk + 15];
-        const w1_1_1 = w[wk + 16];
-        const w1_1_2 = w[wk + 17];
-        const w2_0_0 = w[wk + 24];
-        const w2_0_1 = w[wk + 25];
-        const w2_0_2 = w[wk + 26];
-        const w2_1_0 = w[wk + 27];
-        const w2_1_1 = w[wk + 28];
-        const w2_1_2 = w[wk + 29];
-        const w3_0_0 = w[wk + 36];
-        const w3_0_1 = w[wk + 37];
-        const w3_0_2 = w[wk + 38];
-        const w3_1_0 = w[wk + 39];
-        const w3_1_1 = w[wk + 40];
-        const w3_1_2 = w[wk + 41];
+        const w0_0_0 = w[wk], w1_0_0 = w[wk + 12], w2_0_0 = w[wk + 24], w3_0_0 = w[wk + 36];
+        const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 13], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 37];
+        const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 14], w2_0_2 = w[wk + 26], w3_0_2 = w[wk + 38];
+        const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 15], w2_1_0 = w[wk + 27], w3_1_0 = w[wk + 39];
+        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 16], w2_1_1 = w[wk + 28], w3_1_1 = w[wk + 40];
+        const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 17], w2_1_2 = w[wk + 29], w3_1_2 = w[wk + 41];
         // rows 0..12 taps 0..1, cols 3..13 taps 0..2
         for (let i = 0; i < 13; i += 1) {
           const xr = xc + i * 14;
@@ -505,44 +487,14 @@ function near$forward0(x: F, w: F, y: F): void {
           for (let j = 3; j < 14; j += 1) {
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = y[yo];
-            let a1 = y[yo + 210];
-            let a2 = y[yo + 420];
-            let a3 = y[yo + 630];
-            const v0_0 = x[xo + 11];
-            a0 += w0_0_0 * v0_0;
-            a1 += w1_0_0 * v0_0;
-            a2 += w2_0_0 * v0_0;
-            a3 += w3_0_0 * v0_0;
-            const v0_1 = x[xo + 12];
-            a0 += w0_0_1 * v0_1;
-            a1 += w1_0_1 * v0_1;
-            a2 += w2_0_1 * v0_1;
-            a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo + 13];
-            a0 += w0_0_2 * v0_2;
-            a1 += w1_0_2 * v0_2;
-            a2 += w2_0_2 * v0_2;
-            a3 += w3_0_2 * v0_2;
-            const v1_0 = x[xo + 25];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            a2 += w2_1_0 * v1_0;
-            a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo + 26];
-            a0 += w0_1_1 * v1_1;
-            a1 += w1_1_1 * v1_1;
-            a2 += w2_1_1 * v1_1;
-            a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 27];
-            a0 += w0_1_2 * v1_2;
-            a1 += w1_1_2 * v1_2;
-            a2 += w2_1_2 * v1_2;
-            a3 += w3_1_2 * v1_2;
-            y[yo] = a0;
-            y[yo + 210] = a1;
-            y[yo + 420] = a2;
-            y[yo + 630] = a3;
+            let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
+            const v0_0 = x[xo + 11]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
+            const v0_1 = x[xo + 12]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
+            const v0_2 = x[xo + 13]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
+            const v1_0 = x[xo + 25]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
+            const v1_1 = x[xo + 26]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
+            const v1_2 = x[xo + 27]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
+            y[yo] = a0; y[yo + 210] = a1; y[yo + 420] = a2; y[yo + 630] = a3;
           }
         }
       }
@@ -559,26 +511,11 @@ function near$forward1(x: F, w: F, y: F): void {
       for (let c = 0; c < 2; c++) {
         const xc = (t * 2 + c) * 210;
         const wk = k * 12 + c * 6;
-        const w0_0_0 = w[wk];
-        const w0_0_1 = w[wk + 1];
-        const w0_0_2 = w[wk + 2];
-        const w0_1_1 = w[wk + 4];
-        const w0_1_2 = w[wk + 5];
-        const w1_0_0 = w[wk + 12];
-        const w1_0_1 = w[wk + 13];
-        const w1_0_2 = w[wk + 14];
-        const w1_1_1 = w[wk + 16];
-        const w1_1_2 = w[wk + 17];
-        const w2_0_0 = w[wk + 24];
-        const w2_0_1 = w[wk + 25];
-        const w2_0_2 = w[wk + 26];
-        const w2_1_1 = w[wk + 28];
-        const w2_1_2 = w[wk + 29];
-        const w3_0_0 = w[wk + 36];
-        const w3_0_1 = w[wk + 37];
-        const w3_0_2 = w[wk + 38];
-        const w3_1_1 = w[wk + 40];
-        const w3_1_2 = w[wk + 41];
+        const w0_0_0 = w[wk], w1_0_0 = w[wk + 12], w2_0_0 = w[wk + 24], w3_0_0 = w[wk + 36];
+        const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 13], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 37];
+        const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 14], w2_0_2 = w[wk + 26], w3_0_2 = w[wk + 38];
+        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 16], w2_1_1 = w[wk + 28], w3_1_1 = w[wk + 40];
+        const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 17], w2_1_2 = w[wk + 29], w3_1_2 = w[wk + 41];
         // rows 0..12 taps 0..1, cols 1..1 taps 2..2
         for (let i = 0; i < 13; i += 1) {
           const xr = xc + i * 14;
@@ -587,24 +524,10 @@ function near$forward1(x: F, w: F, y: F): void {
             const j = 1;
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = y[yo];
-            let a1 = y[yo + 210];
-            let a2 = y[yo + 420];
-            let a3 = y[yo + 630];
-            const v0_2 = x[xo + 13];
-            a0 += w0_0_2 * v0_2;
-            a1 += w1_0_2 * v0_2;
-            a2 += w2_0_2 * v0_2;
-            a3 += w3_0_2 * v0_2;
-            const v1_2 = x[xo + 27];
-            a0 += w0_1_2 * v1_2;
-            a1 += w1_1_2 * v1_2;
-            a2 += w2_1_2 * v1_2;
-            a3 += w3_1_2 * v1_2;
-            y[yo] = a0;
-            y[yo + 210] = a1;
-            y[yo + 420] = a2;
-            y[yo + 630] = a3;
+            let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
+            const v0_2 = x[xo + 13]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
+            const v1_2 = x[xo + 27]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
+            y[yo] = a0; y[yo + 210] = a1; y[yo + 420] = a2; y[yo + 630] = a3;
           }
         }
         // rows 0..12 taps 0..1, cols 2..2 taps 1..2
@@ -615,34 +538,12 @@ function near$forward1(x: F, w: F, y: F): void {
             const j = 2;
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = y[yo];
-            let a1 = y[yo + 210];
-            let a2 = y[yo + 420];
-            let a3 = y[yo + 630];
-            const v0_1 = x[xo + 12];
-            a0 += w0_0_1 * v0_1;
-            a1 += w1_0_1 * v0_1;
-            a2 += w2_0_1 * v0_1;
-            a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo + 13];
-            a0 += w0_0_2 * v0_2;
-            a1 += w1_0_2 * v0_2;
-            a2 += w2_0_2 * v0_2;
-            a3 += w3_0_2 * v0_2;
-            const v1_1 = x[xo + 26];
-            a0 += w0_1_1 * v1_1;
-            a1 += w1_1_1 * v1_1;
-            a2 += w2_1_1 * v1_1;
-            a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 27];
-            a0 += w0_1_2 * v1_2;
-            a1 += w1_1_2 * v1_2;
-            a2 += w2_1_2 * v1_2;
-            a3 += w3_1_2 * v1_2;
-            y[yo] = a0;
-            y[yo + 210] = a1;
-            y[yo + 420] = a2;
-            y[yo + 630] = a3;
+            let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
+            const v0_1 = x[xo + 12]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
+            const v0_2 = x[xo + 13]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
+            const v1_1 = x[xo + 26]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
+            const v1_2 = x[xo + 27]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
+            y[yo] = a0; y[yo + 210] = a1; y[yo + 420] = a2; y[yo + 630] = a3;
           }
         }
         // rows 13..13 taps 0..0, cols 1..1 taps 2..2
@@ -654,19 +555,9 @@ function near$forward1(x: F, w: F, y: F): void {
             const j = 1;
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = y[yo];
-            let a1 = y[yo + 210];
-            let a2 = y[yo + 420];
-            let a3 = y[yo + 630];
-            const v0_2 = x[xo + 13];
-            a0 += w0_0_2 * v0_2;
-            a1 += w1_0_2 * v0_2;
-            a2 += w2_0_2 * v0_2;
-            a3 += w3_0_2 * v0_2;
-            y[yo] = a0;
-            y[yo + 210] = a1;
-            y[yo + 420] = a2;
-            y[yo + 630] = a3;
+            let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
+            const v0_2 = x[xo + 13]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
+            y[yo] = a0; y[yo + 210] = a1; y[yo + 420] = a2; y[yo + 630] = a3;
           }
         }
         // rows 13..13 taps 0..0, cols 2..2 taps 1..2
@@ -678,24 +569,10 @@ function near$forward1(x: F, w: F, y: F): void {
             const j = 2;
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = y[yo];
-            let a1 = y[yo + 210];
-            let a2 = y[yo + 420];
-            let a3 = y[yo + 630];
-            const v0_1 = x[xo + 12];
-            a0 += w0_0_1 * v0_1;
-            a1 += w1_0_1 * v0_1;
-            a2 += w2_0_1 * v0_1;
-            a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo + 13];
-            a0 += w0_0_2 * v0_2;
-            a1 += w1_0_2 * v0_2;
-            a2 += w2_0_2 * v0_2;
-            a3 += w3_0_2 * v0_2;
-            y[yo] = a0;
-            y[yo + 210] = a1;
-            y[yo + 420] = a2;
-            y[yo + 630] = a3;
+            let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
+            const v0_1 = x[xo + 12]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
+            const v0_2 = x[xo + 13]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
+            y[yo] = a0; y[yo + 210] = a1; y[yo + 420] = a2; y[yo + 630] = a3;
           }
         }
         // rows 13..13 taps 0..0, cols 3..13 taps 0..2
@@ -706,29 +583,11 @@ function near$forward1(x: F, w: F, y: F): void {
           for (let j = 3; j < 14; j += 1) {
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = y[yo];
-            let a1 = y[yo + 210];
-            let a2 = y[yo + 420];
-            let a3 = y[yo + 630];
-            const v0_0 = x[xo + 11];
-            a0 += w0_0_0 * v0_0;
-            a1 += w1_0_0 * v0_0;
-            a2 += w2_0_0 * v0_0;
-            a3 += w3_0_0 * v0_0;
-            const v0_1 = x[xo + 12];
-            a0 += w0_0_1 * v0_1;
-            a1 += w1_0_1 * v0_1;
-            a2 += w2_0_1 * v0_1;
-            a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo + 13];
-            a0 += w0_0_2 * v0_2;
-            a1 += w1_0_2 * v0_2;
-            a2 += w2_0_2 * v0_2;
-            a3 += w3_0_2 * v0_2;
-            y[yo] = a0;
-            y[yo + 210] = a1;
-            y[yo + 420] = a2;
-            y[yo + 630] = a3;
+            let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
+            const v0_0 = x[xo + 11]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
+            const v0_1 = x[xo + 12]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
+            const v0_2 = x[xo + 13]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
+            y[yo] = a0; y[yo + 210] = a1; y[yo + 420] = a2; y[yo + 630] = a3;
           }
         }
       }
@@ -752,18 +611,12 @@ function near$backward0(dy: F, w: F, dx: F): void {
       for (let c = 0; c < 4; c++) {
         const xc = (t * 4 + c) * 210;
         const wk = k * 6 + c * 12;
-        const w0_0_0 = w[wk + 5];
-        const w0_0_1 = w[wk + 4];
-        const w0_0_2 = w[wk + 3];
-        const w0_1_0 = w[wk + 2];
-        const w0_1_1 = w[wk + 1];
-        const w0_1_2 = w[wk];
-        const w1_0_0 = w[wk + 11];
-        const w1_0_1 = w[wk + 10];
-        const w1_0_2 = w[wk + 9];
-        const w1_1_0 = w[wk + 8];
-        const w1_1_1 = w[wk + 7];
-        const w1_1_2 = w[wk + 6];
+        const w0_0_0 = w[wk + 5], w1_0_0 = w[wk + 11];
+        const w0_0_1 = w[wk + 4], w1_0_1 = w[wk + 10];
+        const w0_0_2 = w[wk + 3], w1_0_2 = w[wk + 9];
+        const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 8];
+        const w0_1_1 = w[wk + 1], w1_1_1 = w[wk + 7];
+        const w0_1_2 = w[wk], w1_1_2 = w[wk + 6];
         // rows 2..14 taps 0..1, cols 0..10 taps 0..2
         for (let i = 2; i < 15; i += 1) {
           const xr = xc + i * 14;
@@ -771,28 +624,14 @@ function near$backward0(dy: F, w: F, dx: F): void {
           for (let j = 0; j < 11; j += 1) {
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = dx[yo];
-            let a1 = dx[yo + 210];
-            const v0_0 = dy[xo - 27];
-            a0 += w0_0_0 * v0_0;
-            a1 += w1_0_0 * v0_0;
-            const v0_1 = dy[xo - 26];
-            a0 += w0_0_1 * v0_1;
-            a1 += w1_0_1 * v0_1;
-            const v0_2 = dy[xo - 25];
-            a0 += w0_0_2 * v0_2;
-            a1 += w1_0_2 * v0_2;
-            const v1_0 = dy[xo - 13];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            const v1_1 = dy[xo - 12];
-            a0 += w0_1_1 * v1_1;
-            a1 += w1_1_1 * v1_1;
-            const v1_2 = dy[xo - 11];
-            a0 += w0_1_2 * v1_2;
-            a1 += w1_1_2 * v1_2;
-            dx[yo] = a0;
-            dx[yo + 210] = a1;
+            let a0 = dx[yo], a1 = dx[yo + 210];
+            const v0_0 = dy[xo - 27]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0;
+            const v0_1 = dy[xo - 26]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1;
+            const v0_2 = dy[xo - 25]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2;
+            const v1_0 = dy[xo - 13]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0;
+            const v1_1 = dy[xo - 12]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1;
+            const v1_2 = dy[xo - 11]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2;
+            dx[yo] = a0; dx[yo + 210] = a1;
           }
         }
       }
@@ -809,16 +648,11 @@ function near$backward1(dy: F, w: F, dx: F): void {
       for (let c = 0; c < 4; c++) {
         const xc = (t * 4 + c) * 210;
         const wk = k * 6 + c * 12;
-        const w0_0_0 = w[wk + 5];
-        const w0_0_1 = w[wk + 4];
-        const w0_1_0 = w[wk + 2];
-        const w0_1_1 = w[wk + 1];
-        const w0_1_2 = w[wk];
-        const w1_0_0 = w[wk + 11];
-        const w1_0_1 = w[wk + 10];
-        const w1_1_0 = w[wk + 8];
-        const w1_1_1 = w[wk + 7];
-        const w1_1_2 = w[wk + 6];
+        const w0_0_0 = w[wk + 5], w1_0_0 = w[wk + 11];
+        const w0_0_1 = w[wk + 4], w1_0_1 = w[wk + 10];
+        const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 8];
+        const w0_1_1 = w[wk + 1], w1_1_1 = w[wk + 7];
+        const w0_1_2 = w[wk], w1_1_2 = w[wk + 6];
         // rows 1..1 taps 1..1, cols 0..10 taps 0..2
         {
           const i = 1;
@@ -827,19 +661,11 @@ function near$backward1(dy: F, w: F, dx: F): void {
           for (let j = 0; j < 11; j += 1) {
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = dx[yo];
-            let a1 = dx[yo + 210];
-            const v1_0 = dy[xo - 13];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            const v1_1 = dy[xo - 12];
-            a0 += w0_1_1 * v1_1;
-            a1 += w1_1_1 * v1_1;
-            const v1_2 = dy[xo - 11];
-            a0 += w0_1_2 * v1_2;
-            a1 += w1_1_2 * v1_2;
-            dx[yo] = a0;
-            dx[yo + 210] = a1;
+            let a0 = dx[yo], a1 = dx[yo + 210];
+            const v1_0 = dy[xo - 13]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0;
+            const v1_1 = dy[xo - 12]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1;
+            const v1_2 = dy[xo - 11]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2;
+            dx[yo] = a0; dx[yo + 210] = a1;
           }
         }
         // rows 1..1 taps 1..1, cols 11..11 taps 0..1
@@ -851,16 +677,10 @@ function near$backward1(dy: F, w: F, dx: F): void {
             const j = 11;
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = dx[yo];
-            let a1 = dx[yo + 210];
-            const v1_0 = dy[xo - 13];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            const v1_1 = dy[xo - 12];
-            a0 += w0_1_1 * v1_1;
-            a1 += w1_1_1 * v1_1;
-            dx[yo] = a0;
-            dx[yo + 210] = a1;
+            let a0 = dx[yo], a1 = dx[yo + 210];
+            const v1_0 = dy[xo - 13]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0;
+            const v1_1 = dy[xo - 12]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1;
+            dx[yo] = a0; dx[yo + 210] = a1;
           }
         }
         // rows 1..1 taps 1..1, cols 12..12 taps 0..0
@@ -872,13 +692,9 @@ function near$backward1(dy: F, w: F, dx: F): void {
             const j = 12;
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = dx[yo];
-            let a1 = dx[yo + 210];
-            const v1_0 = dy[xo - 13];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            dx[yo] = a0;
-            dx[yo + 210] = a1;
+            let a0 = dx[yo], a1 = dx[yo + 210];
+            const v1_0 = dy[xo - 13]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0;
+            dx[yo] = a0; dx[yo + 210] = a1;
           }
         }
         // rows 2..14 taps 0..1, cols 11..11 taps 0..1
@@ -889,22 +705,12 @@ function near$backward1(dy: F, w: F, dx: F): void {
             const j = 11;
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = dx[yo];
-            let a1 = dx[yo + 210];
-            const v0_0 = dy[xo - 27];
-            a0 += w0_0_0 * v0_0;
-            a1 += w1_0_0 * v0_0;
-            const v0_1 = dy[xo - 26];
-            a0 += w0_0_1 * v0_1;
-            a1 += w1_0_1 * v0_1;
-            const v1_0 = dy[xo - 13];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            const v1_1 = dy[xo - 12];
-            a0 += w0_1_1 * v1_1;
-            a1 += w1_1_1 * v1_1;
-            dx[yo] = a0;
-            dx[yo + 210] = a1;
+            let a0 = dx[yo], a1 = dx[yo + 210];
+            const v0_0 = dy[xo - 27]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0;
+            const v0_1 = dy[xo - 26]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1;
+            const v1_0 = dy[xo - 13]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0;
+            const v1_1 = dy[xo - 12]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1;
+            dx[yo] = a0; dx[yo + 210] = a1;
           }
         }
         // rows 2..14 taps 0..1, cols 12..12 taps 0..0
@@ -915,16 +721,10 @@ function near$backward1(dy: F, w: F, dx: F): void {
             const j = 12;
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = dx[yo];
-            let a1 = dx[yo + 210];
-            const v0_0 = dy[xo - 27];
-            a0 += w0_0_0 * v0_0;
-            a1 += w1_0_0 * v0_0;
-            const v1_0 = dy[xo - 13];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            dx[yo] = a0;
-            dx[yo + 210] = a1;
+            let a0 = dx[yo], a1 = dx[yo + 210];
+            const v0_0 = dy[xo - 27]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0;
+            const v1_0 = dy[xo - 13]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0;
+            dx[yo] = a0; dx[yo + 210] = a1;
           }
         }
       }
@@ -957,67 +757,22 @@ function near$grad0(dy: F, x: F, dw: F): void {
           const xr = xc + i * 14;
           for (let j = 3; j < 14; j += 1) {
             const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 210];
-            const d2 = dy[dr + j + 420];
-            const d3 = dy[dr + j + 630];
-            const v0_0 = x[xo + 11];
-            g0_0_0 += d0 * v0_0;
-            g1_0_0 += d1 * v0_0;
-            g2_0_0 += d2 * v0_0;
-            g3_0_0 += d3 * v0_0;
-            const v0_1 = x[xo + 12];
-            g0_0_1 += d0 * v0_1;
-            g1_0_1 += d1 * v0_1;
-            g2_0_1 += d2 * v0_1;
-            g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo + 13];
-            g0_0_2 += d0 * v0_2;
-            g1_0_2 += d1 * v0_2;
-            g2_0_2 += d2 * v0_2;
-            g3_0_2 += d3 * v0_2;
-            const v1_0 = x[xo + 25];
-            g0_1_0 += d0 * v1_0;
-            g1_1_0 += d1 * v1_0;
-            g2_1_0 += d2 * v1_0;
-            g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo + 26];
-            g0_1_1 += d0 * v1_1;
-            g1_1_1 += d1 * v1_1;
-            g2_1_1 += d2 * v1_1;
-            g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 27];
-            g0_1_2 += d0 * v1_2;
-            g1_1_2 += d1 * v1_2;
-            g2_1_2 += d2 * v1_2;
-            g3_1_2 += d3 * v1_2;
+            const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
+            const v0_0 = x[xo + 11]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
+            const v0_1 = x[xo + 12]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
+            const v0_2 = x[xo + 13]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
+            const v1_0 = x[xo + 25]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
+            const v1_1 = x[xo + 26]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
+            const v1_2 = x[xo + 27]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
           }
         }
       }
-      dw[wk] += g0_0_0;
-      dw[wk + 1] += g0_0_1;
-      dw[wk + 2] += g0_0_2;
-      dw[wk + 3] += g0_1_0;
-      dw[wk + 4] += g0_1_1;
-      dw[wk + 5] += g0_1_2;
-      dw[wk + 12] += g1_0_0;
-      dw[wk + 13] += g1_0_1;
-      dw[wk + 14] += g1_0_2;
-      dw[wk + 15] += g1_1_0;
-      dw[wk + 16] += g1_1_1;
-      dw[wk + 17] += g1_1_2;
-      dw[wk + 24] += g2_0_0;
-      dw[wk + 25] += g2_0_1;
-      dw[wk + 26] += g2_0_2;
-      dw[wk + 27] += g2_1_0;
-      dw[wk + 28] += g2_1_1;
-      dw[wk + 29] += g2_1_2;
-      dw[wk + 36] += g3_0_0;
-      dw[wk + 37] += g3_0_1;
-      dw[wk + 38] += g3_0_2;
-      dw[wk + 39] += g3_1_0;
-      dw[wk + 40] += g3_1_1;
-      dw[wk + 41] += g3_1_2;
+      dw[wk] += g0_0_0; dw[wk + 12] += g1_0_0; dw[wk + 24] += g2_0_0; dw[wk + 36] += g3_0_0;
+      dw[wk + 1] += g0_0_1; dw[wk + 13] += g1_0_1; dw[wk + 25] += g2_0_1; dw[wk + 37] += g3_0_1;
+      dw[wk + 2] += g0_0_2; dw[wk + 14] += g1_0_2; dw[wk + 26] += g2_0_2; dw[wk + 38] += g3_0_2;
+      dw[wk + 3] += g0_1_0; dw[wk + 15] += g1_1_0; dw[wk + 27] += g2_1_0; dw[wk + 39] += g3_1_0;
+      dw[wk + 4] += g0_1_1; dw[wk + 16] += g1_1_1; dw[wk + 28] += g2_1_1; dw[wk + 40] += g3_1_1;
+      dw[wk + 5] += g0_1_2; dw[wk + 17] += g1_1_2; dw[wk + 29] += g2_1_2; dw[wk + 41] += g3_1_2;
     }
   }
 }
@@ -1042,20 +797,9 @@ function near$grad1(dy: F, x: F, dw: F): void {
           {
             const j = 1;
             const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 210];
-            const d2 = dy[dr + j + 420];
-            const d3 = dy[dr + j + 630];
-            const v0_2 = x[xo + 13];
-            g0_0_2 += d0 * v0_2;
-            g1_0_2 += d1 * v0_2;
-            g2_0_2 += d2 * v0_2;
-            g3_0_2 += d3 * v0_2;
-            const v1_2 = x[xo + 27];
-            g0_1_2 += d0 * v1_2;
-            g1_1_2 += d1 * v1_2;
-            g2_1_2 += d2 * v1_2;
-            g3_1_2 += d3 * v1_2;
+            const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
+            const v0_2 = x[xo + 13]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
+            const v1_2 = x[xo + 27]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
           }
         }
         // rows 0..12 taps 0..1, cols 2..2 taps 1..2
@@ -1065,30 +809,11 @@ function near$grad1(dy: F, x: F, dw: F): void {
           {
             const j = 2;
             const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 210];
-            const d2 = dy[dr + j + 420];
-            const d3 = dy[dr + j + 630];
-            const v0_1 = x[xo + 12];
-            g0_0_1 += d0 * v0_1;
-            g1_0_1 += d1 * v0_1;
-            g2_0_1 += d2 * v0_1;
-            g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo + 13];
-            g0_0_2 += d0 * v0_2;
-            g1_0_2 += d1 * v0_2;
-            g2_0_2 += d2 * v0_2;
-            g3_0_2 += d3 * v0_2;
-            const v1_1 = x[xo + 26];
-            g0_1_1 += d0 * v1_1;
-            g1_1_1 += d1 * v1_1;
-            g2_1_1 += d2 * v1_1;
-            g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 27];
-            g0_1_2 += d0 * v1_2;
-            g1_1_2 += d1 * v1_2;
-            g2_1_2 += d2 * v1_2;
-            g3_1_2 += d3 * v1_2;
+            const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
+            const v0_1 = x[xo + 12]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
+            const v0_2 = x[xo + 13]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
+            const v1_1 = x[xo + 26]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
+            const v1_2 = x[xo + 27]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
           }
         }
         // rows 13..13 taps 0..0, cols 1..1 taps 2..2
@@ -1099,15 +824,8 @@ function near$grad1(dy: F, x: F, dw: F): void {
           {
             const j = 1;
             const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 210];
-            const d2 = dy[dr + j + 420];
-            const d3 = dy[dr + j + 630];
-            const v0_2 = x[xo + 13];
-            g0_0_2 += d0 * v0_2;
-            g1_0_2 += d1 * v0_2;
-            g2_0_2 += d2 * v0_2;
-            g3_0_2 += d3 * v0_2;
+            const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
+            const v0_2 = x[xo + 13]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
           }
         }
         // rows 13..13 taps 0..0, cols 2..2 taps 1..2
@@ -1118,20 +836,9 @@ function near$grad1(dy: F, x: F, dw: F): void {
           {
             const j = 2;
             const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 210];
-            const d2 = dy[dr + j + 420];
-            const d3 = dy[dr + j + 630];
-            const v0_1 = x[xo + 12];
-            g0_0_1 += d0 * v0_1;
-            g1_0_1 += d1 * v0_1;
-            g2_0_1 += d2 * v0_1;
-            g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo + 13];
-            g0_0_2 += d0 * v0_2;
-            g1_0_2 += d1 * v0_2;
-            g2_0_2 += d2 * v0_2;
-            g3_0_2 += d3 * v0_2;
+            const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
+            const v0_1 = x[xo + 12]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
+            const v0_2 = x[xo + 13]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
           }
         }
         // rows 13..13 taps 0..0, cols 3..13 taps 0..2
@@ -1141,48 +848,18 @@ function near$grad1(dy: F, x: F, dw: F): void {
           const xr = xc + i * 14;
           for (let j = 3; j < 14; j += 1) {
             const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 210];
-            const d2 = dy[dr + j + 420];
-            const d3 = dy[dr + j + 630];
-            const v0_0 = x[xo + 11];
-            g0_0_0 += d0 * v0_0;
-            g1_0_0 += d1 * v0_0;
-            g2_0_0 += d2 * v0_0;
-            g3_0_0 += d3 * v0_0;
-            const v0_1 = x[xo + 12];
-            g0_0_1 += d0 * v0_1;
-            g1_0_1 += d1 * v0_1;
-            g2_0_1 += d2 * v0_1;
-            g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo + 13];
-            g0_0_2 += d0 * v0_2;
-            g1_0_2 += d1 * v0_2;
-            g2_0_2 += d2 * v0_2;
-            g3_0_2 += d3 * v0_2;
+            const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
+            const v0_0 = x[xo + 11]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
+            const v0_1 = x[xo + 12]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
+            const v0_2 = x[xo + 13]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
           }
         }
       }
-      dw[wk] += g0_0_0;
-      dw[wk + 1] += g0_0_1;
-      dw[wk + 2] += g0_0_2;
-      dw[wk + 4] += g0_1_1;
-      dw[wk + 5] += g0_1_2;
-      dw[wk + 12] += g1_0_0;
-      dw[wk + 13] += g1_0_1;
-      dw[wk + 14] += g1_0_2;
-      dw[wk + 16] += g1_1_1;
-      dw[wk + 17] += g1_1_2;
-      dw[wk + 24] += g2_0_0;
-      dw[wk + 25] += g2_0_1;
-      dw[wk + 26] += g2_0_2;
-      dw[wk + 28] += g2_1_1;
-      dw[wk + 29] += g2_1_2;
-      dw[wk + 36] += g3_0_0;
-      dw[wk + 37] += g3_0_1;
-      dw[wk + 38] += g3_0_2;
-      dw[wk + 40] += g3_1_1;
-      dw[wk + 41] += g3_1_2;
+      dw[wk] += g0_0_0; dw[wk + 12] += g1_0_0; dw[wk + 24] += g2_0_0; dw[wk + 36] += g3_0_0;
+      dw[wk + 1] += g0_0_1; dw[wk + 13] += g1_0_1; dw[wk + 25] += g2_0_1; dw[wk + 37] += g3_0_1;
+      dw[wk + 2] += g0_0_2; dw[wk + 14] += g1_0_2; dw[wk + 26] += g2_0_2; dw[wk + 38] += g3_0_2;
+      dw[wk + 4] += g0_1_1; dw[wk + 16] += g1_1_1; dw[wk + 28] += g2_1_1; dw[wk + 40] += g3_1_1;
+      dw[wk + 5] += g0_1_2; dw[wk + 17] += g1_1_2; dw[wk + 29] += g2_1_2; dw[wk + 41] += g3_1_2;
     }
   }
 }
@@ -1399,18 +1076,10 @@ function tall$forward0(x: F, w: F, y: F): void {
       for (let c = 0; c < 4; c++) {
         const xc = (t * 4 + c) * 49;
         const wk = k * 16 + c * 4;
-        const w0_0_0 = w[wk];
-        const w0_1_0 = w[wk + 1];
-        const w0_2_0 = w[wk + 2];
-        const w0_3_0 = w[wk + 3];
-        const w1_0_0 = w[wk + 16];
-        const w1_1_0 = w[wk + 17];
-        const w1_2_0 = w[wk + 18];
-        const w1_3_0 = w[wk + 19];
-        const w2_0_0 = w[wk + 32];
-        const w2_1_0 = w[wk + 33];
-        const w2_2_0 = w[wk + 34];
-        const w2_3_0 = w[wk + 35];
+        const w0_0_0 = w[wk], w1_0_0 = w[wk + 16], w2_0_0 = w[wk + 32];
+        const w0_1_0 = w[wk + 1], w1_1_0 = w[wk + 17], w2_1_0 = w[wk + 33];
+        const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 18], w2_2_0 = w[wk + 34];
+        const w0_3_0 = w[wk + 3], w1_3_0 = w[wk + 19], w2_3_0 = w[wk + 35];
         // rows 1..4 taps 0..3, cols 0..6 taps 0..0
         for (let i = 1; i < 5; i += 1) {
           const xr = xc + i * 7;
@@ -1418,28 +1087,12 @@ function tall$forward0(x: F, w: F, y: F): void {
           for (let j = 0; j < 7; j += 1) {
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = y[yo];
-            let a1 = y[yo + 49];
-            let a2 = y[yo + 98];
-            const v0_0 = x[xo - 7];
-            a0 += w0_0_0 * v0_0;
-            a1 += w1_0_0 * v0_0;
-            a2 += w2_0_0 * v0_0;
-            const v1_0 = x[xo];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            a2 += w2_1_0 * v1_0;
-            const v2_0 = x[xo + 7];
-            a0 += w0_2_0 * v2_0;
-            a1 += w1_2_0 * v2_0;
-            a2 += w2_2_0 * v2_0;
-            const v3_0 = x[xo + 14];
-            a0 += w0_3_0 * v3_0;
-            a1 += w1_3_0 * v3_0;
-            a2 += w2_3_0 * v3_0;
-            y[yo] = a0;
-            y[yo + 49] = a1;
-            y[yo + 98] = a2;
+            let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
+            const v0_0 = x[xo - 7]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0;
+            const v1_0 = x[xo]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0;
+            const v2_0 = x[xo + 7]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0;
+            const v3_0 = x[xo + 14]; a0 += w0_3_0 * v3_0; a1 += w1_3_0 * v3_0; a2 += w2_3_0 * v3_0;
+            y[yo] = a0; y[yo + 49] = a1; y[yo + 98] = a2;
           }
         }
       }
@@ -1455,18 +1108,10 @@ function tall$forward1(x: F, w: F, y: F): void {
       for (let c = 0; c < 4; c++) {
         const xc = (t * 4 + c) * 49;
         const wk = k * 16 + c * 4;
-        const w0_0_0 = w[wk];
-        const w0_1_0 = w[wk + 1];
-        const w0_2_0 = w[wk + 2];
-        const w0_3_0 = w[wk + 3];
-        const w1_0_0 = w[wk + 16];
-        const w1_1_0 = w[wk + 17];
-        const w1_2_0 = w[wk + 18];
-        const w1_3_0 = w[wk + 19];
-        const w2_0_0 = w[wk + 32];
-        const w2_1_0 = w[wk + 33];
-        const w2_2_0 = w[wk + 34];
-        const w2_3_0 = w[wk + 35];
+        const w0_0_0 = w[wk], w1_0_0 = w[wk + 16], w2_0_0 = w[wk + 32];
+        const w0_1_0 = w[wk + 1], w1_1_0 = w[wk + 17], w2_1_0 = w[wk + 33];
+        const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 18], w2_2_0 = w[wk + 34];
+        const w0_3_0 = w[wk + 3], w1_3_0 = w[wk + 19], w2_3_0 = w[wk + 35];
         // rows 0..0 taps 1..3, cols 0..6 taps 0..0
         {
           const i = 0;
@@ -1475,24 +1120,11 @@ function tall$forward1(x: F, w: F, y: F): void {
           for (let j = 0; j < 7; j += 1) {
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = y[yo];
-            let a1 = y[yo + 49];
-            let a2 = y[yo + 98];
-            const v1_0 = x[xo];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            a2 += w2_1_0 * v1_0;
-            const v2_0 = x[xo + 7];
-            a0 += w0_2_0 * v2_0;
-            a1 += w1_2_0 * v2_0;
-            a2 += w2_2_0 * v2_0;
-            const v3_0 = x[xo + 14];
-            a0 += w0_3_0 * v3_0;
-            a1 += w1_3_0 * v3_0;
-            a2 += w2_3_0 * v3_0;
-            y[yo] = a0;
-            y[yo + 49] = a1;
-            y[yo + 98] = a2;
+            let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
+            const v1_0 = x[xo]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0;
+            const v2_0 = x[xo + 7]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0;
+            const v3_0 = x[xo + 14]; a0 += w0_3_0 * v3_0; a1 += w1_3_0 * v3_0; a2 += w2_3_0 * v3_0;
+            y[yo] = a0; y[yo + 49] = a1; y[yo + 98] = a2;
           }
         }
         // rows 5..5 taps 0..2, cols 0..6 taps 0..0
@@ -1503,24 +1135,11 @@ function tall$forward1(x: F, w: F, y: F): void {
           for (let j = 0; j < 7; j += 1) {
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = y[yo];
-            let a1 = y[yo + 49];
-            let a2 = y[yo + 98];
-            const v0_0 = x[xo - 7];
-            a0 += w0_0_0 * v0_0;
-            a1 += w1_0_0 * v0_0;
-            a2 += w2_0_0 * v0_0;
-            const v1_0 = x[xo];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            a2 += w2_1_0 * v1_0;
-            const v2_0 = x[xo + 7];
-            a0 += w0_2_0 * v2_0;
-            a1 += w1_2_0 * v2_0;
-            a2 += w2_2_0 * v2_0;
-            y[yo] = a0;
-            y[yo + 49] = a1;
-            y[yo + 98] = a2;
+            let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
+            const v0_0 = x[xo - 7]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0;
+            const v1_0 = x[xo]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0;
+            const v2_0 = x[xo + 7]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0;
+            y[yo] = a0; y[yo + 49] = a1; y[yo + 98] = a2;
           }
         }
         // rows 6..6 taps 0..1, cols 0..6 taps 0..0
@@ -1531,20 +1150,10 @@ function tall$forward1(x: F, w: F, y: F): void {
           for (let j = 0; j < 7; j += 1) {
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = y[yo];
-            let a1 = y[yo + 49];
-            let a2 = y[yo + 98];
-            const v0_0 = x[xo - 7];
-            a0 += w0_0_0 * v0_0;
-            a1 += w1_0_0 * v0_0;
-            a2 += w2_0_0 * v0_0;
-            const v1_0 = x[xo];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            a2 += w2_1_0 * v1_0;
-            y[yo] = a0;
-            y[yo + 49] = a1;
-            y[yo + 98] = a2;
+            let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
+            const v0_0 = x[xo - 7]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0;
+            const v1_0 = x[xo]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0;
+            y[yo] = a0; y[yo + 49] = a1; y[yo + 98] = a2;
           }
         }
       }
@@ -1568,22 +1177,10 @@ function tall$backward0(dy: F, w: F, dx: F): void {
       for (let c = 0; c < 6; c++) {
         const xc = (t * 6 + c) * 49;
         const wk = k * 4 + c * 16;
-        const w0_0_0 = w[wk + 3];
-        const w0_1_0 = w[wk + 2];
-        const w0_2_0 = w[wk + 1];
-        const w0_3_0 = w[wk];
-        const w1_0_0 = w[wk + 7];
-        const w1_1_0 = w[wk + 6];
-        const w1_2_0 = w[wk + 5];
-        const w1_3_0 = w[wk + 4];
-        const w2_0_0 = w[wk + 11];
-        const w2_1_0 = w[wk + 10];
-        const w2_2_0 = w[wk + 9];
-        const w2_3_0 = w[wk + 8];
-        const w3_0_0 = w[wk + 15];
-        const w3_1_0 = w[wk + 14];
-        const w3_2_0 = w[wk + 13];
-        const w3_3_0 = w[wk + 12];
+        const w0_0_0 = w[wk + 3], w1_0_0 = w[wk + 7], w2_0_0 = w[wk + 11], w3_0_0 = w[wk + 15];
+        const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 6], w2_1_0 = w[wk + 10], w3_1_0 = w[wk + 14];
+        const w0_2_0 = w[wk + 1], w1_2_0 = w[wk + 5], w2_2_0 = w[wk + 9], w3_2_0 = w[wk + 13];
+        const w0_3_0 = w[wk], w1_3_0 = w[wk + 4], w2_3_0 = w[wk + 8], w3_3_0 = w[wk + 12];
         // rows 2..5 taps 0..3, cols 0..6 taps 0..0
         for (let i = 2; i < 6; i += 1) {
           const xr = xc + i * 7;
@@ -1591,34 +1188,12 @@ function tall$backward0(dy: F, w: F, dx: F): void {
           for (let j = 0; j < 7; j += 1) {
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = dx[yo];
-            let a1 = dx[yo + 49];
-            let a2 = dx[yo + 98];
-            let a3 = dx[yo + 147];
-            const v0_0 = dy[xo - 14];
-            a0 += w0_0_0 * v0_0;
-            a1 += w1_0_0 * v0_0;
-            a2 += w2_0_0 * v0_0;
-            a3 += w3_0_0 * v0_0;
-            const v1_0 = dy[xo - 7];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            a2 += w2_1_0 * v1_0;
-            a3 += w3_1_0 * v1_0;
-            const v2_0 = dy[xo];
-            a0 += w0_2_0 * v2_0;
-            a1 += w1_2_0 * v2_0;
-            a2 += w2_2_0 * v2_0;
-            a3 += w3_2_0 * v2_0;
-            const v3_0 = dy[xo + 7];
-            a0 += w0_3_0 * v3_0;
-            a1 += w1_3_0 * v3_0;
-            a2 += w2_3_0 * v3_0;
-            a3 += w3_3_0 * v3_0;
-            dx[yo] = a0;
-            dx[yo + 49] = a1;
-            dx[yo + 98] = a2;
-            dx[yo + 147] = a3;
+            let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
+            const v0_0 = dy[xo - 14]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
+            const v1_0 = dy[xo - 7]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
+            const v2_0 = dy[xo]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
+            const v3_0 = dy[xo + 7]; a0 += w0_3_0 * v3_0; a1 += w1_3_0 * v3_0; a2 += w2_3_0 * v3_0; a3 += w3_3_0 * v3_0;
+            dx[yo] = a0; dx[yo + 49] = a1; dx[yo + 98] = a2; dx[yo + 147] = a3;
           }
         }
       }
@@ -1635,22 +1210,10 @@ function tall$backward1(dy: F, w: F, dx: F): void {
       for (let c = 0; c < 6; c++) {
         const xc = (t * 6 + c) * 49;
         const wk = k * 4 + c * 16;
-        const w0_0_0 = w[wk + 3];
-        const w0_1_0 = w[wk + 2];
-        const w0_2_0 = w[wk + 1];
-        const w0_3_0 = w[wk];
-        const w1_0_0 = w[wk + 7];
-        const w1_1_0 = w[wk + 6];
-        const w1_2_0 = w[wk + 5];
-        const w1_3_0 = w[wk + 4];
-        const w2_0_0 = w[wk + 11];
-        const w2_1_0 = w[wk + 10];
-        const w2_2_0 = w[wk + 9];
-        const w2_3_0 = w[wk + 8];
-        const w3_0_0 = w[wk + 15];
-        const w3_1_0 = w[wk + 14];
-        const w3_2_0 = w[wk + 13];
-        const w3_3_0 = w[wk + 12];
+        const w0_0_0 = w[wk + 3], w1_0_0 = w[wk + 7], w2_0_0 = w[wk + 11], w3_0_0 = w[wk + 15];
+        const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 6], w2_1_0 = w[wk + 10], w3_1_0 = w[wk + 14];
+        const w0_2_0 = w[wk + 1], w1_2_0 = w[wk + 5], w2_2_0 = w[wk + 9], w3_2_0 = w[wk + 13];
+        const w0_3_0 = w[wk], w1_3_0 = w[wk + 4], w2_3_0 = w[wk + 8], w3_3_0 = w[wk + 12];
         // rows 0..0 taps 2..3, cols 0..6 taps 0..0
         {
           const i = 0;
@@ -1659,24 +1222,10 @@ function tall$backward1(dy: F, w: F, dx: F): void {
           for (let j = 0; j < 7; j += 1) {
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = dx[yo];
-            let a1 = dx[yo + 49];
-            let a2 = dx[yo + 98];
-            let a3 = dx[yo + 147];
-            const v2_0 = dy[xo];
-            a0 += w0_2_0 * v2_0;
-            a1 += w1_2_0 * v2_0;
-            a2 += w2_2_0 * v2_0;
-            a3 += w3_2_0 * v2_0;
-            const v3_0 = dy[xo + 7];
-            a0 += w0_3_0 * v3_0;
-            a1 += w1_3_0 * v3_0;
-            a2 += w2_3_0 * v3_0;
-            a3 += w3_3_0 * v3_0;
-            dx[yo] = a0;
-            dx[yo + 49] = a1;
-            dx[yo + 98] = a2;
-            dx[yo + 147] = a3;
+            let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
+            const v2_0 = dy[xo]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
+            const v3_0 = dy[xo + 7]; a0 += w0_3_0 * v3_0; a1 += w1_3_0 * v3_0; a2 += w2_3_0 * v3_0; a3 += w3_3_0 * v3_0;
+            dx[yo] = a0; dx[yo + 49] = a1; dx[yo + 98] = a2; dx[yo + 147] = a3;
           }
         }
         // rows 1..1 taps 1..3, cols 0..6 taps 0..0
@@ -1687,29 +1236,11 @@ function tall$backward1(dy: F, w: F, dx: F): void {
           for (let j = 0; j < 7; j += 1) {
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = dx[yo];
-            let a1 = dx[yo + 49];
-            let a2 = dx[yo + 98];
-            let a3 = dx[yo + 147];
-            const v1_0 = dy[xo - 7];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            a2 += w2_1_0 * v1_0;
-            a3 += w3_1_0 * v1_0;
-            const v2_0 = dy[xo];
-            a0 += w0_2_0 * v2_0;
-            a1 += w1_2_0 * v2_0;
-            a2 += w2_2_0 * v2_0;
-            a3 += w3_2_0 * v2_0;
-            const v3_0 = dy[xo + 7];
-            a0 += w0_3_0 * v3_0;
-            a1 += w1_3_0 * v3_0;
-            a2 += w2_3_0 * v3_0;
-            a3 += w3_3_0 * v3_0;
-            dx[yo] = a0;
-            dx[yo + 49] = a1;
-            dx[yo + 98] = a2;
-            dx[yo + 147] = a3;
+            let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
+            const v1_0 = dy[xo - 7]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
+            const v2_0 = dy[xo]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
+            const v3_0 = dy[xo + 7]; a0 += w0_3_0 * v3_0; a1 += w1_3_0 * v3_0; a2 += w2_3_0 * v3_0; a3 += w3_3_0 * v3_0;
+            dx[yo] = a0; dx[yo + 49] = a1; dx[yo + 98] = a2; dx[yo + 147] = a3;
           }
         }
         // rows 6..6 taps 0..2, cols 0..6 taps 0..0
@@ -1720,29 +1251,11 @@ function tall$backward1(dy: F, w: F, dx: F): void {
           for (let j = 0; j < 7; j += 1) {
             const xo = xr + j;
             const yo = yr + j;
-            let a0 = dx[yo];
-            let a1 = dx[yo + 49];
-            let a2 = dx[yo + 98];
-            let a3 = dx[yo + 147];
-            const v0_0 = dy[xo - 14];
-            a0 += w0_0_0 * v0_0;
-            a1 += w1_0_0 * v0_0;
-            a2 += w2_0_0 * v0_0;
-            a3 += w3_0_0 * v0_0;
-            const v1_0 = dy[xo - 7];
-            a0 += w0_1_0 * v1_0;
-            a1 += w1_1_0 * v1_0;
-            a2 += w2_1_0 * v1_0;
-            a3 += w3_1_0 * v1_0;
-            const v2_0 = dy[xo];
-            a0 += w0_2_0 * v2_0;
-            a1 += w1_2_0 * v2_0;
-            a2 += w2_2_0 * v2_0;
-            a3 += w3_2_0 * v2_0;
-            dx[yo] = a0;
-            dx[yo + 49] = a1;
-            dx[yo + 98] = a2;
-            dx[yo + 147] = a3;
+            let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
+            const v0_0 = dy[xo - 14]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
+            const v1_0 = dy[xo - 7]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
+            const v2_0 = dy[xo]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
+            dx[yo] = a0; dx[yo + 49] = a1; dx[yo + 98] = a2; dx[yo + 147] = a3;
           }
         }
       }
@@ -1773,40 +1286,18 @@ function tall$grad0(dy: F, x: F, dw: F): void {
           const xr = xc + i * 7;
           for (let j = 0; j < 7; j += 1) {
             const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 49];
-            const d2 = dy[dr + j + 98];
-            const v0_0 = x[xo - 7];
-            g0_0_0 += d0 * v0_0;
-            g1_0_0 += d1 * v0_0;
-            g2_0_0 += d2 * v0_0;
-            const v1_0 = x[xo];
-            g0_1_0 += d0 * v1_0;
-            g1_1_0 += d1 * v1_0;
-            g2_1_0 += d2 * v1_0;
-            const v2_0 = x[xo + 7];
-            g0_2_0 += d0 * v2_0;
-            g1_2_0 += d1 * v2_0;
-            g2_2_0 += d2 * v2_0;
-            const v3_0 = x[xo + 14];
-            g0_3_0 += d0 * v3_0;
-            g1_3_0 += d1 * v3_0;
-            g2_3_0 += d2 * v3_0;
+            const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
+            const v0_0 = x[xo - 7]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0;
+            const v1_0 = x[xo]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0;
+            const v2_0 = x[xo + 7]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0;
+            const v3_0 = x[xo + 14]; g0_3_0 += d0 * v3_0; g1_3_0 += d1 * v3_0; g2_3_0 += d2 * v3_0;
           }
         }
       }
-      dw[wk] += g0_0_0;
-      dw[wk + 1] += g0_1_0;
-      dw[wk + 2] += g0_2_0;
-      dw[wk + 3] += g0_3_0;
-      dw[wk + 16] += g1_0_0;
-      dw[wk + 17] += g1_1_0;
-      dw[wk + 18] += g1_2_0;
-      dw[wk + 19] += g1_3_0;
-      dw[wk + 32] += g2_0_0;
-      dw[wk + 33] += g2_1_0;
-      dw[wk + 34] += g2_2_0;
-      dw[wk + 35] += g2_3_0;
+      dw[wk] += g0_0_0; dw[wk + 16] += g1_0_0; dw[wk + 32] += g2_0_0;
+      dw[wk + 1] += g0_1_0; dw[wk + 17] += g1_1_0; dw[wk + 33] += g2_1_0;
+      dw[wk + 2] += g0_2_0; dw[wk + 18] += g1_2_0; dw[wk + 34] += g2_2_0;
+      dw[wk + 3] += g0_3_0; dw[wk + 19] += g1_3_0; dw[wk + 35] += g2_3_0;
     }
   }
 }
@@ -1829,21 +1320,10 @@ function tall$grad1(dy: F, x: F, dw: F): void {
           const xr = xc + i * 7;
           for (let j = 0; j < 7; j += 1) {
             const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 49];
-            const d2 = dy[dr + j + 98];
-            const v1_0 = x[xo];
-            g0_1_0 += d0 * v1_0;
-            g1_1_0 += d1 * v1_0;
-            g2_1_0 += d2 * v1_0;
-            const v2_0 = x[xo + 7];
-            g0_2_0 += d0 * v2_0;
-            g1_2_0 += d1 * v2_0;
-            g2_2_0 += d2 * v2_0;
-            const v3_0 = x[xo + 14];
-            g0_3_0 += d0 * v3_0;
-            g1_3_0 += d1 * v3_0;
-            g2_3_0 += d2 * v3_0;
+            const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
+            const v1_0 = x[xo]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0;
+            const v2_0 = x[xo + 7]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0;
+            const v3_0 = x[xo + 14]; g0_3_0 += d0 * v3_0; g1_3_0 += d1 * v3_0; g2_3_0 += d2 * v3_0;
           }
         }
         // rows 5..5 taps 0..2, cols 0..6 taps 0..0
@@ -1853,21 +1333,10 @@ function tall$grad1(dy: F, x: F, dw: F): void {
           const xr = xc + i * 7;
           for (let j = 0; j < 7; j += 1) {
             const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 49];
-            const d2 = dy[dr + j + 98];
-            const v0_0 = x[xo - 7];
-            g0_0_0 += d0 * v0_0;
-            g1_0_0 += d1 * v0_0;
-            g2_0_0 += d2 * v0_0;
-            const v1_0 = x[xo];
-            g0_1_0 += d0 * v1_0;
-            g1_1_0 += d1 * v1_0;
-            g2_1_0 += d2 * v1_0;
-            const v2_0 = x[xo + 7];
-            g0_2_0 += d0 * v2_0;
-            g1_2_0 += d1 * v2_0;
-            g2_2_0 += d2 * v2_0;
+            const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
+            const v0_0 = x[xo - 7]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0;
+            const v1_0 = x[xo]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0;
+            const v2_0 = x[xo + 7]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0;
           }
         }
         // rows 6..6 taps 0..1, cols 0..6 taps 0..0
@@ -1877,32 +1346,16 @@ function tall$grad1(dy: F, x: F, dw: F): void {
           const xr = xc + i * 7;
           for (let j = 0; j < 7; j += 1) {
             const xo = xr + j;
-            const d0 = dy[dr + j];
-            const d1 = dy[dr + j + 49];
-            const d2 = dy[dr + j + 98];
-            const v0_0 = x[xo - 7];
-            g0_0_0 += d0 * v0_0;
-            g1_0_0 += d1 * v0_0;
-            g2_0_0 += d2 * v0_0;
-            const v1_0 = x[xo];
-            g0_1_0 += d0 * v1_0;
-            g1_1_0 += d1 * v1_0;
-            g2_1_0 += d2 * v1_0;
+            const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
+            const v0_0 = x[xo - 7]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0;
+            const v1_0 = x[xo]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0;
           }
         }
       }
-      dw[wk] += g0_0_0;
-      dw[wk + 1] += g0_1_0;
-      dw[wk + 2] += g0_2_0;
-      dw[wk + 3] += g0_3_0;
-      dw[wk + 16] += g1_0_0;
-      dw[wk + 17] += g1_1_0;
-      dw[wk + 18] += g1_2_0;
-      dw[wk + 19] += g1_3_0;
-      dw[wk + 32] += g2_0_0;
-      dw[wk + 33] += g2_1_0;
-      dw[wk + 34] += g2_2_0;
-      dw[wk + 35] += g2_3_0;
+      dw[wk] += g0_0_0; dw[wk + 16] += g1_0_0; dw[wk + 32] += g2_0_0;
+      dw[wk + 1] += g0_1_0; dw[wk + 17] += g1_1_0; dw[wk + 33] += g2_1_0;
+      dw[wk + 2] += g0_2_0; dw[wk + 18] += g1_2_0; dw[wk + 34] += g2_2_0;
+      dw[wk + 3] += g0_3_0; dw[wk + 19] += g1_3_0; dw[wk + 35] += g2_3_0;
     }
   }
 }

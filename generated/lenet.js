@@ -476,81 +476,31 @@ function c1$forward0(x, w, y) {
             for (let c = 0; c < 1; c++) {
                 const xc = (t * 1 + c) * 784;
                 const wk = k * 25 + c * 25;
-                const w0_0_0 = w[wk];
-                const w0_0_1 = w[wk + 1];
-                const w0_0_2 = w[wk + 2];
-                const w0_0_3 = w[wk + 3];
-                const w0_0_4 = w[wk + 4];
-                const w0_1_0 = w[wk + 5];
-                const w0_1_1 = w[wk + 6];
-                const w0_1_2 = w[wk + 7];
-                const w0_1_3 = w[wk + 8];
-                const w0_1_4 = w[wk + 9];
-                const w0_2_0 = w[wk + 10];
-                const w0_2_1 = w[wk + 11];
-                const w0_2_2 = w[wk + 12];
-                const w0_2_3 = w[wk + 13];
-                const w0_2_4 = w[wk + 14];
-                const w0_3_0 = w[wk + 15];
-                const w0_3_1 = w[wk + 16];
-                const w0_3_2 = w[wk + 17];
-                const w0_3_3 = w[wk + 18];
-                const w0_3_4 = w[wk + 19];
-                const w0_4_0 = w[wk + 20];
-                const w0_4_1 = w[wk + 21];
-                const w0_4_2 = w[wk + 22];
-                const w0_4_3 = w[wk + 23];
-                const w0_4_4 = w[wk + 24];
-                const w1_0_0 = w[wk + 25];
-                const w1_0_1 = w[wk + 26];
-                const w1_0_2 = w[wk + 27];
-                const w1_0_3 = w[wk + 28];
-                const w1_0_4 = w[wk + 29];
-                const w1_1_0 = w[wk + 30];
-                const w1_1_1 = w[wk + 31];
-                const w1_1_2 = w[wk + 32];
-                const w1_1_3 = w[wk + 33];
-                const w1_1_4 = w[wk + 34];
-                const w1_2_0 = w[wk + 35];
-                const w1_2_1 = w[wk + 36];
-                const w1_2_2 = w[wk + 37];
-                const w1_2_3 = w[wk + 38];
-                const w1_2_4 = w[wk + 39];
-                const w1_3_0 = w[wk + 40];
-                const w1_3_1 = w[wk + 41];
-                const w1_3_2 = w[wk + 42];
-                const w1_3_3 = w[wk + 43];
-                const w1_3_4 = w[wk + 44];
-                const w1_4_0 = w[wk + 45];
-                const w1_4_1 = w[wk + 46];
-                const w1_4_2 = w[wk + 47];
-                const w1_4_3 = w[wk + 48];
-                const w1_4_4 = w[wk + 49];
-                const w2_0_0 = w[wk + 50];
-                const w2_0_1 = w[wk + 51];
-                const w2_0_2 = w[wk + 52];
-                const w2_0_3 = w[wk + 53];
-                const w2_0_4 = w[wk + 54];
-                const w2_1_0 = w[wk + 55];
-                const w2_1_1 = w[wk + 56];
-                const w2_1_2 = w[wk + 57];
-                const w2_1_3 = w[wk + 58];
-                const w2_1_4 = w[wk + 59];
-                const w2_2_0 = w[wk + 60];
-                const w2_2_1 = w[wk + 61];
-                const w2_2_2 = w[wk + 62];
-                const w2_2_3 = w[wk + 63];
-                const w2_2_4 = w[wk + 64];
-                const w2_3_0 = w[wk + 65];
-                const w2_3_1 = w[wk + 66];
-                const w2_3_2 = w[wk + 67];
-                const w2_3_3 = w[wk + 68];
-                const w2_3_4 = w[wk + 69];
-                const w2_4_0 = w[wk + 70];
-                const w2_4_1 = w[wk + 71];
-                const w2_4_2 = w[wk + 72];
-                const w2_4_3 = w[wk + 73];
-                const w2_4_4 = w[wk + 74];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 25], w2_0_0 = w[wk + 50];
+                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 26], w2_0_1 = w[wk + 51];
+                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 27], w2_0_2 = w[wk + 52];
+                const w0_0_3 = w[wk + 3], w1_0_3 = w[wk + 28], w2_0_3 = w[wk + 53];
+                const w0_0_4 = w[wk + 4], w1_0_4 = w[wk + 29], w2_0_4 = w[wk + 54];
+                const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 30], w2_1_0 = w[wk + 55];
+                const w0_1_1 = w[wk + 6], w1_1_1 = w[wk + 31], w2_1_1 = w[wk + 56];
+                const w0_1_2 = w[wk + 7], w1_1_2 = w[wk + 32], w2_1_2 = w[wk + 57];
+                const w0_1_3 = w[wk + 8], w1_1_3 = w[wk + 33], w2_1_3 = w[wk + 58];
+                const w0_1_4 = w[wk + 9], w1_1_4 = w[wk + 34], w2_1_4 = w[wk + 59];
+                const w0_2_0 = w[wk + 10], w1_2_0 = w[wk + 35], w2_2_0 = w[wk + 60];
+                const w0_2_1 = w[wk + 11], w1_2_1 = w[wk + 36], w2_2_1 = w[wk + 61];
+                const w0_2_2 = w[wk + 12], w1_2_2 = w[wk + 37], w2_2_2 = w[wk + 62];
+                const w0_2_3 = w[wk + 13], w1_2_3 = w[wk + 38], w2_2_3 = w[wk + 63];
+                const w0_2_4 = w[wk + 14], w1_2_4 = w[wk + 39], w2_2_4 = w[wk + 64];
+                const w0_3_0 = w[wk + 15], w1_3_0 = w[wk + 40], w2_3_0 = w[wk + 65];
+                const w0_3_1 = w[wk + 16], w1_3_1 = w[wk + 41], w2_3_1 = w[wk + 66];
+                const w0_3_2 = w[wk + 17], w1_3_2 = w[wk + 42], w2_3_2 = w[wk + 67];
+                const w0_3_3 = w[wk + 18], w1_3_3 = w[wk + 43], w2_3_3 = w[wk + 68];
+                const w0_3_4 = w[wk + 19], w1_3_4 = w[wk + 44], w2_3_4 = w[wk + 69];
+                const w0_4_0 = w[wk + 20], w1_4_0 = w[wk + 45], w2_4_0 = w[wk + 70];
+                const w0_4_1 = w[wk + 21], w1_4_1 = w[wk + 46], w2_4_1 = w[wk + 71];
+                const w0_4_2 = w[wk + 22], w1_4_2 = w[wk + 47], w2_4_2 = w[wk + 72];
+                const w0_4_3 = w[wk + 23], w1_4_3 = w[wk + 48], w2_4_3 = w[wk + 73];
+                const w0_4_4 = w[wk + 24], w1_4_4 = w[wk + 49], w2_4_4 = w[wk + 74];
                 // rows 2..25 taps 0..4, cols 2..25 taps 0..4
                 for (let i = 2; i < 26; i += 1) {
                     const xr = xc + i * 28;
@@ -558,9 +508,7 @@ function c1$forward0(x, w, y) {
                     for (let j = 2; j < 26; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 784];
-                        let a2 = y[yo + 1568];
+                        let a0 = y[yo], a1 = y[yo + 784], a2 = y[yo + 1568];
                         const v0_0 = x[xo - 58];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -2186,9 +2134,7 @@ function c1$grad0(dy, x, dw) {
                         const xr = xc + i * 28;
                         for (let j = 2; j < 26; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 784];
-                            const d2 = dy[dr + j + 1568];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
                             const v0 = x[xo - 58];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -2213,19 +2159,19 @@ function c1$grad0(dy, x, dw) {
                     }
                 }
                 dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 3] += g0_3;
-                dw[wk + 4] += g0_4;
                 dw[wk + 25] += g1_0;
-                dw[wk + 26] += g1_1;
-                dw[wk + 27] += g1_2;
-                dw[wk + 28] += g1_3;
-                dw[wk + 29] += g1_4;
                 dw[wk + 50] += g2_0;
+                dw[wk + 1] += g0_1;
+                dw[wk + 26] += g1_1;
                 dw[wk + 51] += g2_1;
+                dw[wk + 2] += g0_2;
+                dw[wk + 27] += g1_2;
                 dw[wk + 52] += g2_2;
+                dw[wk + 3] += g0_3;
+                dw[wk + 28] += g1_3;
                 dw[wk + 53] += g2_3;
+                dw[wk + 4] += g0_4;
+                dw[wk + 29] += g1_4;
                 dw[wk + 54] += g2_4;
             }
             {
@@ -2242,9 +2188,7 @@ function c1$grad0(dy, x, dw) {
                         const xr = xc + i * 28;
                         for (let j = 2; j < 26; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 784];
-                            const d2 = dy[dr + j + 1568];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
                             const v0 = x[xo - 30];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -2269,19 +2213,19 @@ function c1$grad0(dy, x, dw) {
                     }
                 }
                 dw[wk + 5] += g0_0;
-                dw[wk + 6] += g0_1;
-                dw[wk + 7] += g0_2;
-                dw[wk + 8] += g0_3;
-                dw[wk + 9] += g0_4;
                 dw[wk + 30] += g1_0;
-                dw[wk + 31] += g1_1;
-                dw[wk + 32] += g1_2;
-                dw[wk + 33] += g1_3;
-                dw[wk + 34] += g1_4;
                 dw[wk + 55] += g2_0;
+                dw[wk + 6] += g0_1;
+                dw[wk + 31] += g1_1;
                 dw[wk + 56] += g2_1;
+                dw[wk + 7] += g0_2;
+                dw[wk + 32] += g1_2;
                 dw[wk + 57] += g2_2;
+                dw[wk + 8] += g0_3;
+                dw[wk + 33] += g1_3;
                 dw[wk + 58] += g2_3;
+                dw[wk + 9] += g0_4;
+                dw[wk + 34] += g1_4;
                 dw[wk + 59] += g2_4;
             }
             {
@@ -2298,9 +2242,7 @@ function c1$grad0(dy, x, dw) {
                         const xr = xc + i * 28;
                         for (let j = 2; j < 26; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 784];
-                            const d2 = dy[dr + j + 1568];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
                             const v0 = x[xo - 2];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -2325,19 +2267,19 @@ function c1$grad0(dy, x, dw) {
                     }
                 }
                 dw[wk + 10] += g0_0;
-                dw[wk + 11] += g0_1;
-                dw[wk + 12] += g0_2;
-                dw[wk + 13] += g0_3;
-                dw[wk + 14] += g0_4;
                 dw[wk + 35] += g1_0;
-                dw[wk + 36] += g1_1;
-                dw[wk + 37] += g1_2;
-                dw[wk + 38] += g1_3;
-                dw[wk + 39] += g1_4;
                 dw[wk + 60] += g2_0;
+                dw[wk + 11] += g0_1;
+                dw[wk + 36] += g1_1;
                 dw[wk + 61] += g2_1;
+                dw[wk + 12] += g0_2;
+                dw[wk + 37] += g1_2;
                 dw[wk + 62] += g2_2;
+                dw[wk + 13] += g0_3;
+                dw[wk + 38] += g1_3;
                 dw[wk + 63] += g2_3;
+                dw[wk + 14] += g0_4;
+                dw[wk + 39] += g1_4;
                 dw[wk + 64] += g2_4;
             }
             {
@@ -2354,9 +2296,7 @@ function c1$grad0(dy, x, dw) {
                         const xr = xc + i * 28;
                         for (let j = 2; j < 26; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 784];
-                            const d2 = dy[dr + j + 1568];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
                             const v0 = x[xo + 26];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -2381,19 +2321,19 @@ function c1$grad0(dy, x, dw) {
                     }
                 }
                 dw[wk + 15] += g0_0;
-                dw[wk + 16] += g0_1;
-                dw[wk + 17] += g0_2;
-                dw[wk + 18] += g0_3;
-                dw[wk + 19] += g0_4;
                 dw[wk + 40] += g1_0;
-                dw[wk + 41] += g1_1;
-                dw[wk + 42] += g1_2;
-                dw[wk + 43] += g1_3;
-                dw[wk + 44] += g1_4;
                 dw[wk + 65] += g2_0;
+                dw[wk + 16] += g0_1;
+                dw[wk + 41] += g1_1;
                 dw[wk + 66] += g2_1;
+                dw[wk + 17] += g0_2;
+                dw[wk + 42] += g1_2;
                 dw[wk + 67] += g2_2;
+                dw[wk + 18] += g0_3;
+                dw[wk + 43] += g1_3;
                 dw[wk + 68] += g2_3;
+                dw[wk + 19] += g0_4;
+                dw[wk + 44] += g1_4;
                 dw[wk + 69] += g2_4;
             }
             {
@@ -2410,9 +2350,7 @@ function c1$grad0(dy, x, dw) {
                         const xr = xc + i * 28;
                         for (let j = 2; j < 26; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 784];
-                            const d2 = dy[dr + j + 1568];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
                             const v0 = x[xo + 54];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -2437,19 +2375,19 @@ function c1$grad0(dy, x, dw) {
                     }
                 }
                 dw[wk + 20] += g0_0;
-                dw[wk + 21] += g0_1;
-                dw[wk + 22] += g0_2;
-                dw[wk + 23] += g0_3;
-                dw[wk + 24] += g0_4;
                 dw[wk + 45] += g1_0;
-                dw[wk + 46] += g1_1;
-                dw[wk + 47] += g1_2;
-                dw[wk + 48] += g1_3;
-                dw[wk + 49] += g1_4;
                 dw[wk + 70] += g2_0;
+                dw[wk + 21] += g0_1;
+                dw[wk + 46] += g1_1;
                 dw[wk + 71] += g2_1;
+                dw[wk + 22] += g0_2;
+                dw[wk + 47] += g1_2;
                 dw[wk + 72] += g2_2;
+                dw[wk + 23] += g0_3;
+                dw[wk + 48] += g1_3;
                 dw[wk + 73] += g2_3;
+                dw[wk + 24] += g0_4;
+                dw[wk + 49] += g1_4;
                 dw[wk + 74] += g2_4;
             }
         }
@@ -3221,66 +3159,36 @@ function c2$forward0(x, w, y) {
             for (let c = 0; c < 6; c++) {
                 const xc = (t * 6 + c) * 196;
                 const wk = k * 180 + c * 30;
-                const w0_0_0 = w[wk];
-                const w0_0_1 = w[wk + 1];
-                const w0_0_2 = w[wk + 2];
-                const w0_0_3 = w[wk + 3];
-                const w0_0_4 = w[wk + 4];
-                const w0_0_5 = w[wk + 5];
-                const w0_1_0 = w[wk + 6];
-                const w0_1_1 = w[wk + 7];
-                const w0_1_2 = w[wk + 8];
-                const w0_1_3 = w[wk + 9];
-                const w0_1_4 = w[wk + 10];
-                const w0_1_5 = w[wk + 11];
-                const w0_2_0 = w[wk + 12];
-                const w0_2_1 = w[wk + 13];
-                const w0_2_2 = w[wk + 14];
-                const w0_2_3 = w[wk + 15];
-                const w0_2_4 = w[wk + 16];
-                const w0_2_5 = w[wk + 17];
-                const w0_3_0 = w[wk + 18];
-                const w0_3_1 = w[wk + 19];
-                const w0_3_2 = w[wk + 20];
-                const w0_3_3 = w[wk + 21];
-                const w0_3_4 = w[wk + 22];
-                const w0_3_5 = w[wk + 23];
-                const w0_4_0 = w[wk + 24];
-                const w0_4_1 = w[wk + 25];
-                const w0_4_2 = w[wk + 26];
-                const w0_4_3 = w[wk + 27];
-                const w0_4_4 = w[wk + 28];
-                const w0_4_5 = w[wk + 29];
-                const w1_0_0 = w[wk + 180];
-                const w1_0_1 = w[wk + 181];
-                const w1_0_2 = w[wk + 182];
-                const w1_0_3 = w[wk + 183];
-                const w1_0_4 = w[wk + 184];
-                const w1_0_5 = w[wk + 185];
-                const w1_1_0 = w[wk + 186];
-                const w1_1_1 = w[wk + 187];
-                const w1_1_2 = w[wk + 188];
-                const w1_1_3 = w[wk + 189];
-                const w1_1_4 = w[wk + 190];
-                const w1_1_5 = w[wk + 191];
-                const w1_2_0 = w[wk + 192];
-                const w1_2_1 = w[wk + 193];
-                const w1_2_2 = w[wk + 194];
-                const w1_2_3 = w[wk + 195];
-                const w1_2_4 = w[wk + 196];
-                const w1_2_5 = w[wk + 197];
-                const w1_3_0 = w[wk + 198];
-                const w1_3_1 = w[wk + 199];
-                const w1_3_2 = w[wk + 200];
-                const w1_3_3 = w[wk + 201];
-                const w1_3_4 = w[wk + 202];
-                const w1_3_5 = w[wk + 203];
-                const w1_4_0 = w[wk + 204];
-                const w1_4_1 = w[wk + 205];
-                const w1_4_2 = w[wk + 206];
-                const w1_4_3 = w[wk + 207];
-                const w1_4_4 = w[wk + 208];
-                const w1_4_5 = w[wk + 209];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 180];
+                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 181];
+                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 182];
+                const w0_0_3 = w[wk + 3], w1_0_3 = w[wk + 183];
+                const w0_0_4 = w[wk + 4], w1_0_4 = w[wk + 184];
+                const w0_0_5 = w[wk + 5], w1_0_5 = w[wk + 185];
+                const w0_1_0 = w[wk + 6], w1_1_0 = w[wk + 186];
+                const w0_1_1 = w[wk + 7], w1_1_1 = w[wk + 187];
+                const w0_1_2 = w[wk + 8], w1_1_2 = w[wk + 188];
+                const w0_1_3 = w[wk + 9], w1_1_3 = w[wk + 189];
+                const w0_1_4 = w[wk + 10], w1_1_4 = w[wk + 190];
+                const w0_1_5 = w[wk + 11], w1_1_5 = w[wk + 191];
+                const w0_2_0 = w[wk + 12], w1_2_0 = w[wk + 192];
+                const w0_2_1 = w[wk + 13], w1_2_1 = w[wk + 193];
+                const w0_2_2 = w[wk + 14], w1_2_2 = w[wk + 194];
+                const w0_2_3 = w[wk + 15], w1_2_3 = w[wk + 195];
+                const w0_2_4 = w[wk + 16], w1_2_4 = w[wk + 196];
+                const w0_2_5 = w[wk + 17], w1_2_5 = w[wk + 197];
+                const w0_3_0 = w[wk + 18], w1_3_0 = w[wk + 198];
+                const w0_3_1 = w[wk + 19], w1_3_1 = w[wk + 199];
+                const w0_3_2 = w[wk + 20], w1_3_2 = w[wk + 200];
+                const w0_3_3 = w[wk + 21], w1_3_3 = w[wk + 201];
+                const w0_3_4 = w[wk + 22], w1_3_4 = w[wk + 202];
+                const w0_3_5 = w[wk + 23], w1_3_5 = w[wk + 203];
+                const w0_4_0 = w[wk + 24], w1_4_0 = w[wk + 204];
+                const w0_4_1 = w[wk + 25], w1_4_1 = w[wk + 205];
+                const w0_4_2 = w[wk + 26], w1_4_2 = w[wk + 206];
+                const w0_4_3 = w[wk + 27], w1_4_3 = w[wk + 207];
+                const w0_4_4 = w[wk + 28], w1_4_4 = w[wk + 208];
+                const w0_4_5 = w[wk + 29], w1_4_5 = w[wk + 209];
                 // rows 2..11 taps 0..4, cols 1..9 taps 0..5
                 for (let i = 2; i < 12; i += 1) {
                     const xr = xc + i * 14;
@@ -3288,8 +3196,7 @@ function c2$forward0(x, w, y) {
                     for (let j = 1; j < 10; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 196];
+                        let a0 = y[yo], a1 = y[yo + 196];
                         const v0_0 = x[xo - 29];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -3396,66 +3303,36 @@ function c2$forward1(x, w, y) {
             for (let c = 0; c < 6; c++) {
                 const xc = (t * 6 + c) * 196;
                 const wk = k * 180 + c * 30;
-                const w0_0_0 = w[wk];
-                const w0_0_1 = w[wk + 1];
-                const w0_0_2 = w[wk + 2];
-                const w0_0_3 = w[wk + 3];
-                const w0_0_4 = w[wk + 4];
-                const w0_0_5 = w[wk + 5];
-                const w0_1_0 = w[wk + 6];
-                const w0_1_1 = w[wk + 7];
-                const w0_1_2 = w[wk + 8];
-                const w0_1_3 = w[wk + 9];
-                const w0_1_4 = w[wk + 10];
-                const w0_1_5 = w[wk + 11];
-                const w0_2_0 = w[wk + 12];
-                const w0_2_1 = w[wk + 13];
-                const w0_2_2 = w[wk + 14];
-                const w0_2_3 = w[wk + 15];
-                const w0_2_4 = w[wk + 16];
-                const w0_2_5 = w[wk + 17];
-                const w0_3_0 = w[wk + 18];
-                const w0_3_1 = w[wk + 19];
-                const w0_3_2 = w[wk + 20];
-                const w0_3_3 = w[wk + 21];
-                const w0_3_4 = w[wk + 22];
-                const w0_3_5 = w[wk + 23];
-                const w0_4_0 = w[wk + 24];
-                const w0_4_1 = w[wk + 25];
-                const w0_4_2 = w[wk + 26];
-                const w0_4_3 = w[wk + 27];
-                const w0_4_4 = w[wk + 28];
-                const w0_4_5 = w[wk + 29];
-                const w1_0_0 = w[wk + 180];
-                const w1_0_1 = w[wk + 181];
-                const w1_0_2 = w[wk + 182];
-                const w1_0_3 = w[wk + 183];
-                const w1_0_4 = w[wk + 184];
-                const w1_0_5 = w[wk + 185];
-                const w1_1_0 = w[wk + 186];
-                const w1_1_1 = w[wk + 187];
-                const w1_1_2 = w[wk + 188];
-                const w1_1_3 = w[wk + 189];
-                const w1_1_4 = w[wk + 190];
-                const w1_1_5 = w[wk + 191];
-                const w1_2_0 = w[wk + 192];
-                const w1_2_1 = w[wk + 193];
-                const w1_2_2 = w[wk + 194];
-                const w1_2_3 = w[wk + 195];
-                const w1_2_4 = w[wk + 196];
-                const w1_2_5 = w[wk + 197];
-                const w1_3_0 = w[wk + 198];
-                const w1_3_1 = w[wk + 199];
-                const w1_3_2 = w[wk + 200];
-                const w1_3_3 = w[wk + 201];
-                const w1_3_4 = w[wk + 202];
-                const w1_3_5 = w[wk + 203];
-                const w1_4_0 = w[wk + 204];
-                const w1_4_1 = w[wk + 205];
-                const w1_4_2 = w[wk + 206];
-                const w1_4_3 = w[wk + 207];
-                const w1_4_4 = w[wk + 208];
-                const w1_4_5 = w[wk + 209];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 180];
+                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 181];
+                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 182];
+                const w0_0_3 = w[wk + 3], w1_0_3 = w[wk + 183];
+                const w0_0_4 = w[wk + 4], w1_0_4 = w[wk + 184];
+                const w0_0_5 = w[wk + 5], w1_0_5 = w[wk + 185];
+                const w0_1_0 = w[wk + 6], w1_1_0 = w[wk + 186];
+                const w0_1_1 = w[wk + 7], w1_1_1 = w[wk + 187];
+                const w0_1_2 = w[wk + 8], w1_1_2 = w[wk + 188];
+                const w0_1_3 = w[wk + 9], w1_1_3 = w[wk + 189];
+                const w0_1_4 = w[wk + 10], w1_1_4 = w[wk + 190];
+                const w0_1_5 = w[wk + 11], w1_1_5 = w[wk + 191];
+                const w0_2_0 = w[wk + 12], w1_2_0 = w[wk + 192];
+                const w0_2_1 = w[wk + 13], w1_2_1 = w[wk + 193];
+                const w0_2_2 = w[wk + 14], w1_2_2 = w[wk + 194];
+                const w0_2_3 = w[wk + 15], w1_2_3 = w[wk + 195];
+                const w0_2_4 = w[wk + 16], w1_2_4 = w[wk + 196];
+                const w0_2_5 = w[wk + 17], w1_2_5 = w[wk + 197];
+                const w0_3_0 = w[wk + 18], w1_3_0 = w[wk + 198];
+                const w0_3_1 = w[wk + 19], w1_3_1 = w[wk + 199];
+                const w0_3_2 = w[wk + 20], w1_3_2 = w[wk + 200];
+                const w0_3_3 = w[wk + 21], w1_3_3 = w[wk + 201];
+                const w0_3_4 = w[wk + 22], w1_3_4 = w[wk + 202];
+                const w0_3_5 = w[wk + 23], w1_3_5 = w[wk + 203];
+                const w0_4_0 = w[wk + 24], w1_4_0 = w[wk + 204];
+                const w0_4_1 = w[wk + 25], w1_4_1 = w[wk + 205];
+                const w0_4_2 = w[wk + 26], w1_4_2 = w[wk + 206];
+                const w0_4_3 = w[wk + 27], w1_4_3 = w[wk + 207];
+                const w0_4_4 = w[wk + 28], w1_4_4 = w[wk + 208];
+                const w0_4_5 = w[wk + 29], w1_4_5 = w[wk + 209];
                 // rows 0..0 taps 2..4, cols 1..9 taps 0..5
                 {
                     const i = 0;
@@ -3464,8 +3341,7 @@ function c2$forward1(x, w, y) {
                     for (let j = 1; j < 10; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 196];
+                        let a0 = y[yo], a1 = y[yo + 196];
                         const v2_0 = x[xo - 1];
                         a0 += w0_2_0 * v2_0;
                         a1 += w1_2_0 * v2_0;
@@ -3532,8 +3408,7 @@ function c2$forward1(x, w, y) {
                     for (let j = 1; j < 10; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 196];
+                        let a0 = y[yo], a1 = y[yo + 196];
                         const v1_0 = x[xo - 15];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -3618,8 +3493,7 @@ function c2$forward1(x, w, y) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 196];
+                        let a0 = y[yo], a1 = y[yo + 196];
                         const v0_1 = x[xo - 28];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -3707,8 +3581,7 @@ function c2$forward1(x, w, y) {
                         const j = 10;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 196];
+                        let a0 = y[yo], a1 = y[yo + 196];
                         const v0_0 = x[xo - 29];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -3796,8 +3669,7 @@ function c2$forward1(x, w, y) {
                         const j = 11;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 196];
+                        let a0 = y[yo], a1 = y[yo + 196];
                         const v0_0 = x[xo - 29];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -3870,8 +3742,7 @@ function c2$forward1(x, w, y) {
                         const j = 12;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 196];
+                        let a0 = y[yo], a1 = y[yo + 196];
                         const v0_0 = x[xo - 29];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -3929,8 +3800,7 @@ function c2$forward1(x, w, y) {
                         const j = 13;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 196];
+                        let a0 = y[yo], a1 = y[yo + 196];
                         const v0_0 = x[xo - 29];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -3977,54 +3847,30 @@ function c2$forward2(x, w, y) {
             for (let c = 0; c < 6; c++) {
                 const xc = (t * 6 + c) * 196;
                 const wk = k * 180 + c * 30;
-                const w0_0_0 = w[wk];
-                const w0_0_1 = w[wk + 1];
-                const w0_0_2 = w[wk + 2];
-                const w0_0_3 = w[wk + 3];
-                const w0_0_4 = w[wk + 4];
-                const w0_0_5 = w[wk + 5];
-                const w0_1_0 = w[wk + 6];
-                const w0_1_1 = w[wk + 7];
-                const w0_1_2 = w[wk + 8];
-                const w0_1_3 = w[wk + 9];
-                const w0_1_4 = w[wk + 10];
-                const w0_1_5 = w[wk + 11];
-                const w0_2_0 = w[wk + 12];
-                const w0_2_1 = w[wk + 13];
-                const w0_2_2 = w[wk + 14];
-                const w0_2_3 = w[wk + 15];
-                const w0_2_4 = w[wk + 16];
-                const w0_2_5 = w[wk + 17];
-                const w0_3_0 = w[wk + 18];
-                const w0_3_1 = w[wk + 19];
-                const w0_3_2 = w[wk + 20];
-                const w0_3_3 = w[wk + 21];
-                const w0_3_4 = w[wk + 22];
-                const w0_3_5 = w[wk + 23];
-                const w1_0_0 = w[wk + 180];
-                const w1_0_1 = w[wk + 181];
-                const w1_0_2 = w[wk + 182];
-                const w1_0_3 = w[wk + 183];
-                const w1_0_4 = w[wk + 184];
-                const w1_0_5 = w[wk + 185];
-                const w1_1_0 = w[wk + 186];
-                const w1_1_1 = w[wk + 187];
-                const w1_1_2 = w[wk + 188];
-                const w1_1_3 = w[wk + 189];
-                const w1_1_4 = w[wk + 190];
-                const w1_1_5 = w[wk + 191];
-                const w1_2_0 = w[wk + 192];
-                const w1_2_1 = w[wk + 193];
-                const w1_2_2 = w[wk + 194];
-                const w1_2_3 = w[wk + 195];
-                const w1_2_4 = w[wk + 196];
-                const w1_2_5 = w[wk + 197];
-                const w1_3_0 = w[wk + 198];
-                const w1_3_1 = w[wk + 199];
-                const w1_3_2 = w[wk + 200];
-                const w1_3_3 = w[wk + 201];
-                const w1_3_4 = w[wk + 202];
-                const w1_3_5 = w[wk + 203];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 180];
+                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 181];
+                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 182];
+                const w0_0_3 = w[wk + 3], w1_0_3 = w[wk + 183];
+                const w0_0_4 = w[wk + 4], w1_0_4 = w[wk + 184];
+                const w0_0_5 = w[wk + 5], w1_0_5 = w[wk + 185];
+                const w0_1_0 = w[wk + 6], w1_1_0 = w[wk + 186];
+                const w0_1_1 = w[wk + 7], w1_1_1 = w[wk + 187];
+                const w0_1_2 = w[wk + 8], w1_1_2 = w[wk + 188];
+                const w0_1_3 = w[wk + 9], w1_1_3 = w[wk + 189];
+                const w0_1_4 = w[wk + 10], w1_1_4 = w[wk + 190];
+                const w0_1_5 = w[wk + 11], w1_1_5 = w[wk + 191];
+                const w0_2_0 = w[wk + 12], w1_2_0 = w[wk + 192];
+                const w0_2_1 = w[wk + 13], w1_2_1 = w[wk + 193];
+                const w0_2_2 = w[wk + 14], w1_2_2 = w[wk + 194];
+                const w0_2_3 = w[wk + 15], w1_2_3 = w[wk + 195];
+                const w0_2_4 = w[wk + 16], w1_2_4 = w[wk + 196];
+                const w0_2_5 = w[wk + 17], w1_2_5 = w[wk + 197];
+                const w0_3_0 = w[wk + 18], w1_3_0 = w[wk + 198];
+                const w0_3_1 = w[wk + 19], w1_3_1 = w[wk + 199];
+                const w0_3_2 = w[wk + 20], w1_3_2 = w[wk + 200];
+                const w0_3_3 = w[wk + 21], w1_3_3 = w[wk + 201];
+                const w0_3_4 = w[wk + 22], w1_3_4 = w[wk + 202];
+                const w0_3_5 = w[wk + 23], w1_3_5 = w[wk + 203];
                 // rows 12..12 taps 0..3, cols 1..9 taps 0..5
                 {
                     const i = 12;
@@ -4033,8 +3879,7 @@ function c2$forward2(x, w, y) {
                     for (let j = 1; j < 10; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 196];
+                        let a0 = y[yo], a1 = y[yo + 196];
                         const v0_0 = x[xo - 29];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -4119,8 +3964,7 @@ function c2$forward2(x, w, y) {
                     for (let j = 1; j < 10; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 196];
+                        let a0 = y[yo], a1 = y[yo + 196];
                         const v0_0 = x[xo - 29];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -4767,96 +4611,36 @@ function c2$backward0(dy, w, dx) {
             for (let c = 0; c < 16; c++) {
                 const xc = (t * 16 + c) * 196;
                 const wk = k * 30 + c * 180;
-                const w0_0_0 = w[wk + 29];
-                const w0_0_1 = w[wk + 28];
-                const w0_0_2 = w[wk + 27];
-                const w0_0_3 = w[wk + 26];
-                const w0_0_4 = w[wk + 25];
-                const w0_0_5 = w[wk + 24];
-                const w0_1_0 = w[wk + 23];
-                const w0_1_1 = w[wk + 22];
-                const w0_1_2 = w[wk + 21];
-                const w0_1_3 = w[wk + 20];
-                const w0_1_4 = w[wk + 19];
-                const w0_1_5 = w[wk + 18];
-                const w0_2_0 = w[wk + 17];
-                const w0_2_1 = w[wk + 16];
-                const w0_2_2 = w[wk + 15];
-                const w0_2_3 = w[wk + 14];
-                const w0_2_4 = w[wk + 13];
-                const w0_2_5 = w[wk + 12];
-                const w0_3_0 = w[wk + 11];
-                const w0_3_1 = w[wk + 10];
-                const w0_3_2 = w[wk + 9];
-                const w0_3_3 = w[wk + 8];
-                const w0_3_4 = w[wk + 7];
-                const w0_3_5 = w[wk + 6];
-                const w0_4_0 = w[wk + 5];
-                const w0_4_1 = w[wk + 4];
-                const w0_4_2 = w[wk + 3];
-                const w0_4_3 = w[wk + 2];
-                const w0_4_4 = w[wk + 1];
-                const w0_4_5 = w[wk];
-                const w1_0_0 = w[wk + 59];
-                const w1_0_1 = w[wk + 58];
-                const w1_0_2 = w[wk + 57];
-                const w1_0_3 = w[wk + 56];
-                const w1_0_4 = w[wk + 55];
-                const w1_0_5 = w[wk + 54];
-                const w1_1_0 = w[wk + 53];
-                const w1_1_1 = w[wk + 52];
-                const w1_1_2 = w[wk + 51];
-                const w1_1_3 = w[wk + 50];
-                const w1_1_4 = w[wk + 49];
-                const w1_1_5 = w[wk + 48];
-                const w1_2_0 = w[wk + 47];
-                const w1_2_1 = w[wk + 46];
-                const w1_2_2 = w[wk + 45];
-                const w1_2_3 = w[wk + 44];
-                const w1_2_4 = w[wk + 43];
-                const w1_2_5 = w[wk + 42];
-                const w1_3_0 = w[wk + 41];
-                const w1_3_1 = w[wk + 40];
-                const w1_3_2 = w[wk + 39];
-                const w1_3_3 = w[wk + 38];
-                const w1_3_4 = w[wk + 37];
-                const w1_3_5 = w[wk + 36];
-                const w1_4_0 = w[wk + 35];
-                const w1_4_1 = w[wk + 34];
-                const w1_4_2 = w[wk + 33];
-                const w1_4_3 = w[wk + 32];
-                const w1_4_4 = w[wk + 31];
-                const w1_4_5 = w[wk + 30];
-                const w2_0_0 = w[wk + 89];
-                const w2_0_1 = w[wk + 88];
-                const w2_0_2 = w[wk + 87];
-                const w2_0_3 = w[wk + 86];
-                const w2_0_4 = w[wk + 85];
-                const w2_0_5 = w[wk + 84];
-                const w2_1_0 = w[wk + 83];
-                const w2_1_1 = w[wk + 82];
-                const w2_1_2 = w[wk + 81];
-                const w2_1_3 = w[wk + 80];
-                const w2_1_4 = w[wk + 79];
-                const w2_1_5 = w[wk + 78];
-                const w2_2_0 = w[wk + 77];
-                const w2_2_1 = w[wk + 76];
-                const w2_2_2 = w[wk + 75];
-                const w2_2_3 = w[wk + 74];
-                const w2_2_4 = w[wk + 73];
-                const w2_2_5 = w[wk + 72];
-                const w2_3_0 = w[wk + 71];
-                const w2_3_1 = w[wk + 70];
-                const w2_3_2 = w[wk + 69];
-                const w2_3_3 = w[wk + 68];
-                const w2_3_4 = w[wk + 67];
-                const w2_3_5 = w[wk + 66];
-                const w2_4_0 = w[wk + 65];
-                const w2_4_1 = w[wk + 64];
-                const w2_4_2 = w[wk + 63];
-                const w2_4_3 = w[wk + 62];
-                const w2_4_4 = w[wk + 61];
-                const w2_4_5 = w[wk + 60];
+                const w0_0_0 = w[wk + 29], w1_0_0 = w[wk + 59], w2_0_0 = w[wk + 89];
+                const w0_0_1 = w[wk + 28], w1_0_1 = w[wk + 58], w2_0_1 = w[wk + 88];
+                const w0_0_2 = w[wk + 27], w1_0_2 = w[wk + 57], w2_0_2 = w[wk + 87];
+                const w0_0_3 = w[wk + 26], w1_0_3 = w[wk + 56], w2_0_3 = w[wk + 86];
+                const w0_0_4 = w[wk + 25], w1_0_4 = w[wk + 55], w2_0_4 = w[wk + 85];
+                const w0_0_5 = w[wk + 24], w1_0_5 = w[wk + 54], w2_0_5 = w[wk + 84];
+                const w0_1_0 = w[wk + 23], w1_1_0 = w[wk + 53], w2_1_0 = w[wk + 83];
+                const w0_1_1 = w[wk + 22], w1_1_1 = w[wk + 52], w2_1_1 = w[wk + 82];
+                const w0_1_2 = w[wk + 21], w1_1_2 = w[wk + 51], w2_1_2 = w[wk + 81];
+                const w0_1_3 = w[wk + 20], w1_1_3 = w[wk + 50], w2_1_3 = w[wk + 80];
+                const w0_1_4 = w[wk + 19], w1_1_4 = w[wk + 49], w2_1_4 = w[wk + 79];
+                const w0_1_5 = w[wk + 18], w1_1_5 = w[wk + 48], w2_1_5 = w[wk + 78];
+                const w0_2_0 = w[wk + 17], w1_2_0 = w[wk + 47], w2_2_0 = w[wk + 77];
+                const w0_2_1 = w[wk + 16], w1_2_1 = w[wk + 46], w2_2_1 = w[wk + 76];
+                const w0_2_2 = w[wk + 15], w1_2_2 = w[wk + 45], w2_2_2 = w[wk + 75];
+                const w0_2_3 = w[wk + 14], w1_2_3 = w[wk + 44], w2_2_3 = w[wk + 74];
+                const w0_2_4 = w[wk + 13], w1_2_4 = w[wk + 43], w2_2_4 = w[wk + 73];
+                const w0_2_5 = w[wk + 12], w1_2_5 = w[wk + 42], w2_2_5 = w[wk + 72];
+                const w0_3_0 = w[wk + 11], w1_3_0 = w[wk + 41], w2_3_0 = w[wk + 71];
+                const w0_3_1 = w[wk + 10], w1_3_1 = w[wk + 40], w2_3_1 = w[wk + 70];
+                const w0_3_2 = w[wk + 9], w1_3_2 = w[wk + 39], w2_3_2 = w[wk + 69];
+                const w0_3_3 = w[wk + 8], w1_3_3 = w[wk + 38], w2_3_3 = w[wk + 68];
+                const w0_3_4 = w[wk + 7], w1_3_4 = w[wk + 37], w2_3_4 = w[wk + 67];
+                const w0_3_5 = w[wk + 6], w1_3_5 = w[wk + 36], w2_3_5 = w[wk + 66];
+                const w0_4_0 = w[wk + 5], w1_4_0 = w[wk + 35], w2_4_0 = w[wk + 65];
+                const w0_4_1 = w[wk + 4], w1_4_1 = w[wk + 34], w2_4_1 = w[wk + 64];
+                const w0_4_2 = w[wk + 3], w1_4_2 = w[wk + 33], w2_4_2 = w[wk + 63];
+                const w0_4_3 = w[wk + 2], w1_4_3 = w[wk + 32], w2_4_3 = w[wk + 62];
+                const w0_4_4 = w[wk + 1], w1_4_4 = w[wk + 31], w2_4_4 = w[wk + 61];
+                const w0_4_5 = w[wk], w1_4_5 = w[wk + 30], w2_4_5 = w[wk + 60];
                 // rows 2..11 taps 0..4, cols 4..12 taps 0..5
                 for (let i = 2; i < 12; i += 1) {
                     const xr = xc + i * 14;
@@ -4864,9 +4648,7 @@ function c2$backward0(dy, w, dx) {
                     for (let j = 4; j < 13; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 196];
-                        let a2 = dx[yo + 392];
+                        let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
                         const v0_0 = dy[xo - 32];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -5004,90 +4786,34 @@ function c2$backward1(dy, w, dx) {
             for (let c = 0; c < 16; c++) {
                 const xc = (t * 16 + c) * 196;
                 const wk = k * 30 + c * 180;
-                const w0_0_2 = w[wk + 27];
-                const w0_0_3 = w[wk + 26];
-                const w0_0_4 = w[wk + 25];
-                const w0_0_5 = w[wk + 24];
-                const w0_1_0 = w[wk + 23];
-                const w0_1_1 = w[wk + 22];
-                const w0_1_2 = w[wk + 21];
-                const w0_1_3 = w[wk + 20];
-                const w0_1_4 = w[wk + 19];
-                const w0_1_5 = w[wk + 18];
-                const w0_2_0 = w[wk + 17];
-                const w0_2_1 = w[wk + 16];
-                const w0_2_2 = w[wk + 15];
-                const w0_2_3 = w[wk + 14];
-                const w0_2_4 = w[wk + 13];
-                const w0_2_5 = w[wk + 12];
-                const w0_3_0 = w[wk + 11];
-                const w0_3_1 = w[wk + 10];
-                const w0_3_2 = w[wk + 9];
-                const w0_3_3 = w[wk + 8];
-                const w0_3_4 = w[wk + 7];
-                const w0_3_5 = w[wk + 6];
-                const w0_4_0 = w[wk + 5];
-                const w0_4_1 = w[wk + 4];
-                const w0_4_2 = w[wk + 3];
-                const w0_4_3 = w[wk + 2];
-                const w0_4_4 = w[wk + 1];
-                const w0_4_5 = w[wk];
-                const w1_0_2 = w[wk + 57];
-                const w1_0_3 = w[wk + 56];
-                const w1_0_4 = w[wk + 55];
-                const w1_0_5 = w[wk + 54];
-                const w1_1_0 = w[wk + 53];
-                const w1_1_1 = w[wk + 52];
-                const w1_1_2 = w[wk + 51];
-                const w1_1_3 = w[wk + 50];
-                const w1_1_4 = w[wk + 49];
-                const w1_1_5 = w[wk + 48];
-                const w1_2_0 = w[wk + 47];
-                const w1_2_1 = w[wk + 46];
-                const w1_2_2 = w[wk + 45];
-                const w1_2_3 = w[wk + 44];
-                const w1_2_4 = w[wk + 43];
-                const w1_2_5 = w[wk + 42];
-                const w1_3_0 = w[wk + 41];
-                const w1_3_1 = w[wk + 40];
-                const w1_3_2 = w[wk + 39];
-                const w1_3_3 = w[wk + 38];
-                const w1_3_4 = w[wk + 37];
-                const w1_3_5 = w[wk + 36];
-                const w1_4_0 = w[wk + 35];
-                const w1_4_1 = w[wk + 34];
-                const w1_4_2 = w[wk + 33];
-                const w1_4_3 = w[wk + 32];
-                const w1_4_4 = w[wk + 31];
-                const w1_4_5 = w[wk + 30];
-                const w2_0_2 = w[wk + 87];
-                const w2_0_3 = w[wk + 86];
-                const w2_0_4 = w[wk + 85];
-                const w2_0_5 = w[wk + 84];
-                const w2_1_0 = w[wk + 83];
-                const w2_1_1 = w[wk + 82];
-                const w2_1_2 = w[wk + 81];
-                const w2_1_3 = w[wk + 80];
-                const w2_1_4 = w[wk + 79];
-                const w2_1_5 = w[wk + 78];
-                const w2_2_0 = w[wk + 77];
-                const w2_2_1 = w[wk + 76];
-                const w2_2_2 = w[wk + 75];
-                const w2_2_3 = w[wk + 74];
-                const w2_2_4 = w[wk + 73];
-                const w2_2_5 = w[wk + 72];
-                const w2_3_0 = w[wk + 71];
-                const w2_3_1 = w[wk + 70];
-                const w2_3_2 = w[wk + 69];
-                const w2_3_3 = w[wk + 68];
-                const w2_3_4 = w[wk + 67];
-                const w2_3_5 = w[wk + 66];
-                const w2_4_0 = w[wk + 65];
-                const w2_4_1 = w[wk + 64];
-                const w2_4_2 = w[wk + 63];
-                const w2_4_3 = w[wk + 62];
-                const w2_4_4 = w[wk + 61];
-                const w2_4_5 = w[wk + 60];
+                const w0_0_2 = w[wk + 27], w1_0_2 = w[wk + 57], w2_0_2 = w[wk + 87];
+                const w0_0_3 = w[wk + 26], w1_0_3 = w[wk + 56], w2_0_3 = w[wk + 86];
+                const w0_0_4 = w[wk + 25], w1_0_4 = w[wk + 55], w2_0_4 = w[wk + 85];
+                const w0_0_5 = w[wk + 24], w1_0_5 = w[wk + 54], w2_0_5 = w[wk + 84];
+                const w0_1_0 = w[wk + 23], w1_1_0 = w[wk + 53], w2_1_0 = w[wk + 83];
+                const w0_1_1 = w[wk + 22], w1_1_1 = w[wk + 52], w2_1_1 = w[wk + 82];
+                const w0_1_2 = w[wk + 21], w1_1_2 = w[wk + 51], w2_1_2 = w[wk + 81];
+                const w0_1_3 = w[wk + 20], w1_1_3 = w[wk + 50], w2_1_3 = w[wk + 80];
+                const w0_1_4 = w[wk + 19], w1_1_4 = w[wk + 49], w2_1_4 = w[wk + 79];
+                const w0_1_5 = w[wk + 18], w1_1_5 = w[wk + 48], w2_1_5 = w[wk + 78];
+                const w0_2_0 = w[wk + 17], w1_2_0 = w[wk + 47], w2_2_0 = w[wk + 77];
+                const w0_2_1 = w[wk + 16], w1_2_1 = w[wk + 46], w2_2_1 = w[wk + 76];
+                const w0_2_2 = w[wk + 15], w1_2_2 = w[wk + 45], w2_2_2 = w[wk + 75];
+                const w0_2_3 = w[wk + 14], w1_2_3 = w[wk + 44], w2_2_3 = w[wk + 74];
+                const w0_2_4 = w[wk + 13], w1_2_4 = w[wk + 43], w2_2_4 = w[wk + 73];
+                const w0_2_5 = w[wk + 12], w1_2_5 = w[wk + 42], w2_2_5 = w[wk + 72];
+                const w0_3_0 = w[wk + 11], w1_3_0 = w[wk + 41], w2_3_0 = w[wk + 71];
+                const w0_3_1 = w[wk + 10], w1_3_1 = w[wk + 40], w2_3_1 = w[wk + 70];
+                const w0_3_2 = w[wk + 9], w1_3_2 = w[wk + 39], w2_3_2 = w[wk + 69];
+                const w0_3_3 = w[wk + 8], w1_3_3 = w[wk + 38], w2_3_3 = w[wk + 68];
+                const w0_3_4 = w[wk + 7], w1_3_4 = w[wk + 37], w2_3_4 = w[wk + 67];
+                const w0_3_5 = w[wk + 6], w1_3_5 = w[wk + 36], w2_3_5 = w[wk + 66];
+                const w0_4_0 = w[wk + 5], w1_4_0 = w[wk + 35], w2_4_0 = w[wk + 65];
+                const w0_4_1 = w[wk + 4], w1_4_1 = w[wk + 34], w2_4_1 = w[wk + 64];
+                const w0_4_2 = w[wk + 3], w1_4_2 = w[wk + 33], w2_4_2 = w[wk + 63];
+                const w0_4_3 = w[wk + 2], w1_4_3 = w[wk + 32], w2_4_3 = w[wk + 62];
+                const w0_4_4 = w[wk + 1], w1_4_4 = w[wk + 31], w2_4_4 = w[wk + 61];
+                const w0_4_5 = w[wk], w1_4_5 = w[wk + 30], w2_4_5 = w[wk + 60];
                 // rows 0..0 taps 2..4, cols 4..12 taps 0..5
                 {
                     const i = 0;
@@ -5096,9 +4822,7 @@ function c2$backward1(dy, w, dx) {
                     for (let j = 4; j < 13; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 196];
-                        let a2 = dx[yo + 392];
+                        let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
                         const v2_0 = dy[xo - 4];
                         a0 += w0_2_0 * v2_0;
                         a1 += w1_2_0 * v2_0;
@@ -5184,9 +4908,7 @@ function c2$backward1(dy, w, dx) {
                     for (let j = 4; j < 13; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 196];
-                        let a2 = dx[yo + 392];
+                        let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
                         const v1_0 = dy[xo - 18];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -5296,9 +5018,7 @@ function c2$backward1(dy, w, dx) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 196];
-                        let a2 = dx[yo + 392];
+                        let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
                         const v0_4 = dy[xo - 28];
                         a0 += w0_0_4 * v0_4;
                         a1 += w1_0_4 * v0_4;
@@ -5352,9 +5072,7 @@ function c2$backward1(dy, w, dx) {
                         const j = 1;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 196];
-                        let a2 = dx[yo + 392];
+                        let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
                         const v0_3 = dy[xo - 29];
                         a0 += w0_0_3 * v0_3;
                         a1 += w1_0_3 * v0_3;
@@ -5428,9 +5146,7 @@ function c2$backward1(dy, w, dx) {
                         const j = 2;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 196];
-                        let a2 = dx[yo + 392];
+                        let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
                         const v0_2 = dy[xo - 30];
                         a0 += w0_0_2 * v0_2;
                         a1 += w1_0_2 * v0_2;
@@ -5528,96 +5244,36 @@ function c2$backward2(dy, w, dx) {
             for (let c = 0; c < 16; c++) {
                 const xc = (t * 16 + c) * 196;
                 const wk = k * 30 + c * 180;
-                const w0_0_0 = w[wk + 29];
-                const w0_0_1 = w[wk + 28];
-                const w0_0_2 = w[wk + 27];
-                const w0_0_3 = w[wk + 26];
-                const w0_0_4 = w[wk + 25];
-                const w0_0_5 = w[wk + 24];
-                const w0_1_0 = w[wk + 23];
-                const w0_1_1 = w[wk + 22];
-                const w0_1_2 = w[wk + 21];
-                const w0_1_3 = w[wk + 20];
-                const w0_1_4 = w[wk + 19];
-                const w0_1_5 = w[wk + 18];
-                const w0_2_0 = w[wk + 17];
-                const w0_2_1 = w[wk + 16];
-                const w0_2_2 = w[wk + 15];
-                const w0_2_3 = w[wk + 14];
-                const w0_2_4 = w[wk + 13];
-                const w0_2_5 = w[wk + 12];
-                const w0_3_0 = w[wk + 11];
-                const w0_3_1 = w[wk + 10];
-                const w0_3_2 = w[wk + 9];
-                const w0_3_3 = w[wk + 8];
-                const w0_3_4 = w[wk + 7];
-                const w0_3_5 = w[wk + 6];
-                const w0_4_0 = w[wk + 5];
-                const w0_4_1 = w[wk + 4];
-                const w0_4_2 = w[wk + 3];
-                const w0_4_3 = w[wk + 2];
-                const w0_4_4 = w[wk + 1];
-                const w0_4_5 = w[wk];
-                const w1_0_0 = w[wk + 59];
-                const w1_0_1 = w[wk + 58];
-                const w1_0_2 = w[wk + 57];
-                const w1_0_3 = w[wk + 56];
-                const w1_0_4 = w[wk + 55];
-                const w1_0_5 = w[wk + 54];
-                const w1_1_0 = w[wk + 53];
-                const w1_1_1 = w[wk + 52];
-                const w1_1_2 = w[wk + 51];
-                const w1_1_3 = w[wk + 50];
-                const w1_1_4 = w[wk + 49];
-                const w1_1_5 = w[wk + 48];
-                const w1_2_0 = w[wk + 47];
-                const w1_2_1 = w[wk + 46];
-                const w1_2_2 = w[wk + 45];
-                const w1_2_3 = w[wk + 44];
-                const w1_2_4 = w[wk + 43];
-                const w1_2_5 = w[wk + 42];
-                const w1_3_0 = w[wk + 41];
-                const w1_3_1 = w[wk + 40];
-                const w1_3_2 = w[wk + 39];
-                const w1_3_3 = w[wk + 38];
-                const w1_3_4 = w[wk + 37];
-                const w1_3_5 = w[wk + 36];
-                const w1_4_0 = w[wk + 35];
-                const w1_4_1 = w[wk + 34];
-                const w1_4_2 = w[wk + 33];
-                const w1_4_3 = w[wk + 32];
-                const w1_4_4 = w[wk + 31];
-                const w1_4_5 = w[wk + 30];
-                const w2_0_0 = w[wk + 89];
-                const w2_0_1 = w[wk + 88];
-                const w2_0_2 = w[wk + 87];
-                const w2_0_3 = w[wk + 86];
-                const w2_0_4 = w[wk + 85];
-                const w2_0_5 = w[wk + 84];
-                const w2_1_0 = w[wk + 83];
-                const w2_1_1 = w[wk + 82];
-                const w2_1_2 = w[wk + 81];
-                const w2_1_3 = w[wk + 80];
-                const w2_1_4 = w[wk + 79];
-                const w2_1_5 = w[wk + 78];
-                const w2_2_0 = w[wk + 77];
-                const w2_2_1 = w[wk + 76];
-                const w2_2_2 = w[wk + 75];
-                const w2_2_3 = w[wk + 74];
-                const w2_2_4 = w[wk + 73];
-                const w2_2_5 = w[wk + 72];
-                const w2_3_0 = w[wk + 71];
-                const w2_3_1 = w[wk + 70];
-                const w2_3_2 = w[wk + 69];
-                const w2_3_3 = w[wk + 68];
-                const w2_3_4 = w[wk + 67];
-                const w2_3_5 = w[wk + 66];
-                const w2_4_0 = w[wk + 65];
-                const w2_4_1 = w[wk + 64];
-                const w2_4_2 = w[wk + 63];
-                const w2_4_3 = w[wk + 62];
-                const w2_4_4 = w[wk + 61];
-                const w2_4_5 = w[wk + 60];
+                const w0_0_0 = w[wk + 29], w1_0_0 = w[wk + 59], w2_0_0 = w[wk + 89];
+                const w0_0_1 = w[wk + 28], w1_0_1 = w[wk + 58], w2_0_1 = w[wk + 88];
+                const w0_0_2 = w[wk + 27], w1_0_2 = w[wk + 57], w2_0_2 = w[wk + 87];
+                const w0_0_3 = w[wk + 26], w1_0_3 = w[wk + 56], w2_0_3 = w[wk + 86];
+                const w0_0_4 = w[wk + 25], w1_0_4 = w[wk + 55], w2_0_4 = w[wk + 85];
+                const w0_0_5 = w[wk + 24], w1_0_5 = w[wk + 54], w2_0_5 = w[wk + 84];
+                const w0_1_0 = w[wk + 23], w1_1_0 = w[wk + 53], w2_1_0 = w[wk + 83];
+                const w0_1_1 = w[wk + 22], w1_1_1 = w[wk + 52], w2_1_1 = w[wk + 82];
+                const w0_1_2 = w[wk + 21], w1_1_2 = w[wk + 51], w2_1_2 = w[wk + 81];
+                const w0_1_3 = w[wk + 20], w1_1_3 = w[wk + 50], w2_1_3 = w[wk + 80];
+                const w0_1_4 = w[wk + 19], w1_1_4 = w[wk + 49], w2_1_4 = w[wk + 79];
+                const w0_1_5 = w[wk + 18], w1_1_5 = w[wk + 48], w2_1_5 = w[wk + 78];
+                const w0_2_0 = w[wk + 17], w1_2_0 = w[wk + 47], w2_2_0 = w[wk + 77];
+                const w0_2_1 = w[wk + 16], w1_2_1 = w[wk + 46], w2_2_1 = w[wk + 76];
+                const w0_2_2 = w[wk + 15], w1_2_2 = w[wk + 45], w2_2_2 = w[wk + 75];
+                const w0_2_3 = w[wk + 14], w1_2_3 = w[wk + 44], w2_2_3 = w[wk + 74];
+                const w0_2_4 = w[wk + 13], w1_2_4 = w[wk + 43], w2_2_4 = w[wk + 73];
+                const w0_2_5 = w[wk + 12], w1_2_5 = w[wk + 42], w2_2_5 = w[wk + 72];
+                const w0_3_0 = w[wk + 11], w1_3_0 = w[wk + 41], w2_3_0 = w[wk + 71];
+                const w0_3_1 = w[wk + 10], w1_3_1 = w[wk + 40], w2_3_1 = w[wk + 70];
+                const w0_3_2 = w[wk + 9], w1_3_2 = w[wk + 39], w2_3_2 = w[wk + 69];
+                const w0_3_3 = w[wk + 8], w1_3_3 = w[wk + 38], w2_3_3 = w[wk + 68];
+                const w0_3_4 = w[wk + 7], w1_3_4 = w[wk + 37], w2_3_4 = w[wk + 67];
+                const w0_3_5 = w[wk + 6], w1_3_5 = w[wk + 36], w2_3_5 = w[wk + 66];
+                const w0_4_0 = w[wk + 5], w1_4_0 = w[wk + 35], w2_4_0 = w[wk + 65];
+                const w0_4_1 = w[wk + 4], w1_4_1 = w[wk + 34], w2_4_1 = w[wk + 64];
+                const w0_4_2 = w[wk + 3], w1_4_2 = w[wk + 33], w2_4_2 = w[wk + 63];
+                const w0_4_3 = w[wk + 2], w1_4_3 = w[wk + 32], w2_4_3 = w[wk + 62];
+                const w0_4_4 = w[wk + 1], w1_4_4 = w[wk + 31], w2_4_4 = w[wk + 61];
+                const w0_4_5 = w[wk], w1_4_5 = w[wk + 30], w2_4_5 = w[wk + 60];
                 // rows 2..11 taps 0..4, cols 3..3 taps 1..5
                 for (let i = 2; i < 12; i += 1) {
                     const xr = xc + i * 14;
@@ -5626,9 +5282,7 @@ function c2$backward2(dy, w, dx) {
                         const j = 3;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 196];
-                        let a2 = dx[yo + 392];
+                        let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
                         const v0_1 = dy[xo - 31];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -5742,9 +5396,7 @@ function c2$backward2(dy, w, dx) {
                         const j = 13;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 196];
-                        let a2 = dx[yo + 392];
+                        let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
                         const v0_0 = dy[xo - 32];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -5858,9 +5510,7 @@ function c2$backward2(dy, w, dx) {
                     for (let j = 4; j < 13; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 196];
-                        let a2 = dx[yo + 392];
+                        let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
                         const v0_0 = dy[xo - 32];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -5970,9 +5620,7 @@ function c2$backward2(dy, w, dx) {
                     for (let j = 4; j < 13; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 196];
-                        let a2 = dx[yo + 392];
+                        let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
                         const v0_0 = dy[xo - 32];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -6647,8 +6295,7 @@ function c2$grad0(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 29];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -6671,16 +6318,16 @@ function c2$grad0(dy, x, dw) {
                     }
                 }
                 dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 3] += g0_3;
-                dw[wk + 4] += g0_4;
-                dw[wk + 5] += g0_5;
                 dw[wk + 180] += g1_0;
+                dw[wk + 1] += g0_1;
                 dw[wk + 181] += g1_1;
+                dw[wk + 2] += g0_2;
                 dw[wk + 182] += g1_2;
+                dw[wk + 3] += g0_3;
                 dw[wk + 183] += g1_3;
+                dw[wk + 4] += g0_4;
                 dw[wk + 184] += g1_4;
+                dw[wk + 5] += g0_5;
                 dw[wk + 185] += g1_5;
             }
             {
@@ -6696,8 +6343,7 @@ function c2$grad0(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 15];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -6720,16 +6366,16 @@ function c2$grad0(dy, x, dw) {
                     }
                 }
                 dw[wk + 6] += g0_0;
-                dw[wk + 7] += g0_1;
-                dw[wk + 8] += g0_2;
-                dw[wk + 9] += g0_3;
-                dw[wk + 10] += g0_4;
-                dw[wk + 11] += g0_5;
                 dw[wk + 186] += g1_0;
+                dw[wk + 7] += g0_1;
                 dw[wk + 187] += g1_1;
+                dw[wk + 8] += g0_2;
                 dw[wk + 188] += g1_2;
+                dw[wk + 9] += g0_3;
                 dw[wk + 189] += g1_3;
+                dw[wk + 10] += g0_4;
                 dw[wk + 190] += g1_4;
+                dw[wk + 11] += g0_5;
                 dw[wk + 191] += g1_5;
             }
             {
@@ -6745,8 +6391,7 @@ function c2$grad0(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -6769,16 +6414,16 @@ function c2$grad0(dy, x, dw) {
                     }
                 }
                 dw[wk + 12] += g0_0;
-                dw[wk + 13] += g0_1;
-                dw[wk + 14] += g0_2;
-                dw[wk + 15] += g0_3;
-                dw[wk + 16] += g0_4;
-                dw[wk + 17] += g0_5;
                 dw[wk + 192] += g1_0;
+                dw[wk + 13] += g0_1;
                 dw[wk + 193] += g1_1;
+                dw[wk + 14] += g0_2;
                 dw[wk + 194] += g1_2;
+                dw[wk + 15] += g0_3;
                 dw[wk + 195] += g1_3;
+                dw[wk + 16] += g0_4;
                 dw[wk + 196] += g1_4;
+                dw[wk + 17] += g0_5;
                 dw[wk + 197] += g1_5;
             }
             {
@@ -6794,8 +6439,7 @@ function c2$grad0(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 13];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -6818,16 +6462,16 @@ function c2$grad0(dy, x, dw) {
                     }
                 }
                 dw[wk + 18] += g0_0;
-                dw[wk + 19] += g0_1;
-                dw[wk + 20] += g0_2;
-                dw[wk + 21] += g0_3;
-                dw[wk + 22] += g0_4;
-                dw[wk + 23] += g0_5;
                 dw[wk + 198] += g1_0;
+                dw[wk + 19] += g0_1;
                 dw[wk + 199] += g1_1;
+                dw[wk + 20] += g0_2;
                 dw[wk + 200] += g1_2;
+                dw[wk + 21] += g0_3;
                 dw[wk + 201] += g1_3;
+                dw[wk + 22] += g0_4;
                 dw[wk + 202] += g1_4;
+                dw[wk + 23] += g0_5;
                 dw[wk + 203] += g1_5;
             }
             {
@@ -6843,8 +6487,7 @@ function c2$grad0(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 27];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -6867,16 +6510,16 @@ function c2$grad0(dy, x, dw) {
                     }
                 }
                 dw[wk + 24] += g0_0;
-                dw[wk + 25] += g0_1;
-                dw[wk + 26] += g0_2;
-                dw[wk + 27] += g0_3;
-                dw[wk + 28] += g0_4;
-                dw[wk + 29] += g0_5;
                 dw[wk + 204] += g1_0;
+                dw[wk + 25] += g0_1;
                 dw[wk + 205] += g1_1;
+                dw[wk + 26] += g0_2;
                 dw[wk + 206] += g1_2;
+                dw[wk + 27] += g0_3;
                 dw[wk + 207] += g1_3;
+                dw[wk + 28] += g0_4;
                 dw[wk + 208] += g1_4;
+                dw[wk + 29] += g0_5;
                 dw[wk + 209] += g1_5;
             }
         }
@@ -6901,8 +6544,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 0;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v1 = x[xo - 28];
                             g0_1 += d0 * v1;
                             g1_1 += d1 * v1;
@@ -6927,8 +6569,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 10;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 29];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -6953,8 +6594,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 11;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 29];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -6976,8 +6616,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 12;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 29];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -6996,8 +6635,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 13;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 29];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7008,16 +6646,16 @@ function c2$grad1(dy, x, dw) {
                     }
                 }
                 dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 3] += g0_3;
-                dw[wk + 4] += g0_4;
-                dw[wk + 5] += g0_5;
                 dw[wk + 180] += g1_0;
+                dw[wk + 1] += g0_1;
                 dw[wk + 181] += g1_1;
+                dw[wk + 2] += g0_2;
                 dw[wk + 182] += g1_2;
+                dw[wk + 3] += g0_3;
                 dw[wk + 183] += g1_3;
+                dw[wk + 4] += g0_4;
                 dw[wk + 184] += g1_4;
+                dw[wk + 5] += g0_5;
                 dw[wk + 185] += g1_5;
             }
             {
@@ -7034,8 +6672,7 @@ function c2$grad1(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 15];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7063,8 +6700,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 0;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v1 = x[xo - 14];
                             g0_1 += d0 * v1;
                             g1_1 += d1 * v1;
@@ -7089,8 +6725,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 10;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 15];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7115,8 +6750,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 11;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 15];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7138,8 +6772,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 12;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 15];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7158,8 +6791,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 13;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 15];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7170,16 +6802,16 @@ function c2$grad1(dy, x, dw) {
                     }
                 }
                 dw[wk + 6] += g0_0;
-                dw[wk + 7] += g0_1;
-                dw[wk + 8] += g0_2;
-                dw[wk + 9] += g0_3;
-                dw[wk + 10] += g0_4;
-                dw[wk + 11] += g0_5;
                 dw[wk + 186] += g1_0;
+                dw[wk + 7] += g0_1;
                 dw[wk + 187] += g1_1;
+                dw[wk + 8] += g0_2;
                 dw[wk + 188] += g1_2;
+                dw[wk + 9] += g0_3;
                 dw[wk + 189] += g1_3;
+                dw[wk + 10] += g0_4;
                 dw[wk + 190] += g1_4;
+                dw[wk + 11] += g0_5;
                 dw[wk + 191] += g1_5;
             }
             {
@@ -7196,8 +6828,7 @@ function c2$grad1(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7225,8 +6856,7 @@ function c2$grad1(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7254,8 +6884,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 0;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v1 = x[xo];
                             g0_1 += d0 * v1;
                             g1_1 += d1 * v1;
@@ -7280,8 +6909,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 10;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7306,8 +6934,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 11;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7329,8 +6956,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 12;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7349,8 +6975,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 13;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7361,16 +6986,16 @@ function c2$grad1(dy, x, dw) {
                     }
                 }
                 dw[wk + 12] += g0_0;
-                dw[wk + 13] += g0_1;
-                dw[wk + 14] += g0_2;
-                dw[wk + 15] += g0_3;
-                dw[wk + 16] += g0_4;
-                dw[wk + 17] += g0_5;
                 dw[wk + 192] += g1_0;
+                dw[wk + 13] += g0_1;
                 dw[wk + 193] += g1_1;
+                dw[wk + 14] += g0_2;
                 dw[wk + 194] += g1_2;
+                dw[wk + 15] += g0_3;
                 dw[wk + 195] += g1_3;
+                dw[wk + 16] += g0_4;
                 dw[wk + 196] += g1_4;
+                dw[wk + 17] += g0_5;
                 dw[wk + 197] += g1_5;
             }
             {
@@ -7387,8 +7012,7 @@ function c2$grad1(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 13];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7416,8 +7040,7 @@ function c2$grad1(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 13];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7445,8 +7068,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 0;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v1 = x[xo + 14];
                             g0_1 += d0 * v1;
                             g1_1 += d1 * v1;
@@ -7471,8 +7093,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 10;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 13];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7497,8 +7118,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 11;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 13];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7520,8 +7140,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 12;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 13];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7540,8 +7159,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 13;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 13];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7552,16 +7170,16 @@ function c2$grad1(dy, x, dw) {
                     }
                 }
                 dw[wk + 18] += g0_0;
-                dw[wk + 19] += g0_1;
-                dw[wk + 20] += g0_2;
-                dw[wk + 21] += g0_3;
-                dw[wk + 22] += g0_4;
-                dw[wk + 23] += g0_5;
                 dw[wk + 198] += g1_0;
+                dw[wk + 19] += g0_1;
                 dw[wk + 199] += g1_1;
+                dw[wk + 20] += g0_2;
                 dw[wk + 200] += g1_2;
+                dw[wk + 21] += g0_3;
                 dw[wk + 201] += g1_3;
+                dw[wk + 22] += g0_4;
                 dw[wk + 202] += g1_4;
+                dw[wk + 23] += g0_5;
                 dw[wk + 203] += g1_5;
             }
             {
@@ -7578,8 +7196,7 @@ function c2$grad1(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 27];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7607,8 +7224,7 @@ function c2$grad1(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 27];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7636,8 +7252,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 0;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v1 = x[xo + 28];
                             g0_1 += d0 * v1;
                             g1_1 += d1 * v1;
@@ -7662,8 +7277,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 10;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 27];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7688,8 +7302,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 11;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 27];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7711,8 +7324,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 12;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 27];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7731,8 +7343,7 @@ function c2$grad1(dy, x, dw) {
                         {
                             const j = 13;
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 27];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7743,16 +7354,16 @@ function c2$grad1(dy, x, dw) {
                     }
                 }
                 dw[wk + 24] += g0_0;
-                dw[wk + 25] += g0_1;
-                dw[wk + 26] += g0_2;
-                dw[wk + 27] += g0_3;
-                dw[wk + 28] += g0_4;
-                dw[wk + 29] += g0_5;
                 dw[wk + 204] += g1_0;
+                dw[wk + 25] += g0_1;
                 dw[wk + 205] += g1_1;
+                dw[wk + 26] += g0_2;
                 dw[wk + 206] += g1_2;
+                dw[wk + 27] += g0_3;
                 dw[wk + 207] += g1_3;
+                dw[wk + 28] += g0_4;
                 dw[wk + 208] += g1_4;
+                dw[wk + 29] += g0_5;
                 dw[wk + 209] += g1_5;
             }
         }
@@ -7777,8 +7388,7 @@ function c2$grad2(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 29];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7806,8 +7416,7 @@ function c2$grad2(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 29];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7830,16 +7439,16 @@ function c2$grad2(dy, x, dw) {
                     }
                 }
                 dw[wk] += g0_0;
-                dw[wk + 1] += g0_1;
-                dw[wk + 2] += g0_2;
-                dw[wk + 3] += g0_3;
-                dw[wk + 4] += g0_4;
-                dw[wk + 5] += g0_5;
                 dw[wk + 180] += g1_0;
+                dw[wk + 1] += g0_1;
                 dw[wk + 181] += g1_1;
+                dw[wk + 2] += g0_2;
                 dw[wk + 182] += g1_2;
+                dw[wk + 3] += g0_3;
                 dw[wk + 183] += g1_3;
+                dw[wk + 4] += g0_4;
                 dw[wk + 184] += g1_4;
+                dw[wk + 5] += g0_5;
                 dw[wk + 185] += g1_5;
             }
             {
@@ -7856,8 +7465,7 @@ function c2$grad2(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 15];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7885,8 +7493,7 @@ function c2$grad2(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 15];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7909,16 +7516,16 @@ function c2$grad2(dy, x, dw) {
                     }
                 }
                 dw[wk + 6] += g0_0;
-                dw[wk + 7] += g0_1;
-                dw[wk + 8] += g0_2;
-                dw[wk + 9] += g0_3;
-                dw[wk + 10] += g0_4;
-                dw[wk + 11] += g0_5;
                 dw[wk + 186] += g1_0;
+                dw[wk + 7] += g0_1;
                 dw[wk + 187] += g1_1;
+                dw[wk + 8] += g0_2;
                 dw[wk + 188] += g1_2;
+                dw[wk + 9] += g0_3;
                 dw[wk + 189] += g1_3;
+                dw[wk + 10] += g0_4;
                 dw[wk + 190] += g1_4;
+                dw[wk + 11] += g0_5;
                 dw[wk + 191] += g1_5;
             }
             {
@@ -7935,8 +7542,7 @@ function c2$grad2(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7964,8 +7570,7 @@ function c2$grad2(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -7988,16 +7593,16 @@ function c2$grad2(dy, x, dw) {
                     }
                 }
                 dw[wk + 12] += g0_0;
-                dw[wk + 13] += g0_1;
-                dw[wk + 14] += g0_2;
-                dw[wk + 15] += g0_3;
-                dw[wk + 16] += g0_4;
-                dw[wk + 17] += g0_5;
                 dw[wk + 192] += g1_0;
+                dw[wk + 13] += g0_1;
                 dw[wk + 193] += g1_1;
+                dw[wk + 14] += g0_2;
                 dw[wk + 194] += g1_2;
+                dw[wk + 15] += g0_3;
                 dw[wk + 195] += g1_3;
+                dw[wk + 16] += g0_4;
                 dw[wk + 196] += g1_4;
+                dw[wk + 17] += g0_5;
                 dw[wk + 197] += g1_5;
             }
             {
@@ -8014,8 +7619,7 @@ function c2$grad2(dy, x, dw) {
                         const xr = xc + i * 14;
                         for (let j = 1; j < 10; j += 1) {
                             const xo = xr + j;
-                            const d0 = dy[dr + j];
-                            const d1 = dy[dr + j + 196];
+                            const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 13];
                             g0_0 += d0 * v0;
                             g1_0 += d1 * v0;
@@ -8038,16 +7642,16 @@ function c2$grad2(dy, x, dw) {
                     }
                 }
                 dw[wk + 18] += g0_0;
-                dw[wk + 19] += g0_1;
-                dw[wk + 20] += g0_2;
-                dw[wk + 21] += g0_3;
-                dw[wk + 22] += g0_4;
-                dw[wk + 23] += g0_5;
                 dw[wk + 198] += g1_0;
+                dw[wk + 19] += g0_1;
                 dw[wk + 199] += g1_1;
+                dw[wk + 20] += g0_2;
                 dw[wk + 200] += g1_2;
+                dw[wk + 21] += g0_3;
                 dw[wk + 201] += g1_3;
+                dw[wk + 22] += g0_4;
                 dw[wk + 202] += g1_4;
+                dw[wk + 23] += g0_5;
                 dw[wk + 203] += g1_5;
             }
         }

@@ -464,42 +464,15 @@ function c1$forward0(x, w, y) {
             for (let c = 0; c < 3; c++) {
                 const xc = (t * 3 + c) * 1024;
                 const wk = k * 27 + c * 9;
-                const w0_0_0 = w[wk];
-                const w0_0_1 = w[wk + 1];
-                const w0_0_2 = w[wk + 2];
-                const w0_1_0 = w[wk + 3];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 5];
-                const w0_2_0 = w[wk + 6];
-                const w0_2_1 = w[wk + 7];
-                const w0_2_2 = w[wk + 8];
-                const w1_0_0 = w[wk + 27];
-                const w1_0_1 = w[wk + 28];
-                const w1_0_2 = w[wk + 29];
-                const w1_1_0 = w[wk + 30];
-                const w1_1_1 = w[wk + 31];
-                const w1_1_2 = w[wk + 32];
-                const w1_2_0 = w[wk + 33];
-                const w1_2_1 = w[wk + 34];
-                const w1_2_2 = w[wk + 35];
-                const w2_0_0 = w[wk + 54];
-                const w2_0_1 = w[wk + 55];
-                const w2_0_2 = w[wk + 56];
-                const w2_1_0 = w[wk + 57];
-                const w2_1_1 = w[wk + 58];
-                const w2_1_2 = w[wk + 59];
-                const w2_2_0 = w[wk + 60];
-                const w2_2_1 = w[wk + 61];
-                const w2_2_2 = w[wk + 62];
-                const w3_0_0 = w[wk + 81];
-                const w3_0_1 = w[wk + 82];
-                const w3_0_2 = w[wk + 83];
-                const w3_1_0 = w[wk + 84];
-                const w3_1_1 = w[wk + 85];
-                const w3_1_2 = w[wk + 86];
-                const w3_2_0 = w[wk + 87];
-                const w3_2_1 = w[wk + 88];
-                const w3_2_2 = w[wk + 89];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 27], w2_0_0 = w[wk + 54], w3_0_0 = w[wk + 81];
+                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 28], w2_0_1 = w[wk + 55], w3_0_1 = w[wk + 82];
+                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 29], w2_0_2 = w[wk + 56], w3_0_2 = w[wk + 83];
+                const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 30], w2_1_0 = w[wk + 57], w3_1_0 = w[wk + 84];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 31], w2_1_1 = w[wk + 58], w3_1_1 = w[wk + 85];
+                const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 32], w2_1_2 = w[wk + 59], w3_1_2 = w[wk + 86];
+                const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 33], w2_2_0 = w[wk + 60], w3_2_0 = w[wk + 87];
+                const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 34], w2_2_1 = w[wk + 61], w3_2_1 = w[wk + 88];
+                const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 35], w2_2_2 = w[wk + 62], w3_2_2 = w[wk + 89];
                 // rows 1..30 taps 0..2, cols 1..30 taps 0..2
                 for (let i = 1; i < 31; i += 1) {
                     const xr = xc + i * 32;
@@ -507,10 +480,7 @@ function c1$forward0(x, w, y) {
                     for (let j = 1; j < 31; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 1024];
-                        let a2 = y[yo + 2048];
-                        let a3 = y[yo + 3072];
+                        let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
                         const v0_0 = x[xo - 33];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -574,42 +544,15 @@ function c1$forward1(x, w, y) {
             for (let c = 0; c < 3; c++) {
                 const xc = (t * 3 + c) * 1024;
                 const wk = k * 27 + c * 9;
-                const w0_0_0 = w[wk];
-                const w0_0_1 = w[wk + 1];
-                const w0_0_2 = w[wk + 2];
-                const w0_1_0 = w[wk + 3];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 5];
-                const w0_2_0 = w[wk + 6];
-                const w0_2_1 = w[wk + 7];
-                const w0_2_2 = w[wk + 8];
-                const w1_0_0 = w[wk + 27];
-                const w1_0_1 = w[wk + 28];
-                const w1_0_2 = w[wk + 29];
-                const w1_1_0 = w[wk + 30];
-                const w1_1_1 = w[wk + 31];
-                const w1_1_2 = w[wk + 32];
-                const w1_2_0 = w[wk + 33];
-                const w1_2_1 = w[wk + 34];
-                const w1_2_2 = w[wk + 35];
-                const w2_0_0 = w[wk + 54];
-                const w2_0_1 = w[wk + 55];
-                const w2_0_2 = w[wk + 56];
-                const w2_1_0 = w[wk + 57];
-                const w2_1_1 = w[wk + 58];
-                const w2_1_2 = w[wk + 59];
-                const w2_2_0 = w[wk + 60];
-                const w2_2_1 = w[wk + 61];
-                const w2_2_2 = w[wk + 62];
-                const w3_0_0 = w[wk + 81];
-                const w3_0_1 = w[wk + 82];
-                const w3_0_2 = w[wk + 83];
-                const w3_1_0 = w[wk + 84];
-                const w3_1_1 = w[wk + 85];
-                const w3_1_2 = w[wk + 86];
-                const w3_2_0 = w[wk + 87];
-                const w3_2_1 = w[wk + 88];
-                const w3_2_2 = w[wk + 89];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 27], w2_0_0 = w[wk + 54], w3_0_0 = w[wk + 81];
+                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 28], w2_0_1 = w[wk + 55], w3_0_1 = w[wk + 82];
+                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 29], w2_0_2 = w[wk + 56], w3_0_2 = w[wk + 83];
+                const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 30], w2_1_0 = w[wk + 57], w3_1_0 = w[wk + 84];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 31], w2_1_1 = w[wk + 58], w3_1_1 = w[wk + 85];
+                const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 32], w2_1_2 = w[wk + 59], w3_1_2 = w[wk + 86];
+                const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 33], w2_2_0 = w[wk + 60], w3_2_0 = w[wk + 87];
+                const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 34], w2_2_1 = w[wk + 61], w3_2_1 = w[wk + 88];
+                const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 35], w2_2_2 = w[wk + 62], w3_2_2 = w[wk + 89];
                 // rows 0..0 taps 1..2, cols 0..0 taps 1..2
                 {
                     const i = 0;
@@ -619,10 +562,7 @@ function c1$forward1(x, w, y) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 1024];
-                        let a2 = y[yo + 2048];
-                        let a3 = y[yo + 3072];
+                        let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
                         const v1_1 = x[xo];
                         a0 += w0_1_1 * v1_1;
                         a1 += w1_1_1 * v1_1;
@@ -657,10 +597,7 @@ function c1$forward1(x, w, y) {
                     for (let j = 1; j < 31; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 1024];
-                        let a2 = y[yo + 2048];
-                        let a3 = y[yo + 3072];
+                        let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
                         const v1_0 = x[xo - 1];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -706,10 +643,7 @@ function c1$forward1(x, w, y) {
                         const j = 31;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 1024];
-                        let a2 = y[yo + 2048];
-                        let a3 = y[yo + 3072];
+                        let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
                         const v1_0 = x[xo - 1];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -744,10 +678,7 @@ function c1$forward1(x, w, y) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 1024];
-                        let a2 = y[yo + 2048];
-                        let a3 = y[yo + 3072];
+                        let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
                         const v0_1 = x[xo - 32];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -792,10 +723,7 @@ function c1$forward1(x, w, y) {
                         const j = 31;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 1024];
-                        let a2 = y[yo + 2048];
-                        let a3 = y[yo + 3072];
+                        let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
                         const v0_0 = x[xo - 33];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -841,10 +769,7 @@ function c1$forward1(x, w, y) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 1024];
-                        let a2 = y[yo + 2048];
-                        let a3 = y[yo + 3072];
+                        let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
                         const v0_1 = x[xo - 32];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -879,10 +804,7 @@ function c1$forward1(x, w, y) {
                     for (let j = 1; j < 31; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 1024];
-                        let a2 = y[yo + 2048];
-                        let a3 = y[yo + 3072];
+                        let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
                         const v0_0 = x[xo - 33];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -928,10 +850,7 @@ function c1$forward1(x, w, y) {
                         const j = 31;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 1024];
-                        let a2 = y[yo + 2048];
-                        let a3 = y[yo + 3072];
+                        let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
                         const v0_0 = x[xo - 33];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -977,33 +896,15 @@ function c1$backward0(dy, w, dx) {
             for (let c = 0; c < 32; c++) {
                 const xc = (t * 32 + c) * 1024;
                 const wk = k * 9 + c * 27;
-                const w0_0_0 = w[wk + 8];
-                const w0_0_1 = w[wk + 7];
-                const w0_0_2 = w[wk + 6];
-                const w0_1_0 = w[wk + 5];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 3];
-                const w0_2_0 = w[wk + 2];
-                const w0_2_1 = w[wk + 1];
-                const w0_2_2 = w[wk];
-                const w1_0_0 = w[wk + 17];
-                const w1_0_1 = w[wk + 16];
-                const w1_0_2 = w[wk + 15];
-                const w1_1_0 = w[wk + 14];
-                const w1_1_1 = w[wk + 13];
-                const w1_1_2 = w[wk + 12];
-                const w1_2_0 = w[wk + 11];
-                const w1_2_1 = w[wk + 10];
-                const w1_2_2 = w[wk + 9];
-                const w2_0_0 = w[wk + 26];
-                const w2_0_1 = w[wk + 25];
-                const w2_0_2 = w[wk + 24];
-                const w2_1_0 = w[wk + 23];
-                const w2_1_1 = w[wk + 22];
-                const w2_1_2 = w[wk + 21];
-                const w2_2_0 = w[wk + 20];
-                const w2_2_1 = w[wk + 19];
-                const w2_2_2 = w[wk + 18];
+                const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26];
+                const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25];
+                const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24];
+                const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22];
+                const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21];
+                const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20];
+                const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19];
+                const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18];
                 // rows 1..30 taps 0..2, cols 1..30 taps 0..2
                 for (let i = 1; i < 31; i += 1) {
                     const xr = xc + i * 32;
@@ -1011,9 +912,7 @@ function c1$backward0(dy, w, dx) {
                     for (let j = 1; j < 31; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 1024];
-                        let a2 = dx[yo + 2048];
+                        let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
                         const v0_0 = dy[xo - 33];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -1068,33 +967,15 @@ function c1$backward1(dy, w, dx) {
             for (let c = 0; c < 32; c++) {
                 const xc = (t * 32 + c) * 1024;
                 const wk = k * 9 + c * 27;
-                const w0_0_0 = w[wk + 8];
-                const w0_0_1 = w[wk + 7];
-                const w0_0_2 = w[wk + 6];
-                const w0_1_0 = w[wk + 5];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 3];
-                const w0_2_0 = w[wk + 2];
-                const w0_2_1 = w[wk + 1];
-                const w0_2_2 = w[wk];
-                const w1_0_0 = w[wk + 17];
-                const w1_0_1 = w[wk + 16];
-                const w1_0_2 = w[wk + 15];
-                const w1_1_0 = w[wk + 14];
-                const w1_1_1 = w[wk + 13];
-                const w1_1_2 = w[wk + 12];
-                const w1_2_0 = w[wk + 11];
-                const w1_2_1 = w[wk + 10];
-                const w1_2_2 = w[wk + 9];
-                const w2_0_0 = w[wk + 26];
-                const w2_0_1 = w[wk + 25];
-                const w2_0_2 = w[wk + 24];
-                const w2_1_0 = w[wk + 23];
-                const w2_1_1 = w[wk + 22];
-                const w2_1_2 = w[wk + 21];
-                const w2_2_0 = w[wk + 20];
-                const w2_2_1 = w[wk + 19];
-                const w2_2_2 = w[wk + 18];
+                const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26];
+                const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25];
+                const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24];
+                const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22];
+                const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21];
+                const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20];
+                const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19];
+                const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18];
                 // rows 0..0 taps 1..2, cols 0..0 taps 1..2
                 {
                     const i = 0;
@@ -1104,9 +985,7 @@ function c1$backward1(dy, w, dx) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 1024];
-                        let a2 = dx[yo + 2048];
+                        let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
                         const v1_1 = dy[xo];
                         a0 += w0_1_1 * v1_1;
                         a1 += w1_1_1 * v1_1;
@@ -1136,9 +1015,7 @@ function c1$backward1(dy, w, dx) {
                     for (let j = 1; j < 31; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 1024];
-                        let a2 = dx[yo + 2048];
+                        let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
                         const v1_0 = dy[xo - 1];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -1177,9 +1054,7 @@ function c1$backward1(dy, w, dx) {
                         const j = 31;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 1024];
-                        let a2 = dx[yo + 2048];
+                        let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
                         const v1_0 = dy[xo - 1];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -1209,9 +1084,7 @@ function c1$backward1(dy, w, dx) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 1024];
-                        let a2 = dx[yo + 2048];
+                        let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
                         const v0_1 = dy[xo - 32];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -1249,9 +1122,7 @@ function c1$backward1(dy, w, dx) {
                         const j = 31;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 1024];
-                        let a2 = dx[yo + 2048];
+                        let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
                         const v0_0 = dy[xo - 33];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -1290,9 +1161,7 @@ function c1$backward1(dy, w, dx) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 1024];
-                        let a2 = dx[yo + 2048];
+                        let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
                         const v0_1 = dy[xo - 32];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -1322,9 +1191,7 @@ function c1$backward1(dy, w, dx) {
                     for (let j = 1; j < 31; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 1024];
-                        let a2 = dx[yo + 2048];
+                        let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
                         const v0_0 = dy[xo - 33];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -1363,9 +1230,7 @@ function c1$backward1(dy, w, dx) {
                         const j = 31;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 1024];
-                        let a2 = dx[yo + 2048];
+                        let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
                         const v0_0 = dy[xo - 33];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -1414,10 +1279,7 @@ function c1$grad0(dy, x, dw) {
                     const xr = xc + i * 32;
                     for (let j = 1; j < 31; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 1024];
-                        const d2 = dy[dr + j + 2048];
-                        const d3 = dy[dr + j + 3072];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
                         const v0_0 = x[xo - 33];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -1467,40 +1329,40 @@ function c1$grad0(dy, x, dw) {
                 }
             }
             dw[wk] += g0_0_0;
-            dw[wk + 1] += g0_0_1;
-            dw[wk + 2] += g0_0_2;
-            dw[wk + 3] += g0_1_0;
-            dw[wk + 4] += g0_1_1;
-            dw[wk + 5] += g0_1_2;
-            dw[wk + 6] += g0_2_0;
-            dw[wk + 7] += g0_2_1;
-            dw[wk + 8] += g0_2_2;
             dw[wk + 27] += g1_0_0;
-            dw[wk + 28] += g1_0_1;
-            dw[wk + 29] += g1_0_2;
-            dw[wk + 30] += g1_1_0;
-            dw[wk + 31] += g1_1_1;
-            dw[wk + 32] += g1_1_2;
-            dw[wk + 33] += g1_2_0;
-            dw[wk + 34] += g1_2_1;
-            dw[wk + 35] += g1_2_2;
             dw[wk + 54] += g2_0_0;
-            dw[wk + 55] += g2_0_1;
-            dw[wk + 56] += g2_0_2;
-            dw[wk + 57] += g2_1_0;
-            dw[wk + 58] += g2_1_1;
-            dw[wk + 59] += g2_1_2;
-            dw[wk + 60] += g2_2_0;
-            dw[wk + 61] += g2_2_1;
-            dw[wk + 62] += g2_2_2;
             dw[wk + 81] += g3_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 28] += g1_0_1;
+            dw[wk + 55] += g2_0_1;
             dw[wk + 82] += g3_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 29] += g1_0_2;
+            dw[wk + 56] += g2_0_2;
             dw[wk + 83] += g3_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 30] += g1_1_0;
+            dw[wk + 57] += g2_1_0;
             dw[wk + 84] += g3_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 31] += g1_1_1;
+            dw[wk + 58] += g2_1_1;
             dw[wk + 85] += g3_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 32] += g1_1_2;
+            dw[wk + 59] += g2_1_2;
             dw[wk + 86] += g3_1_2;
+            dw[wk + 6] += g0_2_0;
+            dw[wk + 33] += g1_2_0;
+            dw[wk + 60] += g2_2_0;
             dw[wk + 87] += g3_2_0;
+            dw[wk + 7] += g0_2_1;
+            dw[wk + 34] += g1_2_1;
+            dw[wk + 61] += g2_2_1;
             dw[wk + 88] += g3_2_1;
+            dw[wk + 8] += g0_2_2;
+            dw[wk + 35] += g1_2_2;
+            dw[wk + 62] += g2_2_2;
             dw[wk + 89] += g3_2_2;
         }
     }
@@ -1525,10 +1387,7 @@ function c1$grad1(dy, x, dw) {
                     {
                         const j = 0;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 1024];
-                        const d2 = dy[dr + j + 2048];
-                        const d3 = dy[dr + j + 3072];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
                         const v1_1 = x[xo];
                         g0_1_1 += d0 * v1_1;
                         g1_1_1 += d1 * v1_1;
@@ -1558,10 +1417,7 @@ function c1$grad1(dy, x, dw) {
                     const xr = xc + i * 32;
                     for (let j = 1; j < 31; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 1024];
-                        const d2 = dy[dr + j + 2048];
-                        const d3 = dy[dr + j + 3072];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
                         const v1_0 = x[xo - 1];
                         g0_1_0 += d0 * v1_0;
                         g1_1_0 += d1 * v1_0;
@@ -1602,10 +1458,7 @@ function c1$grad1(dy, x, dw) {
                     {
                         const j = 31;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 1024];
-                        const d2 = dy[dr + j + 2048];
-                        const d3 = dy[dr + j + 3072];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
                         const v1_0 = x[xo - 1];
                         g0_1_0 += d0 * v1_0;
                         g1_1_0 += d1 * v1_0;
@@ -1635,10 +1488,7 @@ function c1$grad1(dy, x, dw) {
                     {
                         const j = 0;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 1024];
-                        const d2 = dy[dr + j + 2048];
-                        const d3 = dy[dr + j + 3072];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
                         const v0_1 = x[xo - 32];
                         g0_0_1 += d0 * v0_1;
                         g1_0_1 += d1 * v0_1;
@@ -1678,10 +1528,7 @@ function c1$grad1(dy, x, dw) {
                     {
                         const j = 31;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 1024];
-                        const d2 = dy[dr + j + 2048];
-                        const d3 = dy[dr + j + 3072];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
                         const v0_0 = x[xo - 33];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -1722,10 +1569,7 @@ function c1$grad1(dy, x, dw) {
                     {
                         const j = 0;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 1024];
-                        const d2 = dy[dr + j + 2048];
-                        const d3 = dy[dr + j + 3072];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
                         const v0_1 = x[xo - 32];
                         g0_0_1 += d0 * v0_1;
                         g1_0_1 += d1 * v0_1;
@@ -1755,10 +1599,7 @@ function c1$grad1(dy, x, dw) {
                     const xr = xc + i * 32;
                     for (let j = 1; j < 31; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 1024];
-                        const d2 = dy[dr + j + 2048];
-                        const d3 = dy[dr + j + 3072];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
                         const v0_0 = x[xo - 33];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -1799,10 +1640,7 @@ function c1$grad1(dy, x, dw) {
                     {
                         const j = 31;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 1024];
-                        const d2 = dy[dr + j + 2048];
-                        const d3 = dy[dr + j + 3072];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
                         const v0_0 = x[xo - 33];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -1827,40 +1665,40 @@ function c1$grad1(dy, x, dw) {
                 }
             }
             dw[wk] += g0_0_0;
-            dw[wk + 1] += g0_0_1;
-            dw[wk + 2] += g0_0_2;
-            dw[wk + 3] += g0_1_0;
-            dw[wk + 4] += g0_1_1;
-            dw[wk + 5] += g0_1_2;
-            dw[wk + 6] += g0_2_0;
-            dw[wk + 7] += g0_2_1;
-            dw[wk + 8] += g0_2_2;
             dw[wk + 27] += g1_0_0;
-            dw[wk + 28] += g1_0_1;
-            dw[wk + 29] += g1_0_2;
-            dw[wk + 30] += g1_1_0;
-            dw[wk + 31] += g1_1_1;
-            dw[wk + 32] += g1_1_2;
-            dw[wk + 33] += g1_2_0;
-            dw[wk + 34] += g1_2_1;
-            dw[wk + 35] += g1_2_2;
             dw[wk + 54] += g2_0_0;
-            dw[wk + 55] += g2_0_1;
-            dw[wk + 56] += g2_0_2;
-            dw[wk + 57] += g2_1_0;
-            dw[wk + 58] += g2_1_1;
-            dw[wk + 59] += g2_1_2;
-            dw[wk + 60] += g2_2_0;
-            dw[wk + 61] += g2_2_1;
-            dw[wk + 62] += g2_2_2;
             dw[wk + 81] += g3_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 28] += g1_0_1;
+            dw[wk + 55] += g2_0_1;
             dw[wk + 82] += g3_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 29] += g1_0_2;
+            dw[wk + 56] += g2_0_2;
             dw[wk + 83] += g3_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 30] += g1_1_0;
+            dw[wk + 57] += g2_1_0;
             dw[wk + 84] += g3_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 31] += g1_1_1;
+            dw[wk + 58] += g2_1_1;
             dw[wk + 85] += g3_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 32] += g1_1_2;
+            dw[wk + 59] += g2_1_2;
             dw[wk + 86] += g3_1_2;
+            dw[wk + 6] += g0_2_0;
+            dw[wk + 33] += g1_2_0;
+            dw[wk + 60] += g2_2_0;
             dw[wk + 87] += g3_2_0;
+            dw[wk + 7] += g0_2_1;
+            dw[wk + 34] += g1_2_1;
+            dw[wk + 61] += g2_2_1;
             dw[wk + 88] += g3_2_1;
+            dw[wk + 8] += g0_2_2;
+            dw[wk + 35] += g1_2_2;
+            dw[wk + 62] += g2_2_2;
             dw[wk + 89] += g3_2_2;
         }
     }
@@ -1971,42 +1809,15 @@ function c2$forward0(x, w, y) {
             for (let c = 0; c < 32; c++) {
                 const xc = (t * 32 + c) * 256;
                 const wk = k * 288 + c * 9;
-                const w0_0_0 = w[wk];
-                const w0_0_1 = w[wk + 1];
-                const w0_0_2 = w[wk + 2];
-                const w0_1_0 = w[wk + 3];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 5];
-                const w0_2_0 = w[wk + 6];
-                const w0_2_1 = w[wk + 7];
-                const w0_2_2 = w[wk + 8];
-                const w1_0_0 = w[wk + 288];
-                const w1_0_1 = w[wk + 289];
-                const w1_0_2 = w[wk + 290];
-                const w1_1_0 = w[wk + 291];
-                const w1_1_1 = w[wk + 292];
-                const w1_1_2 = w[wk + 293];
-                const w1_2_0 = w[wk + 294];
-                const w1_2_1 = w[wk + 295];
-                const w1_2_2 = w[wk + 296];
-                const w2_0_0 = w[wk + 576];
-                const w2_0_1 = w[wk + 577];
-                const w2_0_2 = w[wk + 578];
-                const w2_1_0 = w[wk + 579];
-                const w2_1_1 = w[wk + 580];
-                const w2_1_2 = w[wk + 581];
-                const w2_2_0 = w[wk + 582];
-                const w2_2_1 = w[wk + 583];
-                const w2_2_2 = w[wk + 584];
-                const w3_0_0 = w[wk + 864];
-                const w3_0_1 = w[wk + 865];
-                const w3_0_2 = w[wk + 866];
-                const w3_1_0 = w[wk + 867];
-                const w3_1_1 = w[wk + 868];
-                const w3_1_2 = w[wk + 869];
-                const w3_2_0 = w[wk + 870];
-                const w3_2_1 = w[wk + 871];
-                const w3_2_2 = w[wk + 872];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 288], w2_0_0 = w[wk + 576], w3_0_0 = w[wk + 864];
+                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 289], w2_0_1 = w[wk + 577], w3_0_1 = w[wk + 865];
+                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 290], w2_0_2 = w[wk + 578], w3_0_2 = w[wk + 866];
+                const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 291], w2_1_0 = w[wk + 579], w3_1_0 = w[wk + 867];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 292], w2_1_1 = w[wk + 580], w3_1_1 = w[wk + 868];
+                const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 293], w2_1_2 = w[wk + 581], w3_1_2 = w[wk + 869];
+                const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 294], w2_2_0 = w[wk + 582], w3_2_0 = w[wk + 870];
+                const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 295], w2_2_1 = w[wk + 583], w3_2_1 = w[wk + 871];
+                const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 296], w2_2_2 = w[wk + 584], w3_2_2 = w[wk + 872];
                 // rows 1..14 taps 0..2, cols 1..14 taps 0..2
                 for (let i = 1; i < 15; i += 1) {
                     const xr = xc + i * 16;
@@ -2014,10 +1825,7 @@ function c2$forward0(x, w, y) {
                     for (let j = 1; j < 15; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 256];
-                        let a2 = y[yo + 512];
-                        let a3 = y[yo + 768];
+                        let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
                         const v0_0 = x[xo - 17];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -2081,42 +1889,15 @@ function c2$forward1(x, w, y) {
             for (let c = 0; c < 32; c++) {
                 const xc = (t * 32 + c) * 256;
                 const wk = k * 288 + c * 9;
-                const w0_0_0 = w[wk];
-                const w0_0_1 = w[wk + 1];
-                const w0_0_2 = w[wk + 2];
-                const w0_1_0 = w[wk + 3];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 5];
-                const w0_2_0 = w[wk + 6];
-                const w0_2_1 = w[wk + 7];
-                const w0_2_2 = w[wk + 8];
-                const w1_0_0 = w[wk + 288];
-                const w1_0_1 = w[wk + 289];
-                const w1_0_2 = w[wk + 290];
-                const w1_1_0 = w[wk + 291];
-                const w1_1_1 = w[wk + 292];
-                const w1_1_2 = w[wk + 293];
-                const w1_2_0 = w[wk + 294];
-                const w1_2_1 = w[wk + 295];
-                const w1_2_2 = w[wk + 296];
-                const w2_0_0 = w[wk + 576];
-                const w2_0_1 = w[wk + 577];
-                const w2_0_2 = w[wk + 578];
-                const w2_1_0 = w[wk + 579];
-                const w2_1_1 = w[wk + 580];
-                const w2_1_2 = w[wk + 581];
-                const w2_2_0 = w[wk + 582];
-                const w2_2_1 = w[wk + 583];
-                const w2_2_2 = w[wk + 584];
-                const w3_0_0 = w[wk + 864];
-                const w3_0_1 = w[wk + 865];
-                const w3_0_2 = w[wk + 866];
-                const w3_1_0 = w[wk + 867];
-                const w3_1_1 = w[wk + 868];
-                const w3_1_2 = w[wk + 869];
-                const w3_2_0 = w[wk + 870];
-                const w3_2_1 = w[wk + 871];
-                const w3_2_2 = w[wk + 872];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 288], w2_0_0 = w[wk + 576], w3_0_0 = w[wk + 864];
+                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 289], w2_0_1 = w[wk + 577], w3_0_1 = w[wk + 865];
+                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 290], w2_0_2 = w[wk + 578], w3_0_2 = w[wk + 866];
+                const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 291], w2_1_0 = w[wk + 579], w3_1_0 = w[wk + 867];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 292], w2_1_1 = w[wk + 580], w3_1_1 = w[wk + 868];
+                const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 293], w2_1_2 = w[wk + 581], w3_1_2 = w[wk + 869];
+                const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 294], w2_2_0 = w[wk + 582], w3_2_0 = w[wk + 870];
+                const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 295], w2_2_1 = w[wk + 583], w3_2_1 = w[wk + 871];
+                const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 296], w2_2_2 = w[wk + 584], w3_2_2 = w[wk + 872];
                 // rows 0..0 taps 1..2, cols 0..0 taps 1..2
                 {
                     const i = 0;
@@ -2126,10 +1907,7 @@ function c2$forward1(x, w, y) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 256];
-                        let a2 = y[yo + 512];
-                        let a3 = y[yo + 768];
+                        let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
                         const v1_1 = x[xo];
                         a0 += w0_1_1 * v1_1;
                         a1 += w1_1_1 * v1_1;
@@ -2164,10 +1942,7 @@ function c2$forward1(x, w, y) {
                     for (let j = 1; j < 15; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 256];
-                        let a2 = y[yo + 512];
-                        let a3 = y[yo + 768];
+                        let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
                         const v1_0 = x[xo - 1];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -2213,10 +1988,7 @@ function c2$forward1(x, w, y) {
                         const j = 15;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 256];
-                        let a2 = y[yo + 512];
-                        let a3 = y[yo + 768];
+                        let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
                         const v1_0 = x[xo - 1];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -2251,10 +2023,7 @@ function c2$forward1(x, w, y) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 256];
-                        let a2 = y[yo + 512];
-                        let a3 = y[yo + 768];
+                        let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
                         const v0_1 = x[xo - 16];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -2299,10 +2068,7 @@ function c2$forward1(x, w, y) {
                         const j = 15;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 256];
-                        let a2 = y[yo + 512];
-                        let a3 = y[yo + 768];
+                        let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
                         const v0_0 = x[xo - 17];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -2348,10 +2114,7 @@ function c2$forward1(x, w, y) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 256];
-                        let a2 = y[yo + 512];
-                        let a3 = y[yo + 768];
+                        let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
                         const v0_1 = x[xo - 16];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -2386,10 +2149,7 @@ function c2$forward1(x, w, y) {
                     for (let j = 1; j < 15; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 256];
-                        let a2 = y[yo + 512];
-                        let a3 = y[yo + 768];
+                        let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
                         const v0_0 = x[xo - 17];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -2435,10 +2195,7 @@ function c2$forward1(x, w, y) {
                         const j = 15;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 256];
-                        let a2 = y[yo + 512];
-                        let a3 = y[yo + 768];
+                        let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
                         const v0_0 = x[xo - 17];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -2483,42 +2240,15 @@ function c2$backward0(dy, w, dx) {
             for (let c = 0; c < 64; c++) {
                 const xc = (t * 64 + c) * 256;
                 const wk = k * 9 + c * 288;
-                const w0_0_0 = w[wk + 8];
-                const w0_0_1 = w[wk + 7];
-                const w0_0_2 = w[wk + 6];
-                const w0_1_0 = w[wk + 5];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 3];
-                const w0_2_0 = w[wk + 2];
-                const w0_2_1 = w[wk + 1];
-                const w0_2_2 = w[wk];
-                const w1_0_0 = w[wk + 17];
-                const w1_0_1 = w[wk + 16];
-                const w1_0_2 = w[wk + 15];
-                const w1_1_0 = w[wk + 14];
-                const w1_1_1 = w[wk + 13];
-                const w1_1_2 = w[wk + 12];
-                const w1_2_0 = w[wk + 11];
-                const w1_2_1 = w[wk + 10];
-                const w1_2_2 = w[wk + 9];
-                const w2_0_0 = w[wk + 26];
-                const w2_0_1 = w[wk + 25];
-                const w2_0_2 = w[wk + 24];
-                const w2_1_0 = w[wk + 23];
-                const w2_1_1 = w[wk + 22];
-                const w2_1_2 = w[wk + 21];
-                const w2_2_0 = w[wk + 20];
-                const w2_2_1 = w[wk + 19];
-                const w2_2_2 = w[wk + 18];
-                const w3_0_0 = w[wk + 35];
-                const w3_0_1 = w[wk + 34];
-                const w3_0_2 = w[wk + 33];
-                const w3_1_0 = w[wk + 32];
-                const w3_1_1 = w[wk + 31];
-                const w3_1_2 = w[wk + 30];
-                const w3_2_0 = w[wk + 29];
-                const w3_2_1 = w[wk + 28];
-                const w3_2_2 = w[wk + 27];
+                const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26], w3_0_0 = w[wk + 35];
+                const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 34];
+                const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24], w3_0_2 = w[wk + 33];
+                const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23], w3_1_0 = w[wk + 32];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22], w3_1_1 = w[wk + 31];
+                const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21], w3_1_2 = w[wk + 30];
+                const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20], w3_2_0 = w[wk + 29];
+                const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
+                const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
                 // rows 1..14 taps 0..2, cols 1..14 taps 0..2
                 for (let i = 1; i < 15; i += 1) {
                     const xr = xc + i * 16;
@@ -2526,10 +2256,7 @@ function c2$backward0(dy, w, dx) {
                     for (let j = 1; j < 15; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 256];
-                        let a2 = dx[yo + 512];
-                        let a3 = dx[yo + 768];
+                        let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
                         const v0_0 = dy[xo - 17];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -2593,42 +2320,15 @@ function c2$backward1(dy, w, dx) {
             for (let c = 0; c < 64; c++) {
                 const xc = (t * 64 + c) * 256;
                 const wk = k * 9 + c * 288;
-                const w0_0_0 = w[wk + 8];
-                const w0_0_1 = w[wk + 7];
-                const w0_0_2 = w[wk + 6];
-                const w0_1_0 = w[wk + 5];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 3];
-                const w0_2_0 = w[wk + 2];
-                const w0_2_1 = w[wk + 1];
-                const w0_2_2 = w[wk];
-                const w1_0_0 = w[wk + 17];
-                const w1_0_1 = w[wk + 16];
-                const w1_0_2 = w[wk + 15];
-                const w1_1_0 = w[wk + 14];
-                const w1_1_1 = w[wk + 13];
-                const w1_1_2 = w[wk + 12];
-                const w1_2_0 = w[wk + 11];
-                const w1_2_1 = w[wk + 10];
-                const w1_2_2 = w[wk + 9];
-                const w2_0_0 = w[wk + 26];
-                const w2_0_1 = w[wk + 25];
-                const w2_0_2 = w[wk + 24];
-                const w2_1_0 = w[wk + 23];
-                const w2_1_1 = w[wk + 22];
-                const w2_1_2 = w[wk + 21];
-                const w2_2_0 = w[wk + 20];
-                const w2_2_1 = w[wk + 19];
-                const w2_2_2 = w[wk + 18];
-                const w3_0_0 = w[wk + 35];
-                const w3_0_1 = w[wk + 34];
-                const w3_0_2 = w[wk + 33];
-                const w3_1_0 = w[wk + 32];
-                const w3_1_1 = w[wk + 31];
-                const w3_1_2 = w[wk + 30];
-                const w3_2_0 = w[wk + 29];
-                const w3_2_1 = w[wk + 28];
-                const w3_2_2 = w[wk + 27];
+                const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26], w3_0_0 = w[wk + 35];
+                const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 34];
+                const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24], w3_0_2 = w[wk + 33];
+                const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23], w3_1_0 = w[wk + 32];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22], w3_1_1 = w[wk + 31];
+                const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21], w3_1_2 = w[wk + 30];
+                const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20], w3_2_0 = w[wk + 29];
+                const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
+                const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
                 // rows 0..0 taps 1..2, cols 0..0 taps 1..2
                 {
                     const i = 0;
@@ -2638,10 +2338,7 @@ function c2$backward1(dy, w, dx) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 256];
-                        let a2 = dx[yo + 512];
-                        let a3 = dx[yo + 768];
+                        let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
                         const v1_1 = dy[xo];
                         a0 += w0_1_1 * v1_1;
                         a1 += w1_1_1 * v1_1;
@@ -2676,10 +2373,7 @@ function c2$backward1(dy, w, dx) {
                     for (let j = 1; j < 15; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 256];
-                        let a2 = dx[yo + 512];
-                        let a3 = dx[yo + 768];
+                        let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
                         const v1_0 = dy[xo - 1];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -2725,10 +2419,7 @@ function c2$backward1(dy, w, dx) {
                         const j = 15;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 256];
-                        let a2 = dx[yo + 512];
-                        let a3 = dx[yo + 768];
+                        let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
                         const v1_0 = dy[xo - 1];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -2763,10 +2454,7 @@ function c2$backward1(dy, w, dx) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 256];
-                        let a2 = dx[yo + 512];
-                        let a3 = dx[yo + 768];
+                        let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
                         const v0_1 = dy[xo - 16];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -2811,10 +2499,7 @@ function c2$backward1(dy, w, dx) {
                         const j = 15;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 256];
-                        let a2 = dx[yo + 512];
-                        let a3 = dx[yo + 768];
+                        let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
                         const v0_0 = dy[xo - 17];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -2860,10 +2545,7 @@ function c2$backward1(dy, w, dx) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 256];
-                        let a2 = dx[yo + 512];
-                        let a3 = dx[yo + 768];
+                        let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
                         const v0_1 = dy[xo - 16];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -2898,10 +2580,7 @@ function c2$backward1(dy, w, dx) {
                     for (let j = 1; j < 15; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 256];
-                        let a2 = dx[yo + 512];
-                        let a3 = dx[yo + 768];
+                        let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
                         const v0_0 = dy[xo - 17];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -2947,10 +2626,7 @@ function c2$backward1(dy, w, dx) {
                         const j = 15;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 256];
-                        let a2 = dx[yo + 512];
-                        let a3 = dx[yo + 768];
+                        let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
                         const v0_0 = dy[xo - 17];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -3004,10 +2680,7 @@ function c2$grad0(dy, x, dw) {
                     const xr = xc + i * 16;
                     for (let j = 1; j < 15; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 256];
-                        const d2 = dy[dr + j + 512];
-                        const d3 = dy[dr + j + 768];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
                         const v0_0 = x[xo - 17];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -3057,40 +2730,40 @@ function c2$grad0(dy, x, dw) {
                 }
             }
             dw[wk] += g0_0_0;
-            dw[wk + 1] += g0_0_1;
-            dw[wk + 2] += g0_0_2;
-            dw[wk + 3] += g0_1_0;
-            dw[wk + 4] += g0_1_1;
-            dw[wk + 5] += g0_1_2;
-            dw[wk + 6] += g0_2_0;
-            dw[wk + 7] += g0_2_1;
-            dw[wk + 8] += g0_2_2;
             dw[wk + 288] += g1_0_0;
-            dw[wk + 289] += g1_0_1;
-            dw[wk + 290] += g1_0_2;
-            dw[wk + 291] += g1_1_0;
-            dw[wk + 292] += g1_1_1;
-            dw[wk + 293] += g1_1_2;
-            dw[wk + 294] += g1_2_0;
-            dw[wk + 295] += g1_2_1;
-            dw[wk + 296] += g1_2_2;
             dw[wk + 576] += g2_0_0;
-            dw[wk + 577] += g2_0_1;
-            dw[wk + 578] += g2_0_2;
-            dw[wk + 579] += g2_1_0;
-            dw[wk + 580] += g2_1_1;
-            dw[wk + 581] += g2_1_2;
-            dw[wk + 582] += g2_2_0;
-            dw[wk + 583] += g2_2_1;
-            dw[wk + 584] += g2_2_2;
             dw[wk + 864] += g3_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 289] += g1_0_1;
+            dw[wk + 577] += g2_0_1;
             dw[wk + 865] += g3_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 290] += g1_0_2;
+            dw[wk + 578] += g2_0_2;
             dw[wk + 866] += g3_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 291] += g1_1_0;
+            dw[wk + 579] += g2_1_0;
             dw[wk + 867] += g3_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 292] += g1_1_1;
+            dw[wk + 580] += g2_1_1;
             dw[wk + 868] += g3_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 293] += g1_1_2;
+            dw[wk + 581] += g2_1_2;
             dw[wk + 869] += g3_1_2;
+            dw[wk + 6] += g0_2_0;
+            dw[wk + 294] += g1_2_0;
+            dw[wk + 582] += g2_2_0;
             dw[wk + 870] += g3_2_0;
+            dw[wk + 7] += g0_2_1;
+            dw[wk + 295] += g1_2_1;
+            dw[wk + 583] += g2_2_1;
             dw[wk + 871] += g3_2_1;
+            dw[wk + 8] += g0_2_2;
+            dw[wk + 296] += g1_2_2;
+            dw[wk + 584] += g2_2_2;
             dw[wk + 872] += g3_2_2;
         }
     }
@@ -3115,10 +2788,7 @@ function c2$grad1(dy, x, dw) {
                     {
                         const j = 0;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 256];
-                        const d2 = dy[dr + j + 512];
-                        const d3 = dy[dr + j + 768];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
                         const v1_1 = x[xo];
                         g0_1_1 += d0 * v1_1;
                         g1_1_1 += d1 * v1_1;
@@ -3148,10 +2818,7 @@ function c2$grad1(dy, x, dw) {
                     const xr = xc + i * 16;
                     for (let j = 1; j < 15; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 256];
-                        const d2 = dy[dr + j + 512];
-                        const d3 = dy[dr + j + 768];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
                         const v1_0 = x[xo - 1];
                         g0_1_0 += d0 * v1_0;
                         g1_1_0 += d1 * v1_0;
@@ -3192,10 +2859,7 @@ function c2$grad1(dy, x, dw) {
                     {
                         const j = 15;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 256];
-                        const d2 = dy[dr + j + 512];
-                        const d3 = dy[dr + j + 768];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
                         const v1_0 = x[xo - 1];
                         g0_1_0 += d0 * v1_0;
                         g1_1_0 += d1 * v1_0;
@@ -3225,10 +2889,7 @@ function c2$grad1(dy, x, dw) {
                     {
                         const j = 0;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 256];
-                        const d2 = dy[dr + j + 512];
-                        const d3 = dy[dr + j + 768];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
                         const v0_1 = x[xo - 16];
                         g0_0_1 += d0 * v0_1;
                         g1_0_1 += d1 * v0_1;
@@ -3268,10 +2929,7 @@ function c2$grad1(dy, x, dw) {
                     {
                         const j = 15;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 256];
-                        const d2 = dy[dr + j + 512];
-                        const d3 = dy[dr + j + 768];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
                         const v0_0 = x[xo - 17];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -3312,10 +2970,7 @@ function c2$grad1(dy, x, dw) {
                     {
                         const j = 0;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 256];
-                        const d2 = dy[dr + j + 512];
-                        const d3 = dy[dr + j + 768];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
                         const v0_1 = x[xo - 16];
                         g0_0_1 += d0 * v0_1;
                         g1_0_1 += d1 * v0_1;
@@ -3345,10 +3000,7 @@ function c2$grad1(dy, x, dw) {
                     const xr = xc + i * 16;
                     for (let j = 1; j < 15; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 256];
-                        const d2 = dy[dr + j + 512];
-                        const d3 = dy[dr + j + 768];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
                         const v0_0 = x[xo - 17];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -3389,10 +3041,7 @@ function c2$grad1(dy, x, dw) {
                     {
                         const j = 15;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 256];
-                        const d2 = dy[dr + j + 512];
-                        const d3 = dy[dr + j + 768];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
                         const v0_0 = x[xo - 17];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -3417,40 +3066,40 @@ function c2$grad1(dy, x, dw) {
                 }
             }
             dw[wk] += g0_0_0;
-            dw[wk + 1] += g0_0_1;
-            dw[wk + 2] += g0_0_2;
-            dw[wk + 3] += g0_1_0;
-            dw[wk + 4] += g0_1_1;
-            dw[wk + 5] += g0_1_2;
-            dw[wk + 6] += g0_2_0;
-            dw[wk + 7] += g0_2_1;
-            dw[wk + 8] += g0_2_2;
             dw[wk + 288] += g1_0_0;
-            dw[wk + 289] += g1_0_1;
-            dw[wk + 290] += g1_0_2;
-            dw[wk + 291] += g1_1_0;
-            dw[wk + 292] += g1_1_1;
-            dw[wk + 293] += g1_1_2;
-            dw[wk + 294] += g1_2_0;
-            dw[wk + 295] += g1_2_1;
-            dw[wk + 296] += g1_2_2;
             dw[wk + 576] += g2_0_0;
-            dw[wk + 577] += g2_0_1;
-            dw[wk + 578] += g2_0_2;
-            dw[wk + 579] += g2_1_0;
-            dw[wk + 580] += g2_1_1;
-            dw[wk + 581] += g2_1_2;
-            dw[wk + 582] += g2_2_0;
-            dw[wk + 583] += g2_2_1;
-            dw[wk + 584] += g2_2_2;
             dw[wk + 864] += g3_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 289] += g1_0_1;
+            dw[wk + 577] += g2_0_1;
             dw[wk + 865] += g3_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 290] += g1_0_2;
+            dw[wk + 578] += g2_0_2;
             dw[wk + 866] += g3_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 291] += g1_1_0;
+            dw[wk + 579] += g2_1_0;
             dw[wk + 867] += g3_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 292] += g1_1_1;
+            dw[wk + 580] += g2_1_1;
             dw[wk + 868] += g3_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 293] += g1_1_2;
+            dw[wk + 581] += g2_1_2;
             dw[wk + 869] += g3_1_2;
+            dw[wk + 6] += g0_2_0;
+            dw[wk + 294] += g1_2_0;
+            dw[wk + 582] += g2_2_0;
             dw[wk + 870] += g3_2_0;
+            dw[wk + 7] += g0_2_1;
+            dw[wk + 295] += g1_2_1;
+            dw[wk + 583] += g2_2_1;
             dw[wk + 871] += g3_2_1;
+            dw[wk + 8] += g0_2_2;
+            dw[wk + 296] += g1_2_2;
+            dw[wk + 584] += g2_2_2;
             dw[wk + 872] += g3_2_2;
         }
     }
@@ -3562,42 +3211,15 @@ function c3$forward0(x, w, y) {
             for (let c = 0; c < 64; c++) {
                 const xc = (t * 64 + c) * 64;
                 const wk = k * 576 + c * 9;
-                const w0_0_0 = w[wk];
-                const w0_0_1 = w[wk + 1];
-                const w0_0_2 = w[wk + 2];
-                const w0_1_0 = w[wk + 3];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 5];
-                const w0_2_0 = w[wk + 6];
-                const w0_2_1 = w[wk + 7];
-                const w0_2_2 = w[wk + 8];
-                const w1_0_0 = w[wk + 576];
-                const w1_0_1 = w[wk + 577];
-                const w1_0_2 = w[wk + 578];
-                const w1_1_0 = w[wk + 579];
-                const w1_1_1 = w[wk + 580];
-                const w1_1_2 = w[wk + 581];
-                const w1_2_0 = w[wk + 582];
-                const w1_2_1 = w[wk + 583];
-                const w1_2_2 = w[wk + 584];
-                const w2_0_0 = w[wk + 1152];
-                const w2_0_1 = w[wk + 1153];
-                const w2_0_2 = w[wk + 1154];
-                const w2_1_0 = w[wk + 1155];
-                const w2_1_1 = w[wk + 1156];
-                const w2_1_2 = w[wk + 1157];
-                const w2_2_0 = w[wk + 1158];
-                const w2_2_1 = w[wk + 1159];
-                const w2_2_2 = w[wk + 1160];
-                const w3_0_0 = w[wk + 1728];
-                const w3_0_1 = w[wk + 1729];
-                const w3_0_2 = w[wk + 1730];
-                const w3_1_0 = w[wk + 1731];
-                const w3_1_1 = w[wk + 1732];
-                const w3_1_2 = w[wk + 1733];
-                const w3_2_0 = w[wk + 1734];
-                const w3_2_1 = w[wk + 1735];
-                const w3_2_2 = w[wk + 1736];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 576], w2_0_0 = w[wk + 1152], w3_0_0 = w[wk + 1728];
+                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 577], w2_0_1 = w[wk + 1153], w3_0_1 = w[wk + 1729];
+                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 578], w2_0_2 = w[wk + 1154], w3_0_2 = w[wk + 1730];
+                const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 579], w2_1_0 = w[wk + 1155], w3_1_0 = w[wk + 1731];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 580], w2_1_1 = w[wk + 1156], w3_1_1 = w[wk + 1732];
+                const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 581], w2_1_2 = w[wk + 1157], w3_1_2 = w[wk + 1733];
+                const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 582], w2_2_0 = w[wk + 1158], w3_2_0 = w[wk + 1734];
+                const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 583], w2_2_1 = w[wk + 1159], w3_2_1 = w[wk + 1735];
+                const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 584], w2_2_2 = w[wk + 1160], w3_2_2 = w[wk + 1736];
                 // rows 1..6 taps 0..2, cols 1..6 taps 0..2
                 for (let i = 1; i < 7; i += 1) {
                     const xr = xc + i * 8;
@@ -3605,10 +3227,7 @@ function c3$forward0(x, w, y) {
                     for (let j = 1; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 64];
-                        let a2 = y[yo + 128];
-                        let a3 = y[yo + 192];
+                        let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
                         const v0_0 = x[xo - 9];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -3672,42 +3291,15 @@ function c3$forward1(x, w, y) {
             for (let c = 0; c < 64; c++) {
                 const xc = (t * 64 + c) * 64;
                 const wk = k * 576 + c * 9;
-                const w0_0_0 = w[wk];
-                const w0_0_1 = w[wk + 1];
-                const w0_0_2 = w[wk + 2];
-                const w0_1_0 = w[wk + 3];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 5];
-                const w0_2_0 = w[wk + 6];
-                const w0_2_1 = w[wk + 7];
-                const w0_2_2 = w[wk + 8];
-                const w1_0_0 = w[wk + 576];
-                const w1_0_1 = w[wk + 577];
-                const w1_0_2 = w[wk + 578];
-                const w1_1_0 = w[wk + 579];
-                const w1_1_1 = w[wk + 580];
-                const w1_1_2 = w[wk + 581];
-                const w1_2_0 = w[wk + 582];
-                const w1_2_1 = w[wk + 583];
-                const w1_2_2 = w[wk + 584];
-                const w2_0_0 = w[wk + 1152];
-                const w2_0_1 = w[wk + 1153];
-                const w2_0_2 = w[wk + 1154];
-                const w2_1_0 = w[wk + 1155];
-                const w2_1_1 = w[wk + 1156];
-                const w2_1_2 = w[wk + 1157];
-                const w2_2_0 = w[wk + 1158];
-                const w2_2_1 = w[wk + 1159];
-                const w2_2_2 = w[wk + 1160];
-                const w3_0_0 = w[wk + 1728];
-                const w3_0_1 = w[wk + 1729];
-                const w3_0_2 = w[wk + 1730];
-                const w3_1_0 = w[wk + 1731];
-                const w3_1_1 = w[wk + 1732];
-                const w3_1_2 = w[wk + 1733];
-                const w3_2_0 = w[wk + 1734];
-                const w3_2_1 = w[wk + 1735];
-                const w3_2_2 = w[wk + 1736];
+                const w0_0_0 = w[wk], w1_0_0 = w[wk + 576], w2_0_0 = w[wk + 1152], w3_0_0 = w[wk + 1728];
+                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 577], w2_0_1 = w[wk + 1153], w3_0_1 = w[wk + 1729];
+                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 578], w2_0_2 = w[wk + 1154], w3_0_2 = w[wk + 1730];
+                const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 579], w2_1_0 = w[wk + 1155], w3_1_0 = w[wk + 1731];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 580], w2_1_1 = w[wk + 1156], w3_1_1 = w[wk + 1732];
+                const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 581], w2_1_2 = w[wk + 1157], w3_1_2 = w[wk + 1733];
+                const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 582], w2_2_0 = w[wk + 1158], w3_2_0 = w[wk + 1734];
+                const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 583], w2_2_1 = w[wk + 1159], w3_2_1 = w[wk + 1735];
+                const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 584], w2_2_2 = w[wk + 1160], w3_2_2 = w[wk + 1736];
                 // rows 0..0 taps 1..2, cols 1..6 taps 0..2
                 {
                     const i = 0;
@@ -3716,10 +3308,7 @@ function c3$forward1(x, w, y) {
                     for (let j = 1; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 64];
-                        let a2 = y[yo + 128];
-                        let a3 = y[yo + 192];
+                        let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
                         const v1_0 = x[xo - 1];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -3764,10 +3353,7 @@ function c3$forward1(x, w, y) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 64];
-                        let a2 = y[yo + 128];
-                        let a3 = y[yo + 192];
+                        let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
                         const v0_1 = x[xo - 8];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -3812,10 +3398,7 @@ function c3$forward1(x, w, y) {
                         const j = 7;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 64];
-                        let a2 = y[yo + 128];
-                        let a3 = y[yo + 192];
+                        let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
                         const v0_0 = x[xo - 9];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -3860,10 +3443,7 @@ function c3$forward1(x, w, y) {
                     for (let j = 1; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = y[yo];
-                        let a1 = y[yo + 64];
-                        let a2 = y[yo + 128];
-                        let a3 = y[yo + 192];
+                        let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
                         const v0_0 = x[xo - 9];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -4008,42 +3588,15 @@ function c3$backward0(dy, w, dx) {
             for (let c = 0; c < 64; c++) {
                 const xc = (t * 64 + c) * 64;
                 const wk = k * 9 + c * 576;
-                const w0_0_0 = w[wk + 8];
-                const w0_0_1 = w[wk + 7];
-                const w0_0_2 = w[wk + 6];
-                const w0_1_0 = w[wk + 5];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 3];
-                const w0_2_0 = w[wk + 2];
-                const w0_2_1 = w[wk + 1];
-                const w0_2_2 = w[wk];
-                const w1_0_0 = w[wk + 17];
-                const w1_0_1 = w[wk + 16];
-                const w1_0_2 = w[wk + 15];
-                const w1_1_0 = w[wk + 14];
-                const w1_1_1 = w[wk + 13];
-                const w1_1_2 = w[wk + 12];
-                const w1_2_0 = w[wk + 11];
-                const w1_2_1 = w[wk + 10];
-                const w1_2_2 = w[wk + 9];
-                const w2_0_0 = w[wk + 26];
-                const w2_0_1 = w[wk + 25];
-                const w2_0_2 = w[wk + 24];
-                const w2_1_0 = w[wk + 23];
-                const w2_1_1 = w[wk + 22];
-                const w2_1_2 = w[wk + 21];
-                const w2_2_0 = w[wk + 20];
-                const w2_2_1 = w[wk + 19];
-                const w2_2_2 = w[wk + 18];
-                const w3_0_0 = w[wk + 35];
-                const w3_0_1 = w[wk + 34];
-                const w3_0_2 = w[wk + 33];
-                const w3_1_0 = w[wk + 32];
-                const w3_1_1 = w[wk + 31];
-                const w3_1_2 = w[wk + 30];
-                const w3_2_0 = w[wk + 29];
-                const w3_2_1 = w[wk + 28];
-                const w3_2_2 = w[wk + 27];
+                const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26], w3_0_0 = w[wk + 35];
+                const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 34];
+                const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24], w3_0_2 = w[wk + 33];
+                const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23], w3_1_0 = w[wk + 32];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22], w3_1_1 = w[wk + 31];
+                const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21], w3_1_2 = w[wk + 30];
+                const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20], w3_2_0 = w[wk + 29];
+                const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
+                const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
                 // rows 1..6 taps 0..2, cols 1..6 taps 0..2
                 for (let i = 1; i < 7; i += 1) {
                     const xr = xc + i * 8;
@@ -4051,10 +3604,7 @@ function c3$backward0(dy, w, dx) {
                     for (let j = 1; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 64];
-                        let a2 = dx[yo + 128];
-                        let a3 = dx[yo + 192];
+                        let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
                         const v0_0 = dy[xo - 9];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -4118,42 +3668,15 @@ function c3$backward1(dy, w, dx) {
             for (let c = 0; c < 64; c++) {
                 const xc = (t * 64 + c) * 64;
                 const wk = k * 9 + c * 576;
-                const w0_0_0 = w[wk + 8];
-                const w0_0_1 = w[wk + 7];
-                const w0_0_2 = w[wk + 6];
-                const w0_1_0 = w[wk + 5];
-                const w0_1_1 = w[wk + 4];
-                const w0_1_2 = w[wk + 3];
-                const w0_2_0 = w[wk + 2];
-                const w0_2_1 = w[wk + 1];
-                const w0_2_2 = w[wk];
-                const w1_0_0 = w[wk + 17];
-                const w1_0_1 = w[wk + 16];
-                const w1_0_2 = w[wk + 15];
-                const w1_1_0 = w[wk + 14];
-                const w1_1_1 = w[wk + 13];
-                const w1_1_2 = w[wk + 12];
-                const w1_2_0 = w[wk + 11];
-                const w1_2_1 = w[wk + 10];
-                const w1_2_2 = w[wk + 9];
-                const w2_0_0 = w[wk + 26];
-                const w2_0_1 = w[wk + 25];
-                const w2_0_2 = w[wk + 24];
-                const w2_1_0 = w[wk + 23];
-                const w2_1_1 = w[wk + 22];
-                const w2_1_2 = w[wk + 21];
-                const w2_2_0 = w[wk + 20];
-                const w2_2_1 = w[wk + 19];
-                const w2_2_2 = w[wk + 18];
-                const w3_0_0 = w[wk + 35];
-                const w3_0_1 = w[wk + 34];
-                const w3_0_2 = w[wk + 33];
-                const w3_1_0 = w[wk + 32];
-                const w3_1_1 = w[wk + 31];
-                const w3_1_2 = w[wk + 30];
-                const w3_2_0 = w[wk + 29];
-                const w3_2_1 = w[wk + 28];
-                const w3_2_2 = w[wk + 27];
+                const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26], w3_0_0 = w[wk + 35];
+                const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 34];
+                const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24], w3_0_2 = w[wk + 33];
+                const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23], w3_1_0 = w[wk + 32];
+                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22], w3_1_1 = w[wk + 31];
+                const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21], w3_1_2 = w[wk + 30];
+                const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20], w3_2_0 = w[wk + 29];
+                const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
+                const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
                 // rows 0..0 taps 1..2, cols 1..6 taps 0..2
                 {
                     const i = 0;
@@ -4162,10 +3685,7 @@ function c3$backward1(dy, w, dx) {
                     for (let j = 1; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 64];
-                        let a2 = dx[yo + 128];
-                        let a3 = dx[yo + 192];
+                        let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
                         const v1_0 = dy[xo - 1];
                         a0 += w0_1_0 * v1_0;
                         a1 += w1_1_0 * v1_0;
@@ -4210,10 +3730,7 @@ function c3$backward1(dy, w, dx) {
                         const j = 0;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 64];
-                        let a2 = dx[yo + 128];
-                        let a3 = dx[yo + 192];
+                        let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
                         const v0_1 = dy[xo - 8];
                         a0 += w0_0_1 * v0_1;
                         a1 += w1_0_1 * v0_1;
@@ -4258,10 +3775,7 @@ function c3$backward1(dy, w, dx) {
                         const j = 7;
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 64];
-                        let a2 = dx[yo + 128];
-                        let a3 = dx[yo + 192];
+                        let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
                         const v0_0 = dy[xo - 9];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -4306,10 +3820,7 @@ function c3$backward1(dy, w, dx) {
                     for (let j = 1; j < 7; j += 1) {
                         const xo = xr + j;
                         const yo = yr + j;
-                        let a0 = dx[yo];
-                        let a1 = dx[yo + 64];
-                        let a2 = dx[yo + 128];
-                        let a3 = dx[yo + 192];
+                        let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
                         const v0_0 = dy[xo - 9];
                         a0 += w0_0_0 * v0_0;
                         a1 += w1_0_0 * v0_0;
@@ -4463,10 +3974,7 @@ function c3$grad0(dy, x, dw) {
                     const xr = xc + i * 8;
                     for (let j = 1; j < 7; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 64];
-                        const d2 = dy[dr + j + 128];
-                        const d3 = dy[dr + j + 192];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
                         const v0_0 = x[xo - 9];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -4516,40 +4024,40 @@ function c3$grad0(dy, x, dw) {
                 }
             }
             dw[wk] += g0_0_0;
-            dw[wk + 1] += g0_0_1;
-            dw[wk + 2] += g0_0_2;
-            dw[wk + 3] += g0_1_0;
-            dw[wk + 4] += g0_1_1;
-            dw[wk + 5] += g0_1_2;
-            dw[wk + 6] += g0_2_0;
-            dw[wk + 7] += g0_2_1;
-            dw[wk + 8] += g0_2_2;
             dw[wk + 576] += g1_0_0;
-            dw[wk + 577] += g1_0_1;
-            dw[wk + 578] += g1_0_2;
-            dw[wk + 579] += g1_1_0;
-            dw[wk + 580] += g1_1_1;
-            dw[wk + 581] += g1_1_2;
-            dw[wk + 582] += g1_2_0;
-            dw[wk + 583] += g1_2_1;
-            dw[wk + 584] += g1_2_2;
             dw[wk + 1152] += g2_0_0;
-            dw[wk + 1153] += g2_0_1;
-            dw[wk + 1154] += g2_0_2;
-            dw[wk + 1155] += g2_1_0;
-            dw[wk + 1156] += g2_1_1;
-            dw[wk + 1157] += g2_1_2;
-            dw[wk + 1158] += g2_2_0;
-            dw[wk + 1159] += g2_2_1;
-            dw[wk + 1160] += g2_2_2;
             dw[wk + 1728] += g3_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 577] += g1_0_1;
+            dw[wk + 1153] += g2_0_1;
             dw[wk + 1729] += g3_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 578] += g1_0_2;
+            dw[wk + 1154] += g2_0_2;
             dw[wk + 1730] += g3_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 579] += g1_1_0;
+            dw[wk + 1155] += g2_1_0;
             dw[wk + 1731] += g3_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 580] += g1_1_1;
+            dw[wk + 1156] += g2_1_1;
             dw[wk + 1732] += g3_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 581] += g1_1_2;
+            dw[wk + 1157] += g2_1_2;
             dw[wk + 1733] += g3_1_2;
+            dw[wk + 6] += g0_2_0;
+            dw[wk + 582] += g1_2_0;
+            dw[wk + 1158] += g2_2_0;
             dw[wk + 1734] += g3_2_0;
+            dw[wk + 7] += g0_2_1;
+            dw[wk + 583] += g1_2_1;
+            dw[wk + 1159] += g2_2_1;
             dw[wk + 1735] += g3_2_1;
+            dw[wk + 8] += g0_2_2;
+            dw[wk + 584] += g1_2_2;
+            dw[wk + 1160] += g2_2_2;
             dw[wk + 1736] += g3_2_2;
         }
     }
@@ -4573,10 +4081,7 @@ function c3$grad1(dy, x, dw) {
                     const xr = xc + i * 8;
                     for (let j = 1; j < 7; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 64];
-                        const d2 = dy[dr + j + 128];
-                        const d3 = dy[dr + j + 192];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
                         const v1_0 = x[xo - 1];
                         g0_1_0 += d0 * v1_0;
                         g1_1_0 += d1 * v1_0;
@@ -4616,10 +4121,7 @@ function c3$grad1(dy, x, dw) {
                     {
                         const j = 0;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 64];
-                        const d2 = dy[dr + j + 128];
-                        const d3 = dy[dr + j + 192];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
                         const v0_1 = x[xo - 8];
                         g0_0_1 += d0 * v0_1;
                         g1_0_1 += d1 * v0_1;
@@ -4659,10 +4161,7 @@ function c3$grad1(dy, x, dw) {
                     {
                         const j = 7;
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 64];
-                        const d2 = dy[dr + j + 128];
-                        const d3 = dy[dr + j + 192];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
                         const v0_0 = x[xo - 9];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -4702,10 +4201,7 @@ function c3$grad1(dy, x, dw) {
                     const xr = xc + i * 8;
                     for (let j = 1; j < 7; j += 1) {
                         const xo = xr + j;
-                        const d0 = dy[dr + j];
-                        const d1 = dy[dr + j + 64];
-                        const d2 = dy[dr + j + 128];
-                        const d3 = dy[dr + j + 192];
+                        const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
                         const v0_0 = x[xo - 9];
                         g0_0_0 += d0 * v0_0;
                         g1_0_0 += d1 * v0_0;
@@ -4740,40 +4236,40 @@ function c3$grad1(dy, x, dw) {
                 }
             }
             dw[wk] += g0_0_0;
-            dw[wk + 1] += g0_0_1;
-            dw[wk + 2] += g0_0_2;
-            dw[wk + 3] += g0_1_0;
-            dw[wk + 4] += g0_1_1;
-            dw[wk + 5] += g0_1_2;
-            dw[wk + 6] += g0_2_0;
-            dw[wk + 7] += g0_2_1;
-            dw[wk + 8] += g0_2_2;
             dw[wk + 576] += g1_0_0;
-            dw[wk + 577] += g1_0_1;
-            dw[wk + 578] += g1_0_2;
-            dw[wk + 579] += g1_1_0;
-            dw[wk + 580] += g1_1_1;
-            dw[wk + 581] += g1_1_2;
-            dw[wk + 582] += g1_2_0;
-            dw[wk + 583] += g1_2_1;
-            dw[wk + 584] += g1_2_2;
             dw[wk + 1152] += g2_0_0;
-            dw[wk + 1153] += g2_0_1;
-            dw[wk + 1154] += g2_0_2;
-            dw[wk + 1155] += g2_1_0;
-            dw[wk + 1156] += g2_1_1;
-            dw[wk + 1157] += g2_1_2;
-            dw[wk + 1158] += g2_2_0;
-            dw[wk + 1159] += g2_2_1;
-            dw[wk + 1160] += g2_2_2;
             dw[wk + 1728] += g3_0_0;
+            dw[wk + 1] += g0_0_1;
+            dw[wk + 577] += g1_0_1;
+            dw[wk + 1153] += g2_0_1;
             dw[wk + 1729] += g3_0_1;
+            dw[wk + 2] += g0_0_2;
+            dw[wk + 578] += g1_0_2;
+            dw[wk + 1154] += g2_0_2;
             dw[wk + 1730] += g3_0_2;
+            dw[wk + 3] += g0_1_0;
+            dw[wk + 579] += g1_1_0;
+            dw[wk + 1155] += g2_1_0;
             dw[wk + 1731] += g3_1_0;
+            dw[wk + 4] += g0_1_1;
+            dw[wk + 580] += g1_1_1;
+            dw[wk + 1156] += g2_1_1;
             dw[wk + 1732] += g3_1_1;
+            dw[wk + 5] += g0_1_2;
+            dw[wk + 581] += g1_1_2;
+            dw[wk + 1157] += g2_1_2;
             dw[wk + 1733] += g3_1_2;
+            dw[wk + 6] += g0_2_0;
+            dw[wk + 582] += g1_2_0;
+            dw[wk + 1158] += g2_2_0;
             dw[wk + 1734] += g3_2_0;
+            dw[wk + 7] += g0_2_1;
+            dw[wk + 583] += g1_2_1;
+            dw[wk + 1159] += g2_2_1;
             dw[wk + 1735] += g3_2_1;
+            dw[wk + 8] += g0_2_2;
+            dw[wk + 584] += g1_2_2;
+            dw[wk + 1160] += g2_2_2;
             dw[wk + 1736] += g3_2_2;
         }
     }
