@@ -29,7 +29,7 @@ export class CodeWriter {
    */
   forRange(v: string, start: number, end: number, step = 1): this {
     if (end - start <= step) return this.open('').line(`const ${v} = ${start};`);
-    return this.open(`for (let ${v} = ${start}; ${v} < ${end}; ${v} += ${step})`);
+    return this.open(`for (let ${v} = ${start}; ${v} < ${end}; ${step === 1 ? `${v}++` : `${v} += ${step}`})`);
   }
 
   toString(): string {
