@@ -482,7 +482,7 @@ export function near_forward(x, w, y) {
 }
 function near$forward0(x, w, y) {
     // interior, window unrolled, 4 channel(s) per pass, 24 statements (forward)
-    for (let t = 0; t < 4; t += 1) {
+    for (let t = 0; t < 4; t++) {
         {
             const k = 0;
             const yk = (t * 4 + k) * 210;
@@ -496,10 +496,10 @@ function near$forward0(x, w, y) {
                 const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 16], w2_1_1 = w[wk + 28], w3_1_1 = w[wk + 40];
                 const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 17], w2_1_2 = w[wk + 29], w3_1_2 = w[wk + 41];
                 // rows 0..12 taps 0..1, cols 3..13 taps 0..2
-                for (let i = 0; i < 13; i += 1) {
+                for (let i = 0; i < 13; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 3; j < 14; j += 1) {
+                    for (let j = 3; j < 14; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
@@ -545,7 +545,7 @@ function near$forward0(x, w, y) {
 }
 function near$forward1(x, w, y) {
     // border, window unrolled, 4 channel(s) per pass, 48 statements (forward)
-    for (let t = 0; t < 4; t += 1) {
+    for (let t = 0; t < 4; t++) {
         {
             const k = 0;
             const yk = (t * 4 + k) * 210;
@@ -558,7 +558,7 @@ function near$forward1(x, w, y) {
                 const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 16], w2_1_1 = w[wk + 28], w3_1_1 = w[wk + 40];
                 const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 17], w2_1_2 = w[wk + 29], w3_1_2 = w[wk + 41];
                 // rows 0..12 taps 0..1, cols 1..1 taps 2..2
-                for (let i = 0; i < 13; i += 1) {
+                for (let i = 0; i < 13; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -583,7 +583,7 @@ function near$forward1(x, w, y) {
                     }
                 }
                 // rows 0..12 taps 0..1, cols 2..2 taps 1..2
-                for (let i = 0; i < 13; i += 1) {
+                for (let i = 0; i < 13; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -669,7 +669,7 @@ function near$forward1(x, w, y) {
                     const i = 13;
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 3; j < 14; j += 1) {
+                    for (let j = 3; j < 14; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
@@ -706,7 +706,7 @@ export function near_backward(dy, w, dx) {
 }
 function near$backward0(dy, w, dx) {
     // interior, window unrolled, 2 channel(s) per pass, 12 statements (backward)
-    for (let t = 0; t < 4; t += 1) {
+    for (let t = 0; t < 4; t++) {
         {
             const k = 0;
             const yk = (t * 2 + k) * 210;
@@ -720,10 +720,10 @@ function near$backward0(dy, w, dx) {
                 const w0_1_1 = w[wk + 1], w1_1_1 = w[wk + 7];
                 const w0_1_2 = w[wk], w1_1_2 = w[wk + 6];
                 // rows 2..14 taps 0..1, cols 0..10 taps 0..2
-                for (let i = 2; i < 15; i += 1) {
+                for (let i = 2; i < 15; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 0; j < 11; j += 1) {
+                    for (let j = 0; j < 11; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 210];
@@ -755,7 +755,7 @@ function near$backward0(dy, w, dx) {
 }
 function near$backward1(dy, w, dx) {
     // border, window unrolled, 2 channel(s) per pass, 24 statements (backward)
-    for (let t = 0; t < 4; t += 1) {
+    for (let t = 0; t < 4; t++) {
         {
             const k = 0;
             const yk = (t * 2 + k) * 210;
@@ -772,7 +772,7 @@ function near$backward1(dy, w, dx) {
                     const i = 1;
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 0; j < 11; j += 1) {
+                    for (let j = 0; j < 11; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 210];
@@ -827,7 +827,7 @@ function near$backward1(dy, w, dx) {
                     }
                 }
                 // rows 2..14 taps 0..1, cols 11..11 taps 0..1
-                for (let i = 2; i < 15; i += 1) {
+                for (let i = 2; i < 15; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -852,7 +852,7 @@ function near$backward1(dy, w, dx) {
                     }
                 }
                 // rows 2..14 taps 0..1, cols 12..12 taps 0..0
-                for (let i = 2; i < 15; i += 1) {
+                for (let i = 2; i < 15; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -893,10 +893,10 @@ function near$grad0(dy, x, dw) {
                 const dk = (t * 4 + k) * 210;
                 const xc = (t * 2 + c) * 210;
                 // rows 0..12 taps 0..1, cols 3..13 taps 0..2
-                for (let i = 0; i < 13; i += 1) {
+                for (let i = 0; i < 13; i++) {
                     const dr = dk + i * 14;
                     const xr = xc + i * 14;
-                    for (let j = 3; j < 14; j += 1) {
+                    for (let j = 3; j < 14; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
                         const v0_0 = x[xo + 11];
@@ -973,7 +973,7 @@ function near$grad1(dy, x, dw) {
                 const dk = (t * 4 + k) * 210;
                 const xc = (t * 2 + c) * 210;
                 // rows 0..12 taps 0..1, cols 1..1 taps 2..2
-                for (let i = 0; i < 13; i += 1) {
+                for (let i = 0; i < 13; i++) {
                     const dr = dk + i * 14;
                     const xr = xc + i * 14;
                     {
@@ -993,7 +993,7 @@ function near$grad1(dy, x, dw) {
                     }
                 }
                 // rows 0..12 taps 0..1, cols 2..2 taps 1..2
-                for (let i = 0; i < 13; i += 1) {
+                for (let i = 0; i < 13; i++) {
                     const dr = dk + i * 14;
                     const xr = xc + i * 14;
                     {
@@ -1064,7 +1064,7 @@ function near$grad1(dy, x, dw) {
                     const i = 13;
                     const dr = dk + i * 14;
                     const xr = xc + i * 14;
-                    for (let j = 3; j < 14; j += 1) {
+                    for (let j = 3; j < 14; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
                         const v0_0 = x[xo + 11];
@@ -1194,10 +1194,10 @@ function over$forward0(x, y) {
         const xc = tk * 210;
         const yc = tk * 49;
         // pools rows 0..6 taps 0..2, cols 0..5 taps 0..2
-        for (let i = 0; i < 7; i += 1) {
+        for (let i = 0; i < 7; i++) {
             const mr = i * 28;
             const yr = yc + i * 7;
-            for (let j = 0; j < 6; j += 1) {
+            for (let j = 0; j < 6; j++) {
                 const mo = mr + j * 2;
                 const xo = xc + mo;
                 let best = x[xo];
@@ -1229,7 +1229,7 @@ function over$forward0(x, y) {
             }
         }
         // pools rows 0..6 taps 0..2, cols 6..6 taps 0..1
-        for (let i = 0; i < 7; i += 1) {
+        for (let i = 0; i < 7; i++) {
             const mr = i * 28;
             const yr = yc + i * 7;
             {
@@ -1267,10 +1267,10 @@ function over$path0(x, y, path) {
         const xc = tk * 210;
         const yc = tk * 49;
         // pools rows 0..6 taps 0..2, cols 0..5 taps 0..2
-        for (let i = 0; i < 7; i += 1) {
+        for (let i = 0; i < 7; i++) {
             const mr = i * 28;
             const yr = yc + i * 7;
-            for (let j = 0; j < 6; j += 1) {
+            for (let j = 0; j < 6; j++) {
                 const mo = mr + j * 2;
                 const xo = xc + mo;
                 let best = x[xo];
@@ -1320,7 +1320,7 @@ function over$path0(x, y, path) {
             }
         }
         // pools rows 0..6 taps 0..2, cols 6..6 taps 0..1
-        for (let i = 0; i < 7; i += 1) {
+        for (let i = 0; i < 7; i++) {
             const mr = i * 28;
             const yr = yc + i * 7;
             {
@@ -1378,7 +1378,7 @@ export function tall_forward(x, w, y) {
 }
 function tall$forward0(x, w, y) {
     // interior, window unrolled, 3 channel(s) per pass, 12 statements (forward)
-    for (let t = 0; t < 4; t += 1) {
+    for (let t = 0; t < 4; t++) {
         for (let k = 0; k < 6; k += 3) {
             const yk = (t * 6 + k) * 49;
             for (let c = 0; c < 4; c++) {
@@ -1389,10 +1389,10 @@ function tall$forward0(x, w, y) {
                 const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 18], w2_2_0 = w[wk + 34];
                 const w0_3_0 = w[wk + 3], w1_3_0 = w[wk + 19], w2_3_0 = w[wk + 35];
                 // rows 1..4 taps 0..3, cols 0..6 taps 0..0
-                for (let i = 1; i < 5; i += 1) {
+                for (let i = 1; i < 5; i++) {
                     const xr = xc + i * 7;
                     const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j += 1) {
+                    for (let j = 0; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
@@ -1423,7 +1423,7 @@ function tall$forward0(x, w, y) {
 }
 function tall$forward1(x, w, y) {
     // border, window unrolled, 3 channel(s) per pass, 24 statements (forward)
-    for (let t = 0; t < 4; t += 1) {
+    for (let t = 0; t < 4; t++) {
         for (let k = 0; k < 6; k += 3) {
             const yk = (t * 6 + k) * 49;
             for (let c = 0; c < 4; c++) {
@@ -1438,7 +1438,7 @@ function tall$forward1(x, w, y) {
                     const i = 0;
                     const xr = xc + i * 7;
                     const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j += 1) {
+                    for (let j = 0; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
@@ -1464,7 +1464,7 @@ function tall$forward1(x, w, y) {
                     const i = 5;
                     const xr = xc + i * 7;
                     const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j += 1) {
+                    for (let j = 0; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
@@ -1490,7 +1490,7 @@ function tall$forward1(x, w, y) {
                     const i = 6;
                     const xr = xc + i * 7;
                     const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j += 1) {
+                    for (let j = 0; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
@@ -1519,7 +1519,7 @@ export function tall_backward(dy, w, dx) {
 }
 function tall$backward0(dy, w, dx) {
     // interior, window unrolled, 4 channel(s) per pass, 16 statements (backward)
-    for (let t = 0; t < 4; t += 1) {
+    for (let t = 0; t < 4; t++) {
         {
             const k = 0;
             const yk = (t * 4 + k) * 49;
@@ -1531,10 +1531,10 @@ function tall$backward0(dy, w, dx) {
                 const w0_2_0 = w[wk + 1], w1_2_0 = w[wk + 5], w2_2_0 = w[wk + 9], w3_2_0 = w[wk + 13];
                 const w0_3_0 = w[wk], w1_3_0 = w[wk + 4], w2_3_0 = w[wk + 8], w3_3_0 = w[wk + 12];
                 // rows 2..5 taps 0..3, cols 0..6 taps 0..0
-                for (let i = 2; i < 6; i += 1) {
+                for (let i = 2; i < 6; i++) {
                     const xr = xc + i * 7;
                     const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j += 1) {
+                    for (let j = 0; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
@@ -1570,7 +1570,7 @@ function tall$backward0(dy, w, dx) {
 }
 function tall$backward1(dy, w, dx) {
     // border, window unrolled, 4 channel(s) per pass, 32 statements (backward)
-    for (let t = 0; t < 4; t += 1) {
+    for (let t = 0; t < 4; t++) {
         {
             const k = 0;
             const yk = (t * 4 + k) * 49;
@@ -1586,7 +1586,7 @@ function tall$backward1(dy, w, dx) {
                     const i = 0;
                     const xr = xc + i * 7;
                     const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j += 1) {
+                    for (let j = 0; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
@@ -1611,7 +1611,7 @@ function tall$backward1(dy, w, dx) {
                     const i = 1;
                     const xr = xc + i * 7;
                     const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j += 1) {
+                    for (let j = 0; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
@@ -1641,7 +1641,7 @@ function tall$backward1(dy, w, dx) {
                     const i = 6;
                     const xr = xc + i * 7;
                     const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j += 1) {
+                    for (let j = 0; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
@@ -1687,10 +1687,10 @@ function tall$grad0(dy, x, dw) {
                 const dk = (t * 6 + k) * 49;
                 const xc = (t * 4 + c) * 49;
                 // rows 1..4 taps 0..3, cols 0..6 taps 0..0
-                for (let i = 1; i < 5; i += 1) {
+                for (let i = 1; i < 5; i++) {
                     const dr = dk + i * 7;
                     const xr = xc + i * 7;
-                    for (let j = 0; j < 7; j += 1) {
+                    for (let j = 0; j < 7; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
                         const v0_0 = x[xo - 7];
@@ -1743,7 +1743,7 @@ function tall$grad1(dy, x, dw) {
                     const i = 0;
                     const dr = dk + i * 7;
                     const xr = xc + i * 7;
-                    for (let j = 0; j < 7; j += 1) {
+                    for (let j = 0; j < 7; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
                         const v1_0 = x[xo];
@@ -1765,7 +1765,7 @@ function tall$grad1(dy, x, dw) {
                     const i = 5;
                     const dr = dk + i * 7;
                     const xr = xc + i * 7;
-                    for (let j = 0; j < 7; j += 1) {
+                    for (let j = 0; j < 7; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
                         const v0_0 = x[xo - 7];
@@ -1787,7 +1787,7 @@ function tall$grad1(dy, x, dw) {
                     const i = 6;
                     const dr = dk + i * 7;
                     const xr = xc + i * 7;
-                    for (let j = 0; j < 7; j += 1) {
+                    for (let j = 0; j < 7; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
                         const v0_0 = x[xo - 7];

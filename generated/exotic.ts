@@ -467,7 +467,7 @@ export function near_forward(x: F, w: F, y: F): void {
 
 function near$forward0(x: F, w: F, y: F): void {
   // interior, window unrolled, 4 channel(s) per pass, 24 statements (forward)
-  for (let t = 0; t < 4; t += 1) {
+  for (let t = 0; t < 4; t++) {
     {
       const k = 0;
       const yk = (t * 4 + k) * 210;
@@ -481,10 +481,10 @@ function near$forward0(x: F, w: F, y: F): void {
         const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 16], w2_1_1 = w[wk + 28], w3_1_1 = w[wk + 40];
         const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 17], w2_1_2 = w[wk + 29], w3_1_2 = w[wk + 41];
         // rows 0..12 taps 0..1, cols 3..13 taps 0..2
-        for (let i = 0; i < 13; i += 1) {
+        for (let i = 0; i < 13; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 3; j < 14; j += 1) {
+          for (let j = 3; j < 14; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
@@ -504,7 +504,7 @@ function near$forward0(x: F, w: F, y: F): void {
 
 function near$forward1(x: F, w: F, y: F): void {
   // border, window unrolled, 4 channel(s) per pass, 48 statements (forward)
-  for (let t = 0; t < 4; t += 1) {
+  for (let t = 0; t < 4; t++) {
     {
       const k = 0;
       const yk = (t * 4 + k) * 210;
@@ -517,7 +517,7 @@ function near$forward1(x: F, w: F, y: F): void {
         const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 16], w2_1_1 = w[wk + 28], w3_1_1 = w[wk + 40];
         const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 17], w2_1_2 = w[wk + 29], w3_1_2 = w[wk + 41];
         // rows 0..12 taps 0..1, cols 1..1 taps 2..2
-        for (let i = 0; i < 13; i += 1) {
+        for (let i = 0; i < 13; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -531,7 +531,7 @@ function near$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 0..12 taps 0..1, cols 2..2 taps 1..2
-        for (let i = 0; i < 13; i += 1) {
+        for (let i = 0; i < 13; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -580,7 +580,7 @@ function near$forward1(x: F, w: F, y: F): void {
           const i = 13;
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 3; j < 14; j += 1) {
+          for (let j = 3; j < 14; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
@@ -604,7 +604,7 @@ export function near_backward(dy: F, w: F, dx: F): void {
 
 function near$backward0(dy: F, w: F, dx: F): void {
   // interior, window unrolled, 2 channel(s) per pass, 12 statements (backward)
-  for (let t = 0; t < 4; t += 1) {
+  for (let t = 0; t < 4; t++) {
     {
       const k = 0;
       const yk = (t * 2 + k) * 210;
@@ -618,10 +618,10 @@ function near$backward0(dy: F, w: F, dx: F): void {
         const w0_1_1 = w[wk + 1], w1_1_1 = w[wk + 7];
         const w0_1_2 = w[wk], w1_1_2 = w[wk + 6];
         // rows 2..14 taps 0..1, cols 0..10 taps 0..2
-        for (let i = 2; i < 15; i += 1) {
+        for (let i = 2; i < 15; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 0; j < 11; j += 1) {
+          for (let j = 0; j < 11; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 210];
@@ -641,7 +641,7 @@ function near$backward0(dy: F, w: F, dx: F): void {
 
 function near$backward1(dy: F, w: F, dx: F): void {
   // border, window unrolled, 2 channel(s) per pass, 24 statements (backward)
-  for (let t = 0; t < 4; t += 1) {
+  for (let t = 0; t < 4; t++) {
     {
       const k = 0;
       const yk = (t * 2 + k) * 210;
@@ -658,7 +658,7 @@ function near$backward1(dy: F, w: F, dx: F): void {
           const i = 1;
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 0; j < 11; j += 1) {
+          for (let j = 0; j < 11; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 210];
@@ -698,7 +698,7 @@ function near$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 2..14 taps 0..1, cols 11..11 taps 0..1
-        for (let i = 2; i < 15; i += 1) {
+        for (let i = 2; i < 15; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -714,7 +714,7 @@ function near$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 2..14 taps 0..1, cols 12..12 taps 0..0
-        for (let i = 2; i < 15; i += 1) {
+        for (let i = 2; i < 15; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -752,10 +752,10 @@ function near$grad0(dy: F, x: F, dw: F): void {
         const dk = (t * 4 + k) * 210;
         const xc = (t * 2 + c) * 210;
         // rows 0..12 taps 0..1, cols 3..13 taps 0..2
-        for (let i = 0; i < 13; i += 1) {
+        for (let i = 0; i < 13; i++) {
           const dr = dk + i * 14;
           const xr = xc + i * 14;
-          for (let j = 3; j < 14; j += 1) {
+          for (let j = 3; j < 14; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
             const v0_0 = x[xo + 11]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
@@ -791,7 +791,7 @@ function near$grad1(dy: F, x: F, dw: F): void {
         const dk = (t * 4 + k) * 210;
         const xc = (t * 2 + c) * 210;
         // rows 0..12 taps 0..1, cols 1..1 taps 2..2
-        for (let i = 0; i < 13; i += 1) {
+        for (let i = 0; i < 13; i++) {
           const dr = dk + i * 14;
           const xr = xc + i * 14;
           {
@@ -803,7 +803,7 @@ function near$grad1(dy: F, x: F, dw: F): void {
           }
         }
         // rows 0..12 taps 0..1, cols 2..2 taps 1..2
-        for (let i = 0; i < 13; i += 1) {
+        for (let i = 0; i < 13; i++) {
           const dr = dk + i * 14;
           const xr = xc + i * 14;
           {
@@ -846,7 +846,7 @@ function near$grad1(dy: F, x: F, dw: F): void {
           const i = 13;
           const dr = dk + i * 14;
           const xr = xc + i * 14;
-          for (let j = 3; j < 14; j += 1) {
+          for (let j = 3; j < 14; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
             const v0_0 = x[xo + 11]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
@@ -934,10 +934,10 @@ function over$forward0(x: F, y: F): void {
     const xc = tk * 210;
     const yc = tk * 49;
     // pools rows 0..6 taps 0..2, cols 0..5 taps 0..2
-    for (let i = 0; i < 7; i += 1) {
+    for (let i = 0; i < 7; i++) {
       const mr = i * 28;
       const yr = yc + i * 7;
-      for (let j = 0; j < 6; j += 1) {
+      for (let j = 0; j < 6; j++) {
         const mo = mr + j * 2;
         const xo = xc + mo;
         let best = x[xo];
@@ -961,7 +961,7 @@ function over$forward0(x: F, y: F): void {
       }
     }
     // pools rows 0..6 taps 0..2, cols 6..6 taps 0..1
-    for (let i = 0; i < 7; i += 1) {
+    for (let i = 0; i < 7; i++) {
       const mr = i * 28;
       const yr = yc + i * 7;
       {
@@ -996,10 +996,10 @@ function over$path0(x: F, y: F, path: Int32Array): void {
     const xc = tk * 210;
     const yc = tk * 49;
     // pools rows 0..6 taps 0..2, cols 0..5 taps 0..2
-    for (let i = 0; i < 7; i += 1) {
+    for (let i = 0; i < 7; i++) {
       const mr = i * 28;
       const yr = yc + i * 7;
-      for (let j = 0; j < 6; j += 1) {
+      for (let j = 0; j < 6; j++) {
         const mo = mr + j * 2;
         const xo = xc + mo;
         let best = x[xo];
@@ -1025,7 +1025,7 @@ function over$path0(x: F, y: F, path: Int32Array): void {
       }
     }
     // pools rows 0..6 taps 0..2, cols 6..6 taps 0..1
-    for (let i = 0; i < 7; i += 1) {
+    for (let i = 0; i < 7; i++) {
       const mr = i * 28;
       const yr = yc + i * 7;
       {
@@ -1070,7 +1070,7 @@ export function tall_forward(x: F, w: F, y: F): void {
 
 function tall$forward0(x: F, w: F, y: F): void {
   // interior, window unrolled, 3 channel(s) per pass, 12 statements (forward)
-  for (let t = 0; t < 4; t += 1) {
+  for (let t = 0; t < 4; t++) {
     for (let k = 0; k < 6; k += 3) {
       const yk = (t * 6 + k) * 49;
       for (let c = 0; c < 4; c++) {
@@ -1081,10 +1081,10 @@ function tall$forward0(x: F, w: F, y: F): void {
         const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 18], w2_2_0 = w[wk + 34];
         const w0_3_0 = w[wk + 3], w1_3_0 = w[wk + 19], w2_3_0 = w[wk + 35];
         // rows 1..4 taps 0..3, cols 0..6 taps 0..0
-        for (let i = 1; i < 5; i += 1) {
+        for (let i = 1; i < 5; i++) {
           const xr = xc + i * 7;
           const yr = yk + i * 7;
-          for (let j = 0; j < 7; j += 1) {
+          for (let j = 0; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
@@ -1102,7 +1102,7 @@ function tall$forward0(x: F, w: F, y: F): void {
 
 function tall$forward1(x: F, w: F, y: F): void {
   // border, window unrolled, 3 channel(s) per pass, 24 statements (forward)
-  for (let t = 0; t < 4; t += 1) {
+  for (let t = 0; t < 4; t++) {
     for (let k = 0; k < 6; k += 3) {
       const yk = (t * 6 + k) * 49;
       for (let c = 0; c < 4; c++) {
@@ -1117,7 +1117,7 @@ function tall$forward1(x: F, w: F, y: F): void {
           const i = 0;
           const xr = xc + i * 7;
           const yr = yk + i * 7;
-          for (let j = 0; j < 7; j += 1) {
+          for (let j = 0; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
@@ -1132,7 +1132,7 @@ function tall$forward1(x: F, w: F, y: F): void {
           const i = 5;
           const xr = xc + i * 7;
           const yr = yk + i * 7;
-          for (let j = 0; j < 7; j += 1) {
+          for (let j = 0; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
@@ -1147,7 +1147,7 @@ function tall$forward1(x: F, w: F, y: F): void {
           const i = 6;
           const xr = xc + i * 7;
           const yr = yk + i * 7;
-          for (let j = 0; j < 7; j += 1) {
+          for (let j = 0; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
@@ -1170,7 +1170,7 @@ export function tall_backward(dy: F, w: F, dx: F): void {
 
 function tall$backward0(dy: F, w: F, dx: F): void {
   // interior, window unrolled, 4 channel(s) per pass, 16 statements (backward)
-  for (let t = 0; t < 4; t += 1) {
+  for (let t = 0; t < 4; t++) {
     {
       const k = 0;
       const yk = (t * 4 + k) * 49;
@@ -1182,10 +1182,10 @@ function tall$backward0(dy: F, w: F, dx: F): void {
         const w0_2_0 = w[wk + 1], w1_2_0 = w[wk + 5], w2_2_0 = w[wk + 9], w3_2_0 = w[wk + 13];
         const w0_3_0 = w[wk], w1_3_0 = w[wk + 4], w2_3_0 = w[wk + 8], w3_3_0 = w[wk + 12];
         // rows 2..5 taps 0..3, cols 0..6 taps 0..0
-        for (let i = 2; i < 6; i += 1) {
+        for (let i = 2; i < 6; i++) {
           const xr = xc + i * 7;
           const yr = yk + i * 7;
-          for (let j = 0; j < 7; j += 1) {
+          for (let j = 0; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
@@ -1203,7 +1203,7 @@ function tall$backward0(dy: F, w: F, dx: F): void {
 
 function tall$backward1(dy: F, w: F, dx: F): void {
   // border, window unrolled, 4 channel(s) per pass, 32 statements (backward)
-  for (let t = 0; t < 4; t += 1) {
+  for (let t = 0; t < 4; t++) {
     {
       const k = 0;
       const yk = (t * 4 + k) * 49;
@@ -1219,7 +1219,7 @@ function tall$backward1(dy: F, w: F, dx: F): void {
           const i = 0;
           const xr = xc + i * 7;
           const yr = yk + i * 7;
-          for (let j = 0; j < 7; j += 1) {
+          for (let j = 0; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
@@ -1233,7 +1233,7 @@ function tall$backward1(dy: F, w: F, dx: F): void {
           const i = 1;
           const xr = xc + i * 7;
           const yr = yk + i * 7;
-          for (let j = 0; j < 7; j += 1) {
+          for (let j = 0; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
@@ -1248,7 +1248,7 @@ function tall$backward1(dy: F, w: F, dx: F): void {
           const i = 6;
           const xr = xc + i * 7;
           const yr = yk + i * 7;
-          for (let j = 0; j < 7; j += 1) {
+          for (let j = 0; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
@@ -1281,10 +1281,10 @@ function tall$grad0(dy: F, x: F, dw: F): void {
         const dk = (t * 6 + k) * 49;
         const xc = (t * 4 + c) * 49;
         // rows 1..4 taps 0..3, cols 0..6 taps 0..0
-        for (let i = 1; i < 5; i += 1) {
+        for (let i = 1; i < 5; i++) {
           const dr = dk + i * 7;
           const xr = xc + i * 7;
-          for (let j = 0; j < 7; j += 1) {
+          for (let j = 0; j < 7; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
             const v0_0 = x[xo - 7]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0;
@@ -1318,7 +1318,7 @@ function tall$grad1(dy: F, x: F, dw: F): void {
           const i = 0;
           const dr = dk + i * 7;
           const xr = xc + i * 7;
-          for (let j = 0; j < 7; j += 1) {
+          for (let j = 0; j < 7; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
             const v1_0 = x[xo]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0;
@@ -1331,7 +1331,7 @@ function tall$grad1(dy: F, x: F, dw: F): void {
           const i = 5;
           const dr = dk + i * 7;
           const xr = xc + i * 7;
-          for (let j = 0; j < 7; j += 1) {
+          for (let j = 0; j < 7; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
             const v0_0 = x[xo - 7]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0;
@@ -1344,7 +1344,7 @@ function tall$grad1(dy: F, x: F, dw: F): void {
           const i = 6;
           const dr = dk + i * 7;
           const xr = xc + i * 7;
-          for (let j = 0; j < 7; j += 1) {
+          for (let j = 0; j < 7; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
             const v0_0 = x[xo - 7]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0;

@@ -470,7 +470,7 @@ export function c1_forward(x, w, y) {
 }
 function c1$forward0(x, w, y) {
     // interior, window unrolled, 3 channel(s) per pass, 75 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 6; k += 3) {
             const yk = (t * 6 + k) * 784;
             for (let c = 0; c < 1; c++) {
@@ -502,10 +502,10 @@ function c1$forward0(x, w, y) {
                 const w0_4_3 = w[wk + 23], w1_4_3 = w[wk + 48], w2_4_3 = w[wk + 73];
                 const w0_4_4 = w[wk + 24], w1_4_4 = w[wk + 49], w2_4_4 = w[wk + 74];
                 // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 784], a2 = y[yo + 1568];
@@ -620,8 +620,8 @@ function c1$forward0(x, w, y) {
 }
 function c1$forward1(x, w, y) {
     // border, window unrolled, 1 channel(s) per pass, 300 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
-        for (let k = 0; k < 6; k += 1) {
+    for (let t = 0; t < 32; t++) {
+        for (let k = 0; k < 6; k++) {
             const yk = (t * 6 + k) * 784;
             for (let c = 0; c < 1; c++) {
                 const xc = (t * 1 + c) * 784;
@@ -703,7 +703,7 @@ function c1$forward1(x, w, y) {
                     const i = 0;
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo];
@@ -831,7 +831,7 @@ function c1$forward1(x, w, y) {
                     const i = 1;
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo];
@@ -913,7 +913,7 @@ function c1$forward1(x, w, y) {
                     }
                 }
                 // rows 2..25 taps 0..4, cols 0..0 taps 2..4
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
                     {
@@ -940,7 +940,7 @@ function c1$forward1(x, w, y) {
                     }
                 }
                 // rows 2..25 taps 0..4, cols 1..1 taps 1..4
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
                     {
@@ -972,7 +972,7 @@ function c1$forward1(x, w, y) {
                     }
                 }
                 // rows 2..25 taps 0..4, cols 26..26 taps 0..3
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
                     {
@@ -1004,7 +1004,7 @@ function c1$forward1(x, w, y) {
                     }
                 }
                 // rows 2..25 taps 0..4, cols 27..27 taps 0..2
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
                     {
@@ -1089,7 +1089,7 @@ function c1$forward1(x, w, y) {
                     const i = 26;
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo];
@@ -1223,8 +1223,8 @@ function c1$forward1(x, w, y) {
 }
 function c1$forward2(x, w, y) {
     // border, window unrolled, 1 channel(s) per pass, 36 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
-        for (let k = 0; k < 6; k += 1) {
+    for (let t = 0; t < 32; t++) {
+        for (let k = 0; k < 6; k++) {
             const yk = (t * 6 + k) * 784;
             for (let c = 0; c < 1; c++) {
                 const xc = (t * 1 + c) * 784;
@@ -1249,7 +1249,7 @@ function c1$forward2(x, w, y) {
                     const i = 27;
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo];
@@ -1331,7 +1331,7 @@ export function c1_backward(dy, w, dx) {
 }
 function c1$backward0(dy, w, dx) {
     // interior, window unrolled, 1 channel(s) per pass, 25 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         {
             const k = 0;
             const yk = (t * 1 + k) * 784;
@@ -1364,10 +1364,10 @@ function c1$backward0(dy, w, dx) {
                 const w0_4_3 = w[wk + 1];
                 const w0_4_4 = w[wk];
                 // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo];
@@ -1405,7 +1405,7 @@ function c1$backward0(dy, w, dx) {
 }
 function c1$backward1(dy, w, dx) {
     // border, window unrolled, 1 channel(s) per pass, 300 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         {
             const k = 0;
             const yk = (t * 1 + k) * 784;
@@ -1489,7 +1489,7 @@ function c1$backward1(dy, w, dx) {
                     const i = 0;
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo];
@@ -1617,7 +1617,7 @@ function c1$backward1(dy, w, dx) {
                     const i = 1;
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo];
@@ -1699,7 +1699,7 @@ function c1$backward1(dy, w, dx) {
                     }
                 }
                 // rows 2..25 taps 0..4, cols 0..0 taps 2..4
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
                     {
@@ -1726,7 +1726,7 @@ function c1$backward1(dy, w, dx) {
                     }
                 }
                 // rows 2..25 taps 0..4, cols 1..1 taps 1..4
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
                     {
@@ -1758,7 +1758,7 @@ function c1$backward1(dy, w, dx) {
                     }
                 }
                 // rows 2..25 taps 0..4, cols 26..26 taps 0..3
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
                     {
@@ -1790,7 +1790,7 @@ function c1$backward1(dy, w, dx) {
                     }
                 }
                 // rows 2..25 taps 0..4, cols 27..27 taps 0..2
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
                     {
@@ -1875,7 +1875,7 @@ function c1$backward1(dy, w, dx) {
                     const i = 26;
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo];
@@ -2009,7 +2009,7 @@ function c1$backward1(dy, w, dx) {
 }
 function c1$backward2(dy, w, dx) {
     // border, window unrolled, 1 channel(s) per pass, 36 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         {
             const k = 0;
             const yk = (t * 1 + k) * 784;
@@ -2036,7 +2036,7 @@ function c1$backward2(dy, w, dx) {
                     const i = 27;
                     const xr = xc + i * 28;
                     const yr = yk + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo];
@@ -2129,10 +2129,10 @@ function c1$grad0(dy, x, dw) {
                     const dk = (t * 6 + k) * 784;
                     const xc = (t * 1 + c) * 784;
                     // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-                    for (let i = 2; i < 26; i += 1) {
+                    for (let i = 2; i < 26; i++) {
                         const dr = dk + i * 28;
                         const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
+                        for (let j = 2; j < 26; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
                             const v0 = x[xo - 58];
@@ -2183,10 +2183,10 @@ function c1$grad0(dy, x, dw) {
                     const dk = (t * 6 + k) * 784;
                     const xc = (t * 1 + c) * 784;
                     // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-                    for (let i = 2; i < 26; i += 1) {
+                    for (let i = 2; i < 26; i++) {
                         const dr = dk + i * 28;
                         const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
+                        for (let j = 2; j < 26; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
                             const v0 = x[xo - 30];
@@ -2237,10 +2237,10 @@ function c1$grad0(dy, x, dw) {
                     const dk = (t * 6 + k) * 784;
                     const xc = (t * 1 + c) * 784;
                     // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-                    for (let i = 2; i < 26; i += 1) {
+                    for (let i = 2; i < 26; i++) {
                         const dr = dk + i * 28;
                         const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
+                        for (let j = 2; j < 26; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
                             const v0 = x[xo - 2];
@@ -2291,10 +2291,10 @@ function c1$grad0(dy, x, dw) {
                     const dk = (t * 6 + k) * 784;
                     const xc = (t * 1 + c) * 784;
                     // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-                    for (let i = 2; i < 26; i += 1) {
+                    for (let i = 2; i < 26; i++) {
                         const dr = dk + i * 28;
                         const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
+                        for (let j = 2; j < 26; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
                             const v0 = x[xo + 26];
@@ -2345,10 +2345,10 @@ function c1$grad0(dy, x, dw) {
                     const dk = (t * 6 + k) * 784;
                     const xc = (t * 1 + c) * 784;
                     // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-                    for (let i = 2; i < 26; i += 1) {
+                    for (let i = 2; i < 26; i++) {
                         const dr = dk + i * 28;
                         const xr = xc + i * 28;
-                        for (let j = 2; j < 26; j += 1) {
+                        for (let j = 2; j < 26; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
                             const v0 = x[xo + 54];
@@ -2395,7 +2395,7 @@ function c1$grad0(dy, x, dw) {
 }
 function c1$grad1(dy, x, dw) {
     // border, window unrolled, 1 channel(s) per pass, 300 statements (grad)
-    for (let k = 0; k < 6; k += 1) {
+    for (let k = 0; k < 6; k++) {
         for (let c = 0; c < 1; c++) {
             const wk = k * 25 + c * 25;
             let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0;
@@ -2450,7 +2450,7 @@ function c1$grad1(dy, x, dw) {
                     const i = 0;
                     const dr = dk + i * 28;
                     const xr = xc + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j];
                         g0_2_0 += d0 * x[xo - 2];
@@ -2568,7 +2568,7 @@ function c1$grad1(dy, x, dw) {
                     const i = 1;
                     const dr = dk + i * 28;
                     const xr = xc + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j];
                         g0_1_0 += d0 * x[xo - 30];
@@ -2644,7 +2644,7 @@ function c1$grad1(dy, x, dw) {
                     }
                 }
                 // rows 2..25 taps 0..4, cols 0..0 taps 2..4
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const dr = dk + i * 28;
                     const xr = xc + i * 28;
                     {
@@ -2669,7 +2669,7 @@ function c1$grad1(dy, x, dw) {
                     }
                 }
                 // rows 2..25 taps 0..4, cols 1..1 taps 1..4
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const dr = dk + i * 28;
                     const xr = xc + i * 28;
                     {
@@ -2699,7 +2699,7 @@ function c1$grad1(dy, x, dw) {
                     }
                 }
                 // rows 2..25 taps 0..4, cols 26..26 taps 0..3
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const dr = dk + i * 28;
                     const xr = xc + i * 28;
                     {
@@ -2729,7 +2729,7 @@ function c1$grad1(dy, x, dw) {
                     }
                 }
                 // rows 2..25 taps 0..4, cols 27..27 taps 0..2
-                for (let i = 2; i < 26; i += 1) {
+                for (let i = 2; i < 26; i++) {
                     const dr = dk + i * 28;
                     const xr = xc + i * 28;
                     {
@@ -2808,7 +2808,7 @@ function c1$grad1(dy, x, dw) {
                     const i = 26;
                     const dr = dk + i * 28;
                     const xr = xc + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j];
                         g0_0_0 += d0 * x[xo - 58];
@@ -2957,7 +2957,7 @@ function c1$grad1(dy, x, dw) {
 }
 function c1$grad2(dy, x, dw) {
     // border, window unrolled, 1 channel(s) per pass, 36 statements (grad)
-    for (let k = 0; k < 6; k += 1) {
+    for (let k = 0; k < 6; k++) {
         for (let c = 0; c < 1; c++) {
             const wk = k * 25 + c * 25;
             let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0;
@@ -2969,7 +2969,7 @@ function c1$grad2(dy, x, dw) {
                     const i = 27;
                     const dr = dk + i * 28;
                     const xr = xc + i * 28;
-                    for (let j = 2; j < 26; j += 1) {
+                    for (let j = 2; j < 26; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j];
                         g0_0_0 += d0 * x[xo - 58];
@@ -3073,10 +3073,10 @@ function p1$forward0(x, y) {
         const xc = tk * 784;
         const yc = tk * 196;
         // pools rows 0..13 taps 0..1, cols 0..13 taps 0..1
-        for (let i = 0; i < 14; i += 1) {
+        for (let i = 0; i < 14; i++) {
             const mr = i * 56;
             const yr = yc + i * 14;
-            for (let j = 0; j < 14; j += 1) {
+            for (let j = 0; j < 14; j++) {
                 const mo = mr + j * 2;
                 const xo = xc + mo;
                 let best = x[xo];
@@ -3104,10 +3104,10 @@ function p1$path0(x, y, path) {
         const xc = tk * 784;
         const yc = tk * 196;
         // pools rows 0..13 taps 0..1, cols 0..13 taps 0..1
-        for (let i = 0; i < 14; i += 1) {
+        for (let i = 0; i < 14; i++) {
             const mr = i * 56;
             const yr = yc + i * 14;
-            for (let j = 0; j < 14; j += 1) {
+            for (let j = 0; j < 14; j++) {
                 const mo = mr + j * 2;
                 const xo = xc + mo;
                 let best = x[xo];
@@ -3153,7 +3153,7 @@ export function c2_forward(x, w, y) {
 }
 function c2$forward0(x, w, y) {
     // interior, window unrolled, 2 channel(s) per pass, 60 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 16; k += 2) {
             const yk = (t * 16 + k) * 196;
             for (let c = 0; c < 6; c++) {
@@ -3190,10 +3190,10 @@ function c2$forward0(x, w, y) {
                 const w0_4_4 = w[wk + 28], w1_4_4 = w[wk + 208];
                 const w0_4_5 = w[wk + 29], w1_4_5 = w[wk + 209];
                 // rows 2..11 taps 0..4, cols 1..9 taps 0..5
-                for (let i = 2; i < 12; i += 1) {
+                for (let i = 2; i < 12; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 1; j < 10; j += 1) {
+                    for (let j = 1; j < 10; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 196];
@@ -3297,7 +3297,7 @@ function c2$forward0(x, w, y) {
 }
 function c2$forward1(x, w, y) {
     // border, window unrolled, 2 channel(s) per pass, 274 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 16; k += 2) {
             const yk = (t * 16 + k) * 196;
             for (let c = 0; c < 6; c++) {
@@ -3338,7 +3338,7 @@ function c2$forward1(x, w, y) {
                     const i = 0;
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 1; j < 10; j += 1) {
+                    for (let j = 1; j < 10; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 196];
@@ -3405,7 +3405,7 @@ function c2$forward1(x, w, y) {
                     const i = 1;
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 1; j < 10; j += 1) {
+                    for (let j = 1; j < 10; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 196];
@@ -3486,7 +3486,7 @@ function c2$forward1(x, w, y) {
                     }
                 }
                 // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-                for (let i = 2; i < 12; i += 1) {
+                for (let i = 2; i < 12; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -3574,7 +3574,7 @@ function c2$forward1(x, w, y) {
                     }
                 }
                 // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-                for (let i = 2; i < 12; i += 1) {
+                for (let i = 2; i < 12; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -3662,7 +3662,7 @@ function c2$forward1(x, w, y) {
                     }
                 }
                 // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-                for (let i = 2; i < 12; i += 1) {
+                for (let i = 2; i < 12; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -3735,7 +3735,7 @@ function c2$forward1(x, w, y) {
                     }
                 }
                 // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-                for (let i = 2; i < 12; i += 1) {
+                for (let i = 2; i < 12; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -3793,7 +3793,7 @@ function c2$forward1(x, w, y) {
                     }
                 }
                 // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-                for (let i = 2; i < 12; i += 1) {
+                for (let i = 2; i < 12; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -3841,7 +3841,7 @@ function c2$forward1(x, w, y) {
 }
 function c2$forward2(x, w, y) {
     // border, window unrolled, 2 channel(s) per pass, 84 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 16; k += 2) {
             const yk = (t * 16 + k) * 196;
             for (let c = 0; c < 6; c++) {
@@ -3876,7 +3876,7 @@ function c2$forward2(x, w, y) {
                     const i = 12;
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 1; j < 10; j += 1) {
+                    for (let j = 1; j < 10; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 196];
@@ -3961,7 +3961,7 @@ function c2$forward2(x, w, y) {
                     const i = 13;
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 1; j < 10; j += 1) {
+                    for (let j = 1; j < 10; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 196];
@@ -4029,8 +4029,8 @@ function c2$forward2(x, w, y) {
 }
 function c2$forward3(x, w, y) {
     // border, window unrolled, 1 channel(s) per pass, 266 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
-        for (let k = 0; k < 16; k += 1) {
+    for (let t = 0; t < 32; t++) {
+        for (let k = 0; k < 16; k++) {
             const yk = (t * 16 + k) * 196;
             for (let c = 0; c < 6; c++) {
                 const xc = (t * 6 + c) * 196;
@@ -4605,7 +4605,7 @@ export function c2_backward(dy, w, dx) {
 }
 function c2$backward0(dy, w, dx) {
     // interior, window unrolled, 3 channel(s) per pass, 90 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 6; k += 3) {
             const yk = (t * 6 + k) * 196;
             for (let c = 0; c < 16; c++) {
@@ -4642,10 +4642,10 @@ function c2$backward0(dy, w, dx) {
                 const w0_4_4 = w[wk + 1], w1_4_4 = w[wk + 31], w2_4_4 = w[wk + 61];
                 const w0_4_5 = w[wk], w1_4_5 = w[wk + 30], w2_4_5 = w[wk + 60];
                 // rows 2..11 taps 0..4, cols 4..12 taps 0..5
-                for (let i = 2; i < 12; i += 1) {
+                for (let i = 2; i < 12; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 4; j < 13; j += 1) {
+                    for (let j = 4; j < 13; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
@@ -4780,7 +4780,7 @@ function c2$backward0(dy, w, dx) {
 }
 function c2$backward1(dy, w, dx) {
     // border, window unrolled, 3 channel(s) per pass, 261 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 6; k += 3) {
             const yk = (t * 6 + k) * 196;
             for (let c = 0; c < 16; c++) {
@@ -4819,7 +4819,7 @@ function c2$backward1(dy, w, dx) {
                     const i = 0;
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 4; j < 13; j += 1) {
+                    for (let j = 4; j < 13; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
@@ -4905,7 +4905,7 @@ function c2$backward1(dy, w, dx) {
                     const i = 1;
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 4; j < 13; j += 1) {
+                    for (let j = 4; j < 13; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
@@ -5011,7 +5011,7 @@ function c2$backward1(dy, w, dx) {
                     }
                 }
                 // rows 2..11 taps 0..4, cols 0..0 taps 4..5
-                for (let i = 2; i < 12; i += 1) {
+                for (let i = 2; i < 12; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -5065,7 +5065,7 @@ function c2$backward1(dy, w, dx) {
                     }
                 }
                 // rows 2..11 taps 0..4, cols 1..1 taps 3..5
-                for (let i = 2; i < 12; i += 1) {
+                for (let i = 2; i < 12; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -5139,7 +5139,7 @@ function c2$backward1(dy, w, dx) {
                     }
                 }
                 // rows 2..11 taps 0..4, cols 2..2 taps 2..5
-                for (let i = 2; i < 12; i += 1) {
+                for (let i = 2; i < 12; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -5238,7 +5238,7 @@ function c2$backward1(dy, w, dx) {
 }
 function c2$backward2(dy, w, dx) {
     // border, window unrolled, 3 channel(s) per pass, 276 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 6; k += 3) {
             const yk = (t * 6 + k) * 196;
             for (let c = 0; c < 16; c++) {
@@ -5275,7 +5275,7 @@ function c2$backward2(dy, w, dx) {
                 const w0_4_4 = w[wk + 1], w1_4_4 = w[wk + 31], w2_4_4 = w[wk + 61];
                 const w0_4_5 = w[wk], w1_4_5 = w[wk + 30], w2_4_5 = w[wk + 60];
                 // rows 2..11 taps 0..4, cols 3..3 taps 1..5
-                for (let i = 2; i < 12; i += 1) {
+                for (let i = 2; i < 12; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -5389,7 +5389,7 @@ function c2$backward2(dy, w, dx) {
                     }
                 }
                 // rows 2..11 taps 0..4, cols 13..13 taps 0..4
-                for (let i = 2; i < 12; i += 1) {
+                for (let i = 2; i < 12; i++) {
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
                     {
@@ -5507,7 +5507,7 @@ function c2$backward2(dy, w, dx) {
                     const i = 12;
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 4; j < 13; j += 1) {
+                    for (let j = 4; j < 13; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
@@ -5617,7 +5617,7 @@ function c2$backward2(dy, w, dx) {
                     const i = 13;
                     const xr = xc + i * 14;
                     const yr = yk + i * 14;
-                    for (let j = 4; j < 13; j += 1) {
+                    for (let j = 4; j < 13; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
@@ -5704,8 +5704,8 @@ function c2$backward2(dy, w, dx) {
 }
 function c2$backward3(dy, w, dx) {
     // border, window unrolled, 1 channel(s) per pass, 266 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
-        for (let k = 0; k < 6; k += 1) {
+    for (let t = 0; t < 32; t++) {
+        for (let k = 0; k < 6; k++) {
             const yk = (t * 6 + k) * 196;
             for (let c = 0; c < 16; c++) {
                 const xc = (t * 16 + c) * 196;
@@ -6290,10 +6290,10 @@ function c2$grad0(dy, x, dw) {
                     const dk = (t * 16 + k) * 196;
                     const xc = (t * 6 + c) * 196;
                     // rows 2..11 taps 0..4, cols 1..9 taps 0..5
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 29];
@@ -6338,10 +6338,10 @@ function c2$grad0(dy, x, dw) {
                     const dk = (t * 16 + k) * 196;
                     const xc = (t * 6 + c) * 196;
                     // rows 2..11 taps 0..4, cols 1..9 taps 0..5
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 15];
@@ -6386,10 +6386,10 @@ function c2$grad0(dy, x, dw) {
                     const dk = (t * 16 + k) * 196;
                     const xc = (t * 6 + c) * 196;
                     // rows 2..11 taps 0..4, cols 1..9 taps 0..5
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
@@ -6434,10 +6434,10 @@ function c2$grad0(dy, x, dw) {
                     const dk = (t * 16 + k) * 196;
                     const xc = (t * 6 + c) * 196;
                     // rows 2..11 taps 0..4, cols 1..9 taps 0..5
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 13];
@@ -6482,10 +6482,10 @@ function c2$grad0(dy, x, dw) {
                     const dk = (t * 16 + k) * 196;
                     const xc = (t * 6 + c) * 196;
                     // rows 2..11 taps 0..4, cols 1..9 taps 0..5
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 27];
@@ -6538,7 +6538,7 @@ function c2$grad1(dy, x, dw) {
                     const dk = (t * 16 + k) * 196;
                     const xc = (t * 6 + c) * 196;
                     // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6563,7 +6563,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6588,7 +6588,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6610,7 +6610,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6629,7 +6629,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6670,7 +6670,7 @@ function c2$grad1(dy, x, dw) {
                         const i = 1;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 15];
@@ -6694,7 +6694,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6719,7 +6719,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6744,7 +6744,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6766,7 +6766,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6785,7 +6785,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6826,7 +6826,7 @@ function c2$grad1(dy, x, dw) {
                         const i = 0;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
@@ -6854,7 +6854,7 @@ function c2$grad1(dy, x, dw) {
                         const i = 1;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
@@ -6878,7 +6878,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6903,7 +6903,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6928,7 +6928,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6950,7 +6950,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -6969,7 +6969,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -7010,7 +7010,7 @@ function c2$grad1(dy, x, dw) {
                         const i = 0;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 13];
@@ -7038,7 +7038,7 @@ function c2$grad1(dy, x, dw) {
                         const i = 1;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 13];
@@ -7062,7 +7062,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -7087,7 +7087,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -7112,7 +7112,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -7134,7 +7134,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -7153,7 +7153,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -7194,7 +7194,7 @@ function c2$grad1(dy, x, dw) {
                         const i = 0;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 27];
@@ -7222,7 +7222,7 @@ function c2$grad1(dy, x, dw) {
                         const i = 1;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 27];
@@ -7246,7 +7246,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -7271,7 +7271,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -7296,7 +7296,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -7318,7 +7318,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -7337,7 +7337,7 @@ function c2$grad1(dy, x, dw) {
                         }
                     }
                     // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-                    for (let i = 2; i < 12; i += 1) {
+                    for (let i = 2; i < 12; i++) {
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
                         {
@@ -7386,7 +7386,7 @@ function c2$grad2(dy, x, dw) {
                         const i = 12;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 29];
@@ -7414,7 +7414,7 @@ function c2$grad2(dy, x, dw) {
                         const i = 13;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 29];
@@ -7463,7 +7463,7 @@ function c2$grad2(dy, x, dw) {
                         const i = 12;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 15];
@@ -7491,7 +7491,7 @@ function c2$grad2(dy, x, dw) {
                         const i = 13;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 15];
@@ -7540,7 +7540,7 @@ function c2$grad2(dy, x, dw) {
                         const i = 12;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
@@ -7568,7 +7568,7 @@ function c2$grad2(dy, x, dw) {
                         const i = 13;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo - 1];
@@ -7617,7 +7617,7 @@ function c2$grad2(dy, x, dw) {
                         const i = 12;
                         const dr = dk + i * 14;
                         const xr = xc + i * 14;
-                        for (let j = 1; j < 10; j += 1) {
+                        for (let j = 1; j < 10; j++) {
                             const xo = xr + j;
                             const d0 = dy[dr + j], d1 = dy[dr + j + 196];
                             const v0 = x[xo + 13];
@@ -7659,7 +7659,7 @@ function c2$grad2(dy, x, dw) {
 }
 function c2$grad3(dy, x, dw) {
     // border, window unrolled, 1 channel(s) per pass, 266 statements (grad)
-    for (let k = 0; k < 16; k += 1) {
+    for (let k = 0; k < 16; k++) {
         for (let c = 0; c < 6; c++) {
             const wk = k * 180 + c * 30;
             let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_0_5 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_1_5 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_2_5 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_3_5 = 0, g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0, g0_4_5 = 0;
@@ -8272,10 +8272,10 @@ function p2$forward0(x, y) {
         const xc = tk * 196;
         const yc = tk * 49;
         // pools rows 0..6 taps 0..1, cols 0..6 taps 0..1
-        for (let i = 0; i < 7; i += 1) {
+        for (let i = 0; i < 7; i++) {
             const mr = i * 28;
             const yr = yc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
+            for (let j = 0; j < 7; j++) {
                 const mo = mr + j * 2;
                 const xo = xc + mo;
                 let best = x[xo];
@@ -8303,10 +8303,10 @@ function p2$path0(x, y, path) {
         const xc = tk * 196;
         const yc = tk * 49;
         // pools rows 0..6 taps 0..1, cols 0..6 taps 0..1
-        for (let i = 0; i < 7; i += 1) {
+        for (let i = 0; i < 7; i++) {
             const mr = i * 28;
             const yr = yc + i * 7;
-            for (let j = 0; j < 7; j += 1) {
+            for (let j = 0; j < 7; j++) {
                 const mo = mr + j * 2;
                 const xo = xc + mo;
                 let best = x[xo];

@@ -457,7 +457,7 @@ export function c1_forward(x: F, w: F, y: F): void {
 
 function c1$forward0(x: F, w: F, y: F): void {
   // interior, window unrolled, 3 channel(s) per pass, 75 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 6; k += 3) {
       const yk = (t * 6 + k) * 784;
       for (let c = 0; c < 1; c++) {
@@ -489,10 +489,10 @@ function c1$forward0(x: F, w: F, y: F): void {
         const w0_4_3 = w[wk + 23], w1_4_3 = w[wk + 48], w2_4_3 = w[wk + 73];
         const w0_4_4 = w[wk + 24], w1_4_4 = w[wk + 49], w2_4_4 = w[wk + 74];
         // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const xr = xc + i * 28;
           const yr = yk + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 784], a2 = y[yo + 1568];
@@ -531,8 +531,8 @@ function c1$forward0(x: F, w: F, y: F): void {
 
 function c1$forward1(x: F, w: F, y: F): void {
   // border, window unrolled, 1 channel(s) per pass, 300 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 6; k += 1) {
+  for (let t = 0; t < 32; t++) {
+    for (let k = 0; k < 6; k++) {
       const yk = (t * 6 + k) * 784;
       for (let c = 0; c < 1; c++) {
         const xc = (t * 1 + c) * 784;
@@ -614,7 +614,7 @@ function c1$forward1(x: F, w: F, y: F): void {
           const i = 0;
           const xr = xc + i * 28;
           const yr = yk + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo];
@@ -742,7 +742,7 @@ function c1$forward1(x: F, w: F, y: F): void {
           const i = 1;
           const xr = xc + i * 28;
           const yr = yk + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo];
@@ -824,7 +824,7 @@ function c1$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 2..25 taps 0..4, cols 0..0 taps 2..4
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const xr = xc + i * 28;
           const yr = yk + i * 28;
           {
@@ -851,7 +851,7 @@ function c1$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 2..25 taps 0..4, cols 1..1 taps 1..4
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const xr = xc + i * 28;
           const yr = yk + i * 28;
           {
@@ -883,7 +883,7 @@ function c1$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 2..25 taps 0..4, cols 26..26 taps 0..3
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const xr = xc + i * 28;
           const yr = yk + i * 28;
           {
@@ -915,7 +915,7 @@ function c1$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 2..25 taps 0..4, cols 27..27 taps 0..2
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const xr = xc + i * 28;
           const yr = yk + i * 28;
           {
@@ -1000,7 +1000,7 @@ function c1$forward1(x: F, w: F, y: F): void {
           const i = 26;
           const xr = xc + i * 28;
           const yr = yk + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo];
@@ -1135,8 +1135,8 @@ function c1$forward1(x: F, w: F, y: F): void {
 
 function c1$forward2(x: F, w: F, y: F): void {
   // border, window unrolled, 1 channel(s) per pass, 36 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 6; k += 1) {
+  for (let t = 0; t < 32; t++) {
+    for (let k = 0; k < 6; k++) {
       const yk = (t * 6 + k) * 784;
       for (let c = 0; c < 1; c++) {
         const xc = (t * 1 + c) * 784;
@@ -1161,7 +1161,7 @@ function c1$forward2(x: F, w: F, y: F): void {
           const i = 27;
           const xr = xc + i * 28;
           const yr = yk + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo];
@@ -1245,7 +1245,7 @@ export function c1_backward(dy: F, w: F, dx: F): void {
 
 function c1$backward0(dy: F, w: F, dx: F): void {
   // interior, window unrolled, 1 channel(s) per pass, 25 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     {
       const k = 0;
       const yk = (t * 1 + k) * 784;
@@ -1278,10 +1278,10 @@ function c1$backward0(dy: F, w: F, dx: F): void {
         const w0_4_3 = w[wk + 1];
         const w0_4_4 = w[wk];
         // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const xr = xc + i * 28;
           const yr = yk + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo];
@@ -1320,7 +1320,7 @@ function c1$backward0(dy: F, w: F, dx: F): void {
 
 function c1$backward1(dy: F, w: F, dx: F): void {
   // border, window unrolled, 1 channel(s) per pass, 300 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     {
       const k = 0;
       const yk = (t * 1 + k) * 784;
@@ -1404,7 +1404,7 @@ function c1$backward1(dy: F, w: F, dx: F): void {
           const i = 0;
           const xr = xc + i * 28;
           const yr = yk + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo];
@@ -1532,7 +1532,7 @@ function c1$backward1(dy: F, w: F, dx: F): void {
           const i = 1;
           const xr = xc + i * 28;
           const yr = yk + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo];
@@ -1614,7 +1614,7 @@ function c1$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 2..25 taps 0..4, cols 0..0 taps 2..4
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const xr = xc + i * 28;
           const yr = yk + i * 28;
           {
@@ -1641,7 +1641,7 @@ function c1$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 2..25 taps 0..4, cols 1..1 taps 1..4
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const xr = xc + i * 28;
           const yr = yk + i * 28;
           {
@@ -1673,7 +1673,7 @@ function c1$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 2..25 taps 0..4, cols 26..26 taps 0..3
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const xr = xc + i * 28;
           const yr = yk + i * 28;
           {
@@ -1705,7 +1705,7 @@ function c1$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 2..25 taps 0..4, cols 27..27 taps 0..2
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const xr = xc + i * 28;
           const yr = yk + i * 28;
           {
@@ -1790,7 +1790,7 @@ function c1$backward1(dy: F, w: F, dx: F): void {
           const i = 26;
           const xr = xc + i * 28;
           const yr = yk + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo];
@@ -1925,7 +1925,7 @@ function c1$backward1(dy: F, w: F, dx: F): void {
 
 function c1$backward2(dy: F, w: F, dx: F): void {
   // border, window unrolled, 1 channel(s) per pass, 36 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     {
       const k = 0;
       const yk = (t * 1 + k) * 784;
@@ -1952,7 +1952,7 @@ function c1$backward2(dy: F, w: F, dx: F): void {
           const i = 27;
           const xr = xc + i * 28;
           const yr = yk + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo];
@@ -2047,10 +2047,10 @@ function c1$grad0(dy: F, x: F, dw: F): void {
           const dk = (t * 6 + k) * 784;
           const xc = (t * 1 + c) * 784;
           // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-          for (let i = 2; i < 26; i += 1) {
+          for (let i = 2; i < 26; i++) {
             const dr = dk + i * 28;
             const xr = xc + i * 28;
-            for (let j = 2; j < 26; j += 1) {
+            for (let j = 2; j < 26; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
               const v0 = x[xo - 58]; g0_0 += d0 * v0; g1_0 += d1 * v0; g2_0 += d2 * v0;
@@ -2076,10 +2076,10 @@ function c1$grad0(dy: F, x: F, dw: F): void {
           const dk = (t * 6 + k) * 784;
           const xc = (t * 1 + c) * 784;
           // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-          for (let i = 2; i < 26; i += 1) {
+          for (let i = 2; i < 26; i++) {
             const dr = dk + i * 28;
             const xr = xc + i * 28;
-            for (let j = 2; j < 26; j += 1) {
+            for (let j = 2; j < 26; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
               const v0 = x[xo - 30]; g0_0 += d0 * v0; g1_0 += d1 * v0; g2_0 += d2 * v0;
@@ -2105,10 +2105,10 @@ function c1$grad0(dy: F, x: F, dw: F): void {
           const dk = (t * 6 + k) * 784;
           const xc = (t * 1 + c) * 784;
           // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-          for (let i = 2; i < 26; i += 1) {
+          for (let i = 2; i < 26; i++) {
             const dr = dk + i * 28;
             const xr = xc + i * 28;
-            for (let j = 2; j < 26; j += 1) {
+            for (let j = 2; j < 26; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
               const v0 = x[xo - 2]; g0_0 += d0 * v0; g1_0 += d1 * v0; g2_0 += d2 * v0;
@@ -2134,10 +2134,10 @@ function c1$grad0(dy: F, x: F, dw: F): void {
           const dk = (t * 6 + k) * 784;
           const xc = (t * 1 + c) * 784;
           // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-          for (let i = 2; i < 26; i += 1) {
+          for (let i = 2; i < 26; i++) {
             const dr = dk + i * 28;
             const xr = xc + i * 28;
-            for (let j = 2; j < 26; j += 1) {
+            for (let j = 2; j < 26; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
               const v0 = x[xo + 26]; g0_0 += d0 * v0; g1_0 += d1 * v0; g2_0 += d2 * v0;
@@ -2163,10 +2163,10 @@ function c1$grad0(dy: F, x: F, dw: F): void {
           const dk = (t * 6 + k) * 784;
           const xc = (t * 1 + c) * 784;
           // rows 2..25 taps 0..4, cols 2..25 taps 0..4
-          for (let i = 2; i < 26; i += 1) {
+          for (let i = 2; i < 26; i++) {
             const dr = dk + i * 28;
             const xr = xc + i * 28;
-            for (let j = 2; j < 26; j += 1) {
+            for (let j = 2; j < 26; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 784], d2 = dy[dr + j + 1568];
               const v0 = x[xo + 54]; g0_0 += d0 * v0; g1_0 += d1 * v0; g2_0 += d2 * v0;
@@ -2189,7 +2189,7 @@ function c1$grad0(dy: F, x: F, dw: F): void {
 
 function c1$grad1(dy: F, x: F, dw: F): void {
   // border, window unrolled, 1 channel(s) per pass, 300 statements (grad)
-  for (let k = 0; k < 6; k += 1) {
+  for (let k = 0; k < 6; k++) {
     for (let c = 0; c < 1; c++) {
       const wk = k * 25 + c * 25;
       let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0;
@@ -2244,7 +2244,7 @@ function c1$grad1(dy: F, x: F, dw: F): void {
           const i = 0;
           const dr = dk + i * 28;
           const xr = xc + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j];
             g0_2_0 += d0 * x[xo - 2];
@@ -2362,7 +2362,7 @@ function c1$grad1(dy: F, x: F, dw: F): void {
           const i = 1;
           const dr = dk + i * 28;
           const xr = xc + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j];
             g0_1_0 += d0 * x[xo - 30];
@@ -2438,7 +2438,7 @@ function c1$grad1(dy: F, x: F, dw: F): void {
           }
         }
         // rows 2..25 taps 0..4, cols 0..0 taps 2..4
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const dr = dk + i * 28;
           const xr = xc + i * 28;
           {
@@ -2463,7 +2463,7 @@ function c1$grad1(dy: F, x: F, dw: F): void {
           }
         }
         // rows 2..25 taps 0..4, cols 1..1 taps 1..4
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const dr = dk + i * 28;
           const xr = xc + i * 28;
           {
@@ -2493,7 +2493,7 @@ function c1$grad1(dy: F, x: F, dw: F): void {
           }
         }
         // rows 2..25 taps 0..4, cols 26..26 taps 0..3
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const dr = dk + i * 28;
           const xr = xc + i * 28;
           {
@@ -2523,7 +2523,7 @@ function c1$grad1(dy: F, x: F, dw: F): void {
           }
         }
         // rows 2..25 taps 0..4, cols 27..27 taps 0..2
-        for (let i = 2; i < 26; i += 1) {
+        for (let i = 2; i < 26; i++) {
           const dr = dk + i * 28;
           const xr = xc + i * 28;
           {
@@ -2602,7 +2602,7 @@ function c1$grad1(dy: F, x: F, dw: F): void {
           const i = 26;
           const dr = dk + i * 28;
           const xr = xc + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j];
             g0_0_0 += d0 * x[xo - 58];
@@ -2752,7 +2752,7 @@ function c1$grad1(dy: F, x: F, dw: F): void {
 
 function c1$grad2(dy: F, x: F, dw: F): void {
   // border, window unrolled, 1 channel(s) per pass, 36 statements (grad)
-  for (let k = 0; k < 6; k += 1) {
+  for (let k = 0; k < 6; k++) {
     for (let c = 0; c < 1; c++) {
       const wk = k * 25 + c * 25;
       let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0;
@@ -2764,7 +2764,7 @@ function c1$grad2(dy: F, x: F, dw: F): void {
           const i = 27;
           const dr = dk + i * 28;
           const xr = xc + i * 28;
-          for (let j = 2; j < 26; j += 1) {
+          for (let j = 2; j < 26; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j];
             g0_0_0 += d0 * x[xo - 58];
@@ -2871,10 +2871,10 @@ function p1$forward0(x: F, y: F): void {
     const xc = tk * 784;
     const yc = tk * 196;
     // pools rows 0..13 taps 0..1, cols 0..13 taps 0..1
-    for (let i = 0; i < 14; i += 1) {
+    for (let i = 0; i < 14; i++) {
       const mr = i * 56;
       const yr = yc + i * 14;
-      for (let j = 0; j < 14; j += 1) {
+      for (let j = 0; j < 14; j++) {
         const mo = mr + j * 2;
         const xo = xc + mo;
         let best = x[xo];
@@ -2901,10 +2901,10 @@ function p1$path0(x: F, y: F, path: Int32Array): void {
     const xc = tk * 784;
     const yc = tk * 196;
     // pools rows 0..13 taps 0..1, cols 0..13 taps 0..1
-    for (let i = 0; i < 14; i += 1) {
+    for (let i = 0; i < 14; i++) {
       const mr = i * 56;
       const yr = yc + i * 14;
-      for (let j = 0; j < 14; j += 1) {
+      for (let j = 0; j < 14; j++) {
         const mo = mr + j * 2;
         const xo = xc + mo;
         let best = x[xo];
@@ -2943,7 +2943,7 @@ export function c2_forward(x: F, w: F, y: F): void {
 
 function c2$forward0(x: F, w: F, y: F): void {
   // interior, window unrolled, 2 channel(s) per pass, 60 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 16; k += 2) {
       const yk = (t * 16 + k) * 196;
       for (let c = 0; c < 6; c++) {
@@ -2980,10 +2980,10 @@ function c2$forward0(x: F, w: F, y: F): void {
         const w0_4_4 = w[wk + 28], w1_4_4 = w[wk + 208];
         const w0_4_5 = w[wk + 29], w1_4_5 = w[wk + 209];
         // rows 2..11 taps 0..4, cols 1..9 taps 0..5
-        for (let i = 2; i < 12; i += 1) {
+        for (let i = 2; i < 12; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 1; j < 10; j += 1) {
+          for (let j = 1; j < 10; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 196];
@@ -3027,7 +3027,7 @@ function c2$forward0(x: F, w: F, y: F): void {
 
 function c2$forward1(x: F, w: F, y: F): void {
   // border, window unrolled, 2 channel(s) per pass, 274 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 16; k += 2) {
       const yk = (t * 16 + k) * 196;
       for (let c = 0; c < 6; c++) {
@@ -3068,7 +3068,7 @@ function c2$forward1(x: F, w: F, y: F): void {
           const i = 0;
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 1; j < 10; j += 1) {
+          for (let j = 1; j < 10; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 196];
@@ -3098,7 +3098,7 @@ function c2$forward1(x: F, w: F, y: F): void {
           const i = 1;
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 1; j < 10; j += 1) {
+          for (let j = 1; j < 10; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 196];
@@ -3130,7 +3130,7 @@ function c2$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-        for (let i = 2; i < 12; i += 1) {
+        for (let i = 2; i < 12; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -3167,7 +3167,7 @@ function c2$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-        for (let i = 2; i < 12; i += 1) {
+        for (let i = 2; i < 12; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -3204,7 +3204,7 @@ function c2$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-        for (let i = 2; i < 12; i += 1) {
+        for (let i = 2; i < 12; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -3236,7 +3236,7 @@ function c2$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-        for (let i = 2; i < 12; i += 1) {
+        for (let i = 2; i < 12; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -3263,7 +3263,7 @@ function c2$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-        for (let i = 2; i < 12; i += 1) {
+        for (let i = 2; i < 12; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -3291,7 +3291,7 @@ function c2$forward1(x: F, w: F, y: F): void {
 
 function c2$forward2(x: F, w: F, y: F): void {
   // border, window unrolled, 2 channel(s) per pass, 84 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 16; k += 2) {
       const yk = (t * 16 + k) * 196;
       for (let c = 0; c < 6; c++) {
@@ -3326,7 +3326,7 @@ function c2$forward2(x: F, w: F, y: F): void {
           const i = 12;
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 1; j < 10; j += 1) {
+          for (let j = 1; j < 10; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 196];
@@ -3362,7 +3362,7 @@ function c2$forward2(x: F, w: F, y: F): void {
           const i = 13;
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 1; j < 10; j += 1) {
+          for (let j = 1; j < 10; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 196];
@@ -3394,8 +3394,8 @@ function c2$forward2(x: F, w: F, y: F): void {
 
 function c2$forward3(x: F, w: F, y: F): void {
   // border, window unrolled, 1 channel(s) per pass, 266 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 16; k += 1) {
+  for (let t = 0; t < 32; t++) {
+    for (let k = 0; k < 16; k++) {
       const yk = (t * 16 + k) * 196;
       for (let c = 0; c < 6; c++) {
         const xc = (t * 6 + c) * 196;
@@ -3972,7 +3972,7 @@ export function c2_backward(dy: F, w: F, dx: F): void {
 
 function c2$backward0(dy: F, w: F, dx: F): void {
   // interior, window unrolled, 3 channel(s) per pass, 90 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 6; k += 3) {
       const yk = (t * 6 + k) * 196;
       for (let c = 0; c < 16; c++) {
@@ -4009,10 +4009,10 @@ function c2$backward0(dy: F, w: F, dx: F): void {
         const w0_4_4 = w[wk + 1], w1_4_4 = w[wk + 31], w2_4_4 = w[wk + 61];
         const w0_4_5 = w[wk], w1_4_5 = w[wk + 30], w2_4_5 = w[wk + 60];
         // rows 2..11 taps 0..4, cols 4..12 taps 0..5
-        for (let i = 2; i < 12; i += 1) {
+        for (let i = 2; i < 12; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 4; j < 13; j += 1) {
+          for (let j = 4; j < 13; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
@@ -4056,7 +4056,7 @@ function c2$backward0(dy: F, w: F, dx: F): void {
 
 function c2$backward1(dy: F, w: F, dx: F): void {
   // border, window unrolled, 3 channel(s) per pass, 261 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 6; k += 3) {
       const yk = (t * 6 + k) * 196;
       for (let c = 0; c < 16; c++) {
@@ -4095,7 +4095,7 @@ function c2$backward1(dy: F, w: F, dx: F): void {
           const i = 0;
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 4; j < 13; j += 1) {
+          for (let j = 4; j < 13; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
@@ -4125,7 +4125,7 @@ function c2$backward1(dy: F, w: F, dx: F): void {
           const i = 1;
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 4; j < 13; j += 1) {
+          for (let j = 4; j < 13; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
@@ -4157,7 +4157,7 @@ function c2$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 2..11 taps 0..4, cols 0..0 taps 4..5
-        for (let i = 2; i < 12; i += 1) {
+        for (let i = 2; i < 12; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -4179,7 +4179,7 @@ function c2$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 2..11 taps 0..4, cols 1..1 taps 3..5
-        for (let i = 2; i < 12; i += 1) {
+        for (let i = 2; i < 12; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -4206,7 +4206,7 @@ function c2$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 2..11 taps 0..4, cols 2..2 taps 2..5
-        for (let i = 2; i < 12; i += 1) {
+        for (let i = 2; i < 12; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -4244,7 +4244,7 @@ function c2$backward1(dy: F, w: F, dx: F): void {
 
 function c2$backward2(dy: F, w: F, dx: F): void {
   // border, window unrolled, 3 channel(s) per pass, 276 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 6; k += 3) {
       const yk = (t * 6 + k) * 196;
       for (let c = 0; c < 16; c++) {
@@ -4281,7 +4281,7 @@ function c2$backward2(dy: F, w: F, dx: F): void {
         const w0_4_4 = w[wk + 1], w1_4_4 = w[wk + 31], w2_4_4 = w[wk + 61];
         const w0_4_5 = w[wk], w1_4_5 = w[wk + 30], w2_4_5 = w[wk + 60];
         // rows 2..11 taps 0..4, cols 3..3 taps 1..5
-        for (let i = 2; i < 12; i += 1) {
+        for (let i = 2; i < 12; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -4318,7 +4318,7 @@ function c2$backward2(dy: F, w: F, dx: F): void {
           }
         }
         // rows 2..11 taps 0..4, cols 13..13 taps 0..4
-        for (let i = 2; i < 12; i += 1) {
+        for (let i = 2; i < 12; i++) {
           const xr = xc + i * 14;
           const yr = yk + i * 14;
           {
@@ -4359,7 +4359,7 @@ function c2$backward2(dy: F, w: F, dx: F): void {
           const i = 12;
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 4; j < 13; j += 1) {
+          for (let j = 4; j < 13; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
@@ -4395,7 +4395,7 @@ function c2$backward2(dy: F, w: F, dx: F): void {
           const i = 13;
           const xr = xc + i * 14;
           const yr = yk + i * 14;
-          for (let j = 4; j < 13; j += 1) {
+          for (let j = 4; j < 13; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 196], a2 = dx[yo + 392];
@@ -4427,8 +4427,8 @@ function c2$backward2(dy: F, w: F, dx: F): void {
 
 function c2$backward3(dy: F, w: F, dx: F): void {
   // border, window unrolled, 1 channel(s) per pass, 266 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 6; k += 1) {
+  for (let t = 0; t < 32; t++) {
+    for (let k = 0; k < 6; k++) {
       const yk = (t * 6 + k) * 196;
       for (let c = 0; c < 16; c++) {
         const xc = (t * 16 + c) * 196;
@@ -5015,10 +5015,10 @@ function c2$grad0(dy: F, x: F, dw: F): void {
           const dk = (t * 16 + k) * 196;
           const xc = (t * 6 + c) * 196;
           // rows 2..11 taps 0..4, cols 1..9 taps 0..5
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo - 29]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5045,10 +5045,10 @@ function c2$grad0(dy: F, x: F, dw: F): void {
           const dk = (t * 16 + k) * 196;
           const xc = (t * 6 + c) * 196;
           // rows 2..11 taps 0..4, cols 1..9 taps 0..5
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo - 15]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5075,10 +5075,10 @@ function c2$grad0(dy: F, x: F, dw: F): void {
           const dk = (t * 16 + k) * 196;
           const xc = (t * 6 + c) * 196;
           // rows 2..11 taps 0..4, cols 1..9 taps 0..5
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo - 1]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5105,10 +5105,10 @@ function c2$grad0(dy: F, x: F, dw: F): void {
           const dk = (t * 16 + k) * 196;
           const xc = (t * 6 + c) * 196;
           // rows 2..11 taps 0..4, cols 1..9 taps 0..5
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo + 13]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5135,10 +5135,10 @@ function c2$grad0(dy: F, x: F, dw: F): void {
           const dk = (t * 16 + k) * 196;
           const xc = (t * 6 + c) * 196;
           // rows 2..11 taps 0..4, cols 1..9 taps 0..5
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo + 27]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5174,7 +5174,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
           const dk = (t * 16 + k) * 196;
           const xc = (t * 6 + c) * 196;
           // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5189,7 +5189,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5204,7 +5204,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5218,7 +5218,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5231,7 +5231,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5262,7 +5262,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             const i = 1;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo - 15]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5274,7 +5274,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5289,7 +5289,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5304,7 +5304,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5318,7 +5318,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5331,7 +5331,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5362,7 +5362,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             const i = 0;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo - 1]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5378,7 +5378,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             const i = 1;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo - 1]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5390,7 +5390,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5405,7 +5405,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5420,7 +5420,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5434,7 +5434,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5447,7 +5447,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5478,7 +5478,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             const i = 0;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo + 13]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5494,7 +5494,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             const i = 1;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo + 13]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5506,7 +5506,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5521,7 +5521,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5536,7 +5536,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5550,7 +5550,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5563,7 +5563,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5594,7 +5594,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             const i = 0;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo + 27]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5610,7 +5610,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             const i = 1;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo + 27]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5622,7 +5622,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 0..0 taps 1..5
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5637,7 +5637,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 10..10 taps 0..4
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5652,7 +5652,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 11..11 taps 0..3
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5666,7 +5666,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 12..12 taps 0..2
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5679,7 +5679,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
             }
           }
           // rows 2..11 taps 0..4, cols 13..13 taps 0..1
-          for (let i = 2; i < 12; i += 1) {
+          for (let i = 2; i < 12; i++) {
             const dr = dk + i * 14;
             const xr = xc + i * 14;
             {
@@ -5719,7 +5719,7 @@ function c2$grad2(dy: F, x: F, dw: F): void {
             const i = 12;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo - 29]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5735,7 +5735,7 @@ function c2$grad2(dy: F, x: F, dw: F): void {
             const i = 13;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo - 29]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5766,7 +5766,7 @@ function c2$grad2(dy: F, x: F, dw: F): void {
             const i = 12;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo - 15]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5782,7 +5782,7 @@ function c2$grad2(dy: F, x: F, dw: F): void {
             const i = 13;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo - 15]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5813,7 +5813,7 @@ function c2$grad2(dy: F, x: F, dw: F): void {
             const i = 12;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo - 1]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5829,7 +5829,7 @@ function c2$grad2(dy: F, x: F, dw: F): void {
             const i = 13;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo - 1]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5860,7 +5860,7 @@ function c2$grad2(dy: F, x: F, dw: F): void {
             const i = 12;
             const dr = dk + i * 14;
             const xr = xc + i * 14;
-            for (let j = 1; j < 10; j += 1) {
+            for (let j = 1; j < 10; j++) {
               const xo = xr + j;
               const d0 = dy[dr + j], d1 = dy[dr + j + 196];
               const v0 = x[xo + 13]; g0_0 += d0 * v0; g1_0 += d1 * v0;
@@ -5885,7 +5885,7 @@ function c2$grad2(dy: F, x: F, dw: F): void {
 
 function c2$grad3(dy: F, x: F, dw: F): void {
   // border, window unrolled, 1 channel(s) per pass, 266 statements (grad)
-  for (let k = 0; k < 16; k += 1) {
+  for (let k = 0; k < 16; k++) {
     for (let c = 0; c < 6; c++) {
       const wk = k * 180 + c * 30;
       let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_0_5 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_1_5 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_2_5 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_3_5 = 0, g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0, g0_4_5 = 0;
@@ -6483,10 +6483,10 @@ function p2$forward0(x: F, y: F): void {
     const xc = tk * 196;
     const yc = tk * 49;
     // pools rows 0..6 taps 0..1, cols 0..6 taps 0..1
-    for (let i = 0; i < 7; i += 1) {
+    for (let i = 0; i < 7; i++) {
       const mr = i * 28;
       const yr = yc + i * 7;
-      for (let j = 0; j < 7; j += 1) {
+      for (let j = 0; j < 7; j++) {
         const mo = mr + j * 2;
         const xo = xc + mo;
         let best = x[xo];
@@ -6513,10 +6513,10 @@ function p2$path0(x: F, y: F, path: Int32Array): void {
     const xc = tk * 196;
     const yc = tk * 49;
     // pools rows 0..6 taps 0..1, cols 0..6 taps 0..1
-    for (let i = 0; i < 7; i += 1) {
+    for (let i = 0; i < 7; i++) {
       const mr = i * 28;
       const yr = yc + i * 7;
-      for (let j = 0; j < 7; j += 1) {
+      for (let j = 0; j < 7; j++) {
         const mo = mr + j * 2;
         const xo = xc + mo;
         let best = x[xo];

@@ -458,7 +458,7 @@ export function c1_forward(x, w, y) {
 }
 function c1$forward0(x, w, y) {
     // interior, window unrolled, 4 channel(s) per pass, 36 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 32; k += 4) {
             const yk = (t * 32 + k) * 1024;
             for (let c = 0; c < 3; c++) {
@@ -474,10 +474,10 @@ function c1$forward0(x, w, y) {
                 const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 34], w2_2_1 = w[wk + 61], w3_2_1 = w[wk + 88];
                 const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 35], w2_2_2 = w[wk + 62], w3_2_2 = w[wk + 89];
                 // rows 1..30 taps 0..2, cols 1..30 taps 0..2
-                for (let i = 1; i < 31; i += 1) {
+                for (let i = 1; i < 31; i++) {
                     const xr = xc + i * 32;
                     const yr = yk + i * 32;
-                    for (let j = 1; j < 31; j += 1) {
+                    for (let j = 1; j < 31; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
@@ -538,7 +538,7 @@ function c1$forward0(x, w, y) {
 }
 function c1$forward1(x, w, y) {
     // border, window unrolled, 4 channel(s) per pass, 160 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 32; k += 4) {
             const yk = (t * 32 + k) * 1024;
             for (let c = 0; c < 3; c++) {
@@ -594,7 +594,7 @@ function c1$forward1(x, w, y) {
                     const i = 0;
                     const xr = xc + i * 32;
                     const yr = yk + i * 32;
-                    for (let j = 1; j < 31; j += 1) {
+                    for (let j = 1; j < 31; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
@@ -671,7 +671,7 @@ function c1$forward1(x, w, y) {
                     }
                 }
                 // rows 1..30 taps 0..2, cols 0..0 taps 1..2
-                for (let i = 1; i < 31; i += 1) {
+                for (let i = 1; i < 31; i++) {
                     const xr = xc + i * 32;
                     const yr = yk + i * 32;
                     {
@@ -716,7 +716,7 @@ function c1$forward1(x, w, y) {
                     }
                 }
                 // rows 1..30 taps 0..2, cols 31..31 taps 0..1
-                for (let i = 1; i < 31; i += 1) {
+                for (let i = 1; i < 31; i++) {
                     const xr = xc + i * 32;
                     const yr = yk + i * 32;
                     {
@@ -801,7 +801,7 @@ function c1$forward1(x, w, y) {
                     const i = 31;
                     const xr = xc + i * 32;
                     const yr = yk + i * 32;
-                    for (let j = 1; j < 31; j += 1) {
+                    for (let j = 1; j < 31; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
@@ -889,7 +889,7 @@ export function c1_backward(dy, w, dx) {
 }
 function c1$backward0(dy, w, dx) {
     // interior, window unrolled, 3 channel(s) per pass, 27 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         {
             const k = 0;
             const yk = (t * 3 + k) * 1024;
@@ -906,10 +906,10 @@ function c1$backward0(dy, w, dx) {
                 const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19];
                 const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18];
                 // rows 1..30 taps 0..2, cols 1..30 taps 0..2
-                for (let i = 1; i < 31; i += 1) {
+                for (let i = 1; i < 31; i++) {
                     const xr = xc + i * 32;
                     const yr = yk + i * 32;
-                    for (let j = 1; j < 31; j += 1) {
+                    for (let j = 1; j < 31; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
@@ -960,7 +960,7 @@ function c1$backward0(dy, w, dx) {
 }
 function c1$backward1(dy, w, dx) {
     // border, window unrolled, 3 channel(s) per pass, 120 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         {
             const k = 0;
             const yk = (t * 3 + k) * 1024;
@@ -1012,7 +1012,7 @@ function c1$backward1(dy, w, dx) {
                     const i = 0;
                     const xr = xc + i * 32;
                     const yr = yk + i * 32;
-                    for (let j = 1; j < 31; j += 1) {
+                    for (let j = 1; j < 31; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
@@ -1077,7 +1077,7 @@ function c1$backward1(dy, w, dx) {
                     }
                 }
                 // rows 1..30 taps 0..2, cols 0..0 taps 1..2
-                for (let i = 1; i < 31; i += 1) {
+                for (let i = 1; i < 31; i++) {
                     const xr = xc + i * 32;
                     const yr = yk + i * 32;
                     {
@@ -1115,7 +1115,7 @@ function c1$backward1(dy, w, dx) {
                     }
                 }
                 // rows 1..30 taps 0..2, cols 31..31 taps 0..1
-                for (let i = 1; i < 31; i += 1) {
+                for (let i = 1; i < 31; i++) {
                     const xr = xc + i * 32;
                     const yr = yk + i * 32;
                     {
@@ -1188,7 +1188,7 @@ function c1$backward1(dy, w, dx) {
                     const i = 31;
                     const xr = xc + i * 32;
                     const yr = yk + i * 32;
-                    for (let j = 1; j < 31; j += 1) {
+                    for (let j = 1; j < 31; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
@@ -1274,10 +1274,10 @@ function c1$grad0(dy, x, dw) {
                 const dk = (t * 32 + k) * 1024;
                 const xc = (t * 3 + c) * 1024;
                 // rows 1..30 taps 0..2, cols 1..30 taps 0..2
-                for (let i = 1; i < 31; i += 1) {
+                for (let i = 1; i < 31; i++) {
                     const dr = dk + i * 32;
                     const xr = xc + i * 32;
-                    for (let j = 1; j < 31; j += 1) {
+                    for (let j = 1; j < 31; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
                         const v0_0 = x[xo - 33];
@@ -1415,7 +1415,7 @@ function c1$grad1(dy, x, dw) {
                     const i = 0;
                     const dr = dk + i * 32;
                     const xr = xc + i * 32;
-                    for (let j = 1; j < 31; j += 1) {
+                    for (let j = 1; j < 31; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
                         const v1_0 = x[xo - 1];
@@ -1482,7 +1482,7 @@ function c1$grad1(dy, x, dw) {
                     }
                 }
                 // rows 1..30 taps 0..2, cols 0..0 taps 1..2
-                for (let i = 1; i < 31; i += 1) {
+                for (let i = 1; i < 31; i++) {
                     const dr = dk + i * 32;
                     const xr = xc + i * 32;
                     {
@@ -1522,7 +1522,7 @@ function c1$grad1(dy, x, dw) {
                     }
                 }
                 // rows 1..30 taps 0..2, cols 31..31 taps 0..1
-                for (let i = 1; i < 31; i += 1) {
+                for (let i = 1; i < 31; i++) {
                     const dr = dk + i * 32;
                     const xr = xc + i * 32;
                     {
@@ -1597,7 +1597,7 @@ function c1$grad1(dy, x, dw) {
                     const i = 31;
                     const dr = dk + i * 32;
                     const xr = xc + i * 32;
-                    for (let j = 1; j < 31; j += 1) {
+                    for (let j = 1; j < 31; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
                         const v0_0 = x[xo - 33];
@@ -1725,10 +1725,10 @@ function p1$forward0(x, y) {
         const xc = tk * 1024;
         const yc = tk * 256;
         // pools rows 0..15 taps 0..1, cols 0..15 taps 0..1
-        for (let i = 0; i < 16; i += 1) {
+        for (let i = 0; i < 16; i++) {
             const mr = i * 64;
             const yr = yc + i * 16;
-            for (let j = 0; j < 16; j += 1) {
+            for (let j = 0; j < 16; j++) {
                 const mo = mr + j * 2;
                 const xo = xc + mo;
                 let best = x[xo];
@@ -1756,10 +1756,10 @@ function p1$path0(x, y, path) {
         const xc = tk * 1024;
         const yc = tk * 256;
         // pools rows 0..15 taps 0..1, cols 0..15 taps 0..1
-        for (let i = 0; i < 16; i += 1) {
+        for (let i = 0; i < 16; i++) {
             const mr = i * 64;
             const yr = yc + i * 16;
-            for (let j = 0; j < 16; j += 1) {
+            for (let j = 0; j < 16; j++) {
                 const mo = mr + j * 2;
                 const xo = xc + mo;
                 let best = x[xo];
@@ -1803,7 +1803,7 @@ export function c2_forward(x, w, y) {
 }
 function c2$forward0(x, w, y) {
     // interior, window unrolled, 4 channel(s) per pass, 36 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 64; k += 4) {
             const yk = (t * 64 + k) * 256;
             for (let c = 0; c < 32; c++) {
@@ -1819,10 +1819,10 @@ function c2$forward0(x, w, y) {
                 const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 295], w2_2_1 = w[wk + 583], w3_2_1 = w[wk + 871];
                 const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 296], w2_2_2 = w[wk + 584], w3_2_2 = w[wk + 872];
                 // rows 1..14 taps 0..2, cols 1..14 taps 0..2
-                for (let i = 1; i < 15; i += 1) {
+                for (let i = 1; i < 15; i++) {
                     const xr = xc + i * 16;
                     const yr = yk + i * 16;
-                    for (let j = 1; j < 15; j += 1) {
+                    for (let j = 1; j < 15; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
@@ -1883,7 +1883,7 @@ function c2$forward0(x, w, y) {
 }
 function c2$forward1(x, w, y) {
     // border, window unrolled, 4 channel(s) per pass, 160 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 64; k += 4) {
             const yk = (t * 64 + k) * 256;
             for (let c = 0; c < 32; c++) {
@@ -1939,7 +1939,7 @@ function c2$forward1(x, w, y) {
                     const i = 0;
                     const xr = xc + i * 16;
                     const yr = yk + i * 16;
-                    for (let j = 1; j < 15; j += 1) {
+                    for (let j = 1; j < 15; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
@@ -2016,7 +2016,7 @@ function c2$forward1(x, w, y) {
                     }
                 }
                 // rows 1..14 taps 0..2, cols 0..0 taps 1..2
-                for (let i = 1; i < 15; i += 1) {
+                for (let i = 1; i < 15; i++) {
                     const xr = xc + i * 16;
                     const yr = yk + i * 16;
                     {
@@ -2061,7 +2061,7 @@ function c2$forward1(x, w, y) {
                     }
                 }
                 // rows 1..14 taps 0..2, cols 15..15 taps 0..1
-                for (let i = 1; i < 15; i += 1) {
+                for (let i = 1; i < 15; i++) {
                     const xr = xc + i * 16;
                     const yr = yk + i * 16;
                     {
@@ -2146,7 +2146,7 @@ function c2$forward1(x, w, y) {
                     const i = 15;
                     const xr = xc + i * 16;
                     const yr = yk + i * 16;
-                    for (let j = 1; j < 15; j += 1) {
+                    for (let j = 1; j < 15; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
@@ -2234,7 +2234,7 @@ export function c2_backward(dy, w, dx) {
 }
 function c2$backward0(dy, w, dx) {
     // interior, window unrolled, 4 channel(s) per pass, 36 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 32; k += 4) {
             const yk = (t * 32 + k) * 256;
             for (let c = 0; c < 64; c++) {
@@ -2250,10 +2250,10 @@ function c2$backward0(dy, w, dx) {
                 const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
                 const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
                 // rows 1..14 taps 0..2, cols 1..14 taps 0..2
-                for (let i = 1; i < 15; i += 1) {
+                for (let i = 1; i < 15; i++) {
                     const xr = xc + i * 16;
                     const yr = yk + i * 16;
-                    for (let j = 1; j < 15; j += 1) {
+                    for (let j = 1; j < 15; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
@@ -2314,7 +2314,7 @@ function c2$backward0(dy, w, dx) {
 }
 function c2$backward1(dy, w, dx) {
     // border, window unrolled, 4 channel(s) per pass, 160 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 32; k += 4) {
             const yk = (t * 32 + k) * 256;
             for (let c = 0; c < 64; c++) {
@@ -2370,7 +2370,7 @@ function c2$backward1(dy, w, dx) {
                     const i = 0;
                     const xr = xc + i * 16;
                     const yr = yk + i * 16;
-                    for (let j = 1; j < 15; j += 1) {
+                    for (let j = 1; j < 15; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
@@ -2447,7 +2447,7 @@ function c2$backward1(dy, w, dx) {
                     }
                 }
                 // rows 1..14 taps 0..2, cols 0..0 taps 1..2
-                for (let i = 1; i < 15; i += 1) {
+                for (let i = 1; i < 15; i++) {
                     const xr = xc + i * 16;
                     const yr = yk + i * 16;
                     {
@@ -2492,7 +2492,7 @@ function c2$backward1(dy, w, dx) {
                     }
                 }
                 // rows 1..14 taps 0..2, cols 15..15 taps 0..1
-                for (let i = 1; i < 15; i += 1) {
+                for (let i = 1; i < 15; i++) {
                     const xr = xc + i * 16;
                     const yr = yk + i * 16;
                     {
@@ -2577,7 +2577,7 @@ function c2$backward1(dy, w, dx) {
                     const i = 15;
                     const xr = xc + i * 16;
                     const yr = yk + i * 16;
-                    for (let j = 1; j < 15; j += 1) {
+                    for (let j = 1; j < 15; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
@@ -2675,10 +2675,10 @@ function c2$grad0(dy, x, dw) {
                 const dk = (t * 64 + k) * 256;
                 const xc = (t * 32 + c) * 256;
                 // rows 1..14 taps 0..2, cols 1..14 taps 0..2
-                for (let i = 1; i < 15; i += 1) {
+                for (let i = 1; i < 15; i++) {
                     const dr = dk + i * 16;
                     const xr = xc + i * 16;
-                    for (let j = 1; j < 15; j += 1) {
+                    for (let j = 1; j < 15; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
                         const v0_0 = x[xo - 17];
@@ -2816,7 +2816,7 @@ function c2$grad1(dy, x, dw) {
                     const i = 0;
                     const dr = dk + i * 16;
                     const xr = xc + i * 16;
-                    for (let j = 1; j < 15; j += 1) {
+                    for (let j = 1; j < 15; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
                         const v1_0 = x[xo - 1];
@@ -2883,7 +2883,7 @@ function c2$grad1(dy, x, dw) {
                     }
                 }
                 // rows 1..14 taps 0..2, cols 0..0 taps 1..2
-                for (let i = 1; i < 15; i += 1) {
+                for (let i = 1; i < 15; i++) {
                     const dr = dk + i * 16;
                     const xr = xc + i * 16;
                     {
@@ -2923,7 +2923,7 @@ function c2$grad1(dy, x, dw) {
                     }
                 }
                 // rows 1..14 taps 0..2, cols 15..15 taps 0..1
-                for (let i = 1; i < 15; i += 1) {
+                for (let i = 1; i < 15; i++) {
                     const dr = dk + i * 16;
                     const xr = xc + i * 16;
                     {
@@ -2998,7 +2998,7 @@ function c2$grad1(dy, x, dw) {
                     const i = 15;
                     const dr = dk + i * 16;
                     const xr = xc + i * 16;
-                    for (let j = 1; j < 15; j += 1) {
+                    for (let j = 1; j < 15; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
                         const v0_0 = x[xo - 17];
@@ -3126,10 +3126,10 @@ function p2$forward0(x, y) {
         const xc = tk * 256;
         const yc = tk * 64;
         // pools rows 0..7 taps 0..1, cols 0..7 taps 0..1
-        for (let i = 0; i < 8; i += 1) {
+        for (let i = 0; i < 8; i++) {
             const mr = i * 32;
             const yr = yc + i * 8;
-            for (let j = 0; j < 8; j += 1) {
+            for (let j = 0; j < 8; j++) {
                 const mo = mr + j * 2;
                 const xo = xc + mo;
                 let best = x[xo];
@@ -3157,10 +3157,10 @@ function p2$path0(x, y, path) {
         const xc = tk * 256;
         const yc = tk * 64;
         // pools rows 0..7 taps 0..1, cols 0..7 taps 0..1
-        for (let i = 0; i < 8; i += 1) {
+        for (let i = 0; i < 8; i++) {
             const mr = i * 32;
             const yr = yc + i * 8;
-            for (let j = 0; j < 8; j += 1) {
+            for (let j = 0; j < 8; j++) {
                 const mo = mr + j * 2;
                 const xo = xc + mo;
                 let best = x[xo];
@@ -3205,7 +3205,7 @@ export function c3_forward(x, w, y) {
 }
 function c3$forward0(x, w, y) {
     // interior, window unrolled, 4 channel(s) per pass, 36 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 64; k += 4) {
             const yk = (t * 64 + k) * 64;
             for (let c = 0; c < 64; c++) {
@@ -3221,10 +3221,10 @@ function c3$forward0(x, w, y) {
                 const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 583], w2_2_1 = w[wk + 1159], w3_2_1 = w[wk + 1735];
                 const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 584], w2_2_2 = w[wk + 1160], w3_2_2 = w[wk + 1736];
                 // rows 1..6 taps 0..2, cols 1..6 taps 0..2
-                for (let i = 1; i < 7; i += 1) {
+                for (let i = 1; i < 7; i++) {
                     const xr = xc + i * 8;
                     const yr = yk + i * 8;
-                    for (let j = 1; j < 7; j += 1) {
+                    for (let j = 1; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
@@ -3285,7 +3285,7 @@ function c3$forward0(x, w, y) {
 }
 function c3$forward1(x, w, y) {
     // border, window unrolled, 4 channel(s) per pass, 96 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 64; k += 4) {
             const yk = (t * 64 + k) * 64;
             for (let c = 0; c < 64; c++) {
@@ -3305,7 +3305,7 @@ function c3$forward1(x, w, y) {
                     const i = 0;
                     const xr = xc + i * 8;
                     const yr = yk + i * 8;
-                    for (let j = 1; j < 7; j += 1) {
+                    for (let j = 1; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
@@ -3346,7 +3346,7 @@ function c3$forward1(x, w, y) {
                     }
                 }
                 // rows 1..6 taps 0..2, cols 0..0 taps 1..2
-                for (let i = 1; i < 7; i += 1) {
+                for (let i = 1; i < 7; i++) {
                     const xr = xc + i * 8;
                     const yr = yk + i * 8;
                     {
@@ -3391,7 +3391,7 @@ function c3$forward1(x, w, y) {
                     }
                 }
                 // rows 1..6 taps 0..2, cols 7..7 taps 0..1
-                for (let i = 1; i < 7; i += 1) {
+                for (let i = 1; i < 7; i++) {
                     const xr = xc + i * 8;
                     const yr = yk + i * 8;
                     {
@@ -3440,7 +3440,7 @@ function c3$forward1(x, w, y) {
                     const i = 7;
                     const xr = xc + i * 8;
                     const yr = yk + i * 8;
-                    for (let j = 1; j < 7; j += 1) {
+                    for (let j = 1; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
@@ -3486,8 +3486,8 @@ function c3$forward1(x, w, y) {
 }
 function c3$forward2(x, w, y) {
     // border, window unrolled, 1 channel(s) per pass, 16 statements (forward)
-    for (let t = 0; t < 32; t += 1) {
-        for (let k = 0; k < 64; k += 1) {
+    for (let t = 0; t < 32; t++) {
+        for (let k = 0; k < 64; k++) {
             const yk = (t * 64 + k) * 64;
             for (let c = 0; c < 64; c++) {
                 const xc = (t * 64 + c) * 64;
@@ -3582,7 +3582,7 @@ export function c3_backward(dy, w, dx) {
 }
 function c3$backward0(dy, w, dx) {
     // interior, window unrolled, 4 channel(s) per pass, 36 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 64; k += 4) {
             const yk = (t * 64 + k) * 64;
             for (let c = 0; c < 64; c++) {
@@ -3598,10 +3598,10 @@ function c3$backward0(dy, w, dx) {
                 const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
                 const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
                 // rows 1..6 taps 0..2, cols 1..6 taps 0..2
-                for (let i = 1; i < 7; i += 1) {
+                for (let i = 1; i < 7; i++) {
                     const xr = xc + i * 8;
                     const yr = yk + i * 8;
-                    for (let j = 1; j < 7; j += 1) {
+                    for (let j = 1; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
@@ -3662,7 +3662,7 @@ function c3$backward0(dy, w, dx) {
 }
 function c3$backward1(dy, w, dx) {
     // border, window unrolled, 4 channel(s) per pass, 96 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
+    for (let t = 0; t < 32; t++) {
         for (let k = 0; k < 64; k += 4) {
             const yk = (t * 64 + k) * 64;
             for (let c = 0; c < 64; c++) {
@@ -3682,7 +3682,7 @@ function c3$backward1(dy, w, dx) {
                     const i = 0;
                     const xr = xc + i * 8;
                     const yr = yk + i * 8;
-                    for (let j = 1; j < 7; j += 1) {
+                    for (let j = 1; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
@@ -3723,7 +3723,7 @@ function c3$backward1(dy, w, dx) {
                     }
                 }
                 // rows 1..6 taps 0..2, cols 0..0 taps 1..2
-                for (let i = 1; i < 7; i += 1) {
+                for (let i = 1; i < 7; i++) {
                     const xr = xc + i * 8;
                     const yr = yk + i * 8;
                     {
@@ -3768,7 +3768,7 @@ function c3$backward1(dy, w, dx) {
                     }
                 }
                 // rows 1..6 taps 0..2, cols 7..7 taps 0..1
-                for (let i = 1; i < 7; i += 1) {
+                for (let i = 1; i < 7; i++) {
                     const xr = xc + i * 8;
                     const yr = yk + i * 8;
                     {
@@ -3817,7 +3817,7 @@ function c3$backward1(dy, w, dx) {
                     const i = 7;
                     const xr = xc + i * 8;
                     const yr = yk + i * 8;
-                    for (let j = 1; j < 7; j += 1) {
+                    for (let j = 1; j < 7; j++) {
                         const xo = xr + j;
                         const yo = yr + j;
                         let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
@@ -3863,8 +3863,8 @@ function c3$backward1(dy, w, dx) {
 }
 function c3$backward2(dy, w, dx) {
     // border, window unrolled, 1 channel(s) per pass, 16 statements (backward)
-    for (let t = 0; t < 32; t += 1) {
-        for (let k = 0; k < 64; k += 1) {
+    for (let t = 0; t < 32; t++) {
+        for (let k = 0; k < 64; k++) {
             const yk = (t * 64 + k) * 64;
             for (let c = 0; c < 64; c++) {
                 const xc = (t * 64 + c) * 64;
@@ -3969,10 +3969,10 @@ function c3$grad0(dy, x, dw) {
                 const dk = (t * 64 + k) * 64;
                 const xc = (t * 64 + c) * 64;
                 // rows 1..6 taps 0..2, cols 1..6 taps 0..2
-                for (let i = 1; i < 7; i += 1) {
+                for (let i = 1; i < 7; i++) {
                     const dr = dk + i * 8;
                     const xr = xc + i * 8;
-                    for (let j = 1; j < 7; j += 1) {
+                    for (let j = 1; j < 7; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
                         const v0_0 = x[xo - 9];
@@ -4079,7 +4079,7 @@ function c3$grad1(dy, x, dw) {
                     const i = 0;
                     const dr = dk + i * 8;
                     const xr = xc + i * 8;
-                    for (let j = 1; j < 7; j += 1) {
+                    for (let j = 1; j < 7; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
                         const v1_0 = x[xo - 1];
@@ -4115,7 +4115,7 @@ function c3$grad1(dy, x, dw) {
                     }
                 }
                 // rows 1..6 taps 0..2, cols 0..0 taps 1..2
-                for (let i = 1; i < 7; i += 1) {
+                for (let i = 1; i < 7; i++) {
                     const dr = dk + i * 8;
                     const xr = xc + i * 8;
                     {
@@ -4155,7 +4155,7 @@ function c3$grad1(dy, x, dw) {
                     }
                 }
                 // rows 1..6 taps 0..2, cols 7..7 taps 0..1
-                for (let i = 1; i < 7; i += 1) {
+                for (let i = 1; i < 7; i++) {
                     const dr = dk + i * 8;
                     const xr = xc + i * 8;
                     {
@@ -4199,7 +4199,7 @@ function c3$grad1(dy, x, dw) {
                     const i = 7;
                     const dr = dk + i * 8;
                     const xr = xc + i * 8;
-                    for (let j = 1; j < 7; j += 1) {
+                    for (let j = 1; j < 7; j++) {
                         const xo = xr + j;
                         const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
                         const v0_0 = x[xo - 9];
@@ -4276,7 +4276,7 @@ function c3$grad1(dy, x, dw) {
 }
 function c3$grad2(dy, x, dw) {
     // border, window unrolled, 1 channel(s) per pass, 16 statements (grad)
-    for (let k = 0; k < 64; k += 1) {
+    for (let k = 0; k < 64; k++) {
         for (let c = 0; c < 64; c++) {
             const wk = k * 576 + c * 9;
             let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
@@ -4378,10 +4378,10 @@ function p3$forward0(x, y) {
         const xc = tk * 64;
         const yc = tk * 16;
         // pools rows 0..3 taps 0..1, cols 0..3 taps 0..1
-        for (let i = 0; i < 4; i += 1) {
+        for (let i = 0; i < 4; i++) {
             const mr = i * 16;
             const yr = yc + i * 4;
-            for (let j = 0; j < 4; j += 1) {
+            for (let j = 0; j < 4; j++) {
                 const mo = mr + j * 2;
                 const xo = xc + mo;
                 let best = x[xo];
@@ -4409,10 +4409,10 @@ function p3$path0(x, y, path) {
         const xc = tk * 64;
         const yc = tk * 16;
         // pools rows 0..3 taps 0..1, cols 0..3 taps 0..1
-        for (let i = 0; i < 4; i += 1) {
+        for (let i = 0; i < 4; i++) {
             const mr = i * 16;
             const yr = yc + i * 4;
-            for (let j = 0; j < 4; j += 1) {
+            for (let j = 0; j < 4; j++) {
                 const mo = mr + j * 2;
                 const xo = xc + mo;
                 let best = x[xo];

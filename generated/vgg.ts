@@ -447,7 +447,7 @@ export function c1_forward(x: F, w: F, y: F): void {
 
 function c1$forward0(x: F, w: F, y: F): void {
   // interior, window unrolled, 4 channel(s) per pass, 36 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 32; k += 4) {
       const yk = (t * 32 + k) * 1024;
       for (let c = 0; c < 3; c++) {
@@ -463,10 +463,10 @@ function c1$forward0(x: F, w: F, y: F): void {
         const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 34], w2_2_1 = w[wk + 61], w3_2_1 = w[wk + 88];
         const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 35], w2_2_2 = w[wk + 62], w3_2_2 = w[wk + 89];
         // rows 1..30 taps 0..2, cols 1..30 taps 0..2
-        for (let i = 1; i < 31; i += 1) {
+        for (let i = 1; i < 31; i++) {
           const xr = xc + i * 32;
           const yr = yk + i * 32;
-          for (let j = 1; j < 31; j += 1) {
+          for (let j = 1; j < 31; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
@@ -489,7 +489,7 @@ function c1$forward0(x: F, w: F, y: F): void {
 
 function c1$forward1(x: F, w: F, y: F): void {
   // border, window unrolled, 4 channel(s) per pass, 160 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 32; k += 4) {
       const yk = (t * 32 + k) * 1024;
       for (let c = 0; c < 3; c++) {
@@ -526,7 +526,7 @@ function c1$forward1(x: F, w: F, y: F): void {
           const i = 0;
           const xr = xc + i * 32;
           const yr = yk + i * 32;
-          for (let j = 1; j < 31; j += 1) {
+          for (let j = 1; j < 31; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
@@ -557,7 +557,7 @@ function c1$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 1..30 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 31; i += 1) {
+        for (let i = 1; i < 31; i++) {
           const xr = xc + i * 32;
           const yr = yk + i * 32;
           {
@@ -575,7 +575,7 @@ function c1$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 1..30 taps 0..2, cols 31..31 taps 0..1
-        for (let i = 1; i < 31; i += 1) {
+        for (let i = 1; i < 31; i++) {
           const xr = xc + i * 32;
           const yr = yk + i * 32;
           {
@@ -614,7 +614,7 @@ function c1$forward1(x: F, w: F, y: F): void {
           const i = 31;
           const xr = xc + i * 32;
           const yr = yk + i * 32;
-          for (let j = 1; j < 31; j += 1) {
+          for (let j = 1; j < 31; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
@@ -658,7 +658,7 @@ export function c1_backward(dy: F, w: F, dx: F): void {
 
 function c1$backward0(dy: F, w: F, dx: F): void {
   // interior, window unrolled, 3 channel(s) per pass, 27 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     {
       const k = 0;
       const yk = (t * 3 + k) * 1024;
@@ -675,10 +675,10 @@ function c1$backward0(dy: F, w: F, dx: F): void {
         const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19];
         const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18];
         // rows 1..30 taps 0..2, cols 1..30 taps 0..2
-        for (let i = 1; i < 31; i += 1) {
+        for (let i = 1; i < 31; i++) {
           const xr = xc + i * 32;
           const yr = yk + i * 32;
-          for (let j = 1; j < 31; j += 1) {
+          for (let j = 1; j < 31; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
@@ -701,7 +701,7 @@ function c1$backward0(dy: F, w: F, dx: F): void {
 
 function c1$backward1(dy: F, w: F, dx: F): void {
   // border, window unrolled, 3 channel(s) per pass, 120 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     {
       const k = 0;
       const yk = (t * 3 + k) * 1024;
@@ -739,7 +739,7 @@ function c1$backward1(dy: F, w: F, dx: F): void {
           const i = 0;
           const xr = xc + i * 32;
           const yr = yk + i * 32;
-          for (let j = 1; j < 31; j += 1) {
+          for (let j = 1; j < 31; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
@@ -770,7 +770,7 @@ function c1$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 1..30 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 31; i += 1) {
+        for (let i = 1; i < 31; i++) {
           const xr = xc + i * 32;
           const yr = yk + i * 32;
           {
@@ -788,7 +788,7 @@ function c1$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 1..30 taps 0..2, cols 31..31 taps 0..1
-        for (let i = 1; i < 31; i += 1) {
+        for (let i = 1; i < 31; i++) {
           const xr = xc + i * 32;
           const yr = yk + i * 32;
           {
@@ -827,7 +827,7 @@ function c1$backward1(dy: F, w: F, dx: F): void {
           const i = 31;
           const xr = xc + i * 32;
           const yr = yk + i * 32;
-          for (let j = 1; j < 31; j += 1) {
+          for (let j = 1; j < 31; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
@@ -881,10 +881,10 @@ function c1$grad0(dy: F, x: F, dw: F): void {
         const dk = (t * 32 + k) * 1024;
         const xc = (t * 3 + c) * 1024;
         // rows 1..30 taps 0..2, cols 1..30 taps 0..2
-        for (let i = 1; i < 31; i += 1) {
+        for (let i = 1; i < 31; i++) {
           const dr = dk + i * 32;
           const xr = xc + i * 32;
-          for (let j = 1; j < 31; j += 1) {
+          for (let j = 1; j < 31; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
             const v0_0 = x[xo - 33]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
@@ -944,7 +944,7 @@ function c1$grad1(dy: F, x: F, dw: F): void {
           const i = 0;
           const dr = dk + i * 32;
           const xr = xc + i * 32;
-          for (let j = 1; j < 31; j += 1) {
+          for (let j = 1; j < 31; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
             const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
@@ -971,7 +971,7 @@ function c1$grad1(dy: F, x: F, dw: F): void {
           }
         }
         // rows 1..30 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 31; i += 1) {
+        for (let i = 1; i < 31; i++) {
           const dr = dk + i * 32;
           const xr = xc + i * 32;
           {
@@ -987,7 +987,7 @@ function c1$grad1(dy: F, x: F, dw: F): void {
           }
         }
         // rows 1..30 taps 0..2, cols 31..31 taps 0..1
-        for (let i = 1; i < 31; i += 1) {
+        for (let i = 1; i < 31; i++) {
           const dr = dk + i * 32;
           const xr = xc + i * 32;
           {
@@ -1022,7 +1022,7 @@ function c1$grad1(dy: F, x: F, dw: F): void {
           const i = 31;
           const dr = dk + i * 32;
           const xr = xc + i * 32;
-          for (let j = 1; j < 31; j += 1) {
+          for (let j = 1; j < 31; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
             const v0_0 = x[xo - 33]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
@@ -1086,10 +1086,10 @@ function p1$forward0(x: F, y: F): void {
     const xc = tk * 1024;
     const yc = tk * 256;
     // pools rows 0..15 taps 0..1, cols 0..15 taps 0..1
-    for (let i = 0; i < 16; i += 1) {
+    for (let i = 0; i < 16; i++) {
       const mr = i * 64;
       const yr = yc + i * 16;
-      for (let j = 0; j < 16; j += 1) {
+      for (let j = 0; j < 16; j++) {
         const mo = mr + j * 2;
         const xo = xc + mo;
         let best = x[xo];
@@ -1116,10 +1116,10 @@ function p1$path0(x: F, y: F, path: Int32Array): void {
     const xc = tk * 1024;
     const yc = tk * 256;
     // pools rows 0..15 taps 0..1, cols 0..15 taps 0..1
-    for (let i = 0; i < 16; i += 1) {
+    for (let i = 0; i < 16; i++) {
       const mr = i * 64;
       const yr = yc + i * 16;
-      for (let j = 0; j < 16; j += 1) {
+      for (let j = 0; j < 16; j++) {
         const mo = mr + j * 2;
         const xo = xc + mo;
         let best = x[xo];
@@ -1156,7 +1156,7 @@ export function c2_forward(x: F, w: F, y: F): void {
 
 function c2$forward0(x: F, w: F, y: F): void {
   // interior, window unrolled, 4 channel(s) per pass, 36 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 64; k += 4) {
       const yk = (t * 64 + k) * 256;
       for (let c = 0; c < 32; c++) {
@@ -1172,10 +1172,10 @@ function c2$forward0(x: F, w: F, y: F): void {
         const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 295], w2_2_1 = w[wk + 583], w3_2_1 = w[wk + 871];
         const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 296], w2_2_2 = w[wk + 584], w3_2_2 = w[wk + 872];
         // rows 1..14 taps 0..2, cols 1..14 taps 0..2
-        for (let i = 1; i < 15; i += 1) {
+        for (let i = 1; i < 15; i++) {
           const xr = xc + i * 16;
           const yr = yk + i * 16;
-          for (let j = 1; j < 15; j += 1) {
+          for (let j = 1; j < 15; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
@@ -1198,7 +1198,7 @@ function c2$forward0(x: F, w: F, y: F): void {
 
 function c2$forward1(x: F, w: F, y: F): void {
   // border, window unrolled, 4 channel(s) per pass, 160 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 64; k += 4) {
       const yk = (t * 64 + k) * 256;
       for (let c = 0; c < 32; c++) {
@@ -1235,7 +1235,7 @@ function c2$forward1(x: F, w: F, y: F): void {
           const i = 0;
           const xr = xc + i * 16;
           const yr = yk + i * 16;
-          for (let j = 1; j < 15; j += 1) {
+          for (let j = 1; j < 15; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
@@ -1266,7 +1266,7 @@ function c2$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 1..14 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 15; i += 1) {
+        for (let i = 1; i < 15; i++) {
           const xr = xc + i * 16;
           const yr = yk + i * 16;
           {
@@ -1284,7 +1284,7 @@ function c2$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 1..14 taps 0..2, cols 15..15 taps 0..1
-        for (let i = 1; i < 15; i += 1) {
+        for (let i = 1; i < 15; i++) {
           const xr = xc + i * 16;
           const yr = yk + i * 16;
           {
@@ -1323,7 +1323,7 @@ function c2$forward1(x: F, w: F, y: F): void {
           const i = 15;
           const xr = xc + i * 16;
           const yr = yk + i * 16;
-          for (let j = 1; j < 15; j += 1) {
+          for (let j = 1; j < 15; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
@@ -1367,7 +1367,7 @@ export function c2_backward(dy: F, w: F, dx: F): void {
 
 function c2$backward0(dy: F, w: F, dx: F): void {
   // interior, window unrolled, 4 channel(s) per pass, 36 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 32; k += 4) {
       const yk = (t * 32 + k) * 256;
       for (let c = 0; c < 64; c++) {
@@ -1383,10 +1383,10 @@ function c2$backward0(dy: F, w: F, dx: F): void {
         const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
         const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
         // rows 1..14 taps 0..2, cols 1..14 taps 0..2
-        for (let i = 1; i < 15; i += 1) {
+        for (let i = 1; i < 15; i++) {
           const xr = xc + i * 16;
           const yr = yk + i * 16;
-          for (let j = 1; j < 15; j += 1) {
+          for (let j = 1; j < 15; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
@@ -1409,7 +1409,7 @@ function c2$backward0(dy: F, w: F, dx: F): void {
 
 function c2$backward1(dy: F, w: F, dx: F): void {
   // border, window unrolled, 4 channel(s) per pass, 160 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 32; k += 4) {
       const yk = (t * 32 + k) * 256;
       for (let c = 0; c < 64; c++) {
@@ -1446,7 +1446,7 @@ function c2$backward1(dy: F, w: F, dx: F): void {
           const i = 0;
           const xr = xc + i * 16;
           const yr = yk + i * 16;
-          for (let j = 1; j < 15; j += 1) {
+          for (let j = 1; j < 15; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
@@ -1477,7 +1477,7 @@ function c2$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 1..14 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 15; i += 1) {
+        for (let i = 1; i < 15; i++) {
           const xr = xc + i * 16;
           const yr = yk + i * 16;
           {
@@ -1495,7 +1495,7 @@ function c2$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 1..14 taps 0..2, cols 15..15 taps 0..1
-        for (let i = 1; i < 15; i += 1) {
+        for (let i = 1; i < 15; i++) {
           const xr = xc + i * 16;
           const yr = yk + i * 16;
           {
@@ -1534,7 +1534,7 @@ function c2$backward1(dy: F, w: F, dx: F): void {
           const i = 15;
           const xr = xc + i * 16;
           const yr = yk + i * 16;
-          for (let j = 1; j < 15; j += 1) {
+          for (let j = 1; j < 15; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
@@ -1588,10 +1588,10 @@ function c2$grad0(dy: F, x: F, dw: F): void {
         const dk = (t * 64 + k) * 256;
         const xc = (t * 32 + c) * 256;
         // rows 1..14 taps 0..2, cols 1..14 taps 0..2
-        for (let i = 1; i < 15; i += 1) {
+        for (let i = 1; i < 15; i++) {
           const dr = dk + i * 16;
           const xr = xc + i * 16;
-          for (let j = 1; j < 15; j += 1) {
+          for (let j = 1; j < 15; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
             const v0_0 = x[xo - 17]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
@@ -1651,7 +1651,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
           const i = 0;
           const dr = dk + i * 16;
           const xr = xc + i * 16;
-          for (let j = 1; j < 15; j += 1) {
+          for (let j = 1; j < 15; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
             const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
@@ -1678,7 +1678,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
           }
         }
         // rows 1..14 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 15; i += 1) {
+        for (let i = 1; i < 15; i++) {
           const dr = dk + i * 16;
           const xr = xc + i * 16;
           {
@@ -1694,7 +1694,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
           }
         }
         // rows 1..14 taps 0..2, cols 15..15 taps 0..1
-        for (let i = 1; i < 15; i += 1) {
+        for (let i = 1; i < 15; i++) {
           const dr = dk + i * 16;
           const xr = xc + i * 16;
           {
@@ -1729,7 +1729,7 @@ function c2$grad1(dy: F, x: F, dw: F): void {
           const i = 15;
           const dr = dk + i * 16;
           const xr = xc + i * 16;
-          for (let j = 1; j < 15; j += 1) {
+          for (let j = 1; j < 15; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
             const v0_0 = x[xo - 17]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
@@ -1793,10 +1793,10 @@ function p2$forward0(x: F, y: F): void {
     const xc = tk * 256;
     const yc = tk * 64;
     // pools rows 0..7 taps 0..1, cols 0..7 taps 0..1
-    for (let i = 0; i < 8; i += 1) {
+    for (let i = 0; i < 8; i++) {
       const mr = i * 32;
       const yr = yc + i * 8;
-      for (let j = 0; j < 8; j += 1) {
+      for (let j = 0; j < 8; j++) {
         const mo = mr + j * 2;
         const xo = xc + mo;
         let best = x[xo];
@@ -1823,10 +1823,10 @@ function p2$path0(x: F, y: F, path: Int32Array): void {
     const xc = tk * 256;
     const yc = tk * 64;
     // pools rows 0..7 taps 0..1, cols 0..7 taps 0..1
-    for (let i = 0; i < 8; i += 1) {
+    for (let i = 0; i < 8; i++) {
       const mr = i * 32;
       const yr = yc + i * 8;
-      for (let j = 0; j < 8; j += 1) {
+      for (let j = 0; j < 8; j++) {
         const mo = mr + j * 2;
         const xo = xc + mo;
         let best = x[xo];
@@ -1864,7 +1864,7 @@ export function c3_forward(x: F, w: F, y: F): void {
 
 function c3$forward0(x: F, w: F, y: F): void {
   // interior, window unrolled, 4 channel(s) per pass, 36 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 64; k += 4) {
       const yk = (t * 64 + k) * 64;
       for (let c = 0; c < 64; c++) {
@@ -1880,10 +1880,10 @@ function c3$forward0(x: F, w: F, y: F): void {
         const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 583], w2_2_1 = w[wk + 1159], w3_2_1 = w[wk + 1735];
         const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 584], w2_2_2 = w[wk + 1160], w3_2_2 = w[wk + 1736];
         // rows 1..6 taps 0..2, cols 1..6 taps 0..2
-        for (let i = 1; i < 7; i += 1) {
+        for (let i = 1; i < 7; i++) {
           const xr = xc + i * 8;
           const yr = yk + i * 8;
-          for (let j = 1; j < 7; j += 1) {
+          for (let j = 1; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
@@ -1906,7 +1906,7 @@ function c3$forward0(x: F, w: F, y: F): void {
 
 function c3$forward1(x: F, w: F, y: F): void {
   // border, window unrolled, 4 channel(s) per pass, 96 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 64; k += 4) {
       const yk = (t * 64 + k) * 64;
       for (let c = 0; c < 64; c++) {
@@ -1926,7 +1926,7 @@ function c3$forward1(x: F, w: F, y: F): void {
           const i = 0;
           const xr = xc + i * 8;
           const yr = yk + i * 8;
-          for (let j = 1; j < 7; j += 1) {
+          for (let j = 1; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
@@ -1940,7 +1940,7 @@ function c3$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 1..6 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 7; i += 1) {
+        for (let i = 1; i < 7; i++) {
           const xr = xc + i * 8;
           const yr = yk + i * 8;
           {
@@ -1958,7 +1958,7 @@ function c3$forward1(x: F, w: F, y: F): void {
           }
         }
         // rows 1..6 taps 0..2, cols 7..7 taps 0..1
-        for (let i = 1; i < 7; i += 1) {
+        for (let i = 1; i < 7; i++) {
           const xr = xc + i * 8;
           const yr = yk + i * 8;
           {
@@ -1980,7 +1980,7 @@ function c3$forward1(x: F, w: F, y: F): void {
           const i = 7;
           const xr = xc + i * 8;
           const yr = yk + i * 8;
-          for (let j = 1; j < 7; j += 1) {
+          for (let j = 1; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
@@ -2000,8 +2000,8 @@ function c3$forward1(x: F, w: F, y: F): void {
 
 function c3$forward2(x: F, w: F, y: F): void {
   // border, window unrolled, 1 channel(s) per pass, 16 statements (forward)
-  for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 64; k += 1) {
+  for (let t = 0; t < 32; t++) {
+    for (let k = 0; k < 64; k++) {
       const yk = (t * 64 + k) * 64;
       for (let c = 0; c < 64; c++) {
         const xc = (t * 64 + c) * 64;
@@ -2098,7 +2098,7 @@ export function c3_backward(dy: F, w: F, dx: F): void {
 
 function c3$backward0(dy: F, w: F, dx: F): void {
   // interior, window unrolled, 4 channel(s) per pass, 36 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 64; k += 4) {
       const yk = (t * 64 + k) * 64;
       for (let c = 0; c < 64; c++) {
@@ -2114,10 +2114,10 @@ function c3$backward0(dy: F, w: F, dx: F): void {
         const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
         const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
         // rows 1..6 taps 0..2, cols 1..6 taps 0..2
-        for (let i = 1; i < 7; i += 1) {
+        for (let i = 1; i < 7; i++) {
           const xr = xc + i * 8;
           const yr = yk + i * 8;
-          for (let j = 1; j < 7; j += 1) {
+          for (let j = 1; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
@@ -2140,7 +2140,7 @@ function c3$backward0(dy: F, w: F, dx: F): void {
 
 function c3$backward1(dy: F, w: F, dx: F): void {
   // border, window unrolled, 4 channel(s) per pass, 96 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
+  for (let t = 0; t < 32; t++) {
     for (let k = 0; k < 64; k += 4) {
       const yk = (t * 64 + k) * 64;
       for (let c = 0; c < 64; c++) {
@@ -2160,7 +2160,7 @@ function c3$backward1(dy: F, w: F, dx: F): void {
           const i = 0;
           const xr = xc + i * 8;
           const yr = yk + i * 8;
-          for (let j = 1; j < 7; j += 1) {
+          for (let j = 1; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
@@ -2174,7 +2174,7 @@ function c3$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 1..6 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 7; i += 1) {
+        for (let i = 1; i < 7; i++) {
           const xr = xc + i * 8;
           const yr = yk + i * 8;
           {
@@ -2192,7 +2192,7 @@ function c3$backward1(dy: F, w: F, dx: F): void {
           }
         }
         // rows 1..6 taps 0..2, cols 7..7 taps 0..1
-        for (let i = 1; i < 7; i += 1) {
+        for (let i = 1; i < 7; i++) {
           const xr = xc + i * 8;
           const yr = yk + i * 8;
           {
@@ -2214,7 +2214,7 @@ function c3$backward1(dy: F, w: F, dx: F): void {
           const i = 7;
           const xr = xc + i * 8;
           const yr = yk + i * 8;
-          for (let j = 1; j < 7; j += 1) {
+          for (let j = 1; j < 7; j++) {
             const xo = xr + j;
             const yo = yr + j;
             let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
@@ -2234,8 +2234,8 @@ function c3$backward1(dy: F, w: F, dx: F): void {
 
 function c3$backward2(dy: F, w: F, dx: F): void {
   // border, window unrolled, 1 channel(s) per pass, 16 statements (backward)
-  for (let t = 0; t < 32; t += 1) {
-    for (let k = 0; k < 64; k += 1) {
+  for (let t = 0; t < 32; t++) {
+    for (let k = 0; k < 64; k++) {
       const yk = (t * 64 + k) * 64;
       for (let c = 0; c < 64; c++) {
         const xc = (t * 64 + c) * 64;
@@ -2342,10 +2342,10 @@ function c3$grad0(dy: F, x: F, dw: F): void {
         const dk = (t * 64 + k) * 64;
         const xc = (t * 64 + c) * 64;
         // rows 1..6 taps 0..2, cols 1..6 taps 0..2
-        for (let i = 1; i < 7; i += 1) {
+        for (let i = 1; i < 7; i++) {
           const dr = dk + i * 8;
           const xr = xc + i * 8;
-          for (let j = 1; j < 7; j += 1) {
+          for (let j = 1; j < 7; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
             const v0_0 = x[xo - 9]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
@@ -2390,7 +2390,7 @@ function c3$grad1(dy: F, x: F, dw: F): void {
           const i = 0;
           const dr = dk + i * 8;
           const xr = xc + i * 8;
-          for (let j = 1; j < 7; j += 1) {
+          for (let j = 1; j < 7; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
             const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
@@ -2402,7 +2402,7 @@ function c3$grad1(dy: F, x: F, dw: F): void {
           }
         }
         // rows 1..6 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 7; i += 1) {
+        for (let i = 1; i < 7; i++) {
           const dr = dk + i * 8;
           const xr = xc + i * 8;
           {
@@ -2418,7 +2418,7 @@ function c3$grad1(dy: F, x: F, dw: F): void {
           }
         }
         // rows 1..6 taps 0..2, cols 7..7 taps 0..1
-        for (let i = 1; i < 7; i += 1) {
+        for (let i = 1; i < 7; i++) {
           const dr = dk + i * 8;
           const xr = xc + i * 8;
           {
@@ -2438,7 +2438,7 @@ function c3$grad1(dy: F, x: F, dw: F): void {
           const i = 7;
           const dr = dk + i * 8;
           const xr = xc + i * 8;
-          for (let j = 1; j < 7; j += 1) {
+          for (let j = 1; j < 7; j++) {
             const xo = xr + j;
             const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
             const v0_0 = x[xo - 9]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
@@ -2465,7 +2465,7 @@ function c3$grad1(dy: F, x: F, dw: F): void {
 
 function c3$grad2(dy: F, x: F, dw: F): void {
   // border, window unrolled, 1 channel(s) per pass, 16 statements (grad)
-  for (let k = 0; k < 64; k += 1) {
+  for (let k = 0; k < 64; k++) {
     for (let c = 0; c < 64; c++) {
       const wk = k * 576 + c * 9;
       let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
@@ -2570,10 +2570,10 @@ function p3$forward0(x: F, y: F): void {
     const xc = tk * 64;
     const yc = tk * 16;
     // pools rows 0..3 taps 0..1, cols 0..3 taps 0..1
-    for (let i = 0; i < 4; i += 1) {
+    for (let i = 0; i < 4; i++) {
       const mr = i * 16;
       const yr = yc + i * 4;
-      for (let j = 0; j < 4; j += 1) {
+      for (let j = 0; j < 4; j++) {
         const mo = mr + j * 2;
         const xo = xc + mo;
         let best = x[xo];
@@ -2600,10 +2600,10 @@ function p3$path0(x: F, y: F, path: Int32Array): void {
     const xc = tk * 64;
     const yc = tk * 16;
     // pools rows 0..3 taps 0..1, cols 0..3 taps 0..1
-    for (let i = 0; i < 4; i += 1) {
+    for (let i = 0; i < 4; i++) {
       const mr = i * 16;
       const yr = yc + i * 4;
-      for (let j = 0; j < 4; j += 1) {
+      for (let j = 0; j < 4; j++) {
         const mo = mr + j * 2;
         const xo = xc + mo;
         let best = x[xo];
