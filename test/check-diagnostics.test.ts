@@ -16,6 +16,8 @@ const cases: Case[] = [
   // "  input shape=1x8x8 @": input 3-7, shape 9-13, '=' 14, 1x8x8 15-19, '@' 21
   { name: 'E001 unexpected character', source: 'network n {\n  input shape=1x8x8 @\n  relu\n}\n',
     expected: ['m.cnn:2:21: error: unexpected character "@" [E001]'] },
+  { name: 'E001 invisible characters are named by code point', source: 'network n {\n  input shape=1x8x8 \u2028\n  relu\u00a0r\n}\n',
+    expected: ['m.cnn:2:21: error: unexpected character "\\u{2028}" [E001]', 'm.cnn:3:7: error: unexpected character "\\u{A0}" [E001]'] },
   // "  conv c1 out=4 kernel=3x3 anchor=(1 1)": anchor 28-33, '(' 35, 1 36, 1 38
   { name: 'E002 unexpected token', source: net('  conv c1 out=4 kernel=3x3 anchor=(1 1)'),
     expected: ["m.cnn:3:38: error: in a pair: expected ',', found '1' [E002]"] },

@@ -116,6 +116,16 @@ describe('front end never throws, always locates (fast-check)', () => {
     }), { numRuns: 5000 });
   });
 
+  it('a statement dropped by syntax recovery leaves no half-checked model (found by the mutations)', () => {
+    // `10out=10` is one malformed token; recovery drops the whole `full` line, so the
+    // softmax after it would see a 64x4x4 input that nothing had reported.
+    const source = 'network n {\n  input shape=64x4x4\n  full fc out=10out=10\n  softmax\n}\n';
+    const r = checkSource(source, 'm.cnn');
+    run(source);
+    expect(r.model).toBeUndefined();
+    expect(r.diagnostics.map((d) => `${d.loc.line}:${d.severity}`)).toContain('3:error');
+  });
+
   it('the unmutated models pass (so the mutations start from valid ones)', () => {
     for (const source of valid) expect(checkSource(source, 'm.cnn').diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });

@@ -9,13 +9,16 @@ import type { Reporter } from './report.js';
 export function checkFile(ast: FileNode, r: Reporter, limits: Limits): CheckedNetwork[] {
   const networks: CheckedNetwork[] = [];
   const seen = new Map<string, number>();
+  // After a syntax error the parser's recovery may have dropped statements, so the AST no
+  // longer says what the file says: check what is there, but build no network from it.
+  const build = r.errorCount === 0;
   for (const net of ast.networks) {
     if (net.name) {
       const line = seen.get(net.name.text);
       if (line !== undefined) r.error('E021', net.name.loc, `network name '${net.name.text}' is already used on line ${line}`);
       else seen.set(net.name.text, net.name.loc.line);
     }
-    const checked = checkNetwork(net, r, limits);
+    const checked = checkNetwork(net, r, limits, build);
     if (checked) networks.push(checked);
   }
   return networks;

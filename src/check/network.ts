@@ -33,7 +33,7 @@ function checkInput(st: StatementNode, r: Reporter, limits: Limits): InputLine {
   return { shape: ok ? shape : undefined, batch };
 }
 
-export function checkNetwork(net: NetworkNode, r: Reporter, limits: Limits): CheckedNetwork | undefined {
+export function checkNetwork(net: NetworkNode, r: Reporter, limits: Limits, build = true): CheckedNetwork | undefined {
   const errorsBefore = r.errorCount;
   const netName = net.name?.text ?? '?';
   const netLoc = net.name?.loc ?? net.loc;
@@ -127,7 +127,7 @@ export function checkNetwork(net: NetworkNode, r: Reporter, limits: Limits): Che
     current = layer.output;
     from = name;
   }
-  if (r.errorCount > errorsBefore || !input.shape) return undefined;
+  if (!build || r.errorCount > errorsBefore || !input.shape) return undefined;
   const net2 = buildNetwork({ name: netName, batch: input.batch, input: input.shape, layers: specs, loc: net.loc });
   return checkNetworkLimits(net2, netLoc, r, limits) ? net2 : undefined;
 }

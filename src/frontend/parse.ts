@@ -14,12 +14,20 @@ export interface ParseResult {
 
 const shown = (s: string) => (s.length > 20 ? `${s.slice(0, 20)}…` : s);
 
+/**
+ * Quotes source characters for a message. Invisible ones (controls, line and paragraph
+ * separators, no-break and zero-width spaces) become `\u{…}` escapes, so a diagnostic is
+ * always one visible line that says exactly which character it means.
+ */
+const quoted = (s: string) =>
+  `"${s.replace(/["\\]|\p{C}|\p{Z}/gu, (c) => (c === ' ' ? c : c === '"' || c === '\\' ? `\\${c}` : `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`))}"`;
+
 export function parseSource(source: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const lexed = CnnLexer.tokenize(source);
   for (const e of lexed.errors) {
     const text = source.slice(e.offset, e.offset + e.length);
-    const what = e.length === 1 ? `unexpected character ${JSON.stringify(text)}` : `unexpected characters ${JSON.stringify(shown(text))}`;
+    const what = e.length === 1 ? `unexpected character ${quoted(text)}` : `unexpected characters ${quoted(shown(text))}`;
     diagnostics.push(error('E001', { line: e.line ?? 1, column: e.column ?? 1, offset: e.offset, length: e.length }, what));
   }
   parser.input = lexed.tokens;
