@@ -7,6 +7,7 @@ import { emitConv, emitConvWith } from '../src/emit/kernels/conv.js';
 import { convBackward, convForward, convGrad } from '../src/interp/index.js';
 import type { ConvScheduleOptions } from '../src/lower/conv.js';
 import { planConvPass } from '../src/lower/conv.js';
+import { planPaddedConv } from '../src/lower/conv-padded.js';
 import { MAX_TERMS_PER_FUNCTION } from '../src/lower/budget.js';
 import type { ConvLayer } from '../src/model/checked.js';
 import { buildNetwork } from '../src/model/build.js';
@@ -97,6 +98,10 @@ describe('emitted conv kernels agree with the interpreter', () => {
     fc.assert(fc.property(caseArb, (c) => check(c, 'f32')), { numRuns: 30, seed: 777 });
   });
 
+  it('clipped-region schedule (padded: false), random shapes and anchors', () => {
+    fc.assert(fc.property(caseArb, (c) => check(c, 'f64', { padded: false })), { numRuns: 30, seed: 99 });
+  });
+
   it('hand-picked edges: exclave anchors, maps smaller than the kernel, 1x1', () => {
     const base = { T: 2, Cl: 3, Cr: 4, seed: 1 };
     const cases: Omit<Case, 'T' | 'Cl' | 'Cr' | 'seed'>[] = [
@@ -109,8 +114,12 @@ describe('emitted conv kernels agree with the interpreter', () => {
       { H: 7, W: 9, M: 6, N: 1, m: 5, n: 0 },
     ];
     for (const c of cases) for (const dtype of ['f64', 'f32'] as const) check({ ...base, ...c }, dtype);
-    // The gradient by tap rows for every piece, whatever its number of accumulators.
-    for (const c of cases) check({ ...base, ...c }, 'f64', { gradRowsAbove: 0 });
+    // The clipped-region schedule (no padded scratch), and its gradient by tap rows for
+    // every piece, whatever its number of accumulators.
+    for (const c of cases) check({ ...base, ...c }, 'f64', { padded: false });
+    for (const c of cases) check({ ...base, ...c }, 'f64', { padded: false, gradRowsAbove: 0 });
+    // The padded schedule at every channel block and position count.
+    for (const maxBlock of [1, 2, 3]) for (const c of cases) check({ ...base, ...c }, 'f64', { maxBlock });
   });
 
   it('tight budgets: regions split over functions, then rolled tap loops, all within the budget', () => {
@@ -140,6 +149,8 @@ describe('emitted conv kernels agree with the interpreter', () => {
         const plan = planConvPass(layer, pass, 32);
         for (const p of plan.pieces) expect(p.terms).toBeLessThanOrEqual(MAX_TERMS_PER_FUNCTION);
         expect(plan.schedule).toMatch(/interior rows/);
+        const padded = planPaddedConv(layer, pass, 32);
+        expect(padded?.terms).toBeLessThanOrEqual(MAX_TERMS_PER_FUNCTION);
       }
     }
   });

@@ -84,12 +84,33 @@ export interface ConvScheduleOptions {
   wideRegion: number;
   /** Share of the work (taps read) in the border from which its edge strips are blocked apart. */
   borderShare: number;
+  /**
+   * Use the zero-padded scratch schedule of conv-padded.ts whenever its body fits the
+   * budget (the default); false keeps the clipped-region schedule below.
+   */
+  padded: boolean;
 }
 
 export const DEFAULT_CONV_SCHEDULE: ConvScheduleOptions = {
   budget: MAX_TERMS_PER_FUNCTION, maxBlock: MAX_CHANNEL_BLOCK, maxLive: MAX_LIVE_VALUES, maxBorderFunctions: MAX_BORDER_FUNCTIONS,
-  gradRowsAbove: GRAD_ROWS_ABOVE, wideRegion: WIDE_REGION_OUTPUTS, borderShare: BORDER_SHARE,
+  gradRowsAbove: GRAD_ROWS_ABOVE, wideRegion: WIDE_REGION_OUTPUTS, borderShare: BORDER_SHARE, padded: true,
 };
+
+/** Anchor, weight layout and channel roles of a pass (the rotated window for backward). */
+export function passGeometry(layer: ConvLayer, pass: ConvPass): { anchor: { row: number; col: number }; weight: WeightLayout; inC: number; outC: number } {
+  const { rows: M, cols: N } = layer.kernel;
+  const Cl = layer.input.c;
+  const Cr = layer.output.c;
+  const MN = M * N;
+  const backward = pass === 'backward';
+  const anchor = backward
+    ? { row: rotatedAnchor(M, layer.anchor.row), col: rotatedAnchor(N, layer.anchor.col) }
+    : { ...layer.anchor };
+  const weight: WeightLayout = backward
+    ? { outStride: MN, inStride: Cl * MN, tapBase: (M - 1) * N + (N - 1), pStride: -N, qStride: -1 }
+    : { outStride: Cl * MN, inStride: MN, tapBase: 0, pStride: N, qStride: 1 };
+  return { anchor, weight, inC: backward ? Cr : Cl, outC: backward ? Cl : Cr };
+}
 
 export function planConvPass(
   layer: ConvLayer, pass: ConvPass, batch: number, options: Partial<ConvScheduleOptions> = {},
@@ -101,15 +122,7 @@ export function planConvPass(
   const Cl = layer.input.c;
   const Cr = layer.output.c;
   const MN = M * N;
-  const backward = pass === 'backward';
-  const anchor = backward
-    ? { row: rotatedAnchor(M, layer.anchor.row), col: rotatedAnchor(N, layer.anchor.col) }
-    : { ...layer.anchor };
-  const weight: WeightLayout = backward
-    ? { outStride: MN, inStride: Cl * MN, tapBase: (M - 1) * N + (N - 1), pStride: -N, qStride: -1 }
-    : { outStride: Cl * MN, inStride: MN, tapBase: 0, pStride: N, qStride: 1 };
-  const inC = backward ? Cr : Cl;
-  const outC = backward ? Cl : Cr;
+  const { anchor, weight, inC, outC } = passGeometry(layer, pass);
   const rows = convAxis(H, M, anchor.row);
   const cols = convAxis(W, N, anchor.col);
   const live = windowRegions(rows, cols).filter((r) => !r.empty);

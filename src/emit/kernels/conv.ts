@@ -13,6 +13,8 @@ import type { ConvLayer } from '../../model/checked.js';
 import type { ConvPassPlan, ConvPiece } from '../../lower/conv.js';
 import type { ConvScheduleOptions } from '../../lower/conv.js';
 import { planConvPass } from '../../lower/conv.js';
+import { planPaddedConv } from '../../lower/conv-padded.js';
+import { emitPaddedPass } from './conv-padded.js';
 import type { Region } from '../../lower/window.js';
 import { CodeWriter, addScaled, plus, sum, times } from './code-writer.js';
 import type { EmitContext, KernelEmitter, KernelSource } from './types.js';
@@ -30,7 +32,14 @@ export const emitConv: KernelEmitter<ConvLayer> = (layer: ConvLayer, ctx: EmitCo
 
 /** emitConv with schedule knobs other than the defaults (benchmarks, tests). */
 export function emitConvWith(layer: ConvLayer, ctx: EmitContext, options: Partial<ConvScheduleOptions>): KernelSource[] {
-  return (['forward', 'backward', 'grad'] as const).map((pass) => emitPass(layer, planConvPass(layer, pass, ctx.batch, options)));
+  return (['forward', 'backward', 'grad'] as const).map((pass) => {
+    const padded = options.padded === false ? null
+      : planPaddedConv(layer, pass, ctx.batch, {
+        ...(options.budget !== undefined && { budget: options.budget }),
+        ...(options.maxBlock !== undefined && { maxBlock: options.maxBlock }),
+      });
+    return padded ? emitPaddedPass(layerPrefix(layer.name), padded, ctx) : emitPass(layer, planConvPass(layer, pass, ctx.batch, options));
+  });
 }
 
 /** Parameter names of each pass: (map read through the window, weights or other input, output). */
