@@ -474,637 +474,436 @@ export function createModel(options) {
     return new Model(options);
 }
 // ---- kernels: <layer>_<role>, pure functions over the whole batch ----
-// near_forward: forward: 2x3 window, anchor (-1,3); interior rows 0..12 x cols 3..13 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..3, 24 statements; 5 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..3, 48 statements
+// near_forward: forward: 2x3 window, anchor (-1,3); each sample's input map copied into a 16x16 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+2 at each row end), 120 statements
 export function near_forward(x, w, y) {
     y.fill(0);
-    near$forward0(x, w, y);
-    near$forward1(x, w, y);
-}
-function near$forward0(x, w, y) {
-    // interior, window unrolled, 4 channel(s) per pass, 24 statements (forward)
     for (let t = 0; t < 4; t++) {
-        {
-            const k = 0;
-            const yk = (t * 4 + k) * 210;
-            for (let c = 0; c < 2; c++) {
-                const xc = (t * 2 + c) * 210;
-                const wk = k * 12 + c * 6;
-                const w0_0_0 = w[wk], w1_0_0 = w[wk + 12], w2_0_0 = w[wk + 24], w3_0_0 = w[wk + 36];
-                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 13], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 37];
-                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 14], w2_0_2 = w[wk + 26], w3_0_2 = w[wk + 38];
-                const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 15], w2_1_0 = w[wk + 27], w3_1_0 = w[wk + 39];
-                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 16], w2_1_1 = w[wk + 28], w3_1_1 = w[wk + 40];
-                const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 17], w2_1_2 = w[wk + 29], w3_1_2 = w[wk + 41];
-                // rows 0..12 taps 0..1, cols 3..13 taps 0..2
-                for (let i = 0; i < 13; i++) {
-                    const xr = xc + i * 14;
-                    const yr = yk + i * 14;
-                    for (let j = 3; j < 14; j++) {
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
-                        const v0_0 = x[xo + 11];
-                        a0 += w0_0_0 * v0_0;
-                        a1 += w1_0_0 * v0_0;
-                        a2 += w2_0_0 * v0_0;
-                        a3 += w3_0_0 * v0_0;
-                        const v0_1 = x[xo + 12];
-                        a0 += w0_0_1 * v0_1;
-                        a1 += w1_0_1 * v0_1;
-                        a2 += w2_0_1 * v0_1;
-                        a3 += w3_0_1 * v0_1;
-                        const v0_2 = x[xo + 13];
-                        a0 += w0_0_2 * v0_2;
-                        a1 += w1_0_2 * v0_2;
-                        a2 += w2_0_2 * v0_2;
-                        a3 += w3_0_2 * v0_2;
-                        const v1_0 = x[xo + 25];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        a2 += w2_1_0 * v1_0;
-                        a3 += w3_1_0 * v1_0;
-                        const v1_1 = x[xo + 26];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        a2 += w2_1_1 * v1_1;
-                        a3 += w3_1_1 * v1_1;
-                        const v1_2 = x[xo + 27];
-                        a0 += w0_1_2 * v1_2;
-                        a1 += w1_1_2 * v1_2;
-                        a2 += w2_1_2 * v1_2;
-                        a3 += w3_1_2 * v1_2;
-                        y[yo] = a0;
-                        y[yo + 210] = a1;
-                        y[yo + 420] = a2;
-                        y[yo + 630] = a3;
-                    }
+        near$forwardCopy(x, t * 420, near$forwardPad);
+        near$forward0(near$forwardPad, w, y, t * 840);
+    }
+}
+// one sample's map, zero-padded to 2x16x16; only its interior is ever written
+const near$forwardPad = new Float32Array(512);
+function near$forwardCopy(src, s0, xp) {
+    for (let c = 0; c < 2; c++) {
+        for (let i = 1; i < 15; i++) {
+            const s = s0 + c * 210 + i * 14;
+            const d = c * 256 + i * 16 - 13;
+            for (let j = 0; j < 13; j++)
+                xp[d + j] = src[s + j];
+        }
+    }
+}
+function near$forward0(xp, w, y, o0) {
+    {
+        const k = 0;
+        const yk = o0 + k * 210;
+        for (let c = 0; c < 2; c++) {
+            const xc = c * 256;
+            const wk = k * 12 + c * 6;
+            const w0_0_0 = w[wk], w1_0_0 = w[wk + 12], w2_0_0 = w[wk + 24], w3_0_0 = w[wk + 36];
+            const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 13], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 37];
+            const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 14], w2_0_2 = w[wk + 26], w3_0_2 = w[wk + 38];
+            const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 15], w2_1_0 = w[wk + 27], w3_1_0 = w[wk + 39];
+            const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 16], w2_1_1 = w[wk + 28], w3_1_1 = w[wk + 40];
+            const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 17], w2_1_2 = w[wk + 29], w3_1_2 = w[wk + 41];
+            for (let i = 0; i < 15; i++) {
+                const xr = xc + i * 16;
+                const yr = yk + i * 14;
+                for (let j = 0; j < 12; j += 3) {
+                    const xo = xr + j, yo = yr + j;
+                    let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a1_0 = y[yo + 210], a1_1 = y[yo + 211], a1_2 = y[yo + 212], a2_0 = y[yo + 420], a2_1 = y[yo + 421], a2_2 = y[yo + 422], a3_0 = y[yo + 630], a3_1 = y[yo + 631], a3_2 = y[yo + 632];
+                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4];
+                    a0_0 += w0_0_0 * v0_0;
+                    a0_1 += w0_0_0 * v0_1;
+                    a0_2 += w0_0_0 * v0_2;
+                    a1_0 += w1_0_0 * v0_0;
+                    a1_1 += w1_0_0 * v0_1;
+                    a1_2 += w1_0_0 * v0_2;
+                    a2_0 += w2_0_0 * v0_0;
+                    a2_1 += w2_0_0 * v0_1;
+                    a2_2 += w2_0_0 * v0_2;
+                    a3_0 += w3_0_0 * v0_0;
+                    a3_1 += w3_0_0 * v0_1;
+                    a3_2 += w3_0_0 * v0_2;
+                    a0_0 += w0_0_1 * v0_1;
+                    a0_1 += w0_0_1 * v0_2;
+                    a0_2 += w0_0_1 * v0_3;
+                    a1_0 += w1_0_1 * v0_1;
+                    a1_1 += w1_0_1 * v0_2;
+                    a1_2 += w1_0_1 * v0_3;
+                    a2_0 += w2_0_1 * v0_1;
+                    a2_1 += w2_0_1 * v0_2;
+                    a2_2 += w2_0_1 * v0_3;
+                    a3_0 += w3_0_1 * v0_1;
+                    a3_1 += w3_0_1 * v0_2;
+                    a3_2 += w3_0_1 * v0_3;
+                    a0_0 += w0_0_2 * v0_2;
+                    a0_1 += w0_0_2 * v0_3;
+                    a0_2 += w0_0_2 * v0_4;
+                    a1_0 += w1_0_2 * v0_2;
+                    a1_1 += w1_0_2 * v0_3;
+                    a1_2 += w1_0_2 * v0_4;
+                    a2_0 += w2_0_2 * v0_2;
+                    a2_1 += w2_0_2 * v0_3;
+                    a2_2 += w2_0_2 * v0_4;
+                    a3_0 += w3_0_2 * v0_2;
+                    a3_1 += w3_0_2 * v0_3;
+                    a3_2 += w3_0_2 * v0_4;
+                    const v1_0 = xp[xo + 16], v1_1 = xp[xo + 17], v1_2 = xp[xo + 18], v1_3 = xp[xo + 19], v1_4 = xp[xo + 20];
+                    a0_0 += w0_1_0 * v1_0;
+                    a0_1 += w0_1_0 * v1_1;
+                    a0_2 += w0_1_0 * v1_2;
+                    a1_0 += w1_1_0 * v1_0;
+                    a1_1 += w1_1_0 * v1_1;
+                    a1_2 += w1_1_0 * v1_2;
+                    a2_0 += w2_1_0 * v1_0;
+                    a2_1 += w2_1_0 * v1_1;
+                    a2_2 += w2_1_0 * v1_2;
+                    a3_0 += w3_1_0 * v1_0;
+                    a3_1 += w3_1_0 * v1_1;
+                    a3_2 += w3_1_0 * v1_2;
+                    a0_0 += w0_1_1 * v1_1;
+                    a0_1 += w0_1_1 * v1_2;
+                    a0_2 += w0_1_1 * v1_3;
+                    a1_0 += w1_1_1 * v1_1;
+                    a1_1 += w1_1_1 * v1_2;
+                    a1_2 += w1_1_1 * v1_3;
+                    a2_0 += w2_1_1 * v1_1;
+                    a2_1 += w2_1_1 * v1_2;
+                    a2_2 += w2_1_1 * v1_3;
+                    a3_0 += w3_1_1 * v1_1;
+                    a3_1 += w3_1_1 * v1_2;
+                    a3_2 += w3_1_1 * v1_3;
+                    a0_0 += w0_1_2 * v1_2;
+                    a0_1 += w0_1_2 * v1_3;
+                    a0_2 += w0_1_2 * v1_4;
+                    a1_0 += w1_1_2 * v1_2;
+                    a1_1 += w1_1_2 * v1_3;
+                    a1_2 += w1_1_2 * v1_4;
+                    a2_0 += w2_1_2 * v1_2;
+                    a2_1 += w2_1_2 * v1_3;
+                    a2_2 += w2_1_2 * v1_4;
+                    a3_0 += w3_1_2 * v1_2;
+                    a3_1 += w3_1_2 * v1_3;
+                    a3_2 += w3_1_2 * v1_4;
+                    y[yo] = a0_0;
+                    y[yo + 1] = a0_1;
+                    y[yo + 2] = a0_2;
+                    y[yo + 210] = a1_0;
+                    y[yo + 211] = a1_1;
+                    y[yo + 212] = a1_2;
+                    y[yo + 420] = a2_0;
+                    y[yo + 421] = a2_1;
+                    y[yo + 422] = a2_2;
+                    y[yo + 630] = a3_0;
+                    y[yo + 631] = a3_1;
+                    y[yo + 632] = a3_2;
+                }
+                {
+                    const j = 12;
+                    const xo = xr + j, yo = yr + j;
+                    let a0_0 = y[yo], a0_1 = y[yo + 1], a1_0 = y[yo + 210], a1_1 = y[yo + 211], a2_0 = y[yo + 420], a2_1 = y[yo + 421], a3_0 = y[yo + 630], a3_1 = y[yo + 631];
+                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
+                    a0_0 += w0_0_0 * v0_0;
+                    a0_1 += w0_0_0 * v0_1;
+                    a1_0 += w1_0_0 * v0_0;
+                    a1_1 += w1_0_0 * v0_1;
+                    a2_0 += w2_0_0 * v0_0;
+                    a2_1 += w2_0_0 * v0_1;
+                    a3_0 += w3_0_0 * v0_0;
+                    a3_1 += w3_0_0 * v0_1;
+                    a0_0 += w0_0_1 * v0_1;
+                    a0_1 += w0_0_1 * v0_2;
+                    a1_0 += w1_0_1 * v0_1;
+                    a1_1 += w1_0_1 * v0_2;
+                    a2_0 += w2_0_1 * v0_1;
+                    a2_1 += w2_0_1 * v0_2;
+                    a3_0 += w3_0_1 * v0_1;
+                    a3_1 += w3_0_1 * v0_2;
+                    a0_0 += w0_0_2 * v0_2;
+                    a0_1 += w0_0_2 * v0_3;
+                    a1_0 += w1_0_2 * v0_2;
+                    a1_1 += w1_0_2 * v0_3;
+                    a2_0 += w2_0_2 * v0_2;
+                    a2_1 += w2_0_2 * v0_3;
+                    a3_0 += w3_0_2 * v0_2;
+                    a3_1 += w3_0_2 * v0_3;
+                    const v1_0 = xp[xo + 16], v1_1 = xp[xo + 17], v1_2 = xp[xo + 18], v1_3 = xp[xo + 19];
+                    a0_0 += w0_1_0 * v1_0;
+                    a0_1 += w0_1_0 * v1_1;
+                    a1_0 += w1_1_0 * v1_0;
+                    a1_1 += w1_1_0 * v1_1;
+                    a2_0 += w2_1_0 * v1_0;
+                    a2_1 += w2_1_0 * v1_1;
+                    a3_0 += w3_1_0 * v1_0;
+                    a3_1 += w3_1_0 * v1_1;
+                    a0_0 += w0_1_1 * v1_1;
+                    a0_1 += w0_1_1 * v1_2;
+                    a1_0 += w1_1_1 * v1_1;
+                    a1_1 += w1_1_1 * v1_2;
+                    a2_0 += w2_1_1 * v1_1;
+                    a2_1 += w2_1_1 * v1_2;
+                    a3_0 += w3_1_1 * v1_1;
+                    a3_1 += w3_1_1 * v1_2;
+                    a0_0 += w0_1_2 * v1_2;
+                    a0_1 += w0_1_2 * v1_3;
+                    a1_0 += w1_1_2 * v1_2;
+                    a1_1 += w1_1_2 * v1_3;
+                    a2_0 += w2_1_2 * v1_2;
+                    a2_1 += w2_1_2 * v1_3;
+                    a3_0 += w3_1_2 * v1_2;
+                    a3_1 += w3_1_2 * v1_3;
+                    y[yo] = a0_0;
+                    y[yo + 1] = a0_1;
+                    y[yo + 210] = a1_0;
+                    y[yo + 211] = a1_1;
+                    y[yo + 420] = a2_0;
+                    y[yo + 421] = a2_1;
+                    y[yo + 630] = a3_0;
+                    y[yo + 631] = a3_1;
                 }
             }
         }
     }
 }
-function near$forward1(x, w, y) {
-    // border, window unrolled, 4 channel(s) per pass, 48 statements (forward)
-    for (let t = 0; t < 4; t++) {
-        {
-            const k = 0;
-            const yk = (t * 4 + k) * 210;
-            for (let c = 0; c < 2; c++) {
-                const xc = (t * 2 + c) * 210;
-                const wk = k * 12 + c * 6;
-                const w0_0_0 = w[wk], w1_0_0 = w[wk + 12], w2_0_0 = w[wk + 24], w3_0_0 = w[wk + 36];
-                const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 13], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 37];
-                const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 14], w2_0_2 = w[wk + 26], w3_0_2 = w[wk + 38];
-                const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 16], w2_1_1 = w[wk + 28], w3_1_1 = w[wk + 40];
-                const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 17], w2_1_2 = w[wk + 29], w3_1_2 = w[wk + 41];
-                // rows 0..12 taps 0..1, cols 1..1 taps 2..2
-                for (let i = 0; i < 13; i++) {
-                    const xr = xc + i * 14;
-                    const yr = yk + i * 14;
-                    {
-                        const j = 1;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
-                        const v0_2 = x[xo + 13];
-                        a0 += w0_0_2 * v0_2;
-                        a1 += w1_0_2 * v0_2;
-                        a2 += w2_0_2 * v0_2;
-                        a3 += w3_0_2 * v0_2;
-                        const v1_2 = x[xo + 27];
-                        a0 += w0_1_2 * v1_2;
-                        a1 += w1_1_2 * v1_2;
-                        a2 += w2_1_2 * v1_2;
-                        a3 += w3_1_2 * v1_2;
-                        y[yo] = a0;
-                        y[yo + 210] = a1;
-                        y[yo + 420] = a2;
-                        y[yo + 630] = a3;
-                    }
-                }
-                // rows 0..12 taps 0..1, cols 2..2 taps 1..2
-                for (let i = 0; i < 13; i++) {
-                    const xr = xc + i * 14;
-                    const yr = yk + i * 14;
-                    {
-                        const j = 2;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
-                        const v0_1 = x[xo + 12];
-                        a0 += w0_0_1 * v0_1;
-                        a1 += w1_0_1 * v0_1;
-                        a2 += w2_0_1 * v0_1;
-                        a3 += w3_0_1 * v0_1;
-                        const v0_2 = x[xo + 13];
-                        a0 += w0_0_2 * v0_2;
-                        a1 += w1_0_2 * v0_2;
-                        a2 += w2_0_2 * v0_2;
-                        a3 += w3_0_2 * v0_2;
-                        const v1_1 = x[xo + 26];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        a2 += w2_1_1 * v1_1;
-                        a3 += w3_1_1 * v1_1;
-                        const v1_2 = x[xo + 27];
-                        a0 += w0_1_2 * v1_2;
-                        a1 += w1_1_2 * v1_2;
-                        a2 += w2_1_2 * v1_2;
-                        a3 += w3_1_2 * v1_2;
-                        y[yo] = a0;
-                        y[yo + 210] = a1;
-                        y[yo + 420] = a2;
-                        y[yo + 630] = a3;
-                    }
-                }
-                // rows 13..13 taps 0..0, cols 1..1 taps 2..2
-                {
-                    const i = 13;
-                    const xr = xc + i * 14;
-                    const yr = yk + i * 14;
-                    {
-                        const j = 1;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
-                        const v0_2 = x[xo + 13];
-                        a0 += w0_0_2 * v0_2;
-                        a1 += w1_0_2 * v0_2;
-                        a2 += w2_0_2 * v0_2;
-                        a3 += w3_0_2 * v0_2;
-                        y[yo] = a0;
-                        y[yo + 210] = a1;
-                        y[yo + 420] = a2;
-                        y[yo + 630] = a3;
-                    }
-                }
-                // rows 13..13 taps 0..0, cols 2..2 taps 1..2
-                {
-                    const i = 13;
-                    const xr = xc + i * 14;
-                    const yr = yk + i * 14;
-                    {
-                        const j = 2;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
-                        const v0_1 = x[xo + 12];
-                        a0 += w0_0_1 * v0_1;
-                        a1 += w1_0_1 * v0_1;
-                        a2 += w2_0_1 * v0_1;
-                        a3 += w3_0_1 * v0_1;
-                        const v0_2 = x[xo + 13];
-                        a0 += w0_0_2 * v0_2;
-                        a1 += w1_0_2 * v0_2;
-                        a2 += w2_0_2 * v0_2;
-                        a3 += w3_0_2 * v0_2;
-                        y[yo] = a0;
-                        y[yo + 210] = a1;
-                        y[yo + 420] = a2;
-                        y[yo + 630] = a3;
-                    }
-                }
-                // rows 13..13 taps 0..0, cols 3..13 taps 0..2
-                {
-                    const i = 13;
-                    const xr = xc + i * 14;
-                    const yr = yk + i * 14;
-                    for (let j = 3; j < 14; j++) {
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = y[yo], a1 = y[yo + 210], a2 = y[yo + 420], a3 = y[yo + 630];
-                        const v0_0 = x[xo + 11];
-                        a0 += w0_0_0 * v0_0;
-                        a1 += w1_0_0 * v0_0;
-                        a2 += w2_0_0 * v0_0;
-                        a3 += w3_0_0 * v0_0;
-                        const v0_1 = x[xo + 12];
-                        a0 += w0_0_1 * v0_1;
-                        a1 += w1_0_1 * v0_1;
-                        a2 += w2_0_1 * v0_1;
-                        a3 += w3_0_1 * v0_1;
-                        const v0_2 = x[xo + 13];
-                        a0 += w0_0_2 * v0_2;
-                        a1 += w1_0_2 * v0_2;
-                        a2 += w2_0_2 * v0_2;
-                        a3 += w3_0_2 * v0_2;
-                        y[yo] = a0;
-                        y[yo + 210] = a1;
-                        y[yo + 420] = a2;
-                        y[yo + 630] = a3;
-                    }
-                }
-            }
-        }
-    }
-}
-// near_backward: backward: 2x3 window, anchor (2,-1) (rotated, channels transposed); interior rows 2..14 x cols 0..10 without bounds tests: window unrolled, weights in locals, 2 channel(s) per pass over 0..1, 12 statements; 5 border region(s) with clipped windows: window unrolled, weights in locals, 2 channel(s) per pass over 0..1, 24 statements
+// near_backward: backward: 2x3 window, anchor (2,-1) (rotated, channels transposed); each sample's sensitivity map copied into a 16x16 zero-padded scratch (no border code); window unrolled, weights in locals, 2 channel(s) x 4 position(s) per pass (+2 at each row end), 72 statements
 export function near_backward(dy, w, dx) {
     dx.fill(0);
-    near$backward0(dy, w, dx);
-    near$backward1(dy, w, dx);
-}
-function near$backward0(dy, w, dx) {
-    // interior, window unrolled, 2 channel(s) per pass, 12 statements (backward)
     for (let t = 0; t < 4; t++) {
-        {
-            const k = 0;
-            const yk = (t * 2 + k) * 210;
-            for (let c = 0; c < 4; c++) {
-                const xc = (t * 4 + c) * 210;
-                const wk = k * 6 + c * 12;
-                const w0_0_0 = w[wk + 5], w1_0_0 = w[wk + 11];
-                const w0_0_1 = w[wk + 4], w1_0_1 = w[wk + 10];
-                const w0_0_2 = w[wk + 3], w1_0_2 = w[wk + 9];
-                const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 8];
-                const w0_1_1 = w[wk + 1], w1_1_1 = w[wk + 7];
-                const w0_1_2 = w[wk], w1_1_2 = w[wk + 6];
-                // rows 2..14 taps 0..1, cols 0..10 taps 0..2
-                for (let i = 2; i < 15; i++) {
-                    const xr = xc + i * 14;
-                    const yr = yk + i * 14;
-                    for (let j = 0; j < 11; j++) {
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = dx[yo], a1 = dx[yo + 210];
-                        const v0_0 = dy[xo - 27];
-                        a0 += w0_0_0 * v0_0;
-                        a1 += w1_0_0 * v0_0;
-                        const v0_1 = dy[xo - 26];
-                        a0 += w0_0_1 * v0_1;
-                        a1 += w1_0_1 * v0_1;
-                        const v0_2 = dy[xo - 25];
-                        a0 += w0_0_2 * v0_2;
-                        a1 += w1_0_2 * v0_2;
-                        const v1_0 = dy[xo - 13];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        const v1_1 = dy[xo - 12];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        const v1_2 = dy[xo - 11];
-                        a0 += w0_1_2 * v1_2;
-                        a1 += w1_1_2 * v1_2;
-                        dx[yo] = a0;
-                        dx[yo + 210] = a1;
-                    }
+        near$backwardCopy(dy, t * 840, near$backwardPad);
+        near$backward0(near$backwardPad, w, dx, t * 420);
+    }
+}
+// one sample's map, zero-padded to 4x16x16; only its interior is ever written
+const near$backwardPad = new Float32Array(1024);
+function near$backwardCopy(src, s0, xp) {
+    for (let c = 0; c < 4; c++) {
+        for (let i = 0; i < 14; i++) {
+            const s = s0 + c * 210 + i * 14;
+            const d = c * 256 + i * 16 + 31;
+            for (let j = 1; j < 14; j++)
+                xp[d + j] = src[s + j];
+        }
+    }
+}
+function near$backward0(xp, w, dx, o0) {
+    {
+        const k = 0;
+        const yk = o0 + k * 210;
+        for (let c = 0; c < 4; c++) {
+            const xc = c * 256;
+            const wk = k * 6 + c * 12;
+            const w0_0_0 = w[wk + 5], w1_0_0 = w[wk + 11];
+            const w0_0_1 = w[wk + 4], w1_0_1 = w[wk + 10];
+            const w0_0_2 = w[wk + 3], w1_0_2 = w[wk + 9];
+            const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 8];
+            const w0_1_1 = w[wk + 1], w1_1_1 = w[wk + 7];
+            const w0_1_2 = w[wk], w1_1_2 = w[wk + 6];
+            for (let i = 0; i < 15; i++) {
+                const xr = xc + i * 16;
+                const yr = yk + i * 14;
+                for (let j = 0; j < 12; j += 4) {
+                    const xo = xr + j, yo = yr + j;
+                    let a0_0 = dx[yo], a0_1 = dx[yo + 1], a0_2 = dx[yo + 2], a0_3 = dx[yo + 3], a1_0 = dx[yo + 210], a1_1 = dx[yo + 211], a1_2 = dx[yo + 212], a1_3 = dx[yo + 213];
+                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4], v0_5 = xp[xo + 5];
+                    a0_0 += w0_0_0 * v0_0;
+                    a0_1 += w0_0_0 * v0_1;
+                    a0_2 += w0_0_0 * v0_2;
+                    a0_3 += w0_0_0 * v0_3;
+                    a1_0 += w1_0_0 * v0_0;
+                    a1_1 += w1_0_0 * v0_1;
+                    a1_2 += w1_0_0 * v0_2;
+                    a1_3 += w1_0_0 * v0_3;
+                    a0_0 += w0_0_1 * v0_1;
+                    a0_1 += w0_0_1 * v0_2;
+                    a0_2 += w0_0_1 * v0_3;
+                    a0_3 += w0_0_1 * v0_4;
+                    a1_0 += w1_0_1 * v0_1;
+                    a1_1 += w1_0_1 * v0_2;
+                    a1_2 += w1_0_1 * v0_3;
+                    a1_3 += w1_0_1 * v0_4;
+                    a0_0 += w0_0_2 * v0_2;
+                    a0_1 += w0_0_2 * v0_3;
+                    a0_2 += w0_0_2 * v0_4;
+                    a0_3 += w0_0_2 * v0_5;
+                    a1_0 += w1_0_2 * v0_2;
+                    a1_1 += w1_0_2 * v0_3;
+                    a1_2 += w1_0_2 * v0_4;
+                    a1_3 += w1_0_2 * v0_5;
+                    const v1_0 = xp[xo + 16], v1_1 = xp[xo + 17], v1_2 = xp[xo + 18], v1_3 = xp[xo + 19], v1_4 = xp[xo + 20], v1_5 = xp[xo + 21];
+                    a0_0 += w0_1_0 * v1_0;
+                    a0_1 += w0_1_0 * v1_1;
+                    a0_2 += w0_1_0 * v1_2;
+                    a0_3 += w0_1_0 * v1_3;
+                    a1_0 += w1_1_0 * v1_0;
+                    a1_1 += w1_1_0 * v1_1;
+                    a1_2 += w1_1_0 * v1_2;
+                    a1_3 += w1_1_0 * v1_3;
+                    a0_0 += w0_1_1 * v1_1;
+                    a0_1 += w0_1_1 * v1_2;
+                    a0_2 += w0_1_1 * v1_3;
+                    a0_3 += w0_1_1 * v1_4;
+                    a1_0 += w1_1_1 * v1_1;
+                    a1_1 += w1_1_1 * v1_2;
+                    a1_2 += w1_1_1 * v1_3;
+                    a1_3 += w1_1_1 * v1_4;
+                    a0_0 += w0_1_2 * v1_2;
+                    a0_1 += w0_1_2 * v1_3;
+                    a0_2 += w0_1_2 * v1_4;
+                    a0_3 += w0_1_2 * v1_5;
+                    a1_0 += w1_1_2 * v1_2;
+                    a1_1 += w1_1_2 * v1_3;
+                    a1_2 += w1_1_2 * v1_4;
+                    a1_3 += w1_1_2 * v1_5;
+                    dx[yo] = a0_0;
+                    dx[yo + 1] = a0_1;
+                    dx[yo + 2] = a0_2;
+                    dx[yo + 3] = a0_3;
+                    dx[yo + 210] = a1_0;
+                    dx[yo + 211] = a1_1;
+                    dx[yo + 212] = a1_2;
+                    dx[yo + 213] = a1_3;
+                }
+                {
+                    const j = 12;
+                    const xo = xr + j, yo = yr + j;
+                    let a0_0 = dx[yo], a0_1 = dx[yo + 1], a1_0 = dx[yo + 210], a1_1 = dx[yo + 211];
+                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
+                    a0_0 += w0_0_0 * v0_0;
+                    a0_1 += w0_0_0 * v0_1;
+                    a1_0 += w1_0_0 * v0_0;
+                    a1_1 += w1_0_0 * v0_1;
+                    a0_0 += w0_0_1 * v0_1;
+                    a0_1 += w0_0_1 * v0_2;
+                    a1_0 += w1_0_1 * v0_1;
+                    a1_1 += w1_0_1 * v0_2;
+                    a0_0 += w0_0_2 * v0_2;
+                    a0_1 += w0_0_2 * v0_3;
+                    a1_0 += w1_0_2 * v0_2;
+                    a1_1 += w1_0_2 * v0_3;
+                    const v1_0 = xp[xo + 16], v1_1 = xp[xo + 17], v1_2 = xp[xo + 18], v1_3 = xp[xo + 19];
+                    a0_0 += w0_1_0 * v1_0;
+                    a0_1 += w0_1_0 * v1_1;
+                    a1_0 += w1_1_0 * v1_0;
+                    a1_1 += w1_1_0 * v1_1;
+                    a0_0 += w0_1_1 * v1_1;
+                    a0_1 += w0_1_1 * v1_2;
+                    a1_0 += w1_1_1 * v1_1;
+                    a1_1 += w1_1_1 * v1_2;
+                    a0_0 += w0_1_2 * v1_2;
+                    a0_1 += w0_1_2 * v1_3;
+                    a1_0 += w1_1_2 * v1_2;
+                    a1_1 += w1_1_2 * v1_3;
+                    dx[yo] = a0_0;
+                    dx[yo + 1] = a0_1;
+                    dx[yo + 210] = a1_0;
+                    dx[yo + 211] = a1_1;
                 }
             }
         }
     }
 }
-function near$backward1(dy, w, dx) {
-    // border, window unrolled, 2 channel(s) per pass, 24 statements (backward)
-    for (let t = 0; t < 4; t++) {
-        {
-            const k = 0;
-            const yk = (t * 2 + k) * 210;
-            for (let c = 0; c < 4; c++) {
-                const xc = (t * 4 + c) * 210;
-                const wk = k * 6 + c * 12;
-                const w0_0_0 = w[wk + 5], w1_0_0 = w[wk + 11];
-                const w0_0_1 = w[wk + 4], w1_0_1 = w[wk + 10];
-                const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 8];
-                const w0_1_1 = w[wk + 1], w1_1_1 = w[wk + 7];
-                const w0_1_2 = w[wk], w1_1_2 = w[wk + 6];
-                // rows 1..1 taps 1..1, cols 0..10 taps 0..2
-                {
-                    const i = 1;
-                    const xr = xc + i * 14;
-                    const yr = yk + i * 14;
-                    for (let j = 0; j < 11; j++) {
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = dx[yo], a1 = dx[yo + 210];
-                        const v1_0 = dy[xo - 13];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        const v1_1 = dy[xo - 12];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        const v1_2 = dy[xo - 11];
-                        a0 += w0_1_2 * v1_2;
-                        a1 += w1_1_2 * v1_2;
-                        dx[yo] = a0;
-                        dx[yo + 210] = a1;
-                    }
-                }
-                // rows 1..1 taps 1..1, cols 11..11 taps 0..1
-                {
-                    const i = 1;
-                    const xr = xc + i * 14;
-                    const yr = yk + i * 14;
-                    {
-                        const j = 11;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = dx[yo], a1 = dx[yo + 210];
-                        const v1_0 = dy[xo - 13];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        const v1_1 = dy[xo - 12];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        dx[yo] = a0;
-                        dx[yo + 210] = a1;
-                    }
-                }
-                // rows 1..1 taps 1..1, cols 12..12 taps 0..0
-                {
-                    const i = 1;
-                    const xr = xc + i * 14;
-                    const yr = yk + i * 14;
-                    {
-                        const j = 12;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = dx[yo], a1 = dx[yo + 210];
-                        const v1_0 = dy[xo - 13];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        dx[yo] = a0;
-                        dx[yo + 210] = a1;
-                    }
-                }
-                // rows 2..14 taps 0..1, cols 11..11 taps 0..1
-                for (let i = 2; i < 15; i++) {
-                    const xr = xc + i * 14;
-                    const yr = yk + i * 14;
-                    {
-                        const j = 11;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = dx[yo], a1 = dx[yo + 210];
-                        const v0_0 = dy[xo - 27];
-                        a0 += w0_0_0 * v0_0;
-                        a1 += w1_0_0 * v0_0;
-                        const v0_1 = dy[xo - 26];
-                        a0 += w0_0_1 * v0_1;
-                        a1 += w1_0_1 * v0_1;
-                        const v1_0 = dy[xo - 13];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        const v1_1 = dy[xo - 12];
-                        a0 += w0_1_1 * v1_1;
-                        a1 += w1_1_1 * v1_1;
-                        dx[yo] = a0;
-                        dx[yo + 210] = a1;
-                    }
-                }
-                // rows 2..14 taps 0..1, cols 12..12 taps 0..0
-                for (let i = 2; i < 15; i++) {
-                    const xr = xc + i * 14;
-                    const yr = yk + i * 14;
-                    {
-                        const j = 12;
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = dx[yo], a1 = dx[yo + 210];
-                        const v0_0 = dy[xo - 27];
-                        a0 += w0_0_0 * v0_0;
-                        a1 += w1_0_0 * v0_0;
-                        const v1_0 = dy[xo - 13];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        dx[yo] = a0;
-                        dx[yo + 210] = a1;
-                    }
-                }
-            }
-        }
-    }
-}
-// near_grad: grad: 2x3 window, anchor (-1,3); interior rows 0..12 x cols 3..13 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..3, 24 statements; 5 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..3, 48 statements
+// near_grad: grad: 2x3 window, anchor (-1,3); each sample's input map copied into a 16x16 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 4 channel(s) x 2 position(s) per pass, 48 statements
 export function near_grad(dy, x, dw) {
-    near$grad0(dy, x, dw);
-    near$grad1(dy, x, dw);
+    for (let t = 0; t < 4; t++) {
+        near$gradCopy(x, t * 420, near$gradPad);
+        near$grad0(dy, near$gradPad, dw, t * 840);
+    }
 }
-function near$grad0(dy, x, dw) {
-    // interior, window unrolled, 4 channel(s) per pass, 24 statements (grad)
-    {
-        const k = 0;
-        for (let c = 0; c < 2; c++) {
-            const wk = k * 12 + c * 6;
-            let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0;
-            let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0;
-            let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0;
-            let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0;
-            for (let t = 0; t < 4; t++) {
-                const dk = (t * 4 + k) * 210;
-                const xc = (t * 2 + c) * 210;
-                // rows 0..12 taps 0..1, cols 3..13 taps 0..2
-                for (let i = 0; i < 13; i++) {
-                    const dr = dk + i * 14;
-                    const xr = xc + i * 14;
-                    for (let j = 3; j < 14; j++) {
-                        const xo = xr + j;
-                        const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
-                        const v0_0 = x[xo + 11];
-                        g0_0_0 += d0 * v0_0;
-                        g1_0_0 += d1 * v0_0;
-                        g2_0_0 += d2 * v0_0;
-                        g3_0_0 += d3 * v0_0;
-                        const v0_1 = x[xo + 12];
-                        g0_0_1 += d0 * v0_1;
-                        g1_0_1 += d1 * v0_1;
-                        g2_0_1 += d2 * v0_1;
-                        g3_0_1 += d3 * v0_1;
-                        const v0_2 = x[xo + 13];
-                        g0_0_2 += d0 * v0_2;
-                        g1_0_2 += d1 * v0_2;
-                        g2_0_2 += d2 * v0_2;
-                        g3_0_2 += d3 * v0_2;
-                        const v1_0 = x[xo + 25];
-                        g0_1_0 += d0 * v1_0;
-                        g1_1_0 += d1 * v1_0;
-                        g2_1_0 += d2 * v1_0;
-                        g3_1_0 += d3 * v1_0;
-                        const v1_1 = x[xo + 26];
-                        g0_1_1 += d0 * v1_1;
-                        g1_1_1 += d1 * v1_1;
-                        g2_1_1 += d2 * v1_1;
-                        g3_1_1 += d3 * v1_1;
-                        const v1_2 = x[xo + 27];
-                        g0_1_2 += d0 * v1_2;
-                        g1_1_2 += d1 * v1_2;
-                        g2_1_2 += d2 * v1_2;
-                        g3_1_2 += d3 * v1_2;
-                    }
-                }
-            }
-            dw[wk] += g0_0_0;
-            dw[wk + 12] += g1_0_0;
-            dw[wk + 24] += g2_0_0;
-            dw[wk + 36] += g3_0_0;
-            dw[wk + 1] += g0_0_1;
-            dw[wk + 13] += g1_0_1;
-            dw[wk + 25] += g2_0_1;
-            dw[wk + 37] += g3_0_1;
-            dw[wk + 2] += g0_0_2;
-            dw[wk + 14] += g1_0_2;
-            dw[wk + 26] += g2_0_2;
-            dw[wk + 38] += g3_0_2;
-            dw[wk + 3] += g0_1_0;
-            dw[wk + 15] += g1_1_0;
-            dw[wk + 27] += g2_1_0;
-            dw[wk + 39] += g3_1_0;
-            dw[wk + 4] += g0_1_1;
-            dw[wk + 16] += g1_1_1;
-            dw[wk + 28] += g2_1_1;
-            dw[wk + 40] += g3_1_1;
-            dw[wk + 5] += g0_1_2;
-            dw[wk + 17] += g1_1_2;
-            dw[wk + 29] += g2_1_2;
-            dw[wk + 41] += g3_1_2;
+// one sample's map, zero-padded to 2x16x16; only its interior is ever written
+const near$gradPad = new Float32Array(512);
+function near$gradCopy(src, s0, xp) {
+    for (let c = 0; c < 2; c++) {
+        for (let i = 1; i < 15; i++) {
+            const s = s0 + c * 210 + i * 14;
+            const d = c * 256 + i * 16 - 13;
+            for (let j = 0; j < 13; j++)
+                xp[d + j] = src[s + j];
         }
     }
 }
-function near$grad1(dy, x, dw) {
-    // border, window unrolled, 4 channel(s) per pass, 48 statements (grad)
+function near$grad0(dy, xp, dw, o0) {
     {
         const k = 0;
+        const dk = o0 + k * 210;
         for (let c = 0; c < 2; c++) {
+            const xc = c * 256;
             const wk = k * 12 + c * 6;
-            let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_1 = 0, g0_1_2 = 0;
-            let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_1 = 0, g1_1_2 = 0;
-            let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_1 = 0, g2_1_2 = 0;
-            let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_1 = 0, g3_1_2 = 0;
-            for (let t = 0; t < 4; t++) {
-                const dk = (t * 4 + k) * 210;
-                const xc = (t * 2 + c) * 210;
-                // rows 0..12 taps 0..1, cols 1..1 taps 2..2
-                for (let i = 0; i < 13; i++) {
+            {
+                // tap rows 0..0
+                let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0;
+                for (let i = 0; i < 15; i++) {
+                    const xr = xc + i * 16;
                     const dr = dk + i * 14;
-                    const xr = xc + i * 14;
-                    {
-                        const j = 1;
-                        const xo = xr + j;
-                        const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
-                        const v0_2 = x[xo + 13];
-                        g0_0_2 += d0 * v0_2;
-                        g1_0_2 += d1 * v0_2;
-                        g2_0_2 += d2 * v0_2;
-                        g3_0_2 += d3 * v0_2;
-                        const v1_2 = x[xo + 27];
-                        g0_1_2 += d0 * v1_2;
-                        g1_1_2 += d1 * v1_2;
-                        g2_1_2 += d2 * v1_2;
-                        g3_1_2 += d3 * v1_2;
+                    for (let j = 0; j < 14; j += 2) {
+                        const xo = xr + j, dj = dr + j;
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 210], d1_1 = dy[dj + 211], d2_0 = dy[dj + 420], d2_1 = dy[dj + 421], d3_0 = dy[dj + 630], d3_1 = dy[dj + 631];
+                        const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
+                        g0_0_0 += d0_0 * v0_0 + d0_1 * v0_1;
+                        g1_0_0 += d1_0 * v0_0 + d1_1 * v0_1;
+                        g2_0_0 += d2_0 * v0_0 + d2_1 * v0_1;
+                        g3_0_0 += d3_0 * v0_0 + d3_1 * v0_1;
+                        g0_0_1 += d0_0 * v0_1 + d0_1 * v0_2;
+                        g1_0_1 += d1_0 * v0_1 + d1_1 * v0_2;
+                        g2_0_1 += d2_0 * v0_1 + d2_1 * v0_2;
+                        g3_0_1 += d3_0 * v0_1 + d3_1 * v0_2;
+                        g0_0_2 += d0_0 * v0_2 + d0_1 * v0_3;
+                        g1_0_2 += d1_0 * v0_2 + d1_1 * v0_3;
+                        g2_0_2 += d2_0 * v0_2 + d2_1 * v0_3;
+                        g3_0_2 += d3_0 * v0_2 + d3_1 * v0_3;
                     }
                 }
-                // rows 0..12 taps 0..1, cols 2..2 taps 1..2
-                for (let i = 0; i < 13; i++) {
-                    const dr = dk + i * 14;
-                    const xr = xc + i * 14;
-                    {
-                        const j = 2;
-                        const xo = xr + j;
-                        const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
-                        const v0_1 = x[xo + 12];
-                        g0_0_1 += d0 * v0_1;
-                        g1_0_1 += d1 * v0_1;
-                        g2_0_1 += d2 * v0_1;
-                        g3_0_1 += d3 * v0_1;
-                        const v0_2 = x[xo + 13];
-                        g0_0_2 += d0 * v0_2;
-                        g1_0_2 += d1 * v0_2;
-                        g2_0_2 += d2 * v0_2;
-                        g3_0_2 += d3 * v0_2;
-                        const v1_1 = x[xo + 26];
-                        g0_1_1 += d0 * v1_1;
-                        g1_1_1 += d1 * v1_1;
-                        g2_1_1 += d2 * v1_1;
-                        g3_1_1 += d3 * v1_1;
-                        const v1_2 = x[xo + 27];
-                        g0_1_2 += d0 * v1_2;
-                        g1_1_2 += d1 * v1_2;
-                        g2_1_2 += d2 * v1_2;
-                        g3_1_2 += d3 * v1_2;
-                    }
-                }
-                // rows 13..13 taps 0..0, cols 1..1 taps 2..2
-                {
-                    const i = 13;
-                    const dr = dk + i * 14;
-                    const xr = xc + i * 14;
-                    {
-                        const j = 1;
-                        const xo = xr + j;
-                        const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
-                        const v0_2 = x[xo + 13];
-                        g0_0_2 += d0 * v0_2;
-                        g1_0_2 += d1 * v0_2;
-                        g2_0_2 += d2 * v0_2;
-                        g3_0_2 += d3 * v0_2;
-                    }
-                }
-                // rows 13..13 taps 0..0, cols 2..2 taps 1..2
-                {
-                    const i = 13;
-                    const dr = dk + i * 14;
-                    const xr = xc + i * 14;
-                    {
-                        const j = 2;
-                        const xo = xr + j;
-                        const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
-                        const v0_1 = x[xo + 12];
-                        g0_0_1 += d0 * v0_1;
-                        g1_0_1 += d1 * v0_1;
-                        g2_0_1 += d2 * v0_1;
-                        g3_0_1 += d3 * v0_1;
-                        const v0_2 = x[xo + 13];
-                        g0_0_2 += d0 * v0_2;
-                        g1_0_2 += d1 * v0_2;
-                        g2_0_2 += d2 * v0_2;
-                        g3_0_2 += d3 * v0_2;
-                    }
-                }
-                // rows 13..13 taps 0..0, cols 3..13 taps 0..2
-                {
-                    const i = 13;
-                    const dr = dk + i * 14;
-                    const xr = xc + i * 14;
-                    for (let j = 3; j < 14; j++) {
-                        const xo = xr + j;
-                        const d0 = dy[dr + j], d1 = dy[dr + j + 210], d2 = dy[dr + j + 420], d3 = dy[dr + j + 630];
-                        const v0_0 = x[xo + 11];
-                        g0_0_0 += d0 * v0_0;
-                        g1_0_0 += d1 * v0_0;
-                        g2_0_0 += d2 * v0_0;
-                        g3_0_0 += d3 * v0_0;
-                        const v0_1 = x[xo + 12];
-                        g0_0_1 += d0 * v0_1;
-                        g1_0_1 += d1 * v0_1;
-                        g2_0_1 += d2 * v0_1;
-                        g3_0_1 += d3 * v0_1;
-                        const v0_2 = x[xo + 13];
-                        g0_0_2 += d0 * v0_2;
-                        g1_0_2 += d1 * v0_2;
-                        g2_0_2 += d2 * v0_2;
-                        g3_0_2 += d3 * v0_2;
-                    }
-                }
+                dw[wk] += g0_0_0;
+                dw[wk + 12] += g1_0_0;
+                dw[wk + 24] += g2_0_0;
+                dw[wk + 36] += g3_0_0;
+                dw[wk + 1] += g0_0_1;
+                dw[wk + 13] += g1_0_1;
+                dw[wk + 25] += g2_0_1;
+                dw[wk + 37] += g3_0_1;
+                dw[wk + 2] += g0_0_2;
+                dw[wk + 14] += g1_0_2;
+                dw[wk + 26] += g2_0_2;
+                dw[wk + 38] += g3_0_2;
             }
-            dw[wk] += g0_0_0;
-            dw[wk + 12] += g1_0_0;
-            dw[wk + 24] += g2_0_0;
-            dw[wk + 36] += g3_0_0;
-            dw[wk + 1] += g0_0_1;
-            dw[wk + 13] += g1_0_1;
-            dw[wk + 25] += g2_0_1;
-            dw[wk + 37] += g3_0_1;
-            dw[wk + 2] += g0_0_2;
-            dw[wk + 14] += g1_0_2;
-            dw[wk + 26] += g2_0_2;
-            dw[wk + 38] += g3_0_2;
-            dw[wk + 4] += g0_1_1;
-            dw[wk + 16] += g1_1_1;
-            dw[wk + 28] += g2_1_1;
-            dw[wk + 40] += g3_1_1;
-            dw[wk + 5] += g0_1_2;
-            dw[wk + 17] += g1_1_2;
-            dw[wk + 29] += g2_1_2;
-            dw[wk + 41] += g3_1_2;
+            {
+                // tap rows 1..1
+                let g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0;
+                for (let i = 0; i < 15; i++) {
+                    const xr = xc + i * 16;
+                    const dr = dk + i * 14;
+                    for (let j = 0; j < 14; j += 2) {
+                        const xo = xr + j, dj = dr + j;
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 210], d1_1 = dy[dj + 211], d2_0 = dy[dj + 420], d2_1 = dy[dj + 421], d3_0 = dy[dj + 630], d3_1 = dy[dj + 631];
+                        const v1_0 = xp[xo + 16], v1_1 = xp[xo + 17], v1_2 = xp[xo + 18], v1_3 = xp[xo + 19];
+                        g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1;
+                        g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1;
+                        g2_1_0 += d2_0 * v1_0 + d2_1 * v1_1;
+                        g3_1_0 += d3_0 * v1_0 + d3_1 * v1_1;
+                        g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2;
+                        g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2;
+                        g2_1_1 += d2_0 * v1_1 + d2_1 * v1_2;
+                        g3_1_1 += d3_0 * v1_1 + d3_1 * v1_2;
+                        g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3;
+                        g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3;
+                        g2_1_2 += d2_0 * v1_2 + d2_1 * v1_3;
+                        g3_1_2 += d3_0 * v1_2 + d3_1 * v1_3;
+                    }
+                }
+                dw[wk + 3] += g0_1_0;
+                dw[wk + 15] += g1_1_0;
+                dw[wk + 27] += g2_1_0;
+                dw[wk + 39] += g3_1_0;
+                dw[wk + 4] += g0_1_1;
+                dw[wk + 16] += g1_1_1;
+                dw[wk + 28] += g2_1_1;
+                dw[wk + 40] += g3_1_1;
+                dw[wk + 5] += g0_1_2;
+                dw[wk + 17] += g1_1_2;
+                dw[wk + 29] += g2_1_2;
+                dw[wk + 41] += g3_1_2;
+            }
         }
     }
 }
@@ -1370,449 +1169,387 @@ export function over_backward(dy, path, dx) {
             dx[xc + path[o]] += dy[o];
     }
 }
-// tall_forward: forward: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 12 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 3 channel(s) per pass over 0..5, 24 statements
+// tall_forward: forward: 4x1 window, anchor (1,0); each sample's input map copied into a 10x7 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 4 position(s) per pass (+3 at each row end), 84 statements
 export function tall_forward(x, w, y) {
     y.fill(0);
-    tall$forward0(x, w, y);
-    tall$forward1(x, w, y);
-}
-function tall$forward0(x, w, y) {
-    // interior, window unrolled, 3 channel(s) per pass, 12 statements (forward)
     for (let t = 0; t < 4; t++) {
-        for (let k = 0; k < 6; k += 3) {
-            const yk = (t * 6 + k) * 49;
-            for (let c = 0; c < 4; c++) {
-                const xc = (t * 4 + c) * 49;
-                const wk = k * 16 + c * 4;
-                const w0_0_0 = w[wk], w1_0_0 = w[wk + 16], w2_0_0 = w[wk + 32];
-                const w0_1_0 = w[wk + 1], w1_1_0 = w[wk + 17], w2_1_0 = w[wk + 33];
-                const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 18], w2_2_0 = w[wk + 34];
-                const w0_3_0 = w[wk + 3], w1_3_0 = w[wk + 19], w2_3_0 = w[wk + 35];
-                // rows 1..4 taps 0..3, cols 0..6 taps 0..0
-                for (let i = 1; i < 5; i++) {
-                    const xr = xc + i * 7;
-                    const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j++) {
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
-                        const v0_0 = x[xo - 7];
-                        a0 += w0_0_0 * v0_0;
-                        a1 += w1_0_0 * v0_0;
-                        a2 += w2_0_0 * v0_0;
-                        const v1_0 = x[xo];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        a2 += w2_1_0 * v1_0;
-                        const v2_0 = x[xo + 7];
-                        a0 += w0_2_0 * v2_0;
-                        a1 += w1_2_0 * v2_0;
-                        a2 += w2_2_0 * v2_0;
-                        const v3_0 = x[xo + 14];
-                        a0 += w0_3_0 * v3_0;
-                        a1 += w1_3_0 * v3_0;
-                        a2 += w2_3_0 * v3_0;
-                        y[yo] = a0;
-                        y[yo + 49] = a1;
-                        y[yo + 98] = a2;
-                    }
+        tall$forwardCopy(x, t * 196, tall$forwardPad);
+        tall$forward0(tall$forwardPad, w, y, t * 294);
+    }
+}
+// one sample's map, zero-padded to 4x10x7; only its interior is ever written
+const tall$forwardPad = new Float32Array(280);
+function tall$forwardCopy(src, s0, xp) {
+    for (let c = 0; c < 4; c++) {
+        for (let i = 0; i < 7; i++) {
+            const s = s0 + c * 49 + i * 7;
+            const d = c * 70 + i * 7 + 7;
+            for (let j = 0; j < 7; j++)
+                xp[d + j] = src[s + j];
+        }
+    }
+}
+function tall$forward0(xp, w, y, o0) {
+    for (let k = 0; k < 6; k += 3) {
+        const yk = o0 + k * 49;
+        for (let c = 0; c < 4; c++) {
+            const xc = c * 70;
+            const wk = k * 16 + c * 4;
+            const w0_0_0 = w[wk], w1_0_0 = w[wk + 16], w2_0_0 = w[wk + 32];
+            const w0_1_0 = w[wk + 1], w1_1_0 = w[wk + 17], w2_1_0 = w[wk + 33];
+            const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 18], w2_2_0 = w[wk + 34];
+            const w0_3_0 = w[wk + 3], w1_3_0 = w[wk + 19], w2_3_0 = w[wk + 35];
+            for (let i = 0; i < 7; i++) {
+                const xr = xc + i * 7;
+                const yr = yk + i * 7;
+                {
+                    const j = 0;
+                    const xo = xr + j, yo = yr + j;
+                    let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a0_3 = y[yo + 3], a1_0 = y[yo + 49], a1_1 = y[yo + 50], a1_2 = y[yo + 51], a1_3 = y[yo + 52], a2_0 = y[yo + 98], a2_1 = y[yo + 99], a2_2 = y[yo + 100], a2_3 = y[yo + 101];
+                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
+                    a0_0 += w0_0_0 * v0_0;
+                    a0_1 += w0_0_0 * v0_1;
+                    a0_2 += w0_0_0 * v0_2;
+                    a0_3 += w0_0_0 * v0_3;
+                    a1_0 += w1_0_0 * v0_0;
+                    a1_1 += w1_0_0 * v0_1;
+                    a1_2 += w1_0_0 * v0_2;
+                    a1_3 += w1_0_0 * v0_3;
+                    a2_0 += w2_0_0 * v0_0;
+                    a2_1 += w2_0_0 * v0_1;
+                    a2_2 += w2_0_0 * v0_2;
+                    a2_3 += w2_0_0 * v0_3;
+                    const v1_0 = xp[xo + 7], v1_1 = xp[xo + 8], v1_2 = xp[xo + 9], v1_3 = xp[xo + 10];
+                    a0_0 += w0_1_0 * v1_0;
+                    a0_1 += w0_1_0 * v1_1;
+                    a0_2 += w0_1_0 * v1_2;
+                    a0_3 += w0_1_0 * v1_3;
+                    a1_0 += w1_1_0 * v1_0;
+                    a1_1 += w1_1_0 * v1_1;
+                    a1_2 += w1_1_0 * v1_2;
+                    a1_3 += w1_1_0 * v1_3;
+                    a2_0 += w2_1_0 * v1_0;
+                    a2_1 += w2_1_0 * v1_1;
+                    a2_2 += w2_1_0 * v1_2;
+                    a2_3 += w2_1_0 * v1_3;
+                    const v2_0 = xp[xo + 14], v2_1 = xp[xo + 15], v2_2 = xp[xo + 16], v2_3 = xp[xo + 17];
+                    a0_0 += w0_2_0 * v2_0;
+                    a0_1 += w0_2_0 * v2_1;
+                    a0_2 += w0_2_0 * v2_2;
+                    a0_3 += w0_2_0 * v2_3;
+                    a1_0 += w1_2_0 * v2_0;
+                    a1_1 += w1_2_0 * v2_1;
+                    a1_2 += w1_2_0 * v2_2;
+                    a1_3 += w1_2_0 * v2_3;
+                    a2_0 += w2_2_0 * v2_0;
+                    a2_1 += w2_2_0 * v2_1;
+                    a2_2 += w2_2_0 * v2_2;
+                    a2_3 += w2_2_0 * v2_3;
+                    const v3_0 = xp[xo + 21], v3_1 = xp[xo + 22], v3_2 = xp[xo + 23], v3_3 = xp[xo + 24];
+                    a0_0 += w0_3_0 * v3_0;
+                    a0_1 += w0_3_0 * v3_1;
+                    a0_2 += w0_3_0 * v3_2;
+                    a0_3 += w0_3_0 * v3_3;
+                    a1_0 += w1_3_0 * v3_0;
+                    a1_1 += w1_3_0 * v3_1;
+                    a1_2 += w1_3_0 * v3_2;
+                    a1_3 += w1_3_0 * v3_3;
+                    a2_0 += w2_3_0 * v3_0;
+                    a2_1 += w2_3_0 * v3_1;
+                    a2_2 += w2_3_0 * v3_2;
+                    a2_3 += w2_3_0 * v3_3;
+                    y[yo] = a0_0;
+                    y[yo + 1] = a0_1;
+                    y[yo + 2] = a0_2;
+                    y[yo + 3] = a0_3;
+                    y[yo + 49] = a1_0;
+                    y[yo + 50] = a1_1;
+                    y[yo + 51] = a1_2;
+                    y[yo + 52] = a1_3;
+                    y[yo + 98] = a2_0;
+                    y[yo + 99] = a2_1;
+                    y[yo + 100] = a2_2;
+                    y[yo + 101] = a2_3;
+                }
+                {
+                    const j = 4;
+                    const xo = xr + j, yo = yr + j;
+                    let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a1_0 = y[yo + 49], a1_1 = y[yo + 50], a1_2 = y[yo + 51], a2_0 = y[yo + 98], a2_1 = y[yo + 99], a2_2 = y[yo + 100];
+                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2];
+                    a0_0 += w0_0_0 * v0_0;
+                    a0_1 += w0_0_0 * v0_1;
+                    a0_2 += w0_0_0 * v0_2;
+                    a1_0 += w1_0_0 * v0_0;
+                    a1_1 += w1_0_0 * v0_1;
+                    a1_2 += w1_0_0 * v0_2;
+                    a2_0 += w2_0_0 * v0_0;
+                    a2_1 += w2_0_0 * v0_1;
+                    a2_2 += w2_0_0 * v0_2;
+                    const v1_0 = xp[xo + 7], v1_1 = xp[xo + 8], v1_2 = xp[xo + 9];
+                    a0_0 += w0_1_0 * v1_0;
+                    a0_1 += w0_1_0 * v1_1;
+                    a0_2 += w0_1_0 * v1_2;
+                    a1_0 += w1_1_0 * v1_0;
+                    a1_1 += w1_1_0 * v1_1;
+                    a1_2 += w1_1_0 * v1_2;
+                    a2_0 += w2_1_0 * v1_0;
+                    a2_1 += w2_1_0 * v1_1;
+                    a2_2 += w2_1_0 * v1_2;
+                    const v2_0 = xp[xo + 14], v2_1 = xp[xo + 15], v2_2 = xp[xo + 16];
+                    a0_0 += w0_2_0 * v2_0;
+                    a0_1 += w0_2_0 * v2_1;
+                    a0_2 += w0_2_0 * v2_2;
+                    a1_0 += w1_2_0 * v2_0;
+                    a1_1 += w1_2_0 * v2_1;
+                    a1_2 += w1_2_0 * v2_2;
+                    a2_0 += w2_2_0 * v2_0;
+                    a2_1 += w2_2_0 * v2_1;
+                    a2_2 += w2_2_0 * v2_2;
+                    const v3_0 = xp[xo + 21], v3_1 = xp[xo + 22], v3_2 = xp[xo + 23];
+                    a0_0 += w0_3_0 * v3_0;
+                    a0_1 += w0_3_0 * v3_1;
+                    a0_2 += w0_3_0 * v3_2;
+                    a1_0 += w1_3_0 * v3_0;
+                    a1_1 += w1_3_0 * v3_1;
+                    a1_2 += w1_3_0 * v3_2;
+                    a2_0 += w2_3_0 * v3_0;
+                    a2_1 += w2_3_0 * v3_1;
+                    a2_2 += w2_3_0 * v3_2;
+                    y[yo] = a0_0;
+                    y[yo + 1] = a0_1;
+                    y[yo + 2] = a0_2;
+                    y[yo + 49] = a1_0;
+                    y[yo + 50] = a1_1;
+                    y[yo + 51] = a1_2;
+                    y[yo + 98] = a2_0;
+                    y[yo + 99] = a2_1;
+                    y[yo + 100] = a2_2;
                 }
             }
         }
     }
 }
-function tall$forward1(x, w, y) {
-    // border, window unrolled, 3 channel(s) per pass, 24 statements (forward)
-    for (let t = 0; t < 4; t++) {
-        for (let k = 0; k < 6; k += 3) {
-            const yk = (t * 6 + k) * 49;
-            for (let c = 0; c < 4; c++) {
-                const xc = (t * 4 + c) * 49;
-                const wk = k * 16 + c * 4;
-                const w0_0_0 = w[wk], w1_0_0 = w[wk + 16], w2_0_0 = w[wk + 32];
-                const w0_1_0 = w[wk + 1], w1_1_0 = w[wk + 17], w2_1_0 = w[wk + 33];
-                const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 18], w2_2_0 = w[wk + 34];
-                const w0_3_0 = w[wk + 3], w1_3_0 = w[wk + 19], w2_3_0 = w[wk + 35];
-                // rows 0..0 taps 1..3, cols 0..6 taps 0..0
-                {
-                    const i = 0;
-                    const xr = xc + i * 7;
-                    const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j++) {
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
-                        const v1_0 = x[xo];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        a2 += w2_1_0 * v1_0;
-                        const v2_0 = x[xo + 7];
-                        a0 += w0_2_0 * v2_0;
-                        a1 += w1_2_0 * v2_0;
-                        a2 += w2_2_0 * v2_0;
-                        const v3_0 = x[xo + 14];
-                        a0 += w0_3_0 * v3_0;
-                        a1 += w1_3_0 * v3_0;
-                        a2 += w2_3_0 * v3_0;
-                        y[yo] = a0;
-                        y[yo + 49] = a1;
-                        y[yo + 98] = a2;
-                    }
-                }
-                // rows 5..5 taps 0..2, cols 0..6 taps 0..0
-                {
-                    const i = 5;
-                    const xr = xc + i * 7;
-                    const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j++) {
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
-                        const v0_0 = x[xo - 7];
-                        a0 += w0_0_0 * v0_0;
-                        a1 += w1_0_0 * v0_0;
-                        a2 += w2_0_0 * v0_0;
-                        const v1_0 = x[xo];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        a2 += w2_1_0 * v1_0;
-                        const v2_0 = x[xo + 7];
-                        a0 += w0_2_0 * v2_0;
-                        a1 += w1_2_0 * v2_0;
-                        a2 += w2_2_0 * v2_0;
-                        y[yo] = a0;
-                        y[yo + 49] = a1;
-                        y[yo + 98] = a2;
-                    }
-                }
-                // rows 6..6 taps 0..1, cols 0..6 taps 0..0
-                {
-                    const i = 6;
-                    const xr = xc + i * 7;
-                    const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j++) {
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = y[yo], a1 = y[yo + 49], a2 = y[yo + 98];
-                        const v0_0 = x[xo - 7];
-                        a0 += w0_0_0 * v0_0;
-                        a1 += w1_0_0 * v0_0;
-                        a2 += w2_0_0 * v0_0;
-                        const v1_0 = x[xo];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        a2 += w2_1_0 * v1_0;
-                        y[yo] = a0;
-                        y[yo + 49] = a1;
-                        y[yo + 98] = a2;
-                    }
-                }
-            }
-        }
-    }
-}
-// tall_backward: backward: 4x1 window, anchor (2,0) (rotated, channels transposed); interior rows 2..5 x cols 0..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..3, 16 statements; 3 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..3, 32 statements
+// tall_backward: backward: 4x1 window, anchor (2,0) (rotated, channels transposed); each sample's sensitivity map copied into a 10x7 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+1 at each row end), 64 statements
 export function tall_backward(dy, w, dx) {
     dx.fill(0);
-    tall$backward0(dy, w, dx);
-    tall$backward1(dy, w, dx);
-}
-function tall$backward0(dy, w, dx) {
-    // interior, window unrolled, 4 channel(s) per pass, 16 statements (backward)
     for (let t = 0; t < 4; t++) {
-        {
-            const k = 0;
-            const yk = (t * 4 + k) * 49;
-            for (let c = 0; c < 6; c++) {
-                const xc = (t * 6 + c) * 49;
-                const wk = k * 4 + c * 16;
-                const w0_0_0 = w[wk + 3], w1_0_0 = w[wk + 7], w2_0_0 = w[wk + 11], w3_0_0 = w[wk + 15];
-                const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 6], w2_1_0 = w[wk + 10], w3_1_0 = w[wk + 14];
-                const w0_2_0 = w[wk + 1], w1_2_0 = w[wk + 5], w2_2_0 = w[wk + 9], w3_2_0 = w[wk + 13];
-                const w0_3_0 = w[wk], w1_3_0 = w[wk + 4], w2_3_0 = w[wk + 8], w3_3_0 = w[wk + 12];
-                // rows 2..5 taps 0..3, cols 0..6 taps 0..0
-                for (let i = 2; i < 6; i++) {
-                    const xr = xc + i * 7;
-                    const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j++) {
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
-                        const v0_0 = dy[xo - 14];
-                        a0 += w0_0_0 * v0_0;
-                        a1 += w1_0_0 * v0_0;
-                        a2 += w2_0_0 * v0_0;
-                        a3 += w3_0_0 * v0_0;
-                        const v1_0 = dy[xo - 7];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        a2 += w2_1_0 * v1_0;
-                        a3 += w3_1_0 * v1_0;
-                        const v2_0 = dy[xo];
-                        a0 += w0_2_0 * v2_0;
-                        a1 += w1_2_0 * v2_0;
-                        a2 += w2_2_0 * v2_0;
-                        a3 += w3_2_0 * v2_0;
-                        const v3_0 = dy[xo + 7];
-                        a0 += w0_3_0 * v3_0;
-                        a1 += w1_3_0 * v3_0;
-                        a2 += w2_3_0 * v3_0;
-                        a3 += w3_3_0 * v3_0;
-                        dx[yo] = a0;
-                        dx[yo + 49] = a1;
-                        dx[yo + 98] = a2;
-                        dx[yo + 147] = a3;
-                    }
+        tall$backwardCopy(dy, t * 294, tall$backwardPad);
+        tall$backward0(tall$backwardPad, w, dx, t * 196);
+    }
+}
+// one sample's map, zero-padded to 6x10x7; only its interior is ever written
+const tall$backwardPad = new Float32Array(420);
+function tall$backwardCopy(src, s0, xp) {
+    for (let c = 0; c < 6; c++) {
+        for (let i = 0; i < 7; i++) {
+            const s = s0 + c * 49 + i * 7;
+            const d = c * 70 + i * 7 + 14;
+            for (let j = 0; j < 7; j++)
+                xp[d + j] = src[s + j];
+        }
+    }
+}
+function tall$backward0(xp, w, dx, o0) {
+    {
+        const k = 0;
+        const yk = o0 + k * 49;
+        for (let c = 0; c < 6; c++) {
+            const xc = c * 70;
+            const wk = k * 4 + c * 16;
+            const w0_0_0 = w[wk + 3], w1_0_0 = w[wk + 7], w2_0_0 = w[wk + 11], w3_0_0 = w[wk + 15];
+            const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 6], w2_1_0 = w[wk + 10], w3_1_0 = w[wk + 14];
+            const w0_2_0 = w[wk + 1], w1_2_0 = w[wk + 5], w2_2_0 = w[wk + 9], w3_2_0 = w[wk + 13];
+            const w0_3_0 = w[wk], w1_3_0 = w[wk + 4], w2_3_0 = w[wk + 8], w3_3_0 = w[wk + 12];
+            for (let i = 0; i < 7; i++) {
+                const xr = xc + i * 7;
+                const yr = yk + i * 7;
+                for (let j = 0; j < 6; j += 3) {
+                    const xo = xr + j, yo = yr + j;
+                    let a0_0 = dx[yo], a0_1 = dx[yo + 1], a0_2 = dx[yo + 2], a1_0 = dx[yo + 49], a1_1 = dx[yo + 50], a1_2 = dx[yo + 51], a2_0 = dx[yo + 98], a2_1 = dx[yo + 99], a2_2 = dx[yo + 100], a3_0 = dx[yo + 147], a3_1 = dx[yo + 148], a3_2 = dx[yo + 149];
+                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2];
+                    a0_0 += w0_0_0 * v0_0;
+                    a0_1 += w0_0_0 * v0_1;
+                    a0_2 += w0_0_0 * v0_2;
+                    a1_0 += w1_0_0 * v0_0;
+                    a1_1 += w1_0_0 * v0_1;
+                    a1_2 += w1_0_0 * v0_2;
+                    a2_0 += w2_0_0 * v0_0;
+                    a2_1 += w2_0_0 * v0_1;
+                    a2_2 += w2_0_0 * v0_2;
+                    a3_0 += w3_0_0 * v0_0;
+                    a3_1 += w3_0_0 * v0_1;
+                    a3_2 += w3_0_0 * v0_2;
+                    const v1_0 = xp[xo + 7], v1_1 = xp[xo + 8], v1_2 = xp[xo + 9];
+                    a0_0 += w0_1_0 * v1_0;
+                    a0_1 += w0_1_0 * v1_1;
+                    a0_2 += w0_1_0 * v1_2;
+                    a1_0 += w1_1_0 * v1_0;
+                    a1_1 += w1_1_0 * v1_1;
+                    a1_2 += w1_1_0 * v1_2;
+                    a2_0 += w2_1_0 * v1_0;
+                    a2_1 += w2_1_0 * v1_1;
+                    a2_2 += w2_1_0 * v1_2;
+                    a3_0 += w3_1_0 * v1_0;
+                    a3_1 += w3_1_0 * v1_1;
+                    a3_2 += w3_1_0 * v1_2;
+                    const v2_0 = xp[xo + 14], v2_1 = xp[xo + 15], v2_2 = xp[xo + 16];
+                    a0_0 += w0_2_0 * v2_0;
+                    a0_1 += w0_2_0 * v2_1;
+                    a0_2 += w0_2_0 * v2_2;
+                    a1_0 += w1_2_0 * v2_0;
+                    a1_1 += w1_2_0 * v2_1;
+                    a1_2 += w1_2_0 * v2_2;
+                    a2_0 += w2_2_0 * v2_0;
+                    a2_1 += w2_2_0 * v2_1;
+                    a2_2 += w2_2_0 * v2_2;
+                    a3_0 += w3_2_0 * v2_0;
+                    a3_1 += w3_2_0 * v2_1;
+                    a3_2 += w3_2_0 * v2_2;
+                    const v3_0 = xp[xo + 21], v3_1 = xp[xo + 22], v3_2 = xp[xo + 23];
+                    a0_0 += w0_3_0 * v3_0;
+                    a0_1 += w0_3_0 * v3_1;
+                    a0_2 += w0_3_0 * v3_2;
+                    a1_0 += w1_3_0 * v3_0;
+                    a1_1 += w1_3_0 * v3_1;
+                    a1_2 += w1_3_0 * v3_2;
+                    a2_0 += w2_3_0 * v3_0;
+                    a2_1 += w2_3_0 * v3_1;
+                    a2_2 += w2_3_0 * v3_2;
+                    a3_0 += w3_3_0 * v3_0;
+                    a3_1 += w3_3_0 * v3_1;
+                    a3_2 += w3_3_0 * v3_2;
+                    dx[yo] = a0_0;
+                    dx[yo + 1] = a0_1;
+                    dx[yo + 2] = a0_2;
+                    dx[yo + 49] = a1_0;
+                    dx[yo + 50] = a1_1;
+                    dx[yo + 51] = a1_2;
+                    dx[yo + 98] = a2_0;
+                    dx[yo + 99] = a2_1;
+                    dx[yo + 100] = a2_2;
+                    dx[yo + 147] = a3_0;
+                    dx[yo + 148] = a3_1;
+                    dx[yo + 149] = a3_2;
+                }
+                {
+                    const j = 6;
+                    const xo = xr + j, yo = yr + j;
+                    let a0_0 = dx[yo], a1_0 = dx[yo + 49], a2_0 = dx[yo + 98], a3_0 = dx[yo + 147];
+                    const v0_0 = xp[xo];
+                    a0_0 += w0_0_0 * v0_0;
+                    a1_0 += w1_0_0 * v0_0;
+                    a2_0 += w2_0_0 * v0_0;
+                    a3_0 += w3_0_0 * v0_0;
+                    const v1_0 = xp[xo + 7];
+                    a0_0 += w0_1_0 * v1_0;
+                    a1_0 += w1_1_0 * v1_0;
+                    a2_0 += w2_1_0 * v1_0;
+                    a3_0 += w3_1_0 * v1_0;
+                    const v2_0 = xp[xo + 14];
+                    a0_0 += w0_2_0 * v2_0;
+                    a1_0 += w1_2_0 * v2_0;
+                    a2_0 += w2_2_0 * v2_0;
+                    a3_0 += w3_2_0 * v2_0;
+                    const v3_0 = xp[xo + 21];
+                    a0_0 += w0_3_0 * v3_0;
+                    a1_0 += w1_3_0 * v3_0;
+                    a2_0 += w2_3_0 * v3_0;
+                    a3_0 += w3_3_0 * v3_0;
+                    dx[yo] = a0_0;
+                    dx[yo + 49] = a1_0;
+                    dx[yo + 98] = a2_0;
+                    dx[yo + 147] = a3_0;
                 }
             }
         }
     }
 }
-function tall$backward1(dy, w, dx) {
-    // border, window unrolled, 4 channel(s) per pass, 32 statements (backward)
-    for (let t = 0; t < 4; t++) {
-        {
-            const k = 0;
-            const yk = (t * 4 + k) * 49;
-            for (let c = 0; c < 6; c++) {
-                const xc = (t * 6 + c) * 49;
-                const wk = k * 4 + c * 16;
-                const w0_0_0 = w[wk + 3], w1_0_0 = w[wk + 7], w2_0_0 = w[wk + 11], w3_0_0 = w[wk + 15];
-                const w0_1_0 = w[wk + 2], w1_1_0 = w[wk + 6], w2_1_0 = w[wk + 10], w3_1_0 = w[wk + 14];
-                const w0_2_0 = w[wk + 1], w1_2_0 = w[wk + 5], w2_2_0 = w[wk + 9], w3_2_0 = w[wk + 13];
-                const w0_3_0 = w[wk], w1_3_0 = w[wk + 4], w2_3_0 = w[wk + 8], w3_3_0 = w[wk + 12];
-                // rows 0..0 taps 2..3, cols 0..6 taps 0..0
-                {
-                    const i = 0;
-                    const xr = xc + i * 7;
-                    const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j++) {
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
-                        const v2_0 = dy[xo];
-                        a0 += w0_2_0 * v2_0;
-                        a1 += w1_2_0 * v2_0;
-                        a2 += w2_2_0 * v2_0;
-                        a3 += w3_2_0 * v2_0;
-                        const v3_0 = dy[xo + 7];
-                        a0 += w0_3_0 * v3_0;
-                        a1 += w1_3_0 * v3_0;
-                        a2 += w2_3_0 * v3_0;
-                        a3 += w3_3_0 * v3_0;
-                        dx[yo] = a0;
-                        dx[yo + 49] = a1;
-                        dx[yo + 98] = a2;
-                        dx[yo + 147] = a3;
-                    }
-                }
-                // rows 1..1 taps 1..3, cols 0..6 taps 0..0
-                {
-                    const i = 1;
-                    const xr = xc + i * 7;
-                    const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j++) {
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
-                        const v1_0 = dy[xo - 7];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        a2 += w2_1_0 * v1_0;
-                        a3 += w3_1_0 * v1_0;
-                        const v2_0 = dy[xo];
-                        a0 += w0_2_0 * v2_0;
-                        a1 += w1_2_0 * v2_0;
-                        a2 += w2_2_0 * v2_0;
-                        a3 += w3_2_0 * v2_0;
-                        const v3_0 = dy[xo + 7];
-                        a0 += w0_3_0 * v3_0;
-                        a1 += w1_3_0 * v3_0;
-                        a2 += w2_3_0 * v3_0;
-                        a3 += w3_3_0 * v3_0;
-                        dx[yo] = a0;
-                        dx[yo + 49] = a1;
-                        dx[yo + 98] = a2;
-                        dx[yo + 147] = a3;
-                    }
-                }
-                // rows 6..6 taps 0..2, cols 0..6 taps 0..0
-                {
-                    const i = 6;
-                    const xr = xc + i * 7;
-                    const yr = yk + i * 7;
-                    for (let j = 0; j < 7; j++) {
-                        const xo = xr + j;
-                        const yo = yr + j;
-                        let a0 = dx[yo], a1 = dx[yo + 49], a2 = dx[yo + 98], a3 = dx[yo + 147];
-                        const v0_0 = dy[xo - 14];
-                        a0 += w0_0_0 * v0_0;
-                        a1 += w1_0_0 * v0_0;
-                        a2 += w2_0_0 * v0_0;
-                        a3 += w3_0_0 * v0_0;
-                        const v1_0 = dy[xo - 7];
-                        a0 += w0_1_0 * v1_0;
-                        a1 += w1_1_0 * v1_0;
-                        a2 += w2_1_0 * v1_0;
-                        a3 += w3_1_0 * v1_0;
-                        const v2_0 = dy[xo];
-                        a0 += w0_2_0 * v2_0;
-                        a1 += w1_2_0 * v2_0;
-                        a2 += w2_2_0 * v2_0;
-                        a3 += w3_2_0 * v2_0;
-                        dx[yo] = a0;
-                        dx[yo + 49] = a1;
-                        dx[yo + 98] = a2;
-                        dx[yo + 147] = a3;
-                    }
-                }
-            }
-        }
-    }
-}
-// tall_grad: grad: 4x1 window, anchor (1,0); interior rows 1..4 x cols 0..6 without bounds tests: window unrolled, gradients accumulated in locals, 3 channel(s) per pass over 0..5, 12 statements; 3 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 3 channel(s) per pass over 0..5, 24 statements
+// tall_grad: grad: 4x1 window, anchor (1,0); each sample's input map copied into a 10x7 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 4 tap row(s) at a time, 3 channel(s) x 2 position(s) per pass (+1 at each row end), 36 statements
 export function tall_grad(dy, x, dw) {
-    tall$grad0(dy, x, dw);
-    tall$grad1(dy, x, dw);
+    for (let t = 0; t < 4; t++) {
+        tall$gradCopy(x, t * 196, tall$gradPad);
+        tall$grad0(dy, tall$gradPad, dw, t * 294);
+    }
 }
-function tall$grad0(dy, x, dw) {
-    // interior, window unrolled, 3 channel(s) per pass, 12 statements (grad)
-    for (let k = 0; k < 6; k += 3) {
-        for (let c = 0; c < 4; c++) {
-            const wk = k * 16 + c * 4;
-            let g0_0_0 = 0, g0_1_0 = 0, g0_2_0 = 0, g0_3_0 = 0;
-            let g1_0_0 = 0, g1_1_0 = 0, g1_2_0 = 0, g1_3_0 = 0;
-            let g2_0_0 = 0, g2_1_0 = 0, g2_2_0 = 0, g2_3_0 = 0;
-            for (let t = 0; t < 4; t++) {
-                const dk = (t * 6 + k) * 49;
-                const xc = (t * 4 + c) * 49;
-                // rows 1..4 taps 0..3, cols 0..6 taps 0..0
-                for (let i = 1; i < 5; i++) {
-                    const dr = dk + i * 7;
-                    const xr = xc + i * 7;
-                    for (let j = 0; j < 7; j++) {
-                        const xo = xr + j;
-                        const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
-                        const v0_0 = x[xo - 7];
-                        g0_0_0 += d0 * v0_0;
-                        g1_0_0 += d1 * v0_0;
-                        g2_0_0 += d2 * v0_0;
-                        const v1_0 = x[xo];
-                        g0_1_0 += d0 * v1_0;
-                        g1_1_0 += d1 * v1_0;
-                        g2_1_0 += d2 * v1_0;
-                        const v2_0 = x[xo + 7];
-                        g0_2_0 += d0 * v2_0;
-                        g1_2_0 += d1 * v2_0;
-                        g2_2_0 += d2 * v2_0;
-                        const v3_0 = x[xo + 14];
-                        g0_3_0 += d0 * v3_0;
-                        g1_3_0 += d1 * v3_0;
-                        g2_3_0 += d2 * v3_0;
-                    }
-                }
-            }
-            dw[wk] += g0_0_0;
-            dw[wk + 16] += g1_0_0;
-            dw[wk + 32] += g2_0_0;
-            dw[wk + 1] += g0_1_0;
-            dw[wk + 17] += g1_1_0;
-            dw[wk + 33] += g2_1_0;
-            dw[wk + 2] += g0_2_0;
-            dw[wk + 18] += g1_2_0;
-            dw[wk + 34] += g2_2_0;
-            dw[wk + 3] += g0_3_0;
-            dw[wk + 19] += g1_3_0;
-            dw[wk + 35] += g2_3_0;
+// one sample's map, zero-padded to 4x10x7; only its interior is ever written
+const tall$gradPad = new Float32Array(280);
+function tall$gradCopy(src, s0, xp) {
+    for (let c = 0; c < 4; c++) {
+        for (let i = 0; i < 7; i++) {
+            const s = s0 + c * 49 + i * 7;
+            const d = c * 70 + i * 7 + 7;
+            for (let j = 0; j < 7; j++)
+                xp[d + j] = src[s + j];
         }
     }
 }
-function tall$grad1(dy, x, dw) {
-    // border, window unrolled, 3 channel(s) per pass, 24 statements (grad)
+function tall$grad0(dy, xp, dw, o0) {
     for (let k = 0; k < 6; k += 3) {
+        const dk = o0 + k * 49;
         for (let c = 0; c < 4; c++) {
+            const xc = c * 70;
             const wk = k * 16 + c * 4;
-            let g0_0_0 = 0, g0_1_0 = 0, g0_2_0 = 0, g0_3_0 = 0;
-            let g1_0_0 = 0, g1_1_0 = 0, g1_2_0 = 0, g1_3_0 = 0;
-            let g2_0_0 = 0, g2_1_0 = 0, g2_2_0 = 0, g2_3_0 = 0;
-            for (let t = 0; t < 4; t++) {
-                const dk = (t * 6 + k) * 49;
-                const xc = (t * 4 + c) * 49;
-                // rows 0..0 taps 1..3, cols 0..6 taps 0..0
-                {
-                    const i = 0;
-                    const dr = dk + i * 7;
+            {
+                // tap rows 0..3
+                let g0_0_0 = 0, g0_1_0 = 0, g0_2_0 = 0, g0_3_0 = 0, g1_0_0 = 0, g1_1_0 = 0, g1_2_0 = 0, g1_3_0 = 0, g2_0_0 = 0, g2_1_0 = 0, g2_2_0 = 0, g2_3_0 = 0;
+                for (let i = 0; i < 7; i++) {
                     const xr = xc + i * 7;
-                    for (let j = 0; j < 7; j++) {
-                        const xo = xr + j;
-                        const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
-                        const v1_0 = x[xo];
-                        g0_1_0 += d0 * v1_0;
-                        g1_1_0 += d1 * v1_0;
-                        g2_1_0 += d2 * v1_0;
-                        const v2_0 = x[xo + 7];
-                        g0_2_0 += d0 * v2_0;
-                        g1_2_0 += d1 * v2_0;
-                        g2_2_0 += d2 * v2_0;
-                        const v3_0 = x[xo + 14];
-                        g0_3_0 += d0 * v3_0;
-                        g1_3_0 += d1 * v3_0;
-                        g2_3_0 += d2 * v3_0;
+                    const dr = dk + i * 7;
+                    for (let j = 0; j < 6; j += 2) {
+                        const xo = xr + j, dj = dr + j;
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 49], d1_1 = dy[dj + 50], d2_0 = dy[dj + 98], d2_1 = dy[dj + 99];
+                        const v0_0 = xp[xo], v0_1 = xp[xo + 1];
+                        g0_0_0 += d0_0 * v0_0 + d0_1 * v0_1;
+                        g1_0_0 += d1_0 * v0_0 + d1_1 * v0_1;
+                        g2_0_0 += d2_0 * v0_0 + d2_1 * v0_1;
+                        const v1_0 = xp[xo + 7], v1_1 = xp[xo + 8];
+                        g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1;
+                        g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1;
+                        g2_1_0 += d2_0 * v1_0 + d2_1 * v1_1;
+                        const v2_0 = xp[xo + 14], v2_1 = xp[xo + 15];
+                        g0_2_0 += d0_0 * v2_0 + d0_1 * v2_1;
+                        g1_2_0 += d1_0 * v2_0 + d1_1 * v2_1;
+                        g2_2_0 += d2_0 * v2_0 + d2_1 * v2_1;
+                        const v3_0 = xp[xo + 21], v3_1 = xp[xo + 22];
+                        g0_3_0 += d0_0 * v3_0 + d0_1 * v3_1;
+                        g1_3_0 += d1_0 * v3_0 + d1_1 * v3_1;
+                        g2_3_0 += d2_0 * v3_0 + d2_1 * v3_1;
+                    }
+                    {
+                        const j = 6;
+                        const xo = xr + j, dj = dr + j;
+                        const d0_0 = dy[dj], d1_0 = dy[dj + 49], d2_0 = dy[dj + 98];
+                        const v0_0 = xp[xo];
+                        g0_0_0 += d0_0 * v0_0;
+                        g1_0_0 += d1_0 * v0_0;
+                        g2_0_0 += d2_0 * v0_0;
+                        const v1_0 = xp[xo + 7];
+                        g0_1_0 += d0_0 * v1_0;
+                        g1_1_0 += d1_0 * v1_0;
+                        g2_1_0 += d2_0 * v1_0;
+                        const v2_0 = xp[xo + 14];
+                        g0_2_0 += d0_0 * v2_0;
+                        g1_2_0 += d1_0 * v2_0;
+                        g2_2_0 += d2_0 * v2_0;
+                        const v3_0 = xp[xo + 21];
+                        g0_3_0 += d0_0 * v3_0;
+                        g1_3_0 += d1_0 * v3_0;
+                        g2_3_0 += d2_0 * v3_0;
                     }
                 }
-                // rows 5..5 taps 0..2, cols 0..6 taps 0..0
-                {
-                    const i = 5;
-                    const dr = dk + i * 7;
-                    const xr = xc + i * 7;
-                    for (let j = 0; j < 7; j++) {
-                        const xo = xr + j;
-                        const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
-                        const v0_0 = x[xo - 7];
-                        g0_0_0 += d0 * v0_0;
-                        g1_0_0 += d1 * v0_0;
-                        g2_0_0 += d2 * v0_0;
-                        const v1_0 = x[xo];
-                        g0_1_0 += d0 * v1_0;
-                        g1_1_0 += d1 * v1_0;
-                        g2_1_0 += d2 * v1_0;
-                        const v2_0 = x[xo + 7];
-                        g0_2_0 += d0 * v2_0;
-                        g1_2_0 += d1 * v2_0;
-                        g2_2_0 += d2 * v2_0;
-                    }
-                }
-                // rows 6..6 taps 0..1, cols 0..6 taps 0..0
-                {
-                    const i = 6;
-                    const dr = dk + i * 7;
-                    const xr = xc + i * 7;
-                    for (let j = 0; j < 7; j++) {
-                        const xo = xr + j;
-                        const d0 = dy[dr + j], d1 = dy[dr + j + 49], d2 = dy[dr + j + 98];
-                        const v0_0 = x[xo - 7];
-                        g0_0_0 += d0 * v0_0;
-                        g1_0_0 += d1 * v0_0;
-                        g2_0_0 += d2 * v0_0;
-                        const v1_0 = x[xo];
-                        g0_1_0 += d0 * v1_0;
-                        g1_1_0 += d1 * v1_0;
-                        g2_1_0 += d2 * v1_0;
-                    }
-                }
+                dw[wk] += g0_0_0;
+                dw[wk + 16] += g1_0_0;
+                dw[wk + 32] += g2_0_0;
+                dw[wk + 1] += g0_1_0;
+                dw[wk + 17] += g1_1_0;
+                dw[wk + 33] += g2_1_0;
+                dw[wk + 2] += g0_2_0;
+                dw[wk + 18] += g1_2_0;
+                dw[wk + 34] += g2_2_0;
+                dw[wk + 3] += g0_3_0;
+                dw[wk + 19] += g1_3_0;
+                dw[wk + 35] += g2_3_0;
             }
-            dw[wk] += g0_0_0;
-            dw[wk + 16] += g1_0_0;
-            dw[wk + 32] += g2_0_0;
-            dw[wk + 1] += g0_1_0;
-            dw[wk + 17] += g1_1_0;
-            dw[wk + 33] += g2_1_0;
-            dw[wk + 2] += g0_2_0;
-            dw[wk + 18] += g1_2_0;
-            dw[wk + 34] += g2_2_0;
-            dw[wk + 3] += g0_3_0;
-            dw[wk + 19] += g1_3_0;
-            dw[wk + 35] += g2_3_0;
         }
     }
 }

@@ -438,626 +438,233 @@ export function createModel(options?: { seed?: number }): Model {
 
 // ---- kernels: <layer>_<role>, pure functions over the whole batch ----
 
-// c1_forward: forward: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..31, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..31, 160 statements
+// c1_forward: forward: 3x3 window, anchor (1,1); each sample's input map copied into a 34x34 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+2 at each row end), 180 statements
 export function c1_forward(x: F, w: F, y: F): void {
   y.fill(0);
-  c1$forward0(x, w, y);
-  c1$forward1(x, w, y);
+  for (let t = 0; t < 32; t++) {
+    c1$forwardCopy(x, t * 3072, c1$forwardPad);
+    c1$forward0(c1$forwardPad, w, y, t * 32768);
+  }
 }
 
-function c1$forward0(x: F, w: F, y: F): void {
-  // interior, window unrolled, 4 channel(s) per pass, 36 statements (forward)
-  for (let t = 0; t < 32; t++) {
-    for (let k = 0; k < 32; k += 4) {
-      const yk = (t * 32 + k) * 1024;
-      for (let c = 0; c < 3; c++) {
-        const xc = (t * 3 + c) * 1024;
-        const wk = k * 27 + c * 9;
-        const w0_0_0 = w[wk], w1_0_0 = w[wk + 27], w2_0_0 = w[wk + 54], w3_0_0 = w[wk + 81];
-        const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 28], w2_0_1 = w[wk + 55], w3_0_1 = w[wk + 82];
-        const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 29], w2_0_2 = w[wk + 56], w3_0_2 = w[wk + 83];
-        const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 30], w2_1_0 = w[wk + 57], w3_1_0 = w[wk + 84];
-        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 31], w2_1_1 = w[wk + 58], w3_1_1 = w[wk + 85];
-        const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 32], w2_1_2 = w[wk + 59], w3_1_2 = w[wk + 86];
-        const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 33], w2_2_0 = w[wk + 60], w3_2_0 = w[wk + 87];
-        const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 34], w2_2_1 = w[wk + 61], w3_2_1 = w[wk + 88];
-        const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 35], w2_2_2 = w[wk + 62], w3_2_2 = w[wk + 89];
-        // rows 1..30 taps 0..2, cols 1..30 taps 0..2
-        for (let i = 1; i < 31; i++) {
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          for (let j = 1; j < 31; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
-            const v0_0 = x[xo - 33]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = x[xo - 32]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo - 31]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_0 = x[xo + 31]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = x[xo + 32]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = x[xo + 33]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            y[yo] = a0; y[yo + 1024] = a1; y[yo + 2048] = a2; y[yo + 3072] = a3;
-          }
+// one sample's map, zero-padded to 3x34x34; only its interior is ever written
+const c1$forwardPad: F = new Float32Array(3468);
+
+function c1$forwardCopy(src: F, s0: number, xp: F): void {
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < 32; i++) {
+      const s = s0 + c * 1024 + i * 32;
+      const d = c * 1156 + i * 34 + 35;
+      for (let j = 0; j < 32; j++) xp[d + j] = src[s + j];
+    }
+  }
+}
+
+function c1$forward0(xp: F, w: F, y: F, o0: number): void {
+  for (let k = 0; k < 32; k += 4) {
+    const yk = o0 + k * 1024;
+    for (let c = 0; c < 3; c++) {
+      const xc = c * 1156;
+      const wk = k * 27 + c * 9;
+      const w0_0_0 = w[wk], w1_0_0 = w[wk + 27], w2_0_0 = w[wk + 54], w3_0_0 = w[wk + 81];
+      const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 28], w2_0_1 = w[wk + 55], w3_0_1 = w[wk + 82];
+      const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 29], w2_0_2 = w[wk + 56], w3_0_2 = w[wk + 83];
+      const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 30], w2_1_0 = w[wk + 57], w3_1_0 = w[wk + 84];
+      const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 31], w2_1_1 = w[wk + 58], w3_1_1 = w[wk + 85];
+      const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 32], w2_1_2 = w[wk + 59], w3_1_2 = w[wk + 86];
+      const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 33], w2_2_0 = w[wk + 60], w3_2_0 = w[wk + 87];
+      const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 34], w2_2_1 = w[wk + 61], w3_2_1 = w[wk + 88];
+      const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 35], w2_2_2 = w[wk + 62], w3_2_2 = w[wk + 89];
+      for (let i = 0; i < 32; i++) {
+        const xr = xc + i * 34;
+        const yr = yk + i * 32;
+        for (let j = 0; j < 30; j += 3) {
+          const xo = xr + j, yo = yr + j;
+          let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a1_0 = y[yo + 1024], a1_1 = y[yo + 1025], a1_2 = y[yo + 1026], a2_0 = y[yo + 2048], a2_1 = y[yo + 2049], a2_2 = y[yo + 2050], a3_0 = y[yo + 3072], a3_1 = y[yo + 3073], a3_2 = y[yo + 3074];
+          const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4];
+          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a0_2 += w0_0_0 * v0_2; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a1_2 += w1_0_0 * v0_2; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a2_2 += w2_0_0 * v0_2; a3_0 += w3_0_0 * v0_0; a3_1 += w3_0_0 * v0_1; a3_2 += w3_0_0 * v0_2;
+          a0_0 += w0_0_1 * v0_1; a0_1 += w0_0_1 * v0_2; a0_2 += w0_0_1 * v0_3; a1_0 += w1_0_1 * v0_1; a1_1 += w1_0_1 * v0_2; a1_2 += w1_0_1 * v0_3; a2_0 += w2_0_1 * v0_1; a2_1 += w2_0_1 * v0_2; a2_2 += w2_0_1 * v0_3; a3_0 += w3_0_1 * v0_1; a3_1 += w3_0_1 * v0_2; a3_2 += w3_0_1 * v0_3;
+          a0_0 += w0_0_2 * v0_2; a0_1 += w0_0_2 * v0_3; a0_2 += w0_0_2 * v0_4; a1_0 += w1_0_2 * v0_2; a1_1 += w1_0_2 * v0_3; a1_2 += w1_0_2 * v0_4; a2_0 += w2_0_2 * v0_2; a2_1 += w2_0_2 * v0_3; a2_2 += w2_0_2 * v0_4; a3_0 += w3_0_2 * v0_2; a3_1 += w3_0_2 * v0_3; a3_2 += w3_0_2 * v0_4;
+          const v1_0 = xp[xo + 34], v1_1 = xp[xo + 35], v1_2 = xp[xo + 36], v1_3 = xp[xo + 37], v1_4 = xp[xo + 38];
+          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a0_2 += w0_1_0 * v1_2; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a1_2 += w1_1_0 * v1_2; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a2_2 += w2_1_0 * v1_2; a3_0 += w3_1_0 * v1_0; a3_1 += w3_1_0 * v1_1; a3_2 += w3_1_0 * v1_2;
+          a0_0 += w0_1_1 * v1_1; a0_1 += w0_1_1 * v1_2; a0_2 += w0_1_1 * v1_3; a1_0 += w1_1_1 * v1_1; a1_1 += w1_1_1 * v1_2; a1_2 += w1_1_1 * v1_3; a2_0 += w2_1_1 * v1_1; a2_1 += w2_1_1 * v1_2; a2_2 += w2_1_1 * v1_3; a3_0 += w3_1_1 * v1_1; a3_1 += w3_1_1 * v1_2; a3_2 += w3_1_1 * v1_3;
+          a0_0 += w0_1_2 * v1_2; a0_1 += w0_1_2 * v1_3; a0_2 += w0_1_2 * v1_4; a1_0 += w1_1_2 * v1_2; a1_1 += w1_1_2 * v1_3; a1_2 += w1_1_2 * v1_4; a2_0 += w2_1_2 * v1_2; a2_1 += w2_1_2 * v1_3; a2_2 += w2_1_2 * v1_4; a3_0 += w3_1_2 * v1_2; a3_1 += w3_1_2 * v1_3; a3_2 += w3_1_2 * v1_4;
+          const v2_0 = xp[xo + 68], v2_1 = xp[xo + 69], v2_2 = xp[xo + 70], v2_3 = xp[xo + 71], v2_4 = xp[xo + 72];
+          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a0_2 += w0_2_0 * v2_2; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a1_2 += w1_2_0 * v2_2; a2_0 += w2_2_0 * v2_0; a2_1 += w2_2_0 * v2_1; a2_2 += w2_2_0 * v2_2; a3_0 += w3_2_0 * v2_0; a3_1 += w3_2_0 * v2_1; a3_2 += w3_2_0 * v2_2;
+          a0_0 += w0_2_1 * v2_1; a0_1 += w0_2_1 * v2_2; a0_2 += w0_2_1 * v2_3; a1_0 += w1_2_1 * v2_1; a1_1 += w1_2_1 * v2_2; a1_2 += w1_2_1 * v2_3; a2_0 += w2_2_1 * v2_1; a2_1 += w2_2_1 * v2_2; a2_2 += w2_2_1 * v2_3; a3_0 += w3_2_1 * v2_1; a3_1 += w3_2_1 * v2_2; a3_2 += w3_2_1 * v2_3;
+          a0_0 += w0_2_2 * v2_2; a0_1 += w0_2_2 * v2_3; a0_2 += w0_2_2 * v2_4; a1_0 += w1_2_2 * v2_2; a1_1 += w1_2_2 * v2_3; a1_2 += w1_2_2 * v2_4; a2_0 += w2_2_2 * v2_2; a2_1 += w2_2_2 * v2_3; a2_2 += w2_2_2 * v2_4; a3_0 += w3_2_2 * v2_2; a3_1 += w3_2_2 * v2_3; a3_2 += w3_2_2 * v2_4;
+          y[yo] = a0_0; y[yo + 1] = a0_1; y[yo + 2] = a0_2; y[yo + 1024] = a1_0; y[yo + 1025] = a1_1; y[yo + 1026] = a1_2; y[yo + 2048] = a2_0; y[yo + 2049] = a2_1; y[yo + 2050] = a2_2; y[yo + 3072] = a3_0; y[yo + 3073] = a3_1; y[yo + 3074] = a3_2;
+        }
+        {
+          const j = 30;
+          const xo = xr + j, yo = yr + j;
+          let a0_0 = y[yo], a0_1 = y[yo + 1], a1_0 = y[yo + 1024], a1_1 = y[yo + 1025], a2_0 = y[yo + 2048], a2_1 = y[yo + 2049], a3_0 = y[yo + 3072], a3_1 = y[yo + 3073];
+          const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
+          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a3_0 += w3_0_0 * v0_0; a3_1 += w3_0_0 * v0_1;
+          a0_0 += w0_0_1 * v0_1; a0_1 += w0_0_1 * v0_2; a1_0 += w1_0_1 * v0_1; a1_1 += w1_0_1 * v0_2; a2_0 += w2_0_1 * v0_1; a2_1 += w2_0_1 * v0_2; a3_0 += w3_0_1 * v0_1; a3_1 += w3_0_1 * v0_2;
+          a0_0 += w0_0_2 * v0_2; a0_1 += w0_0_2 * v0_3; a1_0 += w1_0_2 * v0_2; a1_1 += w1_0_2 * v0_3; a2_0 += w2_0_2 * v0_2; a2_1 += w2_0_2 * v0_3; a3_0 += w3_0_2 * v0_2; a3_1 += w3_0_2 * v0_3;
+          const v1_0 = xp[xo + 34], v1_1 = xp[xo + 35], v1_2 = xp[xo + 36], v1_3 = xp[xo + 37];
+          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a3_0 += w3_1_0 * v1_0; a3_1 += w3_1_0 * v1_1;
+          a0_0 += w0_1_1 * v1_1; a0_1 += w0_1_1 * v1_2; a1_0 += w1_1_1 * v1_1; a1_1 += w1_1_1 * v1_2; a2_0 += w2_1_1 * v1_1; a2_1 += w2_1_1 * v1_2; a3_0 += w3_1_1 * v1_1; a3_1 += w3_1_1 * v1_2;
+          a0_0 += w0_1_2 * v1_2; a0_1 += w0_1_2 * v1_3; a1_0 += w1_1_2 * v1_2; a1_1 += w1_1_2 * v1_3; a2_0 += w2_1_2 * v1_2; a2_1 += w2_1_2 * v1_3; a3_0 += w3_1_2 * v1_2; a3_1 += w3_1_2 * v1_3;
+          const v2_0 = xp[xo + 68], v2_1 = xp[xo + 69], v2_2 = xp[xo + 70], v2_3 = xp[xo + 71];
+          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a2_0 += w2_2_0 * v2_0; a2_1 += w2_2_0 * v2_1; a3_0 += w3_2_0 * v2_0; a3_1 += w3_2_0 * v2_1;
+          a0_0 += w0_2_1 * v2_1; a0_1 += w0_2_1 * v2_2; a1_0 += w1_2_1 * v2_1; a1_1 += w1_2_1 * v2_2; a2_0 += w2_2_1 * v2_1; a2_1 += w2_2_1 * v2_2; a3_0 += w3_2_1 * v2_1; a3_1 += w3_2_1 * v2_2;
+          a0_0 += w0_2_2 * v2_2; a0_1 += w0_2_2 * v2_3; a1_0 += w1_2_2 * v2_2; a1_1 += w1_2_2 * v2_3; a2_0 += w2_2_2 * v2_2; a2_1 += w2_2_2 * v2_3; a3_0 += w3_2_2 * v2_2; a3_1 += w3_2_2 * v2_3;
+          y[yo] = a0_0; y[yo + 1] = a0_1; y[yo + 1024] = a1_0; y[yo + 1025] = a1_1; y[yo + 2048] = a2_0; y[yo + 2049] = a2_1; y[yo + 3072] = a3_0; y[yo + 3073] = a3_1;
         }
       }
     }
   }
 }
 
-function c1$forward1(x: F, w: F, y: F): void {
-  // border, window unrolled, 4 channel(s) per pass, 160 statements (forward)
-  for (let t = 0; t < 32; t++) {
-    for (let k = 0; k < 32; k += 4) {
-      const yk = (t * 32 + k) * 1024;
-      for (let c = 0; c < 3; c++) {
-        const xc = (t * 3 + c) * 1024;
-        const wk = k * 27 + c * 9;
-        const w0_0_0 = w[wk], w1_0_0 = w[wk + 27], w2_0_0 = w[wk + 54], w3_0_0 = w[wk + 81];
-        const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 28], w2_0_1 = w[wk + 55], w3_0_1 = w[wk + 82];
-        const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 29], w2_0_2 = w[wk + 56], w3_0_2 = w[wk + 83];
-        const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 30], w2_1_0 = w[wk + 57], w3_1_0 = w[wk + 84];
-        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 31], w2_1_1 = w[wk + 58], w3_1_1 = w[wk + 85];
-        const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 32], w2_1_2 = w[wk + 59], w3_1_2 = w[wk + 86];
-        const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 33], w2_2_0 = w[wk + 60], w3_2_0 = w[wk + 87];
-        const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 34], w2_2_1 = w[wk + 61], w3_2_1 = w[wk + 88];
-        const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 35], w2_2_2 = w[wk + 62], w3_2_2 = w[wk + 89];
-        // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-        {
-          const i = 0;
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_1 = x[xo + 32]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = x[xo + 33]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            y[yo] = a0; y[yo + 1024] = a1; y[yo + 2048] = a2; y[yo + 3072] = a3;
-          }
-        }
-        // rows 0..0 taps 1..2, cols 1..30 taps 0..2
-        {
-          const i = 0;
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          for (let j = 1; j < 31; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_0 = x[xo + 31]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = x[xo + 32]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = x[xo + 33]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            y[yo] = a0; y[yo + 1024] = a1; y[yo + 2048] = a2; y[yo + 3072] = a3;
-          }
-        }
-        // rows 0..0 taps 1..2, cols 31..31 taps 0..1
-        {
-          const i = 0;
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          {
-            const j = 31;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v2_0 = x[xo + 31]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = x[xo + 32]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            y[yo] = a0; y[yo + 1024] = a1; y[yo + 2048] = a2; y[yo + 3072] = a3;
-          }
-        }
-        // rows 1..30 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 31; i++) {
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
-            const v0_1 = x[xo - 32]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo - 31]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_1 = x[xo + 32]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = x[xo + 33]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            y[yo] = a0; y[yo + 1024] = a1; y[yo + 2048] = a2; y[yo + 3072] = a3;
-          }
-        }
-        // rows 1..30 taps 0..2, cols 31..31 taps 0..1
-        for (let i = 1; i < 31; i++) {
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          {
-            const j = 31;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
-            const v0_0 = x[xo - 33]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = x[xo - 32]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v2_0 = x[xo + 31]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = x[xo + 32]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            y[yo] = a0; y[yo + 1024] = a1; y[yo + 2048] = a2; y[yo + 3072] = a3;
-          }
-        }
-        // rows 31..31 taps 0..1, cols 0..0 taps 1..2
-        {
-          const i = 31;
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
-            const v0_1 = x[xo - 32]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo - 31]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            y[yo] = a0; y[yo + 1024] = a1; y[yo + 2048] = a2; y[yo + 3072] = a3;
-          }
-        }
-        // rows 31..31 taps 0..1, cols 1..30 taps 0..2
-        {
-          const i = 31;
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          for (let j = 1; j < 31; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
-            const v0_0 = x[xo - 33]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = x[xo - 32]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo - 31]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            y[yo] = a0; y[yo + 1024] = a1; y[yo + 2048] = a2; y[yo + 3072] = a3;
-          }
-        }
-        // rows 31..31 taps 0..1, cols 31..31 taps 0..1
-        {
-          const i = 31;
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          {
-            const j = 31;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 1024], a2 = y[yo + 2048], a3 = y[yo + 3072];
-            const v0_0 = x[xo - 33]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = x[xo - 32]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            y[yo] = a0; y[yo + 1024] = a1; y[yo + 2048] = a2; y[yo + 3072] = a3;
-          }
-        }
-      }
-    }
-  }
-}
-
-// c1_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, weights in locals, 3 channel(s) per pass over 0..2, 27 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 3 channel(s) per pass over 0..2, 120 statements
+// c1_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 34x34 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 4 position(s) per pass, 108 statements
 export function c1_backward(dy: F, w: F, dx: F): void {
   dx.fill(0);
-  c1$backward0(dy, w, dx);
-  c1$backward1(dy, w, dx);
+  for (let t = 0; t < 32; t++) {
+    c1$backwardCopy(dy, t * 32768, c1$backwardPad);
+    c1$backward0(c1$backwardPad, w, dx, t * 3072);
+  }
 }
 
-function c1$backward0(dy: F, w: F, dx: F): void {
-  // interior, window unrolled, 3 channel(s) per pass, 27 statements (backward)
-  for (let t = 0; t < 32; t++) {
-    {
-      const k = 0;
-      const yk = (t * 3 + k) * 1024;
-      for (let c = 0; c < 32; c++) {
-        const xc = (t * 32 + c) * 1024;
-        const wk = k * 9 + c * 27;
-        const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26];
-        const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25];
-        const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24];
-        const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23];
-        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22];
-        const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21];
-        const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20];
-        const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19];
-        const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18];
-        // rows 1..30 taps 0..2, cols 1..30 taps 0..2
-        for (let i = 1; i < 31; i++) {
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          for (let j = 1; j < 31; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
-            const v0_0 = dy[xo - 33]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0;
-            const v0_1 = dy[xo - 32]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1;
-            const v0_2 = dy[xo - 31]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2;
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2;
-            const v2_0 = dy[xo + 31]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0;
-            const v2_1 = dy[xo + 32]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1;
-            const v2_2 = dy[xo + 33]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2;
-            dx[yo] = a0; dx[yo + 1024] = a1; dx[yo + 2048] = a2;
-          }
+// one sample's map, zero-padded to 32x34x34; only its interior is ever written
+const c1$backwardPad: F = new Float32Array(36992);
+
+function c1$backwardCopy(src: F, s0: number, xp: F): void {
+  for (let c = 0; c < 32; c++) {
+    for (let i = 0; i < 32; i++) {
+      const s = s0 + c * 1024 + i * 32;
+      const d = c * 1156 + i * 34 + 35;
+      for (let j = 0; j < 32; j++) xp[d + j] = src[s + j];
+    }
+  }
+}
+
+function c1$backward0(xp: F, w: F, dx: F, o0: number): void {
+  {
+    const k = 0;
+    const yk = o0 + k * 1024;
+    for (let c = 0; c < 32; c++) {
+      const xc = c * 1156;
+      const wk = k * 9 + c * 27;
+      const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26];
+      const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25];
+      const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24];
+      const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23];
+      const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22];
+      const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21];
+      const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20];
+      const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19];
+      const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18];
+      for (let i = 0; i < 32; i++) {
+        const xr = xc + i * 34;
+        const yr = yk + i * 32;
+        for (let j = 0; j < 32; j += 4) {
+          const xo = xr + j, yo = yr + j;
+          let a0_0 = dx[yo], a0_1 = dx[yo + 1], a0_2 = dx[yo + 2], a0_3 = dx[yo + 3], a1_0 = dx[yo + 1024], a1_1 = dx[yo + 1025], a1_2 = dx[yo + 1026], a1_3 = dx[yo + 1027], a2_0 = dx[yo + 2048], a2_1 = dx[yo + 2049], a2_2 = dx[yo + 2050], a2_3 = dx[yo + 2051];
+          const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4], v0_5 = xp[xo + 5];
+          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a0_2 += w0_0_0 * v0_2; a0_3 += w0_0_0 * v0_3; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a1_2 += w1_0_0 * v0_2; a1_3 += w1_0_0 * v0_3; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a2_2 += w2_0_0 * v0_2; a2_3 += w2_0_0 * v0_3;
+          a0_0 += w0_0_1 * v0_1; a0_1 += w0_0_1 * v0_2; a0_2 += w0_0_1 * v0_3; a0_3 += w0_0_1 * v0_4; a1_0 += w1_0_1 * v0_1; a1_1 += w1_0_1 * v0_2; a1_2 += w1_0_1 * v0_3; a1_3 += w1_0_1 * v0_4; a2_0 += w2_0_1 * v0_1; a2_1 += w2_0_1 * v0_2; a2_2 += w2_0_1 * v0_3; a2_3 += w2_0_1 * v0_4;
+          a0_0 += w0_0_2 * v0_2; a0_1 += w0_0_2 * v0_3; a0_2 += w0_0_2 * v0_4; a0_3 += w0_0_2 * v0_5; a1_0 += w1_0_2 * v0_2; a1_1 += w1_0_2 * v0_3; a1_2 += w1_0_2 * v0_4; a1_3 += w1_0_2 * v0_5; a2_0 += w2_0_2 * v0_2; a2_1 += w2_0_2 * v0_3; a2_2 += w2_0_2 * v0_4; a2_3 += w2_0_2 * v0_5;
+          const v1_0 = xp[xo + 34], v1_1 = xp[xo + 35], v1_2 = xp[xo + 36], v1_3 = xp[xo + 37], v1_4 = xp[xo + 38], v1_5 = xp[xo + 39];
+          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a0_2 += w0_1_0 * v1_2; a0_3 += w0_1_0 * v1_3; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a1_2 += w1_1_0 * v1_2; a1_3 += w1_1_0 * v1_3; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a2_2 += w2_1_0 * v1_2; a2_3 += w2_1_0 * v1_3;
+          a0_0 += w0_1_1 * v1_1; a0_1 += w0_1_1 * v1_2; a0_2 += w0_1_1 * v1_3; a0_3 += w0_1_1 * v1_4; a1_0 += w1_1_1 * v1_1; a1_1 += w1_1_1 * v1_2; a1_2 += w1_1_1 * v1_3; a1_3 += w1_1_1 * v1_4; a2_0 += w2_1_1 * v1_1; a2_1 += w2_1_1 * v1_2; a2_2 += w2_1_1 * v1_3; a2_3 += w2_1_1 * v1_4;
+          a0_0 += w0_1_2 * v1_2; a0_1 += w0_1_2 * v1_3; a0_2 += w0_1_2 * v1_4; a0_3 += w0_1_2 * v1_5; a1_0 += w1_1_2 * v1_2; a1_1 += w1_1_2 * v1_3; a1_2 += w1_1_2 * v1_4; a1_3 += w1_1_2 * v1_5; a2_0 += w2_1_2 * v1_2; a2_1 += w2_1_2 * v1_3; a2_2 += w2_1_2 * v1_4; a2_3 += w2_1_2 * v1_5;
+          const v2_0 = xp[xo + 68], v2_1 = xp[xo + 69], v2_2 = xp[xo + 70], v2_3 = xp[xo + 71], v2_4 = xp[xo + 72], v2_5 = xp[xo + 73];
+          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a0_2 += w0_2_0 * v2_2; a0_3 += w0_2_0 * v2_3; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a1_2 += w1_2_0 * v2_2; a1_3 += w1_2_0 * v2_3; a2_0 += w2_2_0 * v2_0; a2_1 += w2_2_0 * v2_1; a2_2 += w2_2_0 * v2_2; a2_3 += w2_2_0 * v2_3;
+          a0_0 += w0_2_1 * v2_1; a0_1 += w0_2_1 * v2_2; a0_2 += w0_2_1 * v2_3; a0_3 += w0_2_1 * v2_4; a1_0 += w1_2_1 * v2_1; a1_1 += w1_2_1 * v2_2; a1_2 += w1_2_1 * v2_3; a1_3 += w1_2_1 * v2_4; a2_0 += w2_2_1 * v2_1; a2_1 += w2_2_1 * v2_2; a2_2 += w2_2_1 * v2_3; a2_3 += w2_2_1 * v2_4;
+          a0_0 += w0_2_2 * v2_2; a0_1 += w0_2_2 * v2_3; a0_2 += w0_2_2 * v2_4; a0_3 += w0_2_2 * v2_5; a1_0 += w1_2_2 * v2_2; a1_1 += w1_2_2 * v2_3; a1_2 += w1_2_2 * v2_4; a1_3 += w1_2_2 * v2_5; a2_0 += w2_2_2 * v2_2; a2_1 += w2_2_2 * v2_3; a2_2 += w2_2_2 * v2_4; a2_3 += w2_2_2 * v2_5;
+          dx[yo] = a0_0; dx[yo + 1] = a0_1; dx[yo + 2] = a0_2; dx[yo + 3] = a0_3; dx[yo + 1024] = a1_0; dx[yo + 1025] = a1_1; dx[yo + 1026] = a1_2; dx[yo + 1027] = a1_3; dx[yo + 2048] = a2_0; dx[yo + 2049] = a2_1; dx[yo + 2050] = a2_2; dx[yo + 2051] = a2_3;
         }
       }
     }
   }
 }
 
-function c1$backward1(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 3 channel(s) per pass, 120 statements (backward)
-  for (let t = 0; t < 32; t++) {
-    {
-      const k = 0;
-      const yk = (t * 3 + k) * 1024;
-      for (let c = 0; c < 32; c++) {
-        const xc = (t * 32 + c) * 1024;
-        const wk = k * 9 + c * 27;
-        const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26];
-        const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25];
-        const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24];
-        const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23];
-        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22];
-        const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21];
-        const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20];
-        const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19];
-        const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18];
-        // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-        {
-          const i = 0;
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2;
-            const v2_1 = dy[xo + 32]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1;
-            const v2_2 = dy[xo + 33]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2;
-            dx[yo] = a0; dx[yo + 1024] = a1; dx[yo + 2048] = a2;
-          }
-        }
-        // rows 0..0 taps 1..2, cols 1..30 taps 0..2
-        {
-          const i = 0;
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          for (let j = 1; j < 31; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2;
-            const v2_0 = dy[xo + 31]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0;
-            const v2_1 = dy[xo + 32]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1;
-            const v2_2 = dy[xo + 33]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2;
-            dx[yo] = a0; dx[yo + 1024] = a1; dx[yo + 2048] = a2;
-          }
-        }
-        // rows 0..0 taps 1..2, cols 31..31 taps 0..1
-        {
-          const i = 0;
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          {
-            const j = 31;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1;
-            const v2_0 = dy[xo + 31]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0;
-            const v2_1 = dy[xo + 32]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1;
-            dx[yo] = a0; dx[yo + 1024] = a1; dx[yo + 2048] = a2;
-          }
-        }
-        // rows 1..30 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 31; i++) {
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
-            const v0_1 = dy[xo - 32]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1;
-            const v0_2 = dy[xo - 31]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2;
-            const v2_1 = dy[xo + 32]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1;
-            const v2_2 = dy[xo + 33]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2;
-            dx[yo] = a0; dx[yo + 1024] = a1; dx[yo + 2048] = a2;
-          }
-        }
-        // rows 1..30 taps 0..2, cols 31..31 taps 0..1
-        for (let i = 1; i < 31; i++) {
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          {
-            const j = 31;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
-            const v0_0 = dy[xo - 33]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0;
-            const v0_1 = dy[xo - 32]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1;
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1;
-            const v2_0 = dy[xo + 31]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0;
-            const v2_1 = dy[xo + 32]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1;
-            dx[yo] = a0; dx[yo + 1024] = a1; dx[yo + 2048] = a2;
-          }
-        }
-        // rows 31..31 taps 0..1, cols 0..0 taps 1..2
-        {
-          const i = 31;
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
-            const v0_1 = dy[xo - 32]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1;
-            const v0_2 = dy[xo - 31]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2;
-            dx[yo] = a0; dx[yo + 1024] = a1; dx[yo + 2048] = a2;
-          }
-        }
-        // rows 31..31 taps 0..1, cols 1..30 taps 0..2
-        {
-          const i = 31;
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          for (let j = 1; j < 31; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
-            const v0_0 = dy[xo - 33]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0;
-            const v0_1 = dy[xo - 32]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1;
-            const v0_2 = dy[xo - 31]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2;
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2;
-            dx[yo] = a0; dx[yo + 1024] = a1; dx[yo + 2048] = a2;
-          }
-        }
-        // rows 31..31 taps 0..1, cols 31..31 taps 0..1
-        {
-          const i = 31;
-          const xr = xc + i * 32;
-          const yr = yk + i * 32;
-          {
-            const j = 31;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 1024], a2 = dx[yo + 2048];
-            const v0_0 = dy[xo - 33]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0;
-            const v0_1 = dy[xo - 32]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1;
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1;
-            dx[yo] = a0; dx[yo + 1024] = a1; dx[yo + 2048] = a2;
-          }
-        }
-      }
-    }
-  }
-}
-
-// c1_grad: grad: 3x3 window, anchor (1,1); interior rows 1..30 x cols 1..30 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..31, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..31, 160 statements
+// c1_grad: grad: 3x3 window, anchor (1,1); each sample's input map copied into a 34x34 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 4 channel(s) x 2 position(s) per pass, 72 statements
 export function c1_grad(dy: F, x: F, dw: F): void {
-  c1$grad0(dy, x, dw);
-  c1$grad1(dy, x, dw);
+  for (let t = 0; t < 32; t++) {
+    c1$gradCopy(x, t * 3072, c1$gradPad);
+    c1$grad0(dy, c1$gradPad, dw, t * 32768);
+  }
 }
 
-function c1$grad0(dy: F, x: F, dw: F): void {
-  // interior, window unrolled, 4 channel(s) per pass, 36 statements (grad)
-  for (let k = 0; k < 32; k += 4) {
-    for (let c = 0; c < 3; c++) {
-      const wk = k * 27 + c * 9;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
-      let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
-      let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0;
-      let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 32 + k) * 1024;
-        const xc = (t * 3 + c) * 1024;
-        // rows 1..30 taps 0..2, cols 1..30 taps 0..2
-        for (let i = 1; i < 31; i++) {
-          const dr = dk + i * 32;
-          const xr = xc + i * 32;
-          for (let j = 1; j < 31; j++) {
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
-            const v0_0 = x[xo - 33]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
-            const v0_1 = x[xo - 32]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo - 31]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-            const v2_0 = x[xo + 31]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0; g3_2_0 += d3 * v2_0;
-            const v2_1 = x[xo + 32]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-            const v2_2 = x[xo + 33]; g0_2_2 += d0 * v2_2; g1_2_2 += d1 * v2_2; g2_2_2 += d2 * v2_2; g3_2_2 += d3 * v2_2;
-          }
-        }
-      }
-      dw[wk] += g0_0_0; dw[wk + 27] += g1_0_0; dw[wk + 54] += g2_0_0; dw[wk + 81] += g3_0_0;
-      dw[wk + 1] += g0_0_1; dw[wk + 28] += g1_0_1; dw[wk + 55] += g2_0_1; dw[wk + 82] += g3_0_1;
-      dw[wk + 2] += g0_0_2; dw[wk + 29] += g1_0_2; dw[wk + 56] += g2_0_2; dw[wk + 83] += g3_0_2;
-      dw[wk + 3] += g0_1_0; dw[wk + 30] += g1_1_0; dw[wk + 57] += g2_1_0; dw[wk + 84] += g3_1_0;
-      dw[wk + 4] += g0_1_1; dw[wk + 31] += g1_1_1; dw[wk + 58] += g2_1_1; dw[wk + 85] += g3_1_1;
-      dw[wk + 5] += g0_1_2; dw[wk + 32] += g1_1_2; dw[wk + 59] += g2_1_2; dw[wk + 86] += g3_1_2;
-      dw[wk + 6] += g0_2_0; dw[wk + 33] += g1_2_0; dw[wk + 60] += g2_2_0; dw[wk + 87] += g3_2_0;
-      dw[wk + 7] += g0_2_1; dw[wk + 34] += g1_2_1; dw[wk + 61] += g2_2_1; dw[wk + 88] += g3_2_1;
-      dw[wk + 8] += g0_2_2; dw[wk + 35] += g1_2_2; dw[wk + 62] += g2_2_2; dw[wk + 89] += g3_2_2;
+// one sample's map, zero-padded to 3x34x34; only its interior is ever written
+const c1$gradPad: F = new Float32Array(3468);
+
+function c1$gradCopy(src: F, s0: number, xp: F): void {
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < 32; i++) {
+      const s = s0 + c * 1024 + i * 32;
+      const d = c * 1156 + i * 34 + 35;
+      for (let j = 0; j < 32; j++) xp[d + j] = src[s + j];
     }
   }
 }
 
-function c1$grad1(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 4 channel(s) per pass, 160 statements (grad)
+function c1$grad0(dy: F, xp: F, dw: F, o0: number): void {
   for (let k = 0; k < 32; k += 4) {
+    const dk = o0 + k * 1024;
     for (let c = 0; c < 3; c++) {
+      const xc = c * 1156;
       const wk = k * 27 + c * 9;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
-      let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
-      let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0;
-      let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 32 + k) * 1024;
-        const xc = (t * 3 + c) * 1024;
-        // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-        {
-          const i = 0;
+      {
+        // tap rows 0..0
+        let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0;
+        for (let i = 0; i < 32; i++) {
+          const xr = xc + i * 34;
           const dr = dk + i * 32;
-          const xr = xc + i * 32;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-            const v2_1 = x[xo + 32]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-            const v2_2 = x[xo + 33]; g0_2_2 += d0 * v2_2; g1_2_2 += d1 * v2_2; g2_2_2 += d2 * v2_2; g3_2_2 += d3 * v2_2;
+          for (let j = 0; j < 32; j += 2) {
+            const xo = xr + j, dj = dr + j;
+            const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 1024], d1_1 = dy[dj + 1025], d2_0 = dy[dj + 2048], d2_1 = dy[dj + 2049], d3_0 = dy[dj + 3072], d3_1 = dy[dj + 3073];
+            const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
+            g0_0_0 += d0_0 * v0_0 + d0_1 * v0_1; g1_0_0 += d1_0 * v0_0 + d1_1 * v0_1; g2_0_0 += d2_0 * v0_0 + d2_1 * v0_1; g3_0_0 += d3_0 * v0_0 + d3_1 * v0_1;
+            g0_0_1 += d0_0 * v0_1 + d0_1 * v0_2; g1_0_1 += d1_0 * v0_1 + d1_1 * v0_2; g2_0_1 += d2_0 * v0_1 + d2_1 * v0_2; g3_0_1 += d3_0 * v0_1 + d3_1 * v0_2;
+            g0_0_2 += d0_0 * v0_2 + d0_1 * v0_3; g1_0_2 += d1_0 * v0_2 + d1_1 * v0_3; g2_0_2 += d2_0 * v0_2 + d2_1 * v0_3; g3_0_2 += d3_0 * v0_2 + d3_1 * v0_3;
           }
         }
-        // rows 0..0 taps 1..2, cols 1..30 taps 0..2
-        {
-          const i = 0;
-          const dr = dk + i * 32;
-          const xr = xc + i * 32;
-          for (let j = 1; j < 31; j++) {
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-            const v2_0 = x[xo + 31]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0; g3_2_0 += d3 * v2_0;
-            const v2_1 = x[xo + 32]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-            const v2_2 = x[xo + 33]; g0_2_2 += d0 * v2_2; g1_2_2 += d1 * v2_2; g2_2_2 += d2 * v2_2; g3_2_2 += d3 * v2_2;
-          }
-        }
-        // rows 0..0 taps 1..2, cols 31..31 taps 0..1
-        {
-          const i = 0;
-          const dr = dk + i * 32;
-          const xr = xc + i * 32;
-          {
-            const j = 31;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v2_0 = x[xo + 31]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0; g3_2_0 += d3 * v2_0;
-            const v2_1 = x[xo + 32]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-          }
-        }
-        // rows 1..30 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 31; i++) {
-          const dr = dk + i * 32;
-          const xr = xc + i * 32;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
-            const v0_1 = x[xo - 32]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo - 31]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-            const v2_1 = x[xo + 32]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-            const v2_2 = x[xo + 33]; g0_2_2 += d0 * v2_2; g1_2_2 += d1 * v2_2; g2_2_2 += d2 * v2_2; g3_2_2 += d3 * v2_2;
-          }
-        }
-        // rows 1..30 taps 0..2, cols 31..31 taps 0..1
-        for (let i = 1; i < 31; i++) {
-          const dr = dk + i * 32;
-          const xr = xc + i * 32;
-          {
-            const j = 31;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
-            const v0_0 = x[xo - 33]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
-            const v0_1 = x[xo - 32]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v2_0 = x[xo + 31]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0; g3_2_0 += d3 * v2_0;
-            const v2_1 = x[xo + 32]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-          }
-        }
-        // rows 31..31 taps 0..1, cols 0..0 taps 1..2
-        {
-          const i = 31;
-          const dr = dk + i * 32;
-          const xr = xc + i * 32;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
-            const v0_1 = x[xo - 32]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo - 31]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-          }
-        }
-        // rows 31..31 taps 0..1, cols 1..30 taps 0..2
-        {
-          const i = 31;
-          const dr = dk + i * 32;
-          const xr = xc + i * 32;
-          for (let j = 1; j < 31; j++) {
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
-            const v0_0 = x[xo - 33]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
-            const v0_1 = x[xo - 32]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo - 31]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-          }
-        }
-        // rows 31..31 taps 0..1, cols 31..31 taps 0..1
-        {
-          const i = 31;
-          const dr = dk + i * 32;
-          const xr = xc + i * 32;
-          {
-            const j = 31;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 1024], d2 = dy[dr + j + 2048], d3 = dy[dr + j + 3072];
-            const v0_0 = x[xo - 33]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
-            const v0_1 = x[xo - 32]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-          }
-        }
+        dw[wk] += g0_0_0; dw[wk + 27] += g1_0_0; dw[wk + 54] += g2_0_0; dw[wk + 81] += g3_0_0;
+        dw[wk + 1] += g0_0_1; dw[wk + 28] += g1_0_1; dw[wk + 55] += g2_0_1; dw[wk + 82] += g3_0_1;
+        dw[wk + 2] += g0_0_2; dw[wk + 29] += g1_0_2; dw[wk + 56] += g2_0_2; dw[wk + 83] += g3_0_2;
       }
-      dw[wk] += g0_0_0; dw[wk + 27] += g1_0_0; dw[wk + 54] += g2_0_0; dw[wk + 81] += g3_0_0;
-      dw[wk + 1] += g0_0_1; dw[wk + 28] += g1_0_1; dw[wk + 55] += g2_0_1; dw[wk + 82] += g3_0_1;
-      dw[wk + 2] += g0_0_2; dw[wk + 29] += g1_0_2; dw[wk + 56] += g2_0_2; dw[wk + 83] += g3_0_2;
-      dw[wk + 3] += g0_1_0; dw[wk + 30] += g1_1_0; dw[wk + 57] += g2_1_0; dw[wk + 84] += g3_1_0;
-      dw[wk + 4] += g0_1_1; dw[wk + 31] += g1_1_1; dw[wk + 58] += g2_1_1; dw[wk + 85] += g3_1_1;
-      dw[wk + 5] += g0_1_2; dw[wk + 32] += g1_1_2; dw[wk + 59] += g2_1_2; dw[wk + 86] += g3_1_2;
-      dw[wk + 6] += g0_2_0; dw[wk + 33] += g1_2_0; dw[wk + 60] += g2_2_0; dw[wk + 87] += g3_2_0;
-      dw[wk + 7] += g0_2_1; dw[wk + 34] += g1_2_1; dw[wk + 61] += g2_2_1; dw[wk + 88] += g3_2_1;
-      dw[wk + 8] += g0_2_2; dw[wk + 35] += g1_2_2; dw[wk + 62] += g2_2_2; dw[wk + 89] += g3_2_2;
+      {
+        // tap rows 1..1
+        let g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0;
+        for (let i = 0; i < 32; i++) {
+          const xr = xc + i * 34;
+          const dr = dk + i * 32;
+          for (let j = 0; j < 32; j += 2) {
+            const xo = xr + j, dj = dr + j;
+            const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 1024], d1_1 = dy[dj + 1025], d2_0 = dy[dj + 2048], d2_1 = dy[dj + 2049], d3_0 = dy[dj + 3072], d3_1 = dy[dj + 3073];
+            const v1_0 = xp[xo + 34], v1_1 = xp[xo + 35], v1_2 = xp[xo + 36], v1_3 = xp[xo + 37];
+            g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1; g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1; g2_1_0 += d2_0 * v1_0 + d2_1 * v1_1; g3_1_0 += d3_0 * v1_0 + d3_1 * v1_1;
+            g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2; g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2; g2_1_1 += d2_0 * v1_1 + d2_1 * v1_2; g3_1_1 += d3_0 * v1_1 + d3_1 * v1_2;
+            g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3; g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3; g2_1_2 += d2_0 * v1_2 + d2_1 * v1_3; g3_1_2 += d3_0 * v1_2 + d3_1 * v1_3;
+          }
+        }
+        dw[wk + 3] += g0_1_0; dw[wk + 30] += g1_1_0; dw[wk + 57] += g2_1_0; dw[wk + 84] += g3_1_0;
+        dw[wk + 4] += g0_1_1; dw[wk + 31] += g1_1_1; dw[wk + 58] += g2_1_1; dw[wk + 85] += g3_1_1;
+        dw[wk + 5] += g0_1_2; dw[wk + 32] += g1_1_2; dw[wk + 59] += g2_1_2; dw[wk + 86] += g3_1_2;
+      }
+      {
+        // tap rows 2..2
+        let g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
+        for (let i = 0; i < 32; i++) {
+          const xr = xc + i * 34;
+          const dr = dk + i * 32;
+          for (let j = 0; j < 32; j += 2) {
+            const xo = xr + j, dj = dr + j;
+            const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 1024], d1_1 = dy[dj + 1025], d2_0 = dy[dj + 2048], d2_1 = dy[dj + 2049], d3_0 = dy[dj + 3072], d3_1 = dy[dj + 3073];
+            const v2_0 = xp[xo + 68], v2_1 = xp[xo + 69], v2_2 = xp[xo + 70], v2_3 = xp[xo + 71];
+            g0_2_0 += d0_0 * v2_0 + d0_1 * v2_1; g1_2_0 += d1_0 * v2_0 + d1_1 * v2_1; g2_2_0 += d2_0 * v2_0 + d2_1 * v2_1; g3_2_0 += d3_0 * v2_0 + d3_1 * v2_1;
+            g0_2_1 += d0_0 * v2_1 + d0_1 * v2_2; g1_2_1 += d1_0 * v2_1 + d1_1 * v2_2; g2_2_1 += d2_0 * v2_1 + d2_1 * v2_2; g3_2_1 += d3_0 * v2_1 + d3_1 * v2_2;
+            g0_2_2 += d0_0 * v2_2 + d0_1 * v2_3; g1_2_2 += d1_0 * v2_2 + d1_1 * v2_3; g2_2_2 += d2_0 * v2_2 + d2_1 * v2_3; g3_2_2 += d3_0 * v2_2 + d3_1 * v2_3;
+          }
+        }
+        dw[wk + 6] += g0_2_0; dw[wk + 33] += g1_2_0; dw[wk + 60] += g2_2_0; dw[wk + 87] += g3_2_0;
+        dw[wk + 7] += g0_2_1; dw[wk + 34] += g1_2_1; dw[wk + 61] += g2_2_1; dw[wk + 88] += g3_2_1;
+        dw[wk + 8] += g0_2_2; dw[wk + 35] += g1_2_2; dw[wk + 62] += g2_2_2; dw[wk + 89] += g3_2_2;
+      }
     }
   }
 }
@@ -1147,624 +754,250 @@ export function p1_backward(dy: F, path: Int32Array, dx: F): void {
   }
 }
 
-// c2_forward: forward: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 160 statements
+// c2_forward: forward: 3x3 window, anchor (1,1); each sample's input map copied into a 18x18 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+1 at each row end), 144 statements
 export function c2_forward(x: F, w: F, y: F): void {
   y.fill(0);
-  c2$forward0(x, w, y);
-  c2$forward1(x, w, y);
+  for (let t = 0; t < 32; t++) {
+    c2$forwardCopy(x, t * 8192, c2$forwardPad);
+    c2$forward0(c2$forwardPad, w, y, t * 16384);
+  }
 }
 
-function c2$forward0(x: F, w: F, y: F): void {
-  // interior, window unrolled, 4 channel(s) per pass, 36 statements (forward)
-  for (let t = 0; t < 32; t++) {
-    for (let k = 0; k < 64; k += 4) {
-      const yk = (t * 64 + k) * 256;
-      for (let c = 0; c < 32; c++) {
-        const xc = (t * 32 + c) * 256;
-        const wk = k * 288 + c * 9;
-        const w0_0_0 = w[wk], w1_0_0 = w[wk + 288], w2_0_0 = w[wk + 576], w3_0_0 = w[wk + 864];
-        const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 289], w2_0_1 = w[wk + 577], w3_0_1 = w[wk + 865];
-        const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 290], w2_0_2 = w[wk + 578], w3_0_2 = w[wk + 866];
-        const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 291], w2_1_0 = w[wk + 579], w3_1_0 = w[wk + 867];
-        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 292], w2_1_1 = w[wk + 580], w3_1_1 = w[wk + 868];
-        const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 293], w2_1_2 = w[wk + 581], w3_1_2 = w[wk + 869];
-        const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 294], w2_2_0 = w[wk + 582], w3_2_0 = w[wk + 870];
-        const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 295], w2_2_1 = w[wk + 583], w3_2_1 = w[wk + 871];
-        const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 296], w2_2_2 = w[wk + 584], w3_2_2 = w[wk + 872];
-        // rows 1..14 taps 0..2, cols 1..14 taps 0..2
-        for (let i = 1; i < 15; i++) {
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          for (let j = 1; j < 15; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
-            const v0_0 = x[xo - 17]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = x[xo - 16]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo - 15]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_0 = x[xo + 15]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = x[xo + 16]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = x[xo + 17]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            y[yo] = a0; y[yo + 256] = a1; y[yo + 512] = a2; y[yo + 768] = a3;
-          }
+// one sample's map, zero-padded to 32x18x18; only its interior is ever written
+const c2$forwardPad: F = new Float32Array(10368);
+
+function c2$forwardCopy(src: F, s0: number, xp: F): void {
+  for (let c = 0; c < 32; c++) {
+    for (let i = 0; i < 16; i++) {
+      const s = s0 + c * 256 + i * 16;
+      const d = c * 324 + i * 18 + 19;
+      for (let j = 0; j < 16; j++) xp[d + j] = src[s + j];
+    }
+  }
+}
+
+function c2$forward0(xp: F, w: F, y: F, o0: number): void {
+  for (let k = 0; k < 64; k += 4) {
+    const yk = o0 + k * 256;
+    for (let c = 0; c < 32; c++) {
+      const xc = c * 324;
+      const wk = k * 288 + c * 9;
+      const w0_0_0 = w[wk], w1_0_0 = w[wk + 288], w2_0_0 = w[wk + 576], w3_0_0 = w[wk + 864];
+      const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 289], w2_0_1 = w[wk + 577], w3_0_1 = w[wk + 865];
+      const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 290], w2_0_2 = w[wk + 578], w3_0_2 = w[wk + 866];
+      const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 291], w2_1_0 = w[wk + 579], w3_1_0 = w[wk + 867];
+      const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 292], w2_1_1 = w[wk + 580], w3_1_1 = w[wk + 868];
+      const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 293], w2_1_2 = w[wk + 581], w3_1_2 = w[wk + 869];
+      const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 294], w2_2_0 = w[wk + 582], w3_2_0 = w[wk + 870];
+      const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 295], w2_2_1 = w[wk + 583], w3_2_1 = w[wk + 871];
+      const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 296], w2_2_2 = w[wk + 584], w3_2_2 = w[wk + 872];
+      for (let i = 0; i < 16; i++) {
+        const xr = xc + i * 18;
+        const yr = yk + i * 16;
+        for (let j = 0; j < 15; j += 3) {
+          const xo = xr + j, yo = yr + j;
+          let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a1_0 = y[yo + 256], a1_1 = y[yo + 257], a1_2 = y[yo + 258], a2_0 = y[yo + 512], a2_1 = y[yo + 513], a2_2 = y[yo + 514], a3_0 = y[yo + 768], a3_1 = y[yo + 769], a3_2 = y[yo + 770];
+          const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4];
+          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a0_2 += w0_0_0 * v0_2; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a1_2 += w1_0_0 * v0_2; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a2_2 += w2_0_0 * v0_2; a3_0 += w3_0_0 * v0_0; a3_1 += w3_0_0 * v0_1; a3_2 += w3_0_0 * v0_2;
+          a0_0 += w0_0_1 * v0_1; a0_1 += w0_0_1 * v0_2; a0_2 += w0_0_1 * v0_3; a1_0 += w1_0_1 * v0_1; a1_1 += w1_0_1 * v0_2; a1_2 += w1_0_1 * v0_3; a2_0 += w2_0_1 * v0_1; a2_1 += w2_0_1 * v0_2; a2_2 += w2_0_1 * v0_3; a3_0 += w3_0_1 * v0_1; a3_1 += w3_0_1 * v0_2; a3_2 += w3_0_1 * v0_3;
+          a0_0 += w0_0_2 * v0_2; a0_1 += w0_0_2 * v0_3; a0_2 += w0_0_2 * v0_4; a1_0 += w1_0_2 * v0_2; a1_1 += w1_0_2 * v0_3; a1_2 += w1_0_2 * v0_4; a2_0 += w2_0_2 * v0_2; a2_1 += w2_0_2 * v0_3; a2_2 += w2_0_2 * v0_4; a3_0 += w3_0_2 * v0_2; a3_1 += w3_0_2 * v0_3; a3_2 += w3_0_2 * v0_4;
+          const v1_0 = xp[xo + 18], v1_1 = xp[xo + 19], v1_2 = xp[xo + 20], v1_3 = xp[xo + 21], v1_4 = xp[xo + 22];
+          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a0_2 += w0_1_0 * v1_2; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a1_2 += w1_1_0 * v1_2; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a2_2 += w2_1_0 * v1_2; a3_0 += w3_1_0 * v1_0; a3_1 += w3_1_0 * v1_1; a3_2 += w3_1_0 * v1_2;
+          a0_0 += w0_1_1 * v1_1; a0_1 += w0_1_1 * v1_2; a0_2 += w0_1_1 * v1_3; a1_0 += w1_1_1 * v1_1; a1_1 += w1_1_1 * v1_2; a1_2 += w1_1_1 * v1_3; a2_0 += w2_1_1 * v1_1; a2_1 += w2_1_1 * v1_2; a2_2 += w2_1_1 * v1_3; a3_0 += w3_1_1 * v1_1; a3_1 += w3_1_1 * v1_2; a3_2 += w3_1_1 * v1_3;
+          a0_0 += w0_1_2 * v1_2; a0_1 += w0_1_2 * v1_3; a0_2 += w0_1_2 * v1_4; a1_0 += w1_1_2 * v1_2; a1_1 += w1_1_2 * v1_3; a1_2 += w1_1_2 * v1_4; a2_0 += w2_1_2 * v1_2; a2_1 += w2_1_2 * v1_3; a2_2 += w2_1_2 * v1_4; a3_0 += w3_1_2 * v1_2; a3_1 += w3_1_2 * v1_3; a3_2 += w3_1_2 * v1_4;
+          const v2_0 = xp[xo + 36], v2_1 = xp[xo + 37], v2_2 = xp[xo + 38], v2_3 = xp[xo + 39], v2_4 = xp[xo + 40];
+          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a0_2 += w0_2_0 * v2_2; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a1_2 += w1_2_0 * v2_2; a2_0 += w2_2_0 * v2_0; a2_1 += w2_2_0 * v2_1; a2_2 += w2_2_0 * v2_2; a3_0 += w3_2_0 * v2_0; a3_1 += w3_2_0 * v2_1; a3_2 += w3_2_0 * v2_2;
+          a0_0 += w0_2_1 * v2_1; a0_1 += w0_2_1 * v2_2; a0_2 += w0_2_1 * v2_3; a1_0 += w1_2_1 * v2_1; a1_1 += w1_2_1 * v2_2; a1_2 += w1_2_1 * v2_3; a2_0 += w2_2_1 * v2_1; a2_1 += w2_2_1 * v2_2; a2_2 += w2_2_1 * v2_3; a3_0 += w3_2_1 * v2_1; a3_1 += w3_2_1 * v2_2; a3_2 += w3_2_1 * v2_3;
+          a0_0 += w0_2_2 * v2_2; a0_1 += w0_2_2 * v2_3; a0_2 += w0_2_2 * v2_4; a1_0 += w1_2_2 * v2_2; a1_1 += w1_2_2 * v2_3; a1_2 += w1_2_2 * v2_4; a2_0 += w2_2_2 * v2_2; a2_1 += w2_2_2 * v2_3; a2_2 += w2_2_2 * v2_4; a3_0 += w3_2_2 * v2_2; a3_1 += w3_2_2 * v2_3; a3_2 += w3_2_2 * v2_4;
+          y[yo] = a0_0; y[yo + 1] = a0_1; y[yo + 2] = a0_2; y[yo + 256] = a1_0; y[yo + 257] = a1_1; y[yo + 258] = a1_2; y[yo + 512] = a2_0; y[yo + 513] = a2_1; y[yo + 514] = a2_2; y[yo + 768] = a3_0; y[yo + 769] = a3_1; y[yo + 770] = a3_2;
+        }
+        {
+          const j = 15;
+          const xo = xr + j, yo = yr + j;
+          let a0_0 = y[yo], a1_0 = y[yo + 256], a2_0 = y[yo + 512], a3_0 = y[yo + 768];
+          const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2];
+          a0_0 += w0_0_0 * v0_0; a1_0 += w1_0_0 * v0_0; a2_0 += w2_0_0 * v0_0; a3_0 += w3_0_0 * v0_0;
+          a0_0 += w0_0_1 * v0_1; a1_0 += w1_0_1 * v0_1; a2_0 += w2_0_1 * v0_1; a3_0 += w3_0_1 * v0_1;
+          a0_0 += w0_0_2 * v0_2; a1_0 += w1_0_2 * v0_2; a2_0 += w2_0_2 * v0_2; a3_0 += w3_0_2 * v0_2;
+          const v1_0 = xp[xo + 18], v1_1 = xp[xo + 19], v1_2 = xp[xo + 20];
+          a0_0 += w0_1_0 * v1_0; a1_0 += w1_1_0 * v1_0; a2_0 += w2_1_0 * v1_0; a3_0 += w3_1_0 * v1_0;
+          a0_0 += w0_1_1 * v1_1; a1_0 += w1_1_1 * v1_1; a2_0 += w2_1_1 * v1_1; a3_0 += w3_1_1 * v1_1;
+          a0_0 += w0_1_2 * v1_2; a1_0 += w1_1_2 * v1_2; a2_0 += w2_1_2 * v1_2; a3_0 += w3_1_2 * v1_2;
+          const v2_0 = xp[xo + 36], v2_1 = xp[xo + 37], v2_2 = xp[xo + 38];
+          a0_0 += w0_2_0 * v2_0; a1_0 += w1_2_0 * v2_0; a2_0 += w2_2_0 * v2_0; a3_0 += w3_2_0 * v2_0;
+          a0_0 += w0_2_1 * v2_1; a1_0 += w1_2_1 * v2_1; a2_0 += w2_2_1 * v2_1; a3_0 += w3_2_1 * v2_1;
+          a0_0 += w0_2_2 * v2_2; a1_0 += w1_2_2 * v2_2; a2_0 += w2_2_2 * v2_2; a3_0 += w3_2_2 * v2_2;
+          y[yo] = a0_0; y[yo + 256] = a1_0; y[yo + 512] = a2_0; y[yo + 768] = a3_0;
         }
       }
     }
   }
 }
 
-function c2$forward1(x: F, w: F, y: F): void {
-  // border, window unrolled, 4 channel(s) per pass, 160 statements (forward)
-  for (let t = 0; t < 32; t++) {
-    for (let k = 0; k < 64; k += 4) {
-      const yk = (t * 64 + k) * 256;
-      for (let c = 0; c < 32; c++) {
-        const xc = (t * 32 + c) * 256;
-        const wk = k * 288 + c * 9;
-        const w0_0_0 = w[wk], w1_0_0 = w[wk + 288], w2_0_0 = w[wk + 576], w3_0_0 = w[wk + 864];
-        const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 289], w2_0_1 = w[wk + 577], w3_0_1 = w[wk + 865];
-        const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 290], w2_0_2 = w[wk + 578], w3_0_2 = w[wk + 866];
-        const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 291], w2_1_0 = w[wk + 579], w3_1_0 = w[wk + 867];
-        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 292], w2_1_1 = w[wk + 580], w3_1_1 = w[wk + 868];
-        const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 293], w2_1_2 = w[wk + 581], w3_1_2 = w[wk + 869];
-        const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 294], w2_2_0 = w[wk + 582], w3_2_0 = w[wk + 870];
-        const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 295], w2_2_1 = w[wk + 583], w3_2_1 = w[wk + 871];
-        const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 296], w2_2_2 = w[wk + 584], w3_2_2 = w[wk + 872];
-        // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-        {
-          const i = 0;
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_1 = x[xo + 16]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = x[xo + 17]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            y[yo] = a0; y[yo + 256] = a1; y[yo + 512] = a2; y[yo + 768] = a3;
-          }
-        }
-        // rows 0..0 taps 1..2, cols 1..14 taps 0..2
-        {
-          const i = 0;
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          for (let j = 1; j < 15; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_0 = x[xo + 15]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = x[xo + 16]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = x[xo + 17]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            y[yo] = a0; y[yo + 256] = a1; y[yo + 512] = a2; y[yo + 768] = a3;
-          }
-        }
-        // rows 0..0 taps 1..2, cols 15..15 taps 0..1
-        {
-          const i = 0;
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          {
-            const j = 15;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v2_0 = x[xo + 15]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = x[xo + 16]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            y[yo] = a0; y[yo + 256] = a1; y[yo + 512] = a2; y[yo + 768] = a3;
-          }
-        }
-        // rows 1..14 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 15; i++) {
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
-            const v0_1 = x[xo - 16]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo - 15]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_1 = x[xo + 16]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = x[xo + 17]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            y[yo] = a0; y[yo + 256] = a1; y[yo + 512] = a2; y[yo + 768] = a3;
-          }
-        }
-        // rows 1..14 taps 0..2, cols 15..15 taps 0..1
-        for (let i = 1; i < 15; i++) {
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          {
-            const j = 15;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
-            const v0_0 = x[xo - 17]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = x[xo - 16]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v2_0 = x[xo + 15]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = x[xo + 16]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            y[yo] = a0; y[yo + 256] = a1; y[yo + 512] = a2; y[yo + 768] = a3;
-          }
-        }
-        // rows 15..15 taps 0..1, cols 0..0 taps 1..2
-        {
-          const i = 15;
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
-            const v0_1 = x[xo - 16]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo - 15]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            y[yo] = a0; y[yo + 256] = a1; y[yo + 512] = a2; y[yo + 768] = a3;
-          }
-        }
-        // rows 15..15 taps 0..1, cols 1..14 taps 0..2
-        {
-          const i = 15;
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          for (let j = 1; j < 15; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
-            const v0_0 = x[xo - 17]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = x[xo - 16]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo - 15]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            y[yo] = a0; y[yo + 256] = a1; y[yo + 512] = a2; y[yo + 768] = a3;
-          }
-        }
-        // rows 15..15 taps 0..1, cols 15..15 taps 0..1
-        {
-          const i = 15;
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          {
-            const j = 15;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 256], a2 = y[yo + 512], a3 = y[yo + 768];
-            const v0_0 = x[xo - 17]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = x[xo - 16]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            y[yo] = a0; y[yo + 256] = a1; y[yo + 512] = a2; y[yo + 768] = a3;
-          }
-        }
-      }
-    }
-  }
-}
-
-// c2_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..31, 36 statements; 8 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..31, 160 statements
+// c2_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 18x18 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+1 at each row end), 144 statements
 export function c2_backward(dy: F, w: F, dx: F): void {
   dx.fill(0);
-  c2$backward0(dy, w, dx);
-  c2$backward1(dy, w, dx);
+  for (let t = 0; t < 32; t++) {
+    c2$backwardCopy(dy, t * 16384, c2$backwardPad);
+    c2$backward0(c2$backwardPad, w, dx, t * 8192);
+  }
 }
 
-function c2$backward0(dy: F, w: F, dx: F): void {
-  // interior, window unrolled, 4 channel(s) per pass, 36 statements (backward)
-  for (let t = 0; t < 32; t++) {
-    for (let k = 0; k < 32; k += 4) {
-      const yk = (t * 32 + k) * 256;
-      for (let c = 0; c < 64; c++) {
-        const xc = (t * 64 + c) * 256;
-        const wk = k * 9 + c * 288;
-        const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26], w3_0_0 = w[wk + 35];
-        const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 34];
-        const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24], w3_0_2 = w[wk + 33];
-        const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23], w3_1_0 = w[wk + 32];
-        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22], w3_1_1 = w[wk + 31];
-        const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21], w3_1_2 = w[wk + 30];
-        const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20], w3_2_0 = w[wk + 29];
-        const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
-        const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
-        // rows 1..14 taps 0..2, cols 1..14 taps 0..2
-        for (let i = 1; i < 15; i++) {
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          for (let j = 1; j < 15; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
-            const v0_0 = dy[xo - 17]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = dy[xo - 16]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = dy[xo - 15]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_0 = dy[xo + 15]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = dy[xo + 16]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = dy[xo + 17]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            dx[yo] = a0; dx[yo + 256] = a1; dx[yo + 512] = a2; dx[yo + 768] = a3;
-          }
+// one sample's map, zero-padded to 64x18x18; only its interior is ever written
+const c2$backwardPad: F = new Float32Array(20736);
+
+function c2$backwardCopy(src: F, s0: number, xp: F): void {
+  for (let c = 0; c < 64; c++) {
+    for (let i = 0; i < 16; i++) {
+      const s = s0 + c * 256 + i * 16;
+      const d = c * 324 + i * 18 + 19;
+      for (let j = 0; j < 16; j++) xp[d + j] = src[s + j];
+    }
+  }
+}
+
+function c2$backward0(xp: F, w: F, dx: F, o0: number): void {
+  for (let k = 0; k < 32; k += 4) {
+    const yk = o0 + k * 256;
+    for (let c = 0; c < 64; c++) {
+      const xc = c * 324;
+      const wk = k * 9 + c * 288;
+      const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26], w3_0_0 = w[wk + 35];
+      const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 34];
+      const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24], w3_0_2 = w[wk + 33];
+      const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23], w3_1_0 = w[wk + 32];
+      const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22], w3_1_1 = w[wk + 31];
+      const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21], w3_1_2 = w[wk + 30];
+      const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20], w3_2_0 = w[wk + 29];
+      const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
+      const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
+      for (let i = 0; i < 16; i++) {
+        const xr = xc + i * 18;
+        const yr = yk + i * 16;
+        for (let j = 0; j < 15; j += 3) {
+          const xo = xr + j, yo = yr + j;
+          let a0_0 = dx[yo], a0_1 = dx[yo + 1], a0_2 = dx[yo + 2], a1_0 = dx[yo + 256], a1_1 = dx[yo + 257], a1_2 = dx[yo + 258], a2_0 = dx[yo + 512], a2_1 = dx[yo + 513], a2_2 = dx[yo + 514], a3_0 = dx[yo + 768], a3_1 = dx[yo + 769], a3_2 = dx[yo + 770];
+          const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4];
+          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a0_2 += w0_0_0 * v0_2; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a1_2 += w1_0_0 * v0_2; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a2_2 += w2_0_0 * v0_2; a3_0 += w3_0_0 * v0_0; a3_1 += w3_0_0 * v0_1; a3_2 += w3_0_0 * v0_2;
+          a0_0 += w0_0_1 * v0_1; a0_1 += w0_0_1 * v0_2; a0_2 += w0_0_1 * v0_3; a1_0 += w1_0_1 * v0_1; a1_1 += w1_0_1 * v0_2; a1_2 += w1_0_1 * v0_3; a2_0 += w2_0_1 * v0_1; a2_1 += w2_0_1 * v0_2; a2_2 += w2_0_1 * v0_3; a3_0 += w3_0_1 * v0_1; a3_1 += w3_0_1 * v0_2; a3_2 += w3_0_1 * v0_3;
+          a0_0 += w0_0_2 * v0_2; a0_1 += w0_0_2 * v0_3; a0_2 += w0_0_2 * v0_4; a1_0 += w1_0_2 * v0_2; a1_1 += w1_0_2 * v0_3; a1_2 += w1_0_2 * v0_4; a2_0 += w2_0_2 * v0_2; a2_1 += w2_0_2 * v0_3; a2_2 += w2_0_2 * v0_4; a3_0 += w3_0_2 * v0_2; a3_1 += w3_0_2 * v0_3; a3_2 += w3_0_2 * v0_4;
+          const v1_0 = xp[xo + 18], v1_1 = xp[xo + 19], v1_2 = xp[xo + 20], v1_3 = xp[xo + 21], v1_4 = xp[xo + 22];
+          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a0_2 += w0_1_0 * v1_2; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a1_2 += w1_1_0 * v1_2; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a2_2 += w2_1_0 * v1_2; a3_0 += w3_1_0 * v1_0; a3_1 += w3_1_0 * v1_1; a3_2 += w3_1_0 * v1_2;
+          a0_0 += w0_1_1 * v1_1; a0_1 += w0_1_1 * v1_2; a0_2 += w0_1_1 * v1_3; a1_0 += w1_1_1 * v1_1; a1_1 += w1_1_1 * v1_2; a1_2 += w1_1_1 * v1_3; a2_0 += w2_1_1 * v1_1; a2_1 += w2_1_1 * v1_2; a2_2 += w2_1_1 * v1_3; a3_0 += w3_1_1 * v1_1; a3_1 += w3_1_1 * v1_2; a3_2 += w3_1_1 * v1_3;
+          a0_0 += w0_1_2 * v1_2; a0_1 += w0_1_2 * v1_3; a0_2 += w0_1_2 * v1_4; a1_0 += w1_1_2 * v1_2; a1_1 += w1_1_2 * v1_3; a1_2 += w1_1_2 * v1_4; a2_0 += w2_1_2 * v1_2; a2_1 += w2_1_2 * v1_3; a2_2 += w2_1_2 * v1_4; a3_0 += w3_1_2 * v1_2; a3_1 += w3_1_2 * v1_3; a3_2 += w3_1_2 * v1_4;
+          const v2_0 = xp[xo + 36], v2_1 = xp[xo + 37], v2_2 = xp[xo + 38], v2_3 = xp[xo + 39], v2_4 = xp[xo + 40];
+          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a0_2 += w0_2_0 * v2_2; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a1_2 += w1_2_0 * v2_2; a2_0 += w2_2_0 * v2_0; a2_1 += w2_2_0 * v2_1; a2_2 += w2_2_0 * v2_2; a3_0 += w3_2_0 * v2_0; a3_1 += w3_2_0 * v2_1; a3_2 += w3_2_0 * v2_2;
+          a0_0 += w0_2_1 * v2_1; a0_1 += w0_2_1 * v2_2; a0_2 += w0_2_1 * v2_3; a1_0 += w1_2_1 * v2_1; a1_1 += w1_2_1 * v2_2; a1_2 += w1_2_1 * v2_3; a2_0 += w2_2_1 * v2_1; a2_1 += w2_2_1 * v2_2; a2_2 += w2_2_1 * v2_3; a3_0 += w3_2_1 * v2_1; a3_1 += w3_2_1 * v2_2; a3_2 += w3_2_1 * v2_3;
+          a0_0 += w0_2_2 * v2_2; a0_1 += w0_2_2 * v2_3; a0_2 += w0_2_2 * v2_4; a1_0 += w1_2_2 * v2_2; a1_1 += w1_2_2 * v2_3; a1_2 += w1_2_2 * v2_4; a2_0 += w2_2_2 * v2_2; a2_1 += w2_2_2 * v2_3; a2_2 += w2_2_2 * v2_4; a3_0 += w3_2_2 * v2_2; a3_1 += w3_2_2 * v2_3; a3_2 += w3_2_2 * v2_4;
+          dx[yo] = a0_0; dx[yo + 1] = a0_1; dx[yo + 2] = a0_2; dx[yo + 256] = a1_0; dx[yo + 257] = a1_1; dx[yo + 258] = a1_2; dx[yo + 512] = a2_0; dx[yo + 513] = a2_1; dx[yo + 514] = a2_2; dx[yo + 768] = a3_0; dx[yo + 769] = a3_1; dx[yo + 770] = a3_2;
+        }
+        {
+          const j = 15;
+          const xo = xr + j, yo = yr + j;
+          let a0_0 = dx[yo], a1_0 = dx[yo + 256], a2_0 = dx[yo + 512], a3_0 = dx[yo + 768];
+          const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2];
+          a0_0 += w0_0_0 * v0_0; a1_0 += w1_0_0 * v0_0; a2_0 += w2_0_0 * v0_0; a3_0 += w3_0_0 * v0_0;
+          a0_0 += w0_0_1 * v0_1; a1_0 += w1_0_1 * v0_1; a2_0 += w2_0_1 * v0_1; a3_0 += w3_0_1 * v0_1;
+          a0_0 += w0_0_2 * v0_2; a1_0 += w1_0_2 * v0_2; a2_0 += w2_0_2 * v0_2; a3_0 += w3_0_2 * v0_2;
+          const v1_0 = xp[xo + 18], v1_1 = xp[xo + 19], v1_2 = xp[xo + 20];
+          a0_0 += w0_1_0 * v1_0; a1_0 += w1_1_0 * v1_0; a2_0 += w2_1_0 * v1_0; a3_0 += w3_1_0 * v1_0;
+          a0_0 += w0_1_1 * v1_1; a1_0 += w1_1_1 * v1_1; a2_0 += w2_1_1 * v1_1; a3_0 += w3_1_1 * v1_1;
+          a0_0 += w0_1_2 * v1_2; a1_0 += w1_1_2 * v1_2; a2_0 += w2_1_2 * v1_2; a3_0 += w3_1_2 * v1_2;
+          const v2_0 = xp[xo + 36], v2_1 = xp[xo + 37], v2_2 = xp[xo + 38];
+          a0_0 += w0_2_0 * v2_0; a1_0 += w1_2_0 * v2_0; a2_0 += w2_2_0 * v2_0; a3_0 += w3_2_0 * v2_0;
+          a0_0 += w0_2_1 * v2_1; a1_0 += w1_2_1 * v2_1; a2_0 += w2_2_1 * v2_1; a3_0 += w3_2_1 * v2_1;
+          a0_0 += w0_2_2 * v2_2; a1_0 += w1_2_2 * v2_2; a2_0 += w2_2_2 * v2_2; a3_0 += w3_2_2 * v2_2;
+          dx[yo] = a0_0; dx[yo + 256] = a1_0; dx[yo + 512] = a2_0; dx[yo + 768] = a3_0;
         }
       }
     }
   }
 }
 
-function c2$backward1(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 4 channel(s) per pass, 160 statements (backward)
-  for (let t = 0; t < 32; t++) {
-    for (let k = 0; k < 32; k += 4) {
-      const yk = (t * 32 + k) * 256;
-      for (let c = 0; c < 64; c++) {
-        const xc = (t * 64 + c) * 256;
-        const wk = k * 9 + c * 288;
-        const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26], w3_0_0 = w[wk + 35];
-        const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 34];
-        const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24], w3_0_2 = w[wk + 33];
-        const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23], w3_1_0 = w[wk + 32];
-        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22], w3_1_1 = w[wk + 31];
-        const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21], w3_1_2 = w[wk + 30];
-        const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20], w3_2_0 = w[wk + 29];
-        const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
-        const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
-        // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-        {
-          const i = 0;
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_1 = dy[xo + 16]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = dy[xo + 17]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            dx[yo] = a0; dx[yo + 256] = a1; dx[yo + 512] = a2; dx[yo + 768] = a3;
-          }
-        }
-        // rows 0..0 taps 1..2, cols 1..14 taps 0..2
-        {
-          const i = 0;
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          for (let j = 1; j < 15; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_0 = dy[xo + 15]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = dy[xo + 16]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = dy[xo + 17]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            dx[yo] = a0; dx[yo + 256] = a1; dx[yo + 512] = a2; dx[yo + 768] = a3;
-          }
-        }
-        // rows 0..0 taps 1..2, cols 15..15 taps 0..1
-        {
-          const i = 0;
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          {
-            const j = 15;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v2_0 = dy[xo + 15]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = dy[xo + 16]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            dx[yo] = a0; dx[yo + 256] = a1; dx[yo + 512] = a2; dx[yo + 768] = a3;
-          }
-        }
-        // rows 1..14 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 15; i++) {
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
-            const v0_1 = dy[xo - 16]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = dy[xo - 15]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_1 = dy[xo + 16]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = dy[xo + 17]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            dx[yo] = a0; dx[yo + 256] = a1; dx[yo + 512] = a2; dx[yo + 768] = a3;
-          }
-        }
-        // rows 1..14 taps 0..2, cols 15..15 taps 0..1
-        for (let i = 1; i < 15; i++) {
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          {
-            const j = 15;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
-            const v0_0 = dy[xo - 17]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = dy[xo - 16]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v2_0 = dy[xo + 15]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = dy[xo + 16]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            dx[yo] = a0; dx[yo + 256] = a1; dx[yo + 512] = a2; dx[yo + 768] = a3;
-          }
-        }
-        // rows 15..15 taps 0..1, cols 0..0 taps 1..2
-        {
-          const i = 15;
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
-            const v0_1 = dy[xo - 16]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = dy[xo - 15]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            dx[yo] = a0; dx[yo + 256] = a1; dx[yo + 512] = a2; dx[yo + 768] = a3;
-          }
-        }
-        // rows 15..15 taps 0..1, cols 1..14 taps 0..2
-        {
-          const i = 15;
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          for (let j = 1; j < 15; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
-            const v0_0 = dy[xo - 17]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = dy[xo - 16]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = dy[xo - 15]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            dx[yo] = a0; dx[yo + 256] = a1; dx[yo + 512] = a2; dx[yo + 768] = a3;
-          }
-        }
-        // rows 15..15 taps 0..1, cols 15..15 taps 0..1
-        {
-          const i = 15;
-          const xr = xc + i * 16;
-          const yr = yk + i * 16;
-          {
-            const j = 15;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 256], a2 = dx[yo + 512], a3 = dx[yo + 768];
-            const v0_0 = dy[xo - 17]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = dy[xo - 16]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            dx[yo] = a0; dx[yo + 256] = a1; dx[yo + 512] = a2; dx[yo + 768] = a3;
-          }
-        }
-      }
-    }
-  }
-}
-
-// c2_grad: grad: 3x3 window, anchor (1,1); interior rows 1..14 x cols 1..14 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 36 statements; 8 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 160 statements
+// c2_grad: grad: 3x3 window, anchor (1,1); each sample's input map copied into a 18x18 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 4 channel(s) x 2 position(s) per pass, 72 statements
 export function c2_grad(dy: F, x: F, dw: F): void {
-  c2$grad0(dy, x, dw);
-  c2$grad1(dy, x, dw);
+  for (let t = 0; t < 32; t++) {
+    c2$gradCopy(x, t * 8192, c2$gradPad);
+    c2$grad0(dy, c2$gradPad, dw, t * 16384);
+  }
 }
 
-function c2$grad0(dy: F, x: F, dw: F): void {
-  // interior, window unrolled, 4 channel(s) per pass, 36 statements (grad)
-  for (let k = 0; k < 64; k += 4) {
-    for (let c = 0; c < 32; c++) {
-      const wk = k * 288 + c * 9;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
-      let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
-      let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0;
-      let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 64 + k) * 256;
-        const xc = (t * 32 + c) * 256;
-        // rows 1..14 taps 0..2, cols 1..14 taps 0..2
-        for (let i = 1; i < 15; i++) {
-          const dr = dk + i * 16;
-          const xr = xc + i * 16;
-          for (let j = 1; j < 15; j++) {
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
-            const v0_0 = x[xo - 17]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
-            const v0_1 = x[xo - 16]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo - 15]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-            const v2_0 = x[xo + 15]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0; g3_2_0 += d3 * v2_0;
-            const v2_1 = x[xo + 16]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-            const v2_2 = x[xo + 17]; g0_2_2 += d0 * v2_2; g1_2_2 += d1 * v2_2; g2_2_2 += d2 * v2_2; g3_2_2 += d3 * v2_2;
-          }
-        }
-      }
-      dw[wk] += g0_0_0; dw[wk + 288] += g1_0_0; dw[wk + 576] += g2_0_0; dw[wk + 864] += g3_0_0;
-      dw[wk + 1] += g0_0_1; dw[wk + 289] += g1_0_1; dw[wk + 577] += g2_0_1; dw[wk + 865] += g3_0_1;
-      dw[wk + 2] += g0_0_2; dw[wk + 290] += g1_0_2; dw[wk + 578] += g2_0_2; dw[wk + 866] += g3_0_2;
-      dw[wk + 3] += g0_1_0; dw[wk + 291] += g1_1_0; dw[wk + 579] += g2_1_0; dw[wk + 867] += g3_1_0;
-      dw[wk + 4] += g0_1_1; dw[wk + 292] += g1_1_1; dw[wk + 580] += g2_1_1; dw[wk + 868] += g3_1_1;
-      dw[wk + 5] += g0_1_2; dw[wk + 293] += g1_1_2; dw[wk + 581] += g2_1_2; dw[wk + 869] += g3_1_2;
-      dw[wk + 6] += g0_2_0; dw[wk + 294] += g1_2_0; dw[wk + 582] += g2_2_0; dw[wk + 870] += g3_2_0;
-      dw[wk + 7] += g0_2_1; dw[wk + 295] += g1_2_1; dw[wk + 583] += g2_2_1; dw[wk + 871] += g3_2_1;
-      dw[wk + 8] += g0_2_2; dw[wk + 296] += g1_2_2; dw[wk + 584] += g2_2_2; dw[wk + 872] += g3_2_2;
+// one sample's map, zero-padded to 32x18x18; only its interior is ever written
+const c2$gradPad: F = new Float32Array(10368);
+
+function c2$gradCopy(src: F, s0: number, xp: F): void {
+  for (let c = 0; c < 32; c++) {
+    for (let i = 0; i < 16; i++) {
+      const s = s0 + c * 256 + i * 16;
+      const d = c * 324 + i * 18 + 19;
+      for (let j = 0; j < 16; j++) xp[d + j] = src[s + j];
     }
   }
 }
 
-function c2$grad1(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 4 channel(s) per pass, 160 statements (grad)
+function c2$grad0(dy: F, xp: F, dw: F, o0: number): void {
   for (let k = 0; k < 64; k += 4) {
+    const dk = o0 + k * 256;
     for (let c = 0; c < 32; c++) {
+      const xc = c * 324;
       const wk = k * 288 + c * 9;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
-      let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
-      let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0;
-      let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 64 + k) * 256;
-        const xc = (t * 32 + c) * 256;
-        // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-        {
-          const i = 0;
+      {
+        // tap rows 0..0
+        let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0;
+        for (let i = 0; i < 16; i++) {
+          const xr = xc + i * 18;
           const dr = dk + i * 16;
-          const xr = xc + i * 16;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-            const v2_1 = x[xo + 16]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-            const v2_2 = x[xo + 17]; g0_2_2 += d0 * v2_2; g1_2_2 += d1 * v2_2; g2_2_2 += d2 * v2_2; g3_2_2 += d3 * v2_2;
+          for (let j = 0; j < 16; j += 2) {
+            const xo = xr + j, dj = dr + j;
+            const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 256], d1_1 = dy[dj + 257], d2_0 = dy[dj + 512], d2_1 = dy[dj + 513], d3_0 = dy[dj + 768], d3_1 = dy[dj + 769];
+            const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
+            g0_0_0 += d0_0 * v0_0 + d0_1 * v0_1; g1_0_0 += d1_0 * v0_0 + d1_1 * v0_1; g2_0_0 += d2_0 * v0_0 + d2_1 * v0_1; g3_0_0 += d3_0 * v0_0 + d3_1 * v0_1;
+            g0_0_1 += d0_0 * v0_1 + d0_1 * v0_2; g1_0_1 += d1_0 * v0_1 + d1_1 * v0_2; g2_0_1 += d2_0 * v0_1 + d2_1 * v0_2; g3_0_1 += d3_0 * v0_1 + d3_1 * v0_2;
+            g0_0_2 += d0_0 * v0_2 + d0_1 * v0_3; g1_0_2 += d1_0 * v0_2 + d1_1 * v0_3; g2_0_2 += d2_0 * v0_2 + d2_1 * v0_3; g3_0_2 += d3_0 * v0_2 + d3_1 * v0_3;
           }
         }
-        // rows 0..0 taps 1..2, cols 1..14 taps 0..2
-        {
-          const i = 0;
-          const dr = dk + i * 16;
-          const xr = xc + i * 16;
-          for (let j = 1; j < 15; j++) {
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-            const v2_0 = x[xo + 15]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0; g3_2_0 += d3 * v2_0;
-            const v2_1 = x[xo + 16]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-            const v2_2 = x[xo + 17]; g0_2_2 += d0 * v2_2; g1_2_2 += d1 * v2_2; g2_2_2 += d2 * v2_2; g3_2_2 += d3 * v2_2;
-          }
-        }
-        // rows 0..0 taps 1..2, cols 15..15 taps 0..1
-        {
-          const i = 0;
-          const dr = dk + i * 16;
-          const xr = xc + i * 16;
-          {
-            const j = 15;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v2_0 = x[xo + 15]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0; g3_2_0 += d3 * v2_0;
-            const v2_1 = x[xo + 16]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-          }
-        }
-        // rows 1..14 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 15; i++) {
-          const dr = dk + i * 16;
-          const xr = xc + i * 16;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
-            const v0_1 = x[xo - 16]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo - 15]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-            const v2_1 = x[xo + 16]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-            const v2_2 = x[xo + 17]; g0_2_2 += d0 * v2_2; g1_2_2 += d1 * v2_2; g2_2_2 += d2 * v2_2; g3_2_2 += d3 * v2_2;
-          }
-        }
-        // rows 1..14 taps 0..2, cols 15..15 taps 0..1
-        for (let i = 1; i < 15; i++) {
-          const dr = dk + i * 16;
-          const xr = xc + i * 16;
-          {
-            const j = 15;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
-            const v0_0 = x[xo - 17]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
-            const v0_1 = x[xo - 16]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v2_0 = x[xo + 15]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0; g3_2_0 += d3 * v2_0;
-            const v2_1 = x[xo + 16]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-          }
-        }
-        // rows 15..15 taps 0..1, cols 0..0 taps 1..2
-        {
-          const i = 15;
-          const dr = dk + i * 16;
-          const xr = xc + i * 16;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
-            const v0_1 = x[xo - 16]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo - 15]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-          }
-        }
-        // rows 15..15 taps 0..1, cols 1..14 taps 0..2
-        {
-          const i = 15;
-          const dr = dk + i * 16;
-          const xr = xc + i * 16;
-          for (let j = 1; j < 15; j++) {
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
-            const v0_0 = x[xo - 17]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
-            const v0_1 = x[xo - 16]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo - 15]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-          }
-        }
-        // rows 15..15 taps 0..1, cols 15..15 taps 0..1
-        {
-          const i = 15;
-          const dr = dk + i * 16;
-          const xr = xc + i * 16;
-          {
-            const j = 15;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 256], d2 = dy[dr + j + 512], d3 = dy[dr + j + 768];
-            const v0_0 = x[xo - 17]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
-            const v0_1 = x[xo - 16]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-          }
-        }
+        dw[wk] += g0_0_0; dw[wk + 288] += g1_0_0; dw[wk + 576] += g2_0_0; dw[wk + 864] += g3_0_0;
+        dw[wk + 1] += g0_0_1; dw[wk + 289] += g1_0_1; dw[wk + 577] += g2_0_1; dw[wk + 865] += g3_0_1;
+        dw[wk + 2] += g0_0_2; dw[wk + 290] += g1_0_2; dw[wk + 578] += g2_0_2; dw[wk + 866] += g3_0_2;
       }
-      dw[wk] += g0_0_0; dw[wk + 288] += g1_0_0; dw[wk + 576] += g2_0_0; dw[wk + 864] += g3_0_0;
-      dw[wk + 1] += g0_0_1; dw[wk + 289] += g1_0_1; dw[wk + 577] += g2_0_1; dw[wk + 865] += g3_0_1;
-      dw[wk + 2] += g0_0_2; dw[wk + 290] += g1_0_2; dw[wk + 578] += g2_0_2; dw[wk + 866] += g3_0_2;
-      dw[wk + 3] += g0_1_0; dw[wk + 291] += g1_1_0; dw[wk + 579] += g2_1_0; dw[wk + 867] += g3_1_0;
-      dw[wk + 4] += g0_1_1; dw[wk + 292] += g1_1_1; dw[wk + 580] += g2_1_1; dw[wk + 868] += g3_1_1;
-      dw[wk + 5] += g0_1_2; dw[wk + 293] += g1_1_2; dw[wk + 581] += g2_1_2; dw[wk + 869] += g3_1_2;
-      dw[wk + 6] += g0_2_0; dw[wk + 294] += g1_2_0; dw[wk + 582] += g2_2_0; dw[wk + 870] += g3_2_0;
-      dw[wk + 7] += g0_2_1; dw[wk + 295] += g1_2_1; dw[wk + 583] += g2_2_1; dw[wk + 871] += g3_2_1;
-      dw[wk + 8] += g0_2_2; dw[wk + 296] += g1_2_2; dw[wk + 584] += g2_2_2; dw[wk + 872] += g3_2_2;
+      {
+        // tap rows 1..1
+        let g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0;
+        for (let i = 0; i < 16; i++) {
+          const xr = xc + i * 18;
+          const dr = dk + i * 16;
+          for (let j = 0; j < 16; j += 2) {
+            const xo = xr + j, dj = dr + j;
+            const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 256], d1_1 = dy[dj + 257], d2_0 = dy[dj + 512], d2_1 = dy[dj + 513], d3_0 = dy[dj + 768], d3_1 = dy[dj + 769];
+            const v1_0 = xp[xo + 18], v1_1 = xp[xo + 19], v1_2 = xp[xo + 20], v1_3 = xp[xo + 21];
+            g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1; g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1; g2_1_0 += d2_0 * v1_0 + d2_1 * v1_1; g3_1_0 += d3_0 * v1_0 + d3_1 * v1_1;
+            g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2; g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2; g2_1_1 += d2_0 * v1_1 + d2_1 * v1_2; g3_1_1 += d3_0 * v1_1 + d3_1 * v1_2;
+            g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3; g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3; g2_1_2 += d2_0 * v1_2 + d2_1 * v1_3; g3_1_2 += d3_0 * v1_2 + d3_1 * v1_3;
+          }
+        }
+        dw[wk + 3] += g0_1_0; dw[wk + 291] += g1_1_0; dw[wk + 579] += g2_1_0; dw[wk + 867] += g3_1_0;
+        dw[wk + 4] += g0_1_1; dw[wk + 292] += g1_1_1; dw[wk + 580] += g2_1_1; dw[wk + 868] += g3_1_1;
+        dw[wk + 5] += g0_1_2; dw[wk + 293] += g1_1_2; dw[wk + 581] += g2_1_2; dw[wk + 869] += g3_1_2;
+      }
+      {
+        // tap rows 2..2
+        let g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
+        for (let i = 0; i < 16; i++) {
+          const xr = xc + i * 18;
+          const dr = dk + i * 16;
+          for (let j = 0; j < 16; j += 2) {
+            const xo = xr + j, dj = dr + j;
+            const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 256], d1_1 = dy[dj + 257], d2_0 = dy[dj + 512], d2_1 = dy[dj + 513], d3_0 = dy[dj + 768], d3_1 = dy[dj + 769];
+            const v2_0 = xp[xo + 36], v2_1 = xp[xo + 37], v2_2 = xp[xo + 38], v2_3 = xp[xo + 39];
+            g0_2_0 += d0_0 * v2_0 + d0_1 * v2_1; g1_2_0 += d1_0 * v2_0 + d1_1 * v2_1; g2_2_0 += d2_0 * v2_0 + d2_1 * v2_1; g3_2_0 += d3_0 * v2_0 + d3_1 * v2_1;
+            g0_2_1 += d0_0 * v2_1 + d0_1 * v2_2; g1_2_1 += d1_0 * v2_1 + d1_1 * v2_2; g2_2_1 += d2_0 * v2_1 + d2_1 * v2_2; g3_2_1 += d3_0 * v2_1 + d3_1 * v2_2;
+            g0_2_2 += d0_0 * v2_2 + d0_1 * v2_3; g1_2_2 += d1_0 * v2_2 + d1_1 * v2_3; g2_2_2 += d2_0 * v2_2 + d2_1 * v2_3; g3_2_2 += d3_0 * v2_2 + d3_1 * v2_3;
+          }
+        }
+        dw[wk + 6] += g0_2_0; dw[wk + 294] += g1_2_0; dw[wk + 582] += g2_2_0; dw[wk + 870] += g3_2_0;
+        dw[wk + 7] += g0_2_1; dw[wk + 295] += g1_2_1; dw[wk + 583] += g2_2_1; dw[wk + 871] += g3_2_1;
+        dw[wk + 8] += g0_2_2; dw[wk + 296] += g1_2_2; dw[wk + 584] += g2_2_2; dw[wk + 872] += g3_2_2;
+      }
     }
   }
 }
@@ -1854,694 +1087,250 @@ export function p2_backward(dy: F, path: Int32Array, dx: F): void {
   }
 }
 
-// c3_forward: forward: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 4 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 96 statements; 4 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..63, 16 statements
+// c3_forward: forward: 3x3 window, anchor (1,1); each sample's input map copied into a 10x10 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+2 at each row end), 180 statements
 export function c3_forward(x: F, w: F, y: F): void {
   y.fill(0);
-  c3$forward0(x, w, y);
-  c3$forward1(x, w, y);
-  c3$forward2(x, w, y);
+  for (let t = 0; t < 32; t++) {
+    c3$forwardCopy(x, t * 4096, c3$forwardPad);
+    c3$forward0(c3$forwardPad, w, y, t * 4096);
+  }
 }
 
-function c3$forward0(x: F, w: F, y: F): void {
-  // interior, window unrolled, 4 channel(s) per pass, 36 statements (forward)
-  for (let t = 0; t < 32; t++) {
-    for (let k = 0; k < 64; k += 4) {
-      const yk = (t * 64 + k) * 64;
-      for (let c = 0; c < 64; c++) {
-        const xc = (t * 64 + c) * 64;
-        const wk = k * 576 + c * 9;
-        const w0_0_0 = w[wk], w1_0_0 = w[wk + 576], w2_0_0 = w[wk + 1152], w3_0_0 = w[wk + 1728];
-        const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 577], w2_0_1 = w[wk + 1153], w3_0_1 = w[wk + 1729];
-        const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 578], w2_0_2 = w[wk + 1154], w3_0_2 = w[wk + 1730];
-        const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 579], w2_1_0 = w[wk + 1155], w3_1_0 = w[wk + 1731];
-        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 580], w2_1_1 = w[wk + 1156], w3_1_1 = w[wk + 1732];
-        const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 581], w2_1_2 = w[wk + 1157], w3_1_2 = w[wk + 1733];
-        const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 582], w2_2_0 = w[wk + 1158], w3_2_0 = w[wk + 1734];
-        const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 583], w2_2_1 = w[wk + 1159], w3_2_1 = w[wk + 1735];
-        const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 584], w2_2_2 = w[wk + 1160], w3_2_2 = w[wk + 1736];
-        // rows 1..6 taps 0..2, cols 1..6 taps 0..2
-        for (let i = 1; i < 7; i++) {
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          for (let j = 1; j < 7; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
-            const v0_0 = x[xo - 9]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = x[xo - 8]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo - 7]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_0 = x[xo + 7]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = x[xo + 8]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = x[xo + 9]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            y[yo] = a0; y[yo + 64] = a1; y[yo + 128] = a2; y[yo + 192] = a3;
-          }
+// one sample's map, zero-padded to 64x10x10; only its interior is ever written
+const c3$forwardPad: F = new Float32Array(6400);
+
+function c3$forwardCopy(src: F, s0: number, xp: F): void {
+  for (let c = 0; c < 64; c++) {
+    for (let i = 0; i < 8; i++) {
+      const s = s0 + c * 64 + i * 8;
+      const d = c * 100 + i * 10 + 11;
+      for (let j = 0; j < 8; j++) xp[d + j] = src[s + j];
+    }
+  }
+}
+
+function c3$forward0(xp: F, w: F, y: F, o0: number): void {
+  for (let k = 0; k < 64; k += 4) {
+    const yk = o0 + k * 64;
+    for (let c = 0; c < 64; c++) {
+      const xc = c * 100;
+      const wk = k * 576 + c * 9;
+      const w0_0_0 = w[wk], w1_0_0 = w[wk + 576], w2_0_0 = w[wk + 1152], w3_0_0 = w[wk + 1728];
+      const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 577], w2_0_1 = w[wk + 1153], w3_0_1 = w[wk + 1729];
+      const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 578], w2_0_2 = w[wk + 1154], w3_0_2 = w[wk + 1730];
+      const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 579], w2_1_0 = w[wk + 1155], w3_1_0 = w[wk + 1731];
+      const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 580], w2_1_1 = w[wk + 1156], w3_1_1 = w[wk + 1732];
+      const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 581], w2_1_2 = w[wk + 1157], w3_1_2 = w[wk + 1733];
+      const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 582], w2_2_0 = w[wk + 1158], w3_2_0 = w[wk + 1734];
+      const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 583], w2_2_1 = w[wk + 1159], w3_2_1 = w[wk + 1735];
+      const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 584], w2_2_2 = w[wk + 1160], w3_2_2 = w[wk + 1736];
+      for (let i = 0; i < 8; i++) {
+        const xr = xc + i * 10;
+        const yr = yk + i * 8;
+        for (let j = 0; j < 6; j += 3) {
+          const xo = xr + j, yo = yr + j;
+          let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a1_0 = y[yo + 64], a1_1 = y[yo + 65], a1_2 = y[yo + 66], a2_0 = y[yo + 128], a2_1 = y[yo + 129], a2_2 = y[yo + 130], a3_0 = y[yo + 192], a3_1 = y[yo + 193], a3_2 = y[yo + 194];
+          const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4];
+          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a0_2 += w0_0_0 * v0_2; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a1_2 += w1_0_0 * v0_2; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a2_2 += w2_0_0 * v0_2; a3_0 += w3_0_0 * v0_0; a3_1 += w3_0_0 * v0_1; a3_2 += w3_0_0 * v0_2;
+          a0_0 += w0_0_1 * v0_1; a0_1 += w0_0_1 * v0_2; a0_2 += w0_0_1 * v0_3; a1_0 += w1_0_1 * v0_1; a1_1 += w1_0_1 * v0_2; a1_2 += w1_0_1 * v0_3; a2_0 += w2_0_1 * v0_1; a2_1 += w2_0_1 * v0_2; a2_2 += w2_0_1 * v0_3; a3_0 += w3_0_1 * v0_1; a3_1 += w3_0_1 * v0_2; a3_2 += w3_0_1 * v0_3;
+          a0_0 += w0_0_2 * v0_2; a0_1 += w0_0_2 * v0_3; a0_2 += w0_0_2 * v0_4; a1_0 += w1_0_2 * v0_2; a1_1 += w1_0_2 * v0_3; a1_2 += w1_0_2 * v0_4; a2_0 += w2_0_2 * v0_2; a2_1 += w2_0_2 * v0_3; a2_2 += w2_0_2 * v0_4; a3_0 += w3_0_2 * v0_2; a3_1 += w3_0_2 * v0_3; a3_2 += w3_0_2 * v0_4;
+          const v1_0 = xp[xo + 10], v1_1 = xp[xo + 11], v1_2 = xp[xo + 12], v1_3 = xp[xo + 13], v1_4 = xp[xo + 14];
+          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a0_2 += w0_1_0 * v1_2; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a1_2 += w1_1_0 * v1_2; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a2_2 += w2_1_0 * v1_2; a3_0 += w3_1_0 * v1_0; a3_1 += w3_1_0 * v1_1; a3_2 += w3_1_0 * v1_2;
+          a0_0 += w0_1_1 * v1_1; a0_1 += w0_1_1 * v1_2; a0_2 += w0_1_1 * v1_3; a1_0 += w1_1_1 * v1_1; a1_1 += w1_1_1 * v1_2; a1_2 += w1_1_1 * v1_3; a2_0 += w2_1_1 * v1_1; a2_1 += w2_1_1 * v1_2; a2_2 += w2_1_1 * v1_3; a3_0 += w3_1_1 * v1_1; a3_1 += w3_1_1 * v1_2; a3_2 += w3_1_1 * v1_3;
+          a0_0 += w0_1_2 * v1_2; a0_1 += w0_1_2 * v1_3; a0_2 += w0_1_2 * v1_4; a1_0 += w1_1_2 * v1_2; a1_1 += w1_1_2 * v1_3; a1_2 += w1_1_2 * v1_4; a2_0 += w2_1_2 * v1_2; a2_1 += w2_1_2 * v1_3; a2_2 += w2_1_2 * v1_4; a3_0 += w3_1_2 * v1_2; a3_1 += w3_1_2 * v1_3; a3_2 += w3_1_2 * v1_4;
+          const v2_0 = xp[xo + 20], v2_1 = xp[xo + 21], v2_2 = xp[xo + 22], v2_3 = xp[xo + 23], v2_4 = xp[xo + 24];
+          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a0_2 += w0_2_0 * v2_2; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a1_2 += w1_2_0 * v2_2; a2_0 += w2_2_0 * v2_0; a2_1 += w2_2_0 * v2_1; a2_2 += w2_2_0 * v2_2; a3_0 += w3_2_0 * v2_0; a3_1 += w3_2_0 * v2_1; a3_2 += w3_2_0 * v2_2;
+          a0_0 += w0_2_1 * v2_1; a0_1 += w0_2_1 * v2_2; a0_2 += w0_2_1 * v2_3; a1_0 += w1_2_1 * v2_1; a1_1 += w1_2_1 * v2_2; a1_2 += w1_2_1 * v2_3; a2_0 += w2_2_1 * v2_1; a2_1 += w2_2_1 * v2_2; a2_2 += w2_2_1 * v2_3; a3_0 += w3_2_1 * v2_1; a3_1 += w3_2_1 * v2_2; a3_2 += w3_2_1 * v2_3;
+          a0_0 += w0_2_2 * v2_2; a0_1 += w0_2_2 * v2_3; a0_2 += w0_2_2 * v2_4; a1_0 += w1_2_2 * v2_2; a1_1 += w1_2_2 * v2_3; a1_2 += w1_2_2 * v2_4; a2_0 += w2_2_2 * v2_2; a2_1 += w2_2_2 * v2_3; a2_2 += w2_2_2 * v2_4; a3_0 += w3_2_2 * v2_2; a3_1 += w3_2_2 * v2_3; a3_2 += w3_2_2 * v2_4;
+          y[yo] = a0_0; y[yo + 1] = a0_1; y[yo + 2] = a0_2; y[yo + 64] = a1_0; y[yo + 65] = a1_1; y[yo + 66] = a1_2; y[yo + 128] = a2_0; y[yo + 129] = a2_1; y[yo + 130] = a2_2; y[yo + 192] = a3_0; y[yo + 193] = a3_1; y[yo + 194] = a3_2;
+        }
+        {
+          const j = 6;
+          const xo = xr + j, yo = yr + j;
+          let a0_0 = y[yo], a0_1 = y[yo + 1], a1_0 = y[yo + 64], a1_1 = y[yo + 65], a2_0 = y[yo + 128], a2_1 = y[yo + 129], a3_0 = y[yo + 192], a3_1 = y[yo + 193];
+          const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
+          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a3_0 += w3_0_0 * v0_0; a3_1 += w3_0_0 * v0_1;
+          a0_0 += w0_0_1 * v0_1; a0_1 += w0_0_1 * v0_2; a1_0 += w1_0_1 * v0_1; a1_1 += w1_0_1 * v0_2; a2_0 += w2_0_1 * v0_1; a2_1 += w2_0_1 * v0_2; a3_0 += w3_0_1 * v0_1; a3_1 += w3_0_1 * v0_2;
+          a0_0 += w0_0_2 * v0_2; a0_1 += w0_0_2 * v0_3; a1_0 += w1_0_2 * v0_2; a1_1 += w1_0_2 * v0_3; a2_0 += w2_0_2 * v0_2; a2_1 += w2_0_2 * v0_3; a3_0 += w3_0_2 * v0_2; a3_1 += w3_0_2 * v0_3;
+          const v1_0 = xp[xo + 10], v1_1 = xp[xo + 11], v1_2 = xp[xo + 12], v1_3 = xp[xo + 13];
+          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a3_0 += w3_1_0 * v1_0; a3_1 += w3_1_0 * v1_1;
+          a0_0 += w0_1_1 * v1_1; a0_1 += w0_1_1 * v1_2; a1_0 += w1_1_1 * v1_1; a1_1 += w1_1_1 * v1_2; a2_0 += w2_1_1 * v1_1; a2_1 += w2_1_1 * v1_2; a3_0 += w3_1_1 * v1_1; a3_1 += w3_1_1 * v1_2;
+          a0_0 += w0_1_2 * v1_2; a0_1 += w0_1_2 * v1_3; a1_0 += w1_1_2 * v1_2; a1_1 += w1_1_2 * v1_3; a2_0 += w2_1_2 * v1_2; a2_1 += w2_1_2 * v1_3; a3_0 += w3_1_2 * v1_2; a3_1 += w3_1_2 * v1_3;
+          const v2_0 = xp[xo + 20], v2_1 = xp[xo + 21], v2_2 = xp[xo + 22], v2_3 = xp[xo + 23];
+          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a2_0 += w2_2_0 * v2_0; a2_1 += w2_2_0 * v2_1; a3_0 += w3_2_0 * v2_0; a3_1 += w3_2_0 * v2_1;
+          a0_0 += w0_2_1 * v2_1; a0_1 += w0_2_1 * v2_2; a1_0 += w1_2_1 * v2_1; a1_1 += w1_2_1 * v2_2; a2_0 += w2_2_1 * v2_1; a2_1 += w2_2_1 * v2_2; a3_0 += w3_2_1 * v2_1; a3_1 += w3_2_1 * v2_2;
+          a0_0 += w0_2_2 * v2_2; a0_1 += w0_2_2 * v2_3; a1_0 += w1_2_2 * v2_2; a1_1 += w1_2_2 * v2_3; a2_0 += w2_2_2 * v2_2; a2_1 += w2_2_2 * v2_3; a3_0 += w3_2_2 * v2_2; a3_1 += w3_2_2 * v2_3;
+          y[yo] = a0_0; y[yo + 1] = a0_1; y[yo + 64] = a1_0; y[yo + 65] = a1_1; y[yo + 128] = a2_0; y[yo + 129] = a2_1; y[yo + 192] = a3_0; y[yo + 193] = a3_1;
         }
       }
     }
   }
 }
 
-function c3$forward1(x: F, w: F, y: F): void {
-  // border, window unrolled, 4 channel(s) per pass, 96 statements (forward)
-  for (let t = 0; t < 32; t++) {
-    for (let k = 0; k < 64; k += 4) {
-      const yk = (t * 64 + k) * 64;
-      for (let c = 0; c < 64; c++) {
-        const xc = (t * 64 + c) * 64;
-        const wk = k * 576 + c * 9;
-        const w0_0_0 = w[wk], w1_0_0 = w[wk + 576], w2_0_0 = w[wk + 1152], w3_0_0 = w[wk + 1728];
-        const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 577], w2_0_1 = w[wk + 1153], w3_0_1 = w[wk + 1729];
-        const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 578], w2_0_2 = w[wk + 1154], w3_0_2 = w[wk + 1730];
-        const w0_1_0 = w[wk + 3], w1_1_0 = w[wk + 579], w2_1_0 = w[wk + 1155], w3_1_0 = w[wk + 1731];
-        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 580], w2_1_1 = w[wk + 1156], w3_1_1 = w[wk + 1732];
-        const w0_1_2 = w[wk + 5], w1_1_2 = w[wk + 581], w2_1_2 = w[wk + 1157], w3_1_2 = w[wk + 1733];
-        const w0_2_0 = w[wk + 6], w1_2_0 = w[wk + 582], w2_2_0 = w[wk + 1158], w3_2_0 = w[wk + 1734];
-        const w0_2_1 = w[wk + 7], w1_2_1 = w[wk + 583], w2_2_1 = w[wk + 1159], w3_2_1 = w[wk + 1735];
-        const w0_2_2 = w[wk + 8], w1_2_2 = w[wk + 584], w2_2_2 = w[wk + 1160], w3_2_2 = w[wk + 1736];
-        // rows 0..0 taps 1..2, cols 1..6 taps 0..2
-        {
-          const i = 0;
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          for (let j = 1; j < 7; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_0 = x[xo + 7]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = x[xo + 8]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = x[xo + 9]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            y[yo] = a0; y[yo + 64] = a1; y[yo + 128] = a2; y[yo + 192] = a3;
-          }
-        }
-        // rows 1..6 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 7; i++) {
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
-            const v0_1 = x[xo - 8]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo - 7]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_1 = x[xo + 8]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = x[xo + 9]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            y[yo] = a0; y[yo + 64] = a1; y[yo + 128] = a2; y[yo + 192] = a3;
-          }
-        }
-        // rows 1..6 taps 0..2, cols 7..7 taps 0..1
-        for (let i = 1; i < 7; i++) {
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          {
-            const j = 7;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
-            const v0_0 = x[xo - 9]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = x[xo - 8]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v2_0 = x[xo + 7]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = x[xo + 8]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            y[yo] = a0; y[yo + 64] = a1; y[yo + 128] = a2; y[yo + 192] = a3;
-          }
-        }
-        // rows 7..7 taps 0..1, cols 1..6 taps 0..2
-        {
-          const i = 7;
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          for (let j = 1; j < 7; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo], a1 = y[yo + 64], a2 = y[yo + 128], a3 = y[yo + 192];
-            const v0_0 = x[xo - 9]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = x[xo - 8]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = x[xo - 7]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_0 = x[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = x[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = x[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            y[yo] = a0; y[yo + 64] = a1; y[yo + 128] = a2; y[yo + 192] = a3;
-          }
-        }
-      }
-    }
-  }
-}
-
-function c3$forward2(x: F, w: F, y: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 16 statements (forward)
-  for (let t = 0; t < 32; t++) {
-    for (let k = 0; k < 64; k++) {
-      const yk = (t * 64 + k) * 64;
-      for (let c = 0; c < 64; c++) {
-        const xc = (t * 64 + c) * 64;
-        const wk = k * 576 + c * 9;
-        const w0_0_0 = w[wk];
-        const w0_0_1 = w[wk + 1];
-        const w0_0_2 = w[wk + 2];
-        const w0_1_0 = w[wk + 3];
-        const w0_1_1 = w[wk + 4];
-        const w0_1_2 = w[wk + 5];
-        const w0_2_0 = w[wk + 6];
-        const w0_2_1 = w[wk + 7];
-        const w0_2_2 = w[wk + 8];
-        // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-        {
-          const i = 0;
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo];
-            a0 += w0_1_1 * x[xo];
-            a0 += w0_1_2 * x[xo + 1];
-            a0 += w0_2_1 * x[xo + 8];
-            a0 += w0_2_2 * x[xo + 9];
-            y[yo] = a0;
-          }
-        }
-        // rows 0..0 taps 1..2, cols 7..7 taps 0..1
-        {
-          const i = 0;
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          {
-            const j = 7;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo];
-            a0 += w0_1_0 * x[xo - 1];
-            a0 += w0_1_1 * x[xo];
-            a0 += w0_2_0 * x[xo + 7];
-            a0 += w0_2_1 * x[xo + 8];
-            y[yo] = a0;
-          }
-        }
-        // rows 7..7 taps 0..1, cols 0..0 taps 1..2
-        {
-          const i = 7;
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo];
-            a0 += w0_0_1 * x[xo - 8];
-            a0 += w0_0_2 * x[xo - 7];
-            a0 += w0_1_1 * x[xo];
-            a0 += w0_1_2 * x[xo + 1];
-            y[yo] = a0;
-          }
-        }
-        // rows 7..7 taps 0..1, cols 7..7 taps 0..1
-        {
-          const i = 7;
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          {
-            const j = 7;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = y[yo];
-            a0 += w0_0_0 * x[xo - 9];
-            a0 += w0_0_1 * x[xo - 8];
-            a0 += w0_1_0 * x[xo - 1];
-            a0 += w0_1_1 * x[xo];
-            y[yo] = a0;
-          }
-        }
-      }
-    }
-  }
-}
-
-// c3_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 36 statements; 4 border region(s) with clipped windows: window unrolled, weights in locals, 4 channel(s) per pass over 0..63, 96 statements; 4 border region(s) with clipped windows: window unrolled, weights in locals, 1 channel(s) per pass over 0..63, 16 statements
+// c3_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 10x10 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+2 at each row end), 180 statements
 export function c3_backward(dy: F, w: F, dx: F): void {
   dx.fill(0);
-  c3$backward0(dy, w, dx);
-  c3$backward1(dy, w, dx);
-  c3$backward2(dy, w, dx);
+  for (let t = 0; t < 32; t++) {
+    c3$backwardCopy(dy, t * 4096, c3$backwardPad);
+    c3$backward0(c3$backwardPad, w, dx, t * 4096);
+  }
 }
 
-function c3$backward0(dy: F, w: F, dx: F): void {
-  // interior, window unrolled, 4 channel(s) per pass, 36 statements (backward)
-  for (let t = 0; t < 32; t++) {
-    for (let k = 0; k < 64; k += 4) {
-      const yk = (t * 64 + k) * 64;
-      for (let c = 0; c < 64; c++) {
-        const xc = (t * 64 + c) * 64;
-        const wk = k * 9 + c * 576;
-        const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26], w3_0_0 = w[wk + 35];
-        const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 34];
-        const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24], w3_0_2 = w[wk + 33];
-        const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23], w3_1_0 = w[wk + 32];
-        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22], w3_1_1 = w[wk + 31];
-        const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21], w3_1_2 = w[wk + 30];
-        const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20], w3_2_0 = w[wk + 29];
-        const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
-        const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
-        // rows 1..6 taps 0..2, cols 1..6 taps 0..2
-        for (let i = 1; i < 7; i++) {
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          for (let j = 1; j < 7; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
-            const v0_0 = dy[xo - 9]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = dy[xo - 8]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = dy[xo - 7]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_0 = dy[xo + 7]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = dy[xo + 8]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = dy[xo + 9]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            dx[yo] = a0; dx[yo + 64] = a1; dx[yo + 128] = a2; dx[yo + 192] = a3;
-          }
+// one sample's map, zero-padded to 64x10x10; only its interior is ever written
+const c3$backwardPad: F = new Float32Array(6400);
+
+function c3$backwardCopy(src: F, s0: number, xp: F): void {
+  for (let c = 0; c < 64; c++) {
+    for (let i = 0; i < 8; i++) {
+      const s = s0 + c * 64 + i * 8;
+      const d = c * 100 + i * 10 + 11;
+      for (let j = 0; j < 8; j++) xp[d + j] = src[s + j];
+    }
+  }
+}
+
+function c3$backward0(xp: F, w: F, dx: F, o0: number): void {
+  for (let k = 0; k < 64; k += 4) {
+    const yk = o0 + k * 64;
+    for (let c = 0; c < 64; c++) {
+      const xc = c * 100;
+      const wk = k * 9 + c * 576;
+      const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26], w3_0_0 = w[wk + 35];
+      const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 34];
+      const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24], w3_0_2 = w[wk + 33];
+      const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23], w3_1_0 = w[wk + 32];
+      const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22], w3_1_1 = w[wk + 31];
+      const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21], w3_1_2 = w[wk + 30];
+      const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20], w3_2_0 = w[wk + 29];
+      const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
+      const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
+      for (let i = 0; i < 8; i++) {
+        const xr = xc + i * 10;
+        const yr = yk + i * 8;
+        for (let j = 0; j < 6; j += 3) {
+          const xo = xr + j, yo = yr + j;
+          let a0_0 = dx[yo], a0_1 = dx[yo + 1], a0_2 = dx[yo + 2], a1_0 = dx[yo + 64], a1_1 = dx[yo + 65], a1_2 = dx[yo + 66], a2_0 = dx[yo + 128], a2_1 = dx[yo + 129], a2_2 = dx[yo + 130], a3_0 = dx[yo + 192], a3_1 = dx[yo + 193], a3_2 = dx[yo + 194];
+          const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4];
+          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a0_2 += w0_0_0 * v0_2; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a1_2 += w1_0_0 * v0_2; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a2_2 += w2_0_0 * v0_2; a3_0 += w3_0_0 * v0_0; a3_1 += w3_0_0 * v0_1; a3_2 += w3_0_0 * v0_2;
+          a0_0 += w0_0_1 * v0_1; a0_1 += w0_0_1 * v0_2; a0_2 += w0_0_1 * v0_3; a1_0 += w1_0_1 * v0_1; a1_1 += w1_0_1 * v0_2; a1_2 += w1_0_1 * v0_3; a2_0 += w2_0_1 * v0_1; a2_1 += w2_0_1 * v0_2; a2_2 += w2_0_1 * v0_3; a3_0 += w3_0_1 * v0_1; a3_1 += w3_0_1 * v0_2; a3_2 += w3_0_1 * v0_3;
+          a0_0 += w0_0_2 * v0_2; a0_1 += w0_0_2 * v0_3; a0_2 += w0_0_2 * v0_4; a1_0 += w1_0_2 * v0_2; a1_1 += w1_0_2 * v0_3; a1_2 += w1_0_2 * v0_4; a2_0 += w2_0_2 * v0_2; a2_1 += w2_0_2 * v0_3; a2_2 += w2_0_2 * v0_4; a3_0 += w3_0_2 * v0_2; a3_1 += w3_0_2 * v0_3; a3_2 += w3_0_2 * v0_4;
+          const v1_0 = xp[xo + 10], v1_1 = xp[xo + 11], v1_2 = xp[xo + 12], v1_3 = xp[xo + 13], v1_4 = xp[xo + 14];
+          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a0_2 += w0_1_0 * v1_2; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a1_2 += w1_1_0 * v1_2; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a2_2 += w2_1_0 * v1_2; a3_0 += w3_1_0 * v1_0; a3_1 += w3_1_0 * v1_1; a3_2 += w3_1_0 * v1_2;
+          a0_0 += w0_1_1 * v1_1; a0_1 += w0_1_1 * v1_2; a0_2 += w0_1_1 * v1_3; a1_0 += w1_1_1 * v1_1; a1_1 += w1_1_1 * v1_2; a1_2 += w1_1_1 * v1_3; a2_0 += w2_1_1 * v1_1; a2_1 += w2_1_1 * v1_2; a2_2 += w2_1_1 * v1_3; a3_0 += w3_1_1 * v1_1; a3_1 += w3_1_1 * v1_2; a3_2 += w3_1_1 * v1_3;
+          a0_0 += w0_1_2 * v1_2; a0_1 += w0_1_2 * v1_3; a0_2 += w0_1_2 * v1_4; a1_0 += w1_1_2 * v1_2; a1_1 += w1_1_2 * v1_3; a1_2 += w1_1_2 * v1_4; a2_0 += w2_1_2 * v1_2; a2_1 += w2_1_2 * v1_3; a2_2 += w2_1_2 * v1_4; a3_0 += w3_1_2 * v1_2; a3_1 += w3_1_2 * v1_3; a3_2 += w3_1_2 * v1_4;
+          const v2_0 = xp[xo + 20], v2_1 = xp[xo + 21], v2_2 = xp[xo + 22], v2_3 = xp[xo + 23], v2_4 = xp[xo + 24];
+          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a0_2 += w0_2_0 * v2_2; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a1_2 += w1_2_0 * v2_2; a2_0 += w2_2_0 * v2_0; a2_1 += w2_2_0 * v2_1; a2_2 += w2_2_0 * v2_2; a3_0 += w3_2_0 * v2_0; a3_1 += w3_2_0 * v2_1; a3_2 += w3_2_0 * v2_2;
+          a0_0 += w0_2_1 * v2_1; a0_1 += w0_2_1 * v2_2; a0_2 += w0_2_1 * v2_3; a1_0 += w1_2_1 * v2_1; a1_1 += w1_2_1 * v2_2; a1_2 += w1_2_1 * v2_3; a2_0 += w2_2_1 * v2_1; a2_1 += w2_2_1 * v2_2; a2_2 += w2_2_1 * v2_3; a3_0 += w3_2_1 * v2_1; a3_1 += w3_2_1 * v2_2; a3_2 += w3_2_1 * v2_3;
+          a0_0 += w0_2_2 * v2_2; a0_1 += w0_2_2 * v2_3; a0_2 += w0_2_2 * v2_4; a1_0 += w1_2_2 * v2_2; a1_1 += w1_2_2 * v2_3; a1_2 += w1_2_2 * v2_4; a2_0 += w2_2_2 * v2_2; a2_1 += w2_2_2 * v2_3; a2_2 += w2_2_2 * v2_4; a3_0 += w3_2_2 * v2_2; a3_1 += w3_2_2 * v2_3; a3_2 += w3_2_2 * v2_4;
+          dx[yo] = a0_0; dx[yo + 1] = a0_1; dx[yo + 2] = a0_2; dx[yo + 64] = a1_0; dx[yo + 65] = a1_1; dx[yo + 66] = a1_2; dx[yo + 128] = a2_0; dx[yo + 129] = a2_1; dx[yo + 130] = a2_2; dx[yo + 192] = a3_0; dx[yo + 193] = a3_1; dx[yo + 194] = a3_2;
+        }
+        {
+          const j = 6;
+          const xo = xr + j, yo = yr + j;
+          let a0_0 = dx[yo], a0_1 = dx[yo + 1], a1_0 = dx[yo + 64], a1_1 = dx[yo + 65], a2_0 = dx[yo + 128], a2_1 = dx[yo + 129], a3_0 = dx[yo + 192], a3_1 = dx[yo + 193];
+          const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
+          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a3_0 += w3_0_0 * v0_0; a3_1 += w3_0_0 * v0_1;
+          a0_0 += w0_0_1 * v0_1; a0_1 += w0_0_1 * v0_2; a1_0 += w1_0_1 * v0_1; a1_1 += w1_0_1 * v0_2; a2_0 += w2_0_1 * v0_1; a2_1 += w2_0_1 * v0_2; a3_0 += w3_0_1 * v0_1; a3_1 += w3_0_1 * v0_2;
+          a0_0 += w0_0_2 * v0_2; a0_1 += w0_0_2 * v0_3; a1_0 += w1_0_2 * v0_2; a1_1 += w1_0_2 * v0_3; a2_0 += w2_0_2 * v0_2; a2_1 += w2_0_2 * v0_3; a3_0 += w3_0_2 * v0_2; a3_1 += w3_0_2 * v0_3;
+          const v1_0 = xp[xo + 10], v1_1 = xp[xo + 11], v1_2 = xp[xo + 12], v1_3 = xp[xo + 13];
+          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a3_0 += w3_1_0 * v1_0; a3_1 += w3_1_0 * v1_1;
+          a0_0 += w0_1_1 * v1_1; a0_1 += w0_1_1 * v1_2; a1_0 += w1_1_1 * v1_1; a1_1 += w1_1_1 * v1_2; a2_0 += w2_1_1 * v1_1; a2_1 += w2_1_1 * v1_2; a3_0 += w3_1_1 * v1_1; a3_1 += w3_1_1 * v1_2;
+          a0_0 += w0_1_2 * v1_2; a0_1 += w0_1_2 * v1_3; a1_0 += w1_1_2 * v1_2; a1_1 += w1_1_2 * v1_3; a2_0 += w2_1_2 * v1_2; a2_1 += w2_1_2 * v1_3; a3_0 += w3_1_2 * v1_2; a3_1 += w3_1_2 * v1_3;
+          const v2_0 = xp[xo + 20], v2_1 = xp[xo + 21], v2_2 = xp[xo + 22], v2_3 = xp[xo + 23];
+          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a2_0 += w2_2_0 * v2_0; a2_1 += w2_2_0 * v2_1; a3_0 += w3_2_0 * v2_0; a3_1 += w3_2_0 * v2_1;
+          a0_0 += w0_2_1 * v2_1; a0_1 += w0_2_1 * v2_2; a1_0 += w1_2_1 * v2_1; a1_1 += w1_2_1 * v2_2; a2_0 += w2_2_1 * v2_1; a2_1 += w2_2_1 * v2_2; a3_0 += w3_2_1 * v2_1; a3_1 += w3_2_1 * v2_2;
+          a0_0 += w0_2_2 * v2_2; a0_1 += w0_2_2 * v2_3; a1_0 += w1_2_2 * v2_2; a1_1 += w1_2_2 * v2_3; a2_0 += w2_2_2 * v2_2; a2_1 += w2_2_2 * v2_3; a3_0 += w3_2_2 * v2_2; a3_1 += w3_2_2 * v2_3;
+          dx[yo] = a0_0; dx[yo + 1] = a0_1; dx[yo + 64] = a1_0; dx[yo + 65] = a1_1; dx[yo + 128] = a2_0; dx[yo + 129] = a2_1; dx[yo + 192] = a3_0; dx[yo + 193] = a3_1;
         }
       }
     }
   }
 }
 
-function c3$backward1(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 4 channel(s) per pass, 96 statements (backward)
-  for (let t = 0; t < 32; t++) {
-    for (let k = 0; k < 64; k += 4) {
-      const yk = (t * 64 + k) * 64;
-      for (let c = 0; c < 64; c++) {
-        const xc = (t * 64 + c) * 64;
-        const wk = k * 9 + c * 576;
-        const w0_0_0 = w[wk + 8], w1_0_0 = w[wk + 17], w2_0_0 = w[wk + 26], w3_0_0 = w[wk + 35];
-        const w0_0_1 = w[wk + 7], w1_0_1 = w[wk + 16], w2_0_1 = w[wk + 25], w3_0_1 = w[wk + 34];
-        const w0_0_2 = w[wk + 6], w1_0_2 = w[wk + 15], w2_0_2 = w[wk + 24], w3_0_2 = w[wk + 33];
-        const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 14], w2_1_0 = w[wk + 23], w3_1_0 = w[wk + 32];
-        const w0_1_1 = w[wk + 4], w1_1_1 = w[wk + 13], w2_1_1 = w[wk + 22], w3_1_1 = w[wk + 31];
-        const w0_1_2 = w[wk + 3], w1_1_2 = w[wk + 12], w2_1_2 = w[wk + 21], w3_1_2 = w[wk + 30];
-        const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 11], w2_2_0 = w[wk + 20], w3_2_0 = w[wk + 29];
-        const w0_2_1 = w[wk + 1], w1_2_1 = w[wk + 10], w2_2_1 = w[wk + 19], w3_2_1 = w[wk + 28];
-        const w0_2_2 = w[wk], w1_2_2 = w[wk + 9], w2_2_2 = w[wk + 18], w3_2_2 = w[wk + 27];
-        // rows 0..0 taps 1..2, cols 1..6 taps 0..2
-        {
-          const i = 0;
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          for (let j = 1; j < 7; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_0 = dy[xo + 7]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = dy[xo + 8]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = dy[xo + 9]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            dx[yo] = a0; dx[yo + 64] = a1; dx[yo + 128] = a2; dx[yo + 192] = a3;
-          }
-        }
-        // rows 1..6 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 7; i++) {
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
-            const v0_1 = dy[xo - 8]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = dy[xo - 7]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            const v2_1 = dy[xo + 8]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            const v2_2 = dy[xo + 9]; a0 += w0_2_2 * v2_2; a1 += w1_2_2 * v2_2; a2 += w2_2_2 * v2_2; a3 += w3_2_2 * v2_2;
-            dx[yo] = a0; dx[yo + 64] = a1; dx[yo + 128] = a2; dx[yo + 192] = a3;
-          }
-        }
-        // rows 1..6 taps 0..2, cols 7..7 taps 0..1
-        for (let i = 1; i < 7; i++) {
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          {
-            const j = 7;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
-            const v0_0 = dy[xo - 9]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = dy[xo - 8]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v2_0 = dy[xo + 7]; a0 += w0_2_0 * v2_0; a1 += w1_2_0 * v2_0; a2 += w2_2_0 * v2_0; a3 += w3_2_0 * v2_0;
-            const v2_1 = dy[xo + 8]; a0 += w0_2_1 * v2_1; a1 += w1_2_1 * v2_1; a2 += w2_2_1 * v2_1; a3 += w3_2_1 * v2_1;
-            dx[yo] = a0; dx[yo + 64] = a1; dx[yo + 128] = a2; dx[yo + 192] = a3;
-          }
-        }
-        // rows 7..7 taps 0..1, cols 1..6 taps 0..2
-        {
-          const i = 7;
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          for (let j = 1; j < 7; j++) {
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo], a1 = dx[yo + 64], a2 = dx[yo + 128], a3 = dx[yo + 192];
-            const v0_0 = dy[xo - 9]; a0 += w0_0_0 * v0_0; a1 += w1_0_0 * v0_0; a2 += w2_0_0 * v0_0; a3 += w3_0_0 * v0_0;
-            const v0_1 = dy[xo - 8]; a0 += w0_0_1 * v0_1; a1 += w1_0_1 * v0_1; a2 += w2_0_1 * v0_1; a3 += w3_0_1 * v0_1;
-            const v0_2 = dy[xo - 7]; a0 += w0_0_2 * v0_2; a1 += w1_0_2 * v0_2; a2 += w2_0_2 * v0_2; a3 += w3_0_2 * v0_2;
-            const v1_0 = dy[xo - 1]; a0 += w0_1_0 * v1_0; a1 += w1_1_0 * v1_0; a2 += w2_1_0 * v1_0; a3 += w3_1_0 * v1_0;
-            const v1_1 = dy[xo]; a0 += w0_1_1 * v1_1; a1 += w1_1_1 * v1_1; a2 += w2_1_1 * v1_1; a3 += w3_1_1 * v1_1;
-            const v1_2 = dy[xo + 1]; a0 += w0_1_2 * v1_2; a1 += w1_1_2 * v1_2; a2 += w2_1_2 * v1_2; a3 += w3_1_2 * v1_2;
-            dx[yo] = a0; dx[yo + 64] = a1; dx[yo + 128] = a2; dx[yo + 192] = a3;
-          }
-        }
-      }
-    }
-  }
-}
-
-function c3$backward2(dy: F, w: F, dx: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 16 statements (backward)
-  for (let t = 0; t < 32; t++) {
-    for (let k = 0; k < 64; k++) {
-      const yk = (t * 64 + k) * 64;
-      for (let c = 0; c < 64; c++) {
-        const xc = (t * 64 + c) * 64;
-        const wk = k * 9 + c * 576;
-        const w0_0_0 = w[wk + 8];
-        const w0_0_1 = w[wk + 7];
-        const w0_0_2 = w[wk + 6];
-        const w0_1_0 = w[wk + 5];
-        const w0_1_1 = w[wk + 4];
-        const w0_1_2 = w[wk + 3];
-        const w0_2_0 = w[wk + 2];
-        const w0_2_1 = w[wk + 1];
-        const w0_2_2 = w[wk];
-        // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-        {
-          const i = 0;
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo];
-            a0 += w0_1_1 * dy[xo];
-            a0 += w0_1_2 * dy[xo + 1];
-            a0 += w0_2_1 * dy[xo + 8];
-            a0 += w0_2_2 * dy[xo + 9];
-            dx[yo] = a0;
-          }
-        }
-        // rows 0..0 taps 1..2, cols 7..7 taps 0..1
-        {
-          const i = 0;
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          {
-            const j = 7;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo];
-            a0 += w0_1_0 * dy[xo - 1];
-            a0 += w0_1_1 * dy[xo];
-            a0 += w0_2_0 * dy[xo + 7];
-            a0 += w0_2_1 * dy[xo + 8];
-            dx[yo] = a0;
-          }
-        }
-        // rows 7..7 taps 0..1, cols 0..0 taps 1..2
-        {
-          const i = 7;
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo];
-            a0 += w0_0_1 * dy[xo - 8];
-            a0 += w0_0_2 * dy[xo - 7];
-            a0 += w0_1_1 * dy[xo];
-            a0 += w0_1_2 * dy[xo + 1];
-            dx[yo] = a0;
-          }
-        }
-        // rows 7..7 taps 0..1, cols 7..7 taps 0..1
-        {
-          const i = 7;
-          const xr = xc + i * 8;
-          const yr = yk + i * 8;
-          {
-            const j = 7;
-            const xo = xr + j;
-            const yo = yr + j;
-            let a0 = dx[yo];
-            a0 += w0_0_0 * dy[xo - 9];
-            a0 += w0_0_1 * dy[xo - 8];
-            a0 += w0_1_0 * dy[xo - 1];
-            a0 += w0_1_1 * dy[xo];
-            dx[yo] = a0;
-          }
-        }
-      }
-    }
-  }
-}
-
-// c3_grad: grad: 3x3 window, anchor (1,1); interior rows 1..6 x cols 1..6 without bounds tests: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 36 statements; 4 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 4 channel(s) per pass over 0..63, 96 statements; 4 border region(s) with clipped windows: window unrolled, gradients accumulated in locals, 1 channel(s) per pass over 0..63, 16 statements
+// c3_grad: grad: 3x3 window, anchor (1,1); each sample's input map copied into a 10x10 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 4 channel(s) x 2 position(s) per pass, 72 statements
 export function c3_grad(dy: F, x: F, dw: F): void {
-  c3$grad0(dy, x, dw);
-  c3$grad1(dy, x, dw);
-  c3$grad2(dy, x, dw);
+  for (let t = 0; t < 32; t++) {
+    c3$gradCopy(x, t * 4096, c3$gradPad);
+    c3$grad0(dy, c3$gradPad, dw, t * 4096);
+  }
 }
 
-function c3$grad0(dy: F, x: F, dw: F): void {
-  // interior, window unrolled, 4 channel(s) per pass, 36 statements (grad)
-  for (let k = 0; k < 64; k += 4) {
-    for (let c = 0; c < 64; c++) {
-      const wk = k * 576 + c * 9;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
-      let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
-      let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0;
-      let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 64 + k) * 64;
-        const xc = (t * 64 + c) * 64;
-        // rows 1..6 taps 0..2, cols 1..6 taps 0..2
-        for (let i = 1; i < 7; i++) {
-          const dr = dk + i * 8;
-          const xr = xc + i * 8;
-          for (let j = 1; j < 7; j++) {
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
-            const v0_0 = x[xo - 9]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
-            const v0_1 = x[xo - 8]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo - 7]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-            const v2_0 = x[xo + 7]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0; g3_2_0 += d3 * v2_0;
-            const v2_1 = x[xo + 8]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-            const v2_2 = x[xo + 9]; g0_2_2 += d0 * v2_2; g1_2_2 += d1 * v2_2; g2_2_2 += d2 * v2_2; g3_2_2 += d3 * v2_2;
-          }
-        }
-      }
-      dw[wk] += g0_0_0; dw[wk + 576] += g1_0_0; dw[wk + 1152] += g2_0_0; dw[wk + 1728] += g3_0_0;
-      dw[wk + 1] += g0_0_1; dw[wk + 577] += g1_0_1; dw[wk + 1153] += g2_0_1; dw[wk + 1729] += g3_0_1;
-      dw[wk + 2] += g0_0_2; dw[wk + 578] += g1_0_2; dw[wk + 1154] += g2_0_2; dw[wk + 1730] += g3_0_2;
-      dw[wk + 3] += g0_1_0; dw[wk + 579] += g1_1_0; dw[wk + 1155] += g2_1_0; dw[wk + 1731] += g3_1_0;
-      dw[wk + 4] += g0_1_1; dw[wk + 580] += g1_1_1; dw[wk + 1156] += g2_1_1; dw[wk + 1732] += g3_1_1;
-      dw[wk + 5] += g0_1_2; dw[wk + 581] += g1_1_2; dw[wk + 1157] += g2_1_2; dw[wk + 1733] += g3_1_2;
-      dw[wk + 6] += g0_2_0; dw[wk + 582] += g1_2_0; dw[wk + 1158] += g2_2_0; dw[wk + 1734] += g3_2_0;
-      dw[wk + 7] += g0_2_1; dw[wk + 583] += g1_2_1; dw[wk + 1159] += g2_2_1; dw[wk + 1735] += g3_2_1;
-      dw[wk + 8] += g0_2_2; dw[wk + 584] += g1_2_2; dw[wk + 1160] += g2_2_2; dw[wk + 1736] += g3_2_2;
+// one sample's map, zero-padded to 64x10x10; only its interior is ever written
+const c3$gradPad: F = new Float32Array(6400);
+
+function c3$gradCopy(src: F, s0: number, xp: F): void {
+  for (let c = 0; c < 64; c++) {
+    for (let i = 0; i < 8; i++) {
+      const s = s0 + c * 64 + i * 8;
+      const d = c * 100 + i * 10 + 11;
+      for (let j = 0; j < 8; j++) xp[d + j] = src[s + j];
     }
   }
 }
 
-function c3$grad1(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 4 channel(s) per pass, 96 statements (grad)
+function c3$grad0(dy: F, xp: F, dw: F, o0: number): void {
   for (let k = 0; k < 64; k += 4) {
+    const dk = o0 + k * 64;
     for (let c = 0; c < 64; c++) {
+      const xc = c * 100;
       const wk = k * 576 + c * 9;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
-      let g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
-      let g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0;
-      let g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 64 + k) * 64;
-        const xc = (t * 64 + c) * 64;
-        // rows 0..0 taps 1..2, cols 1..6 taps 0..2
-        {
-          const i = 0;
+      {
+        // tap rows 0..0
+        let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0;
+        for (let i = 0; i < 8; i++) {
+          const xr = xc + i * 10;
           const dr = dk + i * 8;
-          const xr = xc + i * 8;
-          for (let j = 1; j < 7; j++) {
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-            const v2_0 = x[xo + 7]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0; g3_2_0 += d3 * v2_0;
-            const v2_1 = x[xo + 8]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-            const v2_2 = x[xo + 9]; g0_2_2 += d0 * v2_2; g1_2_2 += d1 * v2_2; g2_2_2 += d2 * v2_2; g3_2_2 += d3 * v2_2;
+          for (let j = 0; j < 8; j += 2) {
+            const xo = xr + j, dj = dr + j;
+            const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 64], d1_1 = dy[dj + 65], d2_0 = dy[dj + 128], d2_1 = dy[dj + 129], d3_0 = dy[dj + 192], d3_1 = dy[dj + 193];
+            const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
+            g0_0_0 += d0_0 * v0_0 + d0_1 * v0_1; g1_0_0 += d1_0 * v0_0 + d1_1 * v0_1; g2_0_0 += d2_0 * v0_0 + d2_1 * v0_1; g3_0_0 += d3_0 * v0_0 + d3_1 * v0_1;
+            g0_0_1 += d0_0 * v0_1 + d0_1 * v0_2; g1_0_1 += d1_0 * v0_1 + d1_1 * v0_2; g2_0_1 += d2_0 * v0_1 + d2_1 * v0_2; g3_0_1 += d3_0 * v0_1 + d3_1 * v0_2;
+            g0_0_2 += d0_0 * v0_2 + d0_1 * v0_3; g1_0_2 += d1_0 * v0_2 + d1_1 * v0_3; g2_0_2 += d2_0 * v0_2 + d2_1 * v0_3; g3_0_2 += d3_0 * v0_2 + d3_1 * v0_3;
           }
         }
-        // rows 1..6 taps 0..2, cols 0..0 taps 1..2
-        for (let i = 1; i < 7; i++) {
-          const dr = dk + i * 8;
-          const xr = xc + i * 8;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
-            const v0_1 = x[xo - 8]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo - 7]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-            const v2_1 = x[xo + 8]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-            const v2_2 = x[xo + 9]; g0_2_2 += d0 * v2_2; g1_2_2 += d1 * v2_2; g2_2_2 += d2 * v2_2; g3_2_2 += d3 * v2_2;
-          }
-        }
-        // rows 1..6 taps 0..2, cols 7..7 taps 0..1
-        for (let i = 1; i < 7; i++) {
-          const dr = dk + i * 8;
-          const xr = xc + i * 8;
-          {
-            const j = 7;
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
-            const v0_0 = x[xo - 9]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
-            const v0_1 = x[xo - 8]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v2_0 = x[xo + 7]; g0_2_0 += d0 * v2_0; g1_2_0 += d1 * v2_0; g2_2_0 += d2 * v2_0; g3_2_0 += d3 * v2_0;
-            const v2_1 = x[xo + 8]; g0_2_1 += d0 * v2_1; g1_2_1 += d1 * v2_1; g2_2_1 += d2 * v2_1; g3_2_1 += d3 * v2_1;
-          }
-        }
-        // rows 7..7 taps 0..1, cols 1..6 taps 0..2
-        {
-          const i = 7;
-          const dr = dk + i * 8;
-          const xr = xc + i * 8;
-          for (let j = 1; j < 7; j++) {
-            const xo = xr + j;
-            const d0 = dy[dr + j], d1 = dy[dr + j + 64], d2 = dy[dr + j + 128], d3 = dy[dr + j + 192];
-            const v0_0 = x[xo - 9]; g0_0_0 += d0 * v0_0; g1_0_0 += d1 * v0_0; g2_0_0 += d2 * v0_0; g3_0_0 += d3 * v0_0;
-            const v0_1 = x[xo - 8]; g0_0_1 += d0 * v0_1; g1_0_1 += d1 * v0_1; g2_0_1 += d2 * v0_1; g3_0_1 += d3 * v0_1;
-            const v0_2 = x[xo - 7]; g0_0_2 += d0 * v0_2; g1_0_2 += d1 * v0_2; g2_0_2 += d2 * v0_2; g3_0_2 += d3 * v0_2;
-            const v1_0 = x[xo - 1]; g0_1_0 += d0 * v1_0; g1_1_0 += d1 * v1_0; g2_1_0 += d2 * v1_0; g3_1_0 += d3 * v1_0;
-            const v1_1 = x[xo]; g0_1_1 += d0 * v1_1; g1_1_1 += d1 * v1_1; g2_1_1 += d2 * v1_1; g3_1_1 += d3 * v1_1;
-            const v1_2 = x[xo + 1]; g0_1_2 += d0 * v1_2; g1_1_2 += d1 * v1_2; g2_1_2 += d2 * v1_2; g3_1_2 += d3 * v1_2;
-          }
-        }
+        dw[wk] += g0_0_0; dw[wk + 576] += g1_0_0; dw[wk + 1152] += g2_0_0; dw[wk + 1728] += g3_0_0;
+        dw[wk + 1] += g0_0_1; dw[wk + 577] += g1_0_1; dw[wk + 1153] += g2_0_1; dw[wk + 1729] += g3_0_1;
+        dw[wk + 2] += g0_0_2; dw[wk + 578] += g1_0_2; dw[wk + 1154] += g2_0_2; dw[wk + 1730] += g3_0_2;
       }
-      dw[wk] += g0_0_0; dw[wk + 576] += g1_0_0; dw[wk + 1152] += g2_0_0; dw[wk + 1728] += g3_0_0;
-      dw[wk + 1] += g0_0_1; dw[wk + 577] += g1_0_1; dw[wk + 1153] += g2_0_1; dw[wk + 1729] += g3_0_1;
-      dw[wk + 2] += g0_0_2; dw[wk + 578] += g1_0_2; dw[wk + 1154] += g2_0_2; dw[wk + 1730] += g3_0_2;
-      dw[wk + 3] += g0_1_0; dw[wk + 579] += g1_1_0; dw[wk + 1155] += g2_1_0; dw[wk + 1731] += g3_1_0;
-      dw[wk + 4] += g0_1_1; dw[wk + 580] += g1_1_1; dw[wk + 1156] += g2_1_1; dw[wk + 1732] += g3_1_1;
-      dw[wk + 5] += g0_1_2; dw[wk + 581] += g1_1_2; dw[wk + 1157] += g2_1_2; dw[wk + 1733] += g3_1_2;
-      dw[wk + 6] += g0_2_0; dw[wk + 582] += g1_2_0; dw[wk + 1158] += g2_2_0; dw[wk + 1734] += g3_2_0;
-      dw[wk + 7] += g0_2_1; dw[wk + 583] += g1_2_1; dw[wk + 1159] += g2_2_1; dw[wk + 1735] += g3_2_1;
-      dw[wk + 8] += g0_2_2; dw[wk + 584] += g1_2_2; dw[wk + 1160] += g2_2_2; dw[wk + 1736] += g3_2_2;
-    }
-  }
-}
-
-function c3$grad2(dy: F, x: F, dw: F): void {
-  // border, window unrolled, 1 channel(s) per pass, 16 statements (grad)
-  for (let k = 0; k < 64; k++) {
-    for (let c = 0; c < 64; c++) {
-      const wk = k * 576 + c * 9;
-      let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0;
-      for (let t = 0; t < 32; t++) {
-        const dk = (t * 64 + k) * 64;
-        const xc = (t * 64 + c) * 64;
-        // rows 0..0 taps 1..2, cols 0..0 taps 1..2
-        {
-          const i = 0;
+      {
+        // tap rows 1..1
+        let g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0;
+        for (let i = 0; i < 8; i++) {
+          const xr = xc + i * 10;
           const dr = dk + i * 8;
-          const xr = xc + i * 8;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_1 += d0 * x[xo];
-            g0_1_2 += d0 * x[xo + 1];
-            g0_2_1 += d0 * x[xo + 8];
-            g0_2_2 += d0 * x[xo + 9];
+          for (let j = 0; j < 8; j += 2) {
+            const xo = xr + j, dj = dr + j;
+            const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 64], d1_1 = dy[dj + 65], d2_0 = dy[dj + 128], d2_1 = dy[dj + 129], d3_0 = dy[dj + 192], d3_1 = dy[dj + 193];
+            const v1_0 = xp[xo + 10], v1_1 = xp[xo + 11], v1_2 = xp[xo + 12], v1_3 = xp[xo + 13];
+            g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1; g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1; g2_1_0 += d2_0 * v1_0 + d2_1 * v1_1; g3_1_0 += d3_0 * v1_0 + d3_1 * v1_1;
+            g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2; g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2; g2_1_1 += d2_0 * v1_1 + d2_1 * v1_2; g3_1_1 += d3_0 * v1_1 + d3_1 * v1_2;
+            g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3; g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3; g2_1_2 += d2_0 * v1_2 + d2_1 * v1_3; g3_1_2 += d3_0 * v1_2 + d3_1 * v1_3;
           }
         }
-        // rows 0..0 taps 1..2, cols 7..7 taps 0..1
-        {
-          const i = 0;
-          const dr = dk + i * 8;
-          const xr = xc + i * 8;
-          {
-            const j = 7;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_1_0 += d0 * x[xo - 1];
-            g0_1_1 += d0 * x[xo];
-            g0_2_0 += d0 * x[xo + 7];
-            g0_2_1 += d0 * x[xo + 8];
-          }
-        }
-        // rows 7..7 taps 0..1, cols 0..0 taps 1..2
-        {
-          const i = 7;
-          const dr = dk + i * 8;
-          const xr = xc + i * 8;
-          {
-            const j = 0;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_1 += d0 * x[xo - 8];
-            g0_0_2 += d0 * x[xo - 7];
-            g0_1_1 += d0 * x[xo];
-            g0_1_2 += d0 * x[xo + 1];
-          }
-        }
-        // rows 7..7 taps 0..1, cols 7..7 taps 0..1
-        {
-          const i = 7;
-          const dr = dk + i * 8;
-          const xr = xc + i * 8;
-          {
-            const j = 7;
-            const xo = xr + j;
-            const d0 = dy[dr + j];
-            g0_0_0 += d0 * x[xo - 9];
-            g0_0_1 += d0 * x[xo - 8];
-            g0_1_0 += d0 * x[xo - 1];
-            g0_1_1 += d0 * x[xo];
-          }
-        }
+        dw[wk + 3] += g0_1_0; dw[wk + 579] += g1_1_0; dw[wk + 1155] += g2_1_0; dw[wk + 1731] += g3_1_0;
+        dw[wk + 4] += g0_1_1; dw[wk + 580] += g1_1_1; dw[wk + 1156] += g2_1_1; dw[wk + 1732] += g3_1_1;
+        dw[wk + 5] += g0_1_2; dw[wk + 581] += g1_1_2; dw[wk + 1157] += g2_1_2; dw[wk + 1733] += g3_1_2;
       }
-      dw[wk] += g0_0_0;
-      dw[wk + 1] += g0_0_1;
-      dw[wk + 2] += g0_0_2;
-      dw[wk + 3] += g0_1_0;
-      dw[wk + 4] += g0_1_1;
-      dw[wk + 5] += g0_1_2;
-      dw[wk + 6] += g0_2_0;
-      dw[wk + 7] += g0_2_1;
-      dw[wk + 8] += g0_2_2;
+      {
+        // tap rows 2..2
+        let g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
+        for (let i = 0; i < 8; i++) {
+          const xr = xc + i * 10;
+          const dr = dk + i * 8;
+          for (let j = 0; j < 8; j += 2) {
+            const xo = xr + j, dj = dr + j;
+            const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 64], d1_1 = dy[dj + 65], d2_0 = dy[dj + 128], d2_1 = dy[dj + 129], d3_0 = dy[dj + 192], d3_1 = dy[dj + 193];
+            const v2_0 = xp[xo + 20], v2_1 = xp[xo + 21], v2_2 = xp[xo + 22], v2_3 = xp[xo + 23];
+            g0_2_0 += d0_0 * v2_0 + d0_1 * v2_1; g1_2_0 += d1_0 * v2_0 + d1_1 * v2_1; g2_2_0 += d2_0 * v2_0 + d2_1 * v2_1; g3_2_0 += d3_0 * v2_0 + d3_1 * v2_1;
+            g0_2_1 += d0_0 * v2_1 + d0_1 * v2_2; g1_2_1 += d1_0 * v2_1 + d1_1 * v2_2; g2_2_1 += d2_0 * v2_1 + d2_1 * v2_2; g3_2_1 += d3_0 * v2_1 + d3_1 * v2_2;
+            g0_2_2 += d0_0 * v2_2 + d0_1 * v2_3; g1_2_2 += d1_0 * v2_2 + d1_1 * v2_3; g2_2_2 += d2_0 * v2_2 + d2_1 * v2_3; g3_2_2 += d3_0 * v2_2 + d3_1 * v2_3;
+          }
+        }
+        dw[wk + 6] += g0_2_0; dw[wk + 582] += g1_2_0; dw[wk + 1158] += g2_2_0; dw[wk + 1734] += g3_2_0;
+        dw[wk + 7] += g0_2_1; dw[wk + 583] += g1_2_1; dw[wk + 1159] += g2_2_1; dw[wk + 1735] += g3_2_1;
+        dw[wk + 8] += g0_2_2; dw[wk + 584] += g1_2_2; dw[wk + 1160] += g2_2_2; dw[wk + 1736] += g3_2_2;
+      }
     }
   }
 }
