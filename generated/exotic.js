@@ -975,13 +975,19 @@ export function perpos_backward(dy, xhat, invStd, gamma, dx, dgamma, dbeta, trai
 export function relu1_forward(x, y) {
     for (let i = 0; i < 3360; i++) {
         const v = x[i];
-        y[i] = v > 0 ? v : 0;
+        const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
+        y[i] = r < Infinity ? r : v > 0 ? v : 0;
     }
 }
 // relu1_backward: flat loop over 3360 elements
 export function relu1_backward(x, dy, dx) {
-    for (let i = 0; i < 3360; i++)
-        dx[i] = x[i] > 0 ? dy[i] : 0;
+    for (let i = 0; i < 3360; i++) {
+        const v = x[i];
+        const m = +(v > 0);
+        // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
+        const r = dy[i] * m + (0 - m) * 0;
+        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    }
 }
 // over_forward: 3x3 pool, stride 2x2, ceil: 2 region(s), 1 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 16
 export function over_forward(x, y) {
@@ -1635,13 +1641,19 @@ export function perchan_backward(dy, xhat, invStd, gamma, dx, dgamma, dbeta, tra
 export function relu2_forward(x, y) {
     for (let i = 0; i < 1176; i++) {
         const v = x[i];
-        y[i] = v > 0 ? v : 0;
+        const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
+        y[i] = r < Infinity ? r : v > 0 ? v : 0;
     }
 }
 // relu2_backward: flat loop over 1176 elements
 export function relu2_backward(x, dy, dx) {
-    for (let i = 0; i < 1176; i++)
-        dx[i] = x[i] > 0 ? dy[i] : 0;
+    for (let i = 0; i < 1176; i++) {
+        const v = x[i];
+        const m = +(v > 0);
+        // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
+        const r = dy[i] * m + (0 - m) * 0;
+        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    }
 }
 // hidden_forward: 4 samples × 4 rows tiles over K=294
 export function hidden_forward(x, w, b, y) {
@@ -1797,13 +1809,19 @@ export function hidden_grad(dy, x, dw, db) {
 export function relu3_forward(x, y) {
     for (let i = 0; i < 64; i++) {
         const v = x[i];
-        y[i] = v > 0 ? v : 0;
+        const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
+        y[i] = r < Infinity ? r : v > 0 ? v : 0;
     }
 }
 // relu3_backward: flat loop over 64 elements
 export function relu3_backward(x, dy, dx) {
-    for (let i = 0; i < 64; i++)
-        dx[i] = x[i] > 0 ? dy[i] : 0;
+    for (let i = 0; i < 64; i++) {
+        const v = x[i];
+        const m = +(v > 0);
+        // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
+        const r = dy[i] * m + (0 - m) * 0;
+        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    }
 }
 // logits_forward: 4 samples × 4 rows tiles over K=16
 export function logits_forward(x, w, y) {

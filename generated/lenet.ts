@@ -792,13 +792,20 @@ function c1$grad0(dy: F, xp: F, dw: F, o0: number): void {
 export function relu1_forward(x: F, y: F): void {
   for (let i = 0; i < 150528; i++) {
     const v = x[i];
-    y[i] = v > 0 ? v : 0;
+    const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
+    y[i] = r < Infinity ? r : v > 0 ? v : 0;
   }
 }
 
 // relu1_backward: flat loop over 150528 elements
 export function relu1_backward(x: F, dy: F, dx: F): void {
-  for (let i = 0; i < 150528; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
+  for (let i = 0; i < 150528; i++) {
+    const v = x[i];
+    const m = +(v > 0);
+    // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
+    const r = dy[i] * m + (0 - m) * 0;
+    dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+  }
 }
 
 // p1_forward: 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 192
@@ -1291,13 +1298,20 @@ export function n2_backward(dy: F, xhat: F, invStd: F, gamma: F, dx: F, dgamma: 
 export function relu2_forward(x: F, y: F): void {
   for (let i = 0; i < 100352; i++) {
     const v = x[i];
-    y[i] = v > 0 ? v : 0;
+    const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
+    y[i] = r < Infinity ? r : v > 0 ? v : 0;
   }
 }
 
 // relu2_backward: flat loop over 100352 elements
 export function relu2_backward(x: F, dy: F, dx: F): void {
-  for (let i = 0; i < 100352; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
+  for (let i = 0; i < 100352; i++) {
+    const v = x[i];
+    const m = +(v > 0);
+    // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
+    const r = dy[i] * m + (0 - m) * 0;
+    dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+  }
 }
 
 // p2_forward: 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 512
@@ -1559,13 +1573,20 @@ export function f1_grad(dy: F, x: F, dw: F): void {
 export function relu3_forward(x: F, y: F): void {
   for (let i = 0; i < 3840; i++) {
     const v = x[i];
-    y[i] = v > 0 ? v : 0;
+    const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
+    y[i] = r < Infinity ? r : v > 0 ? v : 0;
   }
 }
 
 // relu3_backward: flat loop over 3840 elements
 export function relu3_backward(x: F, dy: F, dx: F): void {
-  for (let i = 0; i < 3840; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
+  for (let i = 0; i < 3840; i++) {
+    const v = x[i];
+    const m = +(v > 0);
+    // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
+    const r = dy[i] * m + (0 - m) * 0;
+    dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+  }
 }
 
 // f2_forward: 4 samples × 4 rows tiles over K=120

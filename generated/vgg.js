@@ -1020,13 +1020,19 @@ function c1$grad0(dy, xp, dw, o0) {
 export function relu1_forward(x, y) {
     for (let i = 0; i < 1048576; i++) {
         const v = x[i];
-        y[i] = v > 0 ? v : 0;
+        const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
+        y[i] = r < Infinity ? r : v > 0 ? v : 0;
     }
 }
 // relu1_backward: flat loop over 1048576 elements
 export function relu1_backward(x, dy, dx) {
-    for (let i = 0; i < 1048576; i++)
-        dx[i] = x[i] > 0 ? dy[i] : 0;
+    for (let i = 0; i < 1048576; i++) {
+        const v = x[i];
+        const m = +(v > 0);
+        // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
+        const r = dy[i] * m + (0 - m) * 0;
+        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    }
 }
 // p1_forward: 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 1024
 export function p1_forward(x, y) {
@@ -1685,13 +1691,19 @@ function c2$grad0(dy, xp, dw, o0) {
 export function relu2_forward(x, y) {
     for (let i = 0; i < 524288; i++) {
         const v = x[i];
-        y[i] = v > 0 ? v : 0;
+        const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
+        y[i] = r < Infinity ? r : v > 0 ? v : 0;
     }
 }
 // relu2_backward: flat loop over 524288 elements
 export function relu2_backward(x, dy, dx) {
-    for (let i = 0; i < 524288; i++)
-        dx[i] = x[i] > 0 ? dy[i] : 0;
+    for (let i = 0; i < 524288; i++) {
+        const v = x[i];
+        const m = +(v > 0);
+        // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
+        const r = dy[i] * m + (0 - m) * 0;
+        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    }
 }
 // p2_forward: 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 2048
 export function p2_forward(x, y) {
@@ -2430,13 +2442,19 @@ function c3$grad0(dy, xp, dw, o0) {
 export function relu3_forward(x, y) {
     for (let i = 0; i < 131072; i++) {
         const v = x[i];
-        y[i] = v > 0 ? v : 0;
+        const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
+        y[i] = r < Infinity ? r : v > 0 ? v : 0;
     }
 }
 // relu3_backward: flat loop over 131072 elements
 export function relu3_backward(x, dy, dx) {
-    for (let i = 0; i < 131072; i++)
-        dx[i] = x[i] > 0 ? dy[i] : 0;
+    for (let i = 0; i < 131072; i++) {
+        const v = x[i];
+        const m = +(v > 0);
+        // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
+        const r = dy[i] * m + (0 - m) * 0;
+        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    }
 }
 // p3_forward: 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 2048
 export function p3_forward(x, y) {
