@@ -79,11 +79,11 @@ export declare class Model {
 export declare function createModel(options?: { seed?: number }): Model;
 
 // ---- kernels ----
-/** forward: 2x3 window, anchor (-1,3); each sample's input map copied into a 16x16 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+2 at each row end), 120 statements */
+/** forward: 2x3 window, anchor (-1,3); each sample's input map copied into a 16x16 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 48 statements */
 export declare function near_forward(x: F, w: F, y: F): void;
 /** backward: 2x3 window, anchor (2,-1) (rotated, channels transposed); each sample's sensitivity map copied into a 16x16 zero-padded scratch (no border code); window unrolled, weights in locals, 2 channel(s) x 4 position(s) per pass (+2 at each row end), 72 statements */
 export declare function near_backward(dy: F, w: F, dx: F): void;
-/** grad: 2x3 window, anchor (-1,3); each sample's input map copied into a 16x16 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 4 channel(s) x 2 position(s) per pass, 48 statements */
+/** grad: 2x3 window, anchor (-1,3); each sample's input map copied into a 16x16 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 24 statements */
 export declare function near_grad(dy: F, x: F, dw: F): void;
 /** position mode: 840 lines of 4 values, stride 840 */
 export declare function perpos_forward(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void;
@@ -101,9 +101,9 @@ export declare function over_forward(x: F, y: F): void;
 export declare function over_path(x: F, y: F, path: Int32Array): void;
 /** 16 maps of 49 outputs, each routed to its path (overlapping pools accumulate) */
 export declare function over_backward(dy: F, path: Int32Array, dx: F): void;
-/** forward: 4x1 window, anchor (1,0); each sample's input map copied into a 10x7 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 4 position(s) per pass (+3 at each row end), 84 statements */
+/** forward: 4x1 window, anchor (1,0); each sample's input map copied into a 10x7 zero-padded scratch (no border code); window unrolled, weights in locals, 2 channel(s) x 4 position(s) per pass (+3 at each row end), 56 statements */
 export declare function tall_forward(x: F, w: F, y: F): void;
-/** backward: 4x1 window, anchor (2,0) (rotated, channels transposed); each sample's sensitivity map copied into a 10x7 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+1 at each row end), 64 statements */
+/** backward: 4x1 window, anchor (2,0) (rotated, channels transposed); each sample's sensitivity map copied into a 10x7 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass (+1 at each row end), 48 statements */
 export declare function tall_backward(dy: F, w: F, dx: F): void;
 /** grad: 4x1 window, anchor (1,0); each sample's input map copied into a 10x7 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 4 tap row(s) at a time, 3 channel(s) x 2 position(s) per pass (+1 at each row end), 36 statements */
 export declare function tall_grad(dy: F, x: F, dw: F): void;

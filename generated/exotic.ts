@@ -458,7 +458,7 @@ export function createModel(options?: { seed?: number }): Model {
 
 // ---- kernels: <layer>_<role>, pure functions over the whole batch ----
 
-// near_forward: forward: 2x3 window, anchor (-1,3); each sample's input map copied into a 16x16 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+2 at each row end), 120 statements
+// near_forward: forward: 2x3 window, anchor (-1,3); each sample's input map copied into a 16x16 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 48 statements
 export function near_forward(x: F, w: F, y: F): void {
   y.fill(0);
   for (let t = 0; t < 4; t++) {
@@ -496,21 +496,7 @@ function near$forward0(xp: F, w: F, y: F, o0: number): void {
       for (let i = 0; i < 15; i++) {
         const xr = xc + i * 16;
         const yr = yk + i * 14;
-        for (let j = 0; j < 12; j += 3) {
-          const xo = xr + j, yo = yr + j;
-          let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a1_0 = y[yo + 210], a1_1 = y[yo + 211], a1_2 = y[yo + 212], a2_0 = y[yo + 420], a2_1 = y[yo + 421], a2_2 = y[yo + 422], a3_0 = y[yo + 630], a3_1 = y[yo + 631], a3_2 = y[yo + 632];
-          const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4];
-          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a0_2 += w0_0_0 * v0_2; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a1_2 += w1_0_0 * v0_2; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a2_2 += w2_0_0 * v0_2; a3_0 += w3_0_0 * v0_0; a3_1 += w3_0_0 * v0_1; a3_2 += w3_0_0 * v0_2;
-          a0_0 += w0_0_1 * v0_1; a0_1 += w0_0_1 * v0_2; a0_2 += w0_0_1 * v0_3; a1_0 += w1_0_1 * v0_1; a1_1 += w1_0_1 * v0_2; a1_2 += w1_0_1 * v0_3; a2_0 += w2_0_1 * v0_1; a2_1 += w2_0_1 * v0_2; a2_2 += w2_0_1 * v0_3; a3_0 += w3_0_1 * v0_1; a3_1 += w3_0_1 * v0_2; a3_2 += w3_0_1 * v0_3;
-          a0_0 += w0_0_2 * v0_2; a0_1 += w0_0_2 * v0_3; a0_2 += w0_0_2 * v0_4; a1_0 += w1_0_2 * v0_2; a1_1 += w1_0_2 * v0_3; a1_2 += w1_0_2 * v0_4; a2_0 += w2_0_2 * v0_2; a2_1 += w2_0_2 * v0_3; a2_2 += w2_0_2 * v0_4; a3_0 += w3_0_2 * v0_2; a3_1 += w3_0_2 * v0_3; a3_2 += w3_0_2 * v0_4;
-          const v1_0 = xp[xo + 16], v1_1 = xp[xo + 17], v1_2 = xp[xo + 18], v1_3 = xp[xo + 19], v1_4 = xp[xo + 20];
-          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a0_2 += w0_1_0 * v1_2; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a1_2 += w1_1_0 * v1_2; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a2_2 += w2_1_0 * v1_2; a3_0 += w3_1_0 * v1_0; a3_1 += w3_1_0 * v1_1; a3_2 += w3_1_0 * v1_2;
-          a0_0 += w0_1_1 * v1_1; a0_1 += w0_1_1 * v1_2; a0_2 += w0_1_1 * v1_3; a1_0 += w1_1_1 * v1_1; a1_1 += w1_1_1 * v1_2; a1_2 += w1_1_1 * v1_3; a2_0 += w2_1_1 * v1_1; a2_1 += w2_1_1 * v1_2; a2_2 += w2_1_1 * v1_3; a3_0 += w3_1_1 * v1_1; a3_1 += w3_1_1 * v1_2; a3_2 += w3_1_1 * v1_3;
-          a0_0 += w0_1_2 * v1_2; a0_1 += w0_1_2 * v1_3; a0_2 += w0_1_2 * v1_4; a1_0 += w1_1_2 * v1_2; a1_1 += w1_1_2 * v1_3; a1_2 += w1_1_2 * v1_4; a2_0 += w2_1_2 * v1_2; a2_1 += w2_1_2 * v1_3; a2_2 += w2_1_2 * v1_4; a3_0 += w3_1_2 * v1_2; a3_1 += w3_1_2 * v1_3; a3_2 += w3_1_2 * v1_4;
-          y[yo] = a0_0; y[yo + 1] = a0_1; y[yo + 2] = a0_2; y[yo + 210] = a1_0; y[yo + 211] = a1_1; y[yo + 212] = a1_2; y[yo + 420] = a2_0; y[yo + 421] = a2_1; y[yo + 422] = a2_2; y[yo + 630] = a3_0; y[yo + 631] = a3_1; y[yo + 632] = a3_2;
-        }
-        {
-          const j = 12;
+        for (let j = 0; j < 14; j += 2) {
           const xo = xr + j, yo = yr + j;
           let a0_0 = y[yo], a0_1 = y[yo + 1], a1_0 = y[yo + 210], a1_1 = y[yo + 211], a2_0 = y[yo + 420], a2_1 = y[yo + 421], a3_0 = y[yo + 630], a3_1 = y[yo + 631];
           const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
@@ -598,7 +584,7 @@ function near$backward0(xp: F, w: F, dx: F, o0: number): void {
   }
 }
 
-// near_grad: grad: 2x3 window, anchor (-1,3); each sample's input map copied into a 16x16 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 4 channel(s) x 2 position(s) per pass, 48 statements
+// near_grad: grad: 2x3 window, anchor (-1,3); each sample's input map copied into a 16x16 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 24 statements
 export function near_grad(dy: F, x: F, dw: F): void {
   for (let t = 0; t < 4; t++) {
     near$gradCopy(x, t * 420, near$gradPad);
@@ -620,49 +606,36 @@ function near$gradCopy(src: F, s0: number, xp: F): void {
 }
 
 function near$grad0(dy: F, xp: F, dw: F, o0: number): void {
-  {
-    const k = 0;
+  for (let k = 0; k < 4; k += 2) {
     const dk = o0 + k * 210;
     for (let c = 0; c < 2; c++) {
       const xc = c * 256;
       const wk = k * 12 + c * 6;
       {
-        // tap rows 0..0
-        let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0;
+        // tap rows 0..1
+        let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0;
         for (let i = 0; i < 15; i++) {
           const xr = xc + i * 16;
           const dr = dk + i * 14;
           for (let j = 0; j < 14; j += 2) {
             const xo = xr + j, dj = dr + j;
-            const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 210], d1_1 = dy[dj + 211], d2_0 = dy[dj + 420], d2_1 = dy[dj + 421], d3_0 = dy[dj + 630], d3_1 = dy[dj + 631];
+            const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 210], d1_1 = dy[dj + 211];
             const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
-            g0_0_0 += d0_0 * v0_0 + d0_1 * v0_1; g1_0_0 += d1_0 * v0_0 + d1_1 * v0_1; g2_0_0 += d2_0 * v0_0 + d2_1 * v0_1; g3_0_0 += d3_0 * v0_0 + d3_1 * v0_1;
-            g0_0_1 += d0_0 * v0_1 + d0_1 * v0_2; g1_0_1 += d1_0 * v0_1 + d1_1 * v0_2; g2_0_1 += d2_0 * v0_1 + d2_1 * v0_2; g3_0_1 += d3_0 * v0_1 + d3_1 * v0_2;
-            g0_0_2 += d0_0 * v0_2 + d0_1 * v0_3; g1_0_2 += d1_0 * v0_2 + d1_1 * v0_3; g2_0_2 += d2_0 * v0_2 + d2_1 * v0_3; g3_0_2 += d3_0 * v0_2 + d3_1 * v0_3;
-          }
-        }
-        dw[wk] += g0_0_0; dw[wk + 12] += g1_0_0; dw[wk + 24] += g2_0_0; dw[wk + 36] += g3_0_0;
-        dw[wk + 1] += g0_0_1; dw[wk + 13] += g1_0_1; dw[wk + 25] += g2_0_1; dw[wk + 37] += g3_0_1;
-        dw[wk + 2] += g0_0_2; dw[wk + 14] += g1_0_2; dw[wk + 26] += g2_0_2; dw[wk + 38] += g3_0_2;
-      }
-      {
-        // tap rows 1..1
-        let g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0;
-        for (let i = 0; i < 15; i++) {
-          const xr = xc + i * 16;
-          const dr = dk + i * 14;
-          for (let j = 0; j < 14; j += 2) {
-            const xo = xr + j, dj = dr + j;
-            const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 210], d1_1 = dy[dj + 211], d2_0 = dy[dj + 420], d2_1 = dy[dj + 421], d3_0 = dy[dj + 630], d3_1 = dy[dj + 631];
+            g0_0_0 += d0_0 * v0_0 + d0_1 * v0_1; g1_0_0 += d1_0 * v0_0 + d1_1 * v0_1;
+            g0_0_1 += d0_0 * v0_1 + d0_1 * v0_2; g1_0_1 += d1_0 * v0_1 + d1_1 * v0_2;
+            g0_0_2 += d0_0 * v0_2 + d0_1 * v0_3; g1_0_2 += d1_0 * v0_2 + d1_1 * v0_3;
             const v1_0 = xp[xo + 16], v1_1 = xp[xo + 17], v1_2 = xp[xo + 18], v1_3 = xp[xo + 19];
-            g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1; g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1; g2_1_0 += d2_0 * v1_0 + d2_1 * v1_1; g3_1_0 += d3_0 * v1_0 + d3_1 * v1_1;
-            g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2; g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2; g2_1_1 += d2_0 * v1_1 + d2_1 * v1_2; g3_1_1 += d3_0 * v1_1 + d3_1 * v1_2;
-            g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3; g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3; g2_1_2 += d2_0 * v1_2 + d2_1 * v1_3; g3_1_2 += d3_0 * v1_2 + d3_1 * v1_3;
+            g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1; g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1;
+            g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2; g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2;
+            g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3; g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3;
           }
         }
-        dw[wk + 3] += g0_1_0; dw[wk + 15] += g1_1_0; dw[wk + 27] += g2_1_0; dw[wk + 39] += g3_1_0;
-        dw[wk + 4] += g0_1_1; dw[wk + 16] += g1_1_1; dw[wk + 28] += g2_1_1; dw[wk + 40] += g3_1_1;
-        dw[wk + 5] += g0_1_2; dw[wk + 17] += g1_1_2; dw[wk + 29] += g2_1_2; dw[wk + 41] += g3_1_2;
+        dw[wk] += g0_0_0; dw[wk + 12] += g1_0_0;
+        dw[wk + 1] += g0_0_1; dw[wk + 13] += g1_0_1;
+        dw[wk + 2] += g0_0_2; dw[wk + 14] += g1_0_2;
+        dw[wk + 3] += g0_1_0; dw[wk + 15] += g1_1_0;
+        dw[wk + 4] += g0_1_1; dw[wk + 16] += g1_1_1;
+        dw[wk + 5] += g0_1_2; dw[wk + 17] += g1_1_2;
       }
     }
   }
@@ -872,7 +845,7 @@ export function over_backward(dy: F, path: Int32Array, dx: F): void {
   }
 }
 
-// tall_forward: forward: 4x1 window, anchor (1,0); each sample's input map copied into a 10x7 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 4 position(s) per pass (+3 at each row end), 84 statements
+// tall_forward: forward: 4x1 window, anchor (1,0); each sample's input map copied into a 10x7 zero-padded scratch (no border code); window unrolled, weights in locals, 2 channel(s) x 4 position(s) per pass (+3 at each row end), 56 statements
 export function tall_forward(x: F, w: F, y: F): void {
   y.fill(0);
   for (let t = 0; t < 4; t++) {
@@ -895,52 +868,52 @@ function tall$forwardCopy(src: F, s0: number, xp: F): void {
 }
 
 function tall$forward0(xp: F, w: F, y: F, o0: number): void {
-  for (let k = 0; k < 6; k += 3) {
+  for (let k = 0; k < 6; k += 2) {
     const yk = o0 + k * 49;
     for (let c = 0; c < 4; c++) {
       const xc = c * 70;
       const wk = k * 16 + c * 4;
-      const w0_0_0 = w[wk], w1_0_0 = w[wk + 16], w2_0_0 = w[wk + 32];
-      const w0_1_0 = w[wk + 1], w1_1_0 = w[wk + 17], w2_1_0 = w[wk + 33];
-      const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 18], w2_2_0 = w[wk + 34];
-      const w0_3_0 = w[wk + 3], w1_3_0 = w[wk + 19], w2_3_0 = w[wk + 35];
+      const w0_0_0 = w[wk], w1_0_0 = w[wk + 16];
+      const w0_1_0 = w[wk + 1], w1_1_0 = w[wk + 17];
+      const w0_2_0 = w[wk + 2], w1_2_0 = w[wk + 18];
+      const w0_3_0 = w[wk + 3], w1_3_0 = w[wk + 19];
       for (let i = 0; i < 7; i++) {
         const xr = xc + i * 7;
         const yr = yk + i * 7;
         {
           const j = 0;
           const xo = xr + j, yo = yr + j;
-          let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a0_3 = y[yo + 3], a1_0 = y[yo + 49], a1_1 = y[yo + 50], a1_2 = y[yo + 51], a1_3 = y[yo + 52], a2_0 = y[yo + 98], a2_1 = y[yo + 99], a2_2 = y[yo + 100], a2_3 = y[yo + 101];
+          let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a0_3 = y[yo + 3], a1_0 = y[yo + 49], a1_1 = y[yo + 50], a1_2 = y[yo + 51], a1_3 = y[yo + 52];
           const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
-          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a0_2 += w0_0_0 * v0_2; a0_3 += w0_0_0 * v0_3; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a1_2 += w1_0_0 * v0_2; a1_3 += w1_0_0 * v0_3; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a2_2 += w2_0_0 * v0_2; a2_3 += w2_0_0 * v0_3;
+          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a0_2 += w0_0_0 * v0_2; a0_3 += w0_0_0 * v0_3; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a1_2 += w1_0_0 * v0_2; a1_3 += w1_0_0 * v0_3;
           const v1_0 = xp[xo + 7], v1_1 = xp[xo + 8], v1_2 = xp[xo + 9], v1_3 = xp[xo + 10];
-          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a0_2 += w0_1_0 * v1_2; a0_3 += w0_1_0 * v1_3; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a1_2 += w1_1_0 * v1_2; a1_3 += w1_1_0 * v1_3; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a2_2 += w2_1_0 * v1_2; a2_3 += w2_1_0 * v1_3;
+          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a0_2 += w0_1_0 * v1_2; a0_3 += w0_1_0 * v1_3; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a1_2 += w1_1_0 * v1_2; a1_3 += w1_1_0 * v1_3;
           const v2_0 = xp[xo + 14], v2_1 = xp[xo + 15], v2_2 = xp[xo + 16], v2_3 = xp[xo + 17];
-          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a0_2 += w0_2_0 * v2_2; a0_3 += w0_2_0 * v2_3; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a1_2 += w1_2_0 * v2_2; a1_3 += w1_2_0 * v2_3; a2_0 += w2_2_0 * v2_0; a2_1 += w2_2_0 * v2_1; a2_2 += w2_2_0 * v2_2; a2_3 += w2_2_0 * v2_3;
+          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a0_2 += w0_2_0 * v2_2; a0_3 += w0_2_0 * v2_3; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a1_2 += w1_2_0 * v2_2; a1_3 += w1_2_0 * v2_3;
           const v3_0 = xp[xo + 21], v3_1 = xp[xo + 22], v3_2 = xp[xo + 23], v3_3 = xp[xo + 24];
-          a0_0 += w0_3_0 * v3_0; a0_1 += w0_3_0 * v3_1; a0_2 += w0_3_0 * v3_2; a0_3 += w0_3_0 * v3_3; a1_0 += w1_3_0 * v3_0; a1_1 += w1_3_0 * v3_1; a1_2 += w1_3_0 * v3_2; a1_3 += w1_3_0 * v3_3; a2_0 += w2_3_0 * v3_0; a2_1 += w2_3_0 * v3_1; a2_2 += w2_3_0 * v3_2; a2_3 += w2_3_0 * v3_3;
-          y[yo] = a0_0; y[yo + 1] = a0_1; y[yo + 2] = a0_2; y[yo + 3] = a0_3; y[yo + 49] = a1_0; y[yo + 50] = a1_1; y[yo + 51] = a1_2; y[yo + 52] = a1_3; y[yo + 98] = a2_0; y[yo + 99] = a2_1; y[yo + 100] = a2_2; y[yo + 101] = a2_3;
+          a0_0 += w0_3_0 * v3_0; a0_1 += w0_3_0 * v3_1; a0_2 += w0_3_0 * v3_2; a0_3 += w0_3_0 * v3_3; a1_0 += w1_3_0 * v3_0; a1_1 += w1_3_0 * v3_1; a1_2 += w1_3_0 * v3_2; a1_3 += w1_3_0 * v3_3;
+          y[yo] = a0_0; y[yo + 1] = a0_1; y[yo + 2] = a0_2; y[yo + 3] = a0_3; y[yo + 49] = a1_0; y[yo + 50] = a1_1; y[yo + 51] = a1_2; y[yo + 52] = a1_3;
         }
         {
           const j = 4;
           const xo = xr + j, yo = yr + j;
-          let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a1_0 = y[yo + 49], a1_1 = y[yo + 50], a1_2 = y[yo + 51], a2_0 = y[yo + 98], a2_1 = y[yo + 99], a2_2 = y[yo + 100];
+          let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a1_0 = y[yo + 49], a1_1 = y[yo + 50], a1_2 = y[yo + 51];
           const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2];
-          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a0_2 += w0_0_0 * v0_2; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a1_2 += w1_0_0 * v0_2; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a2_2 += w2_0_0 * v0_2;
+          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a0_2 += w0_0_0 * v0_2; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a1_2 += w1_0_0 * v0_2;
           const v1_0 = xp[xo + 7], v1_1 = xp[xo + 8], v1_2 = xp[xo + 9];
-          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a0_2 += w0_1_0 * v1_2; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a1_2 += w1_1_0 * v1_2; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a2_2 += w2_1_0 * v1_2;
+          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a0_2 += w0_1_0 * v1_2; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a1_2 += w1_1_0 * v1_2;
           const v2_0 = xp[xo + 14], v2_1 = xp[xo + 15], v2_2 = xp[xo + 16];
-          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a0_2 += w0_2_0 * v2_2; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a1_2 += w1_2_0 * v2_2; a2_0 += w2_2_0 * v2_0; a2_1 += w2_2_0 * v2_1; a2_2 += w2_2_0 * v2_2;
+          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a0_2 += w0_2_0 * v2_2; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a1_2 += w1_2_0 * v2_2;
           const v3_0 = xp[xo + 21], v3_1 = xp[xo + 22], v3_2 = xp[xo + 23];
-          a0_0 += w0_3_0 * v3_0; a0_1 += w0_3_0 * v3_1; a0_2 += w0_3_0 * v3_2; a1_0 += w1_3_0 * v3_0; a1_1 += w1_3_0 * v3_1; a1_2 += w1_3_0 * v3_2; a2_0 += w2_3_0 * v3_0; a2_1 += w2_3_0 * v3_1; a2_2 += w2_3_0 * v3_2;
-          y[yo] = a0_0; y[yo + 1] = a0_1; y[yo + 2] = a0_2; y[yo + 49] = a1_0; y[yo + 50] = a1_1; y[yo + 51] = a1_2; y[yo + 98] = a2_0; y[yo + 99] = a2_1; y[yo + 100] = a2_2;
+          a0_0 += w0_3_0 * v3_0; a0_1 += w0_3_0 * v3_1; a0_2 += w0_3_0 * v3_2; a1_0 += w1_3_0 * v3_0; a1_1 += w1_3_0 * v3_1; a1_2 += w1_3_0 * v3_2;
+          y[yo] = a0_0; y[yo + 1] = a0_1; y[yo + 2] = a0_2; y[yo + 49] = a1_0; y[yo + 50] = a1_1; y[yo + 51] = a1_2;
         }
       }
     }
   }
 }
 
-// tall_backward: backward: 4x1 window, anchor (2,0) (rotated, channels transposed); each sample's sensitivity map copied into a 10x7 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+1 at each row end), 64 statements
+// tall_backward: backward: 4x1 window, anchor (2,0) (rotated, channels transposed); each sample's sensitivity map copied into a 10x7 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass (+1 at each row end), 48 statements
 export function tall_backward(dy: F, w: F, dx: F): void {
   dx.fill(0);
   for (let t = 0; t < 4; t++) {
@@ -976,18 +949,18 @@ function tall$backward0(xp: F, w: F, dx: F, o0: number): void {
       for (let i = 0; i < 7; i++) {
         const xr = xc + i * 7;
         const yr = yk + i * 7;
-        for (let j = 0; j < 6; j += 3) {
+        for (let j = 0; j < 6; j += 2) {
           const xo = xr + j, yo = yr + j;
-          let a0_0 = dx[yo], a0_1 = dx[yo + 1], a0_2 = dx[yo + 2], a1_0 = dx[yo + 49], a1_1 = dx[yo + 50], a1_2 = dx[yo + 51], a2_0 = dx[yo + 98], a2_1 = dx[yo + 99], a2_2 = dx[yo + 100], a3_0 = dx[yo + 147], a3_1 = dx[yo + 148], a3_2 = dx[yo + 149];
-          const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2];
-          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a0_2 += w0_0_0 * v0_2; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a1_2 += w1_0_0 * v0_2; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a2_2 += w2_0_0 * v0_2; a3_0 += w3_0_0 * v0_0; a3_1 += w3_0_0 * v0_1; a3_2 += w3_0_0 * v0_2;
-          const v1_0 = xp[xo + 7], v1_1 = xp[xo + 8], v1_2 = xp[xo + 9];
-          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a0_2 += w0_1_0 * v1_2; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a1_2 += w1_1_0 * v1_2; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a2_2 += w2_1_0 * v1_2; a3_0 += w3_1_0 * v1_0; a3_1 += w3_1_0 * v1_1; a3_2 += w3_1_0 * v1_2;
-          const v2_0 = xp[xo + 14], v2_1 = xp[xo + 15], v2_2 = xp[xo + 16];
-          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a0_2 += w0_2_0 * v2_2; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a1_2 += w1_2_0 * v2_2; a2_0 += w2_2_0 * v2_0; a2_1 += w2_2_0 * v2_1; a2_2 += w2_2_0 * v2_2; a3_0 += w3_2_0 * v2_0; a3_1 += w3_2_0 * v2_1; a3_2 += w3_2_0 * v2_2;
-          const v3_0 = xp[xo + 21], v3_1 = xp[xo + 22], v3_2 = xp[xo + 23];
-          a0_0 += w0_3_0 * v3_0; a0_1 += w0_3_0 * v3_1; a0_2 += w0_3_0 * v3_2; a1_0 += w1_3_0 * v3_0; a1_1 += w1_3_0 * v3_1; a1_2 += w1_3_0 * v3_2; a2_0 += w2_3_0 * v3_0; a2_1 += w2_3_0 * v3_1; a2_2 += w2_3_0 * v3_2; a3_0 += w3_3_0 * v3_0; a3_1 += w3_3_0 * v3_1; a3_2 += w3_3_0 * v3_2;
-          dx[yo] = a0_0; dx[yo + 1] = a0_1; dx[yo + 2] = a0_2; dx[yo + 49] = a1_0; dx[yo + 50] = a1_1; dx[yo + 51] = a1_2; dx[yo + 98] = a2_0; dx[yo + 99] = a2_1; dx[yo + 100] = a2_2; dx[yo + 147] = a3_0; dx[yo + 148] = a3_1; dx[yo + 149] = a3_2;
+          let a0_0 = dx[yo], a0_1 = dx[yo + 1], a1_0 = dx[yo + 49], a1_1 = dx[yo + 50], a2_0 = dx[yo + 98], a2_1 = dx[yo + 99], a3_0 = dx[yo + 147], a3_1 = dx[yo + 148];
+          const v0_0 = xp[xo], v0_1 = xp[xo + 1];
+          a0_0 += w0_0_0 * v0_0; a0_1 += w0_0_0 * v0_1; a1_0 += w1_0_0 * v0_0; a1_1 += w1_0_0 * v0_1; a2_0 += w2_0_0 * v0_0; a2_1 += w2_0_0 * v0_1; a3_0 += w3_0_0 * v0_0; a3_1 += w3_0_0 * v0_1;
+          const v1_0 = xp[xo + 7], v1_1 = xp[xo + 8];
+          a0_0 += w0_1_0 * v1_0; a0_1 += w0_1_0 * v1_1; a1_0 += w1_1_0 * v1_0; a1_1 += w1_1_0 * v1_1; a2_0 += w2_1_0 * v1_0; a2_1 += w2_1_0 * v1_1; a3_0 += w3_1_0 * v1_0; a3_1 += w3_1_0 * v1_1;
+          const v2_0 = xp[xo + 14], v2_1 = xp[xo + 15];
+          a0_0 += w0_2_0 * v2_0; a0_1 += w0_2_0 * v2_1; a1_0 += w1_2_0 * v2_0; a1_1 += w1_2_0 * v2_1; a2_0 += w2_2_0 * v2_0; a2_1 += w2_2_0 * v2_1; a3_0 += w3_2_0 * v2_0; a3_1 += w3_2_0 * v2_1;
+          const v3_0 = xp[xo + 21], v3_1 = xp[xo + 22];
+          a0_0 += w0_3_0 * v3_0; a0_1 += w0_3_0 * v3_1; a1_0 += w1_3_0 * v3_0; a1_1 += w1_3_0 * v3_1; a2_0 += w2_3_0 * v3_0; a2_1 += w2_3_0 * v3_1; a3_0 += w3_3_0 * v3_0; a3_1 += w3_3_0 * v3_1;
+          dx[yo] = a0_0; dx[yo + 1] = a0_1; dx[yo + 49] = a1_0; dx[yo + 50] = a1_1; dx[yo + 98] = a2_0; dx[yo + 99] = a2_1; dx[yo + 147] = a3_0; dx[yo + 148] = a3_1;
         }
         {
           const j = 6;

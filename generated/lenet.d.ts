@@ -79,11 +79,11 @@ export declare class Model {
 export declare function createModel(options?: { seed?: number }): Model;
 
 // ---- kernels ----
-/** forward: 5x5 window, anchor (2,2); each sample's input map copied into a 32x32 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 4 position(s) per pass, 300 statements */
+/** forward: 5x5 window, anchor (2,2); each sample's input map copied into a 32x32 zero-padded scratch (no border code); window unrolled, weights in locals, 2 channel(s) x 2 position(s) per pass, 100 statements */
 export declare function c1_forward(x: F, w: F, y: F): void;
 /** backward: 5x5 window, anchor (2,2) (rotated, channels transposed); each sample's sensitivity map copied into a 32x32 zero-padded scratch (no border code); window unrolled, weights in locals, 1 channel(s) x 4 position(s) per pass, 100 statements */
 export declare function c1_backward(dy: F, w: F, dx: F): void;
-/** grad: 5x5 window, anchor (2,2); each sample's input map copied into a 32x32 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 100 statements */
+/** grad: 5x5 window, anchor (2,2); each sample's input map copied into a 32x32 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 1 channel(s) x 2 position(s) per pass, 50 statements */
 export declare function c1_grad(dy: F, x: F, dw: F): void;
 /** flat loop over 150528 elements */
 export declare function relu1_forward(x: F, y: F): void;
@@ -95,11 +95,11 @@ export declare function p1_forward(x: F, y: F): void;
 export declare function p1_path(x: F, y: F, path: Int32Array): void;
 /** 192 maps of 196 outputs, each routed to its path (overlapping pools accumulate) */
 export declare function p1_backward(dy: F, path: Int32Array, dx: F): void;
-/** forward: 5x6 window, anchor (2,1); each sample's input map copied into a 18x19 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 240 statements */
+/** forward: 5x6 window, anchor (2,1); each sample's input map copied into a 18x19 zero-padded scratch (no border code); window unrolled, weights in locals, 2 channel(s) x 1 position(s) per pass, 60 statements */
 export declare function c2_forward(x: F, w: F, y: F): void;
-/** backward: 5x6 window, anchor (2,4) (rotated, channels transposed); each sample's sensitivity map copied into a 18x19 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 2 position(s) per pass, 180 statements */
+/** backward: 5x6 window, anchor (2,4) (rotated, channels transposed); each sample's sensitivity map copied into a 18x19 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 1 position(s) per pass, 90 statements */
 export declare function c2_backward(dy: F, w: F, dx: F): void;
-/** grad: 5x6 window, anchor (2,1); each sample's input map copied into a 18x19 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 120 statements */
+/** grad: 5x6 window, anchor (2,1); each sample's input map copied into a 18x19 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 1 channel(s) x 2 position(s) per pass, 60 statements */
 export declare function c2_grad(dy: F, x: F, dw: F): void;
 /** position mode: 3136 lines of 32 values, stride 3136 */
 export declare function n2_forward(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void;

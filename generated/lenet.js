@@ -461,7 +461,7 @@ export function createModel(options) {
     return new Model(options);
 }
 // ---- kernels: <layer>_<role>, pure functions over the whole batch ----
-// c1_forward: forward: 5x5 window, anchor (2,2); each sample's input map copied into a 32x32 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 4 position(s) per pass, 300 statements
+// c1_forward: forward: 5x5 window, anchor (2,2); each sample's input map copied into a 32x32 zero-padded scratch (no border code); window unrolled, weights in locals, 2 channel(s) x 2 position(s) per pass, 100 statements
 export function c1_forward(x, w, y) {
     y.fill(0);
     for (let t = 0; t < 32; t++) {
@@ -483,359 +483,151 @@ function c1$forwardCopy(src, s0, xp) {
     }
 }
 function c1$forward0(xp, w, y, o0) {
-    for (let k = 0; k < 6; k += 3) {
+    for (let k = 0; k < 6; k += 2) {
         const yk = o0 + k * 784;
         for (let c = 0; c < 1; c++) {
             const xc = c * 1024;
             const wk = k * 25 + c * 25;
-            const w0_0_0 = w[wk], w1_0_0 = w[wk + 25], w2_0_0 = w[wk + 50];
-            const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 26], w2_0_1 = w[wk + 51];
-            const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 27], w2_0_2 = w[wk + 52];
-            const w0_0_3 = w[wk + 3], w1_0_3 = w[wk + 28], w2_0_3 = w[wk + 53];
-            const w0_0_4 = w[wk + 4], w1_0_4 = w[wk + 29], w2_0_4 = w[wk + 54];
-            const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 30], w2_1_0 = w[wk + 55];
-            const w0_1_1 = w[wk + 6], w1_1_1 = w[wk + 31], w2_1_1 = w[wk + 56];
-            const w0_1_2 = w[wk + 7], w1_1_2 = w[wk + 32], w2_1_2 = w[wk + 57];
-            const w0_1_3 = w[wk + 8], w1_1_3 = w[wk + 33], w2_1_3 = w[wk + 58];
-            const w0_1_4 = w[wk + 9], w1_1_4 = w[wk + 34], w2_1_4 = w[wk + 59];
-            const w0_2_0 = w[wk + 10], w1_2_0 = w[wk + 35], w2_2_0 = w[wk + 60];
-            const w0_2_1 = w[wk + 11], w1_2_1 = w[wk + 36], w2_2_1 = w[wk + 61];
-            const w0_2_2 = w[wk + 12], w1_2_2 = w[wk + 37], w2_2_2 = w[wk + 62];
-            const w0_2_3 = w[wk + 13], w1_2_3 = w[wk + 38], w2_2_3 = w[wk + 63];
-            const w0_2_4 = w[wk + 14], w1_2_4 = w[wk + 39], w2_2_4 = w[wk + 64];
-            const w0_3_0 = w[wk + 15], w1_3_0 = w[wk + 40], w2_3_0 = w[wk + 65];
-            const w0_3_1 = w[wk + 16], w1_3_1 = w[wk + 41], w2_3_1 = w[wk + 66];
-            const w0_3_2 = w[wk + 17], w1_3_2 = w[wk + 42], w2_3_2 = w[wk + 67];
-            const w0_3_3 = w[wk + 18], w1_3_3 = w[wk + 43], w2_3_3 = w[wk + 68];
-            const w0_3_4 = w[wk + 19], w1_3_4 = w[wk + 44], w2_3_4 = w[wk + 69];
-            const w0_4_0 = w[wk + 20], w1_4_0 = w[wk + 45], w2_4_0 = w[wk + 70];
-            const w0_4_1 = w[wk + 21], w1_4_1 = w[wk + 46], w2_4_1 = w[wk + 71];
-            const w0_4_2 = w[wk + 22], w1_4_2 = w[wk + 47], w2_4_2 = w[wk + 72];
-            const w0_4_3 = w[wk + 23], w1_4_3 = w[wk + 48], w2_4_3 = w[wk + 73];
-            const w0_4_4 = w[wk + 24], w1_4_4 = w[wk + 49], w2_4_4 = w[wk + 74];
+            const w0_0_0 = w[wk], w1_0_0 = w[wk + 25];
+            const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 26];
+            const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 27];
+            const w0_0_3 = w[wk + 3], w1_0_3 = w[wk + 28];
+            const w0_0_4 = w[wk + 4], w1_0_4 = w[wk + 29];
+            const w0_1_0 = w[wk + 5], w1_1_0 = w[wk + 30];
+            const w0_1_1 = w[wk + 6], w1_1_1 = w[wk + 31];
+            const w0_1_2 = w[wk + 7], w1_1_2 = w[wk + 32];
+            const w0_1_3 = w[wk + 8], w1_1_3 = w[wk + 33];
+            const w0_1_4 = w[wk + 9], w1_1_4 = w[wk + 34];
+            const w0_2_0 = w[wk + 10], w1_2_0 = w[wk + 35];
+            const w0_2_1 = w[wk + 11], w1_2_1 = w[wk + 36];
+            const w0_2_2 = w[wk + 12], w1_2_2 = w[wk + 37];
+            const w0_2_3 = w[wk + 13], w1_2_3 = w[wk + 38];
+            const w0_2_4 = w[wk + 14], w1_2_4 = w[wk + 39];
+            const w0_3_0 = w[wk + 15], w1_3_0 = w[wk + 40];
+            const w0_3_1 = w[wk + 16], w1_3_1 = w[wk + 41];
+            const w0_3_2 = w[wk + 17], w1_3_2 = w[wk + 42];
+            const w0_3_3 = w[wk + 18], w1_3_3 = w[wk + 43];
+            const w0_3_4 = w[wk + 19], w1_3_4 = w[wk + 44];
+            const w0_4_0 = w[wk + 20], w1_4_0 = w[wk + 45];
+            const w0_4_1 = w[wk + 21], w1_4_1 = w[wk + 46];
+            const w0_4_2 = w[wk + 22], w1_4_2 = w[wk + 47];
+            const w0_4_3 = w[wk + 23], w1_4_3 = w[wk + 48];
+            const w0_4_4 = w[wk + 24], w1_4_4 = w[wk + 49];
             for (let i = 0; i < 28; i++) {
                 const xr = xc + i * 32;
                 const yr = yk + i * 28;
-                for (let j = 0; j < 28; j += 4) {
+                for (let j = 0; j < 28; j += 2) {
                     const xo = xr + j, yo = yr + j;
-                    let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a0_3 = y[yo + 3], a1_0 = y[yo + 784], a1_1 = y[yo + 785], a1_2 = y[yo + 786], a1_3 = y[yo + 787], a2_0 = y[yo + 1568], a2_1 = y[yo + 1569], a2_2 = y[yo + 1570], a2_3 = y[yo + 1571];
-                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4], v0_5 = xp[xo + 5], v0_6 = xp[xo + 6], v0_7 = xp[xo + 7];
+                    let a0_0 = y[yo], a0_1 = y[yo + 1], a1_0 = y[yo + 784], a1_1 = y[yo + 785];
+                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4], v0_5 = xp[xo + 5];
                     a0_0 += w0_0_0 * v0_0;
                     a0_1 += w0_0_0 * v0_1;
-                    a0_2 += w0_0_0 * v0_2;
-                    a0_3 += w0_0_0 * v0_3;
                     a1_0 += w1_0_0 * v0_0;
                     a1_1 += w1_0_0 * v0_1;
-                    a1_2 += w1_0_0 * v0_2;
-                    a1_3 += w1_0_0 * v0_3;
-                    a2_0 += w2_0_0 * v0_0;
-                    a2_1 += w2_0_0 * v0_1;
-                    a2_2 += w2_0_0 * v0_2;
-                    a2_3 += w2_0_0 * v0_3;
                     a0_0 += w0_0_1 * v0_1;
                     a0_1 += w0_0_1 * v0_2;
-                    a0_2 += w0_0_1 * v0_3;
-                    a0_3 += w0_0_1 * v0_4;
                     a1_0 += w1_0_1 * v0_1;
                     a1_1 += w1_0_1 * v0_2;
-                    a1_2 += w1_0_1 * v0_3;
-                    a1_3 += w1_0_1 * v0_4;
-                    a2_0 += w2_0_1 * v0_1;
-                    a2_1 += w2_0_1 * v0_2;
-                    a2_2 += w2_0_1 * v0_3;
-                    a2_3 += w2_0_1 * v0_4;
                     a0_0 += w0_0_2 * v0_2;
                     a0_1 += w0_0_2 * v0_3;
-                    a0_2 += w0_0_2 * v0_4;
-                    a0_3 += w0_0_2 * v0_5;
                     a1_0 += w1_0_2 * v0_2;
                     a1_1 += w1_0_2 * v0_3;
-                    a1_2 += w1_0_2 * v0_4;
-                    a1_3 += w1_0_2 * v0_5;
-                    a2_0 += w2_0_2 * v0_2;
-                    a2_1 += w2_0_2 * v0_3;
-                    a2_2 += w2_0_2 * v0_4;
-                    a2_3 += w2_0_2 * v0_5;
                     a0_0 += w0_0_3 * v0_3;
                     a0_1 += w0_0_3 * v0_4;
-                    a0_2 += w0_0_3 * v0_5;
-                    a0_3 += w0_0_3 * v0_6;
                     a1_0 += w1_0_3 * v0_3;
                     a1_1 += w1_0_3 * v0_4;
-                    a1_2 += w1_0_3 * v0_5;
-                    a1_3 += w1_0_3 * v0_6;
-                    a2_0 += w2_0_3 * v0_3;
-                    a2_1 += w2_0_3 * v0_4;
-                    a2_2 += w2_0_3 * v0_5;
-                    a2_3 += w2_0_3 * v0_6;
                     a0_0 += w0_0_4 * v0_4;
                     a0_1 += w0_0_4 * v0_5;
-                    a0_2 += w0_0_4 * v0_6;
-                    a0_3 += w0_0_4 * v0_7;
                     a1_0 += w1_0_4 * v0_4;
                     a1_1 += w1_0_4 * v0_5;
-                    a1_2 += w1_0_4 * v0_6;
-                    a1_3 += w1_0_4 * v0_7;
-                    a2_0 += w2_0_4 * v0_4;
-                    a2_1 += w2_0_4 * v0_5;
-                    a2_2 += w2_0_4 * v0_6;
-                    a2_3 += w2_0_4 * v0_7;
-                    const v1_0 = xp[xo + 32], v1_1 = xp[xo + 33], v1_2 = xp[xo + 34], v1_3 = xp[xo + 35], v1_4 = xp[xo + 36], v1_5 = xp[xo + 37], v1_6 = xp[xo + 38], v1_7 = xp[xo + 39];
+                    const v1_0 = xp[xo + 32], v1_1 = xp[xo + 33], v1_2 = xp[xo + 34], v1_3 = xp[xo + 35], v1_4 = xp[xo + 36], v1_5 = xp[xo + 37];
                     a0_0 += w0_1_0 * v1_0;
                     a0_1 += w0_1_0 * v1_1;
-                    a0_2 += w0_1_0 * v1_2;
-                    a0_3 += w0_1_0 * v1_3;
                     a1_0 += w1_1_0 * v1_0;
                     a1_1 += w1_1_0 * v1_1;
-                    a1_2 += w1_1_0 * v1_2;
-                    a1_3 += w1_1_0 * v1_3;
-                    a2_0 += w2_1_0 * v1_0;
-                    a2_1 += w2_1_0 * v1_1;
-                    a2_2 += w2_1_0 * v1_2;
-                    a2_3 += w2_1_0 * v1_3;
                     a0_0 += w0_1_1 * v1_1;
                     a0_1 += w0_1_1 * v1_2;
-                    a0_2 += w0_1_1 * v1_3;
-                    a0_3 += w0_1_1 * v1_4;
                     a1_0 += w1_1_1 * v1_1;
                     a1_1 += w1_1_1 * v1_2;
-                    a1_2 += w1_1_1 * v1_3;
-                    a1_3 += w1_1_1 * v1_4;
-                    a2_0 += w2_1_1 * v1_1;
-                    a2_1 += w2_1_1 * v1_2;
-                    a2_2 += w2_1_1 * v1_3;
-                    a2_3 += w2_1_1 * v1_4;
                     a0_0 += w0_1_2 * v1_2;
                     a0_1 += w0_1_2 * v1_3;
-                    a0_2 += w0_1_2 * v1_4;
-                    a0_3 += w0_1_2 * v1_5;
                     a1_0 += w1_1_2 * v1_2;
                     a1_1 += w1_1_2 * v1_3;
-                    a1_2 += w1_1_2 * v1_4;
-                    a1_3 += w1_1_2 * v1_5;
-                    a2_0 += w2_1_2 * v1_2;
-                    a2_1 += w2_1_2 * v1_3;
-                    a2_2 += w2_1_2 * v1_4;
-                    a2_3 += w2_1_2 * v1_5;
                     a0_0 += w0_1_3 * v1_3;
                     a0_1 += w0_1_3 * v1_4;
-                    a0_2 += w0_1_3 * v1_5;
-                    a0_3 += w0_1_3 * v1_6;
                     a1_0 += w1_1_3 * v1_3;
                     a1_1 += w1_1_3 * v1_4;
-                    a1_2 += w1_1_3 * v1_5;
-                    a1_3 += w1_1_3 * v1_6;
-                    a2_0 += w2_1_3 * v1_3;
-                    a2_1 += w2_1_3 * v1_4;
-                    a2_2 += w2_1_3 * v1_5;
-                    a2_3 += w2_1_3 * v1_6;
                     a0_0 += w0_1_4 * v1_4;
                     a0_1 += w0_1_4 * v1_5;
-                    a0_2 += w0_1_4 * v1_6;
-                    a0_3 += w0_1_4 * v1_7;
                     a1_0 += w1_1_4 * v1_4;
                     a1_1 += w1_1_4 * v1_5;
-                    a1_2 += w1_1_4 * v1_6;
-                    a1_3 += w1_1_4 * v1_7;
-                    a2_0 += w2_1_4 * v1_4;
-                    a2_1 += w2_1_4 * v1_5;
-                    a2_2 += w2_1_4 * v1_6;
-                    a2_3 += w2_1_4 * v1_7;
-                    const v2_0 = xp[xo + 64], v2_1 = xp[xo + 65], v2_2 = xp[xo + 66], v2_3 = xp[xo + 67], v2_4 = xp[xo + 68], v2_5 = xp[xo + 69], v2_6 = xp[xo + 70], v2_7 = xp[xo + 71];
+                    const v2_0 = xp[xo + 64], v2_1 = xp[xo + 65], v2_2 = xp[xo + 66], v2_3 = xp[xo + 67], v2_4 = xp[xo + 68], v2_5 = xp[xo + 69];
                     a0_0 += w0_2_0 * v2_0;
                     a0_1 += w0_2_0 * v2_1;
-                    a0_2 += w0_2_0 * v2_2;
-                    a0_3 += w0_2_0 * v2_3;
                     a1_0 += w1_2_0 * v2_0;
                     a1_1 += w1_2_0 * v2_1;
-                    a1_2 += w1_2_0 * v2_2;
-                    a1_3 += w1_2_0 * v2_3;
-                    a2_0 += w2_2_0 * v2_0;
-                    a2_1 += w2_2_0 * v2_1;
-                    a2_2 += w2_2_0 * v2_2;
-                    a2_3 += w2_2_0 * v2_3;
                     a0_0 += w0_2_1 * v2_1;
                     a0_1 += w0_2_1 * v2_2;
-                    a0_2 += w0_2_1 * v2_3;
-                    a0_3 += w0_2_1 * v2_4;
                     a1_0 += w1_2_1 * v2_1;
                     a1_1 += w1_2_1 * v2_2;
-                    a1_2 += w1_2_1 * v2_3;
-                    a1_3 += w1_2_1 * v2_4;
-                    a2_0 += w2_2_1 * v2_1;
-                    a2_1 += w2_2_1 * v2_2;
-                    a2_2 += w2_2_1 * v2_3;
-                    a2_3 += w2_2_1 * v2_4;
                     a0_0 += w0_2_2 * v2_2;
                     a0_1 += w0_2_2 * v2_3;
-                    a0_2 += w0_2_2 * v2_4;
-                    a0_3 += w0_2_2 * v2_5;
                     a1_0 += w1_2_2 * v2_2;
                     a1_1 += w1_2_2 * v2_3;
-                    a1_2 += w1_2_2 * v2_4;
-                    a1_3 += w1_2_2 * v2_5;
-                    a2_0 += w2_2_2 * v2_2;
-                    a2_1 += w2_2_2 * v2_3;
-                    a2_2 += w2_2_2 * v2_4;
-                    a2_3 += w2_2_2 * v2_5;
                     a0_0 += w0_2_3 * v2_3;
                     a0_1 += w0_2_3 * v2_4;
-                    a0_2 += w0_2_3 * v2_5;
-                    a0_3 += w0_2_3 * v2_6;
                     a1_0 += w1_2_3 * v2_3;
                     a1_1 += w1_2_3 * v2_4;
-                    a1_2 += w1_2_3 * v2_5;
-                    a1_3 += w1_2_3 * v2_6;
-                    a2_0 += w2_2_3 * v2_3;
-                    a2_1 += w2_2_3 * v2_4;
-                    a2_2 += w2_2_3 * v2_5;
-                    a2_3 += w2_2_3 * v2_6;
                     a0_0 += w0_2_4 * v2_4;
                     a0_1 += w0_2_4 * v2_5;
-                    a0_2 += w0_2_4 * v2_6;
-                    a0_3 += w0_2_4 * v2_7;
                     a1_0 += w1_2_4 * v2_4;
                     a1_1 += w1_2_4 * v2_5;
-                    a1_2 += w1_2_4 * v2_6;
-                    a1_3 += w1_2_4 * v2_7;
-                    a2_0 += w2_2_4 * v2_4;
-                    a2_1 += w2_2_4 * v2_5;
-                    a2_2 += w2_2_4 * v2_6;
-                    a2_3 += w2_2_4 * v2_7;
-                    const v3_0 = xp[xo + 96], v3_1 = xp[xo + 97], v3_2 = xp[xo + 98], v3_3 = xp[xo + 99], v3_4 = xp[xo + 100], v3_5 = xp[xo + 101], v3_6 = xp[xo + 102], v3_7 = xp[xo + 103];
+                    const v3_0 = xp[xo + 96], v3_1 = xp[xo + 97], v3_2 = xp[xo + 98], v3_3 = xp[xo + 99], v3_4 = xp[xo + 100], v3_5 = xp[xo + 101];
                     a0_0 += w0_3_0 * v3_0;
                     a0_1 += w0_3_0 * v3_1;
-                    a0_2 += w0_3_0 * v3_2;
-                    a0_3 += w0_3_0 * v3_3;
                     a1_0 += w1_3_0 * v3_0;
                     a1_1 += w1_3_0 * v3_1;
-                    a1_2 += w1_3_0 * v3_2;
-                    a1_3 += w1_3_0 * v3_3;
-                    a2_0 += w2_3_0 * v3_0;
-                    a2_1 += w2_3_0 * v3_1;
-                    a2_2 += w2_3_0 * v3_2;
-                    a2_3 += w2_3_0 * v3_3;
                     a0_0 += w0_3_1 * v3_1;
                     a0_1 += w0_3_1 * v3_2;
-                    a0_2 += w0_3_1 * v3_3;
-                    a0_3 += w0_3_1 * v3_4;
                     a1_0 += w1_3_1 * v3_1;
                     a1_1 += w1_3_1 * v3_2;
-                    a1_2 += w1_3_1 * v3_3;
-                    a1_3 += w1_3_1 * v3_4;
-                    a2_0 += w2_3_1 * v3_1;
-                    a2_1 += w2_3_1 * v3_2;
-                    a2_2 += w2_3_1 * v3_3;
-                    a2_3 += w2_3_1 * v3_4;
                     a0_0 += w0_3_2 * v3_2;
                     a0_1 += w0_3_2 * v3_3;
-                    a0_2 += w0_3_2 * v3_4;
-                    a0_3 += w0_3_2 * v3_5;
                     a1_0 += w1_3_2 * v3_2;
                     a1_1 += w1_3_2 * v3_3;
-                    a1_2 += w1_3_2 * v3_4;
-                    a1_3 += w1_3_2 * v3_5;
-                    a2_0 += w2_3_2 * v3_2;
-                    a2_1 += w2_3_2 * v3_3;
-                    a2_2 += w2_3_2 * v3_4;
-                    a2_3 += w2_3_2 * v3_5;
                     a0_0 += w0_3_3 * v3_3;
                     a0_1 += w0_3_3 * v3_4;
-                    a0_2 += w0_3_3 * v3_5;
-                    a0_3 += w0_3_3 * v3_6;
                     a1_0 += w1_3_3 * v3_3;
                     a1_1 += w1_3_3 * v3_4;
-                    a1_2 += w1_3_3 * v3_5;
-                    a1_3 += w1_3_3 * v3_6;
-                    a2_0 += w2_3_3 * v3_3;
-                    a2_1 += w2_3_3 * v3_4;
-                    a2_2 += w2_3_3 * v3_5;
-                    a2_3 += w2_3_3 * v3_6;
                     a0_0 += w0_3_4 * v3_4;
                     a0_1 += w0_3_4 * v3_5;
-                    a0_2 += w0_3_4 * v3_6;
-                    a0_3 += w0_3_4 * v3_7;
                     a1_0 += w1_3_4 * v3_4;
                     a1_1 += w1_3_4 * v3_5;
-                    a1_2 += w1_3_4 * v3_6;
-                    a1_3 += w1_3_4 * v3_7;
-                    a2_0 += w2_3_4 * v3_4;
-                    a2_1 += w2_3_4 * v3_5;
-                    a2_2 += w2_3_4 * v3_6;
-                    a2_3 += w2_3_4 * v3_7;
-                    const v4_0 = xp[xo + 128], v4_1 = xp[xo + 129], v4_2 = xp[xo + 130], v4_3 = xp[xo + 131], v4_4 = xp[xo + 132], v4_5 = xp[xo + 133], v4_6 = xp[xo + 134], v4_7 = xp[xo + 135];
+                    const v4_0 = xp[xo + 128], v4_1 = xp[xo + 129], v4_2 = xp[xo + 130], v4_3 = xp[xo + 131], v4_4 = xp[xo + 132], v4_5 = xp[xo + 133];
                     a0_0 += w0_4_0 * v4_0;
                     a0_1 += w0_4_0 * v4_1;
-                    a0_2 += w0_4_0 * v4_2;
-                    a0_3 += w0_4_0 * v4_3;
                     a1_0 += w1_4_0 * v4_0;
                     a1_1 += w1_4_0 * v4_1;
-                    a1_2 += w1_4_0 * v4_2;
-                    a1_3 += w1_4_0 * v4_3;
-                    a2_0 += w2_4_0 * v4_0;
-                    a2_1 += w2_4_0 * v4_1;
-                    a2_2 += w2_4_0 * v4_2;
-                    a2_3 += w2_4_0 * v4_3;
                     a0_0 += w0_4_1 * v4_1;
                     a0_1 += w0_4_1 * v4_2;
-                    a0_2 += w0_4_1 * v4_3;
-                    a0_3 += w0_4_1 * v4_4;
                     a1_0 += w1_4_1 * v4_1;
                     a1_1 += w1_4_1 * v4_2;
-                    a1_2 += w1_4_1 * v4_3;
-                    a1_3 += w1_4_1 * v4_4;
-                    a2_0 += w2_4_1 * v4_1;
-                    a2_1 += w2_4_1 * v4_2;
-                    a2_2 += w2_4_1 * v4_3;
-                    a2_3 += w2_4_1 * v4_4;
                     a0_0 += w0_4_2 * v4_2;
                     a0_1 += w0_4_2 * v4_3;
-                    a0_2 += w0_4_2 * v4_4;
-                    a0_3 += w0_4_2 * v4_5;
                     a1_0 += w1_4_2 * v4_2;
                     a1_1 += w1_4_2 * v4_3;
-                    a1_2 += w1_4_2 * v4_4;
-                    a1_3 += w1_4_2 * v4_5;
-                    a2_0 += w2_4_2 * v4_2;
-                    a2_1 += w2_4_2 * v4_3;
-                    a2_2 += w2_4_2 * v4_4;
-                    a2_3 += w2_4_2 * v4_5;
                     a0_0 += w0_4_3 * v4_3;
                     a0_1 += w0_4_3 * v4_4;
-                    a0_2 += w0_4_3 * v4_5;
-                    a0_3 += w0_4_3 * v4_6;
                     a1_0 += w1_4_3 * v4_3;
                     a1_1 += w1_4_3 * v4_4;
-                    a1_2 += w1_4_3 * v4_5;
-                    a1_3 += w1_4_3 * v4_6;
-                    a2_0 += w2_4_3 * v4_3;
-                    a2_1 += w2_4_3 * v4_4;
-                    a2_2 += w2_4_3 * v4_5;
-                    a2_3 += w2_4_3 * v4_6;
                     a0_0 += w0_4_4 * v4_4;
                     a0_1 += w0_4_4 * v4_5;
-                    a0_2 += w0_4_4 * v4_6;
-                    a0_3 += w0_4_4 * v4_7;
                     a1_0 += w1_4_4 * v4_4;
                     a1_1 += w1_4_4 * v4_5;
-                    a1_2 += w1_4_4 * v4_6;
-                    a1_3 += w1_4_4 * v4_7;
-                    a2_0 += w2_4_4 * v4_4;
-                    a2_1 += w2_4_4 * v4_5;
-                    a2_2 += w2_4_4 * v4_6;
-                    a2_3 += w2_4_4 * v4_7;
                     y[yo] = a0_0;
                     y[yo + 1] = a0_1;
-                    y[yo + 2] = a0_2;
-                    y[yo + 3] = a0_3;
                     y[yo + 784] = a1_0;
                     y[yo + 785] = a1_1;
-                    y[yo + 786] = a1_2;
-                    y[yo + 787] = a1_3;
-                    y[yo + 1568] = a2_0;
-                    y[yo + 1569] = a2_1;
-                    y[yo + 1570] = a2_2;
-                    y[yo + 1571] = a2_3;
                 }
             }
         }
@@ -1013,7 +805,7 @@ function c1$backward0(xp, w, dx, o0) {
         }
     }
 }
-// c1_grad: grad: 5x5 window, anchor (2,2); each sample's input map copied into a 32x32 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 100 statements
+// c1_grad: grad: 5x5 window, anchor (2,2); each sample's input map copied into a 32x32 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 1 channel(s) x 2 position(s) per pass, 50 statements
 export function c1_grad(dy, x, dw) {
     for (let t = 0; t < 32; t++) {
         c1$gradCopy(x, t * 784, c1$gradPad);
@@ -1034,175 +826,101 @@ function c1$gradCopy(src, s0, xp) {
     }
 }
 function c1$grad0(dy, xp, dw, o0) {
-    for (let k = 0; k < 6; k += 2) {
+    for (let k = 0; k < 6; k++) {
         const dk = o0 + k * 784;
         for (let c = 0; c < 1; c++) {
             const xc = c * 1024;
             const wk = k * 25 + c * 25;
             {
-                // tap rows 0..0
-                let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_0_3 = 0, g1_0_4 = 0;
+                // tap rows 0..1
+                let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0;
                 for (let i = 0; i < 28; i++) {
                     const xr = xc + i * 32;
                     const dr = dk + i * 28;
                     for (let j = 0; j < 28; j += 2) {
                         const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 784], d1_1 = dy[dj + 785];
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1];
                         const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4], v0_5 = xp[xo + 5];
                         g0_0_0 += d0_0 * v0_0 + d0_1 * v0_1;
-                        g1_0_0 += d1_0 * v0_0 + d1_1 * v0_1;
                         g0_0_1 += d0_0 * v0_1 + d0_1 * v0_2;
-                        g1_0_1 += d1_0 * v0_1 + d1_1 * v0_2;
                         g0_0_2 += d0_0 * v0_2 + d0_1 * v0_3;
-                        g1_0_2 += d1_0 * v0_2 + d1_1 * v0_3;
                         g0_0_3 += d0_0 * v0_3 + d0_1 * v0_4;
-                        g1_0_3 += d1_0 * v0_3 + d1_1 * v0_4;
                         g0_0_4 += d0_0 * v0_4 + d0_1 * v0_5;
-                        g1_0_4 += d1_0 * v0_4 + d1_1 * v0_5;
+                        const v1_0 = xp[xo + 32], v1_1 = xp[xo + 33], v1_2 = xp[xo + 34], v1_3 = xp[xo + 35], v1_4 = xp[xo + 36], v1_5 = xp[xo + 37];
+                        g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1;
+                        g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2;
+                        g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3;
+                        g0_1_3 += d0_0 * v1_3 + d0_1 * v1_4;
+                        g0_1_4 += d0_0 * v1_4 + d0_1 * v1_5;
                     }
                 }
                 dw[wk] += g0_0_0;
-                dw[wk + 25] += g1_0_0;
                 dw[wk + 1] += g0_0_1;
-                dw[wk + 26] += g1_0_1;
                 dw[wk + 2] += g0_0_2;
-                dw[wk + 27] += g1_0_2;
                 dw[wk + 3] += g0_0_3;
-                dw[wk + 28] += g1_0_3;
                 dw[wk + 4] += g0_0_4;
-                dw[wk + 29] += g1_0_4;
-            }
-            {
-                // tap rows 1..1
-                let g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_1_3 = 0, g1_1_4 = 0;
-                for (let i = 0; i < 28; i++) {
-                    const xr = xc + i * 32;
-                    const dr = dk + i * 28;
-                    for (let j = 0; j < 28; j += 2) {
-                        const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 784], d1_1 = dy[dj + 785];
-                        const v1_0 = xp[xo + 32], v1_1 = xp[xo + 33], v1_2 = xp[xo + 34], v1_3 = xp[xo + 35], v1_4 = xp[xo + 36], v1_5 = xp[xo + 37];
-                        g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1;
-                        g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1;
-                        g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2;
-                        g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2;
-                        g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3;
-                        g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3;
-                        g0_1_3 += d0_0 * v1_3 + d0_1 * v1_4;
-                        g1_1_3 += d1_0 * v1_3 + d1_1 * v1_4;
-                        g0_1_4 += d0_0 * v1_4 + d0_1 * v1_5;
-                        g1_1_4 += d1_0 * v1_4 + d1_1 * v1_5;
-                    }
-                }
                 dw[wk + 5] += g0_1_0;
-                dw[wk + 30] += g1_1_0;
                 dw[wk + 6] += g0_1_1;
-                dw[wk + 31] += g1_1_1;
                 dw[wk + 7] += g0_1_2;
-                dw[wk + 32] += g1_1_2;
                 dw[wk + 8] += g0_1_3;
-                dw[wk + 33] += g1_1_3;
                 dw[wk + 9] += g0_1_4;
-                dw[wk + 34] += g1_1_4;
             }
             {
-                // tap rows 2..2
-                let g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0, g1_2_3 = 0, g1_2_4 = 0;
+                // tap rows 2..3
+                let g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0;
                 for (let i = 0; i < 28; i++) {
                     const xr = xc + i * 32;
                     const dr = dk + i * 28;
                     for (let j = 0; j < 28; j += 2) {
                         const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 784], d1_1 = dy[dj + 785];
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1];
                         const v2_0 = xp[xo + 64], v2_1 = xp[xo + 65], v2_2 = xp[xo + 66], v2_3 = xp[xo + 67], v2_4 = xp[xo + 68], v2_5 = xp[xo + 69];
                         g0_2_0 += d0_0 * v2_0 + d0_1 * v2_1;
-                        g1_2_0 += d1_0 * v2_0 + d1_1 * v2_1;
                         g0_2_1 += d0_0 * v2_1 + d0_1 * v2_2;
-                        g1_2_1 += d1_0 * v2_1 + d1_1 * v2_2;
                         g0_2_2 += d0_0 * v2_2 + d0_1 * v2_3;
-                        g1_2_2 += d1_0 * v2_2 + d1_1 * v2_3;
                         g0_2_3 += d0_0 * v2_3 + d0_1 * v2_4;
-                        g1_2_3 += d1_0 * v2_3 + d1_1 * v2_4;
                         g0_2_4 += d0_0 * v2_4 + d0_1 * v2_5;
-                        g1_2_4 += d1_0 * v2_4 + d1_1 * v2_5;
+                        const v3_0 = xp[xo + 96], v3_1 = xp[xo + 97], v3_2 = xp[xo + 98], v3_3 = xp[xo + 99], v3_4 = xp[xo + 100], v3_5 = xp[xo + 101];
+                        g0_3_0 += d0_0 * v3_0 + d0_1 * v3_1;
+                        g0_3_1 += d0_0 * v3_1 + d0_1 * v3_2;
+                        g0_3_2 += d0_0 * v3_2 + d0_1 * v3_3;
+                        g0_3_3 += d0_0 * v3_3 + d0_1 * v3_4;
+                        g0_3_4 += d0_0 * v3_4 + d0_1 * v3_5;
                     }
                 }
                 dw[wk + 10] += g0_2_0;
-                dw[wk + 35] += g1_2_0;
                 dw[wk + 11] += g0_2_1;
-                dw[wk + 36] += g1_2_1;
                 dw[wk + 12] += g0_2_2;
-                dw[wk + 37] += g1_2_2;
                 dw[wk + 13] += g0_2_3;
-                dw[wk + 38] += g1_2_3;
                 dw[wk + 14] += g0_2_4;
-                dw[wk + 39] += g1_2_4;
-            }
-            {
-                // tap rows 3..3
-                let g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g1_3_0 = 0, g1_3_1 = 0, g1_3_2 = 0, g1_3_3 = 0, g1_3_4 = 0;
-                for (let i = 0; i < 28; i++) {
-                    const xr = xc + i * 32;
-                    const dr = dk + i * 28;
-                    for (let j = 0; j < 28; j += 2) {
-                        const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 784], d1_1 = dy[dj + 785];
-                        const v3_0 = xp[xo + 96], v3_1 = xp[xo + 97], v3_2 = xp[xo + 98], v3_3 = xp[xo + 99], v3_4 = xp[xo + 100], v3_5 = xp[xo + 101];
-                        g0_3_0 += d0_0 * v3_0 + d0_1 * v3_1;
-                        g1_3_0 += d1_0 * v3_0 + d1_1 * v3_1;
-                        g0_3_1 += d0_0 * v3_1 + d0_1 * v3_2;
-                        g1_3_1 += d1_0 * v3_1 + d1_1 * v3_2;
-                        g0_3_2 += d0_0 * v3_2 + d0_1 * v3_3;
-                        g1_3_2 += d1_0 * v3_2 + d1_1 * v3_3;
-                        g0_3_3 += d0_0 * v3_3 + d0_1 * v3_4;
-                        g1_3_3 += d1_0 * v3_3 + d1_1 * v3_4;
-                        g0_3_4 += d0_0 * v3_4 + d0_1 * v3_5;
-                        g1_3_4 += d1_0 * v3_4 + d1_1 * v3_5;
-                    }
-                }
                 dw[wk + 15] += g0_3_0;
-                dw[wk + 40] += g1_3_0;
                 dw[wk + 16] += g0_3_1;
-                dw[wk + 41] += g1_3_1;
                 dw[wk + 17] += g0_3_2;
-                dw[wk + 42] += g1_3_2;
                 dw[wk + 18] += g0_3_3;
-                dw[wk + 43] += g1_3_3;
                 dw[wk + 19] += g0_3_4;
-                dw[wk + 44] += g1_3_4;
             }
             {
                 // tap rows 4..4
-                let g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0, g1_4_0 = 0, g1_4_1 = 0, g1_4_2 = 0, g1_4_3 = 0, g1_4_4 = 0;
+                let g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0;
                 for (let i = 0; i < 28; i++) {
                     const xr = xc + i * 32;
                     const dr = dk + i * 28;
                     for (let j = 0; j < 28; j += 2) {
                         const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 784], d1_1 = dy[dj + 785];
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1];
                         const v4_0 = xp[xo + 128], v4_1 = xp[xo + 129], v4_2 = xp[xo + 130], v4_3 = xp[xo + 131], v4_4 = xp[xo + 132], v4_5 = xp[xo + 133];
                         g0_4_0 += d0_0 * v4_0 + d0_1 * v4_1;
-                        g1_4_0 += d1_0 * v4_0 + d1_1 * v4_1;
                         g0_4_1 += d0_0 * v4_1 + d0_1 * v4_2;
-                        g1_4_1 += d1_0 * v4_1 + d1_1 * v4_2;
                         g0_4_2 += d0_0 * v4_2 + d0_1 * v4_3;
-                        g1_4_2 += d1_0 * v4_2 + d1_1 * v4_3;
                         g0_4_3 += d0_0 * v4_3 + d0_1 * v4_4;
-                        g1_4_3 += d1_0 * v4_3 + d1_1 * v4_4;
                         g0_4_4 += d0_0 * v4_4 + d0_1 * v4_5;
-                        g1_4_4 += d1_0 * v4_4 + d1_1 * v4_5;
                     }
                 }
                 dw[wk + 20] += g0_4_0;
-                dw[wk + 45] += g1_4_0;
                 dw[wk + 21] += g0_4_1;
-                dw[wk + 46] += g1_4_1;
                 dw[wk + 22] += g0_4_2;
-                dw[wk + 47] += g1_4_2;
                 dw[wk + 23] += g0_4_3;
-                dw[wk + 48] += g1_4_3;
                 dw[wk + 24] += g0_4_4;
-                dw[wk + 49] += g1_4_4;
             }
         }
     }
@@ -1305,7 +1023,7 @@ export function p1_backward(dy, path, dx) {
             dx[xc + path[o]] += dy[o];
     }
 }
-// c2_forward: forward: 5x6 window, anchor (2,1); each sample's input map copied into a 18x19 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 240 statements
+// c2_forward: forward: 5x6 window, anchor (2,1); each sample's input map copied into a 18x19 zero-padded scratch (no border code); window unrolled, weights in locals, 2 channel(s) x 1 position(s) per pass, 60 statements
 export function c2_forward(x, w, y) {
     y.fill(0);
     for (let t = 0; t < 32; t++) {
@@ -1326,306 +1044,120 @@ function c2$forwardCopy(src, s0, xp) {
     }
 }
 function c2$forward0(xp, w, y, o0) {
-    for (let k = 0; k < 16; k += 4) {
+    for (let k = 0; k < 16; k += 2) {
         const yk = o0 + k * 196;
         for (let c = 0; c < 6; c++) {
             const xc = c * 342;
             const wk = k * 180 + c * 30;
-            const w0_0_0 = w[wk], w1_0_0 = w[wk + 180], w2_0_0 = w[wk + 360], w3_0_0 = w[wk + 540];
-            const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 181], w2_0_1 = w[wk + 361], w3_0_1 = w[wk + 541];
-            const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 182], w2_0_2 = w[wk + 362], w3_0_2 = w[wk + 542];
-            const w0_0_3 = w[wk + 3], w1_0_3 = w[wk + 183], w2_0_3 = w[wk + 363], w3_0_3 = w[wk + 543];
-            const w0_0_4 = w[wk + 4], w1_0_4 = w[wk + 184], w2_0_4 = w[wk + 364], w3_0_4 = w[wk + 544];
-            const w0_0_5 = w[wk + 5], w1_0_5 = w[wk + 185], w2_0_5 = w[wk + 365], w3_0_5 = w[wk + 545];
-            const w0_1_0 = w[wk + 6], w1_1_0 = w[wk + 186], w2_1_0 = w[wk + 366], w3_1_0 = w[wk + 546];
-            const w0_1_1 = w[wk + 7], w1_1_1 = w[wk + 187], w2_1_1 = w[wk + 367], w3_1_1 = w[wk + 547];
-            const w0_1_2 = w[wk + 8], w1_1_2 = w[wk + 188], w2_1_2 = w[wk + 368], w3_1_2 = w[wk + 548];
-            const w0_1_3 = w[wk + 9], w1_1_3 = w[wk + 189], w2_1_3 = w[wk + 369], w3_1_3 = w[wk + 549];
-            const w0_1_4 = w[wk + 10], w1_1_4 = w[wk + 190], w2_1_4 = w[wk + 370], w3_1_4 = w[wk + 550];
-            const w0_1_5 = w[wk + 11], w1_1_5 = w[wk + 191], w2_1_5 = w[wk + 371], w3_1_5 = w[wk + 551];
-            const w0_2_0 = w[wk + 12], w1_2_0 = w[wk + 192], w2_2_0 = w[wk + 372], w3_2_0 = w[wk + 552];
-            const w0_2_1 = w[wk + 13], w1_2_1 = w[wk + 193], w2_2_1 = w[wk + 373], w3_2_1 = w[wk + 553];
-            const w0_2_2 = w[wk + 14], w1_2_2 = w[wk + 194], w2_2_2 = w[wk + 374], w3_2_2 = w[wk + 554];
-            const w0_2_3 = w[wk + 15], w1_2_3 = w[wk + 195], w2_2_3 = w[wk + 375], w3_2_3 = w[wk + 555];
-            const w0_2_4 = w[wk + 16], w1_2_4 = w[wk + 196], w2_2_4 = w[wk + 376], w3_2_4 = w[wk + 556];
-            const w0_2_5 = w[wk + 17], w1_2_5 = w[wk + 197], w2_2_5 = w[wk + 377], w3_2_5 = w[wk + 557];
-            const w0_3_0 = w[wk + 18], w1_3_0 = w[wk + 198], w2_3_0 = w[wk + 378], w3_3_0 = w[wk + 558];
-            const w0_3_1 = w[wk + 19], w1_3_1 = w[wk + 199], w2_3_1 = w[wk + 379], w3_3_1 = w[wk + 559];
-            const w0_3_2 = w[wk + 20], w1_3_2 = w[wk + 200], w2_3_2 = w[wk + 380], w3_3_2 = w[wk + 560];
-            const w0_3_3 = w[wk + 21], w1_3_3 = w[wk + 201], w2_3_3 = w[wk + 381], w3_3_3 = w[wk + 561];
-            const w0_3_4 = w[wk + 22], w1_3_4 = w[wk + 202], w2_3_4 = w[wk + 382], w3_3_4 = w[wk + 562];
-            const w0_3_5 = w[wk + 23], w1_3_5 = w[wk + 203], w2_3_5 = w[wk + 383], w3_3_5 = w[wk + 563];
-            const w0_4_0 = w[wk + 24], w1_4_0 = w[wk + 204], w2_4_0 = w[wk + 384], w3_4_0 = w[wk + 564];
-            const w0_4_1 = w[wk + 25], w1_4_1 = w[wk + 205], w2_4_1 = w[wk + 385], w3_4_1 = w[wk + 565];
-            const w0_4_2 = w[wk + 26], w1_4_2 = w[wk + 206], w2_4_2 = w[wk + 386], w3_4_2 = w[wk + 566];
-            const w0_4_3 = w[wk + 27], w1_4_3 = w[wk + 207], w2_4_3 = w[wk + 387], w3_4_3 = w[wk + 567];
-            const w0_4_4 = w[wk + 28], w1_4_4 = w[wk + 208], w2_4_4 = w[wk + 388], w3_4_4 = w[wk + 568];
-            const w0_4_5 = w[wk + 29], w1_4_5 = w[wk + 209], w2_4_5 = w[wk + 389], w3_4_5 = w[wk + 569];
+            const w0_0_0 = w[wk], w1_0_0 = w[wk + 180];
+            const w0_0_1 = w[wk + 1], w1_0_1 = w[wk + 181];
+            const w0_0_2 = w[wk + 2], w1_0_2 = w[wk + 182];
+            const w0_0_3 = w[wk + 3], w1_0_3 = w[wk + 183];
+            const w0_0_4 = w[wk + 4], w1_0_4 = w[wk + 184];
+            const w0_0_5 = w[wk + 5], w1_0_5 = w[wk + 185];
+            const w0_1_0 = w[wk + 6], w1_1_0 = w[wk + 186];
+            const w0_1_1 = w[wk + 7], w1_1_1 = w[wk + 187];
+            const w0_1_2 = w[wk + 8], w1_1_2 = w[wk + 188];
+            const w0_1_3 = w[wk + 9], w1_1_3 = w[wk + 189];
+            const w0_1_4 = w[wk + 10], w1_1_4 = w[wk + 190];
+            const w0_1_5 = w[wk + 11], w1_1_5 = w[wk + 191];
+            const w0_2_0 = w[wk + 12], w1_2_0 = w[wk + 192];
+            const w0_2_1 = w[wk + 13], w1_2_1 = w[wk + 193];
+            const w0_2_2 = w[wk + 14], w1_2_2 = w[wk + 194];
+            const w0_2_3 = w[wk + 15], w1_2_3 = w[wk + 195];
+            const w0_2_4 = w[wk + 16], w1_2_4 = w[wk + 196];
+            const w0_2_5 = w[wk + 17], w1_2_5 = w[wk + 197];
+            const w0_3_0 = w[wk + 18], w1_3_0 = w[wk + 198];
+            const w0_3_1 = w[wk + 19], w1_3_1 = w[wk + 199];
+            const w0_3_2 = w[wk + 20], w1_3_2 = w[wk + 200];
+            const w0_3_3 = w[wk + 21], w1_3_3 = w[wk + 201];
+            const w0_3_4 = w[wk + 22], w1_3_4 = w[wk + 202];
+            const w0_3_5 = w[wk + 23], w1_3_5 = w[wk + 203];
+            const w0_4_0 = w[wk + 24], w1_4_0 = w[wk + 204];
+            const w0_4_1 = w[wk + 25], w1_4_1 = w[wk + 205];
+            const w0_4_2 = w[wk + 26], w1_4_2 = w[wk + 206];
+            const w0_4_3 = w[wk + 27], w1_4_3 = w[wk + 207];
+            const w0_4_4 = w[wk + 28], w1_4_4 = w[wk + 208];
+            const w0_4_5 = w[wk + 29], w1_4_5 = w[wk + 209];
             for (let i = 0; i < 14; i++) {
                 const xr = xc + i * 19;
                 const yr = yk + i * 14;
-                for (let j = 0; j < 14; j += 2) {
+                for (let j = 0; j < 14; j++) {
                     const xo = xr + j, yo = yr + j;
-                    let a0_0 = y[yo], a0_1 = y[yo + 1], a1_0 = y[yo + 196], a1_1 = y[yo + 197], a2_0 = y[yo + 392], a2_1 = y[yo + 393], a3_0 = y[yo + 588], a3_1 = y[yo + 589];
-                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4], v0_5 = xp[xo + 5], v0_6 = xp[xo + 6];
+                    let a0_0 = y[yo], a1_0 = y[yo + 196];
+                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4], v0_5 = xp[xo + 5];
                     a0_0 += w0_0_0 * v0_0;
-                    a0_1 += w0_0_0 * v0_1;
                     a1_0 += w1_0_0 * v0_0;
-                    a1_1 += w1_0_0 * v0_1;
-                    a2_0 += w2_0_0 * v0_0;
-                    a2_1 += w2_0_0 * v0_1;
-                    a3_0 += w3_0_0 * v0_0;
-                    a3_1 += w3_0_0 * v0_1;
                     a0_0 += w0_0_1 * v0_1;
-                    a0_1 += w0_0_1 * v0_2;
                     a1_0 += w1_0_1 * v0_1;
-                    a1_1 += w1_0_1 * v0_2;
-                    a2_0 += w2_0_1 * v0_1;
-                    a2_1 += w2_0_1 * v0_2;
-                    a3_0 += w3_0_1 * v0_1;
-                    a3_1 += w3_0_1 * v0_2;
                     a0_0 += w0_0_2 * v0_2;
-                    a0_1 += w0_0_2 * v0_3;
                     a1_0 += w1_0_2 * v0_2;
-                    a1_1 += w1_0_2 * v0_3;
-                    a2_0 += w2_0_2 * v0_2;
-                    a2_1 += w2_0_2 * v0_3;
-                    a3_0 += w3_0_2 * v0_2;
-                    a3_1 += w3_0_2 * v0_3;
                     a0_0 += w0_0_3 * v0_3;
-                    a0_1 += w0_0_3 * v0_4;
                     a1_0 += w1_0_3 * v0_3;
-                    a1_1 += w1_0_3 * v0_4;
-                    a2_0 += w2_0_3 * v0_3;
-                    a2_1 += w2_0_3 * v0_4;
-                    a3_0 += w3_0_3 * v0_3;
-                    a3_1 += w3_0_3 * v0_4;
                     a0_0 += w0_0_4 * v0_4;
-                    a0_1 += w0_0_4 * v0_5;
                     a1_0 += w1_0_4 * v0_4;
-                    a1_1 += w1_0_4 * v0_5;
-                    a2_0 += w2_0_4 * v0_4;
-                    a2_1 += w2_0_4 * v0_5;
-                    a3_0 += w3_0_4 * v0_4;
-                    a3_1 += w3_0_4 * v0_5;
                     a0_0 += w0_0_5 * v0_5;
-                    a0_1 += w0_0_5 * v0_6;
                     a1_0 += w1_0_5 * v0_5;
-                    a1_1 += w1_0_5 * v0_6;
-                    a2_0 += w2_0_5 * v0_5;
-                    a2_1 += w2_0_5 * v0_6;
-                    a3_0 += w3_0_5 * v0_5;
-                    a3_1 += w3_0_5 * v0_6;
-                    const v1_0 = xp[xo + 19], v1_1 = xp[xo + 20], v1_2 = xp[xo + 21], v1_3 = xp[xo + 22], v1_4 = xp[xo + 23], v1_5 = xp[xo + 24], v1_6 = xp[xo + 25];
+                    const v1_0 = xp[xo + 19], v1_1 = xp[xo + 20], v1_2 = xp[xo + 21], v1_3 = xp[xo + 22], v1_4 = xp[xo + 23], v1_5 = xp[xo + 24];
                     a0_0 += w0_1_0 * v1_0;
-                    a0_1 += w0_1_0 * v1_1;
                     a1_0 += w1_1_0 * v1_0;
-                    a1_1 += w1_1_0 * v1_1;
-                    a2_0 += w2_1_0 * v1_0;
-                    a2_1 += w2_1_0 * v1_1;
-                    a3_0 += w3_1_0 * v1_0;
-                    a3_1 += w3_1_0 * v1_1;
                     a0_0 += w0_1_1 * v1_1;
-                    a0_1 += w0_1_1 * v1_2;
                     a1_0 += w1_1_1 * v1_1;
-                    a1_1 += w1_1_1 * v1_2;
-                    a2_0 += w2_1_1 * v1_1;
-                    a2_1 += w2_1_1 * v1_2;
-                    a3_0 += w3_1_1 * v1_1;
-                    a3_1 += w3_1_1 * v1_2;
                     a0_0 += w0_1_2 * v1_2;
-                    a0_1 += w0_1_2 * v1_3;
                     a1_0 += w1_1_2 * v1_2;
-                    a1_1 += w1_1_2 * v1_3;
-                    a2_0 += w2_1_2 * v1_2;
-                    a2_1 += w2_1_2 * v1_3;
-                    a3_0 += w3_1_2 * v1_2;
-                    a3_1 += w3_1_2 * v1_3;
                     a0_0 += w0_1_3 * v1_3;
-                    a0_1 += w0_1_3 * v1_4;
                     a1_0 += w1_1_3 * v1_3;
-                    a1_1 += w1_1_3 * v1_4;
-                    a2_0 += w2_1_3 * v1_3;
-                    a2_1 += w2_1_3 * v1_4;
-                    a3_0 += w3_1_3 * v1_3;
-                    a3_1 += w3_1_3 * v1_4;
                     a0_0 += w0_1_4 * v1_4;
-                    a0_1 += w0_1_4 * v1_5;
                     a1_0 += w1_1_4 * v1_4;
-                    a1_1 += w1_1_4 * v1_5;
-                    a2_0 += w2_1_4 * v1_4;
-                    a2_1 += w2_1_4 * v1_5;
-                    a3_0 += w3_1_4 * v1_4;
-                    a3_1 += w3_1_4 * v1_5;
                     a0_0 += w0_1_5 * v1_5;
-                    a0_1 += w0_1_5 * v1_6;
                     a1_0 += w1_1_5 * v1_5;
-                    a1_1 += w1_1_5 * v1_6;
-                    a2_0 += w2_1_5 * v1_5;
-                    a2_1 += w2_1_5 * v1_6;
-                    a3_0 += w3_1_5 * v1_5;
-                    a3_1 += w3_1_5 * v1_6;
-                    const v2_0 = xp[xo + 38], v2_1 = xp[xo + 39], v2_2 = xp[xo + 40], v2_3 = xp[xo + 41], v2_4 = xp[xo + 42], v2_5 = xp[xo + 43], v2_6 = xp[xo + 44];
+                    const v2_0 = xp[xo + 38], v2_1 = xp[xo + 39], v2_2 = xp[xo + 40], v2_3 = xp[xo + 41], v2_4 = xp[xo + 42], v2_5 = xp[xo + 43];
                     a0_0 += w0_2_0 * v2_0;
-                    a0_1 += w0_2_0 * v2_1;
                     a1_0 += w1_2_0 * v2_0;
-                    a1_1 += w1_2_0 * v2_1;
-                    a2_0 += w2_2_0 * v2_0;
-                    a2_1 += w2_2_0 * v2_1;
-                    a3_0 += w3_2_0 * v2_0;
-                    a3_1 += w3_2_0 * v2_1;
                     a0_0 += w0_2_1 * v2_1;
-                    a0_1 += w0_2_1 * v2_2;
                     a1_0 += w1_2_1 * v2_1;
-                    a1_1 += w1_2_1 * v2_2;
-                    a2_0 += w2_2_1 * v2_1;
-                    a2_1 += w2_2_1 * v2_2;
-                    a3_0 += w3_2_1 * v2_1;
-                    a3_1 += w3_2_1 * v2_2;
                     a0_0 += w0_2_2 * v2_2;
-                    a0_1 += w0_2_2 * v2_3;
                     a1_0 += w1_2_2 * v2_2;
-                    a1_1 += w1_2_2 * v2_3;
-                    a2_0 += w2_2_2 * v2_2;
-                    a2_1 += w2_2_2 * v2_3;
-                    a3_0 += w3_2_2 * v2_2;
-                    a3_1 += w3_2_2 * v2_3;
                     a0_0 += w0_2_3 * v2_3;
-                    a0_1 += w0_2_3 * v2_4;
                     a1_0 += w1_2_3 * v2_3;
-                    a1_1 += w1_2_3 * v2_4;
-                    a2_0 += w2_2_3 * v2_3;
-                    a2_1 += w2_2_3 * v2_4;
-                    a3_0 += w3_2_3 * v2_3;
-                    a3_1 += w3_2_3 * v2_4;
                     a0_0 += w0_2_4 * v2_4;
-                    a0_1 += w0_2_4 * v2_5;
                     a1_0 += w1_2_4 * v2_4;
-                    a1_1 += w1_2_4 * v2_5;
-                    a2_0 += w2_2_4 * v2_4;
-                    a2_1 += w2_2_4 * v2_5;
-                    a3_0 += w3_2_4 * v2_4;
-                    a3_1 += w3_2_4 * v2_5;
                     a0_0 += w0_2_5 * v2_5;
-                    a0_1 += w0_2_5 * v2_6;
                     a1_0 += w1_2_5 * v2_5;
-                    a1_1 += w1_2_5 * v2_6;
-                    a2_0 += w2_2_5 * v2_5;
-                    a2_1 += w2_2_5 * v2_6;
-                    a3_0 += w3_2_5 * v2_5;
-                    a3_1 += w3_2_5 * v2_6;
-                    const v3_0 = xp[xo + 57], v3_1 = xp[xo + 58], v3_2 = xp[xo + 59], v3_3 = xp[xo + 60], v3_4 = xp[xo + 61], v3_5 = xp[xo + 62], v3_6 = xp[xo + 63];
+                    const v3_0 = xp[xo + 57], v3_1 = xp[xo + 58], v3_2 = xp[xo + 59], v3_3 = xp[xo + 60], v3_4 = xp[xo + 61], v3_5 = xp[xo + 62];
                     a0_0 += w0_3_0 * v3_0;
-                    a0_1 += w0_3_0 * v3_1;
                     a1_0 += w1_3_0 * v3_0;
-                    a1_1 += w1_3_0 * v3_1;
-                    a2_0 += w2_3_0 * v3_0;
-                    a2_1 += w2_3_0 * v3_1;
-                    a3_0 += w3_3_0 * v3_0;
-                    a3_1 += w3_3_0 * v3_1;
                     a0_0 += w0_3_1 * v3_1;
-                    a0_1 += w0_3_1 * v3_2;
                     a1_0 += w1_3_1 * v3_1;
-                    a1_1 += w1_3_1 * v3_2;
-                    a2_0 += w2_3_1 * v3_1;
-                    a2_1 += w2_3_1 * v3_2;
-                    a3_0 += w3_3_1 * v3_1;
-                    a3_1 += w3_3_1 * v3_2;
                     a0_0 += w0_3_2 * v3_2;
-                    a0_1 += w0_3_2 * v3_3;
                     a1_0 += w1_3_2 * v3_2;
-                    a1_1 += w1_3_2 * v3_3;
-                    a2_0 += w2_3_2 * v3_2;
-                    a2_1 += w2_3_2 * v3_3;
-                    a3_0 += w3_3_2 * v3_2;
-                    a3_1 += w3_3_2 * v3_3;
                     a0_0 += w0_3_3 * v3_3;
-                    a0_1 += w0_3_3 * v3_4;
                     a1_0 += w1_3_3 * v3_3;
-                    a1_1 += w1_3_3 * v3_4;
-                    a2_0 += w2_3_3 * v3_3;
-                    a2_1 += w2_3_3 * v3_4;
-                    a3_0 += w3_3_3 * v3_3;
-                    a3_1 += w3_3_3 * v3_4;
                     a0_0 += w0_3_4 * v3_4;
-                    a0_1 += w0_3_4 * v3_5;
                     a1_0 += w1_3_4 * v3_4;
-                    a1_1 += w1_3_4 * v3_5;
-                    a2_0 += w2_3_4 * v3_4;
-                    a2_1 += w2_3_4 * v3_5;
-                    a3_0 += w3_3_4 * v3_4;
-                    a3_1 += w3_3_4 * v3_5;
                     a0_0 += w0_3_5 * v3_5;
-                    a0_1 += w0_3_5 * v3_6;
                     a1_0 += w1_3_5 * v3_5;
-                    a1_1 += w1_3_5 * v3_6;
-                    a2_0 += w2_3_5 * v3_5;
-                    a2_1 += w2_3_5 * v3_6;
-                    a3_0 += w3_3_5 * v3_5;
-                    a3_1 += w3_3_5 * v3_6;
-                    const v4_0 = xp[xo + 76], v4_1 = xp[xo + 77], v4_2 = xp[xo + 78], v4_3 = xp[xo + 79], v4_4 = xp[xo + 80], v4_5 = xp[xo + 81], v4_6 = xp[xo + 82];
+                    const v4_0 = xp[xo + 76], v4_1 = xp[xo + 77], v4_2 = xp[xo + 78], v4_3 = xp[xo + 79], v4_4 = xp[xo + 80], v4_5 = xp[xo + 81];
                     a0_0 += w0_4_0 * v4_0;
-                    a0_1 += w0_4_0 * v4_1;
                     a1_0 += w1_4_0 * v4_0;
-                    a1_1 += w1_4_0 * v4_1;
-                    a2_0 += w2_4_0 * v4_0;
-                    a2_1 += w2_4_0 * v4_1;
-                    a3_0 += w3_4_0 * v4_0;
-                    a3_1 += w3_4_0 * v4_1;
                     a0_0 += w0_4_1 * v4_1;
-                    a0_1 += w0_4_1 * v4_2;
                     a1_0 += w1_4_1 * v4_1;
-                    a1_1 += w1_4_1 * v4_2;
-                    a2_0 += w2_4_1 * v4_1;
-                    a2_1 += w2_4_1 * v4_2;
-                    a3_0 += w3_4_1 * v4_1;
-                    a3_1 += w3_4_1 * v4_2;
                     a0_0 += w0_4_2 * v4_2;
-                    a0_1 += w0_4_2 * v4_3;
                     a1_0 += w1_4_2 * v4_2;
-                    a1_1 += w1_4_2 * v4_3;
-                    a2_0 += w2_4_2 * v4_2;
-                    a2_1 += w2_4_2 * v4_3;
-                    a3_0 += w3_4_2 * v4_2;
-                    a3_1 += w3_4_2 * v4_3;
                     a0_0 += w0_4_3 * v4_3;
-                    a0_1 += w0_4_3 * v4_4;
                     a1_0 += w1_4_3 * v4_3;
-                    a1_1 += w1_4_3 * v4_4;
-                    a2_0 += w2_4_3 * v4_3;
-                    a2_1 += w2_4_3 * v4_4;
-                    a3_0 += w3_4_3 * v4_3;
-                    a3_1 += w3_4_3 * v4_4;
                     a0_0 += w0_4_4 * v4_4;
-                    a0_1 += w0_4_4 * v4_5;
                     a1_0 += w1_4_4 * v4_4;
-                    a1_1 += w1_4_4 * v4_5;
-                    a2_0 += w2_4_4 * v4_4;
-                    a2_1 += w2_4_4 * v4_5;
-                    a3_0 += w3_4_4 * v4_4;
-                    a3_1 += w3_4_4 * v4_5;
                     a0_0 += w0_4_5 * v4_5;
-                    a0_1 += w0_4_5 * v4_6;
                     a1_0 += w1_4_5 * v4_5;
-                    a1_1 += w1_4_5 * v4_6;
-                    a2_0 += w2_4_5 * v4_5;
-                    a2_1 += w2_4_5 * v4_6;
-                    a3_0 += w3_4_5 * v4_5;
-                    a3_1 += w3_4_5 * v4_6;
                     y[yo] = a0_0;
-                    y[yo + 1] = a0_1;
                     y[yo + 196] = a1_0;
-                    y[yo + 197] = a1_1;
-                    y[yo + 392] = a2_0;
-                    y[yo + 393] = a2_1;
-                    y[yo + 588] = a3_0;
-                    y[yo + 589] = a3_1;
                 }
             }
         }
     }
 }
-// c2_backward: backward: 5x6 window, anchor (2,4) (rotated, channels transposed); each sample's sensitivity map copied into a 18x19 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 2 position(s) per pass, 180 statements
+// c2_backward: backward: 5x6 window, anchor (2,4) (rotated, channels transposed); each sample's sensitivity map copied into a 18x19 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 1 position(s) per pass, 90 statements
 export function c2_backward(dy, w, dx) {
     dx.fill(0);
     for (let t = 0; t < 32; t++) {
@@ -1684,206 +1216,113 @@ function c2$backward0(xp, w, dx, o0) {
             for (let i = 0; i < 14; i++) {
                 const xr = xc + i * 19;
                 const yr = yk + i * 14;
-                for (let j = 0; j < 14; j += 2) {
+                for (let j = 0; j < 14; j++) {
                     const xo = xr + j, yo = yr + j;
-                    let a0_0 = dx[yo], a0_1 = dx[yo + 1], a1_0 = dx[yo + 196], a1_1 = dx[yo + 197], a2_0 = dx[yo + 392], a2_1 = dx[yo + 393];
-                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4], v0_5 = xp[xo + 5], v0_6 = xp[xo + 6];
+                    let a0_0 = dx[yo], a1_0 = dx[yo + 196], a2_0 = dx[yo + 392];
+                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4], v0_5 = xp[xo + 5];
                     a0_0 += w0_0_0 * v0_0;
-                    a0_1 += w0_0_0 * v0_1;
                     a1_0 += w1_0_0 * v0_0;
-                    a1_1 += w1_0_0 * v0_1;
                     a2_0 += w2_0_0 * v0_0;
-                    a2_1 += w2_0_0 * v0_1;
                     a0_0 += w0_0_1 * v0_1;
-                    a0_1 += w0_0_1 * v0_2;
                     a1_0 += w1_0_1 * v0_1;
-                    a1_1 += w1_0_1 * v0_2;
                     a2_0 += w2_0_1 * v0_1;
-                    a2_1 += w2_0_1 * v0_2;
                     a0_0 += w0_0_2 * v0_2;
-                    a0_1 += w0_0_2 * v0_3;
                     a1_0 += w1_0_2 * v0_2;
-                    a1_1 += w1_0_2 * v0_3;
                     a2_0 += w2_0_2 * v0_2;
-                    a2_1 += w2_0_2 * v0_3;
                     a0_0 += w0_0_3 * v0_3;
-                    a0_1 += w0_0_3 * v0_4;
                     a1_0 += w1_0_3 * v0_3;
-                    a1_1 += w1_0_3 * v0_4;
                     a2_0 += w2_0_3 * v0_3;
-                    a2_1 += w2_0_3 * v0_4;
                     a0_0 += w0_0_4 * v0_4;
-                    a0_1 += w0_0_4 * v0_5;
                     a1_0 += w1_0_4 * v0_4;
-                    a1_1 += w1_0_4 * v0_5;
                     a2_0 += w2_0_4 * v0_4;
-                    a2_1 += w2_0_4 * v0_5;
                     a0_0 += w0_0_5 * v0_5;
-                    a0_1 += w0_0_5 * v0_6;
                     a1_0 += w1_0_5 * v0_5;
-                    a1_1 += w1_0_5 * v0_6;
                     a2_0 += w2_0_5 * v0_5;
-                    a2_1 += w2_0_5 * v0_6;
-                    const v1_0 = xp[xo + 19], v1_1 = xp[xo + 20], v1_2 = xp[xo + 21], v1_3 = xp[xo + 22], v1_4 = xp[xo + 23], v1_5 = xp[xo + 24], v1_6 = xp[xo + 25];
+                    const v1_0 = xp[xo + 19], v1_1 = xp[xo + 20], v1_2 = xp[xo + 21], v1_3 = xp[xo + 22], v1_4 = xp[xo + 23], v1_5 = xp[xo + 24];
                     a0_0 += w0_1_0 * v1_0;
-                    a0_1 += w0_1_0 * v1_1;
                     a1_0 += w1_1_0 * v1_0;
-                    a1_1 += w1_1_0 * v1_1;
                     a2_0 += w2_1_0 * v1_0;
-                    a2_1 += w2_1_0 * v1_1;
                     a0_0 += w0_1_1 * v1_1;
-                    a0_1 += w0_1_1 * v1_2;
                     a1_0 += w1_1_1 * v1_1;
-                    a1_1 += w1_1_1 * v1_2;
                     a2_0 += w2_1_1 * v1_1;
-                    a2_1 += w2_1_1 * v1_2;
                     a0_0 += w0_1_2 * v1_2;
-                    a0_1 += w0_1_2 * v1_3;
                     a1_0 += w1_1_2 * v1_2;
-                    a1_1 += w1_1_2 * v1_3;
                     a2_0 += w2_1_2 * v1_2;
-                    a2_1 += w2_1_2 * v1_3;
                     a0_0 += w0_1_3 * v1_3;
-                    a0_1 += w0_1_3 * v1_4;
                     a1_0 += w1_1_3 * v1_3;
-                    a1_1 += w1_1_3 * v1_4;
                     a2_0 += w2_1_3 * v1_3;
-                    a2_1 += w2_1_3 * v1_4;
                     a0_0 += w0_1_4 * v1_4;
-                    a0_1 += w0_1_4 * v1_5;
                     a1_0 += w1_1_4 * v1_4;
-                    a1_1 += w1_1_4 * v1_5;
                     a2_0 += w2_1_4 * v1_4;
-                    a2_1 += w2_1_4 * v1_5;
                     a0_0 += w0_1_5 * v1_5;
-                    a0_1 += w0_1_5 * v1_6;
                     a1_0 += w1_1_5 * v1_5;
-                    a1_1 += w1_1_5 * v1_6;
                     a2_0 += w2_1_5 * v1_5;
-                    a2_1 += w2_1_5 * v1_6;
-                    const v2_0 = xp[xo + 38], v2_1 = xp[xo + 39], v2_2 = xp[xo + 40], v2_3 = xp[xo + 41], v2_4 = xp[xo + 42], v2_5 = xp[xo + 43], v2_6 = xp[xo + 44];
+                    const v2_0 = xp[xo + 38], v2_1 = xp[xo + 39], v2_2 = xp[xo + 40], v2_3 = xp[xo + 41], v2_4 = xp[xo + 42], v2_5 = xp[xo + 43];
                     a0_0 += w0_2_0 * v2_0;
-                    a0_1 += w0_2_0 * v2_1;
                     a1_0 += w1_2_0 * v2_0;
-                    a1_1 += w1_2_0 * v2_1;
                     a2_0 += w2_2_0 * v2_0;
-                    a2_1 += w2_2_0 * v2_1;
                     a0_0 += w0_2_1 * v2_1;
-                    a0_1 += w0_2_1 * v2_2;
                     a1_0 += w1_2_1 * v2_1;
-                    a1_1 += w1_2_1 * v2_2;
                     a2_0 += w2_2_1 * v2_1;
-                    a2_1 += w2_2_1 * v2_2;
                     a0_0 += w0_2_2 * v2_2;
-                    a0_1 += w0_2_2 * v2_3;
                     a1_0 += w1_2_2 * v2_2;
-                    a1_1 += w1_2_2 * v2_3;
                     a2_0 += w2_2_2 * v2_2;
-                    a2_1 += w2_2_2 * v2_3;
                     a0_0 += w0_2_3 * v2_3;
-                    a0_1 += w0_2_3 * v2_4;
                     a1_0 += w1_2_3 * v2_3;
-                    a1_1 += w1_2_3 * v2_4;
                     a2_0 += w2_2_3 * v2_3;
-                    a2_1 += w2_2_3 * v2_4;
                     a0_0 += w0_2_4 * v2_4;
-                    a0_1 += w0_2_4 * v2_5;
                     a1_0 += w1_2_4 * v2_4;
-                    a1_1 += w1_2_4 * v2_5;
                     a2_0 += w2_2_4 * v2_4;
-                    a2_1 += w2_2_4 * v2_5;
                     a0_0 += w0_2_5 * v2_5;
-                    a0_1 += w0_2_5 * v2_6;
                     a1_0 += w1_2_5 * v2_5;
-                    a1_1 += w1_2_5 * v2_6;
                     a2_0 += w2_2_5 * v2_5;
-                    a2_1 += w2_2_5 * v2_6;
-                    const v3_0 = xp[xo + 57], v3_1 = xp[xo + 58], v3_2 = xp[xo + 59], v3_3 = xp[xo + 60], v3_4 = xp[xo + 61], v3_5 = xp[xo + 62], v3_6 = xp[xo + 63];
+                    const v3_0 = xp[xo + 57], v3_1 = xp[xo + 58], v3_2 = xp[xo + 59], v3_3 = xp[xo + 60], v3_4 = xp[xo + 61], v3_5 = xp[xo + 62];
                     a0_0 += w0_3_0 * v3_0;
-                    a0_1 += w0_3_0 * v3_1;
                     a1_0 += w1_3_0 * v3_0;
-                    a1_1 += w1_3_0 * v3_1;
                     a2_0 += w2_3_0 * v3_0;
-                    a2_1 += w2_3_0 * v3_1;
                     a0_0 += w0_3_1 * v3_1;
-                    a0_1 += w0_3_1 * v3_2;
                     a1_0 += w1_3_1 * v3_1;
-                    a1_1 += w1_3_1 * v3_2;
                     a2_0 += w2_3_1 * v3_1;
-                    a2_1 += w2_3_1 * v3_2;
                     a0_0 += w0_3_2 * v3_2;
-                    a0_1 += w0_3_2 * v3_3;
                     a1_0 += w1_3_2 * v3_2;
-                    a1_1 += w1_3_2 * v3_3;
                     a2_0 += w2_3_2 * v3_2;
-                    a2_1 += w2_3_2 * v3_3;
                     a0_0 += w0_3_3 * v3_3;
-                    a0_1 += w0_3_3 * v3_4;
                     a1_0 += w1_3_3 * v3_3;
-                    a1_1 += w1_3_3 * v3_4;
                     a2_0 += w2_3_3 * v3_3;
-                    a2_1 += w2_3_3 * v3_4;
                     a0_0 += w0_3_4 * v3_4;
-                    a0_1 += w0_3_4 * v3_5;
                     a1_0 += w1_3_4 * v3_4;
-                    a1_1 += w1_3_4 * v3_5;
                     a2_0 += w2_3_4 * v3_4;
-                    a2_1 += w2_3_4 * v3_5;
                     a0_0 += w0_3_5 * v3_5;
-                    a0_1 += w0_3_5 * v3_6;
                     a1_0 += w1_3_5 * v3_5;
-                    a1_1 += w1_3_5 * v3_6;
                     a2_0 += w2_3_5 * v3_5;
-                    a2_1 += w2_3_5 * v3_6;
-                    const v4_0 = xp[xo + 76], v4_1 = xp[xo + 77], v4_2 = xp[xo + 78], v4_3 = xp[xo + 79], v4_4 = xp[xo + 80], v4_5 = xp[xo + 81], v4_6 = xp[xo + 82];
+                    const v4_0 = xp[xo + 76], v4_1 = xp[xo + 77], v4_2 = xp[xo + 78], v4_3 = xp[xo + 79], v4_4 = xp[xo + 80], v4_5 = xp[xo + 81];
                     a0_0 += w0_4_0 * v4_0;
-                    a0_1 += w0_4_0 * v4_1;
                     a1_0 += w1_4_0 * v4_0;
-                    a1_1 += w1_4_0 * v4_1;
                     a2_0 += w2_4_0 * v4_0;
-                    a2_1 += w2_4_0 * v4_1;
                     a0_0 += w0_4_1 * v4_1;
-                    a0_1 += w0_4_1 * v4_2;
                     a1_0 += w1_4_1 * v4_1;
-                    a1_1 += w1_4_1 * v4_2;
                     a2_0 += w2_4_1 * v4_1;
-                    a2_1 += w2_4_1 * v4_2;
                     a0_0 += w0_4_2 * v4_2;
-                    a0_1 += w0_4_2 * v4_3;
                     a1_0 += w1_4_2 * v4_2;
-                    a1_1 += w1_4_2 * v4_3;
                     a2_0 += w2_4_2 * v4_2;
-                    a2_1 += w2_4_2 * v4_3;
                     a0_0 += w0_4_3 * v4_3;
-                    a0_1 += w0_4_3 * v4_4;
                     a1_0 += w1_4_3 * v4_3;
-                    a1_1 += w1_4_3 * v4_4;
                     a2_0 += w2_4_3 * v4_3;
-                    a2_1 += w2_4_3 * v4_4;
                     a0_0 += w0_4_4 * v4_4;
-                    a0_1 += w0_4_4 * v4_5;
                     a1_0 += w1_4_4 * v4_4;
-                    a1_1 += w1_4_4 * v4_5;
                     a2_0 += w2_4_4 * v4_4;
-                    a2_1 += w2_4_4 * v4_5;
                     a0_0 += w0_4_5 * v4_5;
-                    a0_1 += w0_4_5 * v4_6;
                     a1_0 += w1_4_5 * v4_5;
-                    a1_1 += w1_4_5 * v4_6;
                     a2_0 += w2_4_5 * v4_5;
-                    a2_1 += w2_4_5 * v4_6;
                     dx[yo] = a0_0;
-                    dx[yo + 1] = a0_1;
                     dx[yo + 196] = a1_0;
-                    dx[yo + 197] = a1_1;
                     dx[yo + 392] = a2_0;
-                    dx[yo + 393] = a2_1;
                 }
             }
         }
     }
 }
-// c2_grad: grad: 5x6 window, anchor (2,1); each sample's input map copied into a 18x19 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 120 statements
+// c2_grad: grad: 5x6 window, anchor (2,1); each sample's input map copied into a 18x19 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 1 channel(s) x 2 position(s) per pass, 60 statements
 export function c2_grad(dy, x, dw) {
     for (let t = 0; t < 32; t++) {
         c2$gradCopy(x, t * 1176, c2$gradPad);
@@ -1903,195 +1342,111 @@ function c2$gradCopy(src, s0, xp) {
     }
 }
 function c2$grad0(dy, xp, dw, o0) {
-    for (let k = 0; k < 16; k += 2) {
+    for (let k = 0; k < 16; k++) {
         const dk = o0 + k * 196;
         for (let c = 0; c < 6; c++) {
             const xc = c * 342;
             const wk = k * 180 + c * 30;
             {
-                // tap rows 0..0
-                let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_0_5 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_0_3 = 0, g1_0_4 = 0, g1_0_5 = 0;
+                // tap rows 0..1
+                let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_0_3 = 0, g0_0_4 = 0, g0_0_5 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_1_5 = 0;
                 for (let i = 0; i < 14; i++) {
                     const xr = xc + i * 19;
                     const dr = dk + i * 14;
                     for (let j = 0; j < 14; j += 2) {
                         const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 196], d1_1 = dy[dj + 197];
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1];
                         const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4], v0_5 = xp[xo + 5], v0_6 = xp[xo + 6];
                         g0_0_0 += d0_0 * v0_0 + d0_1 * v0_1;
-                        g1_0_0 += d1_0 * v0_0 + d1_1 * v0_1;
                         g0_0_1 += d0_0 * v0_1 + d0_1 * v0_2;
-                        g1_0_1 += d1_0 * v0_1 + d1_1 * v0_2;
                         g0_0_2 += d0_0 * v0_2 + d0_1 * v0_3;
-                        g1_0_2 += d1_0 * v0_2 + d1_1 * v0_3;
                         g0_0_3 += d0_0 * v0_3 + d0_1 * v0_4;
-                        g1_0_3 += d1_0 * v0_3 + d1_1 * v0_4;
                         g0_0_4 += d0_0 * v0_4 + d0_1 * v0_5;
-                        g1_0_4 += d1_0 * v0_4 + d1_1 * v0_5;
                         g0_0_5 += d0_0 * v0_5 + d0_1 * v0_6;
-                        g1_0_5 += d1_0 * v0_5 + d1_1 * v0_6;
+                        const v1_0 = xp[xo + 19], v1_1 = xp[xo + 20], v1_2 = xp[xo + 21], v1_3 = xp[xo + 22], v1_4 = xp[xo + 23], v1_5 = xp[xo + 24], v1_6 = xp[xo + 25];
+                        g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1;
+                        g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2;
+                        g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3;
+                        g0_1_3 += d0_0 * v1_3 + d0_1 * v1_4;
+                        g0_1_4 += d0_0 * v1_4 + d0_1 * v1_5;
+                        g0_1_5 += d0_0 * v1_5 + d0_1 * v1_6;
                     }
                 }
                 dw[wk] += g0_0_0;
-                dw[wk + 180] += g1_0_0;
                 dw[wk + 1] += g0_0_1;
-                dw[wk + 181] += g1_0_1;
                 dw[wk + 2] += g0_0_2;
-                dw[wk + 182] += g1_0_2;
                 dw[wk + 3] += g0_0_3;
-                dw[wk + 183] += g1_0_3;
                 dw[wk + 4] += g0_0_4;
-                dw[wk + 184] += g1_0_4;
                 dw[wk + 5] += g0_0_5;
-                dw[wk + 185] += g1_0_5;
-            }
-            {
-                // tap rows 1..1
-                let g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g0_1_3 = 0, g0_1_4 = 0, g0_1_5 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g1_1_3 = 0, g1_1_4 = 0, g1_1_5 = 0;
-                for (let i = 0; i < 14; i++) {
-                    const xr = xc + i * 19;
-                    const dr = dk + i * 14;
-                    for (let j = 0; j < 14; j += 2) {
-                        const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 196], d1_1 = dy[dj + 197];
-                        const v1_0 = xp[xo + 19], v1_1 = xp[xo + 20], v1_2 = xp[xo + 21], v1_3 = xp[xo + 22], v1_4 = xp[xo + 23], v1_5 = xp[xo + 24], v1_6 = xp[xo + 25];
-                        g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1;
-                        g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1;
-                        g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2;
-                        g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2;
-                        g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3;
-                        g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3;
-                        g0_1_3 += d0_0 * v1_3 + d0_1 * v1_4;
-                        g1_1_3 += d1_0 * v1_3 + d1_1 * v1_4;
-                        g0_1_4 += d0_0 * v1_4 + d0_1 * v1_5;
-                        g1_1_4 += d1_0 * v1_4 + d1_1 * v1_5;
-                        g0_1_5 += d0_0 * v1_5 + d0_1 * v1_6;
-                        g1_1_5 += d1_0 * v1_5 + d1_1 * v1_6;
-                    }
-                }
                 dw[wk + 6] += g0_1_0;
-                dw[wk + 186] += g1_1_0;
                 dw[wk + 7] += g0_1_1;
-                dw[wk + 187] += g1_1_1;
                 dw[wk + 8] += g0_1_2;
-                dw[wk + 188] += g1_1_2;
                 dw[wk + 9] += g0_1_3;
-                dw[wk + 189] += g1_1_3;
                 dw[wk + 10] += g0_1_4;
-                dw[wk + 190] += g1_1_4;
                 dw[wk + 11] += g0_1_5;
-                dw[wk + 191] += g1_1_5;
             }
             {
-                // tap rows 2..2
-                let g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_2_5 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0, g1_2_3 = 0, g1_2_4 = 0, g1_2_5 = 0;
+                // tap rows 2..3
+                let g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g0_2_3 = 0, g0_2_4 = 0, g0_2_5 = 0, g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_3_5 = 0;
                 for (let i = 0; i < 14; i++) {
                     const xr = xc + i * 19;
                     const dr = dk + i * 14;
                     for (let j = 0; j < 14; j += 2) {
                         const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 196], d1_1 = dy[dj + 197];
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1];
                         const v2_0 = xp[xo + 38], v2_1 = xp[xo + 39], v2_2 = xp[xo + 40], v2_3 = xp[xo + 41], v2_4 = xp[xo + 42], v2_5 = xp[xo + 43], v2_6 = xp[xo + 44];
                         g0_2_0 += d0_0 * v2_0 + d0_1 * v2_1;
-                        g1_2_0 += d1_0 * v2_0 + d1_1 * v2_1;
                         g0_2_1 += d0_0 * v2_1 + d0_1 * v2_2;
-                        g1_2_1 += d1_0 * v2_1 + d1_1 * v2_2;
                         g0_2_2 += d0_0 * v2_2 + d0_1 * v2_3;
-                        g1_2_2 += d1_0 * v2_2 + d1_1 * v2_3;
                         g0_2_3 += d0_0 * v2_3 + d0_1 * v2_4;
-                        g1_2_3 += d1_0 * v2_3 + d1_1 * v2_4;
                         g0_2_4 += d0_0 * v2_4 + d0_1 * v2_5;
-                        g1_2_4 += d1_0 * v2_4 + d1_1 * v2_5;
                         g0_2_5 += d0_0 * v2_5 + d0_1 * v2_6;
-                        g1_2_5 += d1_0 * v2_5 + d1_1 * v2_6;
+                        const v3_0 = xp[xo + 57], v3_1 = xp[xo + 58], v3_2 = xp[xo + 59], v3_3 = xp[xo + 60], v3_4 = xp[xo + 61], v3_5 = xp[xo + 62], v3_6 = xp[xo + 63];
+                        g0_3_0 += d0_0 * v3_0 + d0_1 * v3_1;
+                        g0_3_1 += d0_0 * v3_1 + d0_1 * v3_2;
+                        g0_3_2 += d0_0 * v3_2 + d0_1 * v3_3;
+                        g0_3_3 += d0_0 * v3_3 + d0_1 * v3_4;
+                        g0_3_4 += d0_0 * v3_4 + d0_1 * v3_5;
+                        g0_3_5 += d0_0 * v3_5 + d0_1 * v3_6;
                     }
                 }
                 dw[wk + 12] += g0_2_0;
-                dw[wk + 192] += g1_2_0;
                 dw[wk + 13] += g0_2_1;
-                dw[wk + 193] += g1_2_1;
                 dw[wk + 14] += g0_2_2;
-                dw[wk + 194] += g1_2_2;
                 dw[wk + 15] += g0_2_3;
-                dw[wk + 195] += g1_2_3;
                 dw[wk + 16] += g0_2_4;
-                dw[wk + 196] += g1_2_4;
                 dw[wk + 17] += g0_2_5;
-                dw[wk + 197] += g1_2_5;
-            }
-            {
-                // tap rows 3..3
-                let g0_3_0 = 0, g0_3_1 = 0, g0_3_2 = 0, g0_3_3 = 0, g0_3_4 = 0, g0_3_5 = 0, g1_3_0 = 0, g1_3_1 = 0, g1_3_2 = 0, g1_3_3 = 0, g1_3_4 = 0, g1_3_5 = 0;
-                for (let i = 0; i < 14; i++) {
-                    const xr = xc + i * 19;
-                    const dr = dk + i * 14;
-                    for (let j = 0; j < 14; j += 2) {
-                        const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 196], d1_1 = dy[dj + 197];
-                        const v3_0 = xp[xo + 57], v3_1 = xp[xo + 58], v3_2 = xp[xo + 59], v3_3 = xp[xo + 60], v3_4 = xp[xo + 61], v3_5 = xp[xo + 62], v3_6 = xp[xo + 63];
-                        g0_3_0 += d0_0 * v3_0 + d0_1 * v3_1;
-                        g1_3_0 += d1_0 * v3_0 + d1_1 * v3_1;
-                        g0_3_1 += d0_0 * v3_1 + d0_1 * v3_2;
-                        g1_3_1 += d1_0 * v3_1 + d1_1 * v3_2;
-                        g0_3_2 += d0_0 * v3_2 + d0_1 * v3_3;
-                        g1_3_2 += d1_0 * v3_2 + d1_1 * v3_3;
-                        g0_3_3 += d0_0 * v3_3 + d0_1 * v3_4;
-                        g1_3_3 += d1_0 * v3_3 + d1_1 * v3_4;
-                        g0_3_4 += d0_0 * v3_4 + d0_1 * v3_5;
-                        g1_3_4 += d1_0 * v3_4 + d1_1 * v3_5;
-                        g0_3_5 += d0_0 * v3_5 + d0_1 * v3_6;
-                        g1_3_5 += d1_0 * v3_5 + d1_1 * v3_6;
-                    }
-                }
                 dw[wk + 18] += g0_3_0;
-                dw[wk + 198] += g1_3_0;
                 dw[wk + 19] += g0_3_1;
-                dw[wk + 199] += g1_3_1;
                 dw[wk + 20] += g0_3_2;
-                dw[wk + 200] += g1_3_2;
                 dw[wk + 21] += g0_3_3;
-                dw[wk + 201] += g1_3_3;
                 dw[wk + 22] += g0_3_4;
-                dw[wk + 202] += g1_3_4;
                 dw[wk + 23] += g0_3_5;
-                dw[wk + 203] += g1_3_5;
             }
             {
                 // tap rows 4..4
-                let g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0, g0_4_5 = 0, g1_4_0 = 0, g1_4_1 = 0, g1_4_2 = 0, g1_4_3 = 0, g1_4_4 = 0, g1_4_5 = 0;
+                let g0_4_0 = 0, g0_4_1 = 0, g0_4_2 = 0, g0_4_3 = 0, g0_4_4 = 0, g0_4_5 = 0;
                 for (let i = 0; i < 14; i++) {
                     const xr = xc + i * 19;
                     const dr = dk + i * 14;
                     for (let j = 0; j < 14; j += 2) {
                         const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 196], d1_1 = dy[dj + 197];
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1];
                         const v4_0 = xp[xo + 76], v4_1 = xp[xo + 77], v4_2 = xp[xo + 78], v4_3 = xp[xo + 79], v4_4 = xp[xo + 80], v4_5 = xp[xo + 81], v4_6 = xp[xo + 82];
                         g0_4_0 += d0_0 * v4_0 + d0_1 * v4_1;
-                        g1_4_0 += d1_0 * v4_0 + d1_1 * v4_1;
                         g0_4_1 += d0_0 * v4_1 + d0_1 * v4_2;
-                        g1_4_1 += d1_0 * v4_1 + d1_1 * v4_2;
                         g0_4_2 += d0_0 * v4_2 + d0_1 * v4_3;
-                        g1_4_2 += d1_0 * v4_2 + d1_1 * v4_3;
                         g0_4_3 += d0_0 * v4_3 + d0_1 * v4_4;
-                        g1_4_3 += d1_0 * v4_3 + d1_1 * v4_4;
                         g0_4_4 += d0_0 * v4_4 + d0_1 * v4_5;
-                        g1_4_4 += d1_0 * v4_4 + d1_1 * v4_5;
                         g0_4_5 += d0_0 * v4_5 + d0_1 * v4_6;
-                        g1_4_5 += d1_0 * v4_5 + d1_1 * v4_6;
                     }
                 }
                 dw[wk + 24] += g0_4_0;
-                dw[wk + 204] += g1_4_0;
                 dw[wk + 25] += g0_4_1;
-                dw[wk + 205] += g1_4_1;
                 dw[wk + 26] += g0_4_2;
-                dw[wk + 206] += g1_4_2;
                 dw[wk + 27] += g0_4_3;
-                dw[wk + 207] += g1_4_3;
                 dw[wk + 28] += g0_4_4;
-                dw[wk + 208] += g1_4_4;
                 dw[wk + 29] += g0_4_5;
-                dw[wk + 209] += g1_4_5;
             }
         }
     }

@@ -79,11 +79,11 @@ export declare class Model {
 export declare function createModel(options?: { seed?: number }): Model;
 
 // ---- kernels ----
-/** forward: 3x3 window, anchor (1,1); each sample's input map copied into a 34x34 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+2 at each row end), 180 statements */
+/** forward: 3x3 window, anchor (1,1); each sample's input map copied into a 34x34 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements */
 export declare function c1_forward(x: F, w: F, y: F): void;
-/** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 34x34 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 4 position(s) per pass, 108 statements */
+/** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 34x34 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 2 position(s) per pass, 54 statements */
 export declare function c1_backward(dy: F, w: F, dx: F): void;
-/** grad: 3x3 window, anchor (1,1); each sample's input map copied into a 34x34 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 4 channel(s) x 2 position(s) per pass, 72 statements */
+/** grad: 3x3 window, anchor (1,1); each sample's input map copied into a 34x34 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 36 statements */
 export declare function c1_grad(dy: F, x: F, dw: F): void;
 /** flat loop over 1048576 elements */
 export declare function relu1_forward(x: F, y: F): void;
@@ -95,11 +95,11 @@ export declare function p1_forward(x: F, y: F): void;
 export declare function p1_path(x: F, y: F, path: Int32Array): void;
 /** 1024 maps of 256 outputs, each routed to its path (overlapping pools accumulate) */
 export declare function p1_backward(dy: F, path: Int32Array, dx: F): void;
-/** forward: 3x3 window, anchor (1,1); each sample's input map copied into a 18x18 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+1 at each row end), 144 statements */
+/** forward: 3x3 window, anchor (1,1); each sample's input map copied into a 18x18 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements */
 export declare function c2_forward(x: F, w: F, y: F): void;
-/** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 18x18 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+1 at each row end), 144 statements */
+/** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 18x18 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements */
 export declare function c2_backward(dy: F, w: F, dx: F): void;
-/** grad: 3x3 window, anchor (1,1); each sample's input map copied into a 18x18 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 4 channel(s) x 2 position(s) per pass, 72 statements */
+/** grad: 3x3 window, anchor (1,1); each sample's input map copied into a 18x18 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 36 statements */
 export declare function c2_grad(dy: F, x: F, dw: F): void;
 /** flat loop over 524288 elements */
 export declare function relu2_forward(x: F, y: F): void;
@@ -111,11 +111,11 @@ export declare function p2_forward(x: F, y: F): void;
 export declare function p2_path(x: F, y: F, path: Int32Array): void;
 /** 2048 maps of 64 outputs, each routed to its path (overlapping pools accumulate) */
 export declare function p2_backward(dy: F, path: Int32Array, dx: F): void;
-/** forward: 3x3 window, anchor (1,1); each sample's input map copied into a 10x10 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+2 at each row end), 180 statements */
+/** forward: 3x3 window, anchor (1,1); each sample's input map copied into a 10x10 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements */
 export declare function c3_forward(x: F, w: F, y: F): void;
-/** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 10x10 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+2 at each row end), 180 statements */
+/** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 10x10 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements */
 export declare function c3_backward(dy: F, w: F, dx: F): void;
-/** grad: 3x3 window, anchor (1,1); each sample's input map copied into a 10x10 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 4 channel(s) x 2 position(s) per pass, 72 statements */
+/** grad: 3x3 window, anchor (1,1); each sample's input map copied into a 10x10 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 36 statements */
 export declare function c3_grad(dy: F, x: F, dw: F): void;
 /** flat loop over 131072 elements */
 export declare function relu3_forward(x: F, y: F): void;

@@ -450,7 +450,7 @@ export function createModel(options) {
     return new Model(options);
 }
 // ---- kernels: <layer>_<role>, pure functions over the whole batch ----
-// c1_forward: forward: 3x3 window, anchor (1,1); each sample's input map copied into a 34x34 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+2 at each row end), 180 statements
+// c1_forward: forward: 3x3 window, anchor (1,1); each sample's input map copied into a 34x34 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements
 export function c1_forward(x, w, y) {
     y.fill(0);
     for (let t = 0; t < 32; t++) {
@@ -488,135 +488,7 @@ function c1$forward0(xp, w, y, o0) {
             for (let i = 0; i < 32; i++) {
                 const xr = xc + i * 34;
                 const yr = yk + i * 32;
-                for (let j = 0; j < 30; j += 3) {
-                    const xo = xr + j, yo = yr + j;
-                    let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a1_0 = y[yo + 1024], a1_1 = y[yo + 1025], a1_2 = y[yo + 1026], a2_0 = y[yo + 2048], a2_1 = y[yo + 2049], a2_2 = y[yo + 2050], a3_0 = y[yo + 3072], a3_1 = y[yo + 3073], a3_2 = y[yo + 3074];
-                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4];
-                    a0_0 += w0_0_0 * v0_0;
-                    a0_1 += w0_0_0 * v0_1;
-                    a0_2 += w0_0_0 * v0_2;
-                    a1_0 += w1_0_0 * v0_0;
-                    a1_1 += w1_0_0 * v0_1;
-                    a1_2 += w1_0_0 * v0_2;
-                    a2_0 += w2_0_0 * v0_0;
-                    a2_1 += w2_0_0 * v0_1;
-                    a2_2 += w2_0_0 * v0_2;
-                    a3_0 += w3_0_0 * v0_0;
-                    a3_1 += w3_0_0 * v0_1;
-                    a3_2 += w3_0_0 * v0_2;
-                    a0_0 += w0_0_1 * v0_1;
-                    a0_1 += w0_0_1 * v0_2;
-                    a0_2 += w0_0_1 * v0_3;
-                    a1_0 += w1_0_1 * v0_1;
-                    a1_1 += w1_0_1 * v0_2;
-                    a1_2 += w1_0_1 * v0_3;
-                    a2_0 += w2_0_1 * v0_1;
-                    a2_1 += w2_0_1 * v0_2;
-                    a2_2 += w2_0_1 * v0_3;
-                    a3_0 += w3_0_1 * v0_1;
-                    a3_1 += w3_0_1 * v0_2;
-                    a3_2 += w3_0_1 * v0_3;
-                    a0_0 += w0_0_2 * v0_2;
-                    a0_1 += w0_0_2 * v0_3;
-                    a0_2 += w0_0_2 * v0_4;
-                    a1_0 += w1_0_2 * v0_2;
-                    a1_1 += w1_0_2 * v0_3;
-                    a1_2 += w1_0_2 * v0_4;
-                    a2_0 += w2_0_2 * v0_2;
-                    a2_1 += w2_0_2 * v0_3;
-                    a2_2 += w2_0_2 * v0_4;
-                    a3_0 += w3_0_2 * v0_2;
-                    a3_1 += w3_0_2 * v0_3;
-                    a3_2 += w3_0_2 * v0_4;
-                    const v1_0 = xp[xo + 34], v1_1 = xp[xo + 35], v1_2 = xp[xo + 36], v1_3 = xp[xo + 37], v1_4 = xp[xo + 38];
-                    a0_0 += w0_1_0 * v1_0;
-                    a0_1 += w0_1_0 * v1_1;
-                    a0_2 += w0_1_0 * v1_2;
-                    a1_0 += w1_1_0 * v1_0;
-                    a1_1 += w1_1_0 * v1_1;
-                    a1_2 += w1_1_0 * v1_2;
-                    a2_0 += w2_1_0 * v1_0;
-                    a2_1 += w2_1_0 * v1_1;
-                    a2_2 += w2_1_0 * v1_2;
-                    a3_0 += w3_1_0 * v1_0;
-                    a3_1 += w3_1_0 * v1_1;
-                    a3_2 += w3_1_0 * v1_2;
-                    a0_0 += w0_1_1 * v1_1;
-                    a0_1 += w0_1_1 * v1_2;
-                    a0_2 += w0_1_1 * v1_3;
-                    a1_0 += w1_1_1 * v1_1;
-                    a1_1 += w1_1_1 * v1_2;
-                    a1_2 += w1_1_1 * v1_3;
-                    a2_0 += w2_1_1 * v1_1;
-                    a2_1 += w2_1_1 * v1_2;
-                    a2_2 += w2_1_1 * v1_3;
-                    a3_0 += w3_1_1 * v1_1;
-                    a3_1 += w3_1_1 * v1_2;
-                    a3_2 += w3_1_1 * v1_3;
-                    a0_0 += w0_1_2 * v1_2;
-                    a0_1 += w0_1_2 * v1_3;
-                    a0_2 += w0_1_2 * v1_4;
-                    a1_0 += w1_1_2 * v1_2;
-                    a1_1 += w1_1_2 * v1_3;
-                    a1_2 += w1_1_2 * v1_4;
-                    a2_0 += w2_1_2 * v1_2;
-                    a2_1 += w2_1_2 * v1_3;
-                    a2_2 += w2_1_2 * v1_4;
-                    a3_0 += w3_1_2 * v1_2;
-                    a3_1 += w3_1_2 * v1_3;
-                    a3_2 += w3_1_2 * v1_4;
-                    const v2_0 = xp[xo + 68], v2_1 = xp[xo + 69], v2_2 = xp[xo + 70], v2_3 = xp[xo + 71], v2_4 = xp[xo + 72];
-                    a0_0 += w0_2_0 * v2_0;
-                    a0_1 += w0_2_0 * v2_1;
-                    a0_2 += w0_2_0 * v2_2;
-                    a1_0 += w1_2_0 * v2_0;
-                    a1_1 += w1_2_0 * v2_1;
-                    a1_2 += w1_2_0 * v2_2;
-                    a2_0 += w2_2_0 * v2_0;
-                    a2_1 += w2_2_0 * v2_1;
-                    a2_2 += w2_2_0 * v2_2;
-                    a3_0 += w3_2_0 * v2_0;
-                    a3_1 += w3_2_0 * v2_1;
-                    a3_2 += w3_2_0 * v2_2;
-                    a0_0 += w0_2_1 * v2_1;
-                    a0_1 += w0_2_1 * v2_2;
-                    a0_2 += w0_2_1 * v2_3;
-                    a1_0 += w1_2_1 * v2_1;
-                    a1_1 += w1_2_1 * v2_2;
-                    a1_2 += w1_2_1 * v2_3;
-                    a2_0 += w2_2_1 * v2_1;
-                    a2_1 += w2_2_1 * v2_2;
-                    a2_2 += w2_2_1 * v2_3;
-                    a3_0 += w3_2_1 * v2_1;
-                    a3_1 += w3_2_1 * v2_2;
-                    a3_2 += w3_2_1 * v2_3;
-                    a0_0 += w0_2_2 * v2_2;
-                    a0_1 += w0_2_2 * v2_3;
-                    a0_2 += w0_2_2 * v2_4;
-                    a1_0 += w1_2_2 * v2_2;
-                    a1_1 += w1_2_2 * v2_3;
-                    a1_2 += w1_2_2 * v2_4;
-                    a2_0 += w2_2_2 * v2_2;
-                    a2_1 += w2_2_2 * v2_3;
-                    a2_2 += w2_2_2 * v2_4;
-                    a3_0 += w3_2_2 * v2_2;
-                    a3_1 += w3_2_2 * v2_3;
-                    a3_2 += w3_2_2 * v2_4;
-                    y[yo] = a0_0;
-                    y[yo + 1] = a0_1;
-                    y[yo + 2] = a0_2;
-                    y[yo + 1024] = a1_0;
-                    y[yo + 1025] = a1_1;
-                    y[yo + 1026] = a1_2;
-                    y[yo + 2048] = a2_0;
-                    y[yo + 2049] = a2_1;
-                    y[yo + 2050] = a2_2;
-                    y[yo + 3072] = a3_0;
-                    y[yo + 3073] = a3_1;
-                    y[yo + 3074] = a3_2;
-                }
-                {
-                    const j = 30;
+                for (let j = 0; j < 32; j += 2) {
                     const xo = xr + j, yo = yr + j;
                     let a0_0 = y[yo], a0_1 = y[yo + 1], a1_0 = y[yo + 1024], a1_1 = y[yo + 1025], a2_0 = y[yo + 2048], a2_1 = y[yo + 2049], a3_0 = y[yo + 3072], a3_1 = y[yo + 3073];
                     const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
@@ -707,7 +579,7 @@ function c1$forward0(xp, w, y, o0) {
         }
     }
 }
-// c1_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 34x34 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 4 position(s) per pass, 108 statements
+// c1_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 34x34 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 2 position(s) per pass, 54 statements
 export function c1_backward(dy, w, dx) {
     dx.fill(0);
     for (let t = 0; t < 32; t++) {
@@ -746,138 +618,78 @@ function c1$backward0(xp, w, dx, o0) {
             for (let i = 0; i < 32; i++) {
                 const xr = xc + i * 34;
                 const yr = yk + i * 32;
-                for (let j = 0; j < 32; j += 4) {
+                for (let j = 0; j < 32; j += 2) {
                     const xo = xr + j, yo = yr + j;
-                    let a0_0 = dx[yo], a0_1 = dx[yo + 1], a0_2 = dx[yo + 2], a0_3 = dx[yo + 3], a1_0 = dx[yo + 1024], a1_1 = dx[yo + 1025], a1_2 = dx[yo + 1026], a1_3 = dx[yo + 1027], a2_0 = dx[yo + 2048], a2_1 = dx[yo + 2049], a2_2 = dx[yo + 2050], a2_3 = dx[yo + 2051];
-                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4], v0_5 = xp[xo + 5];
+                    let a0_0 = dx[yo], a0_1 = dx[yo + 1], a1_0 = dx[yo + 1024], a1_1 = dx[yo + 1025], a2_0 = dx[yo + 2048], a2_1 = dx[yo + 2049];
+                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
                     a0_0 += w0_0_0 * v0_0;
                     a0_1 += w0_0_0 * v0_1;
-                    a0_2 += w0_0_0 * v0_2;
-                    a0_3 += w0_0_0 * v0_3;
                     a1_0 += w1_0_0 * v0_0;
                     a1_1 += w1_0_0 * v0_1;
-                    a1_2 += w1_0_0 * v0_2;
-                    a1_3 += w1_0_0 * v0_3;
                     a2_0 += w2_0_0 * v0_0;
                     a2_1 += w2_0_0 * v0_1;
-                    a2_2 += w2_0_0 * v0_2;
-                    a2_3 += w2_0_0 * v0_3;
                     a0_0 += w0_0_1 * v0_1;
                     a0_1 += w0_0_1 * v0_2;
-                    a0_2 += w0_0_1 * v0_3;
-                    a0_3 += w0_0_1 * v0_4;
                     a1_0 += w1_0_1 * v0_1;
                     a1_1 += w1_0_1 * v0_2;
-                    a1_2 += w1_0_1 * v0_3;
-                    a1_3 += w1_0_1 * v0_4;
                     a2_0 += w2_0_1 * v0_1;
                     a2_1 += w2_0_1 * v0_2;
-                    a2_2 += w2_0_1 * v0_3;
-                    a2_3 += w2_0_1 * v0_4;
                     a0_0 += w0_0_2 * v0_2;
                     a0_1 += w0_0_2 * v0_3;
-                    a0_2 += w0_0_2 * v0_4;
-                    a0_3 += w0_0_2 * v0_5;
                     a1_0 += w1_0_2 * v0_2;
                     a1_1 += w1_0_2 * v0_3;
-                    a1_2 += w1_0_2 * v0_4;
-                    a1_3 += w1_0_2 * v0_5;
                     a2_0 += w2_0_2 * v0_2;
                     a2_1 += w2_0_2 * v0_3;
-                    a2_2 += w2_0_2 * v0_4;
-                    a2_3 += w2_0_2 * v0_5;
-                    const v1_0 = xp[xo + 34], v1_1 = xp[xo + 35], v1_2 = xp[xo + 36], v1_3 = xp[xo + 37], v1_4 = xp[xo + 38], v1_5 = xp[xo + 39];
+                    const v1_0 = xp[xo + 34], v1_1 = xp[xo + 35], v1_2 = xp[xo + 36], v1_3 = xp[xo + 37];
                     a0_0 += w0_1_0 * v1_0;
                     a0_1 += w0_1_0 * v1_1;
-                    a0_2 += w0_1_0 * v1_2;
-                    a0_3 += w0_1_0 * v1_3;
                     a1_0 += w1_1_0 * v1_0;
                     a1_1 += w1_1_0 * v1_1;
-                    a1_2 += w1_1_0 * v1_2;
-                    a1_3 += w1_1_0 * v1_3;
                     a2_0 += w2_1_0 * v1_0;
                     a2_1 += w2_1_0 * v1_1;
-                    a2_2 += w2_1_0 * v1_2;
-                    a2_3 += w2_1_0 * v1_3;
                     a0_0 += w0_1_1 * v1_1;
                     a0_1 += w0_1_1 * v1_2;
-                    a0_2 += w0_1_1 * v1_3;
-                    a0_3 += w0_1_1 * v1_4;
                     a1_0 += w1_1_1 * v1_1;
                     a1_1 += w1_1_1 * v1_2;
-                    a1_2 += w1_1_1 * v1_3;
-                    a1_3 += w1_1_1 * v1_4;
                     a2_0 += w2_1_1 * v1_1;
                     a2_1 += w2_1_1 * v1_2;
-                    a2_2 += w2_1_1 * v1_3;
-                    a2_3 += w2_1_1 * v1_4;
                     a0_0 += w0_1_2 * v1_2;
                     a0_1 += w0_1_2 * v1_3;
-                    a0_2 += w0_1_2 * v1_4;
-                    a0_3 += w0_1_2 * v1_5;
                     a1_0 += w1_1_2 * v1_2;
                     a1_1 += w1_1_2 * v1_3;
-                    a1_2 += w1_1_2 * v1_4;
-                    a1_3 += w1_1_2 * v1_5;
                     a2_0 += w2_1_2 * v1_2;
                     a2_1 += w2_1_2 * v1_3;
-                    a2_2 += w2_1_2 * v1_4;
-                    a2_3 += w2_1_2 * v1_5;
-                    const v2_0 = xp[xo + 68], v2_1 = xp[xo + 69], v2_2 = xp[xo + 70], v2_3 = xp[xo + 71], v2_4 = xp[xo + 72], v2_5 = xp[xo + 73];
+                    const v2_0 = xp[xo + 68], v2_1 = xp[xo + 69], v2_2 = xp[xo + 70], v2_3 = xp[xo + 71];
                     a0_0 += w0_2_0 * v2_0;
                     a0_1 += w0_2_0 * v2_1;
-                    a0_2 += w0_2_0 * v2_2;
-                    a0_3 += w0_2_0 * v2_3;
                     a1_0 += w1_2_0 * v2_0;
                     a1_1 += w1_2_0 * v2_1;
-                    a1_2 += w1_2_0 * v2_2;
-                    a1_3 += w1_2_0 * v2_3;
                     a2_0 += w2_2_0 * v2_0;
                     a2_1 += w2_2_0 * v2_1;
-                    a2_2 += w2_2_0 * v2_2;
-                    a2_3 += w2_2_0 * v2_3;
                     a0_0 += w0_2_1 * v2_1;
                     a0_1 += w0_2_1 * v2_2;
-                    a0_2 += w0_2_1 * v2_3;
-                    a0_3 += w0_2_1 * v2_4;
                     a1_0 += w1_2_1 * v2_1;
                     a1_1 += w1_2_1 * v2_2;
-                    a1_2 += w1_2_1 * v2_3;
-                    a1_3 += w1_2_1 * v2_4;
                     a2_0 += w2_2_1 * v2_1;
                     a2_1 += w2_2_1 * v2_2;
-                    a2_2 += w2_2_1 * v2_3;
-                    a2_3 += w2_2_1 * v2_4;
                     a0_0 += w0_2_2 * v2_2;
                     a0_1 += w0_2_2 * v2_3;
-                    a0_2 += w0_2_2 * v2_4;
-                    a0_3 += w0_2_2 * v2_5;
                     a1_0 += w1_2_2 * v2_2;
                     a1_1 += w1_2_2 * v2_3;
-                    a1_2 += w1_2_2 * v2_4;
-                    a1_3 += w1_2_2 * v2_5;
                     a2_0 += w2_2_2 * v2_2;
                     a2_1 += w2_2_2 * v2_3;
-                    a2_2 += w2_2_2 * v2_4;
-                    a2_3 += w2_2_2 * v2_5;
                     dx[yo] = a0_0;
                     dx[yo + 1] = a0_1;
-                    dx[yo + 2] = a0_2;
-                    dx[yo + 3] = a0_3;
                     dx[yo + 1024] = a1_0;
                     dx[yo + 1025] = a1_1;
-                    dx[yo + 1026] = a1_2;
-                    dx[yo + 1027] = a1_3;
                     dx[yo + 2048] = a2_0;
                     dx[yo + 2049] = a2_1;
-                    dx[yo + 2050] = a2_2;
-                    dx[yo + 2051] = a2_3;
                 }
             }
         }
     }
 }
-// c1_grad: grad: 3x3 window, anchor (1,1); each sample's input map copied into a 34x34 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 4 channel(s) x 2 position(s) per pass, 72 statements
+// c1_grad: grad: 3x3 window, anchor (1,1); each sample's input map copied into a 34x34 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 36 statements
 export function c1_grad(dy, x, dw) {
     for (let t = 0; t < 32; t++) {
         c1$gradCopy(x, t * 3072, c1$gradPad);
@@ -897,121 +709,73 @@ function c1$gradCopy(src, s0, xp) {
     }
 }
 function c1$grad0(dy, xp, dw, o0) {
-    for (let k = 0; k < 32; k += 4) {
+    for (let k = 0; k < 32; k += 2) {
         const dk = o0 + k * 1024;
         for (let c = 0; c < 3; c++) {
             const xc = c * 1156;
             const wk = k * 27 + c * 9;
             {
-                // tap rows 0..0
-                let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0;
+                // tap rows 0..1
+                let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0;
                 for (let i = 0; i < 32; i++) {
                     const xr = xc + i * 34;
                     const dr = dk + i * 32;
                     for (let j = 0; j < 32; j += 2) {
                         const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 1024], d1_1 = dy[dj + 1025], d2_0 = dy[dj + 2048], d2_1 = dy[dj + 2049], d3_0 = dy[dj + 3072], d3_1 = dy[dj + 3073];
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 1024], d1_1 = dy[dj + 1025];
                         const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
                         g0_0_0 += d0_0 * v0_0 + d0_1 * v0_1;
                         g1_0_0 += d1_0 * v0_0 + d1_1 * v0_1;
-                        g2_0_0 += d2_0 * v0_0 + d2_1 * v0_1;
-                        g3_0_0 += d3_0 * v0_0 + d3_1 * v0_1;
                         g0_0_1 += d0_0 * v0_1 + d0_1 * v0_2;
                         g1_0_1 += d1_0 * v0_1 + d1_1 * v0_2;
-                        g2_0_1 += d2_0 * v0_1 + d2_1 * v0_2;
-                        g3_0_1 += d3_0 * v0_1 + d3_1 * v0_2;
                         g0_0_2 += d0_0 * v0_2 + d0_1 * v0_3;
                         g1_0_2 += d1_0 * v0_2 + d1_1 * v0_3;
-                        g2_0_2 += d2_0 * v0_2 + d2_1 * v0_3;
-                        g3_0_2 += d3_0 * v0_2 + d3_1 * v0_3;
+                        const v1_0 = xp[xo + 34], v1_1 = xp[xo + 35], v1_2 = xp[xo + 36], v1_3 = xp[xo + 37];
+                        g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1;
+                        g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1;
+                        g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2;
+                        g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2;
+                        g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3;
+                        g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3;
                     }
                 }
                 dw[wk] += g0_0_0;
                 dw[wk + 27] += g1_0_0;
-                dw[wk + 54] += g2_0_0;
-                dw[wk + 81] += g3_0_0;
                 dw[wk + 1] += g0_0_1;
                 dw[wk + 28] += g1_0_1;
-                dw[wk + 55] += g2_0_1;
-                dw[wk + 82] += g3_0_1;
                 dw[wk + 2] += g0_0_2;
                 dw[wk + 29] += g1_0_2;
-                dw[wk + 56] += g2_0_2;
-                dw[wk + 83] += g3_0_2;
-            }
-            {
-                // tap rows 1..1
-                let g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0;
-                for (let i = 0; i < 32; i++) {
-                    const xr = xc + i * 34;
-                    const dr = dk + i * 32;
-                    for (let j = 0; j < 32; j += 2) {
-                        const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 1024], d1_1 = dy[dj + 1025], d2_0 = dy[dj + 2048], d2_1 = dy[dj + 2049], d3_0 = dy[dj + 3072], d3_1 = dy[dj + 3073];
-                        const v1_0 = xp[xo + 34], v1_1 = xp[xo + 35], v1_2 = xp[xo + 36], v1_3 = xp[xo + 37];
-                        g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1;
-                        g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1;
-                        g2_1_0 += d2_0 * v1_0 + d2_1 * v1_1;
-                        g3_1_0 += d3_0 * v1_0 + d3_1 * v1_1;
-                        g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2;
-                        g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2;
-                        g2_1_1 += d2_0 * v1_1 + d2_1 * v1_2;
-                        g3_1_1 += d3_0 * v1_1 + d3_1 * v1_2;
-                        g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3;
-                        g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3;
-                        g2_1_2 += d2_0 * v1_2 + d2_1 * v1_3;
-                        g3_1_2 += d3_0 * v1_2 + d3_1 * v1_3;
-                    }
-                }
                 dw[wk + 3] += g0_1_0;
                 dw[wk + 30] += g1_1_0;
-                dw[wk + 57] += g2_1_0;
-                dw[wk + 84] += g3_1_0;
                 dw[wk + 4] += g0_1_1;
                 dw[wk + 31] += g1_1_1;
-                dw[wk + 58] += g2_1_1;
-                dw[wk + 85] += g3_1_1;
                 dw[wk + 5] += g0_1_2;
                 dw[wk + 32] += g1_1_2;
-                dw[wk + 59] += g2_1_2;
-                dw[wk + 86] += g3_1_2;
             }
             {
                 // tap rows 2..2
-                let g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
+                let g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
                 for (let i = 0; i < 32; i++) {
                     const xr = xc + i * 34;
                     const dr = dk + i * 32;
                     for (let j = 0; j < 32; j += 2) {
                         const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 1024], d1_1 = dy[dj + 1025], d2_0 = dy[dj + 2048], d2_1 = dy[dj + 2049], d3_0 = dy[dj + 3072], d3_1 = dy[dj + 3073];
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 1024], d1_1 = dy[dj + 1025];
                         const v2_0 = xp[xo + 68], v2_1 = xp[xo + 69], v2_2 = xp[xo + 70], v2_3 = xp[xo + 71];
                         g0_2_0 += d0_0 * v2_0 + d0_1 * v2_1;
                         g1_2_0 += d1_0 * v2_0 + d1_1 * v2_1;
-                        g2_2_0 += d2_0 * v2_0 + d2_1 * v2_1;
-                        g3_2_0 += d3_0 * v2_0 + d3_1 * v2_1;
                         g0_2_1 += d0_0 * v2_1 + d0_1 * v2_2;
                         g1_2_1 += d1_0 * v2_1 + d1_1 * v2_2;
-                        g2_2_1 += d2_0 * v2_1 + d2_1 * v2_2;
-                        g3_2_1 += d3_0 * v2_1 + d3_1 * v2_2;
                         g0_2_2 += d0_0 * v2_2 + d0_1 * v2_3;
                         g1_2_2 += d1_0 * v2_2 + d1_1 * v2_3;
-                        g2_2_2 += d2_0 * v2_2 + d2_1 * v2_3;
-                        g3_2_2 += d3_0 * v2_2 + d3_1 * v2_3;
                     }
                 }
                 dw[wk + 6] += g0_2_0;
                 dw[wk + 33] += g1_2_0;
-                dw[wk + 60] += g2_2_0;
-                dw[wk + 87] += g3_2_0;
                 dw[wk + 7] += g0_2_1;
                 dw[wk + 34] += g1_2_1;
-                dw[wk + 61] += g2_2_1;
-                dw[wk + 88] += g3_2_1;
                 dw[wk + 8] += g0_2_2;
                 dw[wk + 35] += g1_2_2;
-                dw[wk + 62] += g2_2_2;
-                dw[wk + 89] += g3_2_2;
             }
         }
     }
@@ -1114,7 +878,7 @@ export function p1_backward(dy, path, dx) {
             dx[xc + path[o]] += dy[o];
     }
 }
-// c2_forward: forward: 3x3 window, anchor (1,1); each sample's input map copied into a 18x18 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+1 at each row end), 144 statements
+// c2_forward: forward: 3x3 window, anchor (1,1); each sample's input map copied into a 18x18 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements
 export function c2_forward(x, w, y) {
     y.fill(0);
     for (let t = 0; t < 32; t++) {
@@ -1152,186 +916,98 @@ function c2$forward0(xp, w, y, o0) {
             for (let i = 0; i < 16; i++) {
                 const xr = xc + i * 18;
                 const yr = yk + i * 16;
-                for (let j = 0; j < 15; j += 3) {
+                for (let j = 0; j < 16; j += 2) {
                     const xo = xr + j, yo = yr + j;
-                    let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a1_0 = y[yo + 256], a1_1 = y[yo + 257], a1_2 = y[yo + 258], a2_0 = y[yo + 512], a2_1 = y[yo + 513], a2_2 = y[yo + 514], a3_0 = y[yo + 768], a3_1 = y[yo + 769], a3_2 = y[yo + 770];
-                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4];
+                    let a0_0 = y[yo], a0_1 = y[yo + 1], a1_0 = y[yo + 256], a1_1 = y[yo + 257], a2_0 = y[yo + 512], a2_1 = y[yo + 513], a3_0 = y[yo + 768], a3_1 = y[yo + 769];
+                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
                     a0_0 += w0_0_0 * v0_0;
                     a0_1 += w0_0_0 * v0_1;
-                    a0_2 += w0_0_0 * v0_2;
                     a1_0 += w1_0_0 * v0_0;
                     a1_1 += w1_0_0 * v0_1;
-                    a1_2 += w1_0_0 * v0_2;
                     a2_0 += w2_0_0 * v0_0;
                     a2_1 += w2_0_0 * v0_1;
-                    a2_2 += w2_0_0 * v0_2;
                     a3_0 += w3_0_0 * v0_0;
                     a3_1 += w3_0_0 * v0_1;
-                    a3_2 += w3_0_0 * v0_2;
                     a0_0 += w0_0_1 * v0_1;
                     a0_1 += w0_0_1 * v0_2;
-                    a0_2 += w0_0_1 * v0_3;
                     a1_0 += w1_0_1 * v0_1;
                     a1_1 += w1_0_1 * v0_2;
-                    a1_2 += w1_0_1 * v0_3;
                     a2_0 += w2_0_1 * v0_1;
                     a2_1 += w2_0_1 * v0_2;
-                    a2_2 += w2_0_1 * v0_3;
                     a3_0 += w3_0_1 * v0_1;
                     a3_1 += w3_0_1 * v0_2;
-                    a3_2 += w3_0_1 * v0_3;
                     a0_0 += w0_0_2 * v0_2;
                     a0_1 += w0_0_2 * v0_3;
-                    a0_2 += w0_0_2 * v0_4;
                     a1_0 += w1_0_2 * v0_2;
                     a1_1 += w1_0_2 * v0_3;
-                    a1_2 += w1_0_2 * v0_4;
                     a2_0 += w2_0_2 * v0_2;
                     a2_1 += w2_0_2 * v0_3;
-                    a2_2 += w2_0_2 * v0_4;
                     a3_0 += w3_0_2 * v0_2;
                     a3_1 += w3_0_2 * v0_3;
-                    a3_2 += w3_0_2 * v0_4;
-                    const v1_0 = xp[xo + 18], v1_1 = xp[xo + 19], v1_2 = xp[xo + 20], v1_3 = xp[xo + 21], v1_4 = xp[xo + 22];
+                    const v1_0 = xp[xo + 18], v1_1 = xp[xo + 19], v1_2 = xp[xo + 20], v1_3 = xp[xo + 21];
                     a0_0 += w0_1_0 * v1_0;
                     a0_1 += w0_1_0 * v1_1;
-                    a0_2 += w0_1_0 * v1_2;
                     a1_0 += w1_1_0 * v1_0;
                     a1_1 += w1_1_0 * v1_1;
-                    a1_2 += w1_1_0 * v1_2;
                     a2_0 += w2_1_0 * v1_0;
                     a2_1 += w2_1_0 * v1_1;
-                    a2_2 += w2_1_0 * v1_2;
                     a3_0 += w3_1_0 * v1_0;
                     a3_1 += w3_1_0 * v1_1;
-                    a3_2 += w3_1_0 * v1_2;
                     a0_0 += w0_1_1 * v1_1;
                     a0_1 += w0_1_1 * v1_2;
-                    a0_2 += w0_1_1 * v1_3;
                     a1_0 += w1_1_1 * v1_1;
                     a1_1 += w1_1_1 * v1_2;
-                    a1_2 += w1_1_1 * v1_3;
                     a2_0 += w2_1_1 * v1_1;
                     a2_1 += w2_1_1 * v1_2;
-                    a2_2 += w2_1_1 * v1_3;
                     a3_0 += w3_1_1 * v1_1;
                     a3_1 += w3_1_1 * v1_2;
-                    a3_2 += w3_1_1 * v1_3;
                     a0_0 += w0_1_2 * v1_2;
                     a0_1 += w0_1_2 * v1_3;
-                    a0_2 += w0_1_2 * v1_4;
                     a1_0 += w1_1_2 * v1_2;
                     a1_1 += w1_1_2 * v1_3;
-                    a1_2 += w1_1_2 * v1_4;
                     a2_0 += w2_1_2 * v1_2;
                     a2_1 += w2_1_2 * v1_3;
-                    a2_2 += w2_1_2 * v1_4;
                     a3_0 += w3_1_2 * v1_2;
                     a3_1 += w3_1_2 * v1_3;
-                    a3_2 += w3_1_2 * v1_4;
-                    const v2_0 = xp[xo + 36], v2_1 = xp[xo + 37], v2_2 = xp[xo + 38], v2_3 = xp[xo + 39], v2_4 = xp[xo + 40];
+                    const v2_0 = xp[xo + 36], v2_1 = xp[xo + 37], v2_2 = xp[xo + 38], v2_3 = xp[xo + 39];
                     a0_0 += w0_2_0 * v2_0;
                     a0_1 += w0_2_0 * v2_1;
-                    a0_2 += w0_2_0 * v2_2;
                     a1_0 += w1_2_0 * v2_0;
                     a1_1 += w1_2_0 * v2_1;
-                    a1_2 += w1_2_0 * v2_2;
                     a2_0 += w2_2_0 * v2_0;
                     a2_1 += w2_2_0 * v2_1;
-                    a2_2 += w2_2_0 * v2_2;
                     a3_0 += w3_2_0 * v2_0;
                     a3_1 += w3_2_0 * v2_1;
-                    a3_2 += w3_2_0 * v2_2;
                     a0_0 += w0_2_1 * v2_1;
                     a0_1 += w0_2_1 * v2_2;
-                    a0_2 += w0_2_1 * v2_3;
                     a1_0 += w1_2_1 * v2_1;
                     a1_1 += w1_2_1 * v2_2;
-                    a1_2 += w1_2_1 * v2_3;
                     a2_0 += w2_2_1 * v2_1;
                     a2_1 += w2_2_1 * v2_2;
-                    a2_2 += w2_2_1 * v2_3;
                     a3_0 += w3_2_1 * v2_1;
                     a3_1 += w3_2_1 * v2_2;
-                    a3_2 += w3_2_1 * v2_3;
                     a0_0 += w0_2_2 * v2_2;
                     a0_1 += w0_2_2 * v2_3;
-                    a0_2 += w0_2_2 * v2_4;
                     a1_0 += w1_2_2 * v2_2;
                     a1_1 += w1_2_2 * v2_3;
-                    a1_2 += w1_2_2 * v2_4;
                     a2_0 += w2_2_2 * v2_2;
                     a2_1 += w2_2_2 * v2_3;
-                    a2_2 += w2_2_2 * v2_4;
                     a3_0 += w3_2_2 * v2_2;
                     a3_1 += w3_2_2 * v2_3;
-                    a3_2 += w3_2_2 * v2_4;
                     y[yo] = a0_0;
                     y[yo + 1] = a0_1;
-                    y[yo + 2] = a0_2;
                     y[yo + 256] = a1_0;
                     y[yo + 257] = a1_1;
-                    y[yo + 258] = a1_2;
                     y[yo + 512] = a2_0;
                     y[yo + 513] = a2_1;
-                    y[yo + 514] = a2_2;
                     y[yo + 768] = a3_0;
                     y[yo + 769] = a3_1;
-                    y[yo + 770] = a3_2;
-                }
-                {
-                    const j = 15;
-                    const xo = xr + j, yo = yr + j;
-                    let a0_0 = y[yo], a1_0 = y[yo + 256], a2_0 = y[yo + 512], a3_0 = y[yo + 768];
-                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2];
-                    a0_0 += w0_0_0 * v0_0;
-                    a1_0 += w1_0_0 * v0_0;
-                    a2_0 += w2_0_0 * v0_0;
-                    a3_0 += w3_0_0 * v0_0;
-                    a0_0 += w0_0_1 * v0_1;
-                    a1_0 += w1_0_1 * v0_1;
-                    a2_0 += w2_0_1 * v0_1;
-                    a3_0 += w3_0_1 * v0_1;
-                    a0_0 += w0_0_2 * v0_2;
-                    a1_0 += w1_0_2 * v0_2;
-                    a2_0 += w2_0_2 * v0_2;
-                    a3_0 += w3_0_2 * v0_2;
-                    const v1_0 = xp[xo + 18], v1_1 = xp[xo + 19], v1_2 = xp[xo + 20];
-                    a0_0 += w0_1_0 * v1_0;
-                    a1_0 += w1_1_0 * v1_0;
-                    a2_0 += w2_1_0 * v1_0;
-                    a3_0 += w3_1_0 * v1_0;
-                    a0_0 += w0_1_1 * v1_1;
-                    a1_0 += w1_1_1 * v1_1;
-                    a2_0 += w2_1_1 * v1_1;
-                    a3_0 += w3_1_1 * v1_1;
-                    a0_0 += w0_1_2 * v1_2;
-                    a1_0 += w1_1_2 * v1_2;
-                    a2_0 += w2_1_2 * v1_2;
-                    a3_0 += w3_1_2 * v1_2;
-                    const v2_0 = xp[xo + 36], v2_1 = xp[xo + 37], v2_2 = xp[xo + 38];
-                    a0_0 += w0_2_0 * v2_0;
-                    a1_0 += w1_2_0 * v2_0;
-                    a2_0 += w2_2_0 * v2_0;
-                    a3_0 += w3_2_0 * v2_0;
-                    a0_0 += w0_2_1 * v2_1;
-                    a1_0 += w1_2_1 * v2_1;
-                    a2_0 += w2_2_1 * v2_1;
-                    a3_0 += w3_2_1 * v2_1;
-                    a0_0 += w0_2_2 * v2_2;
-                    a1_0 += w1_2_2 * v2_2;
-                    a2_0 += w2_2_2 * v2_2;
-                    a3_0 += w3_2_2 * v2_2;
-                    y[yo] = a0_0;
-                    y[yo + 256] = a1_0;
-                    y[yo + 512] = a2_0;
-                    y[yo + 768] = a3_0;
                 }
             }
         }
     }
 }
-// c2_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 18x18 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+1 at each row end), 144 statements
+// c2_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 18x18 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements
 export function c2_backward(dy, w, dx) {
     dx.fill(0);
     for (let t = 0; t < 32; t++) {
@@ -1369,186 +1045,98 @@ function c2$backward0(xp, w, dx, o0) {
             for (let i = 0; i < 16; i++) {
                 const xr = xc + i * 18;
                 const yr = yk + i * 16;
-                for (let j = 0; j < 15; j += 3) {
+                for (let j = 0; j < 16; j += 2) {
                     const xo = xr + j, yo = yr + j;
-                    let a0_0 = dx[yo], a0_1 = dx[yo + 1], a0_2 = dx[yo + 2], a1_0 = dx[yo + 256], a1_1 = dx[yo + 257], a1_2 = dx[yo + 258], a2_0 = dx[yo + 512], a2_1 = dx[yo + 513], a2_2 = dx[yo + 514], a3_0 = dx[yo + 768], a3_1 = dx[yo + 769], a3_2 = dx[yo + 770];
-                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4];
+                    let a0_0 = dx[yo], a0_1 = dx[yo + 1], a1_0 = dx[yo + 256], a1_1 = dx[yo + 257], a2_0 = dx[yo + 512], a2_1 = dx[yo + 513], a3_0 = dx[yo + 768], a3_1 = dx[yo + 769];
+                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
                     a0_0 += w0_0_0 * v0_0;
                     a0_1 += w0_0_0 * v0_1;
-                    a0_2 += w0_0_0 * v0_2;
                     a1_0 += w1_0_0 * v0_0;
                     a1_1 += w1_0_0 * v0_1;
-                    a1_2 += w1_0_0 * v0_2;
                     a2_0 += w2_0_0 * v0_0;
                     a2_1 += w2_0_0 * v0_1;
-                    a2_2 += w2_0_0 * v0_2;
                     a3_0 += w3_0_0 * v0_0;
                     a3_1 += w3_0_0 * v0_1;
-                    a3_2 += w3_0_0 * v0_2;
                     a0_0 += w0_0_1 * v0_1;
                     a0_1 += w0_0_1 * v0_2;
-                    a0_2 += w0_0_1 * v0_3;
                     a1_0 += w1_0_1 * v0_1;
                     a1_1 += w1_0_1 * v0_2;
-                    a1_2 += w1_0_1 * v0_3;
                     a2_0 += w2_0_1 * v0_1;
                     a2_1 += w2_0_1 * v0_2;
-                    a2_2 += w2_0_1 * v0_3;
                     a3_0 += w3_0_1 * v0_1;
                     a3_1 += w3_0_1 * v0_2;
-                    a3_2 += w3_0_1 * v0_3;
                     a0_0 += w0_0_2 * v0_2;
                     a0_1 += w0_0_2 * v0_3;
-                    a0_2 += w0_0_2 * v0_4;
                     a1_0 += w1_0_2 * v0_2;
                     a1_1 += w1_0_2 * v0_3;
-                    a1_2 += w1_0_2 * v0_4;
                     a2_0 += w2_0_2 * v0_2;
                     a2_1 += w2_0_2 * v0_3;
-                    a2_2 += w2_0_2 * v0_4;
                     a3_0 += w3_0_2 * v0_2;
                     a3_1 += w3_0_2 * v0_3;
-                    a3_2 += w3_0_2 * v0_4;
-                    const v1_0 = xp[xo + 18], v1_1 = xp[xo + 19], v1_2 = xp[xo + 20], v1_3 = xp[xo + 21], v1_4 = xp[xo + 22];
+                    const v1_0 = xp[xo + 18], v1_1 = xp[xo + 19], v1_2 = xp[xo + 20], v1_3 = xp[xo + 21];
                     a0_0 += w0_1_0 * v1_0;
                     a0_1 += w0_1_0 * v1_1;
-                    a0_2 += w0_1_0 * v1_2;
                     a1_0 += w1_1_0 * v1_0;
                     a1_1 += w1_1_0 * v1_1;
-                    a1_2 += w1_1_0 * v1_2;
                     a2_0 += w2_1_0 * v1_0;
                     a2_1 += w2_1_0 * v1_1;
-                    a2_2 += w2_1_0 * v1_2;
                     a3_0 += w3_1_0 * v1_0;
                     a3_1 += w3_1_0 * v1_1;
-                    a3_2 += w3_1_0 * v1_2;
                     a0_0 += w0_1_1 * v1_1;
                     a0_1 += w0_1_1 * v1_2;
-                    a0_2 += w0_1_1 * v1_3;
                     a1_0 += w1_1_1 * v1_1;
                     a1_1 += w1_1_1 * v1_2;
-                    a1_2 += w1_1_1 * v1_3;
                     a2_0 += w2_1_1 * v1_1;
                     a2_1 += w2_1_1 * v1_2;
-                    a2_2 += w2_1_1 * v1_3;
                     a3_0 += w3_1_1 * v1_1;
                     a3_1 += w3_1_1 * v1_2;
-                    a3_2 += w3_1_1 * v1_3;
                     a0_0 += w0_1_2 * v1_2;
                     a0_1 += w0_1_2 * v1_3;
-                    a0_2 += w0_1_2 * v1_4;
                     a1_0 += w1_1_2 * v1_2;
                     a1_1 += w1_1_2 * v1_3;
-                    a1_2 += w1_1_2 * v1_4;
                     a2_0 += w2_1_2 * v1_2;
                     a2_1 += w2_1_2 * v1_3;
-                    a2_2 += w2_1_2 * v1_4;
                     a3_0 += w3_1_2 * v1_2;
                     a3_1 += w3_1_2 * v1_3;
-                    a3_2 += w3_1_2 * v1_4;
-                    const v2_0 = xp[xo + 36], v2_1 = xp[xo + 37], v2_2 = xp[xo + 38], v2_3 = xp[xo + 39], v2_4 = xp[xo + 40];
+                    const v2_0 = xp[xo + 36], v2_1 = xp[xo + 37], v2_2 = xp[xo + 38], v2_3 = xp[xo + 39];
                     a0_0 += w0_2_0 * v2_0;
                     a0_1 += w0_2_0 * v2_1;
-                    a0_2 += w0_2_0 * v2_2;
                     a1_0 += w1_2_0 * v2_0;
                     a1_1 += w1_2_0 * v2_1;
-                    a1_2 += w1_2_0 * v2_2;
                     a2_0 += w2_2_0 * v2_0;
                     a2_1 += w2_2_0 * v2_1;
-                    a2_2 += w2_2_0 * v2_2;
                     a3_0 += w3_2_0 * v2_0;
                     a3_1 += w3_2_0 * v2_1;
-                    a3_2 += w3_2_0 * v2_2;
                     a0_0 += w0_2_1 * v2_1;
                     a0_1 += w0_2_1 * v2_2;
-                    a0_2 += w0_2_1 * v2_3;
                     a1_0 += w1_2_1 * v2_1;
                     a1_1 += w1_2_1 * v2_2;
-                    a1_2 += w1_2_1 * v2_3;
                     a2_0 += w2_2_1 * v2_1;
                     a2_1 += w2_2_1 * v2_2;
-                    a2_2 += w2_2_1 * v2_3;
                     a3_0 += w3_2_1 * v2_1;
                     a3_1 += w3_2_1 * v2_2;
-                    a3_2 += w3_2_1 * v2_3;
                     a0_0 += w0_2_2 * v2_2;
                     a0_1 += w0_2_2 * v2_3;
-                    a0_2 += w0_2_2 * v2_4;
                     a1_0 += w1_2_2 * v2_2;
                     a1_1 += w1_2_2 * v2_3;
-                    a1_2 += w1_2_2 * v2_4;
                     a2_0 += w2_2_2 * v2_2;
                     a2_1 += w2_2_2 * v2_3;
-                    a2_2 += w2_2_2 * v2_4;
                     a3_0 += w3_2_2 * v2_2;
                     a3_1 += w3_2_2 * v2_3;
-                    a3_2 += w3_2_2 * v2_4;
                     dx[yo] = a0_0;
                     dx[yo + 1] = a0_1;
-                    dx[yo + 2] = a0_2;
                     dx[yo + 256] = a1_0;
                     dx[yo + 257] = a1_1;
-                    dx[yo + 258] = a1_2;
                     dx[yo + 512] = a2_0;
                     dx[yo + 513] = a2_1;
-                    dx[yo + 514] = a2_2;
                     dx[yo + 768] = a3_0;
                     dx[yo + 769] = a3_1;
-                    dx[yo + 770] = a3_2;
-                }
-                {
-                    const j = 15;
-                    const xo = xr + j, yo = yr + j;
-                    let a0_0 = dx[yo], a1_0 = dx[yo + 256], a2_0 = dx[yo + 512], a3_0 = dx[yo + 768];
-                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2];
-                    a0_0 += w0_0_0 * v0_0;
-                    a1_0 += w1_0_0 * v0_0;
-                    a2_0 += w2_0_0 * v0_0;
-                    a3_0 += w3_0_0 * v0_0;
-                    a0_0 += w0_0_1 * v0_1;
-                    a1_0 += w1_0_1 * v0_1;
-                    a2_0 += w2_0_1 * v0_1;
-                    a3_0 += w3_0_1 * v0_1;
-                    a0_0 += w0_0_2 * v0_2;
-                    a1_0 += w1_0_2 * v0_2;
-                    a2_0 += w2_0_2 * v0_2;
-                    a3_0 += w3_0_2 * v0_2;
-                    const v1_0 = xp[xo + 18], v1_1 = xp[xo + 19], v1_2 = xp[xo + 20];
-                    a0_0 += w0_1_0 * v1_0;
-                    a1_0 += w1_1_0 * v1_0;
-                    a2_0 += w2_1_0 * v1_0;
-                    a3_0 += w3_1_0 * v1_0;
-                    a0_0 += w0_1_1 * v1_1;
-                    a1_0 += w1_1_1 * v1_1;
-                    a2_0 += w2_1_1 * v1_1;
-                    a3_0 += w3_1_1 * v1_1;
-                    a0_0 += w0_1_2 * v1_2;
-                    a1_0 += w1_1_2 * v1_2;
-                    a2_0 += w2_1_2 * v1_2;
-                    a3_0 += w3_1_2 * v1_2;
-                    const v2_0 = xp[xo + 36], v2_1 = xp[xo + 37], v2_2 = xp[xo + 38];
-                    a0_0 += w0_2_0 * v2_0;
-                    a1_0 += w1_2_0 * v2_0;
-                    a2_0 += w2_2_0 * v2_0;
-                    a3_0 += w3_2_0 * v2_0;
-                    a0_0 += w0_2_1 * v2_1;
-                    a1_0 += w1_2_1 * v2_1;
-                    a2_0 += w2_2_1 * v2_1;
-                    a3_0 += w3_2_1 * v2_1;
-                    a0_0 += w0_2_2 * v2_2;
-                    a1_0 += w1_2_2 * v2_2;
-                    a2_0 += w2_2_2 * v2_2;
-                    a3_0 += w3_2_2 * v2_2;
-                    dx[yo] = a0_0;
-                    dx[yo + 256] = a1_0;
-                    dx[yo + 512] = a2_0;
-                    dx[yo + 768] = a3_0;
                 }
             }
         }
     }
 }
-// c2_grad: grad: 3x3 window, anchor (1,1); each sample's input map copied into a 18x18 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 4 channel(s) x 2 position(s) per pass, 72 statements
+// c2_grad: grad: 3x3 window, anchor (1,1); each sample's input map copied into a 18x18 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 36 statements
 export function c2_grad(dy, x, dw) {
     for (let t = 0; t < 32; t++) {
         c2$gradCopy(x, t * 8192, c2$gradPad);
@@ -1568,121 +1156,73 @@ function c2$gradCopy(src, s0, xp) {
     }
 }
 function c2$grad0(dy, xp, dw, o0) {
-    for (let k = 0; k < 64; k += 4) {
+    for (let k = 0; k < 64; k += 2) {
         const dk = o0 + k * 256;
         for (let c = 0; c < 32; c++) {
             const xc = c * 324;
             const wk = k * 288 + c * 9;
             {
-                // tap rows 0..0
-                let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0;
+                // tap rows 0..1
+                let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0;
                 for (let i = 0; i < 16; i++) {
                     const xr = xc + i * 18;
                     const dr = dk + i * 16;
                     for (let j = 0; j < 16; j += 2) {
                         const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 256], d1_1 = dy[dj + 257], d2_0 = dy[dj + 512], d2_1 = dy[dj + 513], d3_0 = dy[dj + 768], d3_1 = dy[dj + 769];
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 256], d1_1 = dy[dj + 257];
                         const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
                         g0_0_0 += d0_0 * v0_0 + d0_1 * v0_1;
                         g1_0_0 += d1_0 * v0_0 + d1_1 * v0_1;
-                        g2_0_0 += d2_0 * v0_0 + d2_1 * v0_1;
-                        g3_0_0 += d3_0 * v0_0 + d3_1 * v0_1;
                         g0_0_1 += d0_0 * v0_1 + d0_1 * v0_2;
                         g1_0_1 += d1_0 * v0_1 + d1_1 * v0_2;
-                        g2_0_1 += d2_0 * v0_1 + d2_1 * v0_2;
-                        g3_0_1 += d3_0 * v0_1 + d3_1 * v0_2;
                         g0_0_2 += d0_0 * v0_2 + d0_1 * v0_3;
                         g1_0_2 += d1_0 * v0_2 + d1_1 * v0_3;
-                        g2_0_2 += d2_0 * v0_2 + d2_1 * v0_3;
-                        g3_0_2 += d3_0 * v0_2 + d3_1 * v0_3;
+                        const v1_0 = xp[xo + 18], v1_1 = xp[xo + 19], v1_2 = xp[xo + 20], v1_3 = xp[xo + 21];
+                        g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1;
+                        g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1;
+                        g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2;
+                        g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2;
+                        g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3;
+                        g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3;
                     }
                 }
                 dw[wk] += g0_0_0;
                 dw[wk + 288] += g1_0_0;
-                dw[wk + 576] += g2_0_0;
-                dw[wk + 864] += g3_0_0;
                 dw[wk + 1] += g0_0_1;
                 dw[wk + 289] += g1_0_1;
-                dw[wk + 577] += g2_0_1;
-                dw[wk + 865] += g3_0_1;
                 dw[wk + 2] += g0_0_2;
                 dw[wk + 290] += g1_0_2;
-                dw[wk + 578] += g2_0_2;
-                dw[wk + 866] += g3_0_2;
-            }
-            {
-                // tap rows 1..1
-                let g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0;
-                for (let i = 0; i < 16; i++) {
-                    const xr = xc + i * 18;
-                    const dr = dk + i * 16;
-                    for (let j = 0; j < 16; j += 2) {
-                        const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 256], d1_1 = dy[dj + 257], d2_0 = dy[dj + 512], d2_1 = dy[dj + 513], d3_0 = dy[dj + 768], d3_1 = dy[dj + 769];
-                        const v1_0 = xp[xo + 18], v1_1 = xp[xo + 19], v1_2 = xp[xo + 20], v1_3 = xp[xo + 21];
-                        g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1;
-                        g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1;
-                        g2_1_0 += d2_0 * v1_0 + d2_1 * v1_1;
-                        g3_1_0 += d3_0 * v1_0 + d3_1 * v1_1;
-                        g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2;
-                        g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2;
-                        g2_1_1 += d2_0 * v1_1 + d2_1 * v1_2;
-                        g3_1_1 += d3_0 * v1_1 + d3_1 * v1_2;
-                        g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3;
-                        g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3;
-                        g2_1_2 += d2_0 * v1_2 + d2_1 * v1_3;
-                        g3_1_2 += d3_0 * v1_2 + d3_1 * v1_3;
-                    }
-                }
                 dw[wk + 3] += g0_1_0;
                 dw[wk + 291] += g1_1_0;
-                dw[wk + 579] += g2_1_0;
-                dw[wk + 867] += g3_1_0;
                 dw[wk + 4] += g0_1_1;
                 dw[wk + 292] += g1_1_1;
-                dw[wk + 580] += g2_1_1;
-                dw[wk + 868] += g3_1_1;
                 dw[wk + 5] += g0_1_2;
                 dw[wk + 293] += g1_1_2;
-                dw[wk + 581] += g2_1_2;
-                dw[wk + 869] += g3_1_2;
             }
             {
                 // tap rows 2..2
-                let g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
+                let g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
                 for (let i = 0; i < 16; i++) {
                     const xr = xc + i * 18;
                     const dr = dk + i * 16;
                     for (let j = 0; j < 16; j += 2) {
                         const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 256], d1_1 = dy[dj + 257], d2_0 = dy[dj + 512], d2_1 = dy[dj + 513], d3_0 = dy[dj + 768], d3_1 = dy[dj + 769];
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 256], d1_1 = dy[dj + 257];
                         const v2_0 = xp[xo + 36], v2_1 = xp[xo + 37], v2_2 = xp[xo + 38], v2_3 = xp[xo + 39];
                         g0_2_0 += d0_0 * v2_0 + d0_1 * v2_1;
                         g1_2_0 += d1_0 * v2_0 + d1_1 * v2_1;
-                        g2_2_0 += d2_0 * v2_0 + d2_1 * v2_1;
-                        g3_2_0 += d3_0 * v2_0 + d3_1 * v2_1;
                         g0_2_1 += d0_0 * v2_1 + d0_1 * v2_2;
                         g1_2_1 += d1_0 * v2_1 + d1_1 * v2_2;
-                        g2_2_1 += d2_0 * v2_1 + d2_1 * v2_2;
-                        g3_2_1 += d3_0 * v2_1 + d3_1 * v2_2;
                         g0_2_2 += d0_0 * v2_2 + d0_1 * v2_3;
                         g1_2_2 += d1_0 * v2_2 + d1_1 * v2_3;
-                        g2_2_2 += d2_0 * v2_2 + d2_1 * v2_3;
-                        g3_2_2 += d3_0 * v2_2 + d3_1 * v2_3;
                     }
                 }
                 dw[wk + 6] += g0_2_0;
                 dw[wk + 294] += g1_2_0;
-                dw[wk + 582] += g2_2_0;
-                dw[wk + 870] += g3_2_0;
                 dw[wk + 7] += g0_2_1;
                 dw[wk + 295] += g1_2_1;
-                dw[wk + 583] += g2_2_1;
-                dw[wk + 871] += g3_2_1;
                 dw[wk + 8] += g0_2_2;
                 dw[wk + 296] += g1_2_2;
-                dw[wk + 584] += g2_2_2;
-                dw[wk + 872] += g3_2_2;
             }
         }
     }
@@ -1785,7 +1325,7 @@ export function p2_backward(dy, path, dx) {
             dx[xc + path[o]] += dy[o];
     }
 }
-// c3_forward: forward: 3x3 window, anchor (1,1); each sample's input map copied into a 10x10 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+2 at each row end), 180 statements
+// c3_forward: forward: 3x3 window, anchor (1,1); each sample's input map copied into a 10x10 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements
 export function c3_forward(x, w, y) {
     y.fill(0);
     for (let t = 0; t < 32; t++) {
@@ -1823,135 +1363,7 @@ function c3$forward0(xp, w, y, o0) {
             for (let i = 0; i < 8; i++) {
                 const xr = xc + i * 10;
                 const yr = yk + i * 8;
-                for (let j = 0; j < 6; j += 3) {
-                    const xo = xr + j, yo = yr + j;
-                    let a0_0 = y[yo], a0_1 = y[yo + 1], a0_2 = y[yo + 2], a1_0 = y[yo + 64], a1_1 = y[yo + 65], a1_2 = y[yo + 66], a2_0 = y[yo + 128], a2_1 = y[yo + 129], a2_2 = y[yo + 130], a3_0 = y[yo + 192], a3_1 = y[yo + 193], a3_2 = y[yo + 194];
-                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4];
-                    a0_0 += w0_0_0 * v0_0;
-                    a0_1 += w0_0_0 * v0_1;
-                    a0_2 += w0_0_0 * v0_2;
-                    a1_0 += w1_0_0 * v0_0;
-                    a1_1 += w1_0_0 * v0_1;
-                    a1_2 += w1_0_0 * v0_2;
-                    a2_0 += w2_0_0 * v0_0;
-                    a2_1 += w2_0_0 * v0_1;
-                    a2_2 += w2_0_0 * v0_2;
-                    a3_0 += w3_0_0 * v0_0;
-                    a3_1 += w3_0_0 * v0_1;
-                    a3_2 += w3_0_0 * v0_2;
-                    a0_0 += w0_0_1 * v0_1;
-                    a0_1 += w0_0_1 * v0_2;
-                    a0_2 += w0_0_1 * v0_3;
-                    a1_0 += w1_0_1 * v0_1;
-                    a1_1 += w1_0_1 * v0_2;
-                    a1_2 += w1_0_1 * v0_3;
-                    a2_0 += w2_0_1 * v0_1;
-                    a2_1 += w2_0_1 * v0_2;
-                    a2_2 += w2_0_1 * v0_3;
-                    a3_0 += w3_0_1 * v0_1;
-                    a3_1 += w3_0_1 * v0_2;
-                    a3_2 += w3_0_1 * v0_3;
-                    a0_0 += w0_0_2 * v0_2;
-                    a0_1 += w0_0_2 * v0_3;
-                    a0_2 += w0_0_2 * v0_4;
-                    a1_0 += w1_0_2 * v0_2;
-                    a1_1 += w1_0_2 * v0_3;
-                    a1_2 += w1_0_2 * v0_4;
-                    a2_0 += w2_0_2 * v0_2;
-                    a2_1 += w2_0_2 * v0_3;
-                    a2_2 += w2_0_2 * v0_4;
-                    a3_0 += w3_0_2 * v0_2;
-                    a3_1 += w3_0_2 * v0_3;
-                    a3_2 += w3_0_2 * v0_4;
-                    const v1_0 = xp[xo + 10], v1_1 = xp[xo + 11], v1_2 = xp[xo + 12], v1_3 = xp[xo + 13], v1_4 = xp[xo + 14];
-                    a0_0 += w0_1_0 * v1_0;
-                    a0_1 += w0_1_0 * v1_1;
-                    a0_2 += w0_1_0 * v1_2;
-                    a1_0 += w1_1_0 * v1_0;
-                    a1_1 += w1_1_0 * v1_1;
-                    a1_2 += w1_1_0 * v1_2;
-                    a2_0 += w2_1_0 * v1_0;
-                    a2_1 += w2_1_0 * v1_1;
-                    a2_2 += w2_1_0 * v1_2;
-                    a3_0 += w3_1_0 * v1_0;
-                    a3_1 += w3_1_0 * v1_1;
-                    a3_2 += w3_1_0 * v1_2;
-                    a0_0 += w0_1_1 * v1_1;
-                    a0_1 += w0_1_1 * v1_2;
-                    a0_2 += w0_1_1 * v1_3;
-                    a1_0 += w1_1_1 * v1_1;
-                    a1_1 += w1_1_1 * v1_2;
-                    a1_2 += w1_1_1 * v1_3;
-                    a2_0 += w2_1_1 * v1_1;
-                    a2_1 += w2_1_1 * v1_2;
-                    a2_2 += w2_1_1 * v1_3;
-                    a3_0 += w3_1_1 * v1_1;
-                    a3_1 += w3_1_1 * v1_2;
-                    a3_2 += w3_1_1 * v1_3;
-                    a0_0 += w0_1_2 * v1_2;
-                    a0_1 += w0_1_2 * v1_3;
-                    a0_2 += w0_1_2 * v1_4;
-                    a1_0 += w1_1_2 * v1_2;
-                    a1_1 += w1_1_2 * v1_3;
-                    a1_2 += w1_1_2 * v1_4;
-                    a2_0 += w2_1_2 * v1_2;
-                    a2_1 += w2_1_2 * v1_3;
-                    a2_2 += w2_1_2 * v1_4;
-                    a3_0 += w3_1_2 * v1_2;
-                    a3_1 += w3_1_2 * v1_3;
-                    a3_2 += w3_1_2 * v1_4;
-                    const v2_0 = xp[xo + 20], v2_1 = xp[xo + 21], v2_2 = xp[xo + 22], v2_3 = xp[xo + 23], v2_4 = xp[xo + 24];
-                    a0_0 += w0_2_0 * v2_0;
-                    a0_1 += w0_2_0 * v2_1;
-                    a0_2 += w0_2_0 * v2_2;
-                    a1_0 += w1_2_0 * v2_0;
-                    a1_1 += w1_2_0 * v2_1;
-                    a1_2 += w1_2_0 * v2_2;
-                    a2_0 += w2_2_0 * v2_0;
-                    a2_1 += w2_2_0 * v2_1;
-                    a2_2 += w2_2_0 * v2_2;
-                    a3_0 += w3_2_0 * v2_0;
-                    a3_1 += w3_2_0 * v2_1;
-                    a3_2 += w3_2_0 * v2_2;
-                    a0_0 += w0_2_1 * v2_1;
-                    a0_1 += w0_2_1 * v2_2;
-                    a0_2 += w0_2_1 * v2_3;
-                    a1_0 += w1_2_1 * v2_1;
-                    a1_1 += w1_2_1 * v2_2;
-                    a1_2 += w1_2_1 * v2_3;
-                    a2_0 += w2_2_1 * v2_1;
-                    a2_1 += w2_2_1 * v2_2;
-                    a2_2 += w2_2_1 * v2_3;
-                    a3_0 += w3_2_1 * v2_1;
-                    a3_1 += w3_2_1 * v2_2;
-                    a3_2 += w3_2_1 * v2_3;
-                    a0_0 += w0_2_2 * v2_2;
-                    a0_1 += w0_2_2 * v2_3;
-                    a0_2 += w0_2_2 * v2_4;
-                    a1_0 += w1_2_2 * v2_2;
-                    a1_1 += w1_2_2 * v2_3;
-                    a1_2 += w1_2_2 * v2_4;
-                    a2_0 += w2_2_2 * v2_2;
-                    a2_1 += w2_2_2 * v2_3;
-                    a2_2 += w2_2_2 * v2_4;
-                    a3_0 += w3_2_2 * v2_2;
-                    a3_1 += w3_2_2 * v2_3;
-                    a3_2 += w3_2_2 * v2_4;
-                    y[yo] = a0_0;
-                    y[yo + 1] = a0_1;
-                    y[yo + 2] = a0_2;
-                    y[yo + 64] = a1_0;
-                    y[yo + 65] = a1_1;
-                    y[yo + 66] = a1_2;
-                    y[yo + 128] = a2_0;
-                    y[yo + 129] = a2_1;
-                    y[yo + 130] = a2_2;
-                    y[yo + 192] = a3_0;
-                    y[yo + 193] = a3_1;
-                    y[yo + 194] = a3_2;
-                }
-                {
-                    const j = 6;
+                for (let j = 0; j < 8; j += 2) {
                     const xo = xr + j, yo = yr + j;
                     let a0_0 = y[yo], a0_1 = y[yo + 1], a1_0 = y[yo + 64], a1_1 = y[yo + 65], a2_0 = y[yo + 128], a2_1 = y[yo + 129], a3_0 = y[yo + 192], a3_1 = y[yo + 193];
                     const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
@@ -2042,7 +1454,7 @@ function c3$forward0(xp, w, y, o0) {
         }
     }
 }
-// c3_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 10x10 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 3 position(s) per pass (+2 at each row end), 180 statements
+// c3_backward: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 10x10 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements
 export function c3_backward(dy, w, dx) {
     dx.fill(0);
     for (let t = 0; t < 32; t++) {
@@ -2080,135 +1492,7 @@ function c3$backward0(xp, w, dx, o0) {
             for (let i = 0; i < 8; i++) {
                 const xr = xc + i * 10;
                 const yr = yk + i * 8;
-                for (let j = 0; j < 6; j += 3) {
-                    const xo = xr + j, yo = yr + j;
-                    let a0_0 = dx[yo], a0_1 = dx[yo + 1], a0_2 = dx[yo + 2], a1_0 = dx[yo + 64], a1_1 = dx[yo + 65], a1_2 = dx[yo + 66], a2_0 = dx[yo + 128], a2_1 = dx[yo + 129], a2_2 = dx[yo + 130], a3_0 = dx[yo + 192], a3_1 = dx[yo + 193], a3_2 = dx[yo + 194];
-                    const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3], v0_4 = xp[xo + 4];
-                    a0_0 += w0_0_0 * v0_0;
-                    a0_1 += w0_0_0 * v0_1;
-                    a0_2 += w0_0_0 * v0_2;
-                    a1_0 += w1_0_0 * v0_0;
-                    a1_1 += w1_0_0 * v0_1;
-                    a1_2 += w1_0_0 * v0_2;
-                    a2_0 += w2_0_0 * v0_0;
-                    a2_1 += w2_0_0 * v0_1;
-                    a2_2 += w2_0_0 * v0_2;
-                    a3_0 += w3_0_0 * v0_0;
-                    a3_1 += w3_0_0 * v0_1;
-                    a3_2 += w3_0_0 * v0_2;
-                    a0_0 += w0_0_1 * v0_1;
-                    a0_1 += w0_0_1 * v0_2;
-                    a0_2 += w0_0_1 * v0_3;
-                    a1_0 += w1_0_1 * v0_1;
-                    a1_1 += w1_0_1 * v0_2;
-                    a1_2 += w1_0_1 * v0_3;
-                    a2_0 += w2_0_1 * v0_1;
-                    a2_1 += w2_0_1 * v0_2;
-                    a2_2 += w2_0_1 * v0_3;
-                    a3_0 += w3_0_1 * v0_1;
-                    a3_1 += w3_0_1 * v0_2;
-                    a3_2 += w3_0_1 * v0_3;
-                    a0_0 += w0_0_2 * v0_2;
-                    a0_1 += w0_0_2 * v0_3;
-                    a0_2 += w0_0_2 * v0_4;
-                    a1_0 += w1_0_2 * v0_2;
-                    a1_1 += w1_0_2 * v0_3;
-                    a1_2 += w1_0_2 * v0_4;
-                    a2_0 += w2_0_2 * v0_2;
-                    a2_1 += w2_0_2 * v0_3;
-                    a2_2 += w2_0_2 * v0_4;
-                    a3_0 += w3_0_2 * v0_2;
-                    a3_1 += w3_0_2 * v0_3;
-                    a3_2 += w3_0_2 * v0_4;
-                    const v1_0 = xp[xo + 10], v1_1 = xp[xo + 11], v1_2 = xp[xo + 12], v1_3 = xp[xo + 13], v1_4 = xp[xo + 14];
-                    a0_0 += w0_1_0 * v1_0;
-                    a0_1 += w0_1_0 * v1_1;
-                    a0_2 += w0_1_0 * v1_2;
-                    a1_0 += w1_1_0 * v1_0;
-                    a1_1 += w1_1_0 * v1_1;
-                    a1_2 += w1_1_0 * v1_2;
-                    a2_0 += w2_1_0 * v1_0;
-                    a2_1 += w2_1_0 * v1_1;
-                    a2_2 += w2_1_0 * v1_2;
-                    a3_0 += w3_1_0 * v1_0;
-                    a3_1 += w3_1_0 * v1_1;
-                    a3_2 += w3_1_0 * v1_2;
-                    a0_0 += w0_1_1 * v1_1;
-                    a0_1 += w0_1_1 * v1_2;
-                    a0_2 += w0_1_1 * v1_3;
-                    a1_0 += w1_1_1 * v1_1;
-                    a1_1 += w1_1_1 * v1_2;
-                    a1_2 += w1_1_1 * v1_3;
-                    a2_0 += w2_1_1 * v1_1;
-                    a2_1 += w2_1_1 * v1_2;
-                    a2_2 += w2_1_1 * v1_3;
-                    a3_0 += w3_1_1 * v1_1;
-                    a3_1 += w3_1_1 * v1_2;
-                    a3_2 += w3_1_1 * v1_3;
-                    a0_0 += w0_1_2 * v1_2;
-                    a0_1 += w0_1_2 * v1_3;
-                    a0_2 += w0_1_2 * v1_4;
-                    a1_0 += w1_1_2 * v1_2;
-                    a1_1 += w1_1_2 * v1_3;
-                    a1_2 += w1_1_2 * v1_4;
-                    a2_0 += w2_1_2 * v1_2;
-                    a2_1 += w2_1_2 * v1_3;
-                    a2_2 += w2_1_2 * v1_4;
-                    a3_0 += w3_1_2 * v1_2;
-                    a3_1 += w3_1_2 * v1_3;
-                    a3_2 += w3_1_2 * v1_4;
-                    const v2_0 = xp[xo + 20], v2_1 = xp[xo + 21], v2_2 = xp[xo + 22], v2_3 = xp[xo + 23], v2_4 = xp[xo + 24];
-                    a0_0 += w0_2_0 * v2_0;
-                    a0_1 += w0_2_0 * v2_1;
-                    a0_2 += w0_2_0 * v2_2;
-                    a1_0 += w1_2_0 * v2_0;
-                    a1_1 += w1_2_0 * v2_1;
-                    a1_2 += w1_2_0 * v2_2;
-                    a2_0 += w2_2_0 * v2_0;
-                    a2_1 += w2_2_0 * v2_1;
-                    a2_2 += w2_2_0 * v2_2;
-                    a3_0 += w3_2_0 * v2_0;
-                    a3_1 += w3_2_0 * v2_1;
-                    a3_2 += w3_2_0 * v2_2;
-                    a0_0 += w0_2_1 * v2_1;
-                    a0_1 += w0_2_1 * v2_2;
-                    a0_2 += w0_2_1 * v2_3;
-                    a1_0 += w1_2_1 * v2_1;
-                    a1_1 += w1_2_1 * v2_2;
-                    a1_2 += w1_2_1 * v2_3;
-                    a2_0 += w2_2_1 * v2_1;
-                    a2_1 += w2_2_1 * v2_2;
-                    a2_2 += w2_2_1 * v2_3;
-                    a3_0 += w3_2_1 * v2_1;
-                    a3_1 += w3_2_1 * v2_2;
-                    a3_2 += w3_2_1 * v2_3;
-                    a0_0 += w0_2_2 * v2_2;
-                    a0_1 += w0_2_2 * v2_3;
-                    a0_2 += w0_2_2 * v2_4;
-                    a1_0 += w1_2_2 * v2_2;
-                    a1_1 += w1_2_2 * v2_3;
-                    a1_2 += w1_2_2 * v2_4;
-                    a2_0 += w2_2_2 * v2_2;
-                    a2_1 += w2_2_2 * v2_3;
-                    a2_2 += w2_2_2 * v2_4;
-                    a3_0 += w3_2_2 * v2_2;
-                    a3_1 += w3_2_2 * v2_3;
-                    a3_2 += w3_2_2 * v2_4;
-                    dx[yo] = a0_0;
-                    dx[yo + 1] = a0_1;
-                    dx[yo + 2] = a0_2;
-                    dx[yo + 64] = a1_0;
-                    dx[yo + 65] = a1_1;
-                    dx[yo + 66] = a1_2;
-                    dx[yo + 128] = a2_0;
-                    dx[yo + 129] = a2_1;
-                    dx[yo + 130] = a2_2;
-                    dx[yo + 192] = a3_0;
-                    dx[yo + 193] = a3_1;
-                    dx[yo + 194] = a3_2;
-                }
-                {
-                    const j = 6;
+                for (let j = 0; j < 8; j += 2) {
                     const xo = xr + j, yo = yr + j;
                     let a0_0 = dx[yo], a0_1 = dx[yo + 1], a1_0 = dx[yo + 64], a1_1 = dx[yo + 65], a2_0 = dx[yo + 128], a2_1 = dx[yo + 129], a3_0 = dx[yo + 192], a3_1 = dx[yo + 193];
                     const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
@@ -2299,7 +1583,7 @@ function c3$backward0(xp, w, dx, o0) {
         }
     }
 }
-// c3_grad: grad: 3x3 window, anchor (1,1); each sample's input map copied into a 10x10 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 1 tap row(s) at a time, 4 channel(s) x 2 position(s) per pass, 72 statements
+// c3_grad: grad: 3x3 window, anchor (1,1); each sample's input map copied into a 10x10 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 36 statements
 export function c3_grad(dy, x, dw) {
     for (let t = 0; t < 32; t++) {
         c3$gradCopy(x, t * 4096, c3$gradPad);
@@ -2319,121 +1603,73 @@ function c3$gradCopy(src, s0, xp) {
     }
 }
 function c3$grad0(dy, xp, dw, o0) {
-    for (let k = 0; k < 64; k += 4) {
+    for (let k = 0; k < 64; k += 2) {
         const dk = o0 + k * 64;
         for (let c = 0; c < 64; c++) {
             const xc = c * 100;
             const wk = k * 576 + c * 9;
             {
-                // tap rows 0..0
-                let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g2_0_0 = 0, g2_0_1 = 0, g2_0_2 = 0, g3_0_0 = 0, g3_0_1 = 0, g3_0_2 = 0;
+                // tap rows 0..1
+                let g0_0_0 = 0, g0_0_1 = 0, g0_0_2 = 0, g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g1_0_0 = 0, g1_0_1 = 0, g1_0_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0;
                 for (let i = 0; i < 8; i++) {
                     const xr = xc + i * 10;
                     const dr = dk + i * 8;
                     for (let j = 0; j < 8; j += 2) {
                         const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 64], d1_1 = dy[dj + 65], d2_0 = dy[dj + 128], d2_1 = dy[dj + 129], d3_0 = dy[dj + 192], d3_1 = dy[dj + 193];
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 64], d1_1 = dy[dj + 65];
                         const v0_0 = xp[xo], v0_1 = xp[xo + 1], v0_2 = xp[xo + 2], v0_3 = xp[xo + 3];
                         g0_0_0 += d0_0 * v0_0 + d0_1 * v0_1;
                         g1_0_0 += d1_0 * v0_0 + d1_1 * v0_1;
-                        g2_0_0 += d2_0 * v0_0 + d2_1 * v0_1;
-                        g3_0_0 += d3_0 * v0_0 + d3_1 * v0_1;
                         g0_0_1 += d0_0 * v0_1 + d0_1 * v0_2;
                         g1_0_1 += d1_0 * v0_1 + d1_1 * v0_2;
-                        g2_0_1 += d2_0 * v0_1 + d2_1 * v0_2;
-                        g3_0_1 += d3_0 * v0_1 + d3_1 * v0_2;
                         g0_0_2 += d0_0 * v0_2 + d0_1 * v0_3;
                         g1_0_2 += d1_0 * v0_2 + d1_1 * v0_3;
-                        g2_0_2 += d2_0 * v0_2 + d2_1 * v0_3;
-                        g3_0_2 += d3_0 * v0_2 + d3_1 * v0_3;
+                        const v1_0 = xp[xo + 10], v1_1 = xp[xo + 11], v1_2 = xp[xo + 12], v1_3 = xp[xo + 13];
+                        g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1;
+                        g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1;
+                        g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2;
+                        g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2;
+                        g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3;
+                        g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3;
                     }
                 }
                 dw[wk] += g0_0_0;
                 dw[wk + 576] += g1_0_0;
-                dw[wk + 1152] += g2_0_0;
-                dw[wk + 1728] += g3_0_0;
                 dw[wk + 1] += g0_0_1;
                 dw[wk + 577] += g1_0_1;
-                dw[wk + 1153] += g2_0_1;
-                dw[wk + 1729] += g3_0_1;
                 dw[wk + 2] += g0_0_2;
                 dw[wk + 578] += g1_0_2;
-                dw[wk + 1154] += g2_0_2;
-                dw[wk + 1730] += g3_0_2;
-            }
-            {
-                // tap rows 1..1
-                let g0_1_0 = 0, g0_1_1 = 0, g0_1_2 = 0, g1_1_0 = 0, g1_1_1 = 0, g1_1_2 = 0, g2_1_0 = 0, g2_1_1 = 0, g2_1_2 = 0, g3_1_0 = 0, g3_1_1 = 0, g3_1_2 = 0;
-                for (let i = 0; i < 8; i++) {
-                    const xr = xc + i * 10;
-                    const dr = dk + i * 8;
-                    for (let j = 0; j < 8; j += 2) {
-                        const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 64], d1_1 = dy[dj + 65], d2_0 = dy[dj + 128], d2_1 = dy[dj + 129], d3_0 = dy[dj + 192], d3_1 = dy[dj + 193];
-                        const v1_0 = xp[xo + 10], v1_1 = xp[xo + 11], v1_2 = xp[xo + 12], v1_3 = xp[xo + 13];
-                        g0_1_0 += d0_0 * v1_0 + d0_1 * v1_1;
-                        g1_1_0 += d1_0 * v1_0 + d1_1 * v1_1;
-                        g2_1_0 += d2_0 * v1_0 + d2_1 * v1_1;
-                        g3_1_0 += d3_0 * v1_0 + d3_1 * v1_1;
-                        g0_1_1 += d0_0 * v1_1 + d0_1 * v1_2;
-                        g1_1_1 += d1_0 * v1_1 + d1_1 * v1_2;
-                        g2_1_1 += d2_0 * v1_1 + d2_1 * v1_2;
-                        g3_1_1 += d3_0 * v1_1 + d3_1 * v1_2;
-                        g0_1_2 += d0_0 * v1_2 + d0_1 * v1_3;
-                        g1_1_2 += d1_0 * v1_2 + d1_1 * v1_3;
-                        g2_1_2 += d2_0 * v1_2 + d2_1 * v1_3;
-                        g3_1_2 += d3_0 * v1_2 + d3_1 * v1_3;
-                    }
-                }
                 dw[wk + 3] += g0_1_0;
                 dw[wk + 579] += g1_1_0;
-                dw[wk + 1155] += g2_1_0;
-                dw[wk + 1731] += g3_1_0;
                 dw[wk + 4] += g0_1_1;
                 dw[wk + 580] += g1_1_1;
-                dw[wk + 1156] += g2_1_1;
-                dw[wk + 1732] += g3_1_1;
                 dw[wk + 5] += g0_1_2;
                 dw[wk + 581] += g1_1_2;
-                dw[wk + 1157] += g2_1_2;
-                dw[wk + 1733] += g3_1_2;
             }
             {
                 // tap rows 2..2
-                let g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0, g2_2_0 = 0, g2_2_1 = 0, g2_2_2 = 0, g3_2_0 = 0, g3_2_1 = 0, g3_2_2 = 0;
+                let g0_2_0 = 0, g0_2_1 = 0, g0_2_2 = 0, g1_2_0 = 0, g1_2_1 = 0, g1_2_2 = 0;
                 for (let i = 0; i < 8; i++) {
                     const xr = xc + i * 10;
                     const dr = dk + i * 8;
                     for (let j = 0; j < 8; j += 2) {
                         const xo = xr + j, dj = dr + j;
-                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 64], d1_1 = dy[dj + 65], d2_0 = dy[dj + 128], d2_1 = dy[dj + 129], d3_0 = dy[dj + 192], d3_1 = dy[dj + 193];
+                        const d0_0 = dy[dj], d0_1 = dy[dj + 1], d1_0 = dy[dj + 64], d1_1 = dy[dj + 65];
                         const v2_0 = xp[xo + 20], v2_1 = xp[xo + 21], v2_2 = xp[xo + 22], v2_3 = xp[xo + 23];
                         g0_2_0 += d0_0 * v2_0 + d0_1 * v2_1;
                         g1_2_0 += d1_0 * v2_0 + d1_1 * v2_1;
-                        g2_2_0 += d2_0 * v2_0 + d2_1 * v2_1;
-                        g3_2_0 += d3_0 * v2_0 + d3_1 * v2_1;
                         g0_2_1 += d0_0 * v2_1 + d0_1 * v2_2;
                         g1_2_1 += d1_0 * v2_1 + d1_1 * v2_2;
-                        g2_2_1 += d2_0 * v2_1 + d2_1 * v2_2;
-                        g3_2_1 += d3_0 * v2_1 + d3_1 * v2_2;
                         g0_2_2 += d0_0 * v2_2 + d0_1 * v2_3;
                         g1_2_2 += d1_0 * v2_2 + d1_1 * v2_3;
-                        g2_2_2 += d2_0 * v2_2 + d2_1 * v2_3;
-                        g3_2_2 += d3_0 * v2_2 + d3_1 * v2_3;
                     }
                 }
                 dw[wk + 6] += g0_2_0;
                 dw[wk + 582] += g1_2_0;
-                dw[wk + 1158] += g2_2_0;
-                dw[wk + 1734] += g3_2_0;
                 dw[wk + 7] += g0_2_1;
                 dw[wk + 583] += g1_2_1;
-                dw[wk + 1159] += g2_2_1;
-                dw[wk + 1735] += g3_2_1;
                 dw[wk + 8] += g0_2_2;
                 dw[wk + 584] += g1_2_2;
-                dw[wk + 1160] += g2_2_2;
-                dw[wk + 1736] += g3_2_2;
             }
         }
     }
