@@ -40,6 +40,8 @@ describe('cnnc MODEL.cnn', () => {
     expect(err.join('')).toMatch(/bad\.cnn:3:\d+: error:/);
     writeFileSync(join(dir, 'm.cnn'), MODEL);
     expect(await main([join(dir, 'm.cnn'), '-o', join(dir, 'x'), '--dtype', 'f16'])).toBe(2);
+    expect(await main([join(dir, 'm.cnn'), '-o', join(dir, 'x'), '--conv-schedule', 'tiled'])).toBe(2);
+    expect(err.join('')).toMatch(/--conv-schedule must be padded or split, got "tiled"/);
     expect(readdirSync(dir).sort()).toEqual(['bad.cnn', 'm.cnn']);
   }, 60_000);
 

@@ -16,6 +16,8 @@ import { renderTest } from './test-file.js';
 
 export interface CompileOptions {
   dtype?: Dtype;
+  /** Conv schedule (see EmitContext); default `padded`. */
+  convSchedule?: 'padded' | 'split';
   /** The model file as given (only its base name goes into the output). */
   source?: string;
 }
@@ -87,7 +89,7 @@ export function compileNetwork(net: CheckedNetwork, options: CompileOptions = {}
   // that no file name can end a comment and inject code.
   const source = options.source ? basename(options.source).replace(/[^\w.+@-]/g, '_') : `${stem}.cnn`;
   const plan = planModule(net, dtype);
-  const ctx = { dtype, batch: net.batch };
+  const ctx = { dtype, batch: net.batch, convSchedule: options.convSchedule ?? 'padded' };
   const kernels = net.layers.map((l) => emitLayerKernels(l, ctx));
   checkKernels(plan, kernels);
   const flat = kernels.flat();

@@ -12,6 +12,7 @@ import { writeFilesAtomic } from '../../util/atomic-write.js';
 interface BuildOptions {
   out: string;
   dtype: string;
+  convSchedule?: string;
   dumpPlan?: boolean;
 }
 
@@ -29,9 +30,13 @@ export function buildFiles(compiled: CompiledNetwork[], dir: string): { path: st
 
 export function build(file: string, opts: BuildOptions, print: (line: string) => void): void {
   if (opts.dtype !== 'f32' && opts.dtype !== 'f64') throw new UsageError(`cnnc: --dtype must be f32 or f64, got "${opts.dtype}"`);
+  const convSchedule = opts.convSchedule ?? 'padded';
+  if (convSchedule !== 'padded' && convSchedule !== 'split') {
+    throw new UsageError(`cnnc: --conv-schedule must be padded or split, got "${convSchedule}"`);
+  }
   const model = loadModel(file);
   const started = performance.now();
-  const compiled = compileModel(model, { dtype: opts.dtype });
+  const compiled = compileModel(model, { dtype: opts.dtype, convSchedule });
   const ms = performance.now() - started;
   if (opts.dumpPlan) {
     print(JSON.stringify(compiled.map((c) => ({ ...c.plan, kernels: c.kernels })), null, 2));
@@ -56,6 +61,7 @@ export function register(program: Command): void {
     .argument('<model>', 'the .cnn file')
     .option('-o, --out <dir>', 'output directory', 'generated')
     .option('--dtype <dtype>', 'float type of the module: f32 or f64', 'f32')
+    .option('--conv-schedule <schedule>', 'conv kernels: padded (zero-padded scratch copy, one unrolled body) or split (interior without bounds tests, each border region with its own clipped code)', 'padded')
     .option('--dump-plan', 'print the module plans (buffers, kernels, schedules) as JSON instead of writing files')
     .action((file: string, opts: BuildOptions) => {
       build(file, opts, (line) => process.stdout.write(`${line}\n`));

@@ -28,7 +28,7 @@ export function layerPrefix(name: string): string {
 }
 
 export const emitConv: KernelEmitter<ConvLayer> = (layer: ConvLayer, ctx: EmitContext): KernelSource[] =>
-  emitConvWith(layer, ctx, {});
+  emitConvWith(layer, ctx, ctx.convSchedule === 'split' ? { padded: false } : {});
 
 /** emitConv with schedule knobs other than the defaults (benchmarks, tests). */
 export function emitConvWith(layer: ConvLayer, ctx: EmitContext, options: Partial<ConvScheduleOptions>): KernelSource[] {

@@ -13,6 +13,12 @@ export interface EmitContext {
   dtype: 'f32' | 'f64';
   /** Mini-batch size T: a literal in every kernel. */
   batch: number;
+  /**
+   * Conv schedule: `padded` (default) copies each map into a zero-padded scratch buffer and
+   * runs one unrolled body everywhere; `split` gives the interior and each border region
+   * their own code with clipped windows (no copy, fewer multiply-adds, more code).
+   */
+  convSchedule?: 'padded' | 'split';
 }
 
 export interface KernelSource {
