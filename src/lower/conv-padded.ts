@@ -11,7 +11,7 @@
 
 import type { ConvLayer } from '../model/checked.js';
 import { MAX_CHANNEL_BLOCK, channelBlock, channelGroups } from './budget.js';
-import type { ConvPass, WeightLayout } from './conv.js';
+import type { ConvPass, ConvPassGeometry } from './conv.js';
 import { passGeometry } from './conv.js';
 
 /**
@@ -51,17 +51,7 @@ export const DEFAULT_PADDED_SCHEDULE: PaddedScheduleOptions = {
   budget: PADDED_BODY_TERMS, maxBlock: MAX_CHANNEL_BLOCK, maxAccumulators: MAX_ACCUMULATORS, maxPixels: MAX_PIXELS, maxGradAccumulators: MAX_GRAD_ACCUMULATORS, maxGradPixels: MAX_GRAD_PIXELS,
 };
 
-export interface PaddedConvPlan {
-  pass: ConvPass;
-  batch: number;
-  inC: number;
-  outC: number;
-  H: number;
-  W: number;
-  M: number;
-  N: number;
-  anchor: { row: number; col: number };
-  weight: WeightLayout;
+export interface PaddedConvPlan extends ConvPassGeometry {
   /** Scratch map size: Hp = H + M - 1 rows, Wp = W + N - 1 columns. */
   Hp: number;
   Wp: number;
@@ -77,7 +67,6 @@ export interface PaddedConvPlan {
   /** Gradient: tap rows accumulated per sweep of the map. */
   tapRows: number;
   terms: number;
-  macs: number;
   schedule: string;
 }
 
@@ -94,9 +83,8 @@ export function planPaddedConv(
   layer: ConvLayer, pass: ConvPass, batch: number, options: Partial<PaddedScheduleOptions> = {},
 ): PaddedConvPlan | null {
   const opts = { ...DEFAULT_PADDED_SCHEDULE, ...options };
-  const { rows: M, cols: N } = layer.kernel;
-  const { h: H, w: W } = layer.input;
-  const g = passGeometry(layer, pass);
+  const g = passGeometry(layer, pass, batch);
+  const { M, N, H, W } = g;
   if (bodyTerms(M, N, 1, 1, W) > opts.budget) return null;
   // Widest B·P within the accumulator and statement budgets; ties go to more positions
   // (they share the loads of each input row segment).
@@ -122,12 +110,11 @@ export function planPaddedConv(
   const Hp = H + M - 1;
   const Wp = W + N - 1;
   const plan: PaddedConvPlan = {
-    pass, batch, inC: g.inC, outC: g.outC, H, W, M, N, anchor: g.anchor, weight: g.weight, Hp, Wp,
+    ...g, Hp, Wp,
     copyRows: { start: Math.max(0, -m), end: Math.min(H, Hp - m) },
     copyCols: { start: Math.max(0, -n), end: Math.min(W, Wp - n) },
     block: B, groups: channelGroups(g.outC, B), pixels: P, rest: W % P, tapRows,
-    terms: bodyTerms(M, N, B, P, W),
-    macs: batch * layer.output.c * layer.input.c * H * W * M * N, schedule: '',
+    terms: bodyTerms(M, N, B, P, W), schedule: '',
   };
   plan.schedule = `${pass}: ${M}x${N} window, anchor (${m},${n})${pass === 'backward' ? ' (rotated, channels transposed)' : ''}; ` +
     `each sample's ${pass === 'backward' ? 'sensitivity' : 'input'} map copied into a ${Hp}x${Wp} zero-padded scratch (no border code); ` +

@@ -46,7 +46,8 @@ export interface ConvPiece {
   byRows: boolean;
 }
 
-export interface ConvPassPlan {
+/** What every schedule of a conv pass shares: which map is swept, sizes, anchor and weights. */
+export interface ConvPassGeometry {
   pass: ConvPass;
   batch: number;
   /** Channels swept inside each block (the map read through the window). */
@@ -57,13 +58,17 @@ export interface ConvPassPlan {
   W: number;
   M: number;
   N: number;
+  /** The pass's anchor: the layer's, or the rotated one for backward. */
   anchor: { row: number; col: number };
-  rows: WindowAxis;
-  cols: WindowAxis;
   weight: WeightLayout;
-  pieces: ConvPiece[];
   /** Multiply-adds of one call, whole batch (padded positions counted, operations.md). */
   macs: number;
+}
+
+export interface ConvPassPlan extends ConvPassGeometry {
+  rows: WindowAxis;
+  cols: WindowAxis;
+  pieces: ConvPiece[];
   schedule: string;
 }
 
@@ -97,9 +102,10 @@ export const DEFAULT_CONV_SCHEDULE: ConvScheduleOptions = {
 };
 
 /** Anchor, weight layout and channel roles of a pass (the rotated window for backward). */
-export function passGeometry(layer: ConvLayer, pass: ConvPass): { anchor: { row: number; col: number }; weight: WeightLayout; inC: number; outC: number } {
+/** The geometry of one pass: backward sweeps δ_r with the rotated anchor and transposed channels. */
+export function passGeometry(layer: ConvLayer, pass: ConvPass, batch: number): ConvPassGeometry {
   const { rows: M, cols: N } = layer.kernel;
-  const Cl = layer.input.c;
+  const { c: Cl, h: H, w: W } = layer.input;
   const Cr = layer.output.c;
   const MN = M * N;
   const backward = pass === 'backward';
@@ -109,7 +115,10 @@ export function passGeometry(layer: ConvLayer, pass: ConvPass): { anchor: { row:
   const weight: WeightLayout = backward
     ? { outStride: MN, inStride: Cl * MN, tapBase: (M - 1) * N + (N - 1), pStride: -N, qStride: -1 }
     : { outStride: Cl * MN, inStride: MN, tapBase: 0, pStride: N, qStride: 1 };
-  return { anchor, weight, inC: backward ? Cr : Cl, outC: backward ? Cl : Cr };
+  return {
+    pass, batch, inC: backward ? Cr : Cl, outC: backward ? Cl : Cr, H, W, M, N, anchor, weight,
+    macs: batch * Cr * Cl * H * W * MN,
+  };
 }
 
 export function planConvPass(
@@ -117,12 +126,9 @@ export function planConvPass(
 ): ConvPassPlan {
   const opts = { ...DEFAULT_CONV_SCHEDULE, ...options };
   const budget = opts.budget;
-  const { rows: M, cols: N } = layer.kernel;
-  const { h: H, w: W } = layer.input;
-  const Cl = layer.input.c;
-  const Cr = layer.output.c;
+  const geometry = passGeometry(layer, pass, batch);
+  const { H, W, M, N, anchor, outC } = geometry;
   const MN = M * N;
-  const { anchor, weight, inC, outC } = passGeometry(layer, pass);
   const rows = convAxis(H, M, anchor.row);
   const cols = convAxis(W, N, anchor.col);
   const live = windowRegions(rows, cols).filter((r) => !r.empty);
@@ -180,10 +186,7 @@ export function planConvPass(
     addPieces(border, false);
   }
 
-  const plan: ConvPassPlan = {
-    pass, batch, inC, outC, H, W, M, N, anchor, rows, cols, weight, pieces,
-    macs: batch * Cr * Cl * H * W * MN, schedule: '',
-  };
+  const plan: ConvPassPlan = { ...geometry, rows, cols, pieces, schedule: '' };
   plan.schedule = describeSchedule(plan);
   return plan;
 }
