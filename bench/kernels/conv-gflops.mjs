@@ -4,22 +4,11 @@
 //
 //   node bench/kernels/conv-gflops.mjs [seconds-per-kernel]
 //
-// Compiles the emitters from src/ with tsc into a temporary folder first, then strips the
-// emitted kernels' types with TypeScript's transpileModule, as the module emitter does.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import ts from 'typescript';
+// The emitters are compiled from src/ by lib.mjs (no build needed).
+import { compileSources, cpuMs, loadKernels } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const seconds = Number(process.argv[2] ?? 0.6);
-const out = mkdtempSync(join(tmpdir(), 'cnnc-bench-'));
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'),
-  'src/emit/kernels/conv.ts', 'src/model/build.ts',
-  '--outDir', out, '--rootDir', '.', '--module', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--ignoreConfig', '--types', 'node'], { cwd: root, stdio: 'inherit' });
-const load = (p) => import(pathToFileURL(join(out, p)).href);
+const load = compileSources(['src/emit/kernels/conv.ts', 'src/model/build.ts']);
 const { emitConv } = await load('src/emit/kernels/conv.js');
 const { buildNetwork } = await load('src/model/build.js');
 
@@ -36,13 +25,6 @@ const layers = [
   ['vgg c3', convLayer(T, [64, 8, 8], 64, [3, 3])],
 ];
 
-function load32(sources) {
-  const text = `type F = Float32Array;\n${sources.map((s) => s.code).join('\n\n')}`;
-  const js = ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
-  const exports = {};
-  new Function('exports', js)(exports);
-  return exports;
-}
 
 /** The generic loop: sizes at run time, the pad condition tested for every tap. */
 function genericForward(T, Cl, Cr, H, W, M, N, m, n, x, w, y) {
@@ -67,21 +49,20 @@ function genericForward(T, Cl, Cr, H, W, M, N, m, n, x, w, y) {
 
 // CPU time of this process rather than wall time: the figures then hold up on a shared,
 // busy machine. Warm-up: 1.5 s of CPU, until TurboFan has compiled (and, after early deopts, recompiled) every piece.
-const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 function time(fn, macs) {
-  const w0 = cpu();
-  while (cpu() - w0 < 1500) fn();
+  const w0 = cpuMs();
+  while (cpuMs() - w0 < 1500) fn();
   let calls = 0;
-  const start = cpu();
+  const start = cpuMs();
   let now = start;
-  while (now - start < seconds * 1000) { fn(); calls++; now = cpu(); }
+  while (now - start < seconds * 1000) { fn(); calls++; now = cpuMs(); }
   return (2 * macs * calls) / ((now - start) / 1000) / 1e9;
 }
 
 const rnd = (n) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 0.5);
 console.log('layer      shape               fwd GF/s  bwd GF/s  grad GF/s  generic fwd GF/s');
 for (const [label, layer] of layers) {
-  const k = load32(emitConv(layer, { dtype: 'f32', batch: T }));
+  const k = loadKernels(emitConv(layer, { dtype: 'f32', batch: T }));
   const { c: Cl, h: H, w: W } = layer.input;
   const Cr = layer.output.c;
   const { rows: M, cols: N } = layer.kernel;
