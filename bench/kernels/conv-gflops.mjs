@@ -25,7 +25,6 @@ const layers = [
   ['vgg c3', convLayer(T, [64, 8, 8], 64, [3, 3])],
 ];
 
-
 /** The generic loop: sizes at run time, the pad condition tested for every tap. */
 function genericForward(T, Cl, Cr, H, W, M, N, m, n, x, w, y) {
   for (let t = 0; t < T; t++)

@@ -40,7 +40,6 @@ const emitWith = (layer, ctx, options) => (options.padded
   ? ['forward', 'backward', 'grad'].map((pass) => emitPaddedPass('c', planPaddedConv(layer, pass, T, options.padded), ctx))
   : emitConvWith(layer, ctx, options));
 
-
 const rnd = (n) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 0.5);
 
 for (const name of chosen) {

@@ -101,7 +101,6 @@ export const DEFAULT_CONV_SCHEDULE: ConvScheduleOptions = {
   gradRowsAbove: GRAD_ROWS_ABOVE, wideRegion: WIDE_REGION_OUTPUTS, borderShare: BORDER_SHARE, padded: true,
 };
 
-/** Anchor, weight layout and channel roles of a pass (the rotated window for backward). */
 /** The geometry of one pass: backward sweeps δ_r with the rotated anchor and transposed channels. */
 export function passGeometry(layer: ConvLayer, pass: ConvPass, batch: number): ConvPassGeometry {
   const { rows: M, cols: N } = layer.kernel;
