@@ -10,7 +10,7 @@ import { compileNetwork } from '../src/emit/index.js';
 import { loadModel } from '../src/frontend/index.js';
 import { checkFit, loadSplit, resolveDataDir } from '../src/train/data.js';
 import { evaluate } from '../src/train/evaluate.js';
-import { importSource } from '../src/train/module.js';
+import { importGeneratedSource } from '../src/engines/generated-module.js';
 
 const THRESHOLD = 0.985;
 
@@ -19,7 +19,7 @@ describe('committed MNIST weights', () => {
     const net = loadModel('examples/lenet.cnn').networks[0]!;
     const test = loadSplit(resolveDataDir('mnist'), 't10k', 1000);
     checkFit(net, test);
-    const mod = await importSource(compileNetwork(net, { dtype: 'f32' }).js);
+    const mod = await importGeneratedSource(compileNetwork(net, { dtype: 'f32' }).js);
     const model = new mod.Model();
     model.loadBinary(readFileSync('examples/mnist/lenet.bin'));
     const result = (await evaluate(model, mod.meta, test))!;

@@ -6,14 +6,14 @@ import { compileNetwork } from '../src/emit/index.js';
 import { loadModel } from '../src/frontend/index.js';
 import { checkFit, loadSplit, resolveDataDir } from '../src/train/data.js';
 import { train } from '../src/train/loop.js';
-import type { GeneratedModule } from '../src/train/model.js';
-import { importSource, mismatch } from '../src/train/module.js';
+import { importGeneratedSource, type GeneratedModule } from '../src/engines/generated-module.js';
+import { mismatch } from '../src/train/module.js';
 
 let mod: GeneratedModule;
 const net = loadModel('examples/lenet.cnn').networks[0]!;
 
 beforeAll(async () => {
-  mod = await importSource(compileNetwork(net, { dtype: 'f32' }).js);
+  mod = await importGeneratedSource(compileNetwork(net, { dtype: 'f32' }).js);
 });
 
 describe('training LeNet on a few hundred MNIST digits', () => {

@@ -1,5 +1,5 @@
 // Command-line values shared by `cnnc train` and `cnnc eval`, checked with messages that
-// name the option (UsageError, exit 2).
+// name the option (UsageError, exit 2). The library (src/train/) takes them typed.
 import { UsageError, UserError } from '../errors.js';
 import type { CheckedModel, CheckedNetwork } from '../model/checked.js';
 

@@ -1,29 +1,16 @@
-// The part of a generated module (docs/architecture.md, common API) that training and
+// The part of a generated module (src/engines/generated-module.ts) that training and
 // evaluation use. Typed structurally, so any module the generator emits fits, whatever its
 // dtype, and tests can pass a small hand-written stand-in.
+import type { GeneratedModel, GeneratedModelMeta, GeneratedModelOptions } from '../engines/generated-module.js';
 
-export type Block = Float32Array | Float64Array;
+export type { Block } from '../engines/generated-module.js';
 
-export interface ModuleMeta {
-  name: string;
-  batch: number;
-  input: [number, number, number];
-  output: [number, number, number];
-  dtype: 'f32' | 'f64';
-  endsWithSoftmax: boolean;
-}
+export type ModuleMeta = Pick<GeneratedModelMeta, 'name' | 'batch' | 'input' | 'output' | 'dtype' | 'endsWithSoftmax'>;
 
-export interface TrainableModel {
-  forward(input: ArrayLike<number>, options?: { training?: boolean }): Block;
-  backward(labels: ArrayLike<number>, options?: { accumulate?: boolean }): number;
-  step(options: { lr: number; momentum?: number }): void;
-  toJSON(): Record<string, Record<string, number[]>>;
-  loadJSON(weights: unknown): void;
-  toBinary(): Uint8Array;
-  loadBinary(bytes: ArrayBuffer | Uint8Array): void;
-}
+export type TrainableModel = Pick<GeneratedModel, 'forward' | 'backward' | 'step' | 'toJSON' | 'loadJSON' | 'toBinary' | 'loadBinary'>;
 
-export interface GeneratedModule {
+/** What training needs of a module: its meta and its Model class. */
+export interface TrainableModule {
   meta: ModuleMeta;
-  Model: new (options?: { seed?: number }) => TrainableModel;
+  Model: new (options?: GeneratedModelOptions) => TrainableModel;
 }

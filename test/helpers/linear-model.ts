@@ -1,9 +1,9 @@
 // A stand-in for a generated module in the training tests: softmax regression y = softmax(W·x)
 // over the whole mini-batch, with the generated module's conventions (loss and gradients
 // are sums over the batch; v = momentum·v + g; p -= lr·v). Small enough to check by hand.
-import type { GeneratedModule, ModuleMeta, TrainableModel } from '../../src/train/model.js';
+import type { ModuleMeta, TrainableModel, TrainableModule } from '../../src/train/model.js';
 
-export function linearModule(meta: ModuleMeta): GeneratedModule & { instances: LinearModel[] } {
+export function linearModule(meta: ModuleMeta): TrainableModule & { instances: LinearModel[] } {
   const instances: LinearModel[] = [];
   class Model extends LinearModel {
     constructor(options?: { seed?: number }) {

@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { loadModel } from '../../frontend/index.js';
 import { checkFit, loadSplit, resolveDataDir } from '../../train/data.js';
 import { evaluate } from '../../train/evaluate.js';
-import { generatedModule } from '../../train/module.js';
-import { dtypeValue, pickNetwork, positiveInt } from '../../train/options.js';
+import { generatedModule } from '../module.js';
+import { dtypeValue, pickNetwork, positiveInt } from '../options.js';
 import { loadWeightsFile } from '../../train/weights-file.js';
 
 interface EvalFlags {

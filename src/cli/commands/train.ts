@@ -9,8 +9,8 @@ import { writeFilesAtomic } from '../../util/atomic-write.js';
 import { checkFit, loadSplit, resolveDataDir } from '../../train/data.js';
 import { curvePaths, curvesCsv, curvesSvg } from '../../train/curves.js';
 import { train, type EpochResult } from '../../train/loop.js';
-import { generatedModule } from '../../train/module.js';
-import { dtypeValue, numberIn, pickNetwork, positiveInt, seedValue } from '../../train/options.js';
+import { generatedModule } from '../module.js';
+import { dtypeValue, numberIn, pickNetwork, positiveInt, seedValue } from '../options.js';
 import { Progress } from '../../train/progress.js';
 import { loadWeightsFile, weightsBytes } from '../../train/weights-file.js';
 
