@@ -55,6 +55,11 @@ def('i32.const', [0x41], 'i32'); def('f32.const', [0x43], 'f32'); def('f64.const
   .forEach((n, i) => { def(`f32.${n}`, [0x8b + i]); def(`f64.${n}`, [0x99 + i]); });
 def('i32.trunc_f32_s', [0xa8]); def('f32.convert_i32_s', [0xb2]); def('f32.demote_f64', [0xb6]);
 def('f64.convert_i32_s', [0xb7]); def('f64.promote_f32', [0xbb]);
+// i64 (no i64.const: build constants with i64.extend_i32_s) and bit casts, for exp/log.
+def('i64.add', [0x7c]); def('i64.sub', [0x7d]); def('i64.shl', [0x86]); def('i64.shr_u', [0x88]);
+def('i32.wrap_i64', [0xa7]); def('i32.trunc_f64_s', [0xaa]); def('i64.extend_i32_s', [0xac]);
+def('i32.reinterpret_f32', [0xbc]); def('i64.reinterpret_f64', [0xbd]);
+def('f32.reinterpret_i32', [0xbe]); def('f64.reinterpret_i64', [0xbf]);
 // SIMD (0xfd prefix).
 simd('v128.load', 0x00, 'mem', 4); simd('v128.load32_splat', 0x09, 'mem', 2); simd('v128.load64_splat', 0x0a, 'mem', 3);
 simd('v128.store', 0x0b, 'mem', 4); simd('v128.const', 0x0c, 'v128');

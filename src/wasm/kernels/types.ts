@@ -32,6 +32,11 @@ export interface WasmKernel {
   func: Func;
   /** The schedule chosen (vectorisation, blocking, unrolling), for the comment above the kernel. */
   schedule: string;
+  /**
+   * Functions `func` calls (not exported), named `<name>$<what>` so that they are unique in
+   * the module (softmax's `<name>$exp`, `<name>$log`); the module adds them beside `func`.
+   */
+  helpers?: Func[];
 }
 
 /** An op's wasm emitter: one call per role. */
