@@ -77,6 +77,10 @@ simd('i32x4.add', 0xae); simd('i32x4.sub', 0xb1); simd('i32x4.mul', 0xb5);
   if (n) simd(`f32x4.${n}`, 0xe0 + i);
 });
 simd('f32x4.relaxed_madd', 0x105); simd('f32x4.relaxed_nmadd', 0x106);
+// f64x2 (bn statistics and normalisation in float64, as the JS kernels compute them).
+simd('f64x2.splat', 0x14); simd('f64x2.extract_lane', 0x21, 'lane'); simd('f64x2.replace_lane', 0x22, 'lane');
+simd('f32x4.demote_f64x2_zero', 0x5e); simd('f64x2.promote_low_f32x4', 0x5f);
+['sqrt', 'add', 'sub', 'mul', 'div'].forEach((n, i) => simd(`f64x2.${n}`, 0xef + i));
 
 /** The instructions the assembler knows, for tests and error messages. */
 export const knownOps: readonly string[] = [...ops.keys()];
