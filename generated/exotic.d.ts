@@ -66,7 +66,7 @@ export declare class Model {
   grad(layer: string, key: string): F;
   /** A parameter or state tensor (w, b, gamma, beta, runningMean, runningVar). */
   param(layer: string, key: string): F;
-  /** The weights JSON of cnnc's interfaces.md. */
+  /** The weights JSON of cnnc's docs/formats.md. */
   toJSON(): Record<string, Record<string, number[]>>;
   /** Loads the weights JSON; checks everything before changing anything. */
   loadJSON(weights: unknown): void;

@@ -78,7 +78,7 @@ function $sgd(p, g, v, lr, momentum) {
         p[i] -= lr * v[i];
     }
 }
-/** The weights binary form of docs/architecture.md. */
+/** The weights binary form of docs/formats.md. */
 function $toBinary(name, tensors) {
     const padded = (name.length + 3) & ~3;
     let total = 0;
@@ -374,7 +374,7 @@ export class Model {
         }
         return t[key];
     }
-    /** The weights JSON of cnnc's interfaces.md. */
+    /** The weights JSON of cnnc's docs/formats.md. */
     toJSON() {
         const out = {};
         $put(out, "near", { w: Array.from(this.$p[0].w) });

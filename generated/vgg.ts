@@ -82,7 +82,7 @@ function $sgd(p: F, g: F, v: F, lr: number, momentum: number): void {
   }
 }
 
-/** The weights binary form of docs/architecture.md. */
+/** The weights binary form of docs/formats.md. */
 function $toBinary(name: number[], tensors: F[]): Uint8Array {
   const padded = (name.length + 3) & ~3;
   let total = 0;
@@ -348,7 +348,7 @@ export class Model {
     return t[key];
   }
 
-  /** The weights JSON of cnnc's interfaces.md. */
+  /** The weights JSON of cnnc's docs/formats.md. */
   toJSON(): Record<string, Record<string, number[]>> {
     const out: Record<string, Record<string, number[]>> = {};
     $put(out, "c1", { w: Array.from(this.$p[0].w) });

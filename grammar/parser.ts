@@ -1,7 +1,7 @@
-// The .cnn grammar (language.md, "Grammar") as a Chevrotain CST parser with error
+// The .cnn grammar (docs/language.md, "Structure") as a Chevrotain CST parser with error
 // recovery, so one run reports every syntax error of a file.
 //
-// The grammar is deliberately looser than language.md's: every line inside a network is a
+// The grammar is deliberately looser than docs/language.md's: every line inside a network is a
 // `statement` (a word, an optional name, options), whether it is `input`, a known op or a
 // misspelt one, and every option is `word = value` whatever the word and the value. The
 // front end then checks each statement against its op's schema, which gives far better

@@ -1,4 +1,4 @@
-// Tokens of the .cnn language (language.md, "Lexical rules").
+// Tokens of the .cnn language (docs/language.md, "Lexical rules").
 //
 // Every word is lexed as a `Word`: either a plain `Identifier` or a keyword (`network`,
 // `input`, the op names, the option keys), each keyword falling back to Identifier when it
@@ -32,7 +32,7 @@ export const Network = createToken({ name: 'Network', pattern: /network/, catego
 
 export const OPS = ['conv', 'bn', 'relu', 'pool', 'full', 'softmax'] as const;
 export const OPTION_KEYS = ['shape', 'batch', 'out', 'kernel', 'anchor', 'eps', 'momentum', 'mode', 'size', 'stride', 'round', 'bias'] as const;
-/** Words that cannot be names (language.md). */
+/** Words that cannot be names (docs/language.md). */
 export const KEYWORDS: readonly string[] = ['network', 'input', ...OPS, ...OPTION_KEYS];
 
 const statementKeywords = ['input', ...OPS].map((w) => keyword(w, StatementKeyword));

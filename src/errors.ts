@@ -1,4 +1,4 @@
-// Errors that reach the user as a clear message and an exit status (interfaces.md):
+// Errors that reach the user as a clear message and an exit status (docs/formats.md):
 // 1 when the model or a data file is wrong, 2 when the command line is wrong.
 // Anything else escaping to the CLI is a bug in cnnc and is reported as one.
 

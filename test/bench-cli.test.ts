@@ -1,5 +1,5 @@
 // `cnnc bench` on a tiny network: the harness runs end to end and its JSON has the shape of
-// interfaces.md, with the GFLOP/s derived from hand-counted multiply-adds. No assertion on
+// docs/formats.md, with the GFLOP/s derived from hand-counted multiply-adds. No assertion on
 // any time or speed-up (the figures depend on the machine and its load).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ writeFileSync(tiny, `network tiny {
 `);
 
 describe('cnnc bench', () => {
-  it('prints the JSON of interfaces.md with a row for every kernel and the whole network', async () => {
+  it('prints the JSON of docs/formats.md with a row for every kernel and the whole network', async () => {
     const r = await cli('bench', tiny, '--json', '--quick', '--max-time', '0.01');
     expect(r.stderr).toContain('tiny: 1/');
     expect(r.code).toBe(0);
@@ -69,7 +69,7 @@ describe('cnnc bench', () => {
 });
 
 describe('work counts', () => {
-  it('count conv and full multiply-adds by operations.md, nothing for other ops', () => {
+  it('count conv and full multiply-adds by docs/operations.md, nothing for other ops', () => {
     const net = buildNetwork({ name: 'n', batch: 4, input: [3, 5, 5], layers: [
       { op: 'conv', out: 2, kernel: [2, 3] }, { op: 'relu' }, { op: 'full', out: 7 },
     ] });

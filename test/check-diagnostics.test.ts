@@ -116,8 +116,8 @@ describe('diagnostics: exact first lines', () => {
     it(c.name, () => expect(firstLines(c.source, c.limits)).toEqual(c.expected));
   }
 
-  it("the pool of language.md's example message", () => {
-    // Line 7 is the spec's line; p2 receives relu2's 1x1 map (4x4 pooled by 4x4).
+  it("the pool example message of docs/language.md", () => {
+    // Line 7 is the example's line; p2 receives relu2's 1x1 map (4x4 pooled by 4x4).
     const source = [
       'network lenet {',
       '  input  shape=1x4x4 batch=2',

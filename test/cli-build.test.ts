@@ -1,5 +1,5 @@
 // `cnnc MODEL.cnn` is the default command and the same as `cnnc build`; exit statuses of
-// interfaces.md (0 ok, 1 wrong model, 2 wrong command line).
+// docs/formats.md (0 ok, 1 wrong model, 2 wrong command line).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +46,7 @@ describe('cnnc MODEL.cnn', () => {
   }, 60_000);
 
   it('prints the model\'s warnings and still builds', async () => {
-    // bn in position mode at batch 1 normalises every value to beta (language.md, W001)
+    // bn in position mode at batch 1 normalises every value to beta (docs/language.md, W001)
     writeFileSync(join(dir, 'w.cnn'), 'network w {\n  input shape=1x2x2\n  bn n\n  full f out=2\n  softmax\n}\n');
     expect(await main([join(dir, 'w.cnn'), '-o', join(dir, 'out')])).toBe(0);
     expect(err.join('')).toMatch(/w\.cnn:3:3: warning: bn n: .*\[W001\]/);

@@ -1,5 +1,5 @@
 // `cnnc summary`: shapes, parameter and multiply-add counts of the examples, computed here
-// by hand from the formulas of operations.md (conv C_r·C_l·M·N weights and C_r·C_l·H·W·M·N
+// by hand from the formulas of docs/operations.md (conv C_r·C_l·M·N weights and C_r·C_l·H·W·M·N
 // MACs; full C_r·K weights (+C_r bias) and C_r·K MACs; bn 2·C·H·W or 2·C; pool sizes
 // ⌊(H-p)/s⌋+1 or ⌈(H-p)/s⌉+1).
 import { describe, expect, it } from 'vitest';

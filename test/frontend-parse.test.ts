@@ -1,4 +1,4 @@
-// The lexer and parser: the lexical rules of language.md, the AST and its locations.
+// The lexer and parser: the lexical rules of docs/language.md, the AST and its locations.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseSource } from '../src/frontend/parse.js';
@@ -62,7 +62,7 @@ describe('lexical rules', () => {
 });
 
 describe('the AST keeps every location', () => {
-  it('of the LeNet of language.md', () => {
+  it('of the LeNet of docs/language.md', () => {
     const { ast, diagnostics } = parseSource(readFileSync('test/fixtures/spec/lenet.cnn', 'utf8'));
     expect(diagnostics).toEqual([]);
     const [net] = ast.networks;

@@ -130,7 +130,7 @@ describe('relu, pool, full, softmax gradients by finite differences', () => {
   });
 });
 
-describe('conv backward against the "equivalently" form of operations.md', () => {
+describe('conv backward against the "equivalently" form of docs/operations.md', () => {
   // δ_l[i'][j'] = Σ w[k][k'][p][q] · δ_r[i'+m-p][j'+n-q], written out independently here.
   for (const [M, N, m, n] of [[3, 3, 1, 1], [2, 5, 0, 4], [4, 1, -2, 0], [1, 3, 3, -1]])
     it(`${M}x${N} anchored (${m},${n})`, () => {

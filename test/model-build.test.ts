@@ -24,7 +24,7 @@ describe('shape rules', () => {
     expect(defaultAnchor(2, 1)).toEqual([0, 0]);
   });
 
-  it('the LeNet of language.md', () => {
+  it('the LeNet of docs/language.md', () => {
     const net = buildNetwork({
       name: 'lenet', batch: 32, input: [1, 28, 28],
       layers: [

@@ -1,5 +1,5 @@
 // Traces of the examples from the interpreter engine: they validate against the format of
-// interfaces.md, and their gradients pass finite-difference checks (directional central
+// docs/formats.md, and their gradients pass finite-difference checks (directional central
 // differences: J(θ + h·d) - J(θ - h·d) over 2h against Σ g·d for a random direction d).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

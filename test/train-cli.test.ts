@@ -39,7 +39,7 @@ describe('cnnc train and eval', () => {
     expect(r.err).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^trained 2 epochs in [\d.]+ s \(192 images, \d+ images\/s overall\)$/m);
-    // The binary weights form starts with the magic CNNW (docs/architecture.md).
+    // The binary weights form starts with the magic CNNW (docs/formats.md).
     expect(readFileSync(w).subarray(0, 4).toString('latin1')).toBe('CNNW');
     const csv = readFileSync(join(tmp, 'quick.curves.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe(CSV_HEADER);

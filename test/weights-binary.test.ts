@@ -1,4 +1,4 @@
-// The weights binary form of docs/architecture.md: byte layout by hand, round trip through
+// The weights binary form of docs/formats.md: byte layout by hand, round trip through
 // float32, and every check on load.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

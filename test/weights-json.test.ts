@@ -1,4 +1,4 @@
-// The weights JSON of interfaces.md: round trip, optional running statistics, and every
+// The weights JSON of docs/formats.md: round trip, optional running statistics, and every
 // error naming the layer, the key, and the expected and actual lengths.
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

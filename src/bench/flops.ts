@@ -1,4 +1,4 @@
-// Work counts for GFLOP/s (operations.md, "Counting work"): a multiply-add is 2 FLOPs; conv
+// Work counts for GFLOP/s (docs/operations.md, "Counting work"): a multiply-add is 2 FLOPs; conv
 // forward, backward and gradient each do C_r·C_l·H·W·M·N multiply-adds per sample (padded
 // positions counted), full C_r·K_l each. Other ops count no multiply-adds.
 import type { CheckedNetwork, Layer } from '../model/checked.js';

@@ -52,7 +52,7 @@ export async function loadGenerated(net: CheckedNetwork, dtype: 'f32' | 'f64' = 
   }
 }
 
-/** Weights in the JSON form of interfaces.md (what Model.loadJSON reads). */
+/** Weights in the JSON form of docs/formats.md (what Model.loadJSON reads). */
 export function weightsJson(weights: Record<string, Record<string, ArrayLike<number>>>): Record<string, Record<string, number[]>> {
   const out: Record<string, Record<string, number[]>> = {};
   for (const [layer, tensors] of Object.entries(weights)) {

@@ -7,7 +7,7 @@ export interface Pads { top: number; bottom: number; left: number; right: number
 
 /**
  * Explicit padding of a conv whose anchor is (m, n) and kernel M×N: output (i, j) reads input
- * rows i-m .. i-m+M-1 (operations.md), i.e. a "valid" conv over the input padded by m rows
+ * rows i-m .. i-m+M-1 (docs/operations.md), i.e. a "valid" conv over the input padded by m rows
  * on top and M-1-m below; columns alike. A negative pad is a crop (an exclave anchor).
  */
 export function convPads(layer: ConvLayer): Pads {

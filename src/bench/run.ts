@@ -10,7 +10,7 @@ import { machineLine } from './machine.js';
 import { warmUp } from './measure.js';
 import { makeWorkload, referenceInference } from './workload.js';
 
-/** A row of `cnnc bench --json` (interfaces.md). */
+/** A row of `cnnc bench --json` (docs/formats.md). */
 export interface BenchRow {
   scope: string;
   op: BenchCase['op'];

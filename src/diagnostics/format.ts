@@ -1,4 +1,4 @@
-// Formats diagnostics the way interfaces.md fixes it: a machine-readable first line
+// Formats diagnostics the way docs/language.md fixes it: a machine-readable first line
 // `FILE:LINE:COL: error|warning: MESSAGE [CODE]`, then the source line and a caret under
 // the offending token (tildes under the rest of it).
 import type { Diagnostic } from './diagnostic.js';

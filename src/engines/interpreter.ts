@@ -1,6 +1,6 @@
 // The interpreter engine of `cnnc run`: one forward pass of the float64 reference
 // interpreter and, given labels or an output sensitivity, one backward pass, reported as
-// the trace of interfaces.md.
+// the trace of docs/formats.md.
 import type { CheckedNetwork } from '../model/checked.js';
 import type { Engine, RunRequest, Trace, TraceLayer } from '../model/trace.js';
 import type { Weights } from '../model/weights.js';

@@ -1,4 +1,4 @@
-// `cnnc summary`: a Keras-like table per network, or the JSON of interfaces.md.
+// `cnnc summary`: a Keras-like table per network, or the JSON of docs/formats.md.
 import type { CheckedModel } from '../model/checked.js';
 import { learnableParams, shapeText } from './describe.js';
 

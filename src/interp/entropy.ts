@@ -1,4 +1,4 @@
-// Entropy helpers of the notes' appendix (operations.md, "Entropy"), natural logarithms.
+// Entropy helpers of the notes' appendix (docs/operations.md, "Entropy"), natural logarithms.
 // Terms with x = 0 are skipped (0·log 0 = 0), so a one-hot target never meets log(0).
 // The *Log forms take log y instead of y: the loss uses log-softmax, which stays finite
 // when y itself underflows to 0.

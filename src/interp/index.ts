@@ -1,4 +1,4 @@
-// The reference interpreter: plain float64 loops that read like operations.md, the oracle
+// The reference interpreter: plain float64 loops that read like docs/operations.md, the oracle
 // every generated kernel is judged against. All arrays are Float64Array over the whole
 // mini-batch T, NCHW with t outermost.
 

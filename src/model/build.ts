@@ -1,6 +1,6 @@
 // Builds a checked network from a plain description whose values are already valid.
 // The shape checker calls this after it has reported every diagnostic; tests and the
-// random-network property tests call it directly. The shape rules of operations.md live
+// random-network property tests call it directly. The shape rules of docs/operations.md live
 // here once: output sizes, default anchors, parameter layouts and multiply-add counts.
 
 import type {
@@ -32,7 +32,7 @@ export function defaultAnchor(rows: number, cols: number): [number, number] {
 }
 
 /**
- * Pooled size along one axis (operations.md, "Output size"), or null when a floor-mode
+ * Pooled size along one axis (docs/operations.md, "Pool"), or null when a floor-mode
  * pool does not fit. Ceil mode clips the last pools; a pool must start inside the map.
  */
 export function pooledSize(inSize: number, pool: number, stride: number, round: 'floor' | 'ceil'): number | null {

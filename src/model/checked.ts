@@ -1,6 +1,6 @@
 // The checked model: what the shape checker hands to every later stage (interpreter,
 // lowering, emitter, CLI). Plain data, every shape resolved, every default filled in.
-// Names follow operations.md: a conv kernel is M×N (rows × cols) with anchor (m, n).
+// Names follow docs/operations.md: a conv kernel is M×N (rows × cols) with anchor (m, n).
 
 /** A place in a source file. `line` and `column` are 1-based, `offset` 0-based. */
 export interface SourceLoc {
@@ -46,7 +46,7 @@ interface LayerCommon {
   output: Shape3;
   /** Parameter and state tensors in storage order (weights JSON, binary form, init). */
   params: ParamSpec[];
-  /** Multiply-adds of one sample's forward pass (operations.md, "Counting work"). */
+  /** Multiply-adds of one sample's forward pass (docs/operations.md, "Counting work"). */
   macs: number;
   /** Where the layer's op keyword is. */
   loc: SourceLoc;

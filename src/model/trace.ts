@@ -1,4 +1,4 @@
-// The trace of one `cnnc run` (interfaces.md, "Trace"): identical in form for both
+// The trace of one `cnnc run` (docs/formats.md, "Trace"): identical in form for both
 // engines, so they can be compared number by number.
 
 export interface TraceLayer {

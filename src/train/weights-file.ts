@@ -1,5 +1,5 @@
 // Weights files of `cnnc train` / `cnnc eval`, by extension: `.json` is the weights JSON of
-// interfaces.md, anything else the binary form of docs/architecture.md. Both are read and
+// docs/formats.md, anything else the binary form of the same page. Both are read and
 // written by the generated module itself, which checks every name and length on load.
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';

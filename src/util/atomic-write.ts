@@ -1,5 +1,5 @@
 // Files are written whole: to a temporary name beside the target, then renamed, so an
-// interrupted command never leaves half a file (interfaces.md).
+// interrupted command never leaves half a file (docs/formats.md).
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 

@@ -1,4 +1,4 @@
-// The weights binary form of docs/architecture.md, little-endian: magic `CNNW`, u32
+// The weights binary form of docs/formats.md, little-endian: magic `CNNW`, u32
 // version 1, u32 name length L, the UTF-8 name zero-padded to a multiple of 4, u32 tensor
 // count N, N × u32 tensor lengths, then every value as float32. Tensors are every layer's
 // params (state included), layers in order, keys in params order.

@@ -1,4 +1,4 @@
-// The data files of `cnnc run` (interfaces.md, "Files"): input X.json, labels Z.json and
+// The data files of `cnnc run` (docs/formats.md): input X.json, labels Z.json and
 // output sensitivity G.json, each a flat JSON array of numbers whose length the network fixes.
 import type { CheckedNetwork } from '../model/checked.js';
 import { size3 } from '../model/checked.js';

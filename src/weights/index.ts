@@ -1,5 +1,5 @@
-// Weights and data files: the weights JSON of interfaces.md, the binary form of
-// docs/architecture.md, and the input / labels / output-sensitivity files of `cnnc run`.
+// Weights and data files (docs/formats.md): the weights JSON, the binary form
+// of the weights, and the input / labels / output-sensitivity files of `cnnc run`.
 import type { CheckedNetwork } from '../model/checked.js';
 import type { Weights } from '../model/weights.js';
 import { readWeightsBinary, writeWeightsBinary } from './binary.js';

@@ -1,6 +1,6 @@
-// The weights JSON of interfaces.md: an object keyed by layer name, each an object of flat
+// The weights JSON of docs/formats.md: an object keyed by layer name, each an object of flat
 // arrays keyed `w`, `b`, `gamma`, `beta`, `runningMean`, `runningVar` in the layouts of
-// operations.md. Loading reports every problem at once, each naming the layer, the key,
+// docs/operations.md. Loading reports every problem at once, each naming the layer, the key,
 // and the expected and actual lengths.
 import type { CheckedNetwork } from '../model/checked.js';
 import type { Weights } from '../model/weights.js';
@@ -68,7 +68,7 @@ export function weightsFromJson(net: CheckedNetwork, value: unknown, source: str
   return weights;
 }
 
-/** Weights as the JSON object of interfaces.md: layers and keys in storage order. */
+/** Weights as the JSON object of docs/formats.md: layers and keys in storage order. */
 export function weightsToJson(net: CheckedNetwork, weights: Weights): Record<string, Record<string, number[]>> {
   const out: Record<string, Record<string, number[]>> = {};
   for (const layer of net.layers) {

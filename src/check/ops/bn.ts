@@ -1,4 +1,4 @@
-// bn: [eps=NUM] [momentum=NUM] [mode=position|channel] (operations.md, "BN").
+// bn: [eps=NUM] [momentum=NUM] [mode=position|channel] (docs/language.md, "bn").
 import type { OpRule } from './types.js';
 
 export const bn: OpRule = {

@@ -1,4 +1,4 @@
-// conv: out=INT kernel=MxN [anchor=(m,n)] (operations.md, "Conv").
+// conv: out=INT kernel=MxN [anchor=(m,n)] (docs/language.md, "conv").
 import type { LayerSpec } from '../../model/build.js';
 import type { OpRule } from './types.js';
 import { dims } from './types.js';

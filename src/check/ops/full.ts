@@ -1,4 +1,4 @@
-// full: out=INT [bias=true|false] (operations.md, "Full").
+// full: out=INT [bias=true|false] (docs/language.md, "full").
 import type { OpRule } from './types.js';
 
 export const full: OpRule = {

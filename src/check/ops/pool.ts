@@ -1,4 +1,4 @@
-// pool: size=PhxPw [stride=ShxSw] [round=floor|ceil] (operations.md, "Pooling").
+// pool: size=PhxPw [stride=ShxSw] [round=floor|ceil] (docs/language.md, "pool").
 import { pooledSize } from '../../model/build.js';
 import type { OpRule } from './types.js';
 import { dims } from './types.js';

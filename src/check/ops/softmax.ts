@@ -1,4 +1,4 @@
-// softmax: no options; its input must be C×1×1 (operations.md, "Softmax").
+// softmax: no options; its input must be C×1×1 (docs/language.md, "softmax").
 import type { OpRule } from './types.js';
 import { dims } from './types.js';
 

@@ -1,4 +1,4 @@
-// Batch normalisation — BN_F, BN_BF of operations.md. Every value is normalised with the
+// Batch normalisation — BN_F, BN_BF of docs/operations.md. Every value is normalised with the
 // others on its "line": in `position` mode (the notes') the T values x[t][k][i][j] of one
 // position (k, i, j); in `channel` mode the T·H·W values of one channel k. γ, β and the
 // running statistics have one entry per line, indexed g. L is the line's length (the
@@ -93,7 +93,7 @@ export function bnForward(layer: BnLayer, T: number, x: Float64Array, p: BnParam
   return { y, cache: { training, x: x.slice(), xhat, mean, variance, eps } };
 }
 
-/** Steps 1–6 of operations.md on every line, with g[t] = dy on the line. */
+/** Steps 1–6 of docs/operations.md on every line, with g[t] = dy on the line. */
 export function bnBackward(layer: BnLayer, T: number, dy: Float64Array, cache: BnCache, gamma: Float64Array): { dx: Float64Array; dgamma: Float64Array; dbeta: Float64Array } {
   const lines = bnLines(layer, T);
   const G = lines.length;

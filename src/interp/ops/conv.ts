@@ -1,4 +1,4 @@
-// Conv — Conv_F, Conv_BF, Conv_grad of operations.md, as plain float64 loops with the
+// Conv — Conv_F, Conv_BF, Conv_grad of docs/operations.md, as plain float64 loops with the
 // spec's index names: t sample, k output channel, k' (kp) input channel, (i, j) position,
 // (p, q) place in the M×N window, (m, n) the anchor (any integers, also outside the window).
 

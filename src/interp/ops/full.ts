@@ -1,4 +1,4 @@
-// Full — Full_F, Full_BF, Full_grad of operations.md: a convolution whose window covers
+// Full — Full_F, Full_BF, Full_grad of docs/operations.md: a convolution whose window covers
 // the whole map. Each sample's input is one vector of K_l = C_l·H_l·W_l numbers in NCHW
 // order; k indexes the C_r outputs, k' (kp) the K_l inputs. The bias is the optional
 // extension (off by default).

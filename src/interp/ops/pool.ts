@@ -1,4 +1,4 @@
-// Max pooling — Pooling_F, PoolingPath_F, Pooling_BF of operations.md. Output (i, j) has
+// Max pooling — Pooling_F, PoolingPath_F, Pooling_BF of docs/operations.md. Output (i, j) has
 // its pool's top-left input at (i·s_h, j·s_w); (a, b) walks the p_h × p_w pool, a outer,
 // b inner, skipping positions off the map (ceil-mode pools are clipped).
 

@@ -1,4 +1,4 @@
-// Softmax with cross-entropy — Softmax_F, Softmax_BF of operations.md. Each sample is a row
+// Softmax with cross-entropy — Softmax_F, Softmax_BF of docs/operations.md. Each sample is a row
 // of K numbers (the C×1×1 block). Every exponential is shifted by the row maximum
 // (softmax is shift-invariant), so large inputs never overflow.
 

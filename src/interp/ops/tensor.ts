@@ -1,4 +1,4 @@
-// Index arithmetic shared by the interpreter ops: the NCHW offset of operations.md and the
+// Index arithmetic shared by the interpreter ops: the NCHW offset of docs/operations.md and the
 // test for a position on the map (conv reads 0 off the map; pooling skips it).
 
 /** Flat offset of X[t][k][i][j] in a block of C channels of H×W maps. */
