@@ -59,8 +59,8 @@ const all = markdownFiles.flatMap(relativeLinks);
 
 describe('links in README.md and docs/', () => {
   it('finds the documents and their links', () => {
-    for (const name of ['language.md', 'operations.md', 'formats.md', 'cli.md']) {
-      expect(existsSync(join(root, 'docs', name)), `docs/${name}`).toBe(true);
+    for (const doc of ['docs/language.md', 'docs/operations.md', 'docs/formats.md', 'docs/cli.md']) {
+      expect(existsSync(join(root, doc)), doc).toBe(true);
     }
     expect(all.length).toBeGreaterThan(20);
   });
