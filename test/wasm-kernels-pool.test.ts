@@ -58,9 +58,10 @@ function run(layer: PoolLayer, c: Case, role: Role, inputs: { f32?: Record<strin
   const before = bytes.slice();
   inst.exports.k();
   const ranges = Object.entries(outs).map(([name, n]) => [buffers.at[name], buffers.at[name] + 4 * n]);
+  const mayChange = new Uint8Array(bytes.length);
+  for (const [lo, hi] of ranges) mayChange.fill(1, lo, hi);
   for (let i = 0; i < bytes.length; i++) {
-    if (ranges.some(([lo, hi]) => i >= lo && i < hi)) continue;
-    if (bytes[i] !== before[i]) throw new Error(`${role}: byte ${i} outside the outputs changed`);
+    if (bytes[i] !== before[i] && !mayChange[i]) throw new Error(`${role}: byte ${i} outside the outputs changed`);
   }
   return { f32: (name: string) => inst.f32(name, outs[name]).slice(), i32: (name: string) => inst.i32(name, outs[name]).slice() };
 }
