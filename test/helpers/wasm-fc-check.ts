@@ -72,8 +72,8 @@ export function runKernel(
 }
 
 /**
- * |a − b| ≤ tol·max(|b|, m/100), m the largest finite |b|; where b is NaN or ±Infinity,
- * a must be the same (NaN any payload).
+ * |a − b| ≤ tol·max(|b|, m/100) + 2^-149 (float32 cannot do better among subnormals), m the
+ * largest finite |b|; where b is NaN or ±Infinity, a must be the same (NaN any payload).
  */
 export function agree(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-3): string | null {
   if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
@@ -83,7 +83,7 @@ export function agree(actual: ArrayLike<number>, expected: ArrayLike<number>, to
     const a = actual[i], b = expected[i];
     if (Number.isNaN(b)) { if (!Number.isNaN(a)) return `[${i}]: ${a}, expected NaN`; continue; }
     if (!Number.isFinite(b)) { if (a !== b) return `[${i}]: ${a}, expected ${b}`; continue; }
-    const bound = tol * Math.max(Math.abs(b), m / 100);
+    const bound = tol * Math.max(Math.abs(b), m / 100) + 2 ** -149;
     if (!(Math.abs(a - b) <= bound)) return `[${i}]: ${a}, expected ${b} (allowed ${bound})`;
   }
   return null;
