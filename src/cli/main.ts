@@ -1,6 +1,6 @@
 // The `cnnc` command line. Each command lives in its own file under commands/ and
 // registers itself on the program; this file only wires them and maps errors to the exit
-// statuses of interfaces.md (0 ok, 1 wrong model or data, 2 wrong command line).
+// statuses of docs/formats.md (0 ok, 1 wrong model or data, 2 wrong command line).
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

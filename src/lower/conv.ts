@@ -61,7 +61,7 @@ export interface ConvPassGeometry {
   /** The pass's anchor: the layer's, or the rotated one for backward. */
   anchor: { row: number; col: number };
   weight: WeightLayout;
-  /** Multiply-adds of one call, whole batch (padded positions counted, operations.md). */
+  /** Multiply-adds of one call, whole batch (padded positions counted, docs/operations.md). */
   macs: number;
 }
 

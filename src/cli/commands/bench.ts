@@ -1,7 +1,7 @@
 // `cnnc bench MODEL.cnn [--network NAME] [--json] [--quick] [--max-time S] [--roofline]`:
 // the generated module against the interpreter, per layer kernel and for the whole network,
 // on the same seeded data. Progress on stderr (a bar on a terminal, plain lines otherwise),
-// the table on stdout, or the JSON of interfaces.md with --json.
+// the table on stdout, or the JSON of docs/formats.md with --json.
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { UsageError, UserError } from '../../errors.js';
@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .description('time the generated module against the interpreter, per layer and for the whole network')
     .argument('<model>', 'the .cnn file')
     .option('--network <name>', 'which network of the file (default: the first)')
-    .option('--json', 'print {"network", "machine", "rows"} (interfaces.md) instead of the table')
+    .option('--json', 'print {"network", "machine", "rows"} (docs/formats.md) instead of the table')
     .option('--quick', 'short timings (0.05 s a case): checks the harness, not for figures')
     .option('--max-time <seconds>', 'benchmark.js time budget of each timing (default 0.5)')
     .option('--roofline', 'also measure the best scalar-JS multiply-add rate and show each kernel as a fraction of it')

@@ -1,7 +1,7 @@
 // `cnnc run MODEL.cnn --engine generated|interpreter (--weights W | --seed N) --input X.json
 //  [--labels Z.json | --out-sens G.json] [--network NAME] [--mode train|infer] [--trace OUT.json]`:
 // one forward pass and, with a target, one backward pass; prints the loss and the predicted
-// classes, and writes the trace of interfaces.md whole (temporary name, then rename).
+// classes, and writes the trace of docs/formats.md whole (temporary name, then rename).
 import type { Command } from 'commander';
 import { UsageError, UserError } from '../../errors.js';
 import { loadModel } from '../../frontend/index.js';

@@ -1,5 +1,5 @@
 // `cnnc summary MODEL.cnn [--json]`: per network, each layer's op, output C×H×W, learnable
-// parameters and multiply-adds per sample, with totals (the JSON form is interfaces.md's).
+// parameters and multiply-adds per sample, with totals (the JSON form is in docs/formats.md).
 import type { Command } from 'commander';
 import { loadModel, warnOnStderr } from '../../frontend/index.js';
 import { summaryJson, summaryText } from '../../graph/summary.js';

@@ -1,4 +1,4 @@
-// Batch normalisation kernels (operations.md, BN_F / BN_BF). A "line" is the set of values
+// Batch normalisation kernels (docs/operations.md, BN_F / BN_BF). A "line" is the set of values
 // normalised together: in `position` mode the T values of one (k,i,j), stride C·H·W apart;
 // in `channel` mode the T·H·W values of one channel. Every loop bound and stride is a literal.
 //   forward(x, gamma, beta, runningMean, runningVar, y, xhat, invStd)   training: batch
@@ -7,7 +7,7 @@
 //   infer(x, gamma, beta, runningMean, runningVar, y)                   running statistics
 //   infer writes x̂ and invStd too, so that a backward pass can follow an inference pass.
 //   backward(dy, xhat, invStd, gamma, dx, dgamma, dbeta, training)      dx written, dγ and dβ
-//       accumulated. Training: steps 1-6 of operations.md collapse (using Σ(x-μ) = 0) to
+//       accumulated. Training: steps 1-6 of docs/operations.md collapse (using Σ(x-μ) = 0) to
 //       dx = γ·invStd/N · (N·g - Σg - x̂·Σ(g·x̂)),  N = the line's length. After an
 //       inference pass μ and σ² are constants: dx = γ·invStd·g.
 import type { BnLayer } from '../../model/checked.js';

@@ -1,4 +1,4 @@
-// Conv kernels (operations.md, Conv_F / Conv_BF / Conv_grad) emitted from the plans of
+// Conv kernels (docs/operations.md, Conv_F / Conv_BF / Conv_grad) emitted from the plans of
 // src/lower/conv.ts. Every size, offset and loop bound is a literal; interior regions read
 // without bounds tests, border regions read only their clipped taps.
 //

@@ -1,4 +1,4 @@
-// Full-connection kernels (operations.md, Full_F / Full_BF / Full_grad). Each sample's input
+// Full-connection kernels (docs/operations.md, Full_F / Full_BF / Full_grad). Each sample's input
 // is one vector of K = C_l·H_l·W_l numbers; w is C_r rows of K, read sequentially.
 //   forward(x, w, [b,] y):   y[t][k]  = Σ_i w[k][i]·x[t][i] (+ b[k])
 //   backward(dy, w, dx):     dx[t][i] = Σ_k w[k][i]·dy[t][k]

@@ -1,4 +1,4 @@
-// Max-pool kernels (operations.md, Pooling_F / PoolingPath_F / Pooling_BF) emitted from
+// Max-pool kernels (docs/operations.md, Pooling_F / PoolingPath_F / Pooling_BF) emitted from
 // the plan of src/lower/pool.ts.
 //
 //   forward(x, y)             writes y (inference: no path)

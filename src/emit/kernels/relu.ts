@@ -1,4 +1,4 @@
-// ReLU kernels (operations.md, ReLU_F / ReLU_BF) over the whole batch as one flat block.
+// ReLU kernels (docs/operations.md, ReLU_F / ReLU_BF) over the whole batch as one flat block.
 //   forward(x, y):        y = max(0, x)
 //   backward(x, dy, dx):  dx = dy where the forward input x > 0, else 0 (also at x = 0)
 // One loop with a literal bound: element-wise work gains nothing from unrolling in V8.

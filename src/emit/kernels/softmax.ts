@@ -1,4 +1,4 @@
-// Softmax with cross-entropy (operations.md, Softmax_F / Softmax_BF), one row of K per sample.
+// Softmax with cross-entropy (docs/operations.md, Softmax_F / Softmax_BF), one row of K per sample.
 //   forward(x, y):             y = exp(x - max) / Σ exp(x - max)   (shifted: never overflows)
 //   loss(x, y, z, dx) → J:     dx = y - z; J = Σ_t Σ_k -z·(x - logΣexp(x)) (log-softmax form:
 //                              finite even where y underflows to 0; terms with z = 0 add nothing)
