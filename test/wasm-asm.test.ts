@@ -32,6 +32,7 @@ function everything(): Module {
       case 'f32.const': f.op(op, 0.1).op(op, -0).op(op, Infinity).op(op, 3.4e38).op(op, 1e-45); break;
       case 'f64.const': f.op(op, 0.1).op(op, -Infinity).op(op, 5e-324); break;
       case 'v128.const': f.op(op, 'f32x4', 0, -0, 1.5, 1e-3).op(op, 'i32x4', -1, 0, 2147483647, -2147483648); break;
+      case 'i8x16.shuffle': f.op(op, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 31, 30, 29, 28); break;
       default: {
         if (op.endsWith('_lane') && op.startsWith('v128')) f.op(op, 12, 3);
         else if (op.endsWith('_lane')) f.op(op, 2);

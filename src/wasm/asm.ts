@@ -22,7 +22,8 @@ type Imm =
   | 'v128' // [shape 'i32x4' | 'f32x4', a, b, c, d]
   | 'local' | 'label' | 'func'
   | 'block' // [label, result?]
-  | 'zero1' | 'zero2'; // memory.fill / memory.copy memory indices
+  | 'zero1' | 'zero2' // memory.fill / memory.copy memory indices
+  | 'shuffle'; // i8x16.shuffle: 16 lane indices (0-31)
 
 interface OpInfo { code: number[]; imm: Imm; align?: number }
 
@@ -62,7 +63,7 @@ def('i32.reinterpret_f32', [0xbc]); def('i64.reinterpret_f64', [0xbd]);
 def('f32.reinterpret_i32', [0xbe]); def('f64.reinterpret_i64', [0xbf]);
 // SIMD (0xfd prefix).
 simd('v128.load', 0x00, 'mem', 4); simd('v128.load32_splat', 0x09, 'mem', 2); simd('v128.load64_splat', 0x0a, 'mem', 3);
-simd('v128.store', 0x0b, 'mem', 4); simd('v128.const', 0x0c, 'v128');
+simd('v128.store', 0x0b, 'mem', 4); simd('v128.const', 0x0c, 'v128'); simd('i8x16.shuffle', 0x0d, 'shuffle');
 simd('i32x4.splat', 0x11); simd('f32x4.splat', 0x13);
 simd('i32x4.extract_lane', 0x1b, 'lane'); simd('i32x4.replace_lane', 0x1c, 'lane');
 simd('f32x4.extract_lane', 0x1f, 'lane'); simd('f32x4.replace_lane', 0x20, 'lane');
@@ -333,6 +334,11 @@ function encodeBody(f: Func, funcIndex: Map<string, number>): number[] {
         labels.push(ins.args[0] === undefined ? undefined : String(ins.args[0]));
         break;
       }
+      case 'shuffle': {
+        if (ins.args.length !== 16 || ins.args.some((l) => typeof l !== 'number' || !Number.isInteger(l) || l < 0 || l > 31)) throw new Error('wasm: i8x16.shuffle needs 16 lane indices 0-31');
+        out.push(...(ins.args as number[]));
+        break;
+      }
       case 'zero1': out.push(0x00); break;
       case 'zero2': out.push(0x00, 0x00); break;
     }
@@ -346,6 +352,7 @@ function printInstr(ins: Instr): string {
   const a = ins.args;
   switch (info.imm) {
     case 'none': case 'zero1': case 'zero2': return ins.op;
+    case 'shuffle': return `${ins.op} ${a.join(' ')}`;
     case 'mem': return a[0] ? `${ins.op} offset=${a[0]}` : ins.op;
     case 'memlane': return `${ins.op}${a[0] ? ` offset=${a[0]}` : ''} ${a[1]}`;
     case 'lane': return `${ins.op} ${a[0]}`;
