@@ -5,6 +5,8 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { setFallbackWarningHandler } from '../frontend/index.js';
+import { warnOnStderr } from './load.js';
 import { packageRoot } from '../util/paths.js';
 import { commands } from './commands/index.js';
 
@@ -16,6 +18,8 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // Commands that load models through the library's loadModel directly still print warnings.
+  setFallbackWarningHandler(warnOnStderr);
   for (const register of commands) register(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -56,21 +56,33 @@ export function readSource(path: string): string {
 export interface LoadOptions {
   limits?: Partial<Limits>;
   /**
-   * Called with the formatted warnings when the model has some but no error. Defaults to
-   * printing them on stderr, so that every command shows them; pass `() => {}` to silence.
+   * Called with the formatted warnings (and the diagnostics themselves) when the model has
+   * some but no error. The library prints nothing; the command line passes a printer.
    */
-  onWarnings?: (formatted: string) => void;
+  onWarnings?: WarningHandler;
+}
+
+export type WarningHandler = (formatted: string, diagnostics: Diagnostic[]) => void;
+
+/** Reads and checks a .cnn file: the model (when there is no error) and every diagnostic. Throws UserError only when the file cannot be read. */
+export function checkModelFile(path: string, options: { limits?: Partial<Limits> } = {}): CheckResult {
+  return checkSource(readSource(path), path, options.limits);
 }
 
 /** Reads, parses and checks a .cnn file; throws UserError (exit 1) with every diagnostic formatted. */
 export function loadModel(path: string, options: LoadOptions = {}): CheckedModel {
-  const result = checkSource(readSource(path), path, options.limits);
+  const result = checkModelFile(path, options);
   if (!result.model) throw new UserError(`${result.formatted}\n${countLine(result.diagnostics)}`);
-  if (result.diagnostics.length > 0) (options.onWarnings ?? warnOnStderr)(result.formatted);
+  if (result.diagnostics.length > 0) (options.onWarnings ?? fallbackWarnings)?.(result.formatted, result.diagnostics);
   return result.model;
 }
 
-/** For commands: warnings go to stderr and the command goes on. */
-export function warnOnStderr(formatted: string): void {
-  process.stderr.write(`${formatted}\n`);
+// Transitional: src/cli/commands/build.ts still calls this loadModel without onWarnings; the
+// command line sets this handler so that `cnnc build` keeps printing the model's warnings.
+// Remove once every command loads through src/cli/load.ts. Library callers never see it.
+let fallbackWarnings: WarningHandler | undefined;
+
+/** @internal For the command line only (see above). */
+export function setFallbackWarningHandler(handler: WarningHandler | undefined): void {
+  fallbackWarnings = handler;
 }

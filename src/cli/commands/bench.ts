@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { UsageError, UserError } from '../../errors.js';
-import { loadModel } from '../../frontend/index.js';
+import { loadModel } from '../load.js';
 import { benchNetwork, type BenchOptions } from '../../bench/run.js';
 import { formatBenchTable } from '../../bench/table.js';
 import { measureRoofline } from '../../bench/roofline.js';

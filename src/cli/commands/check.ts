@@ -3,7 +3,7 @@
 // exit 1 too: like a wrong model, it is a wrong input file, not a wrong command line.
 import type { Command } from 'commander';
 import { UsageError, UserError } from '../../errors.js';
-import { checkSource, readSource } from '../../frontend/index.js';
+import { checkModelFile } from '../../frontend/index.js';
 import { countLine } from '../../diagnostics/format.js';
 
 const DUMPS = ['ast', 'model'] as const;
@@ -18,7 +18,7 @@ export function register(program: Command): void {
       if (opts.dump !== undefined && !(DUMPS as readonly string[]).includes(opts.dump)) {
         throw new UsageError(`cnnc check: --dump must be ${DUMPS.join(' or ')}, got "${opts.dump}"`);
       }
-      const result = checkSource(readSource(file), file);
+      const result = checkModelFile(file);
       if (opts.dump === 'ast') process.stdout.write(`${JSON.stringify(result.ast, null, 2)}\n`);
       if (opts.dump === 'model' && result.model) process.stdout.write(`${JSON.stringify(result.model, null, 2)}\n`);
       if (!result.model) throw new UserError(`${result.formatted}\n${countLine(result.diagnostics)}`);

@@ -1,7 +1,7 @@
 // `cnnc eval MODEL.cnn --weights W --data DIR|mnist`: accuracy and confusion matrix of
 // trained weights on the test images (t10k-*), in inference mode (bn running statistics).
 import type { Command } from 'commander';
-import { loadModel } from '../../frontend/index.js';
+import { loadModel } from '../load.js';
 import { checkFit, loadSplit, resolveDataDir } from '../../train/data.js';
 import { evaluate } from '../../train/evaluate.js';
 import { generatedModule } from '../module.js';

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { extname } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { loadModel, warnOnStderr } from '../../frontend/index.js';
+import { loadModel } from '../load.js';
 import { renderDot } from '../../graph/dot.js';
 import { renderSvg } from '../../graph/svg.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .option('--format <format>', 'svg or dot, when writing to stdout')
     .action((file: string, opts: { output?: string; format?: string }) => {
       const format = pickFormat(opts.output, opts.format);
-      const model = loadModel(file, { onWarnings: warnOnStderr });
+      const model = loadModel(file);
       const text = format === 'svg' ? renderSvg(model) : renderDot(model);
       if (opts.output === undefined) process.stdout.write(text);
       else {

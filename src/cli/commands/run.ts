@@ -4,7 +4,7 @@
 // classes, and writes the trace of docs/formats.md whole (temporary name, then rename).
 import type { Command } from 'commander';
 import { UsageError, UserError } from '../../errors.js';
-import { loadModel } from '../../frontend/index.js';
+import { loadModel } from '../load.js';
 import type { CheckedNetwork } from '../../model/checked.js';
 import { size3 } from '../../model/checked.js';
 import { initWeights } from '../../model/init.js';

@@ -4,7 +4,7 @@
 // Ctrl-C stops after the current batch and saves; a second Ctrl-C quits at once.
 import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
-import { loadModel } from '../../frontend/index.js';
+import { loadModel } from '../load.js';
 import { writeFilesAtomic } from '../../util/atomic-write.js';
 import { checkFit, loadSplit, resolveDataDir } from '../../train/data.js';
 import { curvePaths, curvesCsv, curvesSvg } from '../../train/curves.js';
