@@ -4,7 +4,7 @@
 // checked too) and run, and the installed `cnnc` command checks and builds a model. One
 // install serves every case. Needs `npm run build` first (CI's `npm ci` builds).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,8 @@ beforeAll(() => {
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'user', private: true, type: 'module' }, null, 2)}\n`);
   cpSync(fixtures, project, { recursive: true });
+  // Stored as .ts.txt so that the repository's own type-check leaves it alone.
+  renameSync(join(project, 'user.ts.txt'), join(project, 'user.ts'));
   // From npm's cache when it holds every dependency, from the registry otherwise.
   let install = run('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], project);
   if (install.status !== 0) install = run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], project);
