@@ -87,6 +87,25 @@ const cases = [
   ['bn channel backward', null, () => w.bnc_backward(1)],
 ];
 
+// Agreement first, on identical inputs: each JS kernel and its wasm kernel once, then the
+// elements whose float32 bits differ (NaN payloads aside) in what they write.
+const writes = {
+  'relu forward': ['ry'], 'relu backward': ['rdx'], 'pool forward': ['py'], 'pool path': ['py', 'ppath'], 'pool backward': ['rdx'],
+  'bn forward': ['by', 'bxhat', 'inv', 'rm', 'rv'], 'bn infer': ['by', 'bxhat', 'inv'],
+  'bn backward': ['bdx', 'dgamma', 'dbeta'], 'bn backward (infer)': ['bdx', 'dgamma', 'dbeta'],
+};
+const agreement = {};
+for (const [name, a, b] of cases) {
+  if (!a) continue;
+  a(); b();
+  agreement[name] = writes[name].map((k) => {
+    const x = J[k], y = k === 'ppath' ? ppath : view(k);
+    let d = 0;
+    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i]) && !(Number.isNaN(x[i]) && Number.isNaN(y[i]))) d++;
+    return `${k} ${d}`;
+  }).join(', ');
+}
+
 /** Milliseconds per call: enough calls for ~20 ms of CPU. */
 function time(fn) {
   let reps = 1;
@@ -114,4 +133,6 @@ for (const c of results) {
   const s = c.js.length ? `${(med(c.js) / med(c.wasm)).toFixed(1)}x` : '';
   console.log(`${c.name.padEnd(22)} ${fmt(c.js).padEnd(28)} ${fmt(c.wasm).padEnd(28)} ${s}`);
 }
+console.log('elements differing from the JS kernel\'s bit for bit, on the same inputs:');
+for (const [name, a] of Object.entries(agreement)) console.log(`  ${name.padEnd(20)} ${a}`);
 for (const k of kernels) console.log(`  ${k.func.name}: ${k.schedule}`);

@@ -23,7 +23,8 @@
 // wasm 0.10-0.12; infer 0.20-0.21 -> 0.055-0.063; backward (training) 0.31-0.33 ->
 // 0.083-0.086; backward (inference) 0.25-0.27 -> 0.063-0.073. POS_BLOCK 4 measured the
 // same as 8, 16 slower (0.17 forward: too many live v128 locals). Channel mode on n2's
-// shape (no JS counterpart in LeNet): forward 0.085, infer 0.042, backward 0.072.
+// shape (no JS counterpart in LeNet): forward 0.085, infer 0.042, backward 0.072. The bench
+// also checks that position mode writes exactly the JS kernels' bits (0 elements differ).
 import type { BnLayer } from '../../model/checked.js';
 import { Func } from '../asm.js';
 import type { Addresses, WasmContext, WasmKernel, WasmOpEmitter, WasmRole } from './types.js';
