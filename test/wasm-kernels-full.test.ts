@@ -22,6 +22,7 @@ const blockings: FullBlocking[] = [
   { fwd: { tb: 1, ob: 1, u: 1 }, bwd: { tb: 1, iv: 1, u: 1 }, grad: { ob: 1, iv: 1, u: 1 } },
   { fwd: { tb: 3, ob: 2, u: 3 }, bwd: { tb: 2, iv: 4, u: 3 }, grad: { ob: 3, iv: 2, u: 2 } },
   { fwd: { tb: 2, ob: 5, u: 2 }, bwd: { tb: 5, iv: 2, u: 2 }, grad: { ob: 2, iv: 5, u: 4 } },
+  { fwd: { tb: 4, ob: 3, u: 1 }, bwd: { tb: 4, iv: 3, u: 1 }, grad: { ob: 4, iv: 3, u: 1 } },
 ];
 
 interface Case { T: number; C: number; H: number; W: number; O: number; bias: boolean; b: number; seed: number }
