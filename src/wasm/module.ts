@@ -1,0 +1,127 @@
+// The WebAssembly module of one network: every kernel of every layer (literal sizes and
+// literal addresses in the plan's linear layout), the SGD step and gradient zeroing, in
+// one module with one memory. The JavaScript around it (src/emit) calls these functions
+// by the kernels' exported names; it never sees an address except to make views.
+//
+// Addresses: a kernel's parameters are named as the JS target's (x, w, y, dy, dx, dw, …);
+// each name denotes one buffer of the layer (x = the layer's input, dx = the sensitivity
+// of its input, w = its weights, dw = their gradient, …), looked up in the plan's memory
+// table. Scratch that wasm kernels ask for lives after the plan's buffers, shared by all
+// kernels (they run one at a time).
+import type { Layer } from '../model/checked.js';
+import type { BufferKind, NetworkPlan } from '../lower/types.js';
+import { Func, Module } from './asm.js';
+import type { Addresses, WasmContext, WasmKernel, WasmOpEmitter, WasmRole } from './kernels/types.js';
+import { wasmConv } from './kernels/conv.js';
+import { wasmPool } from './kernels/pool.js';
+import { wasmBn } from './kernels/bn.js';
+import { wasmRelu } from './kernels/relu.js';
+import { wasmFull } from './kernels/full.js';
+import { wasmSoftmax } from './kernels/softmax.js';
+import { emitSgd, emitZero } from './kernels/sgd.js';
+
+type Registry = { [K in Layer['op']]: WasmOpEmitter<Extract<Layer, { op: K }>> };
+
+export const wasmEmitters: Registry = {
+  conv: wasmConv, pool: wasmPool, bn: wasmBn, relu: wasmRelu, full: wasmFull, softmax: wasmSoftmax,
+};
+
+const PAGE = 65536;
+const SCRATCH_ALIGN = 64;
+
+/** Names of the module's own exports beside the kernels (`$` cannot occur in a layer name). */
+export const STEP = '$step';
+export const ZERO_GRADS = '$zero_grads';
+
+/** The buffer a kernel parameter denotes, for layer `i` (see the file comment). */
+function bufferOf(name: string, i: number): [BufferKind, number, string] {
+  switch (name) {
+    case 'x': return i === 0 ? ['input', -1, ''] : ['activation', i - 1, ''];
+    case 'y': return ['activation', i, ''];
+    case 'dy': return ['sensitivity', i, ''];
+    case 'dx': return i === 0 ? ['inputSensitivity', -1, ''] : ['sensitivity', i - 1, ''];
+    case 'path': return ['path', i, ''];
+    case 'z': return ['labels', -1, ''];
+    case 'xhat': case 'invStd': return ['cache', i, name];
+    case 'dw': case 'db': case 'dgamma': case 'dbeta':
+      return ['grad', i, name === 'dw' ? 'w' : name === 'db' ? 'b' : name === 'dgamma' ? 'gamma' : 'beta'];
+    default: return ['param', i, name];
+  }
+}
+
+export interface WasmKernelInfo {
+  /** Exported function name (the JS target's kernel name). */
+  name: string;
+  layer: number;
+  role: WasmRole;
+  schedule: string;
+  /** Each JS parameter's buffer: byte offset and element count (for the standalone wrappers). */
+  args: { name: string; offset: number; elements: number; type: 'f32' | 'i32' }[];
+}
+
+export interface WasmModule {
+  bytes: Uint8Array<ArrayBuffer>;
+  wat: () => string;
+  pages: number;
+  kernels: WasmKernelInfo[];
+}
+
+export function buildWasmModule(plan: NetworkPlan, relaxed: boolean): WasmModule {
+  if (plan.dtype !== 'f32') throw new Error('cnnc: the WebAssembly target is float32 only (use --target js for --dtype f64)');
+  const ctx: WasmContext = { batch: plan.batch, relaxed };
+  const layers = plan.checked.layers;
+  const addr = (kind: BufferKind, layer: number, key: string) => {
+    const id = plan.memory.index[`${kind}/${layer}/${key}`];
+    if (id === undefined) throw new Error(`cnnc: wasm: the plan has no buffer ${kind}/${layer}/${key}`);
+    return plan.memory.buffers[id];
+  };
+  const scratchAt = Math.ceil(plan.memory.totalBytes / SCRATCH_ALIGN) * SCRATCH_ALIGN;
+  let scratchBytes = 0;
+  const m = new Module();
+  const helpers = new Set<string>();
+  const kernels: WasmKernelInfo[] = [];
+  for (const k of plan.kernels) {
+    const layer = layers[k.layer];
+    const emitter = wasmEmitters[layer.op] as WasmOpEmitter;
+    const role = k.role as WasmRole;
+    const args = k.params.filter((p) => p.type !== 'boolean').map((p) => {
+      const b = addr(...bufferOf(p.name, k.layer));
+      return { name: p.name, offset: b.offset, elements: b.elements, type: b.type === 'i32' ? 'i32' as const : 'f32' as const };
+    });
+    const at: Record<string, number> = Object.fromEntries(args.map((a) => [a.name, a.offset]));
+    const need = emitter.scratchBytes(layer, role, ctx);
+    if (need > 0) at.scratch = scratchAt;
+    scratchBytes = Math.max(scratchBytes, need);
+    const kernel: WasmKernel = emitter.emit(layer, role, k.name, at as Addresses, ctx);
+    m.add(kernel.func, k.name);
+    for (const h of kernel.helpers ?? []) {
+      if (!helpers.has(h.name)) { helpers.add(h.name); m.add(h); }
+    }
+    kernels.push({ name: k.name, layer: k.layer, role, schedule: kernel.schedule, args });
+  }
+  // SGD with momentum over every learnable tensor, and zeroing of the gradients.
+  const learnable = plan.layers.flatMap((l) => l.params.filter((p) => p.learnable).map((p) => ({
+    p: addr('param', l.index, p.key).offset, g: addr('grad', l.index, p.key).offset, v: addr('momentum', l.index, p.key).offset, n: p.size,
+  })));
+  m.add(emitSgd(STEP, learnable, ctx), STEP);
+  m.add(emitZero(ZERO_GRADS, learnable.map((t) => ({ at: t.g, bytes: 4 * t.n }))), ZERO_GRADS);
+  const bytes = scratchAt + scratchBytes + 64;
+  const pages = Math.max(1, Math.ceil(bytes / PAGE));
+  m.memory(pages);
+  return { bytes: m.toBytes(), wat: () => m.toWat(), pages, kernels };
+}
+
+/** A one-function module using f32x4.relaxed_madd: validates only where relaxed SIMD is on. */
+export function relaxedProbe(): Uint8Array<ArrayBuffer> {
+  const f = new Func('probe', [], ['f32']);
+  f.op('v128.const', 'f32x4', 1, 1, 1, 1).op('v128.const', 'f32x4', 2, 2, 2, 2).op('v128.const', 'f32x4', 3, 3, 3, 3)
+    .op('f32x4.relaxed_madd').op('f32x4.extract_lane', 0);
+  return new Module().add(f).toBytes();
+}
+
+/** A one-function module using f32x4 arithmetic: validates only where SIMD is on. */
+export function simdProbe(): Uint8Array<ArrayBuffer> {
+  const f = new Func('probe', [], ['f32']);
+  f.op('v128.const', 'f32x4', 1, 1, 1, 1).op('v128.const', 'f32x4', 2, 2, 2, 2).op('f32x4.add').op('f32x4.extract_lane', 0);
+  return new Module().add(f).toBytes();
+}
