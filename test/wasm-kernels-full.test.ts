@@ -10,7 +10,7 @@ import { fullBackward, fullForward, fullGrad } from '../src/interp/ops/full.js';
 import type { FullLayer } from '../src/model/checked.js';
 import { buildNetwork } from '../src/model/build.js';
 import { emitFull, defaultFullBlocking, type FullBlocking } from '../src/wasm/kernels/full.js';
-import { agree, f64, randomValues, relaxedVariants, runKernel } from './helpers/wasm-fc-check.js';
+import { agree, f64, randomValues, relaxedVariants, runKernel, watRoundTrip } from './helpers/wasm-fc-check.js';
 
 function fullLayer(T: number, C: number, H: number, W: number, O: number, bias: boolean): FullLayer {
   const net = buildNetwork({ name: 'n', batch: T, input: [C, H, W], layers: [{ op: 'full', name: 'f', out: O, bias }] });
@@ -88,4 +88,14 @@ describe('wasm full kernels', () => {
       }
     });
   }
+});
+
+describe('wasm full kernels as text', () => {
+  it('print WAT that wabt assembles to the same bytes (every role, bias, partial vectors, both madd forms)', async () => {
+    const layer = fullLayer(5, 3, 1, 5, 7, true);
+    const at = { x: 64, w: 1024, b: 2048, y: 3072, dy: 4096, dx: 5120, dw: 6144, db: 7168 };
+    const funcs = [false, true].flatMap((relaxed) => (['forward', 'backward', 'grad'] as const).map((role) =>
+      emitFull(layer, role, `${role}_${relaxed}`, at, { batch: 5, relaxed }, blockings[2]).func));
+    expect(await watRoundTrip(funcs)).toBeNull();
+  });
 });

@@ -12,7 +12,7 @@ import { buildNetwork } from '../src/model/build.js';
 import { mulberry32 } from '../src/model/init.js';
 import { Module } from '../src/wasm/asm.js';
 import { emitExp, emitLog, wasmSoftmax } from '../src/wasm/kernels/softmax.js';
-import { agree, f64, randomValues, runKernel } from './helpers/wasm-fc-check.js';
+import { agree, f64, randomValues, runKernel, watRoundTrip } from './helpers/wasm-fc-check.js';
 
 function softmaxLayer(T: number, K: number): SoftmaxLayer {
   const net = buildNetwork({ name: 'n', batch: T, input: [K, 1, 1], layers: [{ op: 'softmax', name: 's' }] });
@@ -201,5 +201,17 @@ describe('wasm softmax kernels', () => {
 
   it('computes the LeNet shape (32 rows of 10), one-hot labels', () => {
     check({ T: 32, K: 10, scale: 6, soft: false, relaxed: false, seed: 5 });
+  });
+});
+
+describe('wasm softmax kernels as text', () => {
+  it('print WAT that wabt assembles to the same bytes (with the exp and log helpers)', async () => {
+    const layer = softmaxLayer(3, 7);
+    const at = { x: 64, y: 256, z: 512, dx: 768, dy: 1024 };
+    const funcs = (['forward', 'loss', 'backward'] as const).flatMap((role) => {
+      const k = wasmSoftmax.emit(layer, role, role, at, { batch: 3, relaxed: false });
+      return [k.func, ...(k.helpers ?? [])];
+    });
+    expect(await watRoundTrip(funcs)).toBeNull();
   });
 });
