@@ -3,10 +3,10 @@
 // correlation reproduces cnnc's anchored conv — is checked against the interpreter with a
 // naive valid correlation written here, for ordinary, even and exclave anchors.
 import { describe, expect, it } from 'vitest';
+import { convPads, cropThenPad, foldBn } from '../src/onnx/layout.js';
 import {
-  convPads, cropThenPad, convWeightsHwio, convWeightsFromHwio, foldBn, fullWeightsNhwcColumns,
-  fullWeightsFromNhwcColumns, nchwToNhwc, nhwcToNchw,
-} from '../src/bench/peer-layout.js';
+  convWeightsHwio, convWeightsFromHwio, fullWeightsNhwcColumns, fullWeightsFromNhwcColumns, nchwToNhwc, nhwcToNchw,
+} from '../bench/peers/lib/layout.mjs';
 import { compareArrays } from '../src/bench/compare.js';
 import { buildNetwork } from '../src/model/build.js';
 import { mulberry32 } from '../src/model/init.js';

@@ -1,28 +1,9 @@
-// The ONNX encoder behind the ONNX Runtime peer: the protobuf wire format checked byte by
-// byte against hand-encoded messages, and the model's graph decoded by an independent
-// minimal reader written here (not the encoder's code).
+// The ONNX writer (src/onnx/, behind the ONNX Runtime peer): the model's protobuf bytes
+// decoded by an independent minimal reader written here (not protobufjs, which encodes them).
 import { describe, expect, it } from 'vitest';
-import { ProtoWriter, float32Bytes } from '../src/bench/onnx/protobuf.js';
-import { onnxModel } from '../src/bench/onnx/model.js';
+import { float32Bytes, onnxModel } from '../src/onnx/model.js';
 import { buildNetwork } from '../src/model/build.js';
 import { initWeights } from '../src/model/init.js';
-
-describe('ProtoWriter', () => {
-  it('encodes varints, strings, floats and nested messages as the protobuf spec says', () => {
-    // field 1 varint 300: key (1<<3)|0 = 0x08; 300 = 0b10_0101100 → 0xAC 0x02
-    expect([...new ProtoWriter().int(1, 300).finish()]).toEqual([0x08, 0xac, 0x02]);
-    // field 2 string "hi": key (2<<3)|2 = 0x12, length 2, 'h' 'i'
-    expect([...new ProtoWriter().string(2, 'hi').finish()]).toEqual([0x12, 0x02, 0x68, 0x69]);
-    // field 2 float 1.0: key (2<<3)|5 = 0x15, IEEE single 0x3F800000 little-endian
-    expect([...new ProtoWriter().float(2, 1).finish()]).toEqual([0x15, 0x00, 0x00, 0x80, 0x3f]);
-    // -1 as int64: ten bytes, nine 0xFF then 0x01
-    expect([...new ProtoWriter().int(1, -1).finish()]).toEqual([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
-    // nested: field 3 holding {1: 150} → 0x1A, length 3, 0x08 0x96 0x01
-    expect([...new ProtoWriter().message(3, new ProtoWriter().int(1, 150)).finish()]).toEqual([0x1a, 0x03, 0x08, 0x96, 0x01]);
-    // repeated ints, unpacked: one key per element
-    expect([...new ProtoWriter().ints(8, [1, 2]).finish()]).toEqual([0x40, 0x01, 0x40, 0x02]);
-  });
-});
 
 // ---- an independent reader for the test ----
 type Field = { field: number; wire: number; value: bigint | Uint8Array };
@@ -130,7 +111,7 @@ describe('onnxModel', () => {
     expect(m.nodes[5].inputs).toHaveLength(3); // the bias
   });
 
-  it('refuses ceil-mode pools, which the peers cannot reproduce', () => {
+  it('refuses ceil-mode pools, which ONNX MaxPool does not reproduce', () => {
     const net = buildNetwork({ name: 'c', batch: 1, input: [1, 5, 5], layers: [{ op: 'pool', name: 'p', size: [2, 2], round: 'ceil' }] });
     expect(() => onnxModel(net, {})).toThrow(/pool p uses round=ceil/);
   });

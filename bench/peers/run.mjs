@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { load, loadNetwork, repoRoot } from './lib/cnnc.mjs';
 import { engines } from './lib/jobs.mjs';
+import { renderResults } from './lib/results.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -21,7 +22,6 @@ const engineList = opt('--engines', 'cnnc-generated,tfjs-cpu,tfjs-wasm,ort-1,ort
 for (const e of engineList) if (!(e in engines)) { console.error(`unknown engine ${e} (known: ${Object.keys(engines).join(', ')})`); process.exit(2); }
 
 const { machineInfo } = await load('bench/machine.js');
-const { renderResults } = await load('bench/results.js');
 const { writeFileAtomic } = await load('util/atomic-write.js');
 
 /** Runs node with args; resolves with its stdout (stderr passes through as progress). */

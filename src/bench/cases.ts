@@ -9,8 +9,7 @@ import { mulberry32 } from '../model/init.js';
 import { emitLayerKernels } from '../emit/kernels/index.js';
 import type { KernelSource } from '../emit/kernels/types.js';
 import { layerFlops, networkFlops } from './flops.js';
-import type { GeneratedModule } from './load-generated.js';
-import { weightsJson } from './load-generated.js';
+import { weightsJson, type GeneratedModule } from '../engines/generated-module.js';
 import { cloneWeights, type Workload } from './workload.js';
 
 export interface BenchCase {

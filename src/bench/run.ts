@@ -5,7 +5,7 @@ import Benchmark from 'benchmark';
 import type { CheckedNetwork } from '../model/checked.js';
 import { benchCases, type BenchCase } from './cases.js';
 import { compareArrays } from './compare.js';
-import { loadGenerated, weightsJson } from './load-generated.js';
+import { compileAndImport, weightsJson } from '../engines/generated-module.js';
 import { machineLine } from './machine.js';
 import { warmUp } from './measure.js';
 import { makeWorkload, referenceInference } from './workload.js';
@@ -53,7 +53,7 @@ export async function benchNetwork(net: CheckedNetwork, options: BenchOptions = 
   const maxTime = options.maxTime ?? 0.5;
   const minSamples = options.minSamples ?? 5;
   const work = makeWorkload(net);
-  const { module } = await loadGenerated(net);
+  const module = await compileAndImport(net);
   // A wrong answer is not a fast answer.
   const model = module.createModel({ seed: 0 });
   model.loadJSON(weightsJson(work.weights));

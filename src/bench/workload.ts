@@ -1,11 +1,12 @@
 // The data every benchmark uses, seeded so that cnnc and every peer see the same numbers:
 // weights from the seeded initialisation, an input batch uniform in [-1, 1), one-hot labels,
-// and the interpreter's answers (inference output, weight gradients) that engines must match.
+// and the interpreter's inference output that engines must match (the peers harness adds
+// the weight gradients, bench/peers/lib/reference.mjs).
 import type { CheckedNetwork } from '../model/checked.js';
 import { size3 } from '../model/checked.js';
 import { initWeights, mulberry32 } from '../model/init.js';
 import type { Weights } from '../model/weights.js';
-import { backwardNetwork, forwardNetwork } from '../interp/index.js';
+import { forwardNetwork } from '../interp/index.js';
 
 export const WEIGHT_SEED = 0;
 export const DATA_SEED = 1234;
@@ -54,13 +55,4 @@ export function makeWorkload(net: CheckedNetwork, seeds: { weights?: number; dat
 export function referenceInference(w: Workload): Float64Array {
   const fwd = forwardNetwork(w.net, cloneWeights(w.weights), w.input, { training: false });
   return fwd.activations.length ? fwd.activations[fwd.activations.length - 1] : fwd.input;
-}
-
-/** The interpreter's loss and weight gradients of one training batch (BN with batch statistics). */
-export function referenceGradients(w: Workload): { loss: number; grads: Weights } {
-  const weights = cloneWeights(w.weights);
-  const fwd = forwardNetwork(w.net, weights, w.input, { training: true });
-  const target = w.net.endsWithSoftmax ? { labels: w.target } : { outSens: w.target };
-  const { loss, grads } = backwardNetwork(w.net, weights, fwd, target);
-  return { loss, grads };
 }

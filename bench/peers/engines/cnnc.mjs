@@ -1,6 +1,6 @@
 // cnnc itself, timed by the same loop as the peers: the generated module (compiled from the
 // checked network at the batch size asked for) and, for reference, the interpreter.
-import { load, workload as W } from '../lib/cnnc.mjs';
+import { generated, load, workload as W } from '../lib/cnnc.mjs';
 
 const interp = await load('interp/index.js');
 
@@ -33,14 +33,14 @@ export function createInterpreter(net, weights) {
   };
 }
 
-const { loadGenerated, weightsJson } = await load('bench/load-generated.js');
+const { compileAndImport, weightsJson } = generated;
 
 /** The generated module, one compiled per batch size (sizes are literals in it). */
 export function createGenerated(net, weights) {
   const models = new Map();
   const modelFor = async (T) => {
     if (!models.has(T)) {
-      const { module } = await loadGenerated({ ...net, batch: T });
+      const module = await compileAndImport({ ...net, batch: T });
       const m = module.createModel({ seed: 0 });
       m.loadJSON(weightsJson(weights));
       models.set(T, m);
@@ -61,7 +61,7 @@ export function createGenerated(net, weights) {
     },
     async gradients(input, target, T) {
       // A separate model, so the timed one keeps the weights (and BN statistics) unchanged.
-      const { module } = await loadGenerated({ ...net, batch: T });
+      const module = await compileAndImport({ ...net, batch: T });
       const m = module.createModel({ seed: 0 });
       m.loadJSON(weightsJson(weights));
       m.forward(input, { training: true });

@@ -1,5 +1,5 @@
 // ONNX Runtime for Node, CPU execution provider. The .onnx file is written from the checked
-// network and the same weights by cnnc's own ONNX encoder (src/bench/onnx/), and kept in
+// network and the same weights by cnnc's own ONNX writer (src/onnx/), and kept in
 // bench/peers/models/ for inspection. Inference only (ONNX Runtime's training API is a
 // separate build). Threads: intra-op pool of 1 or 2, sequential execution.
 import * as ort from 'onnxruntime-node';

@@ -1,5 +1,7 @@
 // cnnc's side of the peers harness, from the built package (dist/, made by `npm run build`):
-// the front end, the interpreter-based workload and reference answers, the layout helpers.
+// the front end, the seeded workload and the interpreter's answers, the answer checks, the
+// conv padding and BN folding (shared with the ONNX writer), the ONNX writer, and the loader
+// of generated modules. What only the harness needs lives beside this file.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
@@ -15,10 +17,11 @@ const load = (path) => import(pathToFileURL(join(dist, path)).href);
 
 export const frontend = await load('frontend/index.js');
 export const workload = await load('bench/workload.js');
-export const layout = await load('bench/peer-layout.js');
 export const compare = await load('bench/compare.js');
-export const measureLib = await load('bench/measure.js');
-export const onnx = await load('bench/onnx/model.js');
+export const onnx = await load('onnx/model.js');
+export const generated = await load('engines/generated-module.js');
+/** Conv padding and BN folding (cnnc's, src/onnx/layout.ts) with the peers' own layouts. */
+export const layout = { ...(await load('onnx/layout.js')), ...(await import('./layout.mjs')) };
 export const dist_ = dist;
 export { load };
 

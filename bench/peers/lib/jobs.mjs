@@ -2,7 +2,9 @@
 // a training step at the network's batch), check the engine's answer against the
 // interpreter's on the same weights and data, then time it. A wrong answer is reported as
 // wrong and not timed.
-import { compare as C, measureLib, workload as W, layout as L } from './cnnc.mjs';
+import { compare as C, workload as W, layout as L } from './cnnc.mjs';
+import { measure } from './measure.mjs';
+import { referenceGradients } from './reference.mjs';
 
 export const LR = 1e-4;
 const INFER_TOLERANCE = 1e-4; // float32 engines vs the float64 interpreter, relative to the largest value
@@ -49,10 +51,10 @@ export async function runJobs(engineName, net, options = {}) {
         const agreement = C.compareArrays('inference output', await engine.infer(w.input, batch), W.referenceInference(w), INFER_TOLERANCE);
         Object.assign(row, { status: agreement.ok ? 'ok' : 'wrong', check: agreement.detail });
         if (!agreement.ok) continue;
-        Object.assign(row, timing(await measureLib.measure(engine.inferRunner(w.input, batch), { maxTime }), batch));
+        Object.assign(row, timing(await measure(engine.inferRunner(w.input, batch), { maxTime }), batch));
       } else {
         if (engine.canTrain) { Object.assign(row, { status: 'n/a', check: engine.canTrain }); continue; }
-        const ref = W.referenceGradients(w);
+        const ref = referenceGradients(w);
         const labels = net.endsWithSoftmax && engineName === 'convnetjs' ? w.classes : w.target;
         const got = await engine.gradients(w.input, labels, batch);
         await engine.prepare?.(batch);
@@ -68,7 +70,7 @@ export async function runJobs(engineName, net, options = {}) {
         const ok = checks.every((c) => c.ok);
         Object.assign(row, { status: ok ? 'ok' : 'wrong', check: `${checks.length - 1} gradients and the loss; worst ${worst.detail}` });
         if (!ok) continue;
-        Object.assign(row, timing(await measureLib.measure(engine.trainRunner(w.input, labels, batch, LR), { maxTime }), batch));
+        Object.assign(row, timing(await measure(engine.trainRunner(w.input, labels, batch, LR), { maxTime }), batch));
       }
     } catch (e) {
       Object.assign(row, { status: 'error', check: String(e?.stack ?? e) });

@@ -1,44 +1,15 @@
-// bench/RESULTS.md from one run of the peers harness (bench/peers/run.mjs): the machine, the
-// commands, the targets of the issue marked met or not met, cnnc against each peer as ratios
-// measured in the same run, generated against interpreted per layer, and where the time goes.
-import type { BenchReport, BenchRow } from './run.js';
-import type { MachineInfo } from './machine.js';
-import type { Roofline } from './roofline.js';
+// bench/RESULTS.md from one run of the peers harness (run.mjs): the machine, the commands,
+// the targets of the issue marked met or not met, cnnc against each peer as ratios measured
+// in the same run, generated against interpreted per layer, and where the time goes.
+//
+// The run's results (also written as bench/RESULTS.json):
+//   { date, machine: { cpu, cores, node, platform, load }, loadAtEnd, commands, quick,
+//     roofline: { best: { name, gflops }, variants, runs? }, seconds,
+//     networks: [{ file, network, batch, bench: `cnnc bench --json` report | null, benchError?,
+//                  peers: [{ engine, network, task: 'infer'|'train', batch,
+//                            status: 'ok'|'wrong'|'n/a'|'error', check?, ms?, imagesPerSec?, firstMs? }] }] }
 
-export interface PeerRow {
-  engine: string;
-  network: string;
-  task: 'infer' | 'train';
-  batch: number;
-  status: 'ok' | 'wrong' | 'n/a' | 'error';
-  check?: string;
-  ms?: number;
-  imagesPerSec?: number;
-  /** The first call's time: compilation and JIT included. */
-  firstMs?: number;
-}
-
-export interface NetworkResults {
-  file: string;
-  network: string;
-  batch: number;
-  bench: BenchReport | null;
-  benchError?: string;
-  peers: PeerRow[];
-}
-
-export interface RunResults {
-  date: string;
-  machine: MachineInfo;
-  loadAtEnd: number[];
-  commands: string[];
-  quick: boolean;
-  roofline: Roofline;
-  networks: NetworkResults[];
-  seconds: number;
-}
-
-export const engineLabels: Record<string, string> = {
+export const engineLabels = {
   'cnnc-generated': 'cnnc generated (f32)',
   'cnnc-interpreter': 'cnnc interpreter (f64)',
   'tfjs-cpu': 'TF.js 4.22 CPU backend (pure JS)',
@@ -47,40 +18,39 @@ export const engineLabels: Record<string, string> = {
   'ort-2': 'ONNX Runtime 1.30 (Node, CPU), 2 threads',
   convnetjs: 'ConvNetJS 0.3 (float64, one sample at a time)',
 };
-
-const fmt = (v: number | undefined, digits = 0): string => (v === undefined || !Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(Math.max(digits, v >= 10 ? 1 : 2)));
-const ratio = (v: number | undefined): string => (v === undefined || !Number.isFinite(v) ? '–' : `${v >= 10 ? v.toFixed(0) : v >= 0.1 ? v.toFixed(2) : v.toPrecision(2)}×`);
-
-function peer(n: NetworkResults, engine: string, task: 'infer' | 'train', batch: number): PeerRow | undefined {
+const fmt = (v, digits = 0) => (v === undefined || !Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(Math.max(digits, v >= 10 ? 1 : 2)));
+const ratio = (v) => (v === undefined || !Number.isFinite(v) ? '–' : `${v >= 10 ? v.toFixed(0) : v >= 0.1 ? v.toFixed(2) : v.toPrecision(2)}×`);
+function peer(n, engine, task, batch) {
   return n.peers.find((r) => r.engine === engine && r.task === task && r.batch === batch);
 }
 
-function rate(n: NetworkResults, engine: string, task: 'infer' | 'train', batch: number): number | undefined {
+function rate(n, engine, task, batch) {
   const r = peer(n, engine, task, batch);
   return r?.status === 'ok' ? r.imagesPerSec : undefined;
 }
 
-function cell(n: NetworkResults, engine: string, task: 'infer' | 'train', batch: number): string {
+function cell(n, engine, task, batch) {
   const r = peer(n, engine, task, batch);
   if (!r) return '–';
-  if (r.status === 'ok') return fmt(r.imagesPerSec);
+  if (r.status === 'ok')
+    return fmt(r.imagesPerSec);
   return r.status === 'n/a' ? 'n/a' : `**${r.status}**`;
 }
 
-function benchRow(n: NetworkResults, scope: string, op: string): BenchRow | undefined {
+function benchRow(n, scope, op) {
   return n.bench?.rows.find((r) => r.scope === scope && r.op === op);
 }
 
-function peersTable(n: NetworkResults): string[] {
+function peersTable(n) {
   const engines = [...new Set(n.peers.map((r) => r.engine))];
   const B = n.batch;
-  const gen = (task: 'infer' | 'train', b: number) => rate(n, 'cnnc-generated', task, b);
+  const gen = (task, b) => rate(n, 'cnnc-generated', task, b);
   const lines = [
     `| engine | infer, batch 1 (images/s) | infer, batch ${B} (images/s) | train step, batch ${B} (images/s) | cnnc ÷ engine, infer b1 | infer b${B} | train b${B} |`,
     '|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const e of engines) {
-    const rel = (task: 'infer' | 'train', b: number) => {
+    const rel = (task, b) => {
       const g = gen(task, b);
       const o = rate(n, e, task, b);
       return e === 'cnnc-generated' ? '1' : g && o ? ratio(g / o) : '–';
@@ -90,11 +60,11 @@ function peersTable(n: NetworkResults): string[] {
   return lines;
 }
 
-function checksList(n: NetworkResults): string[] {
+function checksList(n) {
   return n.peers.map((r) => `- ${engineLabels[r.engine] ?? r.engine}, ${r.task} batch ${r.batch}: **${r.status}** — ${(r.check ?? '').split('\n')[0]}`);
 }
 
-function benchTable(n: NetworkResults, roofline: number): string[] {
+function benchTable(n, roofline) {
   if (!n.bench) return [`(cnnc bench failed: ${n.benchError ?? 'no report'})`];
   const B = n.batch;
   const lines = [
@@ -109,15 +79,15 @@ function benchTable(n: NetworkResults, roofline: number): string[] {
 }
 
 /** Share of each layer in the generated inference pass and training step (sum of its kernels). */
-function breakdown(n: NetworkResults): string[] {
+function breakdown(n) {
   if (!n.bench) return [];
   const layers = [...new Set(n.bench.rows.filter((r) => r.scope !== 'network').map((r) => r.scope))];
-  const sum = (scope: string, ops: string[]) => n.bench!.rows.filter((r) => r.scope === scope && ops.includes(r.op)).reduce((a, r) => a + r.generatedMs, 0);
+  const sum = (scope, ops) => n.bench.rows.filter((r) => r.scope === scope && ops.includes(r.op)).reduce((a, r) => a + r.generatedMs, 0);
   const inferOps = ['forward'];
   const trainOps = ['path', 'backward', 'grad'];
   // Training runs each layer's path (pool) or forward, then backward and grad.
-  const trainMs = (s: string) => {
-    const hasPath = n.bench!.rows.some((r) => r.scope === s && r.op === 'path');
+  const trainMs = (s) => {
+    const hasPath = n.bench.rows.some((r) => r.scope === s && r.op === 'path');
     return sum(s, hasPath ? trainOps : ['forward', ...trainOps]);
   };
   const totalInfer = layers.reduce((a, s) => a + sum(s, inferOps), 0);
@@ -138,7 +108,7 @@ function breakdown(n: NetworkResults): string[] {
   return lines;
 }
 
-function top(n: NetworkResults, k: number): string {
+function top(n, k) {
   if (!n.bench) return '';
   const rows = n.bench.rows.filter((r) => r.scope !== 'network');
   const total = rows.reduce((a, r) => a + r.generatedMs, 0);
@@ -146,12 +116,10 @@ function top(n: NetworkResults, k: number): string {
     .map((r) => `${r.scope} ${r.op} ${fmt(r.generatedMs, 3)} ms (${((100 * r.generatedMs) / total).toFixed(0)}%)`).join(', ');
 }
 
-interface Target { text: string; value: number | undefined; goal: number; detail: string }
-
-function targets(results: RunResults): Target[] {
+function targets(results) {
   const lenet = results.networks.find((n) => n.network === 'lenet');
   const nobn = results.networks.find((n) => n.network === 'lenet_nobn');
-  const out: Target[] = [];
+  const out = [];
   for (const n of [lenet, nobn]) {
     if (!n) continue;
     const tr = benchRow(n, 'network', 'train');
@@ -172,9 +140,9 @@ function targets(results: RunResults): Target[] {
   return out;
 }
 
-function aheadStatements(n: NetworkResults): string[] {
+function aheadStatements(n) {
   const B = n.batch;
-  const out: string[] = [];
+  const out = [];
   for (const b of [1, B]) {
     const g = rate(n, 'cnnc-generated', 'infer', b);
     for (const e of ['tfjs-wasm', 'ort-1', 'ort-2']) {
@@ -189,7 +157,7 @@ function aheadStatements(n: NetworkResults): string[] {
 }
 
 /** One line per network: images/s of every engine, inference at the network's batch and training. */
-function summaryTable(r: RunResults): string[] {
+function summaryTable(r) {
   const engines = [...new Set(r.networks.flatMap((n) => n.peers.map((p) => p.engine)))];
   // Training columns only for engines that can train at all.
   const trainers = engines.filter((e) => r.networks.some((n) => peer(n, e, 'train', n.batch)?.status === 'ok'));
@@ -204,26 +172,26 @@ function summaryTable(r: RunResults): string[] {
 }
 
 /** Where the generated training step spends its time: the conv kernels' share and their GFLOP/s. */
-function shortfall(r: RunResults, roofline: number): string[] {
-  const out: string[] = [];
+function shortfall(r, roofline) {
+  const out = [];
   for (const n of r.networks) {
     if (!n.bench) continue;
     const convNames = new Set(n.bench.rows.filter((row) => row.gflops !== null && row.scope !== 'network').map((row) => row.scope));
-    const kernels = n.bench.rows.filter((row) => row.scope !== 'network' && row.op !== 'infer' && !(row.op === 'forward' && n.bench!.rows.some((x) => x.scope === row.scope && x.op === 'path')));
+    const kernels = n.bench.rows.filter((row) => row.scope !== 'network' && row.op !== 'infer' && !(row.op === 'forward' && n.bench.rows.some((x) => x.scope === row.scope && x.op === 'path')));
     const total = kernels.reduce((a, row) => a + row.generatedMs, 0);
     const heavy = kernels.filter((row) => convNames.has(row.scope));
     const share = heavy.reduce((a, row) => a + row.generatedMs, 0) / total;
-    const g = heavy.map((row) => row.gflops!).sort((a, b) => a - b);
+    const g = heavy.map((row) => row.gflops).sort((a, b) => a - b);
     if (!g.length) continue;
     out.push(`- ${n.network}: conv and full kernels take ${(100 * share).toFixed(0)}% of the generated training step's kernel time and run at `
       + `${g[0].toFixed(2)}–${g[g.length - 1].toFixed(2)} GFLOP/s (${((100 * g[0]) / roofline).toFixed(0)}–${((100 * g[g.length - 1]) / roofline).toFixed(0)}% of the scalar-JS roofline); `
-      + `the slowest: ${[...heavy].sort((a, b) => a.gflops! - b.gflops!).slice(0, 3).map((row) => `${row.scope} ${row.op} ${row.gflops!.toFixed(2)} GFLOP/s`).join(', ')}.`);
+      + `the slowest: ${[...heavy].sort((a, b) => a.gflops - b.gflops).slice(0, 3).map((row) => `${row.scope} ${row.op} ${row.gflops.toFixed(2)} GFLOP/s`).join(', ')}.`);
   }
   return out;
 }
 
 /** The issue's figures (one idle core, LeNet without BN, batch 32) beside this run's. */
-const issueBaselines: { engine: string; task: 'infer' | 'train'; imagesPerSec: number }[] = [
+const issueBaselines = [
   { engine: 'tfjs-cpu', task: 'infer', imagesPerSec: 450 },
   { engine: 'tfjs-cpu', task: 'train', imagesPerSec: 12 },
   { engine: 'convnetjs', task: 'infer', imagesPerSec: 343 },
@@ -231,8 +199,7 @@ const issueBaselines: { engine: string; task: 'infer' | 'train'; imagesPerSec: n
   { engine: 'tfjs-wasm', task: 'infer', imagesPerSec: 10_200 },
   { engine: 'ort-1', task: 'infer', imagesPerSec: 30_400 },
 ];
-
-function baselines(r: RunResults): string[] {
+function baselines(r) {
   const n = r.networks.find((x) => x.network === 'lenet_nobn');
   if (!n) return [];
   return [
@@ -251,10 +218,10 @@ function baselines(r: RunResults): string[] {
   ];
 }
 
-export function renderResults(r: RunResults): string {
+export function renderResults(r) {
   const m = r.machine;
   const roof = r.roofline.best.gflops;
-  const out: string[] = [
+  const out = [
     '# cnnc benchmark results',
     '',
     `Written by \`npm run bench\` on ${r.date}${r.quick ? ' with `--quick` (short timings: the figures check the harness, they are not measurements)' : ''}; the run took ${Math.round(r.seconds)} s.`,
@@ -313,26 +280,6 @@ export function renderResults(r: RunResults): string {
     }
     out.push('<details><summary>Answer checks</summary>', '', ...checksList(n), '', '</details>', '');
   }
-  out.push(
-    '## How the peers run the same network',
-    '',
-    '- **Conv padding.** cnnc\'s anchor (m, n) of an M×N kernel is reproduced by explicit padding: top m, bottom M-1-m,',
-    '  left n, right N-1-n (TF.js: explicit pad array; ONNX: `pads`; ConvNetJS: its symmetric `pad` when all four agree,',
-    '  otherwise a small pad layer before an unpadded conv). A negative pad (anchor outside the window) becomes a crop',
-    '  (TF.js `slice`, ONNX `Slice`, the ConvNetJS pad layer).',
-    '- **BN.** cnnc\'s default BN normalises each position (k, i, j) over the batch; no peer has that layer. For',
-    '  inference it is folded into one per-position affine op, y = x·γ/√(σ²+ε) + (β − μ·γ/√(σ²+ε)) with the running',
-    '  statistics (ONNX: `Mul` + `Add` by C×H×W constants; TF.js: `mul`/`add`; ConvNetJS: an affine layer). For training',
-    '  TF.js computes `tf.moments` over the batch axis (gradients by autodiff); ConvNetJS has no BN and does not train it.',
-    '- **Layouts.** TF.js (the WASM backend supports only NHWC) and ConvNetJS (HWC volumes) get the weights reordered,',
-    '  full-layer columns included; ONNX Runtime runs NCHW as cnnc does. The .onnx files are written by cnnc\'s own',
-    '  encoder (src/bench/onnx/) into bench/peers/models/.',
-    '- **Training.** Loss = cross-entropy summed over the batch (cnnc\'s loss), plain SGD. TF.js: `tf.train.sgd().minimize`;',
-    '  ConvNetJS: `SGDTrainer` with `batch_size` = batch and the learning rate scaled to the sum; cnnc: `forward`,',
-    '  `backward(labels)`, `step`. TF.js WASM (no Conv2DBackpropFilter kernel) and ONNX Runtime for Node (inference only)',
-    '  do not train.',
-    '- **ConvNetJS** processes one sample at a time in float64 and always has biases (set to 0, trained like the rest).',
-    '',
-  );
+  out.push('## How the peers run the same network', '', '- **Conv padding.** cnnc\'s anchor (m, n) of an M×N kernel is reproduced by explicit padding: top m, bottom M-1-m,', '  left n, right N-1-n (TF.js: explicit pad array; ONNX: `pads`; ConvNetJS: its symmetric `pad` when all four agree,', '  otherwise a small pad layer before an unpadded conv). A negative pad (anchor outside the window) becomes a crop', '  (TF.js `slice`, ONNX `Slice`, the ConvNetJS pad layer).', '- **BN.** cnnc\'s default BN normalises each position (k, i, j) over the batch; no peer has that layer. For', '  inference it is folded into one per-position affine op, y = x·γ/√(σ²+ε) + (β − μ·γ/√(σ²+ε)) with the running', '  statistics (ONNX: `Mul` + `Add` by C×H×W constants; TF.js: `mul`/`add`; ConvNetJS: an affine layer). For training', '  TF.js computes `tf.moments` over the batch axis (gradients by autodiff); ConvNetJS has no BN and does not train it.', '- **Layouts.** TF.js (the WASM backend supports only NHWC) and ConvNetJS (HWC volumes) get the weights reordered,', '  full-layer columns included; ONNX Runtime runs NCHW as cnnc does. The .onnx files are written by cnnc\'s own', '  encoder (src/onnx/) into bench/peers/models/.', '- **Training.** Loss = cross-entropy summed over the batch (cnnc\'s loss), plain SGD. TF.js: `tf.train.sgd().minimize`;', '  ConvNetJS: `SGDTrainer` with `batch_size` = batch and the learning rate scaled to the sum; cnnc: `forward`,', '  `backward(labels)`, `step`. TF.js WASM (no Conv2DBackpropFilter kernel) and ONNX Runtime for Node (inference only)', '  do not train.', '- **ConvNetJS** processes one sample at a time in float64 and always has biases (set to 0, trained like the rest).', '');
   return out.join('\n');
 }
