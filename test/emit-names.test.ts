@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { buildNetwork } from '../src/model/build.js';
 import { initWeights } from '../src/model/init.js';
 import { compileNetwork } from '../src/emit/index.js';
-import { kernelName, str } from '../src/emit/names.js';
+import { str } from '../src/emit/names.js';
+import { kernelName } from '../src/lower/names.js';
 import { forwardNetwork } from '../src/interp/index.js';
 import { loadModule } from './helpers/load-module.js';
 

@@ -1,22 +1,25 @@
-// The emitter: checked network → module plan → kernels → <net>.ts / .js / .d.ts / .test.ts.
+// The emitter: NetworkPlan (src/lower/plan.ts) → <net>.ts / .js / .d.ts / .test.ts.
+// `emitNetwork` only prints the plan; `compileNetwork` is planNetwork then emitNetwork.
 // The small public surface (metadata, Model, createModel) is built with ts-morph structures;
-// kernels are text from their emitters. The .js comes from TypeScript's transpileModule,
-// which never runs the type checker (ts-morph's own emit does, and is quadratic on long
-// generated functions). Output is deterministic: no timestamps, no absolute paths.
-import { basename } from 'node:path';
+// kernels are text from their op's printer (src/emit/ops.ts). The .js comes from
+// TypeScript's transpileModule, which never runs the type checker (ts-morph's own emit
+// does, and is quadratic on long generated functions). Output is deterministic: no
+// timestamps, no absolute paths.
 import { IndentationText, Project, ts } from 'ts-morph';
 import type { CheckedModel, CheckedNetwork } from '../model/checked.js';
-import { planModule, type Dtype, type ModulePlan } from '../lower/index.js';
-import { emitLayerKernels } from './kernels/index.js';
+import { planNetwork } from '../lower/index.js';
+import type { Dtype, NetworkPlan } from '../lower/types.js';
 import type { KernelSource } from './kernels/types.js';
-import { assertUnique, fileStem, str } from './names.js';
+import { assertUnique, fileStem } from './names.js';
+import { printKernel } from './ops.js';
 import { surfaceStructures } from './surface.js';
 import { render, templateText } from './templates.js';
 import { renderTest } from './test-file.js';
+import { str } from './names.js';
 
 export interface CompileOptions {
   dtype?: Dtype;
-  /** Conv schedule (see EmitContext); default `padded`. */
+  /** Conv schedule (see PlanOptions); default `padded`. */
   convSchedule?: 'padded' | 'split';
   /** The model file as given (only its base name goes into the output). */
   source?: string;
@@ -40,13 +43,14 @@ export interface CompiledNetwork {
   js: string;
   dts: string;
   test: string;
-  plan: ModulePlan;
+  /** The plan the files were printed from (`cnnc build --dump plan` prints it). */
+  plan: NetworkPlan;
   kernels: KernelInfo[];
 }
 
 const arrayTypes: Record<Dtype, string> = { f32: 'Float32Array', f64: 'Float64Array' };
 
-function headerRows(plan: ModulePlan): string[] {
+function headerRows(plan: NetworkPlan): string[] {
   const table = [
     ['layer', 'op', 'input', 'output', 'attributes'],
     ...plan.layers.map((l) => [l.name, l.op, l.input.join('x'), l.output.join('x'), l.attributes]),
@@ -56,7 +60,7 @@ function headerRows(plan: ModulePlan): string[] {
 }
 
 /** Prints ts-morph structures to text (printing only: no type checking). */
-function printStructures(plan: ModulePlan, ambient: boolean): string {
+function printStructures(plan: NetworkPlan, ambient: boolean): string {
   const project = new Project({
     useInMemoryFileSystem: true,
     compilerOptions: { target: ts.ScriptTarget.ES2022 },
@@ -66,41 +70,23 @@ function printStructures(plan: ModulePlan, ambient: boolean): string {
   return file.getFullText();
 }
 
-function checkKernels(plan: ModulePlan, kernels: KernelSource[][]): void {
-  plan.layers.forEach((l, i) => {
-    for (const [role, name] of Object.entries(l.kernels)) {
-      if (!kernels[i].some((k) => k.role === role && k.name === name)) {
-        throw new Error(`cnnc: the ${l.op} emitter gave no ${role} kernel named ${name} for layer ${l.name}`);
-      }
-    }
-  });
-  const all = kernels.flat().map((k) => k.name);
-  assertUnique([...all, 'meta', 'Model', 'createModel', 'LayerMeta', 'ModelMeta', 'F'], 'exported declarations');
-}
-
 function declaration(k: KernelSource): string {
   return `export declare function ${k.name}(${k.params.map((p) => `${p.name}: ${p.type}`).join(', ')}): ${k.returns ?? 'void'};`;
 }
 
-export function compileNetwork(net: CheckedNetwork, options: CompileOptions = {}): CompiledNetwork {
-  const dtype = options.dtype ?? 'f32';
-  const stem = fileStem(net.name);
-  // The model file's base name goes into `//` comments: keep it to harmless characters, so
-  // that no file name can end a comment and inject code.
-  const source = options.source ? basename(options.source).replace(/[^\w.+@-]/g, '_') : `${stem}.cnn`;
-  const plan = planModule(net, dtype);
-  const ctx = { dtype, batch: net.batch, convSchedule: options.convSchedule ?? 'padded' };
-  const kernels = net.layers.map((l) => emitLayerKernels(l, ctx));
-  checkKernels(plan, kernels);
-  const flat = kernels.flat();
-  const arrayType = arrayTypes[dtype];
+/** Prints every file of one network from its plan, and nothing but the plan. */
+export function emitNetwork(plan: NetworkPlan): CompiledNetwork {
+  const stem = fileStem(plan.network);
+  const flat = plan.kernels.map((k) => printKernel(k, plan.dtype));
+  assertUnique([...flat.map((k) => k.name), 'meta', 'Model', 'createModel', 'LayerMeta', 'ModelMeta', 'F'], 'exported declarations');
+  const arrayType = arrayTypes[plan.dtype];
   const header = render('header', {
-    network: net.name, source, f64: dtype === 'f64', dtype, arrayType, batch: net.batch,
+    network: plan.network, source: plan.source, f64: plan.dtype === 'f64', dtype: plan.dtype, arrayType, batch: plan.batch,
     input: plan.input.join('x'), output: plan.output.join('x'),
-    params: net.totals.params, macs: net.totals.macs, rows: headerRows(plan),
+    params: plan.totals.params, macs: plan.totals.macs, rows: headerRows(plan),
   }).trimEnd();
   const tsText = render('module', {
-    header, arrayType, networkLiteral: str(net.name), prelude: templateText('prelude'),
+    header, arrayType, networkLiteral: str(plan.network), prelude: templateText('prelude'),
     surface: printStructures(plan, false), kernels: flat,
   });
   const js = ts.transpileModule(tsText, {
@@ -112,13 +98,18 @@ export function compileNetwork(net: CheckedNetwork, options: CompileOptions = {}
     kernels: flat.map((k) => ({ schedule: k.schedule, declaration: declaration(k) })),
   });
   return {
-    name: net.name, stem, ts: tsText, js, dts,
-    test: renderTest(net, plan, flat, source),
+    name: plan.network, stem, ts: tsText, js, dts,
+    test: renderTest(plan),
     plan,
-    kernels: kernels.flatMap((ks, i) => ks.map((k) => ({
-      name: k.name, layer: net.layers[i].name, role: k.role, schedule: k.schedule, macs: k.macs, chars: k.code.length,
-    }))),
+    kernels: flat.map((k, i) => ({
+      name: k.name, layer: plan.layers[plan.kernels[i].layer].name, role: k.role, schedule: k.schedule, macs: k.macs, chars: k.code.length,
+    })),
   };
+}
+
+/** Plans one network (src/lower/) and prints it. */
+export function compileNetwork(net: CheckedNetwork, options: CompileOptions = {}): CompiledNetwork {
+  return emitNetwork(planNetwork(net, options));
 }
 
 export function compileModel(model: CheckedModel, options: Omit<CompileOptions, 'source'> = {}): CompiledNetwork[] {

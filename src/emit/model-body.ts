@@ -3,8 +3,9 @@
 // (`a[3]`, `p[3].w`); model names appear only as JSON string literals.
 import type { OptionalKind, MethodDeclarationStructure } from 'ts-morph';
 import { Scope } from 'ts-morph';
-import type { LayerPlan, ModulePlan } from '../lower/index.js';
+import type { BufferKind, LayerPlan, NetworkPlan } from '../lower/types.js';
 import { str } from './names.js';
+import { emitterOf } from './ops.js';
 
 const lines = (...ls: (string | string[] | false | undefined)[]): string =>
   ls.flat().filter((l): l is string => typeof l === 'string').join('\n');
@@ -12,34 +13,10 @@ const lines = (...ls: (string | string[] | false | undefined)[]): string =>
 const dims = (s: number[]) => s.join('×');
 
 /** The calls of one layer's forward step. */
-function forwardCall(l: LayerPlan, x: string): string {
-  const i = l.index;
-  const k = l.kernels;
-  switch (l.op) {
-    case 'conv': return `${k.forward}(${x}, p[${i}].w, a[${i}]);`;
-    case 'pool': return `${k.path}(${x}, a[${i}], path[${i}]!);`;
-    case 'full': return `${k.forward}(${x}, p[${i}].w, ${l.params.some((q) => q.key === 'b') ? `p[${i}].b, ` : ''}a[${i}]);`;
-    case 'relu': case 'softmax': return `${k.forward}(${x}, a[${i}]);`;
-    case 'bn': {
-      const args = `${x}, p[${i}].gamma, p[${i}].beta, p[${i}].runningMean, p[${i}].runningVar, a[${i}], c[${i}].xhat, c[${i}].invStd`;
-      return `if (training) ${k.forward}(${args});\nelse ${k.infer}(${args});`;
-    }
-  }
-}
+const forwardCall = (l: LayerPlan, x: string): string => emitterOf(l.op).forward(l, { i: l.index, x, dx: '' });
 
 /** The calls of one layer's backward step: gradients first (they read dy and x), then dx. */
-function backwardCall(l: LayerPlan, x: string, dx: string): string {
-  const i = l.index;
-  const k = l.kernels;
-  switch (l.op) {
-    case 'conv': return `${k.grad}(s[${i}], ${x}, g[${i}].w);\n${k.backward}(s[${i}], p[${i}].w, ${dx});`;
-    case 'pool': return `${k.backward}(s[${i}], path[${i}]!, ${dx});`;
-    case 'full': return `${k.grad}(s[${i}], ${x}, g[${i}].w${l.params.some((q) => q.key === 'b') ? `, g[${i}].b` : ''});\n${k.backward}(s[${i}], p[${i}].w, ${dx});`;
-    case 'relu': return `${k.backward}(${x}, s[${i}], ${dx});`;
-    case 'softmax': return `${k.backward}(a[${i}], s[${i}], ${dx});`;
-    case 'bn': return `${k.backward}(s[${i}], c[${i}].xhat, c[${i}].invStd, p[${i}].gamma, ${dx}, g[${i}].gamma, g[${i}].beta, this.$training);`;
-  }
-}
+const backwardCall = (l: LayerPlan, x: string, dx: string): string => emitterOf(l.op).backward(l, { i: l.index, x, dx });
 
 /** Declares the short locals a body uses (only those, so strict `noUnusedLocals` builds stay clean). */
 function withLocals(body: string): string {
@@ -48,7 +25,7 @@ function withLocals(body: string): string {
   return used.length ? `const ${used.map(([v, f]) => `${v} = this.${f}`).join(', ')};\n${body}` : body;
 }
 
-export function modelBodies(plan: ModulePlan) {
+export function modelBodies(plan: NetworkPlan) {
   const L = plan.layers;
   const n = L.length;
   const inputOf = (i: number) => (i === 0 ? 'this.$x' : `a[${i - 1}]`);
@@ -60,17 +37,26 @@ export function modelBodies(plan: ModulePlan) {
   const withParams = L.filter((l) => l.params.length > 0);
   const layerList = str(L.map((l) => l.name).join(', '));
 
+  // Sizes from the buffer table: every array the model owns is one of its buffers.
+  const M = plan.memory;
+  const size = (kind: BufferKind, layer: number, key = ''): number | undefined => {
+    const id = M.index[`${kind}/${layer}/${key}`];
+    return id === undefined ? undefined : M.buffers[id].elements;
+  };
+  const alloc = (kind: BufferKind, layer: number, key = '') => `new F(${size(kind, layer, key)})`;
+  const tensors = (kind: BufferKind, l: LayerPlan, keys: string[]) => `{ ${keys.map((k) => `${k}: ${alloc(kind, l.index, k)}`).join(', ')} }`;
+  const learnable = (l: LayerPlan) => l.params.filter((q) => q.learnable).map((q) => q.key);
   const constructor = lines(
-    `this.$x = new F(${plan.inputSize});`,
-    `this.inputSensitivity = new F(${plan.inputSize});`,
-    `this.$act = [${L.map((l) => `new F(${l.activation})`).join(', ')}];`,
-    `this.$sens = [${L.map((l) => `new F(${l.sensitivity})`).join(', ')}];`,
-    `this.$path = [${L.map((l) => (l.path === null ? 'null' : `new Int32Array(${l.path})`)).join(', ')}];`,
-    `this.$p = [${L.map((l) => `{ ${l.params.map((q) => `${q.key}: new F(${q.size})`).join(', ')} }`).join(', ')}];`,
-    `this.$g = [${L.map((l) => `{ ${l.params.filter((q) => q.learnable).map((q) => `${q.key}: new F(${q.size})`).join(', ')} }`).join(', ')}];`,
-    `this.$v = [${L.map((l) => `{ ${l.params.filter((q) => q.learnable).map((q) => `${q.key}: new F(${q.size})`).join(', ')} }`).join(', ')}];`,
-    `this.$cache = [${L.map((l) => `{ ${l.cache.map((q) => `${q.key}: new F(${q.size})`).join(', ')} }`).join(', ')}];`,
-    `this.$z = new F(${plan.endsWithSoftmax ? plan.outputSize : 0});`,
+    `this.$x = ${alloc('input', -1)};`,
+    `this.inputSensitivity = ${alloc('inputSensitivity', -1)};`,
+    `this.$act = [${L.map((l) => alloc('activation', l.index)).join(', ')}];`,
+    `this.$sens = [${L.map((l) => alloc('sensitivity', l.index)).join(', ')}];`,
+    `this.$path = [${L.map((l) => (size('path', l.index) === undefined ? 'null' : `new Int32Array(${size('path', l.index)})`)).join(', ')}];`,
+    `this.$p = [${L.map((l) => tensors('param', l, l.params.map((q) => q.key))).join(', ')}];`,
+    `this.$g = [${L.map((l) => tensors('grad', l, learnable(l))).join(', ')}];`,
+    `this.$v = [${L.map((l) => tensors('momentum', l, learnable(l))).join(', ')}];`,
+    `this.$cache = [${L.map((l) => tensors('cache', l, l.cache.map((q) => q.key))).join(', ')}];`,
+    `this.$z = new F(${size('labels', -1) ?? 0});`,
     `this.$index = new Map<string, number>([${L.map((l) => `[${str(l.name)}, ${l.index}]`).join(', ')}]);`,
     `this.init(options?.seed ?? 0);`,
   );

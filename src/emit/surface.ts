@@ -8,17 +8,18 @@ import {
   type VariableStatementStructure, type PropertyDeclarationStructure,
   Scope, StructureKind, VariableDeclarationKind,
 } from 'ts-morph';
-import type { ModulePlan } from '../lower/index.js';
+import type { NetworkPlan } from '../lower/types.js';
 import { modelBodies } from './model-body.js';
+import { opEmitters } from './ops.js';
 
 type Method = OptionalKind<MethodDeclarationStructure>;
 
-const metaInterfaces: InterfaceDeclarationStructure[] = [
+const metaInterfaces = (): InterfaceDeclarationStructure[] => [
   {
     kind: StructureKind.Interface, name: 'LayerMeta', isExported: true,
     properties: [
       { name: 'name', type: 'string', isReadonly: true },
-      { name: 'op', type: "'conv' | 'bn' | 'relu' | 'pool' | 'full' | 'softmax'", isReadonly: true },
+      { name: 'op', type: Object.keys(opEmitters()).map((op) => `'${op}'`).join(' | '), isReadonly: true },
       { name: 'input', type: 'readonly [number, number, number]', isReadonly: true },
       { name: 'output', type: 'readonly [number, number, number]', isReadonly: true },
       { name: 'params', type: 'readonly { readonly key: string; readonly shape: readonly number[]; readonly learnable: boolean }[]', isReadonly: true },
@@ -39,7 +40,7 @@ const metaInterfaces: InterfaceDeclarationStructure[] = [
 ];
 
 /** The `meta` value, as JSON: every name from the model is a JSON string literal. */
-export function metaValue(plan: ModulePlan): string {
+export function metaValue(plan: NetworkPlan): string {
   const meta = {
     name: plan.network,
     batch: plan.batch,
@@ -87,7 +88,7 @@ function publicMethods(bodies: ReturnType<typeof modelBodies> | null): Method[] 
     { name: 'path', parameters: [{ name: 'layer', type: 'string' }], returnType: 'Int32Array', statements: b('path'), docs: doc('A pool layer\'s path: the flat in-map index of each output\'s maximum.') },
     { name: 'grad', parameters: [{ name: 'layer', type: 'string' }, { name: 'key', type: 'string' }], returnType: 'F', statements: b('grad'), docs: doc('A learnable tensor\'s gradient (w, b, gamma, beta).') },
     { name: 'param', parameters: [{ name: 'layer', type: 'string' }, { name: 'key', type: 'string' }], returnType: 'F', statements: b('param'), docs: doc('A parameter or state tensor (w, b, gamma, beta, runningMean, runningVar).') },
-    { name: 'toJSON', returnType: 'Record<string, Record<string, number[]>>', statements: b('toJSON'), docs: doc('The weights JSON of cnnc\'s interfaces.md.') },
+    { name: 'toJSON', returnType: 'Record<string, Record<string, number[]>>', statements: b('toJSON'), docs: doc('The weights JSON of cnnc\'s docs/formats.md.') },
     { name: 'loadJSON', parameters: [{ name: 'weights', type: 'unknown' }], returnType: 'void', statements: b('loadJSON'),
       docs: doc('Loads the weights JSON; checks everything before changing anything.') },
     { name: 'toBinary', returnType: 'Uint8Array', statements: b('toBinary'), docs: doc('The weights binary form (float32 little-endian with a checked header).') },
@@ -96,7 +97,7 @@ function publicMethods(bodies: ReturnType<typeof modelBodies> | null): Method[] 
   ];
 }
 
-function modelClass(plan: ModulePlan, ambient: boolean): ClassDeclarationStructure {
+function modelClass(plan: NetworkPlan, ambient: boolean): ClassDeclarationStructure {
   const bodies = ambient ? null : modelBodies(plan);
   const privateFields: OptionalKind<PropertyDeclarationStructure>[] = ambient ? [] : [
     ['$x', 'F'], ['$act', 'F[]'], ['$sens', 'F[]'], ['$path', '(Int32Array | null)[]'],
@@ -132,7 +133,7 @@ function createModel(ambient: boolean): FunctionDeclarationStructure {
   };
 }
 
-function metaStatement(plan: ModulePlan, ambient: boolean): VariableStatementStructure {
+function metaStatement(plan: NetworkPlan, ambient: boolean): VariableStatementStructure {
   return {
     kind: StructureKind.VariableStatement, isExported: true, hasDeclareKeyword: ambient,
     declarationKind: VariableDeclarationKind.Const,
@@ -141,6 +142,6 @@ function metaStatement(plan: ModulePlan, ambient: boolean): VariableStatementStr
 }
 
 /** The surface of the .ts (with bodies) or of the .d.ts (ambient). */
-export function surfaceStructures(plan: ModulePlan, ambient: boolean): StatementStructures[] {
-  return [...metaInterfaces, metaStatement(plan, ambient), modelClass(plan, ambient), createModel(ambient)];
+export function surfaceStructures(plan: NetworkPlan, ambient: boolean): StatementStructures[] {
+  return [...metaInterfaces(), metaStatement(plan, ambient), modelClass(plan, ambient), createModel(ambient)];
 }

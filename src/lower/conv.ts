@@ -12,6 +12,9 @@ import type { ConvLayer } from '../model/checked.js';
 import {
   BORDER_SHARE, GRAD_ROWS_ABOVE, MAX_BORDER_FUNCTIONS, WIDE_REGION_OUTPUTS, MAX_CHANNEL_BLOCK, MAX_LIVE_VALUES, MAX_TERMS_PER_FUNCTION, ROLLED_REGION_TERMS, channelBlock, channelGroups, packByCost,
 } from './budget.js';
+import { planPaddedConv } from './conv-padded.js';
+import { floats, kernelCommon } from './kernel.js';
+import type { ConvPaddedKernel, ConvSplitKernel } from './plan.js';
 import type { Region, WindowAxis } from './window.js';
 import { convAxis, regionOutputs, regionTaps, rotatedAnchor, windowRegions } from './window.js';
 
@@ -100,6 +103,37 @@ export const DEFAULT_CONV_SCHEDULE: ConvScheduleOptions = {
   budget: MAX_TERMS_PER_FUNCTION, maxBlock: MAX_CHANNEL_BLOCK, maxLive: MAX_LIVE_VALUES, maxBorderFunctions: MAX_BORDER_FUNCTIONS,
   gradRowsAbove: GRAD_ROWS_ABOVE, wideRegion: WIDE_REGION_OUTPUTS, borderShare: BORDER_SHARE, padded: true,
 };
+
+/** Parameter names of each pass: (map read through the window, weights or other input, output). */
+export const CONV_PARAMS = {
+  forward: ['x', 'w', 'y'],
+  backward: ['dy', 'w', 'dx'],
+  grad: ['dy', 'x', 'dw'],
+} as const;
+
+/**
+ * The one place the conv schedule is chosen: the padded plan of conv-padded.ts whenever its
+ * body fits the budget (unless `padded: false`), else the clipped-region plan below. The
+ * padded planner sees only the `budget` and `maxBlock` knobs.
+ */
+export function planConvKernel(
+  layer: ConvLayer, pass: ConvPass, batch: number, options: Partial<ConvScheduleOptions> = {},
+): ConvPaddedKernel | ConvSplitKernel {
+  const params = floats(...CONV_PARAMS[pass]);
+  const padded = options.padded === false ? null
+    : planPaddedConv(layer, pass, batch, {
+      ...(options.budget !== undefined && { budget: options.budget }),
+      ...(options.maxBlock !== undefined && { maxBlock: options.maxBlock }),
+    });
+  if (padded) return { kind: 'conv-padded', pass, conv: padded, scratch: -1, ...kernelCommon(layer, pass, params, padded.schedule, padded.macs) };
+  const split = planConvPass(layer, pass, batch, options);
+  return { kind: 'conv-split', pass, conv: split, ...kernelCommon(layer, pass, params, split.schedule, split.macs) };
+}
+
+/** The three conv kernels: forward, backward, grad. */
+export function planConvKernels(layer: ConvLayer, batch: number, options: Partial<ConvScheduleOptions> = {}): (ConvPaddedKernel | ConvSplitKernel)[] {
+  return (['forward', 'backward', 'grad'] as const).map((pass) => planConvKernel(layer, pass, batch, options));
+}
 
 /** The geometry of one pass: backward sweeps δ_r with the rotated anchor and transposed channels. */
 export function passGeometry(layer: ConvLayer, pass: ConvPass, batch: number): ConvPassGeometry {

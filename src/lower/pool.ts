@@ -5,6 +5,8 @@
 
 import type { PoolLayer } from '../model/checked.js';
 import { MAX_TERMS_PER_FUNCTION, ROLLED_REGION_TERMS, packByCost } from './budget.js';
+import { kernelCommon } from './kernel.js';
+import type { PoolBackwardKernel, PoolSweepKernel } from './plan.js';
 import type { Region, WindowAxis } from './window.js';
 import { poolAxis, regionTaps, windowRegions } from './window.js';
 
@@ -52,4 +54,24 @@ export function planPool(layer: PoolLayer, batch: number, budget = MAX_TERMS_PER
     `${pieces[0]?.unroll === 'rolled' ? 'tap loops rolled (pool over budget)' : 'pool unrolled'} in ${pieces.length} function(s); ` +
     `channels and samples in one loop of ${batch * C}`;
   return { batch, C, Hl, Wl, Hr, Wr, rows, cols, pieces, schedule };
+}
+
+/** The three pool kernels: forward (no path), path, backward (routes dy along the path). */
+export function planPoolKernels(layer: PoolLayer, batch: number, budget = MAX_TERMS_PER_FUNCTION): [PoolSweepKernel, PoolSweepKernel, PoolBackwardKernel] {
+  const pool = planPool(layer, batch, budget);
+  const F = 'F' as const;
+  const maps = batch * pool.C;
+  const outMap = pool.Hr * pool.Wr;
+  return [
+    { kind: 'pool-sweep', withPath: false, pool, ...kernelCommon(layer, 'forward', [{ name: 'x', type: F }, { name: 'y', type: F }], pool.schedule) },
+    {
+      kind: 'pool-sweep', withPath: true, pool,
+      ...kernelCommon(layer, 'path', [{ name: 'x', type: F }, { name: 'y', type: F }, { name: 'path', type: 'Int32Array' }], pool.schedule),
+    },
+    {
+      kind: 'pool-backward', maps, inMap: pool.Hl * pool.Wl, outMap,
+      ...kernelCommon(layer, 'backward', [{ name: 'dy', type: F }, { name: 'path', type: 'Int32Array' }, { name: 'dx', type: F }],
+        `${maps} maps of ${outMap} outputs, each routed to its path (overlapping pools accumulate)`),
+    },
+  ];
 }

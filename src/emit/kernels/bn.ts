@@ -10,118 +10,100 @@
 //       accumulated. Training: steps 1-6 of docs/operations.md collapse (using Σ(x-μ) = 0) to
 //       dx = γ·invStd/N · (N·g - Σg - x̂·Σ(g·x̂)),  N = the line's length. After an
 //       inference pass μ and σ² are constants: dx = γ·invStd·g.
+import type { BnKernel } from '../../lower/types.js';
 import type { BnLayer } from '../../model/checked.js';
-import { kernelName } from '../names.js';
-import type { EmitContext, KernelSource } from './types.js';
+import { CodeWriter, signature } from './code-writer.js';
+import type { OpEmitter } from './types.js';
 
 /** A number literal that reads back as exactly the same double. */
 const num = (v: number): string => String(v);
 
-interface Lines {
-  /** Number of lines (statistics). */
-  count: number;
-  /** Values per line. */
-  n: number;
-  /** Loop header over the line's offsets `o`, for line index `p`; closed by `close`. */
-  open: string;
-  close: string;
-  describe: string;
-}
-
-function lines(layer: BnLayer, T: number): Lines {
-  const { c: C, h: H, w: W } = layer.input;
-  const HW = H * W;
-  if (layer.mode === 'position') {
+/** The loop over one line's offsets `o` (line index `p`), as a head and its closing braces. */
+function lineLoop(k: BnKernel): { open: string; close: string } {
+  const { T, C, HW } = k;
+  if (k.mode === 'position') {
     const P = C * HW;
-    return {
-      count: P, n: T, close: '}',
-      open: `for (let o = p; o < ${T * P}; o += ${P}) {`,
-      describe: `position mode: ${P} lines of ${T} values, stride ${P}`,
-    };
+    return { open: `for (let o = p; o < ${T * P}; o += ${P}) {`, close: '}' };
   }
-  return {
-    count: C, n: T * HW, close: '}}',
-    open: `for (let b = p * ${HW}; b < ${T * C * HW}; b += ${C * HW}) { for (let o = b; o < b + ${HW}; o++) {`,
-    describe: `channel mode: ${C} lines of ${T}×${HW} values`,
-  };
+  return { open: `for (let b = p * ${HW}; b < ${T * C * HW}; b += ${C * HW}) { for (let o = b; o < b + ${HW}; o++) {`, close: '}}' };
 }
 
-export function emitBn(layer: BnLayer, ctx: EmitContext): KernelSource[] {
-  const L = lines(layer, ctx.batch);
-  const fwd = kernelName(layer.name, 'forward');
-  const inf = kernelName(layer.name, 'infer');
-  const bwd = kernelName(layer.name, 'backward');
-  const eps = num(layer.eps);
-  const mom = num(layer.momentum);
-  const keep = num(1 - layer.momentum);
-  const F = (name: string) => ({ name, type: 'F' as const });
-  const forward = [
-    `export function ${fwd}(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void {`,
-    `  for (let p = 0; p < ${L.count}; p++) {`,
-    `    let mean = 0;`,
-    `    ${L.open} mean += x[o]; ${L.close}`,
-    `    mean /= ${L.n};`,
-    `    let v = 0;`,
-    `    ${L.open} const d = x[o] - mean; v += d * d; ${L.close}`,
-    `    v /= ${L.n};`,
-    `    const inv = 1 / Math.sqrt(v + ${eps});`,
-    `    invStd[p] = inv;`,
-    `    const g = gamma[p], bt = beta[p];`,
-    `    ${L.open} const h = (x[o] - mean) * inv; xhat[o] = h; y[o] = g * h + bt; ${L.close}`,
-    `    runningMean[p] = ${keep} * runningMean[p] + ${mom} * mean;`,
-    `    runningVar[p] = ${keep} * runningVar[p] + ${mom} * v;`,
-    `  }`,
-    `}`,
-  ];
-  const infer = [
-    `export function ${inf}(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void {`,
-    `  for (let p = 0; p < ${L.count}; p++) {`,
-    `    const mean = runningMean[p];`,
-    `    const inv = 1 / Math.sqrt(runningVar[p] + ${eps});`,
-    `    invStd[p] = inv;`,
-    `    const g = gamma[p], bt = beta[p];`,
-    `    ${L.open} const h = (x[o] - mean) * inv; xhat[o] = h; y[o] = g * h + bt; ${L.close}`,
-    `  }`,
-    `}`,
-  ];
-  const backward = [
-    `export function ${bwd}(dy: F, xhat: F, invStd: F, gamma: F, dx: F, dgamma: F, dbeta: F, training: boolean): void {`,
-    `  for (let p = 0; p < ${L.count}; p++) {`,
-    `    let sg = 0, sgx = 0;`,
-    `    ${L.open} const g = dy[o]; sg += g; sgx += g * xhat[o]; ${L.close}`,
-    `    dgamma[p] += sgx;`,
-    `    dbeta[p] += sg;`,
-    `    if (!training) {`,
-    `      const k = gamma[p] * invStd[p];`,
-    `      ${L.open} dx[o] = k * dy[o]; ${L.close}`,
-    `      continue;`,
-    `    }`,
-    `    const k = gamma[p] * invStd[p] / ${L.n};`,
-    `    ${L.open} dx[o] = k * (${L.n} * dy[o] - sg - xhat[o] * sgx); ${L.close}`,
-    `  }`,
-    `}`,
-  ];
-  return [
-    {
-      role: 'forward', name: fwd, schedule: L.describe, macs: 0,
-      params: ['x', 'gamma', 'beta', 'runningMean', 'runningVar', 'y', 'xhat', 'invStd'].map(F),
-      code: forward.join('\n'),
-    },
-    {
-      role: 'infer', name: inf, schedule: L.describe, macs: 0,
-      params: ['x', 'gamma', 'beta', 'runningMean', 'runningVar', 'y', 'xhat', 'invStd'].map(F),
-      code: infer.join('\n'),
-    },
-    {
-      role: 'backward', name: bwd, schedule: L.describe, macs: 0,
-      params: [...['dy', 'xhat', 'invStd', 'gamma', 'dx', 'dgamma', 'dbeta'].map(F), { name: 'training', type: 'boolean' as const }],
-      code: backward.join('\n'),
-    },
-  ];
+export function printBn(k: BnKernel): string {
+  const L = lineLoop(k);
+  const each = (body: string) => `${L.open} ${body} ${L.close}`;
+  const eps = num(k.eps);
+  const c = new CodeWriter().open(signature(k)).open(`for (let p = 0; p < ${k.count}; p++)`);
+  if (k.role === 'forward') {
+    c.line('let mean = 0;');
+    c.line(each('mean += x[o];'));
+    c.line(`mean /= ${k.n};`);
+    c.line('let v = 0;');
+    c.line(each('const d = x[o] - mean; v += d * d;'));
+    c.line(`v /= ${k.n};`);
+    c.line(`const inv = 1 / Math.sqrt(v + ${eps});`);
+    c.line('invStd[p] = inv;');
+    c.line('const g = gamma[p], bt = beta[p];');
+    c.line(each('const h = (x[o] - mean) * inv; xhat[o] = h; y[o] = g * h + bt;'));
+    c.line(`runningMean[p] = ${num(1 - k.momentum)} * runningMean[p] + ${num(k.momentum)} * mean;`);
+    c.line(`runningVar[p] = ${num(1 - k.momentum)} * runningVar[p] + ${num(k.momentum)} * v;`);
+  } else if (k.role === 'infer') {
+    c.line('const mean = runningMean[p];');
+    c.line(`const inv = 1 / Math.sqrt(runningVar[p] + ${eps});`);
+    c.line('invStd[p] = inv;');
+    c.line('const g = gamma[p], bt = beta[p];');
+    c.line(each('const h = (x[o] - mean) * inv; xhat[o] = h; y[o] = g * h + bt;'));
+  } else {
+    c.line('let sg = 0, sgx = 0;');
+    c.line(each('const g = dy[o]; sg += g; sgx += g * xhat[o];'));
+    c.line('dgamma[p] += sgx;');
+    c.line('dbeta[p] += sg;');
+    c.open('if (!training)');
+    c.line('const k = gamma[p] * invStd[p];');
+    c.line(each('dx[o] = k * dy[o];'));
+    c.line('continue;');
+    c.close();
+    c.line(`const k = gamma[p] * invStd[p] / ${k.n};`);
+    c.line(each(`dx[o] = k * (${k.n} * dy[o] - sg - xhat[o] * sgx);`));
+  }
+  return c.close().close().toString();
 }
 
-/** Sizes of the caches bn's forward fills for its backward: x̂ (like x) and 1/sqrt(σ²+ε) (per line). */
-export function bnCacheSizes(layer: BnLayer, batch: number): { xhat: number; invStd: number } {
-  const L = lines(layer, batch);
-  return { xhat: L.count * L.n, invStd: L.count };
-}
+export const bnEmitter: OpEmitter<BnLayer, BnKernel> = {
+  kinds: ['bn'],
+  print: printBn,
+  forward: (l, { i, x }) => {
+    const args = `${x}, p[${i}].gamma, p[${i}].beta, p[${i}].runningMean, p[${i}].runningVar, a[${i}], c[${i}].xhat, c[${i}].invStd`;
+    return `if (training) ${l.kernels.forward}(${args});\nelse ${l.kernels.infer}(${args});`;
+  },
+  backward: (l, { i, dx }) => `${l.kernels.backward}(s[${i}], c[${i}].xhat, c[${i}].invStd, p[${i}].gamma, ${dx}, g[${i}].gamma, g[${i}].beta, this.$training);`,
+  checks: (layer, { l, nIn, nOut, k, w, name, msg }) => {
+    const G = layer.params[0].size;
+    return [
+      `const x = inputOf(${l}), dy = bwd.sensitivities[${l}]!;`,
+      `const gamma = f(${w('gamma')}), beta = f(${w('beta')}), rm = f(${w('runningMean')}), rv = f(${w('runningVar')});`,
+      `const y = nan(${nOut}), xhat = nan(${nIn}), invStd = nan(${G});`,
+      `${k('forward')}(f(x), gamma, beta, rm, rv, y, xhat, invStd);`,
+      `close(${msg('_forward')}, y, fwd.activations[${l}]);`,
+      `close(${msg('_forward runningMean')}, rm, Wrun[${name}].runningMean);`,
+      `close(${msg('_forward runningVar')}, rv, Wrun[${name}].runningVar);`,
+      `const dx = nan(${nIn}), dg = half(${G}), db = half(${G});`,
+      `${k('backward')}(f(dy), xhat, invStd, gamma, dx, dg, db, true);`,
+      `close(${msg('_backward')}, dx, sensIn(${l}));`,
+      `close(${msg('_backward dgamma (adds)')}, dg, plusHalf(bwd.grads[${name}].gamma));`,
+      `close(${msg('_backward dbeta (adds)')}, db, plusHalf(bwd.grads[${name}].beta));`,
+      `// Inference: the running statistics the training pass left, and the backward pass that`,
+      `// treats them as constants.`,
+      `const p = { gamma: Float64Array.from(${w('gamma')}), beta: Float64Array.from(${w('beta')}), runningMean: Float64Array.from(Wrun[${name}].runningMean), runningVar: Float64Array.from(Wrun[${name}].runningVar) };`,
+      `const ref = bnForward(layer<'bn'>(${l}), T, x, p, false);`,
+      `const refBack = bnBackward(layer<'bn'>(${l}), T, dy, ref.cache, p.gamma);`,
+      `const yi = nan(${nOut}), xhatI = nan(${nIn}), invI = nan(${G});`,
+      `${k('infer')}(f(x), gamma, beta, f(p.runningMean), f(p.runningVar), yi, xhatI, invI);`,
+      `close(${msg('_infer')}, yi, ref.y);`,
+      `const dxi = nan(${nIn}), dgi = half(${G}), dbi = half(${G});`,
+      `${k('backward')}(f(dy), xhatI, invI, gamma, dxi, dgi, dbi, false);`,
+      `close(${msg('_backward (inference)')}, dxi, refBack.dx);`,
+      `close(${msg('_backward dgamma (inference)')}, dgi, plusHalf(refBack.dgamma));`,
+      `close(${msg('_backward dbeta (inference)')}, dbi, plusHalf(refBack.dbeta));`,
+    ];
+  },
+};

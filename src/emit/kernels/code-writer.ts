@@ -61,3 +61,19 @@ export function addScaled(base: string, v: string, k: number): string {
   if (k === 0) return base;
   return k > 0 ? `${base} + ${times(v, k)}` : `${base} - ${times(v, -k)}`;
 }
+
+/** `lo, lo+1, ..., hi-1` (empty when hi <= lo). */
+export const range = (lo: number, hi: number): number[] => Array.from({ length: Math.max(0, hi - lo) }, (_, k) => lo + k);
+
+/** `f(0) sep f(1) sep ... f(B-1)`: one piece of text per channel of a block. */
+export const blockOf = (B: number, f: (b: number) => string, sep: string): string => range(0, B).map(f).join(sep);
+
+/** Offset in `w` of the weight for (blocked channel b, swept channel 0, tap p, tap q) of a conv pass. */
+export function weightOffset(L: { outStride: number; tapBase: number; pStride: number; qStride: number }, b: number, p: number, q: number): number {
+  return b * L.outStride + L.tapBase + p * L.pStride + q * L.qStride;
+}
+
+/** `export function <name>(a: F, b: Int32Array, ...): <returns>`: a kernel's head, from its plan. */
+export function signature(k: { name: string; params: { name: string; type: string }[]; returns: string }): string {
+  return `export function ${k.name}(${k.params.map((p) => `${p.name}: ${p.type}`).join(', ')}): ${k.returns}`;
+}

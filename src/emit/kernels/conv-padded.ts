@@ -7,33 +7,25 @@
 //   backward(dy, w, dx) writes dx
 //   grad(dy, x, dw)     ADDS into dw
 
-import type { ConvLayer } from '../../model/checked.js';
-import type { PaddedConvPlan } from '../../lower/conv-padded.js';
-import { CodeWriter, plus, sum, times } from './code-writer.js';
+import type { ConvPaddedKernel, Dtype, PaddedConvPlan } from '../../lower/types.js';
+import { CodeWriter, plus, range, signature, sum, times, weightOffset as layoutOffset } from './code-writer.js';
 import type { EmitContext, KernelSource } from './types.js';
 
-const PARAMS = {
-  forward: ['x', 'w', 'y'],
-  backward: ['dy', 'w', 'dx'],
-  grad: ['dy', 'x', 'dw'],
-} as const;
-
-const range = (lo: number, hi: number): number[] => Array.from({ length: Math.max(0, hi - lo) }, (_, k) => lo + k);
-
-export function emitPaddedPass(prefix: string, plan: PaddedConvPlan, ctx: EmitContext): KernelSource {
-  const name = `${prefix}_${plan.pass}`;
-  const params = PARAMS[plan.pass];
+/** The exported kernel (copy each sample, run the body), the scratch array, the copy and the body. */
+export function printConvPadded(k: ConvPaddedKernel, dtype: Dtype): string {
+  const plan = k.conv;
+  const params = k.params.map((p) => p.name);
   const [a, b, out] = params;
   const { batch: T, inC, outC, H, W } = plan;
   const HW = H * W;
-  const scratch = `${prefix}$${plan.pass}Pad`;
-  const copy = `${prefix}$${plan.pass}Copy`;
-  const body = `${prefix}$${plan.pass}0`;
+  const scratch = `${k.helperPrefix}${plan.pass}Pad`;
+  const copy = `${k.helperPrefix}${plan.pass}Copy`;
+  const body = `${k.helperPrefix}${plan.pass}0`;
   // The map read through the window: x (forward, grad) or δ_r (backward); its channels are
   // `inC` for forward and backward, and x's (the swept side) for grad too.
   const padded = plan.pass === 'grad' ? b : a;
   const main = new CodeWriter();
-  main.open(`export function ${name}(${params.map((p) => `${p}: F`).join(', ')}): void`);
+  main.open(signature(k));
   if (plan.pass !== 'grad') main.line(`${out}.fill(0);`);
   main.open(`for (let t = 0; t < ${T}; t++)`);
   main.line(`${copy}(${padded}, ${times('t', inC * HW)}, ${scratch});`);
@@ -42,18 +34,25 @@ export function emitPaddedPass(prefix: string, plan: PaddedConvPlan, ctx: EmitCo
     : `${body}(${scratch}, w, ${out}, ${times('t', outC * HW)});`);
   main.close();
   main.close();
-  const array = ctx.dtype === 'f32' ? 'Float32Array' : 'Float64Array';
-  const code = [
+  const array = dtype === 'f32' ? 'Float32Array' : 'Float64Array';
+  return [
     main.toString(),
     `// one sample's map, zero-padded to ${inC}x${plan.Hp}x${plan.Wp}; only its interior is ever written\n` +
       `const ${scratch}: F = new ${array}(${inC * plan.Hp * plan.Wp});`,
     emitCopy(plan, copy),
-    plan.pass === 'grad' ? emitGradBody(plan, body) : emitSweepBody(plan, body),
+    plan.pass === 'grad' ? emitGradBody(plan, body) : emitSweepBody(plan, body, out),
   ].join('\n\n');
-  return {
-    role: plan.pass, name, params: params.map((p) => ({ name: p, type: 'F' as const })),
-    code, schedule: plan.schedule, macs: plan.macs,
+}
+
+/** A padded plan printed on its own (benchmarks): `prefix` is the layer name. */
+export function emitPaddedPass(prefix: string, plan: PaddedConvPlan, ctx: EmitContext): KernelSource {
+  const params = ({ forward: ['x', 'w', 'y'], backward: ['dy', 'w', 'dx'], grad: ['dy', 'x', 'dw'] } as const)[plan.pass]
+    .map((name) => ({ name, type: 'F' as const }));
+  const k: ConvPaddedKernel = {
+    kind: 'conv-padded', pass: plan.pass, conv: plan, scratch: -1, layer: -1, role: plan.pass, name: `${prefix}_${plan.pass}`,
+    helperPrefix: `${prefix}$`, params, returns: 'void', schedule: plan.schedule, macs: plan.macs,
   };
+  return { role: k.role, name: k.name, params, returns: 'void', code: printConvPadded(k, ctx.dtype), schedule: k.schedule, macs: k.macs };
 }
 
 /** Copies one sample's map (offset `s0`) into the scratch at (row + m, col + n). */
@@ -74,14 +73,10 @@ function emitCopy(plan: PaddedConvPlan, fn: string): string {
   return c.toString();
 }
 
-function weightOffset(plan: PaddedConvPlan, b: number, p: number, q: number): number {
-  const L = plan.weight;
-  return b * L.outStride + L.tapBase + p * L.pStride + q * L.qStride;
-}
+const weightOffset = (plan: PaddedConvPlan, b: number, p: number, q: number): number => layoutOffset(plan.weight, b, p, q);
 
 /** Forward and backward: for each block of B output channels and each swept channel, weights in locals, P positions a pass. */
-function emitSweepBody(plan: PaddedConvPlan, fn: string): string {
-  const [, , dst] = PARAMS[plan.pass as 'forward' | 'backward'];
+function emitSweepBody(plan: PaddedConvPlan, fn: string, dst: string): string {
   const { inC, outC, H, W, M, N, Hp, Wp, pixels: P, rest } = plan;
   const HW = H * W;
   const c = new CodeWriter();

@@ -10,69 +10,29 @@
 // function per piece of the plan (`<layer>$<role><n>`), so no function exceeds the budget.
 
 import type { ConvLayer } from '../../model/checked.js';
-import type { ConvPassPlan, ConvPiece } from '../../lower/conv.js';
-import type { ConvScheduleOptions } from '../../lower/conv.js';
-import { planConvPass } from '../../lower/conv.js';
-import { planPaddedConv } from '../../lower/conv-padded.js';
-import { emitPaddedPass } from './conv-padded.js';
-import type { Region } from '../../lower/window.js';
-import { CodeWriter, addScaled, plus, sum, times } from './code-writer.js';
-import type { EmitContext, KernelEmitter, KernelSource } from './types.js';
+import type { ConvPaddedKernel, ConvPassPlan, ConvPiece, ConvSplitKernel, Region } from '../../lower/types.js';
+import { printConvPadded } from './conv-padded.js';
+import type { OpEmitter } from './types.js';
+import { CodeWriter, addScaled, blockOf, plus, range, signature, sum, times, weightOffset as layoutOffset } from './code-writer.js';
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export { emitConv, emitConvWith } from '../compat.js';
 
-/** The layer name as a kernel-name prefix (a .cnn name; anything else is a bug upstream). */
-export function layerPrefix(name: string): string {
-  if (!IDENT.test(name)) throw new Error(`cnnc: layer name ${JSON.stringify(name)} is not a valid .cnn name`);
-  return name;
-}
-
-export const emitConv: KernelEmitter<ConvLayer> = (layer: ConvLayer, ctx: EmitContext): KernelSource[] =>
-  emitConvWith(layer, ctx, ctx.convSchedule === 'split' ? { padded: false } : {});
-
-/** emitConv with schedule knobs other than the defaults (benchmarks, tests). */
-export function emitConvWith(layer: ConvLayer, ctx: EmitContext, options: Partial<ConvScheduleOptions>): KernelSource[] {
-  return (['forward', 'backward', 'grad'] as const).map((pass) => {
-    const padded = options.padded === false ? null
-      : planPaddedConv(layer, pass, ctx.batch, {
-        ...(options.budget !== undefined && { budget: options.budget }),
-        ...(options.maxBlock !== undefined && { maxBlock: options.maxBlock }),
-      });
-    return padded ? emitPaddedPass(layerPrefix(layer.name), padded, ctx) : emitPass(layer, planConvPass(layer, pass, ctx.batch, options));
-  });
-}
-
-/** Parameter names of each pass: (map read through the window, weights or other input, output). */
-const PARAMS = {
-  forward: ['x', 'w', 'y'],
-  backward: ['dy', 'w', 'dx'],
-  grad: ['dy', 'x', 'dw'],
-} as const;
-
-export function emitPass(layer: ConvLayer, plan: ConvPassPlan): KernelSource {
-  const prefix = layerPrefix(layer.name);
-  const name = `${prefix}_${plan.pass}`;
-  const params = PARAMS[plan.pass];
-  const signature = params.map((p) => `${p}: F`).join(', ');
+/** The split schedule of one pass: the exported kernel, then one helper per piece of the plan. */
+export function printConvSplit(k: ConvSplitKernel): string {
+  const plan = k.conv;
+  const params = k.params.map((p) => p.name);
   const out = params[2];
   const main = new CodeWriter();
-  main.open(`export function ${name}(${signature}): void`);
+  main.open(signature(k));
   if (plan.pass !== 'grad') main.line(`${out}.fill(0);`);
   const helpers: string[] = [];
   plan.pieces.forEach((piece, n) => {
-    const helper = `${prefix}$${plan.pass}${n}`;
+    const helper = `${k.helperPrefix}${plan.pass}${n}`;
     main.line(`${helper}(${params.join(', ')});`);
-    helpers.push(plan.pass === 'grad' ? emitGradPiece(plan, piece, helper) : emitSweepPiece(plan, piece, helper));
+    helpers.push(plan.pass === 'grad' ? emitGradPiece(plan, piece, helper) : emitSweepPiece(plan, piece, helper, params));
   });
   main.close();
-  return {
-    role: plan.pass,
-    name,
-    params: params.map((p) => ({ name: p, type: 'F' as const })),
-    code: [main.toString(), ...helpers].join('\n\n'),
-    schedule: plan.schedule,
-    macs: plan.macs,
-  };
+  return [main.toString(), ...helpers].join('\n\n');
 }
 
 function pieceComment(plan: ConvPassPlan, piece: ConvPiece): string {
@@ -91,10 +51,7 @@ function tapShift(plan: ConvPassPlan, p: number, q: number): number {
   return (p - plan.anchor.row) * plan.W + (q - plan.anchor.col);
 }
 
-function weightOffset(plan: ConvPassPlan, b: number, p: number, q: number): number {
-  const L = plan.weight;
-  return b * L.outStride + L.tapBase + p * L.pStride + q * L.qStride;
-}
+const weightOffset = (plan: ConvPassPlan, b: number, p: number, q: number): number => layoutOffset(plan.weight, b, p, q);
 
 /** The taps a piece reads, in scan order (p outer, q inner). */
 function usedTaps(piece: ConvPiece): [number, number][] {
@@ -117,8 +74,8 @@ function openBlockLoop(c: CodeWriter, piece: ConvPiece): void {
  * output block. For each sample, output channel block and input channel: load the block's
  * weights into locals, then sweep every region, adding into the output.
  */
-function emitSweepPiece(plan: ConvPassPlan, piece: ConvPiece, helper: string): string {
-  const [src, , dst] = PARAMS[plan.pass as 'forward' | 'backward'];
+function emitSweepPiece(plan: ConvPassPlan, piece: ConvPiece, helper: string, params: string[]): string {
+  const [src, , dst] = params;
   const { batch: T, inC, outC, W } = plan;
   const HW = plan.H * plan.W;
   const B = piece.group.size;
@@ -283,7 +240,15 @@ function emitGradByRows(c: CodeWriter, plan: ConvPassPlan, piece: ConvPiece): vo
   }
 }
 
-const range = (lo: number, hi: number): number[] => Array.from({ length: hi - lo }, (_, k) => lo + k);
-
-/** `f(0) sep f(1) sep ... f(B-1)`: one piece of text per channel of the block. */
-const blockOf = (B: number, f: (b: number) => string, sep: string): string => range(0, B).map(f).join(sep);
+export const convEmitter: OpEmitter<ConvLayer, ConvPaddedKernel | ConvSplitKernel> = {
+  kinds: ['conv-padded', 'conv-split'],
+  print: (k, dtype) => (k.kind === 'conv-padded' ? printConvPadded(k, dtype) : printConvSplit(k)),
+  forward: (l, { i, x }) => `${l.kernels.forward}(${x}, p[${i}].w, a[${i}]);`,
+  backward: (l, { i, x, dx }) => `${l.kernels.grad}(s[${i}], ${x}, g[${i}].w);\n${l.kernels.backward}(s[${i}], p[${i}].w, ${dx});`,
+  checks: (layer, { l, nIn, nOut, k, w, name, msg }) => [
+    `const x = inputOf(${l}), dy = bwd.sensitivities[${l}]!;`,
+    `const y = nan(${nOut}); ${k('forward')}(f(x), f(${w('w')}), y); close(${msg('_forward')}, y, fwd.activations[${l}]);`,
+    `const dx = nan(${nIn}); ${k('backward')}(f(dy), f(${w('w')}), dx); close(${msg('_backward')}, dx, sensIn(${l}));`,
+    `const dw = half(${layer.params[0].size}); ${k('grad')}(f(dy), f(x), dw); close(${msg('_grad (adds)')}, dw, plusHalf(bwd.grads[${name}].w));`,
+  ],
+};

@@ -9,43 +9,26 @@
 // greater, so ties keep the first. A NaN makes the output NaN and the path names the first
 // NaN: `v !== v && best === best` takes the first NaN and nothing after it.
 
+import type { PoolBackwardKernel, PoolPiece, PoolPlan, PoolSweepKernel, Region } from '../../lower/types.js';
 import type { PoolLayer } from '../../model/checked.js';
-import type { PoolPiece, PoolPlan } from '../../lower/pool.js';
-import { planPool } from '../../lower/pool.js';
-import type { Region } from '../../lower/window.js';
-import { CodeWriter, plus, times } from './code-writer.js';
-import { layerPrefix } from './conv.js';
-import type { EmitContext, KernelEmitter, KernelSource } from './types.js';
+import { CodeWriter, plus, signature, times } from './code-writer.js';
+import type { OpEmitter } from './types.js';
 
-export const emitPool: KernelEmitter<PoolLayer> = (layer: PoolLayer, ctx: EmitContext): KernelSource[] => {
-  const plan = planPool(layer, ctx.batch);
-  const prefix = layerPrefix(layer.name);
-  return [
-    sweep(plan, prefix, 'forward'),
-    sweep(plan, prefix, 'path'),
-    backward(plan, prefix),
-  ];
-};
+export { emitPool } from '../compat.js';
 
-function sweep(plan: PoolPlan, prefix: string, role: 'forward' | 'path'): KernelSource {
-  const name = `${prefix}_${role}`;
-  const withPath = role === 'path';
-  const args = withPath ? ['x', 'y', 'path'] : ['x', 'y'];
-  const sig = withPath ? 'x: F, y: F, path: Int32Array' : 'x: F, y: F';
-  const main = new CodeWriter().open(`export function ${name}(${sig}): void`);
+/** forward (no path) or path: the exported kernel calls one helper per piece of the plan. */
+export function printPoolSweep(k: PoolSweepKernel): string {
+  const plan = k.pool;
+  const args = k.params.map((p) => p.name);
+  const sig = k.params.map((p) => `${p.name}: ${p.type}`).join(', ');
+  const main = new CodeWriter().open(signature(k));
   const helpers = plan.pieces.map((piece, n) => {
-    const helper = `${prefix}$${role}${n}`;
+    const helper = `${k.helperPrefix}${k.role}${n}`;
     main.line(`${helper}(${args.join(', ')});`);
-    return emitPiece(plan, piece, helper, sig, withPath);
+    return emitPiece(plan, piece, helper, sig, k.withPath);
   });
   main.close();
-  return {
-    role, name,
-    params: args.map((a) => ({ name: a, type: a === 'path' ? 'Int32Array' as const : 'F' as const })),
-    code: [main.toString(), ...helpers].join('\n\n'),
-    schedule: plan.schedule,
-    macs: 0,
-  };
+  return [main.toString(), ...helpers].join('\n\n');
 }
 
 function emitPiece(plan: PoolPlan, piece: PoolPiece, helper: string, sig: string, withPath: boolean): string {
@@ -114,23 +97,29 @@ function regionComment(r: Region): string {
     `cols ${r.cols.start}..${r.cols.end - 1} taps ${r.cols.lo}..${r.cols.hi - 1}`;
 }
 
-function backward(plan: PoolPlan, prefix: string): KernelSource {
-  const name = `${prefix}_backward`;
-  const nl = plan.Hl * plan.Wl;
-  const nr = plan.Hr * plan.Wr;
-  const c = new CodeWriter().open(`export function ${name}(dy: F, path: Int32Array, dx: F): void`);
+export function printPoolBackward(k: PoolBackwardKernel): string {
+  const c = new CodeWriter().open(signature(k));
   c.line('dx.fill(0);');
-  c.open(`for (let tk = 0; tk < ${plan.batch * plan.C}; tk++)`);
-  c.line(`const xc = ${times('tk', nl)};`);
-  c.line(`const yc = ${times('tk', nr)};`);
-  c.line(`for (let o = yc; o < yc + ${nr}; o++) dx[xc + path[o]] += dy[o];`);
+  c.open(`for (let tk = 0; tk < ${k.maps}; tk++)`);
+  c.line(`const xc = ${times('tk', k.inMap)};`);
+  c.line(`const yc = ${times('tk', k.outMap)};`);
+  c.line(`for (let o = yc; o < yc + ${k.outMap}; o++) dx[xc + path[o]] += dy[o];`);
   c.close();
   c.close();
-  return {
-    role: 'backward', name,
-    params: [{ name: 'dy', type: 'F' }, { name: 'path', type: 'Int32Array' }, { name: 'dx', type: 'F' }],
-    code: c.toString(),
-    schedule: `${plan.batch * plan.C} maps of ${nr} outputs, each routed to its path (overlapping pools accumulate)`,
-    macs: 0,
-  };
+  return c.toString();
 }
+
+export const poolEmitter: OpEmitter<PoolLayer, PoolSweepKernel | PoolBackwardKernel> = {
+  kinds: ['pool-sweep', 'pool-backward'],
+  print: (k) => (k.kind === 'pool-sweep' ? printPoolSweep(k) : printPoolBackward(k)),
+  forward: (l, { i, x }) => `${l.kernels.path}(${x}, a[${i}], path[${i}]!);`,
+  backward: (l, { i, dx }) => `${l.kernels.backward}(s[${i}], path[${i}]!, ${dx});`,
+  checks: (layer, { l, nIn, nOut, k, msg }) => [
+    `const x = inputOf(${l}), dy = bwd.sensitivities[${l}]!;`,
+    `const y = nan(${nOut}); ${k('forward')}(f(x), y); close(${msg('_forward')}, y, fwd.activations[${l}]);`,
+    `const y2 = nan(${nOut}), path = new Int32Array(${nOut}).fill(-1); ${k('path')}(f(x), y2, path);`,
+    `close(${msg('_path output')}, y2, fwd.activations[${l}]);`,
+    `samePath(${msg('_path')}, path, fwd.paths[${l}]!, f(x), ${layer.input.h * layer.input.w}, ${layer.output.h * layer.output.w});`,
+    `const dx = nan(${nIn}); ${k('backward')}(f(dy), fwd.paths[${l}]!, dx); close(${msg('_backward')}, dx, sensIn(${l}));`,
+  ],
+};

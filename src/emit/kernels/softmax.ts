@@ -4,69 +4,68 @@
 //                              finite even where y underflows to 0; terms with z = 0 add nothing)
 //   backward(y, dy, dx):       the Jacobian, dx = y·(dy - Σ dy·y), for a backward pass that
 //                              starts from a sensitivity of softmax's output
+import type { SoftmaxKernel } from '../../lower/types.js';
 import type { SoftmaxLayer } from '../../model/checked.js';
-import { kernelName } from '../names.js';
-import type { EmitContext, KernelSource } from './types.js';
+import { CodeWriter, signature } from './code-writer.js';
+import type { OpEmitter } from './types.js';
 
-export function emitSoftmax(layer: SoftmaxLayer, ctx: EmitContext): KernelSource[] {
-  const K = layer.input.c;
-  const T = ctx.batch;
-  const fwd = kernelName(layer.name, 'forward');
-  const bwd = kernelName(layer.name, 'backward');
-  const loss = kernelName(layer.name, 'loss');
-  const schedule = `${T} rows of ${K}: max, exp-sum, scale`;
-  const lossSchedule = `${T} rows of ${K}: log-sum-exp, y - z, -Σ z·log y`;
-  const jacobianSchedule = `${T} rows of ${K}: dot, then y·(dy - dot)`;
-  return [
-    {
-      role: 'forward', name: fwd, schedule, macs: 0,
-      params: [{ name: 'x', type: 'F' }, { name: 'y', type: 'F' }],
-      code: [
-        `export function ${fwd}(x: F, y: F): void {`,
-        `  for (let o = 0; o < ${T * K}; o += ${K}) {`,
-        `    let m = x[o];`,
-        `    for (let k = 1; k < ${K}; k++) if (x[o + k] > m) m = x[o + k];`,
-        `    let s = 0;`,
-        `    for (let k = 0; k < ${K}; k++) s += Math.exp(x[o + k] - m);`,
-        `    for (let k = 0; k < ${K}; k++) y[o + k] = Math.exp(x[o + k] - m) / s;`,
-        `  }`,
-        `}`,
-      ].join('\n'),
-    },
-    {
-      role: 'loss', name: loss, schedule: lossSchedule, macs: 0, returns: 'number',
-      params: [{ name: 'x', type: 'F' }, { name: 'y', type: 'F' }, { name: 'z', type: 'F' }, { name: 'dx', type: 'F' }],
-      code: [
-        `export function ${loss}(x: F, y: F, z: F, dx: F): number {`,
-        `  let loss = 0;`,
-        `  for (let o = 0; o < ${T * K}; o += ${K}) {`,
-        `    let m = x[o];`,
-        `    for (let k = 1; k < ${K}; k++) if (x[o + k] > m) m = x[o + k];`,
-        `    let s = 0;`,
-        `    for (let k = 0; k < ${K}; k++) s += Math.exp(x[o + k] - m);`,
-        `    const lse = m + Math.log(s);`,
-        `    for (let k = 0; k < ${K}; k++) {`,
-        `      const zk = z[o + k];`,
-        `      dx[o + k] = y[o + k] - zk;`,
-        `      if (zk !== 0) loss -= zk * (x[o + k] - lse);`,
-        `    }`,
-        `  }`,
-        `  return loss;`,
-        `}`,
-      ].join('\n'),
-    },
-    {
-      role: 'backward', name: bwd, schedule: jacobianSchedule, macs: 0,
-      params: [{ name: 'y', type: 'F' }, { name: 'dy', type: 'F' }, { name: 'dx', type: 'F' }],
-      code: [
-        `export function ${bwd}(y: F, dy: F, dx: F): void {`,
-        `  for (let o = 0; o < ${T * K}; o += ${K}) {`,
-        `    let dot = 0;`,
-        `    for (let k = 0; k < ${K}; k++) dot += dy[o + k] * y[o + k];`,
-        `    for (let k = 0; k < ${K}; k++) dx[o + k] = y[o + k] * (dy[o + k] - dot);`,
-        `  }`,
-        `}`,
-      ].join('\n'),
-    },
-  ];
+export function printSoftmax(k: SoftmaxKernel): string {
+  const { T, K } = k;
+  const c = new CodeWriter().open(signature(k));
+  /** The row's maximum m and s = Σ exp(x - m). */
+  const maxAndSum = () => {
+    c.line('let m = x[o];');
+    c.line(`for (let k = 1; k < ${K}; k++) if (x[o + k] > m) m = x[o + k];`);
+    c.line('let s = 0;');
+    c.line(`for (let k = 0; k < ${K}; k++) s += Math.exp(x[o + k] - m);`);
+  };
+  const rows = `for (let o = 0; o < ${T * K}; o += ${K})`;
+  if (k.role === 'forward') {
+    c.open(rows);
+    maxAndSum();
+    c.line(`for (let k = 0; k < ${K}; k++) y[o + k] = Math.exp(x[o + k] - m) / s;`);
+    c.close();
+  } else if (k.role === 'loss') {
+    c.line('let loss = 0;');
+    c.open(rows);
+    maxAndSum();
+    c.line('const lse = m + Math.log(s);');
+    c.open(`for (let k = 0; k < ${K}; k++)`);
+    c.line('const zk = z[o + k];');
+    c.line('dx[o + k] = y[o + k] - zk;');
+    c.line('if (zk !== 0) loss -= zk * (x[o + k] - lse);');
+    c.close();
+    c.close();
+    c.line('return loss;');
+  } else {
+    c.open(rows);
+    c.line('let dot = 0;');
+    c.line(`for (let k = 0; k < ${K}; k++) dot += dy[o + k] * y[o + k];`);
+    c.line(`for (let k = 0; k < ${K}; k++) dx[o + k] = y[o + k] * (dy[o + k] - dot);`);
+    c.close();
+  }
+  return c.close().toString();
 }
+
+export const softmaxEmitter: OpEmitter<SoftmaxLayer, SoftmaxKernel> = {
+  kinds: ['softmax'],
+  print: printSoftmax,
+  forward: (l, { i, x }) => `${l.kernels.forward}(${x}, a[${i}]);`,
+  // Inside the chain (softmax not last, or a backward pass from an output sensitivity): the Jacobian.
+  backward: (l, { i, dx }) => `${l.kernels.backward}(a[${i}], s[${i}], ${dx});`,
+  checks: (layer, { l, nIn, nOut, k, msg, lossLayer }) => [
+    `const x = inputOf(${l});`,
+    `const y = nan(${nOut}); ${k('forward')}(f(x), y); close(${msg('_forward')}, y, fwd.activations[${l}]);`,
+    ...(lossLayer
+      ? [
+        `const dx = nan(${nIn}); const loss = ${k('loss')}(f(x), y, f(target), dx);`,
+        `close(${msg('_loss')}, [loss], [bwd.loss]);`,
+        `close(${msg('_loss dx')}, dx, sensIn(${l}));`,
+      ]
+      : []),
+    `// The Jacobian, for a backward pass from a sensitivity of softmax's output.`,
+    `const r = mulberry32(11), G = Float64Array.from({ length: ${nOut} }, () => 2 * r() - 1);`,
+    `const dxj = nan(${nIn}); ${k('backward')}(f(fwd.activations[${l}]), f(G), dxj);`,
+    `close(${msg('_backward')}, dxj, softmaxBackward(T, ${layer.output.c}, fwd.activations[${l}], G));`,
+  ],
+};

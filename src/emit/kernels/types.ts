@@ -1,44 +1,77 @@
-// What each op's kernel emitter hands to the module emitter: complete function
-// declarations as TypeScript text, in which `F` names the module's float array type
-// (`Float32Array`, or `Float64Array` with --dtype f64) and every size is a literal.
-
+// The op descriptor: everything the module emitter knows about one op, in one table entry
+// (src/emit/ops.ts; each op's entry lives in src/emit/kernels/<op>.ts beside its printer):
+// how to print each of its kernel plans, its calls in the model's forward and backward
+// chains, and its checks in the generated test. Which kernels exist, their names,
+// signatures and schedules come from the plan (src/lower/), never from here.
 import type { Layer } from '../../model/checked.js';
+import type { Dtype, KernelParam, KernelPlan, KernelRole, LayerPlan } from '../../lower/types.js';
 
-// `infer`: bn's forward with the running statistics (its `forward` uses batch statistics).
-// `loss`: softmax's cross-entropy, returning J and writing y - z (its `backward` is the
-// Jacobian, used when a backward pass starts from an output sensitivity).
-export type KernelRole = 'forward' | 'backward' | 'grad' | 'path' | 'infer' | 'loss';
+export type { KernelRole } from '../../lower/types.js';
 
+/** What the compatibility entry points (`emitLayerKernels`, `emitConv`, …) take. */
 export interface EmitContext {
-  dtype: 'f32' | 'f64';
+  dtype: Dtype;
   /** Mini-batch size T: a literal in every kernel. */
   batch: number;
-  /**
-   * Conv schedule: `padded` (default) copies each map into a zero-padded scratch buffer and
-   * runs one unrolled body everywhere; `split` gives the interior and each border region
-   * their own code with clipped windows (no copy, fewer multiply-adds, more code).
-   */
+  /** Conv schedule (see PlanOptions.convSchedule). */
   convSchedule?: 'padded' | 'split';
 }
 
+/** A printed kernel: its plan's name, role and signature, with the code. */
 export interface KernelSource {
   role: KernelRole;
   /** The exported function's name: `<layer>_<role>`. */
   name: string;
-  /** Parameter names and types, in call order (`F` or `Int32Array`; bn's backward takes a `training` flag). */
-  params: { name: string; type: 'F' | 'Int32Array' | 'boolean' }[];
+  params: KernelParam[];
   /**
    * The exported function declaration (`export function <name>(...) {...}`) followed by
    * any helper functions it calls. Helper names start with `<layer>$` so that they can
    * never collide with an exported name (`$` is not allowed in .cnn names).
    */
   code: string;
-  /** The schedule chosen (what is unrolled, how borders are split), for the comment above the kernel. */
+  /** The schedule chosen, for the comment above the kernel. */
   schedule: string;
-  /** What the function returns (softmax's backward returns the loss); default void. */
+  /** What the function returns (softmax's loss returns J); default void. */
   returns?: 'void' | 'number';
   /** Multiply-adds of one call (whole batch), for the benchmark's GFLOP/s. */
   macs: number;
 }
 
-export type KernelEmitter<L extends Layer = Layer> = (layer: L, ctx: EmitContext) => KernelSource[];
+/** Names the model body uses for one layer's step: its input, and where ∂J/∂input goes. */
+export interface CallSite {
+  /** Layer index: `a[i]` activation, `s[i]` sensitivity, `p[i]` params, `g[i]` grads, `c[i]` caches, `path[i]`. */
+  i: number;
+  x: string;
+  dx: string;
+}
+
+/** What a layer's generated-test check may use (the harness is templates/test.hbs). */
+export interface CheckSite {
+  /** Layer index. */
+  l: number;
+  T: number;
+  /** Numbers in the layer's input and output blocks (whole batch). */
+  nIn: number;
+  nOut: number;
+  /** `gen.<layer>_<role>`: the kernel in the generated module. */
+  k(role: KernelRole): string;
+  /** `W0["<layer>"].<key>`: the initial weights. */
+  w(key: string): string;
+  /** The layer name as a string literal, and a message literal `"<layer><suffix>"`. */
+  name: string;
+  msg(suffix: string): string;
+  /** The layer ends a network trained from labels. */
+  lossLayer: boolean;
+}
+
+export interface OpEmitter<L extends Layer = Layer, K extends KernelPlan = KernelPlan> {
+  /** The kernel plan kinds this op's planner produces. */
+  kinds: K['kind'][];
+  print(kernel: K, dtype: Dtype): string;
+  /** Statements of the layer's forward step (`training` is the forward's flag). */
+  forward(layer: LayerPlan, at: CallSite): string;
+  /** Statements of its backward step: gradients first (they read dy and x), then dx. */
+  backward(layer: LayerPlan, at: CallSite): string;
+  /** Body lines of the test that runs each kernel alone on the interpreter's inputs. */
+  checks(layer: L, at: CheckSite): string[];
+}

@@ -1,0 +1,57 @@
+// The buffer table: every array the model owns, with its place in one linear layout. The
+// JavaScript module allocates each buffer as its own typed array (sizes from this table); a
+// WebAssembly module places them at these offsets in its linear memory.
+//
+// Order: input x, input sensitivity; per layer its activation, sensitivity, path, params,
+// grads, momentum, caches; then the softmax labels z; then the conv scratch maps. Each
+// buffer starts at a multiple of ALIGN bytes and is followed by GUARD bytes nobody uses.
+import type { BufferKind, BufferPlan, Dtype, ElementType, KernelPlan, LayerPlan, MemoryPlan } from './plan.js';
+
+/** The MemoryPlan.index key of a buffer: `<kind>/<layer>/<key>`. */
+export const bufferName = (kind: BufferKind, layer: number, key = ''): string => `${kind}/${layer}/${key}`;
+
+export const ALIGN = 16;
+export const GUARD = 16;
+
+const elementBytes: Record<ElementType, number> = { f32: 4, f64: 8, i32: 4 };
+const alignUp = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
+
+export function planMemory(
+  layers: LayerPlan[], kernels: KernelPlan[], dtype: Dtype, sizes: { input: number; labels: number | null },
+): MemoryPlan {
+  const buffers: BufferPlan[] = [];
+  const index: Record<string, number> = {};
+  let at = 0;
+  const add = (kind: BufferKind, layer: number, key: string, elements: number, type: ElementType = dtype) => {
+    const name = bufferName(kind, layer, key);
+    if (name in index) throw new Error(`cnnc: two buffers named ${name}`);
+    const offset = alignUp(at);
+    const bytes = elements * elementBytes[type];
+    at = offset + bytes + GUARD;
+    index[name] = buffers.length;
+    buffers.push({ id: buffers.length, kind, layer, key, name, elements, type, offset, bytes });
+  };
+  add('input', -1, '', sizes.input);
+  add('inputSensitivity', -1, '', sizes.input);
+  for (const l of layers) {
+    add('activation', l.index, '', l.activation);
+    add('sensitivity', l.index, '', l.sensitivity);
+    if (l.path !== null) add('path', l.index, '', l.path, 'i32');
+    for (const p of l.params) add('param', l.index, p.key, p.size);
+    for (const p of l.params) if (p.learnable) add('grad', l.index, p.key, p.size);
+    for (const p of l.params) if (p.learnable) add('momentum', l.index, p.key, p.size);
+    for (const c of l.cache) add('cache', l.index, c.key, c.size);
+  }
+  if (sizes.labels !== null) add('labels', -1, '', sizes.labels);
+  for (const k of kernels) {
+    if (k.kind === 'conv-padded') add('scratch', k.layer, k.role, k.conv.inC * k.conv.Hp * k.conv.Wp);
+  }
+  return { align: ALIGN, guard: GUARD, buffers, index, totalBytes: alignUp(at) };
+}
+
+/** A buffer by kind, layer (-1 for the network's own) and key; throws when the plan has none. */
+export function findBuffer(memory: MemoryPlan, kind: BufferKind, layer: number, key = ''): BufferPlan {
+  const id = memory.index[bufferName(kind, layer, key)];
+  if (id === undefined) throw new Error(`cnnc: the plan has no buffer ${bufferName(kind, layer, key)}`);
+  return memory.buffers[id];
+}

@@ -1,0 +1,101 @@
+// The lowering's table of ops: for each op, the kernels it exports (roles in order, each
+// planned by the op's planner in src/lower/<op>.ts), the caches its forward fills for its
+// backward, and its options in words. Adding an op adds one entry here.
+import type { Layer, Op } from '../model/checked.js';
+import { bnCacheSizes, planBnKernels } from './bn.js';
+import { planConvKernels, type ConvScheduleOptions } from './conv.js';
+import { planFullKernels } from './full.js';
+import type { KernelPlan, KernelRole } from './plan.js';
+import { planPoolKernels } from './pool.js';
+import { planReluKernels } from './relu.js';
+import { planSoftmaxKernels } from './softmax.js';
+
+export interface LowerContext {
+  batch: number;
+  /** Conv schedule knobs; `padded: false` is `--conv-schedule split`. */
+  conv: Partial<ConvScheduleOptions>;
+}
+
+export interface OpLowering<L extends Layer = Layer> {
+  /** Exported kernels, in the order the planner returns them (calling conventions: docs/architecture.md). */
+  roles: KernelRole[];
+  plan(layer: L, ctx: LowerContext): KernelPlan[];
+  /** The forward records a path (an Int32 per output: where each output's value came from). */
+  path: boolean;
+  /** Caches forward fills for backward, in elements. */
+  caches(layer: L, batch: number): { key: string; size: number }[];
+  /** Every option with its resolved value (`kernel=5x5 anchor=(2,2)`): the module header. */
+  attributes(layer: L): string;
+  /** The options as the graph and summary show them (defaults that say nothing left out). */
+  describe(layer: L): string;
+}
+
+type Table = { [K in Op]: OpLowering<Extract<Layer, { op: K }>> };
+
+const none = () => [];
+
+export const opLowering: Table = {
+  conv: {
+    path: false,
+    roles: ['forward', 'backward', 'grad'],
+    plan: (l, ctx) => planConvKernels(l, ctx.batch, ctx.conv),
+    caches: none,
+    attributes: (l) => `out=${l.output.c} kernel=${l.kernel.rows}x${l.kernel.cols} anchor=(${l.anchor.row},${l.anchor.col})`,
+    describe: (l) => `out=${l.output.c} kernel=${l.kernel.rows}x${l.kernel.cols} anchor=(${l.anchor.row},${l.anchor.col})`,
+  },
+  pool: {
+    path: true,
+    roles: ['forward', 'path', 'backward'],
+    plan: (l, ctx) => planPoolKernels(l, ctx.batch),
+    caches: none,
+    attributes: (l) => `size=${l.size.rows}x${l.size.cols} stride=${l.stride.rows}x${l.stride.cols} round=${l.round}`,
+    describe: (l) => `size=${l.size.rows}x${l.size.cols} stride=${l.stride.rows}x${l.stride.cols} round=${l.round}`,
+  },
+  full: {
+    path: false,
+    roles: ['forward', 'backward', 'grad'],
+    plan: (l, ctx) => planFullKernels(l, ctx.batch),
+    caches: none,
+    attributes: (l) => `out=${l.output.c} bias=${l.bias}`,
+    describe: (l) => `out=${l.output.c}${l.bias ? ' bias=true' : ''}`,
+  },
+  bn: {
+    path: false,
+    roles: ['forward', 'infer', 'backward'],
+    plan: (l, ctx) => planBnKernels(l, ctx.batch),
+    caches: (l, T) => { const c = bnCacheSizes(l, T); return [{ key: 'xhat', size: c.xhat }, { key: 'invStd', size: c.invStd }]; },
+    attributes: (l) => `mode=${l.mode} eps=${l.eps} momentum=${l.momentum}`,
+    describe: (l) => `mode=${l.mode} eps=${l.eps} momentum=${l.momentum}`,
+  },
+  relu: {
+    path: false,
+    roles: ['forward', 'backward'],
+    plan: (l, ctx) => planReluKernels(l, ctx.batch),
+    caches: none,
+    attributes: () => '',
+    describe: () => '',
+  },
+  softmax: {
+    path: false,
+    roles: ['forward', 'loss', 'backward'],
+    plan: (l, ctx) => planSoftmaxKernels(l, ctx.batch),
+    caches: none,
+    attributes: () => '',
+    describe: () => '',
+  },
+};
+
+/** The table entry of a layer's op. */
+export function lowering(layer: Layer): OpLowering {
+  const entry = opLowering[layer.op] as OpLowering | undefined;
+  if (!entry) throw new Error(`cnnc: no lowering for op ${layer.op}`);
+  return entry;
+}
+
+/** Every kernel of one layer, planned by its op. */
+export function planLayerKernels(layer: Layer, ctx: LowerContext): KernelPlan[] {
+  const kernels = lowering(layer).plan(layer, ctx);
+  const roles = kernels.map((k) => k.role).join(',');
+  if (roles !== lowering(layer).roles.join(',')) throw new Error(`cnnc: the ${layer.op} planner gave kernels ${roles}, expected ${lowering(layer).roles.join(',')}`);
+  return kernels;
+}

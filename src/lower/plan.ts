@@ -1,0 +1,223 @@
+// The network plan: everything the emitters print, decided here in src/lower/ and nowhere
+// else. Plain data (JSON.stringify / JSON.parse give it back whole: `cnnc build --dump plan`
+// prints exactly what the emitters consumed). Types only: emitters (JavaScript today,
+// WebAssembly next) import these types (through src/lower/types.ts) and nothing else from
+// src/lower/.
+//
+//   NetworkPlan
+//     layers[]   LayerPlan: op, shapes, options, parameter tensors, kernel names by role
+//     kernels[]  KernelPlan: every exported kernel, a tagged union on `kind` (one member per
+//                op and schedule) holding all the numbers its printer needs
+//     memory     MemoryPlan: every buffer the model owns, in one 16-byte aligned linear layout
+//     checked    the checked network itself (the generated test embeds it)
+import type { CheckedNetwork, Layer, ParamSpec } from '../model/checked.js';
+import type { PaddedConvPlan } from './conv-padded.js';
+import type { ConvPass, ConvPassPlan } from './conv.js';
+import type { PoolPlan } from './pool.js';
+
+export type Dtype = 'f32' | 'f64';
+
+// `infer`: bn's forward with the running statistics (its `forward` uses batch statistics).
+// `loss`: softmax's cross-entropy, returning J and writing y - z (its `backward` is the
+// Jacobian, used when a backward pass starts from an output sensitivity).
+export type KernelRole = 'forward' | 'backward' | 'grad' | 'path' | 'infer' | 'loss';
+
+/** Options of the planning (the command line's --dtype and --conv-schedule). */
+export interface PlanOptions {
+  dtype?: Dtype;
+  /**
+   * Conv schedule: `padded` (default) copies each map into a zero-padded scratch buffer and
+   * runs one unrolled body everywhere (falling back to `split` with rolled taps when even
+   * that body is over the budget); `split` gives the interior and each border region their
+   * own code with clipped windows.
+   */
+  convSchedule?: 'padded' | 'split';
+  /** The model file as given (only its base name, made harmless, goes into the plan). */
+  source?: string;
+}
+
+/** One parameter of a kernel's signature, in call order. */
+export interface KernelParam {
+  name: string;
+  /** `F` is the module's float array type; bn's backward takes a `training` flag. */
+  type: 'F' | 'Int32Array' | 'boolean';
+}
+
+interface KernelCommon {
+  /** Index of the layer in NetworkPlan.layers. */
+  layer: number;
+  role: KernelRole;
+  /** Exported name, `<layer>_<role>`. */
+  name: string;
+  /** Prefix of the kernel's helper functions and scratch arrays: `<layer>$`. */
+  helperPrefix: string;
+  params: KernelParam[];
+  returns: 'void' | 'number';
+  /** The schedule in words: the comment above the kernel. */
+  schedule: string;
+  /** Multiply-adds of one call, whole batch (0 for kernels without). */
+  macs: number;
+}
+
+/** Conv pass over a zero-padded scratch map (src/lower/conv-padded.ts). */
+export interface ConvPaddedKernel extends KernelCommon {
+  kind: 'conv-padded';
+  pass: ConvPass;
+  conv: PaddedConvPlan;
+  /** Id of the scratch buffer (MemoryPlan.buffers) holding one sample's padded map. */
+  scratch: number;
+}
+
+/** Conv pass split into interior and clipped border regions (src/lower/conv.ts). */
+export interface ConvSplitKernel extends KernelCommon {
+  kind: 'conv-split';
+  pass: ConvPass;
+  conv: ConvPassPlan;
+}
+
+/** Pool forward (no path) or path: regions of clipped windows (src/lower/pool.ts). */
+export interface PoolSweepKernel extends KernelCommon {
+  kind: 'pool-sweep';
+  withPath: boolean;
+  pool: PoolPlan;
+}
+
+/** Pool backward: every map's outputs routed along the path. */
+export interface PoolBackwardKernel extends KernelCommon {
+  kind: 'pool-backward';
+  /** Maps (T·C), numbers per input map and per output map. */
+  maps: number;
+  inMap: number;
+  outMap: number;
+}
+
+/** A run `start .. end-1` of samples or weight rows, `step` at a time (one tile size). */
+export interface Segment {
+  start: number;
+  end: number;
+  step: number;
+}
+
+/** Full connection with register tiles (src/lower/full.ts). */
+export interface FullTilesKernel extends KernelCommon {
+  kind: 'full-tiles';
+  pass: 'forward' | 'backward' | 'grad';
+  T: number;
+  /** Numbers per sample in (C_l·H_l·W_l) and rows of w (C_r). */
+  K: number;
+  C: number;
+  bias: boolean;
+  /** Tile loops: forward and backward samples outer, rows inner; grad rows outer, samples inner. */
+  outer: Segment[];
+  inner: Segment[];
+}
+
+/** Batch normalisation over `count` lines of `n` values (src/lower/bn.ts). */
+export interface BnKernel extends KernelCommon {
+  kind: 'bn';
+  mode: 'position' | 'channel';
+  T: number;
+  C: number;
+  /** H·W of one map. */
+  HW: number;
+  count: number;
+  n: number;
+  eps: number;
+  momentum: number;
+}
+
+export interface ReluKernel extends KernelCommon {
+  kind: 'relu';
+  /** Elements of the whole batch. */
+  n: number;
+}
+
+export interface SoftmaxKernel extends KernelCommon {
+  kind: 'softmax';
+  T: number;
+  K: number;
+}
+
+export type KernelPlan =
+  | ConvPaddedKernel | ConvSplitKernel | PoolSweepKernel | PoolBackwardKernel
+  | FullTilesKernel | BnKernel | ReluKernel | SoftmaxKernel;
+export type KernelKind = KernelPlan['kind'];
+
+export type ElementType = 'f32' | 'f64' | 'i32';
+
+/**
+ * What a buffer holds. `layer` is -1 for the network's own (input, inputSensitivity,
+ * labels); `key` is the parameter key (param, grad, momentum), the cache name (cache), the
+ * kernel role (scratch), else ''.
+ */
+export type BufferKind =
+  | 'input' | 'inputSensitivity' | 'activation' | 'sensitivity' | 'path'
+  | 'param' | 'grad' | 'momentum' | 'cache' | 'labels' | 'scratch';
+
+export interface BufferPlan {
+  id: number;
+  kind: BufferKind;
+  layer: number;
+  key: string;
+  /** `<kind>/<layer>/<key>`: the key of MemoryPlan.index. */
+  name: string;
+  elements: number;
+  type: ElementType;
+  /** Byte offset in the linear layout (a multiple of MemoryPlan.align) and byte length. */
+  offset: number;
+  bytes: number;
+}
+
+export interface MemoryPlan {
+  /** Every buffer starts at a multiple of `align` bytes and is followed by `guard` unused bytes. */
+  align: number;
+  guard: number;
+  buffers: BufferPlan[];
+  /** Buffer id by `<kind>/<layer>/<key>` (e.g. `param/0/w`, `activation/3/`, `input/-1/`). */
+  index: Record<string, number>;
+  /** Bytes of the whole layout, guards included (a multiple of `align`). */
+  totalBytes: number;
+}
+
+export interface LayerPlan {
+  index: number;
+  name: string;
+  op: Layer['op'];
+  input: [number, number, number];
+  output: [number, number, number];
+  /** The layer's options as written in .cnn (`kernel=5x5 anchor=(2,2)`), for the header. */
+  attributes: string;
+  /** Numbers in the output block (T·C·H·W). */
+  activation: number;
+  /** Numbers in ∂J/∂output. */
+  sensitivity: number;
+  /** Int32 entries of the pool path; null for other ops. */
+  path: number | null;
+  /** Caches forward fills for backward (bn: xhat, invStd). */
+  cache: { key: string; size: number }[];
+  params: Pick<ParamSpec, 'key' | 'shape' | 'size' | 'learnable' | 'init' | 'fanIn'>[];
+  /** Exported kernel names by role (the kernels themselves are in NetworkPlan.kernels). */
+  kernels: Partial<Record<KernelRole, string>>;
+}
+
+export interface NetworkPlan {
+  /** Format version of this plan. */
+  planVersion: 1;
+  network: string;
+  /** The model file's base name (harmless characters only), for comments. */
+  source: string;
+  dtype: Dtype;
+  convSchedule: 'padded' | 'split';
+  batch: number;
+  input: [number, number, number];
+  output: [number, number, number];
+  inputSize: number;
+  outputSize: number;
+  endsWithSoftmax: boolean;
+  layers: LayerPlan[];
+  /** Every kernel, layers in order, each layer's in its op's role order. */
+  kernels: KernelPlan[];
+  memory: MemoryPlan;
+  totals: { params: number; macs: number; stateNumbers: number };
+  checked: CheckedNetwork;
+}
