@@ -2,6 +2,8 @@
 // compiles every network of the file into DIR (default generated/): <net>.ts, <net>.js,
 // <net>.d.ts and <net>.test.ts. All files of a build are staged under temporary names and
 // renamed only when every one was written, so an error leaves the old modules intact.
+// `--dump plan` (alias `--dump-plan`) prints, instead, the network plans the emitters
+// printed the files from, as a JSON array: `emitNetwork(plan)` gives the same files back.
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { UsageError, UserError } from '../../errors.js';
@@ -13,8 +15,12 @@ interface BuildOptions {
   out: string;
   dtype: string;
   convSchedule?: string;
+  dump?: string;
+  /** The older spelling of `--dump plan`. */
   dumpPlan?: boolean;
 }
+
+const DUMPS = ['plan'] as const;
 
 const kb = (s: string) => `${(Buffer.byteLength(s) / 1024).toFixed(0)} KB`;
 
@@ -30,6 +36,9 @@ export function buildFiles(compiled: CompiledNetwork[], dir: string): { path: st
 
 export function build(file: string, opts: BuildOptions, print: (line: string) => void): void {
   if (opts.dtype !== 'f32' && opts.dtype !== 'f64') throw new UsageError(`cnnc: --dtype must be f32 or f64, got "${opts.dtype}"`);
+  if (opts.dump !== undefined && !(DUMPS as readonly string[]).includes(opts.dump)) {
+    throw new UsageError(`cnnc: --dump must be ${DUMPS.join(' or ')}, got "${opts.dump}"`);
+  }
   const convSchedule = opts.convSchedule ?? 'padded';
   if (convSchedule !== 'padded' && convSchedule !== 'split') {
     throw new UsageError(`cnnc: --conv-schedule must be padded or split, got "${convSchedule}"`);
@@ -38,8 +47,8 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
   const started = performance.now();
   const compiled = compileModel(model, { dtype: opts.dtype, convSchedule });
   const ms = performance.now() - started;
-  if (opts.dumpPlan) {
-    print(JSON.stringify(compiled.map((c) => ({ ...c.plan, kernels: c.kernels })), null, 2));
+  if (opts.dump === 'plan' || opts.dumpPlan) {
+    print(JSON.stringify(compiled.map((c) => c.plan), null, 2));
     return;
   }
   const files = buildFiles(compiled, opts.out);
@@ -62,7 +71,8 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'output directory', 'generated')
     .option('--dtype <dtype>', 'float type of the module: f32 or f64', 'f32')
     .option('--conv-schedule <schedule>', 'conv kernels: padded (zero-padded scratch copy, one unrolled body) or split (interior without bounds tests, each border region with its own clipped code)', 'padded')
-    .option('--dump-plan', 'print the module plans (buffers, kernels, schedules) as JSON instead of writing files')
+    .option('--dump <what>', 'print instead of writing files: plan (the network plans the files are printed from: layers, kernels with their schedules, buffers, as JSON)')
+    .option('--dump-plan', 'same as --dump plan')
     .action((file: string, opts: BuildOptions) => {
       build(file, opts, (line) => process.stdout.write(`${line}\n`));
     });

@@ -1,0 +1,117 @@
+// `cnnc build --dump plan` prints exactly the plan the emitters print the files from: the
+// dumped JSON, parsed and handed to emitNetwork, gives the same bytes as a normal build. The
+// buffer table of the plan is checked against the arrays of the generated module itself.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../src/cli/main.js';
+import { emitNetwork } from '../src/emit/index.js';
+import type { NetworkPlan } from '../src/lower/types.js';
+import { loadModule } from './helpers/load-module.js';
+
+let dir: string;
+let out: string[];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cnnc-plan-'));
+  out = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => { out.push(String(s)); return true; });
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function dumpPlans(args: string[], flag: string[] = ['--dump', 'plan']): Promise<NetworkPlan[]> {
+  out = [];
+  expect(await main([...args, ...flag])).toBe(0);
+  return JSON.parse(out.join('')) as NetworkPlan[];
+}
+
+const cases: [string, string[]][] = [
+  ['examples/lenet.cnn', []],
+  ['examples/exotic.cnn', []],
+  ['examples/exotic.cnn', ['--dtype', 'f64', '--conv-schedule', 'split']],
+  ['examples/vgg.cnn', ['--conv-schedule', 'split']],
+];
+
+describe('cnnc build --dump plan', () => {
+  it.each(cases)('%s %j: emitting the dumped plan gives the bytes of the build', async (file, opts) => {
+    const plans = await dumpPlans([file, '-o', join(dir, 'never'), ...opts]);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(await main([file, '-o', join(dir, 'built'), ...opts])).toBe(0);
+    expect(plans.length).toBeGreaterThan(0);
+    for (const plan of plans) {
+      const files = emitNetwork(plan);
+      for (const ext of ['ts', 'js', 'd.ts', 'test.ts'] as const) {
+        const text = { ts: files.ts, js: files.js, 'd.ts': files.dts, 'test.ts': files.test }[ext];
+        expect(text === readFileSync(join(dir, 'built', `${files.stem}.${ext}`), 'utf8'), `${files.stem}.${ext}`).toBe(true);
+      }
+    }
+  }, 120_000);
+
+  it('--dump-plan is the same dump', async () => {
+    const a = await dumpPlans(['examples/lenet.cnn']);
+    const b = await dumpPlans(['examples/lenet.cnn'], ['--dump-plan']);
+    expect(b).toEqual(a);
+  }, 60_000);
+
+  it('refuses an unknown dump', async () => {
+    expect(await main(['examples/lenet.cnn', '--dump', 'kernels'])).toBe(2);
+  }, 60_000);
+});
+
+describe('the buffer table', () => {
+  it.each(['examples/lenet.cnn', 'examples/exotic.cnn'])('%s: one aligned, guarded layout holding every array of the module', async (file) => {
+    const [plan] = await dumpPlans([file]);
+    const { buffers, index, align, guard, totalBytes } = plan.memory;
+    expect(align).toBe(16);
+    expect(guard).toBe(16);
+    const size = { f32: 4, f64: 8, i32: 4 };
+    buffers.forEach((b, id) => {
+      expect(b.id).toBe(id);
+      expect(index[`${b.kind}/${b.layer}/${b.key}`]).toBe(id);
+      expect(b.offset % 16).toBe(0);
+      expect(b.bytes).toBe(b.elements * size[b.type]);
+      if (id > 0) expect(b.offset).toBeGreaterThanOrEqual(buffers[id - 1].offset + buffers[id - 1].bytes + 16);
+    });
+    const last = buffers[buffers.length - 1];
+    expect(totalBytes).toBeGreaterThanOrEqual(last.offset + last.bytes + 16);
+    expect(totalBytes % 16).toBe(0);
+
+    // Against the generated module's own arrays (independent of the table).
+    const mod = loadModule(emitNetwork(plan).js) as unknown as { createModel(): Record<string, (...a: string[]) => { length: number } | null> & { inputSensitivity: { length: number } } };
+    const model = mod.createModel();
+    const get = (kind: string, layer: number, key = '') => buffers[index[`${kind}/${layer}/${key}`]];
+    expect(get('input', -1).elements).toBe(plan.inputSize);
+    expect(get('inputSensitivity', -1).elements).toBe(model.inputSensitivity.length);
+    expect(get('labels', -1).elements).toBe(plan.outputSize);
+    for (const l of plan.checked.layers) {
+      expect(get('activation', l.index).elements, l.name).toBe(model.activation(l.name)!.length);
+      expect(get('sensitivity', l.index).elements, l.name).toBe(model.sensitivity(l.name)!.length);
+      if (l.op === 'pool') expect(get('path', l.index)).toMatchObject({ type: 'i32', elements: model.path(l.name)!.length });
+      for (const p of l.params) {
+        expect(get('param', l.index, p.key).elements, `${l.name}.${p.key}`).toBe(model.param(l.name, p.key)!.length);
+        if (p.learnable) {
+          expect(get('grad', l.index, p.key).elements).toBe(model.grad(l.name, p.key)!.length);
+          expect(get('momentum', l.index, p.key).elements).toBe(p.size);
+        } else {
+          expect(index[`grad/${l.index}/${p.key}`]).toBeUndefined();
+        }
+      }
+      if (l.op === 'bn') {
+        expect(get('cache', l.index, 'xhat').elements).toBe(plan.batch * l.input.c * l.input.h * l.input.w);
+        expect(get('cache', l.index, 'invStd').elements).toBe(l.mode === 'channel' ? l.input.c : l.input.c * l.input.h * l.input.w);
+      }
+    }
+    // One scratch map per padded conv kernel, referenced by the kernel.
+    for (const k of plan.kernels) {
+      if (k.kind !== 'conv-padded') continue;
+      const s = buffers[k.scratch];
+      expect(s).toMatchObject({ kind: 'scratch', layer: k.layer, key: k.role });
+      expect(s.elements).toBe(k.conv.inC * (k.conv.H + k.conv.M - 1) * (k.conv.W + k.conv.N - 1));
+    }
+    expect(buffers.filter((b) => b.kind === 'scratch')).toHaveLength(plan.kernels.filter((k) => k.kind === 'conv-padded').length);
+  }, 60_000);
+});
