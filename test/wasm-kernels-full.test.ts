@@ -11,6 +11,7 @@ import type { FullLayer } from '../src/model/checked.js';
 import { buildNetwork } from '../src/model/build.js';
 import { emitFull, defaultFullBlocking, type FullBlocking } from '../src/wasm/kernels/full.js';
 import { agree, f64, randomValues, relaxedVariants, runKernel, watRoundTrip } from './helpers/wasm-fc-check.js';
+import { instantiate, layoutBuffers } from './helpers/wasm-kernel.js';
 
 function fullLayer(T: number, C: number, H: number, W: number, O: number, bias: boolean): FullLayer {
   const net = buildNetwork({ name: 'n', batch: T, input: [C, H, W], layers: [{ op: 'full', name: 'f', out: O, bias }] });
@@ -97,5 +98,36 @@ describe('wasm full kernels as text', () => {
     const funcs = [false, true].flatMap((relaxed) => (['forward', 'backward', 'grad'] as const).map((role) =>
       emitFull(layer, role, `${role}_${relaxed}`, at, { batch: 5, relaxed }, blockings[2]).func));
     expect(await watRoundTrip(funcs)).toBeNull();
+  });
+});
+
+describe('wasm full kernels and the over-read allowance', () => {
+  // Each buffer in turn ends exactly 16 bytes before the end of memory (the rest laid out
+  // as usual): a load further past its end traps.
+  it('read no more than 16 bytes past any buffer', () => {
+    const roles = {
+      forward: { x: 'TK', w: 'OK', b: 'O', y: 'TO' },
+      backward: { dy: 'TO', w: 'OK', dx: 'TK' },
+      grad: { dy: 'TO', x: 'TK', dw: 'OK', db: 'O' },
+    } as const;
+    for (const [T, K, O] of [[3, 7, 5], [2, 1, 3], [5, 10, 6], [1, 3, 9], [4, 13, 4]]) {
+      const layer = fullLayer(T, K, 1, 1, O, true);
+      const n = { TK: T * K, OK: O * K, O, TO: T * O };
+      for (const [role, params] of Object.entries(roles)) {
+        for (const last of Object.keys(params)) {
+          for (const bl of blockings) {
+            const sizes = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, n[v]]));
+            const { [last]: lastN, ...rest } = sizes;
+            const buffers = layoutBuffers(rest);
+            const pages = Math.ceil((buffers.bytes + 4 * lastN + 32) / 65536);
+            buffers.at[last] = pages * 65536 - 16 - 4 * lastN; // exactly 16 bytes after it (alignment aside: no kernel relies on it)
+            buffers.bytes = pages * 65536;
+            const k = emitFull(layer, role as 'forward', 'k', buffers.at, { batch: T, relaxed: false }, bl);
+            const inst = instantiate([{ func: k.func }], buffers);
+            expect(() => inst.exports.k(), `${role} with ${last} last, T=${T} K=${K} O=${O}`).not.toThrow();
+          }
+        }
+      }
+    }
   });
 });

@@ -170,7 +170,7 @@ function forward(layer: FullLayer, name: string, at: Addresses, ctx: WasmContext
   }
   return {
     role: 'forward', func: f,
-    schedule: `${bl.tb} samples × ${bl.ob} outputs of f32x4 dot products over K=${K} (${K4} vectors${kr ? ` + ${kr} zero-padded` : ''}, ×${bl.u} unrolled), horizontal sums${layer.bias ? ' + bias' : ''}`,
+    schedule: `${bl.tb} samples × ${bl.ob} outputs of f32x4 dot products over K=${K} (${K4} vectors${kr ? ` + ${kr} zero-padded` : ''}${bl.u > 1 ? `, ×${bl.u} unrolled` : ''}), horizontal sums${layer.bias ? ' + bias' : ''}`,
   };
 }
 
@@ -222,7 +222,7 @@ function backward(layer: FullLayer, name: string, at: Addresses, ctx: WasmContex
   }
   return {
     role: 'backward', func: f,
-    schedule: `${bl.tb} samples × ${bl.iv} f32x4 vectors of dx over O=${O} outputs (splat dy × w rows, ×${bl.u} unrolled), dx stored once${kr ? `; last vector stores ${kr} lanes` : ''}`,
+    schedule: `${bl.tb} samples × ${bl.iv} f32x4 vectors of dx over O=${O} outputs (splat dy × w rows${bl.u > 1 ? `, ×${bl.u} unrolled` : ''}), dx stored once${kr ? `; last vector stores ${kr} lanes` : ''}`,
   };
 }
 
@@ -301,7 +301,7 @@ function grad(layer: FullLayer, name: string, at: Addresses, ctx: WasmContext, b
   }
   return {
     role: 'grad', func: f,
-    schedule: `${bl.ob} outputs × ${bl.iv} f32x4 vectors of dw over T=${T} samples (splat dy × x rows, ×${bl.u} unrolled), added into dw${kr ? `; last vector stores ${kr} lanes` : ''}${layer.bias ? '; db one vector of 4 outputs at a time' : ''}`,
+    schedule: `${bl.ob} outputs × ${bl.iv} f32x4 vectors of dw over T=${T} samples (splat dy × x rows${bl.u > 1 ? `, ×${bl.u} unrolled` : ''}), added into dw${kr ? `; last vector stores ${kr} lanes` : ''}${layer.bias ? '; db one vector of 4 outputs at a time' : ''}`,
   };
 }
 
