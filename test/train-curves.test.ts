@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { argmax, Confusion } from '../src/train/confusion.js';
 import { CSV_HEADER, curvePaths, curvesCsv, curvesSvg, niceTicks } from '../src/train/curves.js';
 import type { EpochResult } from '../src/train/loop.js';
-import { formatBatch, formatEpoch, Progress } from '../src/train/progress.js';
+import { formatBatch, formatEpoch, Progress } from '../src/cli/progress.js';
 
 const rows: EpochResult[] = [
   { epoch: 1, trainLoss: 0.5, trainAccuracy: 0.85, testLoss: 0.2, testAccuracy: 0.94, seconds: 10, imagesPerSecond: 6000, lr: 0.002 },

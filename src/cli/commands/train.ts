@@ -11,7 +11,7 @@ import { curvePaths, curvesCsv, curvesSvg } from '../../train/curves.js';
 import { train, type EpochResult } from '../../train/loop.js';
 import { generatedModule } from '../module.js';
 import { dtypeValue, numberIn, pickNetwork, positiveInt, seedValue } from '../options.js';
-import { Progress } from '../../train/progress.js';
+import { Progress } from '../progress.js';
 import { loadWeightsFile, weightsBytes } from '../../train/weights-file.js';
 
 /** Defaults, tuned on MNIST with examples/lenet.cnn (see examples/mnist/README.md). */

@@ -1,8 +1,9 @@
-// Progress display of `cnnc train`: a cli-progress bar on a terminal (epoch, batch, loss,
-// accuracy, images/s, time left), plain lines when stderr is not a terminal (CI logs,
-// `2> file`), where a redrawn bar would only make noise. One summary line per epoch either way.
+// Progress display of `cnnc train` (the training loop reports through TrainOptions.onBatch
+// and onEpoch): a cli-progress bar on a terminal (epoch, batch, loss, accuracy, images/s,
+// time left), plain lines when stderr is not a terminal (CI logs, `2> file`), where a
+// redrawn bar would only make noise. One summary line per epoch either way.
 import cliProgress from 'cli-progress';
-import type { BatchProgress, EpochResult } from './loop.js';
+import type { BatchProgress, EpochResult } from '../train/loop.js';
 
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
