@@ -21,7 +21,7 @@ const onlyRole = args.find((a) => a.startsWith('--role='))?.slice(7);
 const pos = args.filter((a) => !a.startsWith('--'));
 const rounds = Number(pos[0] ?? 7);
 const load = compileSources(['src/wasm/kernels/conv.ts']);
-const { emitConv, wasmConv } = await load('src/wasm/kernels/conv.js');
+const { emitConv, wasmConv, gradBlocking } = await load('src/wasm/kernels/conv.js');
 const { Module } = await load('src/wasm/asm.js');
 const lenet = await import('../../generated/lenet.js');
 const vgg = await import('../../generated/vgg.js');
@@ -104,7 +104,7 @@ for (const name of chosen) {
     if (js) variants.push(['js', jsRunner(layer, role, js[role])]);
     if (tune) {
       const opts = role === 'grad'
-        ? [1, 2, 3, 4, 5].filter((b) => b <= layer.kernel.rows).map((b) => ({ gradBand: b }))
+        ? [[1, 3, 3], [2, 2, 2], [1, 2, 4], [1, 1, 5], [2, 1, 3], [1, 2, 3], [4, 1, 2], [3, 1, 3], [1, 3, 6]].map(([kc, band, cols]) => ({ grad: { band, cols, kc, vLoop: true } }))
         : [[2, 1, 2], [4, 1, 2], [2, 2, 2], [2, 1, 4], [3, 1, 3], [4, 1, 3], [3, 2, 2], [4, 2, 1], [6, 1, 2], [2, 2, 3]].flatMap((b) => [[...b, false], [...b, true]])
           .map(([kb, ph, pv, tapLoop]) => ({ blocking: { kb, ph, pv, tapLoop } }));
       for (const o of opts) variants.push([`relaxed ${JSON.stringify(o)}`, wasmRunner(layer, role, true, o)]);

@@ -258,12 +258,50 @@ function emitCorr(f: Func, g: Corr, b: CorrBlocking, relaxed: boolean): void {
   });
 }
 
-/** Kernel rows per pass of the weight gradient: pr·N accumulators + pr dy vectors + 1 input vector in 16 registers. */
-export function gradBand(M: number, N: number): number {
-  return Math.max(1, Math.min(M, Math.floor(14 / (N + 1))));
+/** Blocking of the weight gradient. */
+export interface GradBlocking {
+  /** Kernel rows per pass (pr). */
+  band: number;
+  /** Kernel columns per pass (all when absent). */
+  cols?: number;
+  /** Output channels per pass (sharing each input vector load). */
+  kc: number;
+  /** Loop over the vectors of a row (one vector per body) instead of unrolling them. */
+  vLoop: boolean;
 }
 
-function emitGrad(f: Func, layer: ConvLayer, at: Addresses, T: number, relaxed: boolean, prWanted?: number): string {
+/**
+ * The grad's blocking: kc output channels × a band of pr kernel rows × qb kernel columns per
+ * pass, kc·pr·qb accumulators, and one vector per loop body. Measured (relaxed, batch 32, the
+ * busy 2-core EPYC): unrolling the row's vectors spilled as the forward did (VGG 32→64 3×3:
+ * 24 GFLOP/s unrolled, 40 with one vector per body, kc 1 × 3 rows × 3 columns); on LeNet c1
+ * (5×5) a whole band of 5 columns either spills (2 rows: 19) or is latency-bound (1 row, 5
+ * accumulators: 25). The same cost model as the forward picks the blocking: per vector step
+ * max(accumulators/2, loads/3, 4 cycles of madd latency) + loop overhead, summed over the
+ * passes, with accumulators + dy vectors + input vectors + 1 ≤ 16 registers.
+ */
+export function gradBlocking(Co: number, M: number, N: number): GradBlocking {
+  const body = (kc: number, pr: number, qb: number) => Math.max((kc * pr * qb) / 2, (kc * pr + qb) / 3, 4) + 0.75;
+  const segs = (total: number, b: number): [number, number][] => {
+    const out: [number, number][] = [[Math.floor(total / b), b]];
+    if (total % b) out.push([1, total % b]);
+    return out;
+  };
+  let best: GradBlocking = { band: 1, cols: 1, kc: 1, vLoop: true };
+  let bestCost = Infinity;
+  for (let kc = 1; kc <= Math.min(Co, 4); kc++)
+    for (let pr = 1; pr <= M; pr++)
+      for (let qb = 1; qb <= N; qb++) {
+        if (kc * pr * qb + kc * pr + qb + 1 > 16) continue;
+        let cost = 0;
+        for (const [ck, k] of segs(Co, kc)) for (const [cp, p] of segs(M, pr)) for (const [cq, q] of segs(N, qb))
+          cost += ck * cp * cq * (body(k, p, q) + 0.5); // + per-pass overhead (sums, border steps)
+        if (cost < bestCost - 1e-9) { bestCost = cost; best = { band: pr, cols: qb, kc, vLoop: true }; }
+      }
+  return best;
+}
+
+function emitGrad(f: Func, layer: ConvLayer, at: Addresses, T: number, relaxed: boolean, gb: GradBlocking): string {
   const { Cl: Ci, Cr: Co, H, W, M, N, m, n } = sizes(layer);
   const need = (key: string) => {
     const v = at[key];
@@ -273,35 +311,53 @@ function emitGrad(f: Func, layer: ConvLayer, at: Addresses, T: number, relaxed: 
   const X = need('x'), DY = need('dy'), DW = need('dw'), S = need('scratch');
   const { Hp, Wp, plane } = padGeometry(H, W, M, N);
   const nv = ceil4(W) / 4, rem = W % 4;
-  const pr = Math.min(M, prWanted ?? gradBand(M, N));
+  const pr = Math.min(M, gb.band), qb = Math.min(N, gb.cols ?? N), kb = Math.min(Co, gb.kc), vLoop = gb.vLoop;
   const c = f.local('c', 'i32'), k = f.local('k', 'i32'), t = f.local('t', 'i32'), s = f.local('s', 'i32');
   const xs = f.local('xs', 'i32'), xk = f.local('xk', 'i32'), dk = f.local('dk', 'i32'), xq = f.local('xq', 'i32'), dq = f.local('dq', 'i32');
   const wp = f.local('wp', 'i32');
   const xv = f.local('xv', 'v128');
-  const acc = (d: number, q: number) => f.local(`a${d}_${q}`, 'v128');
-  const dv = (d: number) => f.local(`d${d}`, 'v128');
+  const acc = (kk: number, d: number, q: number) => f.local(`a${kk}_${d}_${q}`, 'v128');
+  const dv = (kk: number, d: number) => f.local(`d${kk}_${d}`, 'v128');
+  const gx = f.local('gx', 'i32'), gd = f.local('gd', 'i32'), gv = f.local('gv', 'i32');
 
   f.i32(S).i32(0).i32(T * plane * 4).op('memory.fill');
 
   // One step: padded input row p0+s (pointer xb + xo), dy rows s−d for the valid d (pointer db + dOff(d)).
-  const step = (ds: number[], xb: string, xo: number, db: string, dOff: (d: number) => number) => {
-    for (let v = 0; v < nv; v++) {
-      const partial = v === nv - 1 && rem > 0;
-      for (const d of ds) f.get(db).op('v128.load', dOff(d) + 16 * v).set(dv(d));
-      for (let q = 0; q < N; q++) {
-        f.get(xb).op('v128.load', xo + (4 * v + q) * 4).set(xv);
-        for (const d of ds) {
-          if (!partial) { madd(f, acc(d, q), xv, dv(d), relaxed); continue; }
+  // One step: padded input row p0+s (pointer xb + xo) against the dy rows s−d of the valid d
+  // (pointer db + dOff(d)), for kc output channels; the full vectors of the row in a loop
+  // (one vector per body: TurboFan then has nothing to hoist and spill) or unrolled.
+  const step = (kc: number, q0: number, nq: number, ds: number[], xb: string, xo: number, db: string, dOff: (d: number) => number) => {
+    const vec = (xB: string, xO: number, dB: string, dO: number, partial: boolean) => {
+      for (let kk = 0; kk < kc; kk++) for (const d of ds) f.get(dB).op('v128.load', dO + dOff(d) + kk * H * W * 4).set(dv(kk, d));
+      for (let q = 0; q < nq; q++) {
+        f.get(xB).op('v128.load', xO + (q0 + q) * 4).set(xv);
+        for (let kk = 0; kk < kc; kk++) for (const d of ds) {
+          if (!partial) { madd(f, acc(kk, d, q), xv, dv(kk, d), relaxed); continue; }
           const mask = [0, 1, 2, 3].map((l) => (l < rem ? -1 : 0));
-          f.get(acc(d, q)).get(xv).get(dv(d)).op('f32x4.mul').op('v128.const', 'i32x4', ...mask).op('v128.and')
-            .op('f32x4.add').set(acc(d, q));
+          f.get(acc(kk, d, q)).get(xv).get(dv(kk, d)).op('f32x4.mul').op('v128.const', 'i32x4', ...mask).op('v128.and')
+            .op('f32x4.add').set(acc(kk, d, q));
         }
       }
+    };
+    const full = rem > 0 ? nv - 1 : nv;
+    if (vLoop && full >= 2) {
+      f.get(xb).i32(xo).op('i32.add').set(gx);
+      f.get(db).set(gd);
+      f.i32(full).set(gv);
+      f.op('loop', 'L_gv');
+      vec(gx, 0, gd, 0, false);
+      f.get(gx).i32(16).op('i32.add').set(gx);
+      f.get(gd).i32(16).op('i32.add').set(gd);
+      f.get(gv).i32(1).op('i32.sub').tee(gv).op('br_if', 'L_gv');
+      f.end();
+    } else {
+      for (let v = 0; v < full; v++) vec(xb, xo + 16 * v, db, 16 * v, false);
     }
+    if (rem > 0) vec(xb, xo + 16 * full, db, 16 * full, true);
   };
 
-  const pass = (p0: number, np: number) => {
-    for (let d = 0; d < np; d++) for (let q = 0; q < N; q++) f.op('v128.const', 'i32x4', 0, 0, 0, 0).set(acc(d, q));
+  const pass = (p0: number, np: number, q0: number, nq: number, kc: number) => {
+    for (let kk = 0; kk < kc; kk++) for (let d = 0; d < np; d++) for (let q = 0; q < nq; q++) f.op('v128.const', 'i32x4', 0, 0, 0, 0).set(acc(kk, d, q));
     repeat(f, t, 0, T, 1, () => {
       f.get(t).i32(plane * 4).op('i32.mul').get(xs).op('i32.add').set(xk);
       f.get(t).i32(Co * H * W * 4).op('i32.mul').get(k).i32(H * W * 4).op('i32.mul').op('i32.add').i32(DY).op('i32.add').set(dk);
@@ -309,20 +365,20 @@ function emitGrad(f: Func, layer: ConvLayer, at: Addresses, T: number, relaxed: 
       const border = (sv: number) => {
         const ds: number[] = [];
         for (let d = 0; d < np; d++) if (sv - d >= 0 && sv - d < H) ds.push(d);
-        step(ds, xk, ((p0 + sv) * Wp) * 4, dk, (d) => (sv - d) * W * 4);
+        step(kc, q0, nq, ds, xk, ((p0 + sv) * Wp) * 4, dk, (d) => (sv - d) * W * 4);
       };
       const full0 = np - 1, full1 = H; // steps [full0, full1) have every d valid
       const all = [...Array(np).keys()];
       if (full1 > full0) {
         for (let sv = 0; sv < full0; sv++) border(sv);
         if (full1 - full0 === 1) {
-          step(all, xk, ((p0 + full0) * Wp) * 4, dk, (d) => (full0 - d) * W * 4);
+          step(kc, q0, nq, all, xk, ((p0 + full0) * Wp) * 4, dk, (d) => (full0 - d) * W * 4);
         } else {
           f.get(xk).i32((p0 + full0) * Wp * 4).op('i32.add').set(xq);
           f.get(dk).set(dq); // dy row full0 − (np−1) = 0
           f.i32(full1 - full0).set(s);
           f.op('loop', 'L_s');
-          step(all, xq, 0, dq, (d) => (np - 1 - d) * W * 4);
+          step(kc, q0, nq, all, xq, 0, dq, (d) => (np - 1 - d) * W * 4);
           f.get(xq).i32(Wp * 4).op('i32.add').set(xq);
           f.get(dq).i32(W * 4).op('i32.add').set(dq);
           f.get(s).i32(1).op('i32.sub').tee(s).op('br_if', 'L_s');
@@ -334,8 +390,8 @@ function emitGrad(f: Func, layer: ConvLayer, at: Addresses, T: number, relaxed: 
       }
     });
     // dw[k][c][p0+d][q] += horizontal sum
-    for (let d = 0; d < np; d++) for (let q = 0; q < N; q++) {
-      const a = acc(d, q), off = ((p0 + d) * N + q) * 4;
+    for (let kk = 0; kk < kc; kk++) for (let d = 0; d < np; d++) for (let q = 0; q < nq; q++) {
+      const a = acc(kk, d, q), off = (kk * Ci * M * N + (p0 + d) * N + q0 + q) * 4;
       f.get(wp);
       f.get(wp).op('f32.load', off);
       f.get(a).op('f32x4.extract_lane', 0).get(a).op('f32x4.extract_lane', 1).op('f32.add');
@@ -349,12 +405,14 @@ function emitGrad(f: Func, layer: ConvLayer, at: Addresses, T: number, relaxed: 
     f.get(c).i32(H * W * 4).op('i32.mul').i32(X).op('i32.add').set(xs);
     copyPadded(f, T, xs, Ci * H * W * 4, S, plane * 4, H, W, m, n, Hp, Wp, '');
     f.i32(S).set(xs);
-    repeat(f, k, 0, Co, 1, () => {
-      f.get(k).i32(Ci).op('i32.mul').get(c).op('i32.add').i32(M * N * 4).op('i32.mul').i32(DW).op('i32.add').set(wp);
-      for (let p0 = 0; p0 < M; p0 += pr) pass(p0, Math.min(pr, M - p0));
-    });
+    for (const [start, count, kc] of [[0, Math.floor(Co / kb), kb], [Math.floor(Co / kb) * kb, Co % kb ? 1 : 0, Co % kb]]) {
+      repeat(f, k, start, count, kc, () => {
+        f.get(k).i32(Ci).op('i32.mul').get(c).op('i32.add').i32(M * N * 4).op('i32.mul').i32(DW).op('i32.add').set(wp);
+        for (let p0 = 0; p0 < M; p0 += pr) for (let q0 = 0; q0 < N; q0 += qb) pass(p0, Math.min(pr, M - p0), q0, Math.min(qb, N - q0), kc);
+      });
+    }
   });
-  return `grad: per (k, k') pair, kernel rows in bands of ${pr}: ${pr}x${N} f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds ${pr} dy rows), horizontal sum added into dw; input channel of every sample zero-padded to ${Hp}x${Wp} in scratch; ${relaxed ? 'relaxed madd' : 'mul+add'}`;
+  return `grad: per ${kb} output channel(s) x 1 input channel, window in bands of ${pr} row(s) x ${qb} column(s): ${kb}x${pr}x${qb} f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds ${pr} dy rows), ${vLoop ? 'one vector per loop body, ' : ''}horizontal sum added into dw; input channel of every sample zero-padded to ${Hp}x${Wp} in scratch; ${relaxed ? 'relaxed madd' : 'mul+add'}`;
 }
 
 /**
@@ -398,8 +456,8 @@ export function corrBlocking(Co: number, H: number, W: number, M: number, N: num
 export interface ConvEmitOptions {
   /** Overrides the blocking of forward / backward (benchmarks and tests). */
   blocking?: CorrBlocking;
-  /** Overrides the grad's kernel-row band. */
-  gradBand?: number;
+  /** Overrides the grad's blocking. */
+  grad?: GradBlocking;
 }
 
 export function emitConv(layer: ConvLayer, role: WasmRole, name: string, at: Addresses, ctx: WasmContext, opt: ConvEmitOptions = {}): WasmKernel {
@@ -413,7 +471,7 @@ export function emitConv(layer: ConvLayer, role: WasmRole, name: string, at: Add
     return { role, func: f, schedule };
   }
   if (role === 'grad') {
-    const schedule = emitGrad(f, layer, at, ctx.batch, ctx.relaxed, opt.gradBand);
+    const schedule = emitGrad(f, layer, at, ctx.batch, ctx.relaxed, opt.grad ?? gradBlocking(layer.output.c, layer.kernel.rows, layer.kernel.cols));
     return { role, func: f, schedule };
   }
   throw new Error(`wasm conv ${layer.name}: no role ${role}`);
