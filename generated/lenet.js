@@ -157,6 +157,76 @@ function $fromBinary(input, name, tensors) {
         }
     }
 }
+/** A tensor of one layer by key (`what` names the table in the message: gradient, parameter). */
+function $tensor(t, layer, key, what) {
+    if (typeof key !== 'string' || !$has(t, key)) {
+        const keys = Object.keys(t);
+        $fail(`layer ${JSON.stringify(layer)} has no ${what} ${JSON.stringify(key)}${keys.length ? ` (it has: ${keys.join(', ')})` : ' (it has none)'}`);
+    }
+    return t[key];
+}
+/** The learning rate and momentum of step(), checked. */
+function $stepOptions(options) {
+    if (options === null || typeof options !== 'object')
+        $fail(`step: expected { lr, momentum? }, got ${$describe(options)}`);
+    const { lr, momentum = 0 } = options;
+    if (typeof lr !== 'number' || !Number.isFinite(lr))
+        $fail(`step: lr must be a finite number, got ${$describe(lr)}`);
+    if (typeof momentum !== 'number' || !Number.isFinite(momentum))
+        $fail(`step: momentum must be a finite number, got ${$describe(momentum)}`);
+    return { lr: lr, momentum: momentum };
+}
+/**
+ * Checks a weights JSON (docs/formats.md) against every layer with weights, then copies it
+ * in: nothing changes unless all of it is right. Running statistics may be absent (then
+ * 0 and 1).
+ */
+function $loadJSON(weights, layers, isLayer) {
+    if (weights === null || typeof weights !== 'object' || Array.isArray(weights))
+        $fail(`loadJSON: expected an object keyed by layer name, got ${$describe(weights)}`);
+    const w = weights;
+    const withWeights = layers.map((l) => l.name);
+    for (const name of Object.keys(w)) {
+        if (withWeights.indexOf(name) < 0)
+            $fail(`loadJSON: ${isLayer(name) ? `layer ${JSON.stringify(name)} has no weights` : `unknown layer ${JSON.stringify(name)}`} (layers with weights: ${withWeights.join(', ') || 'none'})`);
+    }
+    const staged = [];
+    for (const { name: layer, tensors, keys } of layers) {
+        if (!$has(w, layer))
+            $fail(`loadJSON: missing layer ${JSON.stringify(layer)}`);
+        const entry = w[layer];
+        if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+            $fail(`loadJSON: layer ${JSON.stringify(layer)} must be an object of arrays, got ${$describe(entry)}`);
+        const e = entry;
+        for (const key of Object.keys(e))
+            if (!keys.some((k) => k[0] === key))
+                $fail(`loadJSON: layer ${JSON.stringify(layer)} has an unknown key ${JSON.stringify(key)} (expected: ${keys.map((k) => k[0]).join(', ')})`);
+        for (const [key, optional, fill] of keys) {
+            const into = tensors[key];
+            if (!$has(e, key)) {
+                if (!optional)
+                    $fail(`loadJSON: layer ${JSON.stringify(layer)} is missing key ${JSON.stringify(key)} (${into.length} numbers)`);
+                staged.push([into, fill]);
+                continue;
+            }
+            const v = e[key];
+            if (v === null || typeof v !== 'object' || typeof v.length !== 'number')
+                $fail(`loadJSON: layer ${JSON.stringify(layer)} key ${JSON.stringify(key)}: expected an array of ${into.length} numbers, got ${$describe(v)}`);
+            if (v.length !== into.length)
+                $fail(`loadJSON: layer ${JSON.stringify(layer)} key ${JSON.stringify(key)}: expected ${into.length} numbers, got ${v.length}`);
+            for (let j = 0; j < v.length; j++)
+                if (typeof v[j] !== 'number')
+                    $fail(`loadJSON: layer ${JSON.stringify(layer)} key ${JSON.stringify(key)}[${j}] is ${$describe(v[j])}, not a number`);
+            staged.push([into, v]);
+        }
+    }
+    for (const [into, v] of staged) {
+        if (typeof v === 'number')
+            into.fill(v);
+        else
+            into.set(v);
+    }
+}
 export const meta = {
     name: "lenet",
     batch: 32,
@@ -305,13 +375,7 @@ export class Model {
     }
     /** SGD on the learnable parameters: v = momentum·v + g; p -= lr·v. */
     step(options) {
-        if (options === null || typeof options !== 'object')
-            $fail(`step: expected { lr, momentum? }, got ${$describe(options)}`);
-        const { lr, momentum = 0 } = options;
-        if (typeof lr !== 'number' || !Number.isFinite(lr))
-            $fail(`step: lr must be a finite number, got ${$describe(lr)}`);
-        if (typeof momentum !== 'number' || !Number.isFinite(momentum))
-            $fail(`step: momentum must be a finite number, got ${$describe(momentum)}`);
+        const { lr, momentum } = $stepOptions(options);
         const p = this.$p, g = this.$g, v = this.$v;
         $sgd(p[0].w, g[0].w, v[0].w, lr, momentum);
         $sgd(p[3].w, g[3].w, v[3].w, lr, momentum);
@@ -345,23 +409,11 @@ export class Model {
     }
     /** A learnable tensor's gradient (w, b, gamma, beta). */
     grad(layer, key) {
-        const i = this.$layer(layer);
-        const t = this.$g[i];
-        if (typeof key !== 'string' || !$has(t, key)) {
-            const keys = Object.keys(t);
-            $fail(`layer ${JSON.stringify(layer)} has no gradient ${JSON.stringify(key)}${keys.length ? ` (it has: ${keys.join(', ')})` : ' (it has none)'}`);
-        }
-        return t[key];
+        return $tensor(this.$g[this.$layer(layer)], layer, key, "gradient");
     }
     /** A parameter or state tensor (w, b, gamma, beta, runningMean, runningVar). */
     param(layer, key) {
-        const i = this.$layer(layer);
-        const t = this.$p[i];
-        if (typeof key !== 'string' || !$has(t, key)) {
-            const keys = Object.keys(t);
-            $fail(`layer ${JSON.stringify(layer)} has no parameter ${JSON.stringify(key)}${keys.length ? ` (it has: ${keys.join(', ')})` : ' (it has none)'}`);
-        }
-        return t[key];
+        return $tensor(this.$p[this.$layer(layer)], layer, key, "parameter");
     }
     /** The weights JSON of cnnc's docs/formats.md. */
     toJSON() {
@@ -375,55 +427,13 @@ export class Model {
     }
     /** Loads the weights JSON; checks everything before changing anything. */
     loadJSON(weights) {
-        if (weights === null || typeof weights !== 'object' || Array.isArray(weights))
-            $fail(`loadJSON: expected an object keyed by layer name, got ${$describe(weights)}`);
-        const w = weights;
-        const withWeights = ["c1", "c2", "n2", "f1", "f2"];
-        for (const name of Object.keys(w)) {
-            if (withWeights.indexOf(name) < 0)
-                $fail(`loadJSON: ${this.$index.has(name) ? `layer ${JSON.stringify(name)} has no weights` : `unknown layer ${JSON.stringify(name)}`} (layers with weights: ${"c1, c2, n2, f1, f2"})`);
-        }
-        const staged = [];
-        const take = (layer, i, keys) => {
-            if (!$has(w, layer))
-                $fail(`loadJSON: missing layer ${JSON.stringify(layer)}`);
-            const entry = w[layer];
-            if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
-                $fail(`loadJSON: layer ${JSON.stringify(layer)} must be an object of arrays, got ${$describe(entry)}`);
-            const e = entry;
-            for (const key of Object.keys(e))
-                if (!keys.some((k) => k[0] === key))
-                    $fail(`loadJSON: layer ${JSON.stringify(layer)} has an unknown key ${JSON.stringify(key)} (expected: ${keys.map((k) => k[0]).join(', ')})`);
-            for (const [key, optional, fill] of keys) {
-                const into = this.$p[i][key];
-                if (!$has(e, key)) {
-                    if (!optional)
-                        $fail(`loadJSON: layer ${JSON.stringify(layer)} is missing key ${JSON.stringify(key)} (${into.length} numbers)`);
-                    staged.push([into, fill]);
-                    continue;
-                }
-                const v = e[key];
-                if (v === null || typeof v !== 'object' || typeof v.length !== 'number')
-                    $fail(`loadJSON: layer ${JSON.stringify(layer)} key ${JSON.stringify(key)}: expected an array of ${into.length} numbers, got ${$describe(v)}`);
-                if (v.length !== into.length)
-                    $fail(`loadJSON: layer ${JSON.stringify(layer)} key ${JSON.stringify(key)}: expected ${into.length} numbers, got ${v.length}`);
-                for (let j = 0; j < v.length; j++)
-                    if (typeof v[j] !== 'number')
-                        $fail(`loadJSON: layer ${JSON.stringify(layer)} key ${JSON.stringify(key)}[${j}] is ${$describe(v[j])}, not a number`);
-                staged.push([into, v]);
-            }
-        };
-        take("c1", 0, [["w", false, 0]]);
-        take("c2", 3, [["w", false, 0]]);
-        take("n2", 4, [["gamma", false, 0], ["beta", false, 0], ["runningMean", true, 0], ["runningVar", true, 1]]);
-        take("f1", 7, [["w", false, 0]]);
-        take("f2", 9, [["w", false, 0]]);
-        for (const [into, v] of staged) {
-            if (typeof v === 'number')
-                into.fill(v);
-            else
-                into.set(v);
-        }
+        $loadJSON(weights, [
+            { name: "c1", tensors: this.$p[0], keys: [["w", false, 0]] },
+            { name: "c2", tensors: this.$p[3], keys: [["w", false, 0]] },
+            { name: "n2", tensors: this.$p[4], keys: [["gamma", false, 1], ["beta", false, 0], ["runningMean", true, 0], ["runningVar", true, 1]] },
+            { name: "f1", tensors: this.$p[7], keys: [["w", false, 0]] },
+            { name: "f2", tensors: this.$p[9], keys: [["w", false, 0]] },
+        ], (name) => this.$index.has(name));
     }
     /** The weights binary form (float32 little-endian with a checked header). */
     toBinary() {

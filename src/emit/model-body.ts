@@ -123,10 +123,7 @@ export function modelBodies(plan: NetworkPlan) {
   );
 
   const step = lines(
-    `if (options === null || typeof options !== 'object') $fail(\`step: expected { lr, momentum? }, got \${$describe(options)}\`);`,
-    `const { lr, momentum = 0 } = options;`,
-    `if (typeof lr !== 'number' || !Number.isFinite(lr)) $fail(\`step: lr must be a finite number, got \${$describe(lr)}\`);`,
-    `if (typeof momentum !== 'number' || !Number.isFinite(momentum)) $fail(\`step: momentum must be a finite number, got \${$describe(momentum)}\`);`,
+    `const { lr, momentum } = $stepOptions(options);`,
     `const p = this.$p, g = this.$g, v = this.$v;`,
     ...L.flatMap((l) => l.params.filter((q) => q.learnable).map((q) =>
       `$sgd(p[${l.index}].${q.key}, g[${l.index}].${q.key}, v[${l.index}].${q.key}, lr, momentum);`)),
@@ -139,15 +136,7 @@ export function modelBodies(plan: NetworkPlan) {
     `if (i === undefined) return $fail(\`no layer named \${JSON.stringify(name)} (layers: \${${layerList}})\`);`,
     `return i;`,
   );
-  const tensorOf = (table: string, what: string) => lines(
-    `const i = this.$layer(layer);`,
-    `const t = this.${table}[i];`,
-    `if (typeof key !== 'string' || !$has(t, key)) {`,
-    `  const keys = Object.keys(t);`,
-    `  $fail(\`layer \${JSON.stringify(layer)} has no ${what} \${JSON.stringify(key)}\${keys.length ? \` (it has: \${keys.join(', ')})\` : ' (it has none)'}\`);`,
-    `}`,
-    `return t[key];`,
-  );
+  const tensorOf = (table: string, what: string) => `return $tensor(this.${table}[this.$layer(layer)], layer, key, ${str(what)});`;
   const opOf = `[${L.map((l) => str(l.op)).join(', ')}]`;
   const softmaxIndex = plan.endsWithSoftmax ? n - 1 : -1;
 
@@ -157,42 +146,9 @@ export function modelBodies(plan: NetworkPlan) {
     ...withParams.map((l) => `$put(out, ${str(l.name)}, { ${l.params.map((q) => `${q.key}: Array.from(this.$p[${l.index}].${q.key})`).join(', ')} });`),
     `return out;`,
   );
-  const expected = str(withParams.map((l) => l.name).join(', ') || 'none');
-  const loadJSON = lines(
-    `if (weights === null || typeof weights !== 'object' || Array.isArray(weights)) $fail(\`loadJSON: expected an object keyed by layer name, got \${$describe(weights)}\`);`,
-    `const w = weights as Record<string, unknown>;`,
-    `const withWeights = [${withParams.map((l) => str(l.name)).join(', ')}];`,
-    `for (const name of Object.keys(w)) {`,
-    `  if (withWeights.indexOf(name) < 0) $fail(\`loadJSON: \${this.$index.has(name) ? \`layer \${JSON.stringify(name)} has no weights\` : \`unknown layer \${JSON.stringify(name)}\`} (layers with weights: \${${expected}})\`);`,
-    `}`,
-    `const staged: [F, ArrayLike<number> | number][] = [];`,
-    `const take = (layer: string, i: number, keys: [string, boolean, number][]) => {`,
-    `  if (!$has(w, layer)) $fail(\`loadJSON: missing layer \${JSON.stringify(layer)}\`);`,
-    `  const entry = w[layer];`,
-    `  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) $fail(\`loadJSON: layer \${JSON.stringify(layer)} must be an object of arrays, got \${$describe(entry)}\`);`,
-    `  const e = entry as Record<string, unknown>;`,
-    `  for (const key of Object.keys(e)) if (!keys.some((k) => k[0] === key)) $fail(\`loadJSON: layer \${JSON.stringify(layer)} has an unknown key \${JSON.stringify(key)} (expected: \${keys.map((k) => k[0]).join(', ')})\`);`,
-    `  for (const [key, optional, fill] of keys) {`,
-    `    const into = this.$p[i][key];`,
-    `    if (!$has(e, key)) {`,
-    `      if (!optional) $fail(\`loadJSON: layer \${JSON.stringify(layer)} is missing key \${JSON.stringify(key)} (\${into.length} numbers)\`);`,
-    `      staged.push([into, fill]);`,
-    `      continue;`,
-    `    }`,
-    `    const v = e[key] as ArrayLike<unknown>;`,
-    `    if (v === null || typeof v !== 'object' || typeof v.length !== 'number') $fail(\`loadJSON: layer \${JSON.stringify(layer)} key \${JSON.stringify(key)}: expected an array of \${into.length} numbers, got \${$describe(v)}\`);`,
-    `    if (v.length !== into.length) $fail(\`loadJSON: layer \${JSON.stringify(layer)} key \${JSON.stringify(key)}: expected \${into.length} numbers, got \${v.length}\`);`,
-    `    for (let j = 0; j < v.length; j++) if (typeof v[j] !== 'number') $fail(\`loadJSON: layer \${JSON.stringify(layer)} key \${JSON.stringify(key)}[\${j}] is \${$describe(v[j])}, not a number\`);`,
-    `    staged.push([into, v as ArrayLike<number>]);`,
-    `  }`,
-    `};`,
-    ...withParams.map((l) => `take(${str(l.name)}, ${l.index}, [${l.params.map((q) =>
-      `[${str(q.key)}, ${q.key === 'runningMean' || q.key === 'runningVar'}, ${q.key === 'runningVar' ? 1 : 0}]`).join(', ')}]);`),
-    `for (const [into, v] of staged) {`,
-    `  if (typeof v === 'number') into.fill(v);`,
-    `  else into.set(v);`,
-    `}`,
-  );
+  // Running statistics may be absent from a weights JSON (then 0 and 1).
+  const jsonKeys = (l: LayerPlan) => l.params.map((q) => `[${str(q.key)}, ${!q.learnable}, ${q.init === 'ones' ? 1 : 0}]`).join(', ');
+  const loadJSON = `$loadJSON(weights, [${withParams.map((l) => `\n  { name: ${str(l.name)}, tensors: this.$p[${l.index}], keys: [${jsonKeys(l)}] },`).join('')}${withParams.length ? '\n' : ''}], (name) => this.$index.has(name));`;
   const tensorList = withParams.flatMap((l) => l.params.map((q) => ({ what: `${l.name}.${q.key}`, ref: `this.$p[${l.index}].${q.key}` })));
   const nameBytes = `[${Array.from(new TextEncoder().encode(plan.network)).join(', ')}]`;
   const toBinary = `return $toBinary(${nameBytes}, [${tensorList.map((t) => t.ref).join(', ')}]);`;
