@@ -7,6 +7,7 @@
 //   node bench/kernels/wasm-conv.mjs [rounds] [case,...] [--tune]
 //   cases: lenet-c1 lenet-c2 vgg-32x32 vgg-c2 vgg-c3 (default: all)
 //   --tune: also time other register blockings / grad bands for each case
+//   --muladd: tune the mul+add variant (default: relaxed madd)
 //   --role=forward|backward|grad: only that role
 //
 // The emitter is compiled from src/ by lib.mjs (no build needed).
@@ -17,6 +18,7 @@ v8.setFlagsFromString('--experimental-wasm-relaxed-simd'); // Node 20: relaxed S
 
 const args = process.argv.slice(2);
 const tune = args.includes('--tune');
+const tuneRelaxed = !args.includes('--muladd');
 const onlyRole = args.find((a) => a.startsWith('--role='))?.slice(7);
 const pos = args.filter((a) => !a.startsWith('--'));
 const rounds = Number(pos[0] ?? 7);
@@ -104,10 +106,10 @@ for (const name of chosen) {
     if (js) variants.push(['js', jsRunner(layer, role, js[role])]);
     if (tune) {
       const opts = role === 'grad'
-        ? [[1, 3, 3], [2, 2, 2], [1, 2, 4], [1, 1, 5], [2, 1, 3], [1, 2, 3], [4, 1, 2], [3, 1, 3], [1, 3, 6]].map(([kc, band, cols]) => ({ grad: { band, cols, kc, vLoop: true } }))
-        : [[2, 1, 2], [4, 1, 2], [2, 2, 2], [2, 1, 4], [3, 1, 3], [4, 1, 3], [3, 2, 2], [4, 2, 1], [6, 1, 2], [2, 2, 3]].flatMap((b) => [[...b, false], [...b, true]])
+        ? [[1, 3, 3], [2, 2, 2], [1, 2, 4], [1, 1, 5], [2, 1, 3], [1, 2, 3], [4, 1, 2], [3, 1, 3], [1, 3, 2], [2, 2, 1]].map(([kc, band, cols]) => ({ grad: { band, cols, kc, vLoop: true } }))
+        : [[2, 1, 2], [4, 1, 2], [2, 2, 2], [2, 1, 4], [4, 2, 1], [2, 4, 1], [1, 3, 2], [1, 2, 4], [1, 4, 2], [1, 1, 7], [1, 8, 1], [1, 2, 3]].map((b) => [...b, true])
           .map(([kb, ph, pv, tapLoop]) => ({ blocking: { kb, ph, pv, tapLoop } }));
-      for (const o of opts) variants.push([`relaxed ${JSON.stringify(o)}`, wasmRunner(layer, role, true, o)]);
+      for (const o of opts) variants.push([`${tuneRelaxed ? 'relaxed' : 'mul+add'} ${JSON.stringify(o)}`, wasmRunner(layer, role, tuneRelaxed, o)]);
     }
     const rates = time(variants.map(([, r]) => r), flops);
     console.log(`  ${role}: ${variants[0][1].schedule.replace(/; (mul\+add|relaxed madd)$/, '')} (${variants[0][1].bytes} bytes)`);

@@ -122,7 +122,14 @@ function copyPadded(
   f.op('loop', `L_${c}`);
   f.i32(rows).set(r);
   f.op('loop', `L_${r}`);
-  f.get(d).get(s).i32((j1 - j0) * 4).op('memory.copy');
+  // The row by f32x4 loads and stores (memory.copy is a call per row), its last 1–3 columns by
+  // lane stores so the padding right of it stays zero; the load may over-read the source row.
+  const len = j1 - j0;
+  for (let v = 0; v < Math.floor(len / 4); v++) f.get(d).get(s).op('v128.load', 16 * v).op('v128.store', 16 * v);
+  const tail = len % 4, o = 16 * Math.floor(len / 4);
+  if (tail >= 2) f.get(d).get(s).op('v128.load64_zero', o).op('v128.store64_lane', o, 0);
+  if (tail === 1) f.get(d).get(s).op('f32.load', o).op('f32.store', o);
+  if (tail === 3) f.get(d).get(s).op('f32.load', o + 8).op('f32.store', o + 8);
   f.get(s).i32(W * 4).op('i32.add').set(s);
   f.get(d).i32(Wp * 4).op('i32.add').set(d);
   f.get(r).i32(1).op('i32.sub').tee(r).op('br_if', `L_${r}`);
@@ -280,7 +287,7 @@ export interface GradBlocking {
  * max(accumulators/2, loads/3, 4 cycles of madd latency) + loop overhead, summed over the
  * passes, with accumulators + dy vectors + input vectors + 1 ≤ 16 registers.
  */
-export function gradBlocking(Co: number, M: number, N: number): GradBlocking {
+export function gradBlocking(Co: number, M: number, N: number, relaxed: boolean): GradBlocking {
   const body = (kc: number, pr: number, qb: number) => Math.max((kc * pr * qb) / 2, (kc * pr + qb) / 3, 4) + 0.75;
   const segs = (total: number, b: number): [number, number][] => {
     const out: [number, number][] = [[Math.floor(total / b), b]];
@@ -292,7 +299,7 @@ export function gradBlocking(Co: number, M: number, N: number): GradBlocking {
   for (let kc = 1; kc <= Math.min(Co, 4); kc++)
     for (let pr = 1; pr <= M; pr++)
       for (let qb = 1; qb <= N; qb++) {
-        if (kc * pr * qb + kc * pr + qb + 1 > 16) continue;
+        if (kc * pr * qb + kc * pr + qb + 1 > regs(relaxed)) continue;
         let cost = 0;
         for (const [ck, k] of segs(Co, kc)) for (const [cp, p] of segs(M, pr)) for (const [cq, q] of segs(N, qb))
           cost += ck * cp * cq * (body(k, p, q) + 0.5); // + per-pass overhead (sums, border steps)
@@ -416,6 +423,13 @@ function emitGrad(f: Func, layer: ConvLayer, at: Addresses, T: number, relaxed: 
 }
 
 /**
+ * Vector registers a block may use: 16 xmm registers; mul + add needs one more for the
+ * product (the VGG grad with 9 accumulators + 3 dy + 3 input vectors ran at 45 GFLOP/s with
+ * relaxed madd and 21 with mul + add before this rule).
+ */
+const regs = (relaxed: boolean) => (relaxed ? 16 : 15);
+
+/**
  * The blocking of forward and backward. Measured on the 2-core EPYC (Zen 4) this project
  * benchmarks on, Node 20, relaxed madd, batch 32 (bench/kernels/wasm-conv.mjs --tune):
  * the window fully unrolled (the probe's design) reached only 14–19 GFLOP/s whatever the
@@ -424,13 +438,14 @@ function emitGrad(f: Func, layer: ConvLayer, at: Addresses, T: number, relaxed: 
  * over the window's taps, one tap per loop body, leaves it nothing to hoist: LeNet c1 forward
  * went from 16.7 to 33–38 GFLOP/s, VGG 32→64 3×3 16×16 from 17–19 to 37–42. Best blocks hold
  * 8 accumulators (4 ch × 2 rows × 1 vec 38.3, 2 × 1 × 4 37.3, 2 × 2 × 2 35.1 on c1; 2 × 1 × 4
- * 42.2, 4 × 2 × 1 40.9 on VGG); 12 accumulators fall back to 21–27 (spills again).
+ * 42.2, 4 × 2 × 1 40.9 on VGG); 12 accumulators fall back to 21–27 (spills again). LeNet c1
+ * backward has one output channel: 1 × 1 × 7 (the whole row) 35.5, 1 × 3 × 2 28.7, and
+ * 1 × 2 × 4 (8 accumulators + 8 input vectors: spills) 20.
  * The choice below follows a small cost model of that: per tap, a block of a accumulators
  * costs max(a/2 multiply-adds per cycle, loads/3, 4 cycles of madd latency) + loop overhead,
  * summed over the blocks (remainder blocks included) that tile Cout × H × ⌈W/4⌉.
  */
-export function corrBlocking(Co: number, H: number, W: number, M: number, N: number): CorrBlocking {
-  void M; void N;
+export function corrBlocking(Co: number, H: number, W: number, relaxed: boolean): CorrBlocking {
   const nv = ceil4(W) / 4;
   const tapCycles = (kc: number, nh: number, np: number) => Math.max((kc * nh * np) / 2, (kc + nh * np) / 3, 4) + 0.75;
   const segs = (total: number, b: number): [number, number][] => {
@@ -442,9 +457,9 @@ export function corrBlocking(Co: number, H: number, W: number, M: number, N: num
   let bestCost = Infinity;
   for (let kb = 1; kb <= Math.min(Co, 8); kb++)
     for (let ph = 1; ph <= Math.min(H, 4); ph++)
-      for (let pv = 1; pv <= Math.min(nv, 4); pv++) {
+      for (let pv = 1; pv <= Math.min(nv, 8); pv++) {
         const a = kb * ph * pv;
-        if (a > 8 || a + ph * pv + 1 > 16) continue;
+        if (a > 8 || a + ph * pv + 1 > regs(relaxed)) continue;
         let cost = 0;
         for (const [ck, kc] of segs(Co, kb)) for (const [cr, nh] of segs(H, ph)) for (const [cv, np] of segs(nv, pv))
           cost += ck * cr * cv * tapCycles(kc, nh, np);
@@ -464,14 +479,14 @@ export function emitConv(layer: ConvLayer, role: WasmRole, name: string, at: Add
   const f = new Func(name);
   if (role === 'forward' || role === 'backward') {
     const g = corrOf(layer, role, at, ctx.batch);
-    const b = opt.blocking ?? corrBlocking(g.Co, g.H, g.W, g.M, g.N);
+    const b = opt.blocking ?? corrBlocking(g.Co, g.H, g.W, ctx.relaxed);
     emitCorr(f, g, b, ctx.relaxed);
     const { Hp, Wp } = padGeometry(g.H, g.W, g.M, g.N);
     const schedule = `${role}: ${g.M}x${g.N} window, anchor (${g.m},${g.n})${role === 'backward' ? ' (rotated, channels transposed)' : ''}; each sample's maps zero-padded to ${g.Ci}x${Hp}x${Wp} in scratch; register block ${Math.min(b.kb, g.Co)} channel(s) x ${b.ph} row(s) x ${b.pv} f32x4 vector(s), ${b.tapLoop ? 'one tap per loop body' : `window ${g.Ci * g.M * g.N <= UNROLL_TAPS ? 'and channels ' : ''}unrolled`}; ${ctx.relaxed ? 'relaxed madd' : 'mul+add'}`;
     return { role, func: f, schedule };
   }
   if (role === 'grad') {
-    const schedule = emitGrad(f, layer, at, ctx.batch, ctx.relaxed, opt.grad ?? gradBlocking(layer.output.c, layer.kernel.rows, layer.kernel.cols));
+    const schedule = emitGrad(f, layer, at, ctx.batch, ctx.relaxed, opt.grad ?? gradBlocking(layer.output.c, layer.kernel.rows, layer.kernel.cols, ctx.relaxed));
     return { role, func: f, schedule };
   }
   throw new Error(`wasm conv ${layer.name}: no role ${role}`);
