@@ -640,11 +640,10 @@ describe('lenet: generated module against the interpreter (f32)', () => {
     expect(y).toBe(model.activation("softmax1"));
     for (const l of net.layers) {
       close(`${l.name} activation`, model.activation(l.name), fwd.activations[l.index]);
-      if (l.op === 'pool') samePath(`${l.name} path`, model.path(l.name), fwd.paths[l.index]!, f(inputOf(l.index)), l.input.h * l.input.w, l.output.h * l.output.w);
-      if (l.op === 'bn') {
-        close(`${l.name} runningMean`, model.param(l.name, 'runningMean'), Wrun[l.name].runningMean);
-        close(`${l.name} runningVar`, model.param(l.name, 'runningVar'), Wrun[l.name].runningVar);
-      }
+      const path = fwd.paths[l.index];
+      if (path) samePath(`${l.name} path`, model.path(l.name), path, f(inputOf(l.index)), l.input.h * l.input.w, l.output.h * l.output.w);
+      // State tensors (bn's running statistics) moved during the training pass.
+      for (const p of l.params) if (!p.learnable) close(`${l.name} ${p.key}`, model.param(l.name, p.key), Wrun[l.name][p.key]);
     }
   }, TIMEOUT);
 
@@ -669,7 +668,7 @@ describe('lenet: generated module against the interpreter (f32)', () => {
   it('SGD step with momentum', () => {
     const expected = copyWeights(W0);
     // The module's running statistics moved during its forward pass, as the interpreter's did.
-    for (const l of net.layers) if (l.op === 'bn') Object.assign(expected[l.name], { runningMean: Wrun[l.name].runningMean, runningVar: Wrun[l.name].runningVar });
+    for (const l of net.layers) for (const p of l.params) if (!p.learnable) expected[l.name][p.key] = Wrun[l.name][p.key];
     const velocity: Weights = {};
     sgdStep(net, expected, bwd.grads, { lr: 0.01, momentum: 0.9 }, velocity);
     sgdStep(net, expected, bwd.grads, { lr: 0.01, momentum: 0.9 }, velocity);

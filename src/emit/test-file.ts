@@ -42,7 +42,7 @@ export function renderTest(plan: NetworkPlan): string {
     batch: net.batch,
     endsWithSoftmax: net.endsWithSoftmax,
     // Layers with state (bn's running statistics) get the inference check.
-    hasBn: plan.layers.some((l) => l.params.some((q) => !q.learnable)),
+    hasState: plan.layers.some((l) => l.params.some((q) => !q.learnable)),
     inputSize: plan.inputSize,
     outputSize: plan.outputSize,
     classes: plan.output[0],
