@@ -107,8 +107,8 @@ for (const name of chosen) {
     if (tune) {
       const opts = role === 'grad'
         ? [[1, 3, 3], [2, 2, 2], [1, 2, 4], [1, 1, 5], [2, 1, 3], [1, 2, 3], [4, 1, 2], [3, 1, 3], [1, 3, 2], [2, 2, 1]].map(([kc, band, cols]) => ({ grad: { band, cols, kc, vLoop: true } }))
-        : [[2, 1, 2], [4, 1, 2], [2, 2, 2], [2, 1, 4], [4, 2, 1], [2, 4, 1], [1, 3, 2], [1, 2, 4], [1, 4, 2], [1, 1, 7], [1, 8, 1], [1, 2, 3]].map((b) => [...b, true])
-          .map(([kb, ph, pv, tapLoop]) => ({ blocking: { kb, ph, pv, tapLoop } }));
+        : [[2, 1, 4], [4, 2, 1], [2, 2, 2], [2, 4, 1], [1, 1, 7], [4, 1, 2], [2, 1, 2]].flatMap((b) => [1, 2, 3].map((qUnroll) => [...b, qUnroll]))
+          .map(([kb, ph, pv, qUnroll]) => ({ blocking: { kb, ph, pv, tapLoop: true, qUnroll } }));
       for (const o of opts) variants.push([`${tuneRelaxed ? 'relaxed' : 'mul+add'} ${JSON.stringify(o)}`, wasmRunner(layer, role, tuneRelaxed, o)]);
     }
     const rates = time(variants.map(([, r]) => r), flops);

@@ -11,22 +11,26 @@
 //
 // Forward and backward share one generator ("correlation"): each input map is copied into a
 // zero-padded scratch (rows −m … H−1+M−1−m, columns −n … ⌈W/4⌉·4−1+N−1−n, so the
-// vector loads of the last, partial output vector stay inside the row) and one unrolled body
-// without any bounds test computes a register block of kb output channels × ph rows × pv
-// f32x4 vectors of 4 adjacent output columns; the accumulators live across the whole
-// Cin·M·N reduction, weights come from v128.load32_splat at literal offsets (the backward
-// kernel's rotated, transposed weight is just another literal address), input rows from
-// unaligned v128.load at literal offsets from a pointer local. Partial last vectors are
-// stored with store64_lane / store32_lane so nothing past a row is ever written.
+// vector loads of the last, partial output vector stay inside the row), and a body without
+// any bounds test computes a register block of kb output channels × ph rows × pv f32x4
+// vectors of 4 adjacent output columns; the accumulators live across the whole Cin·M·N
+// reduction, weights come from v128.load32_splat (the backward kernel's rotated, transposed
+// weight is just other strides: no weight copy), input rows from unaligned v128.load at
+// literal offsets from pointer locals. The reduction is a loop of one tap per body (input
+// channel, window row, window column), not the probe's fully unrolled window: TurboFan
+// hoists the loads of a long straight-line body and spills, which halved the speed (the
+// measurements are at corrBlocking). Partial last vectors are stored with store64_lane /
+// store32_lane, so nothing past a row is ever written.
 //
-// Grad: "row rolling" (the probe's scheme): for one (k, k') pair and a band of pr kernel
-// rows, the padded input rows are visited once each; one input vector x[ih][4v+q] feeds the
-// up-to-pr dy vectors of the output rows it touches, so a vector step does pr·N
-// multiply-adds for N + pr loads. pr·N vector accumulators live across all samples and rows
-// and are summed horizontally at the end, then ADDED into dw. The scratch holds one input
-// channel of every sample, padded as above. Products of the partial last dy vector are
-// masked (v128.and after the multiply), so lanes past W add exactly nothing, even when the
-// input holds an Infinity there.
+// Grad: "row rolling" (the probe's scheme): for kc output channels, one input channel k'
+// and a band of pr kernel rows × qb kernel columns, the padded input rows are visited once
+// each; one input vector x[ih][4v+q] feeds the dy vectors of the up-to-pr output rows it
+// touches, so a vector step does kc·pr·qb multiply-adds for qb + kc·pr loads. The
+// accumulators live across all samples and rows (one vector per loop body) and are summed
+// horizontally at the end, then ADDED into dw. The scratch holds input channel k' of every
+// sample, padded as above. Products with the partial last dy vector are masked (v128.and
+// after the multiply), so lanes past W add exactly nothing, even when the input holds an
+// Infinity there.
 //
 // Like the JS target's padded kernels, zero padding is multiplied, not skipped: an infinite
 // weight (forward, backward) or dy (grad) meets the padding's zeros as NaN, where the
@@ -44,8 +48,10 @@ export interface CorrBlocking {
   ph: number;
   /** f32x4 vectors (4 columns each) per block. */
   pv: number;
-  /** Loop over the window's taps (one tap per body) instead of unrolling the window. */
+  /** Loop over the window's taps (one tap per body) instead of unrolling the whole window (the probe's design, kept for comparison). */
   tapLoop?: boolean;
+  /** With tapLoop: window columns per loop body (default 1). */
+  qUnroll?: number;
 }
 
 /** One correlation: y[t][k][i][j] = Σ_{c,p,q} W(k,c,p,q) · x[t][c][i−m+p][j−n+q]. */
@@ -206,17 +212,27 @@ function emitCorr(f: Func, g: Corr, b: CorrBlocking, relaxed: boolean): void {
       f.get(wp).i32(g.w0 * 4).op('i32.add').set(wr);
       f.i32(M).set(pc);
       f.op('loop', 'L_p');
-      if (N > 1) { f.i32(N).set(qc); f.op('loop', 'L_q'); }
-      for (let r = 0; r < nh; r++) for (let v = 0; v < np; v++) f.get(xr).op('v128.load', (r * Wp + 4 * v) * 4).set(xv(r * np + v));
-      for (let kk = 0; kk < kc; kk++) {
-        f.get(wr).op('v128.load32_splat', kk * g.wk * 4).set(wv);
-        for (let r = 0; r < nh; r++) for (let v = 0; v < np; v++) madd(f, acc(kk, r, v), xv(r * np + v), wv, relaxed);
-      }
-      f.get(xr).i32(4).op('i32.add').set(xr);
-      f.get(wr).i32(g.wq * 4).op('i32.add').set(wr);
-      if (N > 1) { f.get(qc).i32(1).op('i32.sub').tee(qc).op('br_if', 'L_q'); f.end(); }
-      f.get(xr).i32((Wp - N) * 4).op('i32.add').set(xr);
-      f.get(wr).i32((g.wp - N * g.wq) * 4).op('i32.add').set(wr);
+      const qu = Math.max(1, Math.min(N, b.qUnroll ?? 1)); // window columns per body
+      const tap = (q: number) => {
+        for (let r = 0; r < nh; r++) for (let v = 0; v < np; v++) f.get(xr).op('v128.load', (r * Wp + 4 * v + q) * 4).set(xv(r * np + v));
+        for (let kk = 0; kk < kc; kk++) {
+          // wr may step backwards (backward role): keep the offset non-negative
+          const wo = (kk * g.wk + q * g.wq) * 4 + (g.wq < 0 ? (qu - 1) * 4 : 0);
+          f.get(wr).op('v128.load32_splat', wo).set(wv);
+          for (let r = 0; r < nh; r++) for (let v = 0; v < np; v++) madd(f, acc(kk, r, v), xv(r * np + v), wv, relaxed);
+        }
+      };
+      const qLoops = Math.floor(N / qu), qRem = N % qu;
+      if (g.wq < 0) f.get(wr).i32(-(qu - 1) * 4).op('i32.add').set(wr);
+      if (qLoops > 1) { f.i32(qLoops).set(qc); f.op('loop', 'L_q'); }
+      for (let q = 0; q < qu; q++) tap(q);
+      f.get(xr).i32(4 * qu).op('i32.add').set(xr);
+      f.get(wr).i32(g.wq * 4 * qu).op('i32.add').set(wr);
+      if (qLoops > 1) { f.get(qc).i32(1).op('i32.sub').tee(qc).op('br_if', 'L_q'); f.end(); }
+      for (let q = 0; q < qRem; q++) tap(q);
+      if (g.wq < 0) f.get(wr).i32((qu - 1) * 4).op('i32.add').set(wr);
+      f.get(xr).i32((Wp - qLoops * qu) * 4).op('i32.add').set(xr);
+      f.get(wr).i32((g.wp - qLoops * qu * g.wq) * 4).op('i32.add').set(wr);
       f.get(pc).i32(1).op('i32.sub').tee(pc).op('br_if', 'L_p');
       f.end();
       if (Ci > 1) {
@@ -440,7 +456,9 @@ const regs = (relaxed: boolean) => (relaxed ? 16 : 15);
  * 8 accumulators (4 ch × 2 rows × 1 vec 38.3, 2 × 1 × 4 37.3, 2 × 2 × 2 35.1 on c1; 2 × 1 × 4
  * 42.2, 4 × 2 × 1 40.9 on VGG); 12 accumulators fall back to 21–27 (spills again). LeNet c1
  * backward has one output channel: 1 × 1 × 7 (the whole row) 35.5, 1 × 3 × 2 28.7, and
- * 1 × 2 × 4 (8 accumulators + 8 input vectors: spills) 20.
+ * 1 × 2 × 4 (8 accumulators + 8 input vectors: spills) 20. Two or three window columns
+ * per loop body (qUnroll) lose again (VGG 32→32 3×3 32×32: 32 → 23; LeNet c2: 40 → 21): the
+ * loads of the second tap are hoisted, and the registers run out.
  * The choice below follows a small cost model of that: per tap, a block of a accumulators
  * costs max(a/2 multiply-adds per cycle, loads/3, 4 cycles of madd latency) + loop overhead,
  * summed over the blocks (remainder blocks included) that tile Cout × H × ⌈W/4⌉.
