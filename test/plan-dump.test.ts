@@ -105,11 +105,11 @@ describe('the buffer table', () => {
         expect(get('cache', l.index, 'invStd').elements).toBe(l.mode === 'channel' ? l.input.c : l.input.c * l.input.h * l.input.w);
       }
     }
-    // One scratch map per padded conv kernel, referenced by the kernel.
+    // One scratch map per padded conv kernel (one sample's map, zero-padded), referenced by the kernel.
     for (const k of plan.kernels) {
-      if (k.kind !== 'conv-padded') continue;
-      const s = buffers[k.scratch];
-      expect(s).toMatchObject({ kind: 'scratch', layer: k.layer, key: k.role });
+      if (k.kind !== 'conv-padded') { expect(k.scratch).toBeNull(); continue; }
+      const s = buffers[k.scratch.buffer];
+      expect(s).toMatchObject({ kind: 'scratch', layer: k.layer, key: k.role, elements: k.scratch.elements });
       expect(s.elements).toBe(k.conv.inC * (k.conv.H + k.conv.M - 1) * (k.conv.W + k.conv.N - 1));
     }
     expect(buffers.filter((b) => b.kind === 'scratch')).toHaveLength(plan.kernels.filter((k) => k.kind === 'conv-padded').length);

@@ -6,7 +6,7 @@ import { size3 } from '../model/checked.js';
 import type { LayerPlan, NetworkPlan } from '../lower/types.js';
 import type { KernelRole } from './kernels/types.js';
 import { str } from './names.js';
-import { emitterOf } from './ops.js';
+import { emitterOf, opEmitters } from './ops.js';
 import { render } from './templates.js';
 
 function layerChecks(layer: Layer, l: LayerPlan, plan: NetworkPlan): string[] {
@@ -48,6 +48,8 @@ export function renderTest(plan: NetworkPlan): string {
     classes: plan.output[0],
     lastLayer: str(net.layers[net.layers.length - 1]?.name ?? ''),
     netJson: JSON.stringify(net, null, 1).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'),
+    // Every op's, used or not: the import line is the same in every generated test.
+    interpreterImports: Object.values(opEmitters()).flatMap((e) => e.interpreter ?? []),
     checks: net.layers.map((l, i) => layerChecks(l, plan.layers[i], plan).join('\n')).join('\n\n'),
   });
 }

@@ -125,7 +125,13 @@ export function planConvKernel(
       ...(options.budget !== undefined && { budget: options.budget }),
       ...(options.maxBlock !== undefined && { maxBlock: options.maxBlock }),
     });
-  if (padded) return { kind: 'conv-padded', pass, conv: padded, scratch: -1, ...kernelCommon(layer, pass, params, padded.schedule, padded.macs) };
+  if (padded) {
+    return {
+      kind: 'conv-padded', pass, conv: padded, ...kernelCommon(layer, pass, params, padded.schedule, padded.macs),
+      // One sample's map, zero-padded; the buffer id is set with the buffer table.
+      scratch: { elements: padded.inC * padded.Hp * padded.Wp, buffer: -1 },
+    };
+  }
   const split = planConvPass(layer, pass, batch, options);
   return { kind: 'conv-split', pass, conv: split, ...kernelCommon(layer, pass, params, split.schedule, split.macs) };
 }

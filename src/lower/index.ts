@@ -6,7 +6,7 @@ import type { CheckedNetwork, Layer } from '../model/checked.js';
 import { size3 } from '../model/checked.js';
 import { bufferName, planMemory } from './memory.js';
 import { lowering, planLayerKernels, type LowerContext } from './ops.js';
-import type { ConvPaddedKernel, KernelPlan, LayerPlan, NetworkPlan, PlanOptions } from './plan.js';
+import type { KernelPlan, LayerPlan, NetworkPlan, PlanOptions } from './plan.js';
 
 export type * from './plan.js';
 export { bufferName, findBuffer } from './memory.js';
@@ -47,8 +47,8 @@ export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): Net
   const outputSize = T * size3(net.output);
   const flat = kernelsOf.flat();
   const memory = planMemory(layers, flat, dtype, { input: inputSize, labels: net.endsWithSoftmax ? outputSize : null });
-  const kernels = flat.map((k): KernelPlan => (k.kind === 'conv-padded'
-    ? { ...k, scratch: memory.index[bufferName('scratch', k.layer, k.role)] } satisfies ConvPaddedKernel
+  const kernels = flat.map((k): KernelPlan => (k.scratch
+    ? { ...k, scratch: { ...k.scratch, buffer: memory.index[bufferName('scratch', k.layer, k.role)] } } as KernelPlan
     : k));
   const stateNumbers = layers.reduce((a, l) => a + l.params.reduce((b, p) => b + p.size, 0), 0);
   return {

@@ -9,5 +9,8 @@ export const floats = (...names: string[]): KernelParam[] => names.map((name) =>
 export function kernelCommon(
   layer: Layer, role: KernelRole, params: KernelParam[], schedule: string, macs = 0, returns: 'void' | 'number' = 'void',
 ) {
-  return { layer: layer.index, role, name: kernelName(layer.name, role), helperPrefix: helperPrefix(layer.name), params, returns, schedule, macs };
+  return {
+    layer: layer.index, role, name: kernelName(layer.name, role), helperPrefix: helperPrefix(layer.name), params, returns, schedule, macs,
+    scratch: null,
+  };
 }

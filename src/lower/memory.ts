@@ -3,7 +3,7 @@
 // WebAssembly module places them at these offsets in its linear memory.
 //
 // Order: input x, input sensitivity; per layer its activation, sensitivity, path, params,
-// grads, momentum, caches; then the softmax labels z; then the conv scratch maps. Each
+// grads, momentum, caches; then the softmax labels z; then the kernels' scratch arrays (padded conv maps). Each
 // buffer starts at a multiple of ALIGN bytes and is followed by GUARD bytes nobody uses.
 import type { BufferKind, BufferPlan, Dtype, ElementType, KernelPlan, LayerPlan, MemoryPlan } from './plan.js';
 
@@ -44,7 +44,7 @@ export function planMemory(
   }
   if (sizes.labels !== null) add('labels', -1, '', sizes.labels);
   for (const k of kernels) {
-    if (k.kind === 'conv-padded') add('scratch', k.layer, k.role, k.conv.inC * k.conv.Hp * k.conv.Wp);
+    if (k.scratch) add('scratch', k.layer, k.role, k.scratch.elements);
   }
   return { align: ALIGN, guard: GUARD, buffers, index, totalBytes: alignUp(at) };
 }

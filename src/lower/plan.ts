@@ -57,6 +57,11 @@ interface KernelCommon {
   schedule: string;
   /** Multiply-adds of one call, whole batch (0 for kernels without). */
   macs: number;
+  /**
+   * A module-level scratch array the kernel owns (the padded conv's zero-padded map of one
+   * sample): its elements, and its buffer id in MemoryPlan.buffers. null: none.
+   */
+  scratch: { elements: number; buffer: number } | null;
 }
 
 /** Conv pass over a zero-padded scratch map (src/lower/conv-padded.ts). */
@@ -64,8 +69,7 @@ export interface ConvPaddedKernel extends KernelCommon {
   kind: 'conv-padded';
   pass: ConvPass;
   conv: PaddedConvPlan;
-  /** Id of the scratch buffer (MemoryPlan.buffers) holding one sample's padded map. */
-  scratch: number;
+  scratch: { elements: number; buffer: number };
 }
 
 /** Conv pass split into interior and clipped border regions (src/lower/conv.ts). */

@@ -71,6 +71,7 @@ export function printBn(k: BnKernel): string {
 export const bnEmitter: OpEmitter<BnLayer, BnKernel> = {
   kinds: ['bn'],
   print: printBn,
+  interpreter: ['bnForward', 'bnBackward'],
   forward: (l, { i, x }) => {
     const args = `${x}, p[${i}].gamma, p[${i}].beta, p[${i}].runningMean, p[${i}].runningVar, a[${i}], c[${i}].xhat, c[${i}].invStd`;
     return `if (training) ${l.kernels.forward}(${args});\nelse ${l.kernels.infer}(${args});`;

@@ -38,7 +38,7 @@ export function printConvPadded(k: ConvPaddedKernel, dtype: Dtype): string {
   return [
     main.toString(),
     `// one sample's map, zero-padded to ${inC}x${plan.Hp}x${plan.Wp}; only its interior is ever written\n` +
-      `const ${scratch}: F = new ${array}(${inC * plan.Hp * plan.Wp});`,
+      `const ${scratch}: F = new ${array}(${k.scratch.elements});`,
     emitCopy(plan, copy),
     plan.pass === 'grad' ? emitGradBody(plan, body) : emitSweepBody(plan, body, out),
   ].join('\n\n');
@@ -49,7 +49,7 @@ export function emitPaddedPass(prefix: string, plan: PaddedConvPlan, ctx: EmitCo
   const params = ({ forward: ['x', 'w', 'y'], backward: ['dy', 'w', 'dx'], grad: ['dy', 'x', 'dw'] } as const)[plan.pass]
     .map((name) => ({ name, type: 'F' as const }));
   const k: ConvPaddedKernel = {
-    kind: 'conv-padded', pass: plan.pass, conv: plan, scratch: -1, layer: -1, role: plan.pass, name: `${prefix}_${plan.pass}`,
+    kind: 'conv-padded', pass: plan.pass, conv: plan, scratch: { elements: plan.inC * plan.Hp * plan.Wp, buffer: -1 }, layer: -1, role: plan.pass, name: `${prefix}_${plan.pass}`,
     helperPrefix: `${prefix}$`, params, returns: 'void', schedule: plan.schedule, macs: plan.macs,
   };
   return { role: k.role, name: k.name, params, returns: 'void', code: printConvPadded(k, ctx.dtype), schedule: k.schedule, macs: k.macs };

@@ -50,6 +50,7 @@ export function printSoftmax(k: SoftmaxKernel): string {
 export const softmaxEmitter: OpEmitter<SoftmaxLayer, SoftmaxKernel> = {
   kinds: ['softmax'],
   print: printSoftmax,
+  interpreter: ['softmaxBackward'],
   forward: (l, { i, x }) => `${l.kernels.forward}(${x}, a[${i}]);`,
   // Inside the chain (softmax not last, or a backward pass from an output sensitivity): the Jacobian.
   backward: (l, { i, dx }) => `${l.kernels.backward}(a[${i}], s[${i}], ${dx});`,

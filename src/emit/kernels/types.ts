@@ -72,6 +72,8 @@ export interface OpEmitter<L extends Layer = Layer, K extends KernelPlan = Kerne
   forward(layer: LayerPlan, at: CallSite): string;
   /** Statements of its backward step: gradients first (they read dy and x), then dx. */
   backward(layer: LayerPlan, at: CallSite): string;
+  /** Functions of `cnnc/interpreter` the checks call (the generated test imports them). */
+  interpreter?: string[];
   /** Body lines of the test that runs each kernel alone on the interpreter's inputs. */
   checks(layer: L, at: CheckSite): string[];
 }
