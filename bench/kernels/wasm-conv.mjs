@@ -11,6 +11,15 @@
 //   --role=forward|backward|grad: only that role
 //
 // The emitter is compiled from src/ by lib.mjs (no build needed).
+//
+// Measured 2026-12-02 (2-core AMD EPYC Zen 4 shared with other jobs, Node 20.20, 7 rounds),
+// GFLOP/s wasm mul+add / wasm relaxed / JS target:
+//   lenet-c1   forward 46.8 / 46.6 / 6.0   backward 36.4 / 35.9 / 5.4   grad 41.5 / 42.6 / 5.1
+//   lenet-c2   forward 44.6 / 40.9 / 5.9   backward 41.7 / 39.3 / 5.6   grad 35.2 / 28.8 / 4.7
+//   vgg-32x32  forward 45.7 / 44.8        backward 44.0 / 42.9        grad 41.7 / 43.6
+//   vgg-c2     forward 46.9 / 46.7 / 6.2   backward 27.9 / 35.5 / 4.4   grad 29.8 / 39.9 / 3.7
+//   vgg-c3     forward 27.5 / 34.7 / 4.2   backward 47.8 / 45.2 / 5.9   grad 24.7 / 36.6 / 3.7
+// (±20 % between runs on the busy machine.)
 import v8 from 'node:v8';
 import { compileSources, cpuMs } from './lib.mjs';
 
