@@ -5,7 +5,7 @@
 // Not a test: timings depend on the machine. Times are CPU time of this process.
 //
 //   node bench/kernels/wasm-conv.mjs [rounds] [case,...] [--tune]
-//   cases: lenet-c1 lenet-c2 vgg-32x32 vgg-c2 vgg-c3 (default: all)
+//   cases: lenet-c1 lenet-c2 vgg-c1 vgg-32x32 vgg-c2 vgg-c3 (default: all)
 //   --tune: also time other register blockings / grad bands for each case
 //   --muladd: tune the mul+add variant (default: relaxed madd)
 //   --role=forward|backward|grad: only that role
@@ -49,6 +49,7 @@ function convLayer(Cl, Cr, H, W, M, N, m, n) {
 const cases = {
   'lenet-c1': { layer: convLayer(1, 6, 28, 28, 5, 5, 2, 2), js: { forward: lenet.c1_forward, backward: lenet.c1_backward, grad: lenet.c1_grad } },
   'lenet-c2': { layer: convLayer(6, 16, 14, 14, 5, 6, 2, 1), js: { forward: lenet.c2_forward, backward: lenet.c2_backward, grad: lenet.c2_grad } },
+  'vgg-c1': { layer: convLayer(3, 32, 32, 32, 3, 3, 1, 1), js: { forward: vgg.c1_forward, backward: vgg.c1_backward, grad: vgg.c1_grad } },
   'vgg-32x32': { layer: convLayer(32, 32, 32, 32, 3, 3, 1, 1), js: null },
   'vgg-c2': { layer: convLayer(32, 64, 16, 16, 3, 3, 1, 1), js: { forward: vgg.c2_forward, backward: vgg.c2_backward, grad: vgg.c2_grad } },
   'vgg-c3': { layer: convLayer(64, 64, 8, 8, 3, 3, 1, 1), js: { forward: vgg.c3_forward, backward: vgg.c3_backward, grad: vgg.c3_grad } },
