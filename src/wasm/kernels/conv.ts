@@ -439,7 +439,10 @@ function emitGrad(f: Func, layer: ConvLayer, at: Addresses, T: number, relaxed: 
 }
 
 /**
- * Vector registers a block may use: 16 xmm registers; mul + add needs one more for the
+ * Vector registers a block may use: 16 xmm registers. TurboFan keeps the loads of a body in
+ * program order and sinks the arithmetic towards its uses, so every vector a body loads is
+ * live at once beside the accumulators (which is why the unrolled window spilled, and why
+ * the rules below count all of a body's loads). mul + add needs one more register for the
  * product (the VGG grad with 9 accumulators + 3 dy + 3 input vectors ran at 45 GFLOP/s with
  * relaxed madd and 21 with mul + add before this rule).
  */
@@ -477,7 +480,7 @@ export function corrBlocking(Co: number, H: number, W: number, relaxed: boolean)
     for (let ph = 1; ph <= Math.min(H, 4); ph++)
       for (let pv = 1; pv <= Math.min(nv, 8); pv++) {
         const a = kb * ph * pv;
-        if (a > 8 || a + ph * pv + 1 > regs(relaxed)) continue;
+        if (a > 8 || a + ph * pv + kb > regs(relaxed)) continue; // accumulators + input vectors + splatted weights
         let cost = 0;
         for (const [ck, kc] of segs(Co, kb)) for (const [cr, nh] of segs(H, ph)) for (const [cv, np] of segs(nv, pv))
           cost += ck * cr * cv * tapCycles(kc, nh, np);
