@@ -1,4 +1,5 @@
 #!/usr/bin/env node
 import { main } from './main.js';
+import { exitWhenFlushed } from './exit.js';
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+exitWhenFlushed(main(process.argv.slice(2)));
