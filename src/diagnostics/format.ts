@@ -8,6 +8,15 @@ const MAX_SHOWN = 120;
 
 export const sourceLines = (source: string): string[] => source.split(/\r\n|\r|\n/);
 
+/**
+ * Source text as it is shown under a diagnostic: control and other invisible characters
+ * (ESC, BEL, NUL, no-break and zero-width spaces, …) become `\u{…}` escapes as in the
+ * messages themselves, so a model file cannot send terminal control sequences through a
+ * diagnostic. Tabs stay (the caret line keeps them to line up).
+ */
+export const visibleSource = (s: string): string =>
+  s.replace(/[^\P{C}\t]|[^\P{Z} ]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`);
+
 export function formatDiagnostic(d: Diagnostic, file: string, lines: readonly string[]): string {
   const first = `${file}:${d.loc.line}:${d.loc.column}: ${d.severity}: ${d.message} [${d.code}]`;
   const text = lines[d.loc.line - 1];
@@ -19,10 +28,14 @@ export function formatDiagnostic(d: Diagnostic, file: string, lines: readonly st
     end = start + MAX_SHOWN;
   }
   const before = start > 0 ? '…' : '';
-  const shown = `${before}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
+  const at = Math.max(start, Math.min(d.loc.column - 1, end));
+  const lead = visibleSource(text.slice(start, at));
+  const tokenEnd = Math.min(end, at + d.loc.length);
+  const token = visibleSource(text.slice(at, tokenEnd));
+  const shown = `${before}${lead}${token}${visibleSource(text.slice(tokenEnd, end))}${end < text.length ? '…' : ''}`;
   // Keep tabs in the caret line's indentation so the caret lines up in any tab width.
-  const indent = before.replace('…', ' ') + text.slice(start, d.loc.column - 1).replace(/[^\t]/g, ' ');
-  const rest = Math.max(0, Math.min(d.loc.length, end - (d.loc.column - 1)) - 1);
+  const indent = before.replace('…', ' ') + lead.replace(/[^\t]/g, ' ');
+  const rest = Math.max(0, token.length - 1);
   return `${first}\n${shown}\n${indent}^${'~'.repeat(rest)}`;
 }
 
