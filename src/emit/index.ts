@@ -8,22 +8,16 @@
 import { IndentationText, Project, ts } from 'ts-morph';
 import type { CheckedModel, CheckedNetwork } from '../model/checked.js';
 import { planNetwork } from '../lower/index.js';
-import type { Dtype, NetworkPlan } from '../lower/types.js';
+import type { Dtype, NetworkPlan, PlanOptions } from '../lower/types.js';
 import type { KernelSource } from './kernels/types.js';
-import { assertUnique, fileStem } from './names.js';
+import { assertUnique, fileStem, str } from './names.js';
 import { printKernel } from './ops.js';
 import { surfaceStructures } from './surface.js';
 import { render, templateText } from './templates.js';
 import { renderTest } from './test-file.js';
-import { str } from './names.js';
 
-export interface CompileOptions {
-  dtype?: Dtype;
-  /** Conv schedule (see PlanOptions); default `padded`. */
-  convSchedule?: 'padded' | 'split';
-  /** The model file as given (only its base name goes into the output). */
-  source?: string;
-}
+/** dtype, conv schedule and model file name: the options of the planning. */
+export type CompileOptions = PlanOptions;
 
 export interface KernelInfo {
   name: string;

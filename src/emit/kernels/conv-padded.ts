@@ -77,7 +77,7 @@ const weightOffset = (plan: PaddedConvPlan, b: number, p: number, q: number): nu
 
 /** Forward and backward: for each block of B output channels and each swept channel, weights in locals, P positions a pass. */
 function emitSweepBody(plan: PaddedConvPlan, fn: string, dst: string): string {
-  const { inC, outC, H, W, M, N, Hp, Wp, pixels: P, rest } = plan;
+  const { inC, H, W, M, N, Hp, Wp, pixels: P, rest } = plan;
   const HW = H * W;
   const c = new CodeWriter();
   c.open(`function ${fn}(xp: F, w: F, ${dst}: F, o0: number): void`);
