@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { emitNetwork } from '../src/emit/index.js';
+import { checkSource } from '../src/frontend/index.js';
+import { findBuffer, planNetwork } from '../src/lower/index.js';
 import type { NetworkPlan } from '../src/lower/types.js';
 import { loadModule } from './helpers/load-module.js';
 
@@ -114,4 +116,30 @@ describe('the buffer table', () => {
     }
     expect(buffers.filter((b) => b.kind === 'scratch')).toHaveLength(plan.kernels.filter((k) => k.kind === 'conv-padded').length);
   }, 60_000);
+});
+
+describe('the buffer layout, worked by hand', () => {
+  it('input 1x2x2, batch 1, full out=2, softmax (f32 and f64)', () => {
+    const net = checkSource('network t {\n  input shape=1x2x2 batch=1\n  full f out=2\n  softmax\n}\n', 't.cnn').model!.networks[0];
+    // Each buffer starts at the next multiple of 16 after the previous one's end plus 16 guard bytes.
+    const f32 = planNetwork(net).memory;
+    expect(f32.buffers.map((b) => [b.name, b.type, b.elements, b.offset, b.bytes])).toEqual([
+      ['input/-1/', 'f32', 4, 0, 16],
+      ['inputSensitivity/-1/', 'f32', 4, 32, 16],
+      ['activation/0/', 'f32', 2, 64, 8], // ends 72, guard to 88, next at 96
+      ['sensitivity/0/', 'f32', 2, 96, 8],
+      ['param/0/w', 'f32', 8, 128, 32],
+      ['grad/0/w', 'f32', 8, 176, 32],
+      ['momentum/0/w', 'f32', 8, 224, 32],
+      ['activation/1/', 'f32', 2, 272, 8],
+      ['sensitivity/1/', 'f32', 2, 304, 8],
+      ['labels/-1/', 'f32', 2, 336, 8],
+    ]);
+    expect(f32.totalBytes).toBe(368); // 344 + 16 guard, rounded up to 16
+    expect(findBuffer(f32, 'param', 0, 'w').offset).toBe(128);
+    expect(() => findBuffer(f32, 'path', 0)).toThrow(/no buffer path\/0\//);
+    const f64 = planNetwork(net, { dtype: 'f64' }).memory;
+    expect(f64.buffers.map((b) => b.offset)).toEqual([0, 48, 96, 128, 160, 240, 320, 400, 432, 464]);
+    expect(f64.totalBytes).toBe(496);
+  });
 });
