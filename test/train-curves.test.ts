@@ -1,7 +1,7 @@
 // Learning curves (CSV and SVG), the confusion matrix and the progress lines.
 import { describe, expect, it } from 'vitest';
 import { argmax, Confusion } from '../src/train/confusion.js';
-import { CSV_HEADER, curvePaths, curvesCsv, curvesSvg, niceTicks } from '../src/train/curves.js';
+import { CSV_HEADER, curvePaths, curvesCsv, curvesSvg, curvesTitle, niceTicks } from '../src/train/curves.js';
 import type { EpochResult } from '../src/train/loop.js';
 import { formatBatch, formatEpoch, Progress } from '../src/cli/progress.js';
 
@@ -102,5 +102,22 @@ describe('progress', () => {
       'epoch 3/10 batch 7/1875 loss 0.1235 acc 96.88% 5001 images/s',
     );
     expect(formatEpoch(rows[2]!, 3)).toContain('test loss 0.0500 acc 98.50%');
+  });
+});
+
+describe('curves in the corners (issue 12, item 19)', () => {
+  it('stopped in the first epoch: a note instead of empty axes with a meaningless accuracy range', () => {
+    const svg = curvesSvg([], 'lenet: training on 480 images per epoch');
+    expect(svg).toContain('No epoch finished');
+    // no axes: no tick labels such as "99.5%" or "100%", no points, no "epoch" axis label
+    expect(svg).not.toMatch(/%</);
+    expect(svg).not.toContain('<circle');
+    expect(svg).not.toContain('>epoch<');
+    expect(svg).toContain('<title>lenet: training on 480 images per epoch</title>');
+  });
+
+  it('the title counts the images of whole batches: --limit 500 at batch 32 trains on 15 × 32 = 480', () => {
+    expect(curvesTitle('lenet', 500, 32)).toBe('lenet: training on 480 images per epoch (15 whole batches of 32; 20 of the 500 images left out)');
+    expect(curvesTitle('lenet', 480, 32)).toBe('lenet: training on 480 images per epoch');
   });
 });

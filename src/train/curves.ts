@@ -100,7 +100,36 @@ function panelSvg(p: Panel, x0: number, epochs: number[]): string {
   return out.join('\n');
 }
 
+/**
+ * The title of the curves: the images an epoch really trains on. The loop uses whole
+ * batches only, so `--limit 500` at batch 32 trains on 480 images; the title says so.
+ */
+export function curvesTitle(network: string, images: number, batch: number): string {
+  const used = Math.floor(images / batch) * batch;
+  const left = images - used;
+  const batches = used / batch;
+  return `${network}: training on ${used} images per epoch` +
+    (left > 0 ? ` (${batches} whole batch${batches === 1 ? '' : 'es'} of ${batch}; ${left} of the ${images} images left out)` : '');
+}
+
+/** The curves before any epoch ended (training stopped in the first one): a note, no empty axes. */
+function noEpochSvg(title: string): string {
+  const width = 2 * PANEL_W;
+  const height = PANEL_H + 24;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${esc(title)}</title>`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<text x="${width / 2}" y="${height / 2 - 10}" text-anchor="middle" font-size="16">No epoch finished: training stopped during the first one.</text>`,
+    `<text x="${width / 2}" y="${height / 2 + 14}" text-anchor="middle" fill="#555">The curves are drawn after each complete epoch (with its test evaluation).</text>`,
+    `<text x="${width / 2}" y="${height - 6}" text-anchor="middle" fill="#555">${esc(title)}</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
 export function curvesSvg(rows: EpochResult[], title: string): string {
+  if (rows.length === 0) return noEpochSvg(title);
   const epochs = rows.map((r) => r.epoch);
   const losses = [...rows.map((r) => r.trainLoss), ...rows.map((r) => r.testLoss)].filter(Number.isFinite);
   const lossTicks = niceTicks(0, Math.max(...losses, 1e-3));

@@ -75,7 +75,9 @@ export async function runNetwork(net: CheckedNetwork, opts: RunOptions, print: (
   const output = trace.layers[trace.layers.length - 1].output;
   print(`network ${net.name}: engine ${engine.name}, mode ${opts.mode}, batch ${net.batch}`);
   print(trace.loss === null ? 'loss: none (no --labels or --out-sens, so no backward pass)' : `loss: ${trace.loss}`);
-  print(`predicted: ${predictedClasses(net, output).join(' ')}`);
+  // A predicted class means something only for a classifier (a network ending in softmax).
+  if (net.endsWithSoftmax) print(`predicted: ${predictedClasses(net, output).join(' ')}`);
+  else print(`output: ${net.batch}x${net.output.c}x${net.output.h}x${net.output.w} block (no softmax, so no predicted class${opts.trace === undefined ? '; --trace writes it' : ''})`);
   if (opts.trace !== undefined) {
     writeFileAtomic(opts.trace, `${JSON.stringify(trace)}\n`);
     print(`trace: ${opts.trace}`);
