@@ -122,3 +122,6 @@ export function planPaddedConv(
     `${B} channel(s) x ${P} position(s) per pass${plan.rest ? ` (+${plan.rest} at each row end)` : ''}, ${plan.terms} statements`;
   return plan;
 }
+
+/** Elements of the scratch array of a padded pass: one sample's swept map, zero-padded. */
+export const paddedScratchElements = (plan: PaddedConvPlan): number => plan.inC * plan.Hp * plan.Wp;

@@ -12,7 +12,7 @@ import type { ConvLayer } from '../model/checked.js';
 import {
   BORDER_SHARE, GRAD_ROWS_ABOVE, MAX_BORDER_FUNCTIONS, WIDE_REGION_OUTPUTS, MAX_CHANNEL_BLOCK, MAX_LIVE_VALUES, MAX_TERMS_PER_FUNCTION, ROLLED_REGION_TERMS, channelBlock, channelGroups, packByCost,
 } from './budget.js';
-import { planPaddedConv } from './conv-padded.js';
+import { paddedScratchElements, planPaddedConv } from './conv-padded.js';
 import { floats, kernelCommon } from './kernel.js';
 import type { ConvPaddedKernel, ConvSplitKernel } from './plan.js';
 import type { Region, WindowAxis } from './window.js';
@@ -129,7 +129,7 @@ export function planConvKernel(
     return {
       kind: 'conv-padded', pass, conv: padded, ...kernelCommon(layer, pass, params, padded.schedule, padded.macs),
       // One sample's map, zero-padded; the buffer id is set with the buffer table.
-      scratch: { elements: padded.inC * padded.Hp * padded.Wp, buffer: -1 },
+      scratch: { elements: paddedScratchElements(padded), buffer: -1 },
     };
   }
   const split = planConvPass(layer, pass, batch, options);

@@ -9,7 +9,8 @@
 
 import type { ConvPaddedKernel, Dtype, PaddedConvPlan } from '../../lower/types.js';
 import { CodeWriter, plus, range, signature, sum, times, weightOffset as layoutOffset } from './code-writer.js';
-import type { EmitContext, KernelSource } from './types.js';
+
+export { emitPaddedPass } from '../compat.js';
 
 /** The exported kernel (copy each sample, run the body), the scratch array, the copy and the body. */
 export function printConvPadded(k: ConvPaddedKernel, dtype: Dtype): string {
@@ -42,17 +43,6 @@ export function printConvPadded(k: ConvPaddedKernel, dtype: Dtype): string {
     emitCopy(plan, copy),
     plan.pass === 'grad' ? emitGradBody(plan, body) : emitSweepBody(plan, body, out),
   ].join('\n\n');
-}
-
-/** A padded plan printed on its own (benchmarks): `prefix` is the layer name. */
-export function emitPaddedPass(prefix: string, plan: PaddedConvPlan, ctx: EmitContext): KernelSource {
-  const params = ({ forward: ['x', 'w', 'y'], backward: ['dy', 'w', 'dx'], grad: ['dy', 'x', 'dw'] } as const)[plan.pass]
-    .map((name) => ({ name, type: 'F' as const }));
-  const k: ConvPaddedKernel = {
-    kind: 'conv-padded', pass: plan.pass, conv: plan, scratch: { elements: plan.inC * plan.Hp * plan.Wp, buffer: -1 }, layer: -1, role: plan.pass, name: `${prefix}_${plan.pass}`,
-    helperPrefix: `${prefix}$`, params, returns: 'void', schedule: plan.schedule, macs: plan.macs,
-  };
-  return { role: k.role, name: k.name, params, returns: 'void', code: printConvPadded(k, ctx.dtype), schedule: k.schedule, macs: k.macs };
 }
 
 /** Copies one sample's map (offset `s0`) into the scratch at (row + m, col + n). */
