@@ -115,6 +115,17 @@ describe('the buffer table', () => {
       expect(s.elements).toBe(k.conv.inC * (k.conv.H + k.conv.M - 1) * (k.conv.W + k.conv.N - 1));
     }
     expect(buffers.filter((b) => b.kind === 'scratch')).toHaveLength(plan.kernels.filter((k) => k.kind === 'conv-padded').length);
+    // Every array parameter of every kernel is bound to a buffer of its type; flags to none.
+    for (const k of plan.kernels) {
+      for (const p of k.params) {
+        if (p.type === 'boolean') { expect(p.buffer).toBeNull(); continue; }
+        const b = buffers[index[p.buffer!]];
+        expect(b, `${k.name} ${p.name}`).toBeDefined();
+        expect(b.type === 'i32', `${k.name} ${p.name}`).toBe(p.type === 'Int32Array');
+      }
+    }
+    const conv = plan.kernels.find((k) => k.role === 'grad' && k.layer === 0)!;
+    expect(conv.params.map((p) => p.buffer)).toEqual(['sensitivity/0/', 'input/-1/', 'grad/0/w']);
   }, 60_000);
 });
 

@@ -13,6 +13,22 @@ export { bufferName, findBuffer } from './memory.js';
 export { kernelName, kernelPrefix } from './names.js';
 export { opLowering, planLayerKernels } from './ops.js';
 
+const GRAD_OF: Record<string, string> = { dw: 'w', db: 'b', dgamma: 'gamma', dbeta: 'beta' };
+
+/** The MemoryPlan.index key of the buffer a kernel parameter of layer `i` is bound to. */
+function paramBuffer(name: string, i: number): string {
+  switch (name) {
+    case 'x': return i === 0 ? bufferName('input', -1) : bufferName('activation', i - 1);
+    case 'y': return bufferName('activation', i);
+    case 'dy': return bufferName('sensitivity', i);
+    case 'dx': return i === 0 ? bufferName('inputSensitivity', -1) : bufferName('sensitivity', i - 1);
+    case 'path': return bufferName('path', i);
+    case 'z': return bufferName('labels', -1);
+    case 'xhat': case 'invStd': return bufferName('cache', i, name);
+    default: return name in GRAD_OF ? bufferName('grad', i, GRAD_OF[name]) : bufferName('param', i, name);
+  }
+}
+
 const shape = (s: { c: number; h: number; w: number }): [number, number, number] => [s.c, s.h, s.w];
 
 /** The layer's options as written in .cnn, every default resolved (the module header). */
@@ -47,9 +63,14 @@ export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): Net
   const outputSize = T * size3(net.output);
   const flat = kernelsOf.flat();
   const memory = planMemory(layers, flat, dtype, { input: inputSize, labels: net.endsWithSoftmax ? outputSize : null });
-  const kernels = flat.map((k): KernelPlan => (k.scratch
-    ? { ...k, scratch: { ...k.scratch, buffer: memory.index[bufferName('scratch', k.layer, k.role)] } } as KernelPlan
-    : k));
+  const kernels = flat.map((k): KernelPlan => {
+    const params = k.params.map((p) => ({ ...p, buffer: p.type === 'boolean' ? null : paramBuffer(p.name, k.layer) }));
+    for (const p of params) {
+      if (p.buffer !== null && !(p.buffer in memory.index)) throw new Error(`cnnc: ${k.name}: parameter ${p.name} has no buffer ${p.buffer}`);
+    }
+    const scratch = k.scratch && { ...k.scratch, buffer: memory.index[bufferName('scratch', k.layer, k.role)] };
+    return { ...k, params, scratch } as KernelPlan;
+  });
   const stateNumbers = layers.reduce((a, l) => a + l.params.reduce((b, p) => b + p.size, 0), 0);
   return {
     planVersion: 1,

@@ -41,6 +41,13 @@ export interface KernelParam {
   name: string;
   /** `F` is the module's float array type; bn's backward takes a `training` flag. */
   type: 'F' | 'Int32Array' | 'boolean';
+  /**
+   * The buffer the model passes for it: a MemoryPlan.index key (`x` is the layer's input,
+   * `y` its activation, `dy` its sensitivity, `dx` its input's sensitivity, `w` … its
+   * parameters, `dw` … their gradients, `xhat`/`invStd` its caches, `path` its path, `z` the
+   * labels); null for a flag. Filled in by planNetwork (null in plans of a single layer).
+   */
+  buffer?: string | null;
 }
 
 interface KernelCommon {
