@@ -93,7 +93,24 @@ describe('cnnc train and eval', () => {
     expect(weights.f2!.w).toHaveLength(10 * 120);
     // No epoch finished: the CSV has its header only.
     expect(readFileSync(join(tmp, 'stopped.curves.csv'), 'utf8')).toBe(`${CSV_HEADER}\n`);
+    // …and the SVG says so instead of drawing empty axes (issue 12, item 19).
+    const svg = readFileSync(join(tmp, 'stopped.curves.svg'), 'utf8');
+    expect(svg).toContain('No epoch finished');
+    expect(svg).not.toMatch(/%</);
+    // The file writes hold Ctrl-C off until the event loop has turned (a signal arriving
+    // during the renames is delivered only then): let it turn before counting listeners.
+    await new Promise((done) => setTimeout(() => setImmediate(done), 10));
     expect(process.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('counts what it trains on: whole batches, "1 epoch" (issue 12, item 19)', async () => {
+    const w = join(tmp, 'one.bin');
+    // 40 images at batch 32: one whole batch of 32, 8 images left out
+    const r = await run(['train', 'examples/lenet.cnn', '--data', 'mnist', '--limit', '40', '--epochs', '1', '--out', w]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^training lenet \(.*\) on 32 images \(whole batches: 8 of 40 left out\), testing on 40; 1 epoch, /m);
+    expect(r.out).toMatch(/^trained 1 epoch in [\d.]+ s \(32 images, /m);
+    expect(readFileSync(join(tmp, 'one.curves.svg'), 'utf8')).toContain('<title>lenet: training on 32 images per epoch (1 whole batch of 32; 8 of the 40 images left out)</title>');
   });
 
   it('refuses data that does not fit the network, and wrong options', async () => {

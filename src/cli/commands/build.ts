@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { UsageError, UserError } from '../../errors.js';
 import { loadModel } from '../../frontend/index.js';
 import { compileModel, type CompiledNetwork } from '../../emit/index.js';
-import { writeFilesAtomic } from '../../util/atomic-write.js';
+import { checkOutputFolder, writeFilesAtomic, WriteError } from '../../util/atomic-write.js';
 
 interface BuildOptions {
   out: string;
@@ -44,6 +44,15 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
     throw new UsageError(`cnnc: --conv-schedule must be padded or split, got "${convSchedule}"`);
   }
   const model = loadModel(file);
+  // A folder that cannot be written is found before the compiling, not after.
+  if (!(opts.dump === 'plan' || opts.dumpPlan)) {
+    try {
+      checkOutputFolder(opts.out);
+    } catch (e) {
+      if (e instanceof WriteError) throw new UserError(`cnnc: cannot write the modules into ${opts.out}: ${e.message}`);
+      throw e;
+    }
+  }
   const started = performance.now();
   const compiled = compileModel(model, { dtype: opts.dtype, convSchedule });
   const ms = performance.now() - started;
@@ -55,7 +64,8 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
   try {
     writeFilesAtomic(files);
   } catch (e) {
-    throw new UserError(`cnnc: cannot write the modules into ${opts.out}: ${(e as Error).message}`);
+    if (e instanceof WriteError) throw new UserError(`cnnc: cannot write the modules into ${opts.out}: ${e.message}`);
+    throw e;
   }
   for (const c of compiled) {
     print(`${c.name}: ${join(opts.out, c.stem)}.{ts,js,d.ts,test.ts} (js ${kb(c.js)}, ${c.kernels.length} kernels, ${c.plan.dtype})`);

@@ -7,7 +7,7 @@ import { UsageError } from '../../errors.js';
 import { loadModel } from '../load.js';
 import { renderDot } from '../../graph/dot.js';
 import { renderSvg } from '../../graph/svg.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
+import { checkOutputFile, writeFileAtomic } from '../../util/atomic-write.js';
 
 type Format = 'svg' | 'dot';
 
@@ -32,6 +32,7 @@ export function register(program: Command): void {
     .option('--format <format>', 'svg or dot, when writing to stdout')
     .action((file: string, opts: { output?: string; format?: string }) => {
       const format = pickFormat(opts.output, opts.format);
+      if (opts.output !== undefined) checkOutputFile(opts.output);
       const model = loadModel(file);
       const text = format === 'svg' ? renderSvg(model) : renderDot(model);
       if (opts.output === undefined) process.stdout.write(text);

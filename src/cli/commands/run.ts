@@ -11,7 +11,7 @@ import { initWeights } from '../../model/init.js';
 import type { Trace } from '../../model/trace.js';
 import { engineNames, getEngine, type EngineName } from '../../engines/index.js';
 import { readInput, readLabels, readOutSens, readWeightsFile } from '../../weights/index.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
+import { checkOutputFile, writeFileAtomic } from '../../util/atomic-write.js';
 
 export interface RunOptions {
   engine: EngineName;
@@ -102,6 +102,7 @@ export function register(program: Command): void {
     .option('--trace <file>', 'write every activation, sensitivity, gradient and path as JSON')
     .action(async (model: string, raw: RawOptions) => {
       const opts = parseRunOptions(raw);
+      if (opts.trace !== undefined) checkOutputFile(opts.trace);
       const { networks } = loadModel(model);
       const net = raw.network === undefined ? networks[0] : networks.find((n) => n.name === raw.network);
       if (!net) throw new UserError(`${model}: no network named ${raw.network} (the file has ${networks.map((n) => n.name).join(', ')})`);

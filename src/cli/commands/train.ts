@@ -5,14 +5,16 @@
 import type { Command } from 'commander';
 import { UserError } from '../../errors.js';
 import { loadModel } from '../load.js';
-import { writeFilesAtomic } from '../../util/atomic-write.js';
+import { checkOutputFile, writeFilesAtomic } from '../../util/atomic-write.js';
 import { checkFit, loadSplit, resolveDataDir } from '../../train/data.js';
-import { curvePaths, curvesCsv, curvesSvg } from '../../train/curves.js';
+import { curvePaths, curvesCsv, curvesSvg, curvesTitle } from '../../train/curves.js';
 import { train, type EpochResult } from '../../train/loop.js';
 import { generatedModule } from '../module.js';
 import { dtypeValue, numberIn, pickNetwork, positiveInt, seedValue } from '../options.js';
 import { Progress } from '../progress.js';
 import { loadWeightsFile, weightsBytes } from '../../train/weights-file.js';
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** Defaults, tuned on MNIST with examples/lenet.cnn (see examples/mnist/README.md). */
 export const TRAIN_DEFAULTS = { epochs: 6, lrTimesBatch: 0.02, momentum: 0.9, lrDecay: 0.7, seed: 0 };
@@ -59,6 +61,10 @@ export function register(program: Command): void {
       const lrFlag = flags.lr === undefined ? undefined : numberIn('--lr', flags.lr, 0, 1e6, true);
 
       const net = pickNetwork(loadModel(file), flags.network);
+      // Where the weights and curves go is checked before any training.
+      const out = flags.out ?? `${net.name}.bin`;
+      const curves = curvePaths(out);
+      for (const path of [out, curves.svg, curves.csv]) checkOutputFile(path);
       const dir = resolveDataDir(flags.data);
       const data = { train: loadSplit(dir, 'train', limit), test: loadSplit(dir, 't10k', limit) };
       checkFit(net, data.train);
@@ -67,8 +73,8 @@ export function register(program: Command): void {
         throw new UserError(`${data.train.file}: ${data.train.count} training images, fewer than one batch of ${net.batch}`);
       }
       const lr = lrFlag ?? TRAIN_DEFAULTS.lrTimesBatch / net.batch;
-      const out = flags.out ?? `${net.name}.bin`;
-      const curves = curvePaths(out);
+      // The loop trains on whole batches only.
+      const trainedImages = Math.floor(data.train.count / net.batch) * net.batch;
 
       const mod = await generatedModule(net, { dtype, modulePath: flags.module });
       const model = new mod.Model({ seed });
@@ -76,16 +82,18 @@ export function register(program: Command): void {
 
       const progress = new Progress();
       progress.line(
-        `training ${net.name} (${net.totals.params} parameters, batch ${net.batch}, ${dtype}) on ${data.train.count} images, ` +
-          `testing on ${data.test.count}; ${epochs} epochs, lr ${lr}, momentum ${momentum}` +
+        `training ${net.name} (${net.totals.params} parameters, batch ${net.batch}, ${dtype}) on ${trainedImages} images` +
+          `${trainedImages < data.train.count ? ` (whole batches: ${data.train.count - trainedImages} of ${data.train.count} left out)` : ''}, ` +
+          `testing on ${data.test.count}; ${plural(epochs, 'epoch')}, lr ${lr}, momentum ${momentum}` +
           `${lrDecay !== 1 ? `, lr decay ${lrDecay}` : ''}, seed ${seed}`,
       );
       const rows: EpochResult[] = [];
+      const title = curvesTitle(net.name, data.train.count, net.batch);
       const save = (): void =>
         writeFilesAtomic([
           { path: out, data: weightsBytes(model, out) },
           { path: curves.csv, data: curvesCsv(rows) },
-          { path: curves.svg, data: curvesSvg(rows, `${net.name}: training on ${data.train.count} images`) },
+          { path: curves.svg, data: curvesSvg(rows, title) },
         ]);
 
       const abort = new AbortController();
@@ -122,7 +130,7 @@ export function register(program: Command): void {
       const last = rows[rows.length - 1];
       const images = outcome.batches * net.batch;
       process.stdout.write(
-        `${outcome.stopped ? `stopped after ${outcome.batches} batches` : `trained ${epochs} epochs`} in ${seconds.toFixed(1)} s ` +
+        `${outcome.stopped ? `stopped after ${plural(outcome.batches, 'batch', 'batches')}` : `trained ${plural(epochs, 'epoch')}`} in ${seconds.toFixed(1)} s ` +
           `(${images} images, ${Math.round(images / seconds)} images/s overall)\n` +
           (last ? `test accuracy after epoch ${last.epoch}: ${(100 * last.testAccuracy).toFixed(2)}%\n` : '') +
           `weights: ${out}\ncurves: ${curves.svg}, ${curves.csv}\n`,
