@@ -4,6 +4,8 @@ import type { FileNode } from '../frontend/ast.js';
 import type { CheckedNetwork } from '../model/checked.js';
 import type { Limits } from './limits.js';
 import { checkNetwork } from './network.js';
+import { checkFileStatements } from './limit-checks.js';
+import type { SourceLoc } from '../model/checked.js';
 import type { Reporter } from './report.js';
 
 export function checkFile(ast: FileNode, r: Reporter, limits: Limits): CheckedNetwork[] {
@@ -12,6 +14,7 @@ export function checkFile(ast: FileNode, r: Reporter, limits: Limits): CheckedNe
   // After a syntax error the parser's recovery may have dropped statements, so the AST no
   // longer says what the file says: check what is there, but build no network from it.
   const build = r.errorCount === 0;
+  const locs = new Map<CheckedNetwork, SourceLoc>();
   for (const net of ast.networks) {
     if (net.name) {
       const line = seen.get(net.name.text);
@@ -19,7 +22,11 @@ export function checkFile(ast: FileNode, r: Reporter, limits: Limits): CheckedNe
       else seen.set(net.name.text, net.name.loc.line);
     }
     const checked = checkNetwork(net, r, limits, build);
-    if (checked) networks.push(checked);
+    if (checked) {
+      networks.push(checked);
+      locs.set(checked, net.name?.loc ?? net.loc);
+    }
   }
+  checkFileStatements(networks, (n) => locs.get(n)!, r, limits);
   return networks;
 }

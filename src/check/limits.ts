@@ -20,6 +20,10 @@ export interface Limits {
    * emitter's choices.
    */
   maxKernelStatements: number;
+  /** Layers in the whole file, all networks together (E044); counted before parsing. */
+  maxLayers: number;
+  /** Bytes of the source file (E045); a file is read no further than this. */
+  maxSourceBytes: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -29,6 +33,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxWeightElements: 1 << 26,
   maxMacsPerSample: 1e10,
   maxKernelStatements: 1_000_000,
+  maxLayers: 500,
+  maxSourceBytes: 1 << 20, // 1 MiB; a model is a few kilobytes
 });
 
 export function resolveLimits(partial?: Partial<Limits>): Limits {

@@ -32,6 +32,8 @@ export const CODES = {
   E041: 'weight tensor too large',
   E042: 'too many multiply-adds per sample',
   E043: 'generated code too large',
+  E044: 'too many layers in the file',
+  E045: 'source file too large',
   // Warnings
   W001: 'bn in position mode with batch=1',
 } as const;

@@ -2,7 +2,10 @@
 //
 //   parseSource   text → tokens → CST → AST, with every syntax error (grammar/, parse.ts)
 //   checkFile     AST → checked networks, with every model error (src/check/)
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { checkSourceLimits } from '../check/limit-checks.js';
+import { big } from '../check/limits.js';
+import { describeFsError } from '../util/fs-errors.js';
 import { UserError } from '../errors.js';
 import type { CheckedModel } from '../model/checked.js';
 import { checkFile } from '../check/index.js';
@@ -30,10 +33,16 @@ export interface CheckResult {
 }
 
 export function checkSource(source: string, file: string, limits?: Partial<Limits>): CheckResult {
+  const resolved = resolveLimits(limits);
+  // An absurd file (megabytes, thousands of layers) is refused before it is parsed.
+  const tooLarge = checkSourceLimits(source, resolved);
+  if (tooLarge) {
+    return { model: undefined, diagnostics: [tooLarge], ast: { networks: [] }, formatted: formatDiagnostics([tooLarge], file, source) };
+  }
   const { ast, diagnostics: syntax } = parseSource(source);
   const r = new Reporter();
   r.add(syntax);
-  const networks = checkFile(ast, r, resolveLimits(limits));
+  const networks = checkFile(ast, r, resolved);
   if (ast.networks.length === 0 && r.list.length === 0) {
     r.error('E004', { line: 1, column: 1, offset: 0, length: 0 }, "the file has no network; write 'network NAME { input shape=CxHxW ... }'");
   }
@@ -42,15 +51,39 @@ export function checkSource(source: string, file: string, limits?: Partial<Limit
   return { model, diagnostics, ast, formatted: formatDiagnostics(diagnostics, file, source) };
 }
 
-export function readSource(path: string): string {
+/**
+ * Reads a model file, at most `maxBytes` of it (the maxSourceBytes limit): a huge file or
+ * an endless one (`/dev/zero`, a pipe) is refused after reading just past the limit.
+ */
+export function readSource(path: string, maxBytes: number = resolveLimits().maxSourceBytes): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let fd: number | undefined;
   try {
-    // A byte-order mark is no character of the model (editors on Windows add one).
-    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+    fd = openSync(path, 'r');
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+    if (stat.isFile() && stat.size > maxBytes) {
+      throw new UserError(`cnnc: ${path}: the file holds ${big(stat.size)} bytes, more than the limit of ${big(maxBytes)} (maxSourceBytes); a model is a few kilobytes [E045]`, 1);
+    }
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(64 * 1024, maxBytes + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > maxBytes) {
+        throw new UserError(`cnnc: ${path}: the file holds more than the limit of ${big(maxBytes)} bytes (maxSourceBytes); a model is a few kilobytes [E045]`, 1);
+      }
+    }
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    throw new UserError(`cnnc: cannot read ${path}: ${why}`, 1);
+    if (e instanceof UserError) throw e;
+    throw new UserError(`cnnc: cannot read ${path}: ${describeFsError(e)}`, 1);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+  // A byte-order mark is no character of the model (editors on Windows add one).
+  return Buffer.concat(chunks, total).toString('utf8').replace(/^\uFEFF/, '');
 }
 
 export interface LoadOptions {
@@ -66,7 +99,7 @@ export type WarningHandler = (formatted: string, diagnostics: Diagnostic[]) => v
 
 /** Reads and checks a .cnn file: the model (when there is no error) and every diagnostic. Throws UserError only when the file cannot be read. */
 export function checkModelFile(path: string, options: { limits?: Partial<Limits> } = {}): CheckResult {
-  return checkSource(readSource(path), path, options.limits);
+  return checkSource(readSource(path, resolveLimits(options.limits).maxSourceBytes), path, options.limits);
 }
 
 /** Reads, parses and checks a .cnn file; throws UserError (exit 1) with every diagnostic formatted. */
