@@ -55,6 +55,6 @@ describe('IDX files', () => {
   }
 
   it('says when a file cannot be read', () => {
-    expect(() => readIdx('/nonexistent/x-idx3-ubyte')).toThrow(/\/nonexistent\/x-idx3-ubyte: cannot read: ENOENT/);
+    expect(() => readIdx('/nonexistent/x-idx3-ubyte')).toThrow(/\/nonexistent\/x-idx3-ubyte: cannot read: no such file/);
   });
 });

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { UserError } from '../errors.js';
+import { describeFsError } from '../util/fs-errors.js';
 
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
@@ -79,7 +80,7 @@ export function readIdx(path: string): IdxFile {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new UserError(`${path}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UserError(`${path}: cannot read: ${describeFsError(e)}`);
   }
   return parseIdx(bytes, path);
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { CheckedNetwork } from '../model/checked.js';
 import type { Weights } from '../model/weights.js';
 import { UserError } from '../errors.js';
+import { describeFsError } from '../util/fs-errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 export const MAGIC = 'CNNW';
@@ -86,7 +87,7 @@ export function readWeightsBinary(path: string, net: CheckedNetwork): Weights {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UserError(`cannot read ${path}: ${describeFsError(e)}`);
   }
   return decodeWeightsBinary(net, bytes, path);
 }

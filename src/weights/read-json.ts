@@ -2,13 +2,14 @@
 // the file, never a stack trace.
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { describeFsError } from '../util/fs-errors.js';
 
 export function readJsonFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UserError(`cannot read ${path}: ${describeFsError(e)}`);
   }
   try {
     return JSON.parse(text);
