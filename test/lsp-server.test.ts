@@ -294,24 +294,40 @@ describe('cnnc lsp over stdio', () => {
     expect(lsp.proc.exitCode).toBeNull();
   }, 120_000);
 
-  it('a huge document (2,000 networks, 26,000 lines): diagnostics, hints and symbols for all of it', async () => {
-    const uri = 'file:///huge.cnn';
-    const text = Array.from({ length: 2000 }, (_, i) => lenet.replace('network lenet', `network lenet${i}`)).join('\n');
+  it('a large document within the file limits (45 networks, 495 layers, 20,000 comment lines): diagnostics, hints, symbols', async () => {
+    const uri = 'file:///large.cnn';
+    const filler = Array.from({ length: 20_000 }, (_, i) => `# note ${i}: ${'.'.repeat(30)}`).join('\n');
+    const text = `${filler}\n${Array.from({ length: 45 }, (_, i) => lenet.replace('network lenet', `network lenet${i}`)).join('\n')}`;
+    expect(text.length).toBeGreaterThan(900_000);
     lsp.open(uri, text);
     expect((await lsp.diagnostics(uri, 1)).diagnostics).toEqual([]);
     const hints = await lsp.conn.sendRequest('textDocument/inlayHint', {
       ...td(uri), range: { start: { line: 0, character: 0 }, end: { line: 40_000, character: 0 } },
     }) as InlayHint[];
-    expect(hints.length).toBe(2000 * 12);
+    expect(hints.length).toBe(45 * 12);
     const symbols = await lsp.conn.sendRequest('textDocument/documentSymbol', td(uri)) as DocumentSymbol[];
-    expect(symbols.length).toBe(2000);
-    expect(symbols[1999].name).toBe('lenet1999');
+    expect(symbols.map((x) => x.name)).toEqual(Array.from({ length: 45 }, (_, i) => `lenet${i}`));
     // One error at the very end is found.
     void lsp.conn.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 2 }, contentChanges: [{ text: `${text}\nnetwork tail { input shape=1x1x1 convv }\n` }],
     });
     const d = await lsp.diagnostics(uri, 2);
     expect(d.diagnostics.map((x) => [x.code, x.range.start.line])).toEqual([['E010', text.split('\n').length]]);
+  }, 180_000);
+
+  it('documents over the file limits (too many layers, too many bytes): the one diagnostic cnnc check gives, and the server goes on', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => lenet.replace('network lenet', `network lenet${i}`)).join('\n');
+    lsp.open('file:///many.cnn', many);
+    const got = (await lsp.diagnostics('file:///many.cnn', 1)).diagnostics;
+    const want = cliDiagnostics(many);
+    expect(want.map((w) => w.code)).toEqual(['E044']);
+    expect(got.map((g) => [g.code, g.message, g.range.start.line + 1, g.range.start.character + 1])).toEqual(want.map((w) => [w.code, w.message, w.line, w.col]));
+    const bytes = `${'#'.repeat(2_000_000)}\n${lenet}`;
+    lsp.open('file:///bytes.cnn', bytes);
+    expect((await lsp.diagnostics('file:///bytes.cnn', 1)).diagnostics.map((x) => x.code)).toEqual(['E045']);
+    expect(await lsp.conn.sendRequest('textDocument/inlayHint', { ...td('file:///bytes.cnn'), range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } })).toEqual([]);
+    expect(await lsp.conn.sendRequest('textDocument/hover', { ...td('file:///bytes.cnn'), position: { line: 4, character: 3 } })).toBeNull();
+    expect(lsp.proc.exitCode).toBeNull();
   }, 180_000);
 });
 

@@ -12,13 +12,15 @@ import { CnnLexer, KEYWORDS, OPS } from '../../grammar/tokens.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Ident, OptionNode } from '../frontend/ast.js';
 import { formatSource } from '../format/index.js';
-import { learnableParams, shapeText } from '../graph/describe.js';
-import type { Layer } from '../model/checked.js';
+import type { Layer, Shape3 } from '../model/checked.js';
 import { size3 } from '../model/checked.js';
 import { networkAt, type Analysis, type NetworkInfo, type StatementInfo } from './analysis.js';
 import { OPTION_DOCS, OP_DOCS, schemaOf, wordsOf } from './docs.js';
 
 const num = (n: number): string => n.toLocaleString('en-US');
+// As `cnnc summary` writes them (src/graph/describe.ts, which also loads the lowering stage).
+const shapeText = (s: Shape3): string => `${s.c}x${s.h}x${s.w}`;
+const learnableParams = (l: Layer): number => l.params.filter((p) => p.learnable).reduce((a, p) => a + p.size, 0);
 
 function range(doc: TextDocument, offset: number, length: number): Range {
   return { start: doc.positionAt(offset), end: doc.positionAt(offset + length) };
