@@ -8,7 +8,10 @@ import type { ModuleMeta } from '../src/train/model.js';
 import { Shuffler } from '../src/train/shuffle.js';
 import { linearModule } from './helpers/linear-model.js';
 
-const meta: ModuleMeta = { name: 'lin', batch: 4, input: [1, 1, 3], output: [3, 1, 1], dtype: 'f64', endsWithSoftmax: true };
+const meta: ModuleMeta = {
+  name: 'lin', batch: 4, input: [1, 1, 3], output: [3, 1, 1], dtype: 'f64', endsWithSoftmax: true,
+  layers: [{ name: 'f', op: 'full', input: [1, 1, 3], output: [3, 1, 1], params: [{ key: 'w', shape: [3, 3], learnable: true }] }],
+};
 
 /** Class k lights up pixel k (value 200 of 255) over a little background noise. */
 function split(count: number, offset = 0): Split {
@@ -19,7 +22,7 @@ function split(count: number, offset = 0): Split {
     labels[i] = k;
     for (let d = 0; d < 3; d++) pixels[i * 3 + d] = d === k ? 200 : (i * 13 + d * 5) % 40;
   }
-  return { file: 'synthetic', count, shape: { c: 1, h: 1, w: 3 }, pixels, scale: 1 / 255, labels, classes: 3 };
+  return { file: 'synthetic', labelsFile: 'synthetic labels', count, shape: { c: 1, h: 1, w: 3 }, pixels, scale: 1 / 255, labels, classes: 3 };
 }
 
 describe('training loop', () => {

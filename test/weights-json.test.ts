@@ -99,7 +99,7 @@ describe('weights JSON', () => {
     expect(() => readWeightsFile(join(dir, 'bad.json'), net)).toThrow(/bad\.json: not valid JSON/);
     const w = initWeights(net, 1);
     w.c1.w = new Float64Array(3);
-    expect(() => writeWeightsFile(join(dir, 'out.json'), net, w)).toThrow(/c1\.w: expected 18 numbers, got 3/);
+    expect(() => writeWeightsFile(join(dir, 'out.json'), net, w)).toThrow(/weights not written: layer c1, key w: expected 18 numbers, got 3/);
     expect(existsSync(join(dir, 'out.json'))).toBe(false);
     expect(readFileSync(join(dir, 'bad.json'), 'utf8')).toBe('{"c1": ');
   });

@@ -6,6 +6,7 @@
 import type { Layer } from '../model/checked.js';
 import * as I from '../interp/index.js';
 import { mulberry32 } from '../model/init.js';
+import { layerTensors } from '../model/weights.js';
 import { emitLayerKernels } from '../emit/kernels/index.js';
 import type { KernelSource } from '../emit/kernels/types.js';
 import { layerFlops, networkFlops } from './flops.js';
@@ -106,7 +107,7 @@ export function benchCases(work: Workload, mod: GeneratedModule, dtype: 'f32' | 
     const x = l === 0 ? work.input : fwd.activations[l - 1];
     const y = fwd.activations[l];
     const path = fwd.paths[l];
-    const w = work.weights[layer.name];
+    const w = layerTensors(work.weights, layer.name);
     const kernels = emitLayerKernels(layer, { dtype, batch: T })
       .filter((k) => roleOrder.includes(k.role))
       .sort((a, b) => roleOrder.indexOf(a.role) - roleOrder.indexOf(b.role));

@@ -5,7 +5,7 @@
 import type { CheckedNetwork } from '../model/checked.js';
 import { size3 } from '../model/checked.js';
 import { initWeights, mulberry32 } from '../model/init.js';
-import type { Weights } from '../model/weights.js';
+import { cloneWeights as copyWeights, type Weights } from '../model/weights.js';
 import { forwardNetwork } from '../interp/index.js';
 
 export const WEIGHT_SEED = 0;
@@ -22,13 +22,9 @@ export interface Workload {
   target: Float64Array;
 }
 
+/** A deep copy (src/model/weights.ts: objects without a prototype, for any layer name). */
 export function cloneWeights(w: Weights): Weights {
-  const out: Weights = {};
-  for (const [layer, tensors] of Object.entries(w)) {
-    out[layer] = {};
-    for (const [key, a] of Object.entries(tensors)) out[layer][key] = Float64Array.from(a);
-  }
-  return out;
+  return copyWeights(w);
 }
 
 /** The seeded workload of `net` at its own batch size. */

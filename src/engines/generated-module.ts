@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CheckedNetwork } from '../model/checked.js';
+import { nameRecord, put } from '../model/weights.js';
 
 /** The module's float type: Float32Array (`--dtype f32`, default) or Float64Array (`--dtype f64`). */
 export type Block = Float32Array | Float64Array;
@@ -131,10 +132,12 @@ export function evaluateGeneratedSource(js: string): GeneratedModule {
 
 /** Weights as the JSON object `Model.loadJSON` reads (layer → key → plain numbers). */
 export function weightsJson(weights: Record<string, Record<string, ArrayLike<number>>>): Record<string, Record<string, number[]>> {
-  const out: Record<string, Record<string, number[]>> = {};
+  // Objects without a prototype, filled by defineProperty: a layer may be named `__proto__`.
+  const out = nameRecord<Record<string, number[]>>();
   for (const [layer, tensors] of Object.entries(weights)) {
-    out[layer] = {};
-    for (const [key, a] of Object.entries(tensors)) out[layer][key] = Array.from(a);
+    const t = nameRecord<number[]>();
+    for (const [key, a] of Object.entries(tensors)) put(t, key, Array.from(a));
+    put(out, layer, t);
   }
   return out;
 }

@@ -3,18 +3,14 @@
 // the trace of docs/formats.md.
 import type { CheckedNetwork } from '../model/checked.js';
 import type { Engine, RunRequest, Trace, TraceLayer } from '../model/trace.js';
-import type { Weights } from '../model/weights.js';
+import { cloneWeights, layerTensors } from '../model/weights.js';
 import { backwardNetwork, forwardNetwork, type BackwardResult } from '../interp/index.js';
-
-/** A deep copy, so that a training-mode pass (which moves BN running statistics) leaves the caller's weights alone. */
-function cloneWeights(weights: Weights): Weights {
-  return Object.fromEntries(Object.entries(weights).map(([layer, t]) => [layer, Object.fromEntries(Object.entries(t).map(([k, a]) => [k, Float64Array.from(a)]))]));
-}
 
 export function createInterpreterEngine(): Engine {
   return {
     name: 'interpreter',
     async run(net: CheckedNetwork, req: RunRequest): Promise<Trace> {
+      // A deep copy, so that a training-mode pass (which moves BN running statistics) leaves the caller's weights alone.
       const weights = cloneWeights(req.weights);
       const fwd = forwardNetwork(net, weights, req.input, { training: req.mode === 'train' });
       let bwd: BackwardResult | null = null;
@@ -22,7 +18,7 @@ export function createInterpreterEngine(): Engine {
       else if (req.outSens) bwd = backwardNetwork(net, weights, fwd, { outSens: req.outSens });
       const layers = net.layers.map((layer, l): TraceLayer => {
         const sensitivity = bwd?.sensitivities[l];
-        const grads = bwd?.grads[layer.name] ?? {};
+        const grads = (bwd && layerTensors(bwd.grads, layer.name)) ?? {};
         const entry: TraceLayer = {
           name: layer.name,
           op: layer.op,

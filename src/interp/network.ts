@@ -5,6 +5,7 @@
 import type { CheckedNetwork, Layer } from '../model/checked.js';
 import { size3 } from '../model/checked.js';
 import type { Weights } from '../model/weights.js';
+import { emptyWeights, layerEntry, nameRecord, put, tensorOf } from '../model/weights.js';
 import { convBackward, convForward, convGrad } from './ops/conv.js';
 import { bnBackward, bnForward, type BnCache, type BnParams } from './ops/bn.js';
 import { reluBackward, reluForward } from './ops/relu.js';
@@ -36,8 +37,10 @@ export interface BackwardResult {
 
 export type BackwardTarget = { labels: Float64Array } | { outSens: Float64Array };
 
+// Layer names index weights as own properties only (a layer may be named `__proto__` or
+// `toString`): see src/model/weights.ts.
 function tensor(weights: Weights, layer: Layer, key: string): Float64Array {
-  const a = weights[layer.name]?.[key];
+  const a = tensorOf(weights, layer.name, key);
   if (!a) throw new Error(`weights have no ${layer.name}.${key}`);
   return a;
 }
@@ -87,7 +90,7 @@ export function backwardNetwork(net: CheckedNetwork, weights: Weights, fwd: Forw
   const layers = net.layers;
   const inputOf = (l: number) => (l === 0 ? fwd.input : fwd.activations[l - 1]);
   const sensitivities: (Float64Array | null)[] = layers.map(() => null);
-  const grads: Weights = {};
+  const grads = emptyWeights();
   let loss: number;
   let current: Float64Array;
   let start: number;
@@ -111,12 +114,12 @@ export function backwardNetwork(net: CheckedNetwork, weights: Weights, fwd: Forw
     sensitivities[l] = dy;
     switch (layer.op) {
       case 'conv':
-        grads[layer.name] = { w: convGrad(layer, T, dy, x) };
+        put(grads, layer.name, tensors({ w: convGrad(layer, T, dy, x) }));
         current = convBackward(layer, T, dy, tensor(weights, layer, 'w'));
         break;
       case 'bn': {
         const { dx, dgamma, dbeta } = bnBackward(layer, T, dy, fwd.caches[l]!, tensor(weights, layer, 'gamma'));
-        grads[layer.name] = { gamma: dgamma, beta: dbeta };
+        put(grads, layer.name, tensors({ gamma: dgamma, beta: dbeta }));
         current = dx;
         break;
       }
@@ -124,7 +127,7 @@ export function backwardNetwork(net: CheckedNetwork, weights: Weights, fwd: Forw
       case 'pool': current = poolBackward(layer, T, dy, fwd.paths[l]!); break;
       case 'full': {
         const g = fullGrad(layer, T, dy, x);
-        grads[layer.name] = g.b ? { w: g.w, b: g.b } : { w: g.w };
+        put(grads, layer.name, tensors(g.b ? { w: g.w, b: g.b } : { w: g.w }));
         current = fullBackward(layer, T, dy, tensor(weights, layer, 'w'));
         break;
       }
@@ -134,12 +137,17 @@ export function backwardNetwork(net: CheckedNetwork, weights: Weights, fwd: Forw
   return { loss, sensitivities, grads, inputSensitivity: current };
 }
 
+/** A layer's tensors by key, in an object without a prototype. */
+function tensors(byKey: Record<string, Float64Array>): Record<string, Float64Array> {
+  return Object.assign(nameRecord<Float64Array>(), byKey);
+}
+
 /** Zero-filled tensors shaped like every learnable parameter (gradients, velocities). */
 export function zeroLike(net: CheckedNetwork): Weights {
-  const out: Weights = {};
+  const out = emptyWeights();
   for (const layer of net.layers) {
     const learnable = layer.params.filter((p) => p.learnable);
-    if (learnable.length) out[layer.name] = Object.fromEntries(learnable.map((p) => [p.key, new Float64Array(p.size)]));
+    if (learnable.length) put(out, layer.name, tensors(Object.fromEntries(learnable.map((p) => [p.key, new Float64Array(p.size)]))));
   }
   return out;
 }
@@ -159,13 +167,13 @@ export function sgdStep(net: CheckedNetwork, weights: Weights, grads: Weights, o
     for (const spec of layer.params) {
       if (!spec.learnable) continue;
       const p = tensor(weights, layer, spec.key);
-      const g = grads[layer.name]?.[spec.key];
+      const g = tensorOf(grads, layer.name, spec.key);
       if (!g) throw new Error(`gradients have no ${layer.name}.${spec.key}`);
       if (!velocity) {
         for (let e = 0; e < p.length; e++) p[e] -= options.lr * g[e];
         continue;
       }
-      const v = ((velocity[layer.name] ??= {})[spec.key] ??= new Float64Array(p.length));
+      const v = tensorOf(velocity, layer.name, spec.key) ?? (layerEntry(velocity, layer.name)[spec.key] = new Float64Array(p.length));
       for (let e = 0; e < p.length; e++) {
         v[e] = momentum * v[e] + g[e];
         p[e] -= options.lr * v[e];

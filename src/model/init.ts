@@ -16,6 +16,7 @@
 
 import type { CheckedNetwork } from './checked.js';
 import type { Weights } from './weights.js';
+import { emptyWeights, nameRecord, put } from './weights.js';
 
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
@@ -29,10 +30,10 @@ export function mulberry32(seed: number): () => number {
 
 export function initWeights(net: CheckedNetwork, seed: number): Weights {
   const next = mulberry32(seed);
-  const weights: Weights = {};
+  const weights = emptyWeights();
   for (const layer of net.layers) {
     if (layer.params.length === 0) continue;
-    const tensors: Record<string, Float64Array> = {};
+    const tensors = nameRecord<Float64Array>();
     for (const p of layer.params) {
       const a = new Float64Array(p.size);
       if (p.init === 'ones') a.fill(1);
@@ -42,7 +43,7 @@ export function initWeights(net: CheckedNetwork, seed: number): Weights {
       }
       tensors[p.key] = a;
     }
-    weights[layer.name] = tensors;
+    put(weights, layer.name, tensors);
   }
   return weights;
 }

@@ -38,3 +38,25 @@ export interface Engine {
   readonly name: 'generated' | 'interpreter';
   run(net: import('./checked.js').CheckedNetwork, req: RunRequest): Promise<Trace>;
 }
+
+/**
+ * The first number of a trace that is not finite (NaN or ±Infinity; JSON would write it as
+ * null), in the order loss, layers (output, sensitivity, gradients), input sensitivity, or
+ * null when every number is finite.
+ */
+export function firstNonFinite(trace: Trace): { where: string; index: number; value: number } | null {
+  if (trace.loss !== null && !Number.isFinite(trace.loss)) return { where: 'the loss', index: -1, value: trace.loss };
+  const scan = (where: string, a: ArrayLike<number> | null | undefined) => {
+    if (!a) return null;
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return { where, index: i, value: a[i] };
+    return null;
+  };
+  for (const layer of trace.layers) {
+    const bad =
+      scan(`layer ${layer.name} (${layer.op}): output`, layer.output) ??
+      scan(`layer ${layer.name} (${layer.op}): sensitivity`, layer.sensitivity) ??
+      Object.entries(layer.grads).reduce<ReturnType<typeof scan>>((found, [key, g]) => found ?? scan(`layer ${layer.name} (${layer.op}): gradient ${key}`, g), null);
+    if (bad) return bad;
+  }
+  return scan('the input sensitivity', trace.inputSensitivity);
+}

@@ -5,7 +5,7 @@
 // dimension symbolic ("N"), so one file serves batch 1 and batch 32. Opset 13, IR version 7.
 // The protobuf encoding is protobufjs's, from the messages declared in schema.ts.
 import type { CheckedNetwork, Layer } from '../model/checked.js';
-import type { Weights } from '../model/weights.js';
+import { layerTensors, type Weights } from '../model/weights.js';
 import { convPads, cropThenPad, foldBn } from './layout.js';
 import { AttributeType, DataType, encodeModel, type Attribute, type Graph, type ValueInfo } from './schema.js';
 
@@ -85,7 +85,7 @@ export function onnxModel(net: CheckedNetwork, weights: Weights): Uint8Array {
   layers.forEach((layer: Layer, index) => {
     const last = index === layers.length - 1;
     const out = last ? 'output' : undefined;
-    const p = weights[layer.name];
+    const p = layerTensors(weights, layer.name) ?? {};
     if (flat && layer.op !== 'relu' && layer.op !== 'full' && layer.op !== 'softmax') {
       x = g.node('Unsqueeze', [x, g.int64s(`${layer.name}.axes`, [2, 3])]);
       flat = false;

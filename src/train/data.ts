@@ -10,12 +10,15 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { CheckedNetwork, Shape3 } from '../model/checked.js';
+import { badNumber, firstBadNumber } from '../weights/values.js';
 import { readIdx, type IdxData } from './idx.js';
 
 /** One set of images with their class labels. */
 export interface Split {
   /** The images file, for messages. */
   file: string;
+  /** The labels file, for messages. */
+  labelsFile: string;
   count: number;
   /** One image's block, C×H×W (MNIST: 1×28×28). */
   shape: Shape3;
@@ -87,6 +90,18 @@ export function loadSplit(dir: string, split: SplitName, limit?: number): Split 
   let count = images.dims[0]!;
   if (limit !== undefined) count = Math.min(count, limit);
   const per = shape.c * shape.h * shape.w;
+  // f32/f64 images may hold NaN, infinities or (f64) numbers beyond float32: the rule of
+  // every number cnnc reads (src/weights/values.ts), checked over the whole file.
+  if (images.type === 'f32' || images.type === 'f64') {
+    const bad = firstBadNumber(images.data);
+    if (bad) {
+      const more = bad.count > 1 ? ` (${bad.count} such numbers in the file)` : '';
+      throw new UserError(
+        `${imagesPath}: image ${Math.floor(bad.index / per)}, element ${bad.index % per} (number ${bad.index} of the file) is ${badNumber(bad.value)}${more}; ` +
+          'images must hold finite numbers',
+      );
+    }
+  }
   const labelValues = new Int32Array(count);
   let classes = 0;
   for (let i = 0; i < count; i++) {
@@ -97,6 +112,7 @@ export function loadSplit(dir: string, split: SplitName, limit?: number): Split 
   }
   return {
     file: imagesPath,
+    labelsFile: labelsPath,
     count,
     shape,
     pixels: images.data.subarray(0, count * per),
@@ -125,7 +141,7 @@ export function checkFit(net: CheckedNetwork, split: Split): void {
   const k = output.c * output.h * output.w;
   if (split.classes > k) {
     throw new UserError(
-      `network ${net.name} has ${k} outputs but ${split.file.replace(/images/, 'labels')} has labels up to ${split.classes - 1}; ` +
+      `network ${net.name} has ${k} outputs but ${split.labelsFile} has labels up to ${split.classes - 1}; ` +
         `the last full layer needs out=${split.classes} or more`,
     );
   }

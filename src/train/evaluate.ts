@@ -12,6 +12,19 @@ export interface Evaluation {
   loss: number;
   accuracy: number;
   count: number;
+  /**
+   * Set when the network's output for a test image was not finite (the computation
+   * overflowed): the evaluation stopped there and its figures are not to be used.
+   */
+  nonFinite?: { image: number; element: number; value: number };
+}
+
+/** The user's message for an evaluation stopped by a non-finite output. */
+export function nonFiniteMessage(split: Pick<Split, 'file'>, n: NonNullable<Evaluation['nonFinite']>): string {
+  return (
+    `${split.file}: image ${n.image}: output element ${n.element} of the network is ${n.value}: ` +
+    'the computation overflowed; the weights or the images are too large'
+  );
 }
 
 /** Smallest probability used in the loss, so one confident mistake does not make it infinite. */
@@ -35,6 +48,14 @@ export async function evaluate(
     for (let t = 0; t < n; t++) copySample(split, start + t, input, t * per);
     if (n < T) input.fill(0, n * per);
     const y = model.forward(input, { training: false });
+    // Finite weights and images can still overflow on the way (float32 ends at 3.4e38): an
+    // answer computed from Infinity or NaN is no answer, and its loss would print as NaN.
+    for (let i = 0; i < n * K; i++) {
+      if (!Number.isFinite(y[i]!)) {
+        const nonFinite = { image: start + Math.floor(i / K), element: i % K, value: y[i]! };
+        return { confusion, loss: NaN, accuracy: confusion.accuracy, count: start, nonFinite };
+      }
+    }
     for (let t = 0; t < n; t++) {
       const z = split.labels[start + t]!;
       confusion.add(z, argmax(y, t * K, K));

@@ -8,6 +8,13 @@
 //
 // The loop yields to the event loop after every batch, so a SIGINT handler (or any other
 // code aborting `signal`) runs; the loop then stops after the current batch.
+//
+// Divergence: after every batch the loss must be finite and, after the SGD step, every
+// parameter and state tensor must hold numbers finite within float32 (src/weights/values.ts,
+// the rule every weights file obeys). Otherwise the loop puts back the weights from before
+// that batch (kept in a copy taken before each forward pass, which also moves bn's running
+// statistics) and returns where it diverged: the step, and the first layer, key and element.
+import { badNumber, firstBadNumber } from '../weights/values.js';
 import { argmax } from './confusion.js';
 import { copySample, type Split } from './data.js';
 import { evaluate, type Evaluation } from './evaluate.js';
@@ -56,8 +63,47 @@ export interface TrainOutcome {
   epochs: EpochResult[];
   /** True when `signal` stopped the run before the last epoch ended. */
   stopped: boolean;
-  /** Batches trained in all, including those of an interrupted epoch. */
+  /** Batches trained in all, including those of an interrupted epoch (not the diverging one). */
   batches: number;
+  /** Set when training diverged; the model then holds the weights from before that step. */
+  diverged?: Divergence;
+}
+
+/** Where training diverged: the step, and the first number that was not finite within float32. */
+export interface Divergence {
+  /** Batches from the start of training, from 1 (the step that diverged). */
+  step: number;
+  epoch: number;
+  /** The batch within the epoch, from 1, of `batches`. */
+  batch: number;
+  batches: number;
+  /**
+   * `loss`: the batch's loss was not finite (`layer`: the first layer whose output was not);
+   * `weights`: a number after the SGD step; `evaluation`: the network's output for test
+   * image `index` after the epoch (element `key`), the weights being finite.
+   */
+  what: 'loss' | 'weights' | 'evaluation';
+  loss: number;
+  /** The first layer (in network order) holding a bad number, its tensor key (`weights`), the element and its value. */
+  layer: string | null;
+  key: string | null;
+  index: number;
+  value: number;
+  /** How many numbers of that tensor were bad. */
+  count: number;
+}
+
+/** The user's message for a divergence, with the learning rate to try instead. */
+export function divergenceMessage(d: Divergence, lr: number): string {
+  const at = `training diverged at step ${d.step} (epoch ${d.epoch}, batch ${d.batch} of ${d.batches})`;
+  const element = `element ${d.index} is ${badNumber(d.value)}${d.count > 1 ? ` (and ${d.count - 1} more)` : ''}`;
+  const where =
+    d.what === 'weights'
+      ? `after the SGD step, layer ${d.layer}, key ${d.key}: ${element}`
+      : d.what === 'evaluation'
+        ? `testing after the epoch, the network's output element ${d.key} for test image ${d.index} is ${d.value}`
+        : `the loss is ${d.loss}${d.layer === null ? '' : `; layer ${d.layer} is the first whose output is not finite: ${element}`}`;
+  return `${at}: ${where}. The learning rate (${lr}) is probably too large: try a smaller one, e.g. --lr ${Number((lr / 10).toPrecision(3))}.`;
 }
 
 export async function train(
@@ -80,6 +126,12 @@ export async function train(
   let lr = options.lr;
   let total = 0;
   const stopNow = (): boolean => options.signal?.aborted === true;
+  // Every parameter and state tensor, and a copy of each taken before every batch.
+  const tensors = (meta.layers ?? []).flatMap((l) => l.params.map((p) => ({ layer: l.name, key: p.key })));
+  const live = () => tensors.map((t) => model.param(t.layer, t.key));
+  const saved = live().map((a) => a.slice());
+  const keep = (): void => live().forEach((a, i) => saved[i]!.set(a));
+  const restore = (): void => live().forEach((a, i) => a.set(saved[i]!));
 
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const order = shuffler.shuffle();
@@ -93,10 +145,26 @@ export async function train(
         copySample(set, i, input, t * per);
         labels[t * K + set.labels[i]!] = 1;
       }
+      keep();
       const y = model.forward(input, { training: true });
-      for (let t = 0; t < T; t++) if (argmax(y, t * K, K) === set.labels[order[b * T + t]!]) correct++;
-      lossSum += model.backward(labels);
+      const loss = model.backward(labels);
+      const step = { step: total + 1, epoch, batch: b + 1, batches, loss };
+      if (!Number.isFinite(loss)) {
+        const layer = (meta.layers ?? []).map((l) => ({ name: l.name, bad: firstBadNumber(model.activation(l.name)) })).find((l) => l.bad);
+        restore();
+        const diverged: Divergence = layer?.bad
+          ? { ...step, what: 'loss', layer: layer.name, key: null, ...layer.bad }
+          : { ...step, what: 'loss', layer: null, key: null, index: -1, value: loss, count: 0 };
+        return { epochs: results, stopped: false, batches: total, diverged };
+      }
       model.step({ lr, momentum: options.momentum });
+      const broken = live().map((a, i) => ({ ...tensors[i]!, bad: firstBadNumber(a) })).find((t) => t.bad);
+      if (broken?.bad) {
+        restore();
+        return { epochs: results, stopped: false, batches: total, diverged: { ...step, what: 'weights', layer: broken.layer, key: broken.key, ...broken.bad } };
+      }
+      for (let t = 0; t < T; t++) if (argmax(y, t * K, K) === set.labels[order[b * T + t]!]) correct++;
+      lossSum += loss;
       total++;
       const seen = (b + 1) * T;
       options.onBatch?.({
@@ -110,6 +178,14 @@ export async function train(
     const seconds = (performance.now() - started) / 1000;
     const evaluation = await evaluate(model, meta, data.test, { signal: options.signal });
     if (!evaluation) return { epochs: results, stopped: true, batches: total };
+    if (evaluation.nonFinite) {
+      const { image, element, value } = evaluation.nonFinite;
+      const diverged: Divergence = {
+        step: total, epoch, batch: batches, batches, what: 'evaluation', loss: NaN,
+        layer: null, key: String(element), index: image, value, count: 1,
+      };
+      return { epochs: results, stopped: false, batches: total, diverged };
+    }
     const result: EpochResult = {
       epoch,
       trainLoss: lossSum / (batches * T),

@@ -5,9 +5,14 @@ import type { GeneratedModel, GeneratedModelMeta, GeneratedModelOptions } from '
 
 export type { Block } from '../engines/generated-module.js';
 
-export type ModuleMeta = Pick<GeneratedModelMeta, 'name' | 'batch' | 'input' | 'output' | 'dtype' | 'endsWithSoftmax'>;
+/** `layers` (names and parameter keys) lets training check every tensor after each step. */
+export type ModuleMeta = Pick<GeneratedModelMeta, 'name' | 'batch' | 'input' | 'output' | 'dtype' | 'endsWithSoftmax' | 'layers'>;
 
-export type TrainableModel = Pick<GeneratedModel, 'forward' | 'backward' | 'step' | 'toJSON' | 'loadJSON' | 'toBinary' | 'loadBinary'>;
+/** `param` and `activation` let training check for divergence and restore the last good weights. */
+export type TrainableModel = Pick<
+  GeneratedModel,
+  'forward' | 'backward' | 'step' | 'toJSON' | 'loadJSON' | 'toBinary' | 'loadBinary' | 'param' | 'activation'
+>;
 
 /** What training needs of a module: its meta and its Model class. */
 export interface TrainableModule {

@@ -5,21 +5,27 @@
 import { readFileSync } from 'node:fs';
 import type { CheckedNetwork } from '../model/checked.js';
 import type { Weights } from '../model/weights.js';
+import { emptyWeights, layerEntry, tensorOf } from '../model/weights.js';
 import { UserError } from '../errors.js';
 import { describeFsError } from '../util/fs-errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { quoteClipped } from '../util/clip.js';
+import { refuseToWrite, validateWeights } from './values.js';
 
 export const MAGIC = 'CNNW';
 export const VERSION = 1;
 
-const pad4 = (n: number) => (n + 3) & ~3;
+// Arithmetic, not `(n + 3) & ~3`: that wraps to 0 for a u32 length near 2^32.
+const pad4 = (n: number) => Math.ceil(n / 4) * 4;
 
 /** Every tensor of the network in file order, with a name for messages. */
 function tensorList(net: CheckedNetwork) {
   return net.layers.flatMap((layer) => layer.params.map((p) => ({ layer: layer.name, key: p.key, size: p.size })));
 }
 
+/** The binary form of `weights`; weights failing the shared check (values.ts) are refused, never written. */
 export function encodeWeightsBinary(net: CheckedNetwork, weights: Weights): Uint8Array {
+  refuseToWrite(net, weights);
   const name = new TextEncoder().encode(net.name);
   const tensors = tensorList(net);
   const values = tensors.reduce((a, t) => a + t.size, 0);
@@ -37,14 +43,17 @@ export function encodeWeightsBinary(net: CheckedNetwork, weights: Weights): Uint
     o += 4;
   }
   for (const t of tensors) {
-    const a = weights[t.layer]?.[t.key];
-    if (!a || a.length !== t.size) throw new Error(`weights ${t.layer}.${t.key}: expected ${t.size} numbers, got ${a?.length ?? 'none'}`);
+    const a = tensorOf(weights, t.layer, t.key)!;
     for (let e = 0; e < t.size; e++, o += 4) view.setFloat32(o, a[e], true);
   }
   return bytes;
 }
 
-/** Reads the binary form, checking magic, version, name, count, each length and the total size. */
+/**
+ * Reads the binary form, checking magic, version, name, count, each length and the total
+ * size, then the values with the check every weights format shares (values.ts: finite
+ * within float32, no negative running variance).
+ */
 export function decodeWeightsBinary(net: CheckedNetwork, data: ArrayBuffer | Uint8Array, source: string): Weights {
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -53,13 +62,13 @@ export function decodeWeightsBinary(net: CheckedNetwork, data: ArrayBuffer | Uin
   };
   if (bytes.length < 12) fail(`too short for a weights file header (${bytes.length} bytes)`);
   const magic = new TextDecoder().decode(bytes.subarray(0, 4));
-  if (magic !== MAGIC) fail(`not a cnnc weights file (magic ${JSON.stringify(magic)}, expected "${MAGIC}")`);
+  if (magic !== MAGIC) fail(`not a cnnc weights file (magic ${quoteClipped(magic)}, expected "${MAGIC}")`);
   const version = view.getUint32(4, true);
   if (version !== VERSION) fail(`format version ${version}, expected ${VERSION}`);
   const nameLength = view.getUint32(8, true);
   if (12 + pad4(nameLength) + 4 > bytes.length) fail(`network name length ${nameLength} runs past the end of the file (${bytes.length} bytes)`);
   const name = new TextDecoder().decode(bytes.subarray(12, 12 + nameLength));
-  if (name !== net.name) fail(`weights of network ${JSON.stringify(name)}, expected ${JSON.stringify(net.name)}`);
+  if (name !== net.name) fail(`weights of network ${quoteClipped(name)}, expected ${quoteClipped(net.name)}`);
   let o = 12 + pad4(nameLength);
   const tensors = tensorList(net);
   const count = view.getUint32(o, true);
@@ -73,13 +82,13 @@ export function decodeWeightsBinary(net: CheckedNetwork, data: ArrayBuffer | Uin
   }
   const values = tensors.reduce((a, t) => a + t.size, 0);
   if (bytes.length !== o + 4 * values) fail(`${bytes.length} bytes, expected ${o + 4 * values} (${values} float32 values after a ${o}-byte header)`);
-  const weights: Weights = {};
+  const weights = emptyWeights();
   for (const t of tensors) {
     const a = new Float64Array(t.size);
     for (let e = 0; e < t.size; e++, o += 4) a[e] = view.getFloat32(o, true);
-    (weights[t.layer] ??= {})[t.key] = a;
+    layerEntry(weights, t.layer)[t.key] = a;
   }
-  return weights;
+  return validateWeights(net, weights, source);
 }
 
 export function readWeightsBinary(path: string, net: CheckedNetwork): Weights {

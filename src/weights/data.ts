@@ -4,17 +4,22 @@ import type { CheckedNetwork } from '../model/checked.js';
 import { size3 } from '../model/checked.js';
 import { UserError } from '../errors.js';
 import { describe, readJsonFile } from './read-json.js';
+import { badNumber, firstBadNumber } from './values.js';
 
 /** How far a labels row may sum from 1. */
 export const LABEL_SUM_TOLERANCE = 1e-6;
 
-/** A flat array of exactly `length` finite numbers; `shape` explains the length in errors. */
+/** A flat array of exactly `length` numbers, each finite within float32 (values.ts); `shape` explains the length in errors. */
 export function numbersFromJson(value: unknown, length: number, shape: string, source: string): Float64Array {
   if (!Array.isArray(value)) throw new UserError(`${source}: expected a flat array of ${length} numbers (${shape}), got ${describe(value)}`);
   if (value.length !== length) throw new UserError(`${source}: expected ${length} numbers (${shape}), got ${value.length}`);
-  const bad = value.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+  const bad = value.findIndex((v) => typeof v !== 'number');
   if (bad >= 0) throw new UserError(`${source}: element ${bad} is not a number (got ${describe(value[bad])})`);
-  return Float64Array.from(value as number[]);
+  // 1e999 parses as Infinity; 1e39 is finite in float64 but not in float32 (values.ts).
+  const values = Float64Array.from(value as number[]);
+  const wrong = firstBadNumber(values);
+  if (wrong) throw new UserError(`${source}: element ${wrong.index} is ${badNumber(wrong.value)}${wrong.count > 1 ? ` (and ${wrong.count - 1} more)` : ''}`);
+  return values;
 }
 
 const dims = (net: CheckedNetwork, s: { c: number; h: number; w: number }) => `T·C·H·W = ${net.batch}·${s.c}·${s.h}·${s.w}`;

@@ -9,6 +9,7 @@ export { weightsFromJson, weightsToJson, readWeightsJson, writeWeightsJson } fro
 export { encodeWeightsBinary, decodeWeightsBinary, readWeightsBinary, writeWeightsBinary, MAGIC, VERSION } from './binary.js';
 export { inputFromJson, labelsFromJson, outSensFromJson, numbersFromJson, readInput, readLabels, readOutSens, LABEL_SUM_TOLERANCE } from './data.js';
 export { readJsonFile } from './read-json.js';
+export { FLOAT32_MAX, isStorable, badNumber, firstBadNumber, tensorProblem, weightProblems, validateWeights, refuseToWrite } from './values.js';
 
 // Same rule as `cnnc train`/`eval` (src/train/weights-file.ts): `.json` is JSON, anything else binary.
 const isBinary = (path: string) => !/\.json$/i.test(path);

@@ -4,24 +4,33 @@
 // and the expected and actual lengths.
 import type { CheckedNetwork } from '../model/checked.js';
 import type { Weights } from '../model/weights.js';
+import { emptyWeights, nameRecord, own, put, tensorOf } from '../model/weights.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { clipLines, nameForMessage } from '../util/clip.js';
 import { describe, isRecord, readJsonFile } from './read-json.js';
+import { refuseToWrite, tensorProblem } from './values.js';
 
 /** Keys that may be left out of a file, and the value they then take. */
 const OPTIONAL: Record<string, number> = { runningMean: 0, runningVar: 1 };
 
-/** Checks `value` against the network's parameter list and converts it to Weights. */
+/**
+ * Checks `value` against the network's parameter list and converts it to Weights; the
+ * numbers then go through the check every weights format shares (values.ts: finite within
+ * float32, no negative running variance). Names are looked up as own properties only.
+ */
 export function weightsFromJson(net: CheckedNetwork, value: unknown, source: string): Weights {
   if (!isRecord(value)) throw new UserError(`${source}: expected an object keyed by layer name, got ${describe(value)}`);
   const errors: string[] = [];
-  const weights: Weights = {};
+  const weights = emptyWeights();
   const known = new Map(net.layers.map((l) => [l.name, l]));
+  const withWeights = net.layers.filter((l) => l.params.length).map((l) => nameForMessage(l.name));
+  const listed = withWeights.length > 12 ? `${withWeights.slice(0, 12).join(', ')}, … (${withWeights.length} in all)` : withWeights.join(', ');
   for (const name of Object.keys(value))
     if (!known.has(name))
-      errors.push(`unknown layer ${name} (network ${net.name} has ${net.layers.filter((l) => l.params.length).map((l) => l.name).join(', ') || 'no layers with weights'})`);
+      errors.push(`unknown layer ${nameForMessage(name)} (network ${nameForMessage(net.name)} has ${listed || 'no layers with weights'})`);
   for (const layer of net.layers) {
-    const given = value[layer.name];
+    const given = own(value, layer.name);
     if (layer.params.length === 0) {
       // A layer without weights may appear as {} (some writers list every layer).
       if (given !== undefined && !(isRecord(given) && Object.keys(given).length === 0))
@@ -38,12 +47,13 @@ export function weightsFromJson(net: CheckedNetwork, value: unknown, source: str
       continue;
     }
     for (const key of Object.keys(given))
-      if (!layer.params.some((p) => p.key === key)) errors.push(`layer ${layer.name}, key ${key}: unknown key (expected keys ${keys})`);
-    const tensors: Record<string, Float64Array> = {};
+      if (!layer.params.some((p) => p.key === key)) errors.push(`layer ${layer.name}, key ${nameForMessage(key)}: unknown key (expected keys ${keys})`);
+    const tensors = nameRecord<Float64Array>();
     for (const p of layer.params) {
-      const a = given[p.key];
+      const a = own(given, p.key);
       if (a === undefined) {
-        if (p.key in OPTIONAL) tensors[p.key] = new Float64Array(p.size).fill(OPTIONAL[p.key]);
+        const fill = own(OPTIONAL, p.key);
+        if (fill !== undefined) tensors[p.key] = new Float64Array(p.size).fill(fill);
         else errors.push(`layer ${layer.name}, key ${p.key}: missing (expected ${p.size} numbers)`);
         continue;
       }
@@ -55,30 +65,36 @@ export function weightsFromJson(net: CheckedNetwork, value: unknown, source: str
         errors.push(`layer ${layer.name}, key ${p.key}: expected ${p.size} numbers, got ${a.length}`);
         continue;
       }
-      const bad = a.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+      // Numbers that are not storable (1e999 parses as Infinity, 1e39 overflows float32) are
+      // weightProblems' to report, in the same words as for the binary form.
+      const bad = a.findIndex((v) => typeof v !== 'number');
       if (bad >= 0) {
         errors.push(`layer ${layer.name}, key ${p.key}: element ${bad} of ${p.size} is not a number (got ${describe(a[bad])})`);
         continue;
       }
-      tensors[p.key] = Float64Array.from(a as number[]);
+      const values = Float64Array.from(a as number[]);
+      const problem = tensorProblem(layer.name, p, values);
+      if (problem) errors.push(problem);
+      else tensors[p.key] = values;
     }
-    weights[layer.name] = tensors;
+    put(weights, layer.name, tensors);
   }
-  if (errors.length) throw new UserError(errors.map((e) => `${source}: ${e}`).join('\n'));
+  if (errors.length) throw new UserError(clipLines(errors.map((e) => `${source}: ${e}`)).join('\n'));
   return weights;
 }
 
-/** Weights as the JSON object of docs/formats.md: layers and keys in storage order. */
+/**
+ * Weights as the JSON object of docs/formats.md: layers and keys in storage order. Weights
+ * that fail the shared check (a NaN, a number beyond float32, …) are refused, never written.
+ */
 export function weightsToJson(net: CheckedNetwork, weights: Weights): Record<string, Record<string, number[]>> {
-  const out: Record<string, Record<string, number[]>> = {};
+  refuseToWrite(net, weights);
+  const out = nameRecord<Record<string, number[]>>();
   for (const layer of net.layers) {
     if (layer.params.length === 0) continue;
-    out[layer.name] = {};
-    for (const p of layer.params) {
-      const a = weights[layer.name]?.[p.key];
-      if (!a || a.length !== p.size) throw new Error(`weights ${layer.name}.${p.key}: expected ${p.size} numbers, got ${a?.length ?? 'none'}`);
-      out[layer.name][p.key] = Array.from(a);
-    }
+    const tensors = nameRecord<number[]>();
+    for (const p of layer.params) tensors[p.key] = Array.from(tensorOf(weights, layer.name, p.key)!);
+    put(out, layer.name, tensors);
   }
   return out;
 }

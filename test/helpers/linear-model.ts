@@ -88,6 +88,17 @@ export class LinearModel implements TrainableModel {
     return new Uint8Array(new Float64Array(this.w).buffer);
   }
 
+  /** The one tensor, layer `f` key `w` (what training checks and restores). */
+  param(layer: string, key: string): Float64Array {
+    if (layer !== 'f' || key !== 'w') throw new Error(`no tensor ${layer}.${key}`);
+    return this.w;
+  }
+
+  activation(layer: string): Float64Array {
+    if (layer !== 'f') throw new Error(`no layer ${layer}`);
+    return this.y;
+  }
+
   loadBinary(bytes: ArrayBuffer | Uint8Array): void {
     const b = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     this.w.set(new Float64Array(b.slice().buffer));

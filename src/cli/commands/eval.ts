@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import { loadModel } from '../load.js';
 import { checkFit, loadSplit, resolveDataDir } from '../../train/data.js';
-import { evaluate } from '../../train/evaluate.js';
+import { evaluate, nonFiniteMessage } from '../../train/evaluate.js';
+import { UserError } from '../../errors.js';
 import { generatedModule } from '../module.js';
 import { dtypeValue, pickNetwork, positiveInt } from '../options.js';
 import { loadWeightsFile } from '../../train/weights-file.js';
@@ -38,8 +39,9 @@ export function register(program: Command): void {
       checkFit(net, test);
       const mod = await generatedModule(net, { dtype, modulePath: flags.module });
       const model = new mod.Model();
-      loadWeightsFile(model, flags.weights);
+      loadWeightsFile(model, flags.weights, net);
       const result = (await evaluate(model, mod.meta, test))!;
+      if (result.nonFinite) throw new UserError(nonFiniteMessage(test, result.nonFinite));
       if (flags.json) {
         process.stdout.write(
           `${JSON.stringify({ accuracy: result.accuracy, count: result.count, confusion: result.confusion.rows() })}\n`,

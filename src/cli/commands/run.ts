@@ -8,7 +8,7 @@ import { loadModel } from '../load.js';
 import type { CheckedNetwork } from '../../model/checked.js';
 import { size3 } from '../../model/checked.js';
 import { initWeights } from '../../model/init.js';
-import type { Trace } from '../../model/trace.js';
+import { firstNonFinite, type Trace } from '../../model/trace.js';
 import { engineNames, getEngine, type EngineName } from '../../engines/index.js';
 import { readInput, readLabels, readOutSens, readWeightsFile } from '../../weights/index.js';
 import { checkOutputFile, writeFileAtomic } from '../../util/atomic-write.js';
@@ -72,6 +72,16 @@ export async function runNetwork(net: CheckedNetwork, opts: RunOptions, print: (
   const outSens = opts.outSens !== undefined ? readOutSens(opts.outSens, net) : undefined;
   const engine = await getEngine(opts.engine, { dtype: opts.dtype });
   const trace = await engine.run(net, { weights, input, mode: opts.mode, labels, outSens });
+  // Finite inputs and weights can still overflow on the way (float32 ends at 3.4e38): say
+  // where, rather than print NaN or write a trace whose numbers JSON turns into null.
+  const bad = firstNonFinite(trace);
+  if (bad) {
+    throw new UserError(
+      `network ${net.name}, engine ${engine.name}${opts.engine === 'generated' ? ` (${opts.dtype ?? 'f32'})` : ''}: ${bad.where}` +
+        `${bad.index >= 0 ? ` element ${bad.index}` : ''} is ${bad.value}: the computation overflowed; ` +
+        'scale the inputs or the weights down (nothing was written)',
+    );
+  }
   const output = trace.layers[trace.layers.length - 1].output;
   print(`network ${net.name}: engine ${engine.name}, mode ${opts.mode}, batch ${net.batch}`);
   print(trace.loss === null ? 'loss: none (no --labels or --out-sens, so no backward pass)' : `loss: ${trace.loss}`);

@@ -8,7 +8,7 @@ import { loadModel } from '../load.js';
 import { checkOutputFile, writeFilesAtomic } from '../../util/atomic-write.js';
 import { checkFit, loadSplit, resolveDataDir } from '../../train/data.js';
 import { curvePaths, curvesCsv, curvesSvg, curvesTitle } from '../../train/curves.js';
-import { train, type EpochResult } from '../../train/loop.js';
+import { divergenceMessage, train, type EpochResult } from '../../train/loop.js';
 import { generatedModule } from '../module.js';
 import { dtypeValue, numberIn, pickNetwork, positiveInt, seedValue } from '../options.js';
 import { Progress } from '../progress.js';
@@ -78,7 +78,7 @@ export function register(program: Command): void {
 
       const mod = await generatedModule(net, { dtype, modulePath: flags.module });
       const model = new mod.Model({ seed });
-      if (flags.weights) loadWeightsFile(model, flags.weights);
+      if (flags.weights) loadWeightsFile(model, flags.weights, net);
 
       const progress = new Progress();
       progress.line(
@@ -91,7 +91,7 @@ export function register(program: Command): void {
       const title = curvesTitle(net.name, data.train.count, net.batch);
       const save = (): void =>
         writeFilesAtomic([
-          { path: out, data: weightsBytes(model, out) },
+          { path: out, data: weightsBytes(model, out, net) },
           { path: curves.csv, data: curvesCsv(rows) },
           { path: curves.svg, data: curvesSvg(rows, title) },
         ]);
@@ -126,6 +126,13 @@ export function register(program: Command): void {
         process.off('SIGINT', onSigint);
       }
       const seconds = (performance.now() - started) / 1000;
+      if (outcome.diverged) {
+        // The model holds the last finite weights (restored from before the diverging step), so they are saved.
+        save();
+        const d = outcome.diverged;
+        const kept = d.what === 'evaluation' ? `after step ${d.step}` : `before step ${d.step}`;
+        throw new UserError(`${divergenceMessage(d, lr)}\nThe last good weights (${kept}) are in ${out}.`);
+      }
       if (outcome.stopped) save();
       const last = rows[rows.length - 1];
       const images = outcome.batches * net.batch;
