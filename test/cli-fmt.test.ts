@@ -66,6 +66,13 @@ describe('cnnc fmt', () => {
     expect(readFileSync(f, 'utf8')).toBe(text);
   });
 
+  it('stdin over the file-size limit (1 MiB) is refused like a file: exit 1, E045', () => {
+    const r = run(['fmt'], `${'#'.repeat(1_100_000)}\n${TIDY}`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('cnnc fmt: standard input holds more than 1,048,576 bytes (maxSourceBytes); a model is a few kilobytes [E045]\n');
+  });
+
   it('usage errors exit 2; a missing file exits 1', () => {
     expect(run(['fmt', '--write', '--check', 'x.cnn']).code).toBe(2);
     expect(run(['fmt', '--write'], MESSY).code).toBe(2);

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UsageError, UserError } from '../../errors.js';
-import { readSource } from '../../frontend/index.js';
+import { DEFAULT_LIMITS, readSource } from '../../frontend/index.js';
 import { countLine, formatDiagnostics } from '../../diagnostics/format.js';
 import { formatSource } from '../../format/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -13,11 +13,15 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 interface FmtOptions { write?: boolean; check?: boolean }
 
 function readStdin(): string {
+  let text: string;
   try {
-    return readFileSync(0, 'utf8');
+    text = readFileSync(0, 'utf8');
   } catch (e) {
     throw new UserError(`cnnc fmt: cannot read standard input: ${(e as Error).message}`);
   }
+  const max = DEFAULT_LIMITS.maxSourceBytes;
+  if (Buffer.byteLength(text) > max) throw new UserError(`cnnc fmt: standard input holds more than ${max.toLocaleString('en-US')} bytes (maxSourceBytes); a model is a few kilobytes [E045]`);
+  return text;
 }
 
 export function register(program: Command): void {
