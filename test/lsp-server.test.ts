@@ -158,7 +158,7 @@ describe('cnnc lsp over stdio', () => {
     expect(some.map((h) => h.label)).toEqual(['→ 6x14x14', '→ 16x14x14']);
   }, 60_000);
 
-  it('several networks: hints for the one that checks, diagnostics for the one that does not', async () => {
+  it('several networks: hints for the one that checks and for the other up to its error; its diagnostics', async () => {
     const uri = 'file:///two.cnn';
     const text = twoNets.replace('pool p size=3 stride=2 round=ceil', 'pool p size=30');
     lsp.open(uri, text);
@@ -167,9 +167,10 @@ describe('cnnc lsp over stdio', () => {
     const hints = await lsp.conn.sendRequest('textDocument/inlayHint', {
       ...td(uri), range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
     }) as InlayHint[];
-    // small: 1x8x8 → c 2x8x8 → relu → f 3x1x1 → softmax.
+    // small: 1x8x8 → c 2x8x8 → relu → f 3x1x1 → softmax; features: 3x9x9 → c 4x9x9, then the pool that does not fit.
     expect(hints.map((h) => [h.position.line, h.label])).toEqual([
       [2, '→ 1x8x8'], [3, '→ 2x8x8'], [4, '→ 2x8x8'], [5, '→ 3x1x1'], [6, '→ 3x1x1'],
+      [10, '→ 3x9x9'], [11, '→ 4x9x9'],
     ]);
     const symbols = await lsp.conn.sendRequest('textDocument/documentSymbol', td(uri)) as DocumentSymbol[];
     expect(symbols.map((s) => [s.name, s.detail, s.range.start.line, s.range.end.line, s.children?.map((c) => c.name)])).toEqual([
@@ -177,6 +178,22 @@ describe('cnnc lsp over stdio', () => {
       ['features', undefined, 9, 14, ['input', 'c', 'p', 'b']],
     ]);
     expect(symbols[0].children?.[1].detail).toBe('conv → 2x8x8');
+  }, 60_000);
+
+  it('while typing at the end of an unclosed network, the lines above keep their shapes', async () => {
+    const uri = 'file:///typing.cnn';
+    lsp.open(uri, 'network n {\n  input shape=1x8x8 batch=2\n  conv c out=4 kernel=3\n  relu\n  pool p size=');
+    expect((await lsp.diagnostics(uri, 1)).diagnostics.map((d) => d.code)).toEqual(['E003']);
+    const hints = await lsp.conn.sendRequest('textDocument/inlayHint', {
+      ...td(uri), range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } },
+    }) as InlayHint[];
+    expect(hints.map((h) => [h.position.line, h.label])).toEqual([[1, '→ 1x8x8'], [2, '→ 4x8x8'], [3, '→ 4x8x8']]);
+    // c: 4 filters of 1x3x3 = 36 weights; 4·8·8 outputs × 9 taps = 2,304 multiply-adds.
+    const c = hoverText(await lsp.conn.sendRequest('textDocument/hover', { ...td(uri), position: { line: 2, character: 7 } }) as Hover);
+    expect(c).toContain('**conv c**: `1x8x8` → `4x8x8`');
+    expect(c).toContain('parameters: 36 (w 4x1x3x3) · multiply-adds per sample: 2,304');
+    const p = hoverText(await lsp.conn.sendRequest('textDocument/hover', { ...td(uri), position: { line: 4, character: 3 } }) as Hover);
+    expect(p).toContain('_shape not known: this line or one above it has an error_');
   }, 60_000);
 
   it('completion: ops at a statement start, the op\'s unused options after it, allowed words after =, network outside', async () => {

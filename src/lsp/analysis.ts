@@ -4,7 +4,7 @@
 // good networks of a file even while another one is being typed).
 import { CnnLexer } from '../../grammar/tokens.js';
 import { checkNetwork } from '../check/network.js';
-import { resolveLimits } from '../check/limits.js';
+import { resolveLimits, type Limits } from '../check/limits.js';
 import { Reporter } from '../check/report.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { NetworkNode, StatementNode } from '../frontend/ast.js';
@@ -28,8 +28,13 @@ export interface NetworkInfo {
   start: number;
   end: number;
   statements: StatementInfo[];
-  /** Present when the network has no error (warnings allowed). */
+  /**
+   * The checked network: all of it when it has no error (warnings allowed), else its
+   * statements before the first error (see checkPrefix); undefined when none check.
+   */
   checked: CheckedNetwork | undefined;
+  /** `checked` is the whole network. */
+  complete: boolean;
 }
 
 export interface Analysis {
@@ -62,6 +67,26 @@ function layerNames(statements: StatementNode[]): (string | null)[] {
   });
 }
 
+/**
+ * The network as far as it is right: its statements before the first one that holds an
+ * error (or lost a value to a syntax error), checked on their own. A layer's shape depends
+ * only on the lines above it, so these are the shapes the whole file will have once the
+ * later lines are fixed; while the user types at the end, the layers above keep their
+ * shapes. Undefined when the error comes before the first layer.
+ */
+function checkPrefix(node: NetworkNode, errors: Diagnostic[], limits: Limits): CheckedNetwork | undefined {
+  if (errors.length === 0) return checkNetwork(node, new Reporter(), limits, true);
+  const firstError = Math.min(...errors.map((d) => d.loc.offset));
+  let k = 0;
+  while (k < node.statements.length) {
+    const st = node.statements[k];
+    if (statementEnd(st) >= firstError || st.options.some((o) => o.value === null)) break;
+    k++;
+  }
+  if (k < 2 || firstError < node.statements[0].op.loc.offset) return undefined;
+  return checkNetwork({ ...node, statements: node.statements.slice(0, k), recovered: false }, new Reporter(), limits, true);
+}
+
 export function analyse(input: string, file = 'document.cnn'): Analysis {
   const text = input.startsWith('\uFEFF') ? ` ${input.slice(1)}` : input;
   const result = checkSource(text, file);
@@ -76,13 +101,14 @@ export function analyse(input: string, file = 'document.cnn'): Analysis {
     const end = close === undefined ? nextStart : close + 1;
     const names = layerNames(node.statements);
     let checked: CheckedNetwork | undefined;
-    const ownErrors = diagnostics.some((d) => d.severity === 'error' && d.loc.offset >= start && d.loc.offset < end);
-    const fileErrors = diagnostics.some((d) => d.severity === 'error' && (d.loc.offset < ast.networks[0].loc.offset || d.code === 'E003'));
+    const last = i === ast.networks.length - 1;
+    const own = diagnostics.filter((d) => d.severity === 'error' && d.loc.offset >= start && (d.loc.offset < end || (last && d.loc.offset <= end)));
+    const fileErrors = diagnostics.some((d) => d.severity === 'error' && d.loc.offset < ast.networks[0].loc.offset);
     if (result.model) checked = result.model.networks.find((n) => n.loc.offset === start);
-    else if (!ownErrors && !fileErrors) checked = checkNetwork(node, new Reporter(), limits, true);
+    else if (!fileErrors) checked = checkPrefix(node, own, limits);
     const byOffset = new Map((checked?.layers ?? []).map((l) => [l.loc.offset, l]));
     return {
-      node, start, end, checked,
+      node, start, end, checked, complete: checked !== undefined && own.length === 0,
       statements: node.statements.map((st, j) => ({
         node: st, end: statementEnd(st), name: names[j], layer: byOffset.get(st.op.loc.offset),
       })),

@@ -89,13 +89,13 @@ function layerHover(net: NetworkInfo, st: StatementInfo): string {
     return [
       `**input** of network ${c.name}: \`${shapeText(c.input)}\`, batch ${c.batch}`,
       `block: ${num(c.batch * size3(c.input))} numbers (T·C·H·W)`,
-      `network: ${c.layers.length} layers, ${num(c.totals.params)} parameters, ${num(c.totals.macs)} multiply-adds per sample`,
+      ...(net.complete ? [`network: ${c.layers.length} layers, ${num(c.totals.params)} parameters, ${num(c.totals.macs)} multiply-adds per sample`] : []),
     ].join('\n\n');
   }
   const doc = OP_DOCS[op];
   if (!doc) return `**${op}**: not an op (the ops are ${OPS.join(', ')})`;
   const l = st.layer;
-  if (!l) return `**${op} ${st.name ?? ''}**\n\n${doc}\n\n_shape not known: the network has errors_`;
+  if (!l) return `**${op} ${st.name ?? ''}**\n\n${doc}\n\n_shape not known: this line or one above it has an error_`;
   const written = new Set(s.options.map((o) => o.key.text));
   const opts = Object.entries(resolvedOptions(l)).map(([k, v]) => `\`${k}=${v}\`${written.has(k) ? '' : ' (default)'}`);
   const params = l.params.map((p) => `${p.key} ${p.shape.join('x')}${p.learnable ? '' : ' (state)'}`);
@@ -131,7 +131,7 @@ export function hover(a: Analysis, doc: TextDocument, pos: Position): Hover | nu
   let value: string;
   let r: Range;
   if (t.kind === 'network') {
-    const c = t.net.checked;
+    const c = t.net.complete ? t.net.checked : undefined;
     value = c
       ? `**network ${c.name}**: \`${shapeText(c.input)}\` → \`${shapeText(c.output)}\`, batch ${c.batch}\n\n${c.layers.length} layers, ${num(c.totals.params)} parameters, ${num(c.totals.macs)} multiply-adds per sample`
       : `**network ${t.ident.text}**\n\n_shapes not known: the network has errors_`;
@@ -294,7 +294,7 @@ export function documentSymbols(a: Analysis, doc: TextDocument): DocumentSymbol[
     const sel = name ?? { text: 'network', loc: net.node.loc };
     return {
       name: name?.text ?? '?',
-      detail: net.checked ? `${shapeText(net.checked.input)} → ${shapeText(net.checked.output)}` : undefined,
+      detail: net.complete && net.checked ? `${shapeText(net.checked.input)} → ${shapeText(net.checked.output)}` : undefined,
       kind: SymbolKind.Module,
       range: range(doc, net.start, net.end - net.start),
       selectionRange: identRange(doc, sel),
