@@ -49,7 +49,7 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
     try {
       checkOutputFolder(opts.out);
     } catch (e) {
-      if (e instanceof WriteError) throw new UserError(`cnnc: cannot write the modules into ${opts.out}: ${e.message}`);
+      if (e instanceof WriteError) throw new UserError(`cnnc: cannot write the modules into ${opts.out}: ${e.reason}`);
       throw e;
     }
   }
@@ -64,7 +64,7 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
   try {
     writeFilesAtomic(files);
   } catch (e) {
-    if (e instanceof WriteError) throw new UserError(`cnnc: cannot write the modules into ${opts.out}: ${e.message}`);
+    if (e instanceof WriteError) throw new UserError(`cnnc: cannot write the modules into ${opts.out}: ${e.path}: ${e.reason}`);
     throw e;
   }
   for (const c of compiled) {
