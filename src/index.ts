@@ -25,6 +25,8 @@ export {
 export { formatDiagnostics, countLine } from './diagnostics/format.js';
 export type { Severity } from './diagnostics/diagnostic.js';
 export type { Code as DiagnosticCode } from './diagnostics/codes.js';
+/** The canonical layout of `cnnc fmt`: `{ ok: true, text, changed }`, or the syntax errors that prevent it. */
+export { formatSource, type FormatResult } from './format/index.js';
 
 // ---- the checked model ----
 export type {
