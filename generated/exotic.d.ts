@@ -33,6 +33,7 @@ export interface ModelMeta {
   readonly input: readonly [number, number, number];
   readonly output: readonly [number, number, number];
   readonly dtype: 'f32' | 'f64';
+  readonly target: 'js' | 'wasm';
   readonly endsWithSoftmax: boolean;
   readonly layers: readonly LayerMeta[];
 }
@@ -77,65 +78,66 @@ export declare class Model {
 }
 
 export declare function createModel(options?: { seed?: number }): Model;
+export declare function createModelAsync(options?: { seed?: number }): Promise<Model>;
 
 // ---- kernels ----
-/** forward: 2x3 window, anchor (-1,3); each sample's input map copied into a 16x16 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 48 statements */
+/** WebAssembly: forward: 2x3 window, anchor (-1,3); each sample's maps zero-padded to 2x16x18 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function near_forward(x: F, w: F, y: F): void;
-/** backward: 2x3 window, anchor (2,-1) (rotated, channels transposed); each sample's sensitivity map copied into a 16x16 zero-padded scratch (no border code); window unrolled, weights in locals, 2 channel(s) x 4 position(s) per pass (+2 at each row end), 72 statements */
+/** WebAssembly: backward: 2x3 window, anchor (2,-1) (rotated, channels transposed); each sample's maps zero-padded to 4x16x18 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function near_backward(dy: F, w: F, dx: F): void;
-/** grad: 2x3 window, anchor (-1,3); each sample's input map copied into a 16x16 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 24 statements */
+/** WebAssembly: grad: per 1 output channel(s) x 1 input channel, window in bands of 2 row(s) x 3 column(s): 1x2x3 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 2 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 16x18 in scratch; mul+add */
 export declare function near_grad(dy: F, x: F, dw: F): void;
-/** position mode: 840 lines of 4 values, stride 840 */
+/** WebAssembly: forward: position mode: 840 lines of 4 values; f64x2 across positions, 8 per block (105 block(s)), batch loop unrolled; float64 arithmetic as the JS kernel */
 export declare function perpos_forward(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void;
-/** position mode: 840 lines of 4 values, stride 840 */
+/** WebAssembly: infer: position mode: 840 lines of 4 values; f64x2 across positions, 8 per block (105 block(s)), batch loop unrolled; float64 arithmetic as the JS kernel */
 export declare function perpos_infer(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void;
-/** position mode: 840 lines of 4 values, stride 840 */
+/** WebAssembly: backward: position mode: 840 lines of 4 values; f64x2 across positions, 8 per block (105 block(s)), batch loop unrolled; float64 arithmetic as the JS kernel */
 export declare function perpos_backward(dy: F, xhat: F, invStd: F, gamma: F, dx: F, dgamma: F, dbeta: F, training: boolean): void;
-/** flat loop over 3360 elements */
+/** WebAssembly: forward: f32x4 over 3360 elements, 8 vectors per iteration (105 iterations, 0 vector(s) after) */
 export declare function relu1_forward(x: F, y: F): void;
-/** flat loop over 3360 elements */
+/** WebAssembly: backward: f32x4 over 3360 elements, 8 vectors per iteration (105 iterations, 0 vector(s) after) */
 export declare function relu1_backward(x: F, dy: F, dx: F): void;
-/** 3x3 pool, stride 2x2, ceil: 2 region(s), 1 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 16 */
+/** WebAssembly: forward: 3x3 pool, stride 2x2, ceil; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 16 maps in one loop; rows 0..6: 3 tap(s); cols 0..5: 3 tap(s), 6..6: 2 tap(s) */
 export declare function over_forward(x: F, y: F): void;
-/** 3x3 pool, stride 2x2, ceil: 2 region(s), 1 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 16 */
+/** WebAssembly: path: 3x3 pool, stride 2x2, ceil; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 16 maps in one loop; rows 0..6: 3 tap(s); cols 0..5: 3 tap(s), 6..6: 2 tap(s) */
 export declare function over_path(x: F, y: F, path: Int32Array): void;
-/** 16 maps of 49 outputs, each routed to its path (overlapping pools accumulate) */
+/** WebAssembly: backward: memory.fill of dx (3360 values), then 16 maps of 49 outputs routed to their path, 1 per iteration (overlapping pools accumulate) */
 export declare function over_backward(dy: F, path: Int32Array, dx: F): void;
-/** forward: 4x1 window, anchor (1,0); each sample's input map copied into a 10x7 zero-padded scratch (no border code); window unrolled, weights in locals, 2 channel(s) x 4 position(s) per pass (+3 at each row end), 56 statements */
+/** WebAssembly: forward: 4x1 window, anchor (1,0); each sample's maps zero-padded to 4x10x8 in scratch; register block 2 channel(s) x 2 row(s) x 2 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function tall_forward(x: F, w: F, y: F): void;
-/** backward: 4x1 window, anchor (2,0) (rotated, channels transposed); each sample's sensitivity map copied into a 10x7 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass (+1 at each row end), 48 statements */
+/** WebAssembly: backward: 4x1 window, anchor (2,0) (rotated, channels transposed); each sample's maps zero-padded to 6x10x8 in scratch; register block 4 channel(s) x 1 row(s) x 2 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function tall_backward(dy: F, w: F, dx: F): void;
-/** grad: 4x1 window, anchor (1,0); each sample's input map copied into a 10x7 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 4 tap row(s) at a time, 3 channel(s) x 2 position(s) per pass (+1 at each row end), 36 statements */
+/** WebAssembly: grad: per 3 output channel(s) x 1 input channel, window in bands of 2 row(s) x 1 column(s): 3x2x1 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 2 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 10x8 in scratch; mul+add */
 export declare function tall_grad(dy: F, x: F, dw: F): void;
-/** channel mode: 6 lines of 4×49 values */
+/** WebAssembly: forward: channel mode: 6 lines of 4x49 values; per channel, loops over the batch and the run, f64x2 4 values per step in 2 accumulators + 1-value tail; float64 arithmetic as the JS kernel */
 export declare function perchan_forward(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void;
-/** channel mode: 6 lines of 4×49 values */
+/** WebAssembly: infer: channel mode: 6 lines of 4x49 values; per channel, loops over the batch and the run, f64x2 4 values per step in 2 accumulators + 1-value tail; float64 arithmetic as the JS kernel */
 export declare function perchan_infer(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void;
-/** channel mode: 6 lines of 4×49 values */
+/** WebAssembly: backward: channel mode: 6 lines of 4x49 values; per channel, loops over the batch and the run, f64x2 4 values per step in 2 accumulators + 1-value tail; float64 arithmetic as the JS kernel */
 export declare function perchan_backward(dy: F, xhat: F, invStd: F, gamma: F, dx: F, dgamma: F, dbeta: F, training: boolean): void;
-/** flat loop over 1176 elements */
+/** WebAssembly: forward: f32x4 over 1176 elements, 8 vectors per iteration (36 iterations, 6 vector(s) after) */
 export declare function relu2_forward(x: F, y: F): void;
-/** flat loop over 1176 elements */
+/** WebAssembly: backward: f32x4 over 1176 elements, 8 vectors per iteration (36 iterations, 6 vector(s) after) */
 export declare function relu2_backward(x: F, dy: F, dx: F): void;
-/** 4 samples × 4 rows tiles over K=294 */
+/** WebAssembly: 2 samples × 4 outputs of f32x4 dot products over K=294 (73 vectors + 2 zero-padded), horizontal sums + bias */
 export declare function hidden_forward(x: F, w: F, b: F, y: F): void;
-/** 4 samples × 4 rows tiles over K=294 */
+/** WebAssembly: 4 samples × 2 f32x4 vectors of dx over O=16 outputs (splat dy × w rows), dx stored once; last vector stores 2 lanes */
 export declare function hidden_backward(dy: F, w: F, dx: F): void;
-/** 4 rows × 4 samples tiles over K=294 */
+/** WebAssembly: 4 outputs × 2 f32x4 vectors of dw over T=4 samples (splat dy × x rows), added into dw; last vector stores 2 lanes; db one vector of 4 outputs at a time */
 export declare function hidden_grad(dy: F, x: F, dw: F, db: F): void;
-/** flat loop over 64 elements */
+/** WebAssembly: forward: f32x4 over 64 elements, 8 vectors per iteration (2 iterations, 0 vector(s) after) */
 export declare function relu3_forward(x: F, y: F): void;
-/** flat loop over 64 elements */
+/** WebAssembly: backward: f32x4 over 64 elements, 8 vectors per iteration (2 iterations, 0 vector(s) after) */
 export declare function relu3_backward(x: F, dy: F, dx: F): void;
-/** 4 samples × 4 rows tiles over K=16 */
+/** WebAssembly: 2 samples × 4 outputs of f32x4 dot products over K=16 (4 vectors), horizontal sums */
 export declare function logits_forward(x: F, w: F, y: F): void;
-/** 4 samples × 4 rows tiles over K=16 */
+/** WebAssembly: 4 samples × 2 f32x4 vectors of dx over O=5 outputs (splat dy × w rows), dx stored once */
 export declare function logits_backward(dy: F, w: F, dx: F): void;
-/** 4 rows × 4 samples tiles over K=16 */
+/** WebAssembly: 4 outputs × 2 f32x4 vectors of dw over T=4 samples (splat dy × x rows), added into dw */
 export declare function logits_grad(dy: F, x: F, dw: F): void;
-/** 4 rows of 5: max, exp-sum, scale */
+/** WebAssembly: 4 rows of 5: max, exp-sum, scale (scalar float64 as the JS kernel) */
 export declare function softmax1_forward(x: F, y: F): void;
-/** 4 rows of 5: log-sum-exp, y - z, -Σ z·log y */
+/** WebAssembly: 4 rows of 5: log-sum-exp, dx = y − z, J = −Σ z·(x − lse) summed over the batch (scalar float64 as the JS kernel) */
 export declare function softmax1_loss(x: F, y: F, z: F, dx: F): number;
-/** 4 rows of 5: dot, then y·(dy - dot) */
+/** WebAssembly: 4 rows of 5: dot, then y·(dy − dot) (scalar float64 as the JS kernel) */
 export declare function softmax1_backward(y: F, dy: F, dx: F): void;

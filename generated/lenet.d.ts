@@ -33,6 +33,7 @@ export interface ModelMeta {
   readonly input: readonly [number, number, number];
   readonly output: readonly [number, number, number];
   readonly dtype: 'f32' | 'f64';
+  readonly target: 'js' | 'wasm';
   readonly endsWithSoftmax: boolean;
   readonly layers: readonly LayerMeta[];
 }
@@ -77,65 +78,66 @@ export declare class Model {
 }
 
 export declare function createModel(options?: { seed?: number }): Model;
+export declare function createModelAsync(options?: { seed?: number }): Promise<Model>;
 
 // ---- kernels ----
-/** forward: 5x5 window, anchor (2,2); each sample's input map copied into a 32x32 zero-padded scratch (no border code); window unrolled, weights in locals, 2 channel(s) x 2 position(s) per pass, 100 statements */
+/** WebAssembly: forward: 5x5 window, anchor (2,2); each sample's maps zero-padded to 1x32x32 in scratch; register block 2 channel(s) x 4 row(s) x 1 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function c1_forward(x: F, w: F, y: F): void;
-/** backward: 5x5 window, anchor (2,2) (rotated, channels transposed); each sample's sensitivity map copied into a 32x32 zero-padded scratch (no border code); window unrolled, weights in locals, 1 channel(s) x 4 position(s) per pass, 100 statements */
+/** WebAssembly: backward: 5x5 window, anchor (2,2) (rotated, channels transposed); each sample's maps zero-padded to 6x32x32 in scratch; register block 1 channel(s) x 1 row(s) x 7 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function c1_backward(dy: F, w: F, dx: F): void;
-/** grad: 5x5 window, anchor (2,2); each sample's input map copied into a 32x32 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 1 channel(s) x 2 position(s) per pass, 50 statements */
+/** WebAssembly: grad: per 2 output channel(s) x 1 input channel, window in bands of 2 row(s) x 2 column(s): 2x2x2 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 2 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 32x32 in scratch; mul+add */
 export declare function c1_grad(dy: F, x: F, dw: F): void;
-/** flat loop over 150528 elements */
+/** WebAssembly: forward: f32x4 over 150528 elements, 8 vectors per iteration (4704 iterations, 0 vector(s) after) */
 export declare function relu1_forward(x: F, y: F): void;
-/** flat loop over 150528 elements */
+/** WebAssembly: backward: f32x4 over 150528 elements, 8 vectors per iteration (4704 iterations, 0 vector(s) after) */
 export declare function relu1_backward(x: F, dy: F, dx: F): void;
-/** 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 192 */
+/** WebAssembly: forward: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 192 maps in one loop; rows 0..13: 2 tap(s); cols 0..13: 2 tap(s) */
 export declare function p1_forward(x: F, y: F): void;
-/** 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 192 */
+/** WebAssembly: path: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 192 maps in one loop; rows 0..13: 2 tap(s); cols 0..13: 2 tap(s) */
 export declare function p1_path(x: F, y: F, path: Int32Array): void;
-/** 192 maps of 196 outputs, each routed to its path (overlapping pools accumulate) */
+/** WebAssembly: backward: memory.fill of dx (150528 values), then 192 maps of 196 outputs routed to their path, 4 per iteration (overlapping pools accumulate) */
 export declare function p1_backward(dy: F, path: Int32Array, dx: F): void;
-/** forward: 5x6 window, anchor (2,1); each sample's input map copied into a 18x19 zero-padded scratch (no border code); window unrolled, weights in locals, 2 channel(s) x 1 position(s) per pass, 60 statements */
+/** WebAssembly: forward: 5x6 window, anchor (2,1); each sample's maps zero-padded to 6x18x21 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function c2_forward(x: F, w: F, y: F): void;
-/** backward: 5x6 window, anchor (2,4) (rotated, channels transposed); each sample's sensitivity map copied into a 18x19 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 1 position(s) per pass, 90 statements */
+/** WebAssembly: backward: 5x6 window, anchor (2,4) (rotated, channels transposed); each sample's maps zero-padded to 16x18x21 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function c2_backward(dy: F, w: F, dx: F): void;
-/** grad: 5x6 window, anchor (2,1); each sample's input map copied into a 18x19 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 1 channel(s) x 2 position(s) per pass, 60 statements */
+/** WebAssembly: grad: per 4 output channel(s) x 1 input channel, window in bands of 1 row(s) x 2 column(s): 4x1x2 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 1 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 18x21 in scratch; mul+add */
 export declare function c2_grad(dy: F, x: F, dw: F): void;
-/** position mode: 3136 lines of 32 values, stride 3136 */
+/** WebAssembly: forward: position mode: 3136 lines of 32 values; f64x2 across positions, 8 per block (392 block(s)), batch loop unrolled; float64 arithmetic as the JS kernel */
 export declare function n2_forward(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void;
-/** position mode: 3136 lines of 32 values, stride 3136 */
+/** WebAssembly: infer: position mode: 3136 lines of 32 values; f64x2 across positions, 8 per block (392 block(s)), batch loop unrolled; float64 arithmetic as the JS kernel */
 export declare function n2_infer(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void;
-/** position mode: 3136 lines of 32 values, stride 3136 */
+/** WebAssembly: backward: position mode: 3136 lines of 32 values; f64x2 across positions, 8 per block (392 block(s)), batch loop unrolled; float64 arithmetic as the JS kernel */
 export declare function n2_backward(dy: F, xhat: F, invStd: F, gamma: F, dx: F, dgamma: F, dbeta: F, training: boolean): void;
-/** flat loop over 100352 elements */
+/** WebAssembly: forward: f32x4 over 100352 elements, 8 vectors per iteration (3136 iterations, 0 vector(s) after) */
 export declare function relu2_forward(x: F, y: F): void;
-/** flat loop over 100352 elements */
+/** WebAssembly: backward: f32x4 over 100352 elements, 8 vectors per iteration (3136 iterations, 0 vector(s) after) */
 export declare function relu2_backward(x: F, dy: F, dx: F): void;
-/** 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 512 */
+/** WebAssembly: forward: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 512 maps in one loop; rows 0..6: 2 tap(s); cols 0..6: 2 tap(s) */
 export declare function p2_forward(x: F, y: F): void;
-/** 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 512 */
+/** WebAssembly: path: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 512 maps in one loop; rows 0..6: 2 tap(s); cols 0..6: 2 tap(s) */
 export declare function p2_path(x: F, y: F, path: Int32Array): void;
-/** 512 maps of 49 outputs, each routed to its path (overlapping pools accumulate) */
+/** WebAssembly: backward: memory.fill of dx (100352 values), then 512 maps of 49 outputs routed to their path, 1 per iteration (overlapping pools accumulate) */
 export declare function p2_backward(dy: F, path: Int32Array, dx: F): void;
-/** 4 samples × 4 rows tiles over K=784 */
+/** WebAssembly: 2 samples × 4 outputs of f32x4 dot products over K=784 (196 vectors), horizontal sums */
 export declare function f1_forward(x: F, w: F, y: F): void;
-/** 8 samples × 4 rows tiles over K=784 */
+/** WebAssembly: 4 samples × 2 f32x4 vectors of dx over O=120 outputs (splat dy × w rows), dx stored once */
 export declare function f1_backward(dy: F, w: F, dx: F): void;
-/** 4 rows × 8 samples tiles over K=784 */
+/** WebAssembly: 4 outputs × 2 f32x4 vectors of dw over T=32 samples (splat dy × x rows), added into dw */
 export declare function f1_grad(dy: F, x: F, dw: F): void;
-/** flat loop over 3840 elements */
+/** WebAssembly: forward: f32x4 over 3840 elements, 8 vectors per iteration (120 iterations, 0 vector(s) after) */
 export declare function relu3_forward(x: F, y: F): void;
-/** flat loop over 3840 elements */
+/** WebAssembly: backward: f32x4 over 3840 elements, 8 vectors per iteration (120 iterations, 0 vector(s) after) */
 export declare function relu3_backward(x: F, dy: F, dx: F): void;
-/** 4 samples × 4 rows tiles over K=120 */
+/** WebAssembly: 2 samples × 4 outputs of f32x4 dot products over K=120 (30 vectors), horizontal sums */
 export declare function f2_forward(x: F, w: F, y: F): void;
-/** 8 samples × 4 rows tiles over K=120 */
+/** WebAssembly: 4 samples × 2 f32x4 vectors of dx over O=10 outputs (splat dy × w rows), dx stored once */
 export declare function f2_backward(dy: F, w: F, dx: F): void;
-/** 4 rows × 8 samples tiles over K=120 */
+/** WebAssembly: 4 outputs × 2 f32x4 vectors of dw over T=32 samples (splat dy × x rows), added into dw */
 export declare function f2_grad(dy: F, x: F, dw: F): void;
-/** 32 rows of 10: max, exp-sum, scale */
+/** WebAssembly: 32 rows of 10: max, exp-sum, scale (scalar float64 as the JS kernel) */
 export declare function softmax1_forward(x: F, y: F): void;
-/** 32 rows of 10: log-sum-exp, y - z, -Σ z·log y */
+/** WebAssembly: 32 rows of 10: log-sum-exp, dx = y − z, J = −Σ z·(x − lse) summed over the batch (scalar float64 as the JS kernel) */
 export declare function softmax1_loss(x: F, y: F, z: F, dx: F): number;
-/** 32 rows of 10: dot, then y·(dy - dot) */
+/** WebAssembly: 32 rows of 10: dot, then y·(dy − dot) (scalar float64 as the JS kernel) */
 export declare function softmax1_backward(y: F, dy: F, dx: F): void;

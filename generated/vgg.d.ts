@@ -33,6 +33,7 @@ export interface ModelMeta {
   readonly input: readonly [number, number, number];
   readonly output: readonly [number, number, number];
   readonly dtype: 'f32' | 'f64';
+  readonly target: 'js' | 'wasm';
   readonly endsWithSoftmax: boolean;
   readonly layers: readonly LayerMeta[];
 }
@@ -77,65 +78,66 @@ export declare class Model {
 }
 
 export declare function createModel(options?: { seed?: number }): Model;
+export declare function createModelAsync(options?: { seed?: number }): Promise<Model>;
 
 // ---- kernels ----
-/** forward: 3x3 window, anchor (1,1); each sample's input map copied into a 34x34 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements */
+/** WebAssembly: forward: 3x3 window, anchor (1,1); each sample's maps zero-padded to 3x34x34 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function c1_forward(x: F, w: F, y: F): void;
-/** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 34x34 zero-padded scratch (no border code); window unrolled, weights in locals, 3 channel(s) x 2 position(s) per pass, 54 statements */
+/** WebAssembly: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's maps zero-padded to 32x34x34 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function c1_backward(dy: F, w: F, dx: F): void;
-/** grad: 3x3 window, anchor (1,1); each sample's input map copied into a 34x34 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 36 statements */
+/** WebAssembly: grad: per 2 output channel(s) x 1 input channel, window in bands of 1 row(s) x 3 column(s): 2x1x3 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 1 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 34x34 in scratch; mul+add */
 export declare function c1_grad(dy: F, x: F, dw: F): void;
-/** flat loop over 1048576 elements */
+/** WebAssembly: forward: f32x4 over 1048576 elements, 8 vectors per iteration (32768 iterations, 0 vector(s) after) */
 export declare function relu1_forward(x: F, y: F): void;
-/** flat loop over 1048576 elements */
+/** WebAssembly: backward: f32x4 over 1048576 elements, 8 vectors per iteration (32768 iterations, 0 vector(s) after) */
 export declare function relu1_backward(x: F, dy: F, dx: F): void;
-/** 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 1024 */
+/** WebAssembly: forward: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 1024 maps in one loop; rows 0..15: 2 tap(s); cols 0..15: 2 tap(s) */
 export declare function p1_forward(x: F, y: F): void;
-/** 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 1024 */
+/** WebAssembly: path: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 1024 maps in one loop; rows 0..15: 2 tap(s); cols 0..15: 2 tap(s) */
 export declare function p1_path(x: F, y: F, path: Int32Array): void;
-/** 1024 maps of 256 outputs, each routed to its path (overlapping pools accumulate) */
+/** WebAssembly: backward: memory.fill of dx (1048576 values), then 1024 maps of 256 outputs routed to their path, 8 per iteration (overlapping pools accumulate) */
 export declare function p1_backward(dy: F, path: Int32Array, dx: F): void;
-/** forward: 3x3 window, anchor (1,1); each sample's input map copied into a 18x18 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements */
+/** WebAssembly: forward: 3x3 window, anchor (1,1); each sample's maps zero-padded to 32x18x18 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function c2_forward(x: F, w: F, y: F): void;
-/** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 18x18 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements */
+/** WebAssembly: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's maps zero-padded to 64x18x18 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function c2_backward(dy: F, w: F, dx: F): void;
-/** grad: 3x3 window, anchor (1,1); each sample's input map copied into a 18x18 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 36 statements */
+/** WebAssembly: grad: per 2 output channel(s) x 1 input channel, window in bands of 1 row(s) x 3 column(s): 2x1x3 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 1 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 18x18 in scratch; mul+add */
 export declare function c2_grad(dy: F, x: F, dw: F): void;
-/** flat loop over 524288 elements */
+/** WebAssembly: forward: f32x4 over 524288 elements, 8 vectors per iteration (16384 iterations, 0 vector(s) after) */
 export declare function relu2_forward(x: F, y: F): void;
-/** flat loop over 524288 elements */
+/** WebAssembly: backward: f32x4 over 524288 elements, 8 vectors per iteration (16384 iterations, 0 vector(s) after) */
 export declare function relu2_backward(x: F, dy: F, dx: F): void;
-/** 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 2048 */
+/** WebAssembly: forward: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 2048 maps in one loop; rows 0..7: 2 tap(s); cols 0..7: 2 tap(s) */
 export declare function p2_forward(x: F, y: F): void;
-/** 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 2048 */
+/** WebAssembly: path: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 2048 maps in one loop; rows 0..7: 2 tap(s); cols 0..7: 2 tap(s) */
 export declare function p2_path(x: F, y: F, path: Int32Array): void;
-/** 2048 maps of 64 outputs, each routed to its path (overlapping pools accumulate) */
+/** WebAssembly: backward: memory.fill of dx (524288 values), then 2048 maps of 64 outputs routed to their path, 8 per iteration (overlapping pools accumulate) */
 export declare function p2_backward(dy: F, path: Int32Array, dx: F): void;
-/** forward: 3x3 window, anchor (1,1); each sample's input map copied into a 10x10 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements */
+/** WebAssembly: forward: 3x3 window, anchor (1,1); each sample's maps zero-padded to 64x10x10 in scratch; register block 2 channel(s) x 2 row(s) x 2 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function c3_forward(x: F, w: F, y: F): void;
-/** backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's sensitivity map copied into a 10x10 zero-padded scratch (no border code); window unrolled, weights in locals, 4 channel(s) x 2 position(s) per pass, 72 statements */
+/** WebAssembly: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's maps zero-padded to 64x10x10 in scratch; register block 2 channel(s) x 2 row(s) x 2 f32x4 vector(s), one tap per loop body; mul+add */
 export declare function c3_backward(dy: F, w: F, dx: F): void;
-/** grad: 3x3 window, anchor (1,1); each sample's input map copied into a 10x10 zero-padded scratch (no border code); window unrolled, gradients accumulated in locals 2 tap row(s) at a time, 2 channel(s) x 2 position(s) per pass, 36 statements */
+/** WebAssembly: grad: per 2 output channel(s) x 1 input channel, window in bands of 1 row(s) x 3 column(s): 2x1x3 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 1 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 10x10 in scratch; mul+add */
 export declare function c3_grad(dy: F, x: F, dw: F): void;
-/** flat loop over 131072 elements */
+/** WebAssembly: forward: f32x4 over 131072 elements, 8 vectors per iteration (4096 iterations, 0 vector(s) after) */
 export declare function relu3_forward(x: F, y: F): void;
-/** flat loop over 131072 elements */
+/** WebAssembly: backward: f32x4 over 131072 elements, 8 vectors per iteration (4096 iterations, 0 vector(s) after) */
 export declare function relu3_backward(x: F, dy: F, dx: F): void;
-/** 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 2048 */
+/** WebAssembly: forward: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 2048 maps in one loop; rows 0..3: 2 tap(s); cols 0..3: 2 tap(s) */
 export declare function p3_forward(x: F, y: F): void;
-/** 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 2048 */
+/** WebAssembly: path: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 2048 maps in one loop; rows 0..3: 2 tap(s); cols 0..3: 2 tap(s) */
 export declare function p3_path(x: F, y: F, path: Int32Array): void;
-/** 2048 maps of 16 outputs, each routed to its path (overlapping pools accumulate) */
+/** WebAssembly: backward: memory.fill of dx (131072 values), then 2048 maps of 16 outputs routed to their path, 8 per iteration (overlapping pools accumulate) */
 export declare function p3_backward(dy: F, path: Int32Array, dx: F): void;
-/** 4 samples × 4 rows tiles over K=1024 */
+/** WebAssembly: 2 samples × 4 outputs of f32x4 dot products over K=1024 (256 vectors), horizontal sums */
 export declare function fc_forward(x: F, w: F, y: F): void;
-/** 8 samples × 4 rows tiles over K=1024 */
+/** WebAssembly: 4 samples × 2 f32x4 vectors of dx over O=10 outputs (splat dy × w rows), dx stored once */
 export declare function fc_backward(dy: F, w: F, dx: F): void;
-/** 4 rows × 8 samples tiles over K=1024 */
+/** WebAssembly: 4 outputs × 2 f32x4 vectors of dw over T=32 samples (splat dy × x rows), added into dw */
 export declare function fc_grad(dy: F, x: F, dw: F): void;
-/** 32 rows of 10: max, exp-sum, scale */
+/** WebAssembly: 32 rows of 10: max, exp-sum, scale (scalar float64 as the JS kernel) */
 export declare function softmax1_forward(x: F, y: F): void;
-/** 32 rows of 10: log-sum-exp, y - z, -Σ z·log y */
+/** WebAssembly: 32 rows of 10: log-sum-exp, dx = y − z, J = −Σ z·(x − lse) summed over the batch (scalar float64 as the JS kernel) */
 export declare function softmax1_loss(x: F, y: F, z: F, dx: F): number;
-/** 32 rows of 10: dot, then y·(dy - dot) */
+/** WebAssembly: 32 rows of 10: dot, then y·(dy − dot) (scalar float64 as the JS kernel) */
 export declare function softmax1_backward(y: F, dy: F, dx: F): void;

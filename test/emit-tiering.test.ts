@@ -34,12 +34,13 @@ function hotFunctions(js: string): string[] {
 
 // vgg.js is left out to keep CI short: its bn/relu/full kernels are the same loops as
 // lenet's with other literal bounds, and its conv/pool kernels are in v8-tiering.test.ts.
-const modules = readdirSync('generated').filter((f) => f.endsWith('.js') && f !== 'vgg.js').sort();
+// The JS target's modules (generated/js/); the WebAssembly target's kernels are not JavaScript.
+const modules = readdirSync('generated/js').filter((f) => f.endsWith('.js') && f !== 'vgg.js').sort();
 
 describe('hot kernels of the examples are optimised by V8', () => {
   for (const file of modules) {
-    it(`generated/${file}`, () => {
-      const path = resolve('generated', file);
+    it(`generated/js/${file}`, () => {
+      const path = resolve('generated/js', file);
       const hot = hotFunctions(readFileSync(path, 'utf8'));
       expect(hot.length).toBeGreaterThan(3);
       const log = execFileSync(process.execPath, ['--trace-opt', '--input-type=module', '-e', driver, pathToFileURL(path).href], { encoding: 'utf8', maxBuffer: 64 << 20 });

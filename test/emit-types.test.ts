@@ -49,8 +49,8 @@ const l: number = softmax1_loss(new Float32Array(6), new Float32Array(6), new Fl
 export const all = [y, loss, s, p, info, l, m.inputSensitivity, m.grad('c1', 'w'), m.param('n1', 'gamma')];
 `;
 
-describe('types of the emitted files', () => {
-  const compiled = compileNetwork(net);
+for (const target of ['wasm', 'js'] as const) describe(`types of the emitted files (${target} target)`, () => {
+  const compiled = compileNetwork(net, { target });
 
   it('the .ts type-checks under strict settings', () => {
     expect(diagnostics({ '/m/typed.ts': compiled.ts }, ['/m/typed.ts'])).toEqual([]);
@@ -58,8 +58,8 @@ describe('types of the emitted files', () => {
 
   it('a consumer type-checks against the .d.ts, and the .d.ts declares every export of the .js', () => {
     expect(diagnostics({ '/d/typed.d.ts': compiled.dts, '/d/use.ts': consumer }, ['/d/typed.d.ts', '/d/use.ts'])).toEqual([]);
-    const exported = [...compiled.js.matchAll(/^export (?:function|class|const) ([\w$]+)/gm)].map((m) => m[1]).sort();
-    const declared = [...compiled.dts.matchAll(/^export declare (?:function|class|const) ([\w$]+)/gm)].map((m) => m[1]).sort();
+    const exported = [...compiled.js.matchAll(/^export (?:async function|function|class|const) ([\w$]+)/gm)].map((m) => m[1]).sort();
+    const declared = [...compiled.dts.matchAll(/^export declare (?:async function|function|class|const) ([\w$]+)/gm)].map((m) => m[1]).sort();
     expect(declared).toEqual(exported);
     expect(exported).toContain('n1_infer');
   }, 60_000);

@@ -1,4 +1,4 @@
-// Property: for random small valid networks (kernels 1-6 on each axis, anchors -2..M+1, pools
+// Property: on both targets (JS and WebAssembly), for random small valid networks (kernels 1-6 on each axis, anchors -2..M+1, pools
 // of any size, stride and rounding, both BN modes, batch 1-5, with and without softmax, full
 // with and without bias), the compiled module (its emitted .js, evaluated in-process) agrees
 // with the interpreter on every activation, path, sensitivity, gradient, the loss and the
@@ -34,16 +34,17 @@ const recipe: fc.Arbitrary<Recipe> = fc.oneof(
   fc.record({ op: fc.constant('full' as const), out: fc.integer({ min: 1, max: 5 }), bias: fc.boolean() }),
 );
 
-type Drawn = { batch: number; input: [number, number, number]; layers: Recipe[]; softmax: boolean; dtype: 'f32' | 'f64'; seed: number };
+type Drawn = { batch: number; input: [number, number, number]; layers: Recipe[]; softmax: boolean; dtype: 'f32' | 'f64'; target: 'js' | 'wasm'; seed: number };
 
 const networkArb: fc.Arbitrary<Drawn> = fc.record({
   batch: fc.integer({ min: 1, max: 5 }),
   input: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 })),
   layers: fc.array(recipe, { minLength: 1, maxLength: 5 }),
   softmax: fc.boolean(),
-  dtype: fc.constantFrom('f64' as const, 'f64' as const, 'f32' as const),
+  dtype: fc.constantFrom('f64' as const, 'f32' as const),
+  target: fc.constantFrom('js' as const, 'wasm' as const),
   seed: fc.integer({ min: 0, max: 1e6 }),
-});
+}).map((r) => (r.dtype === 'f64' ? { ...r, target: 'js' as const } : r)); // WebAssembly kernels are float32
 
 /** Turns recipes into a valid network: anchors mapped into -2..M+1, pools that do not fit use ceil. */
 function toNetwork(r: Drawn): CheckedNetwork {
@@ -78,7 +79,7 @@ const sixteenths = (n: number, next: () => number) => Float64Array.from({ length
 
 function check(r: Drawn): void {
   const net = toNetwork(r);
-  const { js } = compileNetwork(net, { dtype: r.dtype });
+  const { js } = compileNetwork(net, { dtype: r.dtype, target: r.target });
   const mod = loadModule(js);
   const model = new mod.Model({ seed: 0 });
   const next = mulberry32(r.seed);

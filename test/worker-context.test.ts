@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import vm from 'node:vm';
 
-const modules = readdirSync('generated').filter((f) => f.endsWith('.js')).sort();
+// Both targets: generated/ (WebAssembly kernels inside the .js) and generated/js/.
+const modules = ['generated', 'generated/js'].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.js')).map((f) => `${d}/${f}`)).sort();
 
 /** The module as a classic script whose completion value is its exports. */
 function asScript(js: string): string {
   const names: string[] = [];
-  const body = js.replace(/^export (function|class|const) ([A-Za-z_$][\w$]*)/gm, (_m, kw: string, name: string) => {
+  const body = js.replace(/^export (async function|function|class|const) ([A-Za-z_$][\w$]*)/gm, (_m, kw: string, name: string) => {
     names.push(name);
     return `${kw} ${name}`;
   });
@@ -21,8 +22,8 @@ function asScript(js: string): string {
 describe('generated modules in a worker-like context', () => {
   it('there are generated modules', () => expect(modules.length).toBeGreaterThan(0));
   for (const file of modules) {
-    it(`generated/${file}: no import or require, runs and trains in a bare context`, () => {
-      const js = readFileSync(`generated/${file}`, 'utf8');
+    it(`${file}: no import or require, runs and trains in a bare context`, () => {
+      const js = readFileSync(file, 'utf8');
       expect(js).not.toMatch(/^\s*import[\s{*'"]/m);
       expect(js).not.toMatch(/\bimport\s*\(/);
       expect(js).not.toMatch(/\brequire\s*\(/);

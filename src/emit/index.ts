@@ -15,6 +15,7 @@ import { printKernel } from './ops.js';
 import { surfaceStructures } from './surface.js';
 import { render, templateText } from './templates.js';
 import { renderTest } from './test-file.js';
+import { wasmParts } from './wasm-target.js';
 
 /** dtype, conv schedule and model file name: the options of the planning. */
 export type CompileOptions = PlanOptions;
@@ -39,6 +40,8 @@ export interface CompiledNetwork {
   test: string;
   /** The plan the files were printed from (`cnnc build --dump plan` prints it). */
   plan: NetworkPlan;
+  /** WebAssembly target: the kernels' module as WAT text (plain SIMD variant); null for JS. */
+  wat: (() => string) | null;
   kernels: KernelInfo[];
 }
 
@@ -71,8 +74,9 @@ function declaration(k: KernelSource): string {
 /** Prints every file of one network from its plan, and nothing but the plan. */
 export function emitNetwork(plan: NetworkPlan): CompiledNetwork {
   const stem = fileStem(plan.network);
-  const flat = plan.kernels.map((k) => printKernel(k, plan.dtype));
-  assertUnique([...flat.map((k) => k.name), 'meta', 'Model', 'createModel', 'LayerMeta', 'ModelMeta', 'F'], 'exported declarations');
+  const wasm = plan.target === 'wasm' ? wasmParts(plan) : null;
+  const flat = wasm ? wasm.kernels : plan.kernels.map((k) => printKernel(k, plan.dtype));
+  assertUnique([...flat.map((k) => k.name), 'meta', 'Model', 'createModel', 'createModelAsync', 'LayerMeta', 'ModelMeta', 'F'], 'exported declarations');
   const arrayType = arrayTypes[plan.dtype];
   const header = render('header', {
     network: plan.network, source: plan.source, f64: plan.dtype === 'f64', dtype: plan.dtype, arrayType, batch: plan.batch,
@@ -81,6 +85,7 @@ export function emitNetwork(plan: NetworkPlan): CompiledNetwork {
   }).trimEnd();
   const tsText = render('module', {
     header, arrayType, networkLiteral: str(plan.network), prelude: templateText('prelude'),
+    runtime: wasm?.runtime ?? templateText('js-runtime'), wasm: wasm !== null,
     surface: printStructures(plan, false), kernels: flat,
   });
   const js = ts.transpileModule(tsText, {
@@ -95,6 +100,7 @@ export function emitNetwork(plan: NetworkPlan): CompiledNetwork {
     name: plan.network, stem, ts: tsText, js, dts,
     test: renderTest(plan),
     plan,
+    wat: wasm && wasm.plain.wat,
     kernels: flat.map((k, i) => ({
       name: k.name, layer: plan.layers[plan.kernels[i].layer].name, role: k.role, schedule: k.schedule, macs: k.macs, chars: k.code.length,
     })),

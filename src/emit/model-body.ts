@@ -3,7 +3,7 @@
 // (`a[3]`, `p[3].w`); model names appear only as JSON string literals.
 import type { OptionalKind, MethodDeclarationStructure } from 'ts-morph';
 import { Scope } from 'ts-morph';
-import type { BufferKind, LayerPlan, NetworkPlan } from '../lower/types.js';
+import type { BufferKind, KernelPlan, KernelRole, LayerPlan, NetworkPlan } from '../lower/types.js';
 import { str } from './names.js';
 import { emitterOf } from './ops.js';
 
@@ -12,11 +12,45 @@ const lines = (...ls: (string | string[] | false | undefined)[]): string =>
 
 const dims = (s: number[]) => s.join('×');
 
-/** The calls of one layer's forward step. */
-const forwardCall = (l: LayerPlan, x: string): string => emitterOf(l.op).forward(l, { i: l.index, x, dx: '' });
+/**
+ * The call of a kernel, printed for the plan's target. JS: the kernel function on the
+ * model's arrays, each argument the array of the buffer the plan binds the parameter to
+ * (a flag parameter passes the model's field of that name). WebAssembly: the instance's
+ * function of that name, whose buffers are literal addresses; only flags are passed.
+ */
+function kernelCall(plan: NetworkPlan, k: KernelPlan): string {
+  const M = plan.memory;
+  if (plan.target === 'wasm') {
+    return `this.$k.${k.name}(${k.params.filter((q) => q.buffer == null).map((q) => `this.$${q.name} ? 1 : 0`).join(', ')})`;
+  }
+  const ref = (key: string): string => {
+    const b = M.buffers[M.index[key]];
+    switch (b.kind) {
+      case 'input': return 'this.$x';
+      case 'inputSensitivity': return 'this.inputSensitivity';
+      case 'activation': return `a[${b.layer}]`;
+      case 'sensitivity': return `s[${b.layer}]`;
+      case 'path': return `path[${b.layer}]!`;
+      case 'param': return `p[${b.layer}].${b.key}`;
+      case 'grad': return `g[${b.layer}].${b.key}`;
+      case 'cache': return `c[${b.layer}].${b.key}`;
+      case 'labels': return 'this.$z';
+      default: throw new Error(`cnnc: kernel ${k.name} takes buffer ${key}, which the model does not pass`);
+    }
+  };
+  return `${k.name}(${k.params.map((q) => (q.buffer == null ? `this.$${q.name}` : ref(q.buffer))).join(', ')})`;
+}
 
-/** The calls of one layer's backward step: gradients first (they read dy and x), then dx. */
-const backwardCall = (l: LayerPlan, x: string, dx: string): string => emitterOf(l.op).backward(l, { i: l.index, x, dx });
+/** The call site of one layer: its kernels' calls by role. */
+function callSite(plan: NetworkPlan, l: LayerPlan) {
+  return {
+    call(role: KernelRole): string {
+      const k = plan.kernels.find((x) => x.layer === l.index && x.role === role);
+      if (!k) throw new Error(`cnnc: layer ${l.name} has no ${role} kernel in the plan`);
+      return kernelCall(plan, k);
+    },
+  };
+}
 
 /** Declares the short locals a body uses (only those, so strict `noUnusedLocals` builds stay clean). */
 function withLocals(body: string): string {
@@ -28,8 +62,10 @@ function withLocals(body: string): string {
 export function modelBodies(plan: NetworkPlan) {
   const L = plan.layers;
   const n = L.length;
-  const inputOf = (i: number) => (i === 0 ? 'this.$x' : `a[${i - 1}]`);
-  const dxOf = (i: number) => (i === 0 ? 'this.inputSensitivity' : `s[${i - 1}]`);
+  const wasm = plan.target === 'wasm';
+  const forwardCall = (l: LayerPlan): string => emitterOf(l.op).forward(l, callSite(plan, l));
+  // Gradients first (they read dy and x), then dx.
+  const backwardCall = (l: LayerPlan): string => emitterOf(l.op).backward(l, callSite(plan, l));
   const out = n === 0 ? 'this.$x' : `a[${n - 1}]`;
   const K = plan.output[0];
   const inShape = str(`${plan.batch}×${dims(plan.input)}`);
@@ -43,20 +79,29 @@ export function modelBodies(plan: NetworkPlan) {
     const id = M.index[`${kind}/${layer}/${key}`];
     return id === undefined ? undefined : M.buffers[id].elements;
   };
-  const alloc = (kind: BufferKind, layer: number, key = '') => `new F(${size(kind, layer, key)})`;
+  // JS: arrays of their own; WebAssembly: views of the instance's memory at the plan's offsets.
+  const alloc = (kind: BufferKind, layer: number, key = '', type = 'F') => {
+    const id = M.index[`${kind}/${layer}/${key}`];
+    if (!wasm) return `new ${type}(${size(kind, layer, key) ?? 0})`;
+    if (id === undefined) return `new ${type}(0)`;
+    return `new ${type}($b, ${M.buffers[id].offset}, ${M.buffers[id].elements})`;
+  };
   const tensors = (kind: BufferKind, l: LayerPlan, keys: string[]) => `{ ${keys.map((k) => `${k}: ${alloc(kind, l.index, k)}`).join(', ')} }`;
   const learnable = (l: LayerPlan) => l.params.filter((q) => q.learnable).map((q) => q.key);
   const constructor = lines(
+    wasm && `const $i = $instantiate();`,
+    wasm && `this.$k = $i.call;`,
+    wasm && `const $b = $i.memory.buffer;`,
     `this.$x = ${alloc('input', -1)};`,
     `this.inputSensitivity = ${alloc('inputSensitivity', -1)};`,
     `this.$act = [${L.map((l) => alloc('activation', l.index)).join(', ')}];`,
     `this.$sens = [${L.map((l) => alloc('sensitivity', l.index)).join(', ')}];`,
-    `this.$path = [${L.map((l) => (size('path', l.index) === undefined ? 'null' : `new Int32Array(${size('path', l.index)})`)).join(', ')}];`,
+    `this.$path = [${L.map((l) => (size('path', l.index) === undefined ? 'null' : alloc('path', l.index, '', 'Int32Array'))).join(', ')}];`,
     `this.$p = [${L.map((l) => tensors('param', l, l.params.map((q) => q.key))).join(', ')}];`,
     `this.$g = [${L.map((l) => tensors('grad', l, learnable(l))).join(', ')}];`,
     `this.$v = [${L.map((l) => tensors('momentum', l, learnable(l))).join(', ')}];`,
-    `this.$cache = [${L.map((l) => tensors('cache', l, l.cache.map((q) => q.key))).join(', ')}];`,
-    `this.$z = new F(${size('labels', -1) ?? 0});`,
+    !wasm && `this.$cache = [${L.map((l) => tensors('cache', l, l.cache.map((q) => q.key))).join(', ')}];`,
+    `this.$z = ${alloc('labels', -1)};`,
     `this.$index = new Map<string, number>([${L.map((l) => `[${str(l.name)}, ${l.index}]`).join(', ')}]);`,
     `this.init(options?.seed ?? 0);`,
   );
@@ -81,12 +126,12 @@ export function modelBodies(plan: NetworkPlan) {
     `const training = options?.training ?? true;`,
     `if (typeof training !== 'boolean') $fail(\`forward: options.training must be true or false, got \${$describe(training)}\`);`,
     `this.$training = training;`,
-    withLocals(lines(...L.map((l) => forwardCall(l, inputOf(l.index))), `return ${out};`)),
+    withLocals(lines(...L.map((l) => forwardCall(l)), `return ${out};`)),
   );
 
   // Layers the shared backward chain covers: all but a final softmax trained from labels.
   const chainTop = plan.endsWithSoftmax ? n - 2 : n - 1;
-  const chain = withLocals(lines(...L.slice(0, chainTop + 1).reverse().map((l) => backwardCall(l, inputOf(l.index), dxOf(l.index)))));
+  const chain = withLocals(lines(...L.slice(0, chainTop + 1).reverse().map((l) => backwardCall(l))));
   const accumulate = lines(
     `const accumulate = options?.accumulate ?? false;`,
     `if (typeof accumulate !== 'boolean') $fail(\`options.accumulate must be true or false, got \${$describe(accumulate)}\`);`,
@@ -98,7 +143,7 @@ export function modelBodies(plan: NetworkPlan) {
       `$copyIn(labels, this.$z, 'backward: labels', ${str(`${plan.batch}×${K}`)});`,
       accumulate,
       `this.$fromLabels = true;`,
-      withLocals(`const loss = ${last.kernels.loss}(${inputOf(n - 1)}, this.$act[${n - 1}], this.$z, ${dxOf(n - 1)});`),
+      withLocals(`const loss = ${callSite(plan, last).call('loss')};`),
       `this.$back();`,
       `return loss;`,
     )
@@ -116,20 +161,23 @@ export function modelBodies(plan: NetworkPlan) {
       `const G = ${sensOut}, y = ${out};`,
       `let loss = 0;`,
       `for (let i = 0; i < ${plan.outputSize}; i++) loss += G[i] * y[i];`,
-      plan.endsWithSoftmax && `${last.kernels.backward}(this.$act[${n - 1}], this.$sens[${n - 1}], ${dxOf(n - 1)});`,
+      plan.endsWithSoftmax && `${callSite(plan, last).call('backward')};`,
     )),
     `this.$back();`,
     `return loss;`,
   );
 
-  const step = lines(
-    `const { lr, momentum } = $stepOptions(options);`,
-    `const p = this.$p, g = this.$g, v = this.$v;`,
-    ...L.flatMap((l) => l.params.filter((q) => q.learnable).map((q) =>
-      `$sgd(p[${l.index}].${q.key}, g[${l.index}].${q.key}, v[${l.index}].${q.key}, lr, momentum);`)),
-  );
+  // WebAssembly: one function steps every tensor (src/wasm/kernels/sgd.ts), one clears the gradients.
+  const step = wasm
+    ? lines(`const { lr, momentum } = $stepOptions(options);`, `this.$k.$step(lr, momentum);`)
+    : lines(
+      `const { lr, momentum } = $stepOptions(options);`,
+      `const p = this.$p, g = this.$g, v = this.$v;`,
+      ...L.flatMap((l) => l.params.filter((q) => q.learnable).map((q) =>
+        `$sgd(p[${l.index}].${q.key}, g[${l.index}].${q.key}, v[${l.index}].${q.key}, lr, momentum);`)),
+    );
 
-  const zeroGrads = `for (const g of this.$g) for (const k in g) g[k].fill(0);`;
+  const zeroGrads = wasm ? `this.$k.$zero_grads();` : `for (const g of this.$g) for (const k in g) g[k].fill(0);`;
 
   const layerIndex = lines(
     `const i = typeof name === 'string' ? this.$index.get(name) : undefined;`,

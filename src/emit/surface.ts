@@ -33,6 +33,7 @@ const metaInterfaces = (): InterfaceDeclarationStructure[] => [
       { name: 'input', type: 'readonly [number, number, number]', isReadonly: true },
       { name: 'output', type: 'readonly [number, number, number]', isReadonly: true },
       { name: 'dtype', type: "'f32' | 'f64'", isReadonly: true },
+      { name: 'target', type: "'js' | 'wasm'", isReadonly: true },
       { name: 'endsWithSoftmax', type: 'boolean', isReadonly: true },
       { name: 'layers', type: 'readonly LayerMeta[]', isReadonly: true },
     ],
@@ -47,6 +48,7 @@ export function metaValue(plan: NetworkPlan): string {
     input: plan.input,
     output: plan.output,
     dtype: plan.dtype,
+    target: plan.target,
     endsWithSoftmax: plan.endsWithSoftmax,
     layers: plan.layers.map((l) => ({
       name: l.name, op: l.op, input: l.input, output: l.output,
@@ -102,7 +104,11 @@ function modelClass(plan: NetworkPlan, ambient: boolean): ClassDeclarationStruct
   const privateFields: OptionalKind<PropertyDeclarationStructure>[] = ambient ? [] : [
     ['$x', 'F'], ['$act', 'F[]'], ['$sens', 'F[]'], ['$path', '(Int32Array | null)[]'],
     ['$p', 'Record<string, F>[]'], ['$g', 'Record<string, F>[]'], ['$v', 'Record<string, F>[]'],
-    ['$cache', 'Record<string, F>[]'], ['$z', 'F'], ['$index', 'Map<string, number>'],
+    ['$z', 'F'], ['$index', 'Map<string, number>'],
+    // JS: the BN caches the kernels pass between forward and backward (WebAssembly keeps them in its memory).
+    ...(plan.target === 'js' ? [['$cache', 'Record<string, F>[]']] : []),
+    // WebAssembly: the instance's functions (kernels at literal addresses, $step, $zero_grads).
+    ...(plan.target === 'wasm' ? [['$k', 'Record<string, (...args: number[]) => number>']] : []),
   ].map(([name, type]) => ({ name, type, scope: Scope.Private, isReadonly: true }));
   if (!ambient) {
     privateFields.push(
@@ -133,6 +139,19 @@ function createModel(ambient: boolean): FunctionDeclarationStructure {
   };
 }
 
+/**
+ * The same, for contexts that must not compile WebAssembly synchronously (a browser page's
+ * main thread refuses big modules); with the JS target it simply resolves to a new Model.
+ */
+function createModelAsync(plan: NetworkPlan, ambient: boolean): FunctionDeclarationStructure {
+  return {
+    kind: StructureKind.Function, name: 'createModelAsync', isExported: true, hasDeclareKeyword: ambient,
+    isAsync: !ambient,
+    parameters: [{ name: 'options', type: '{ seed?: number }', hasQuestionToken: true }], returnType: 'Promise<Model>',
+    statements: ambient ? undefined : plan.target === 'wasm' ? 'await $moduleAsync();\nreturn new Model(options);' : 'return new Model(options);',
+  };
+}
+
 function metaStatement(plan: NetworkPlan, ambient: boolean): VariableStatementStructure {
   return {
     kind: StructureKind.VariableStatement, isExported: true, hasDeclareKeyword: ambient,
@@ -143,5 +162,5 @@ function metaStatement(plan: NetworkPlan, ambient: boolean): VariableStatementSt
 
 /** The surface of the .ts (with bodies) or of the .d.ts (ambient). */
 export function surfaceStructures(plan: NetworkPlan, ambient: boolean): StatementStructures[] {
-  return [...metaInterfaces(), metaStatement(plan, ambient), modelClass(plan, ambient), createModel(ambient)];
+  return [...metaInterfaces(), metaStatement(plan, ambient), modelClass(plan, ambient), createModel(ambient), createModelAsync(plan, ambient)];
 }

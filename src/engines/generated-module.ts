@@ -119,7 +119,7 @@ export async function importGeneratedFile(path: string): Promise<GeneratedModule
 export function evaluateGeneratedSource(js: string): GeneratedModule {
   if (/^\s*import\b/m.test(js) || /\brequire\s*\(/.test(js)) throw new Error('the module imports something');
   const names: string[] = [];
-  const body = js.replace(/^export (function|class|const) ([A-Za-z_$][\w$]*)/gm, (_m, kw: string, name: string) => {
+  const body = js.replace(/^export (async function|function|class|const) ([A-Za-z_$][\w$]*)/gm, (_m, kw: string, name: string) => {
     names.push(name);
     return `${kw} ${name}`;
   });
@@ -144,6 +144,8 @@ export function weightsJson(weights: Record<string, Record<string, ArrayLike<num
 
 export interface CompileAndImportOptions {
   dtype?: 'f32' | 'f64';
+  /** Default: wasm for f32, js for f64. */
+  target?: 'js' | 'wasm';
   convSchedule?: 'padded' | 'split';
 }
 
@@ -157,13 +159,14 @@ const compiled = new Map<string, Promise<GeneratedModule>>();
 export function compileAndImport(net: CheckedNetwork, options: CompileAndImportOptions = {}): Promise<GeneratedModule> {
   const dtype = options.dtype ?? 'f32';
   const convSchedule = options.convSchedule ?? 'padded';
-  const key = `${dtype}:${convSchedule}:${JSON.stringify(net, (k, v: unknown) => (k === 'loc' ? undefined : v))}`;
+  const target = options.target ?? (dtype === 'f64' ? 'js' : 'wasm');
+  const key = `${dtype}:${target}:${convSchedule}:${JSON.stringify(net, (k, v: unknown) => (k === 'loc' ? undefined : v))}`;
   let mod = compiled.get(key);
   if (!mod) {
     mod = (async () => {
       // Loaded on demand: loading a built module never loads the emitter (ts-morph, TypeScript).
       const { compileNetwork } = await import('../emit/index.js');
-      return importGeneratedSource(compileNetwork(net, { dtype, convSchedule }).js);
+      return importGeneratedSource(compileNetwork(net, { dtype, target, convSchedule }).js);
     })();
     compiled.set(key, mod);
     mod.catch(() => compiled.delete(key));

@@ -1,16 +1,17 @@
-// The generated engine of `cnnc run`: compiles the network in-process (float32 by default,
-// --dtype f64), imports the ES module (generated-module.ts), and runs the Model's forward
+// The generated engine of `cnnc run`: compiles the network in-process (float32 WebAssembly by
+// default; --target js, --dtype f64), imports the ES module (generated-module.ts), and runs the Model's forward
 // and backward passes. The trace has the interpreter engine's form.
 import type { CheckedNetwork } from '../model/checked.js';
 import type { Engine, RunRequest, Trace, TraceLayer } from '../model/trace.js';
 import { compileAndImport } from './generated-module.js';
 
-export function createGeneratedEngine(options: { dtype?: 'f32' | 'f64' } = {}): Engine {
+export function createGeneratedEngine(options: { dtype?: 'f32' | 'f64'; target?: 'js' | 'wasm' } = {}): Engine {
   const dtype = options.dtype ?? 'f32';
+  const target = options.target ?? (dtype === 'f64' ? 'js' : 'wasm');
   return {
     name: 'generated',
     async run(net: CheckedNetwork, req: RunRequest): Promise<Trace> {
-      const mod = await compileAndImport(net, { dtype });
+      const mod = await compileAndImport(net, { dtype, target });
       const model = new mod.Model();
       model.loadJSON(req.weights);
       model.forward(req.input, { training: req.mode === 'train' });

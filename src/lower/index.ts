@@ -41,6 +41,8 @@ export function sourceName(source: string | undefined, network: string): string 
 
 export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): NetworkPlan {
   const dtype = options.dtype ?? 'f32';
+  const target = options.target ?? (dtype === 'f64' ? 'js' : 'wasm');
+  if (target === 'wasm' && dtype !== 'f32') throw new Error('cnnc: the WebAssembly target is float32 only: use the js target for f64');
   const convSchedule = options.convSchedule ?? 'padded';
   const T = net.batch;
   const ctx: LowerContext = { batch: T, conv: convSchedule === 'split' ? { padded: false } : {} };
@@ -77,6 +79,7 @@ export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): Net
     network: net.name,
     source: sourceName(options.source, net.name),
     dtype,
+    target,
     convSchedule,
     batch: T,
     input: shape(net.input),

@@ -23,8 +23,16 @@ export type Dtype = 'f32' | 'f64';
 export type KernelRole = 'forward' | 'backward' | 'grad' | 'path' | 'infer' | 'loss';
 
 /** Options of the planning (the command line's --dtype and --conv-schedule). */
+/**
+ * What the kernels are printed as: `wasm` (the default for float32) is one WebAssembly SIMD
+ * module the generated file carries; `js` is plain JavaScript (the only target for float64).
+ */
+export type Target = 'js' | 'wasm';
+
 export interface PlanOptions {
   dtype?: Dtype;
+  /** Default: `wasm` for f32, `js` for f64 (WebAssembly kernels are float32 only). */
+  target?: Target;
   /**
    * Conv schedule: `padded` (default) copies each map into a zero-padded scratch buffer and
    * runs one unrolled body everywhere (falling back to `split` with rolled taps when even
@@ -218,6 +226,7 @@ export interface NetworkPlan {
   /** The model file's base name (harmless characters only), for comments. */
   source: string;
   dtype: Dtype;
+  target: Target;
   convSchedule: 'padded' | 'split';
   batch: number;
   input: [number, number, number];

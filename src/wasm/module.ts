@@ -3,10 +3,8 @@
 // one module with one memory. The JavaScript around it (src/emit) calls these functions
 // by the kernels' exported names; it never sees an address except to make views.
 //
-// Addresses: a kernel's parameters are named as the JS target's (x, w, y, dy, dx, dw, …);
-// each name denotes one buffer of the layer (x = the layer's input, dx = the sensitivity
-// of its input, w = its weights, dw = their gradient, …), looked up in the plan's memory
-// table. Scratch that wasm kernels ask for lives after the plan's buffers, shared by all
+// Addresses: a kernel's parameters are named as the JS target's (x, w, y, dy, dx, dw, …) and
+// the plan binds each to one buffer of its memory table (KernelParam.buffer). Scratch that wasm kernels ask for lives after the plan's buffers, shared by all
 // kernels (they run one at a time).
 import type { Layer } from '../model/checked.js';
 import type { BufferKind, NetworkPlan } from '../lower/types.js';
@@ -32,22 +30,6 @@ const SCRATCH_ALIGN = 64;
 /** Names of the module's own exports beside the kernels (`$` cannot occur in a layer name). */
 export const STEP = '$step';
 export const ZERO_GRADS = '$zero_grads';
-
-/** The buffer a kernel parameter denotes, for layer `i` (see the file comment). */
-function bufferOf(name: string, i: number): [BufferKind, number, string] {
-  switch (name) {
-    case 'x': return i === 0 ? ['input', -1, ''] : ['activation', i - 1, ''];
-    case 'y': return ['activation', i, ''];
-    case 'dy': return ['sensitivity', i, ''];
-    case 'dx': return i === 0 ? ['inputSensitivity', -1, ''] : ['sensitivity', i - 1, ''];
-    case 'path': return ['path', i, ''];
-    case 'z': return ['labels', -1, ''];
-    case 'xhat': case 'invStd': return ['cache', i, name];
-    case 'dw': case 'db': case 'dgamma': case 'dbeta':
-      return ['grad', i, name === 'dw' ? 'w' : name === 'db' ? 'b' : name === 'dgamma' ? 'gamma' : 'beta'];
-    default: return ['param', i, name];
-  }
-}
 
 export interface WasmKernelInfo {
   /** Exported function name (the JS target's kernel name). */
@@ -84,8 +66,8 @@ export function buildWasmModule(plan: NetworkPlan, relaxed: boolean): WasmModule
     const layer = layers[k.layer];
     const emitter = wasmEmitters[layer.op] as WasmOpEmitter;
     const role = k.role as WasmRole;
-    const args = k.params.filter((p) => p.type !== 'boolean').map((p) => {
-      const b = addr(...bufferOf(p.name, k.layer));
+    const args = k.params.filter((p) => p.buffer != null).map((p) => {
+      const b = plan.memory.buffers[plan.memory.index[p.buffer!]];
       return { name: p.name, offset: b.offset, elements: b.elements, type: b.type === 'i32' ? 'i32' as const : 'f32' as const };
     });
     const at: Record<string, number> = Object.fromEntries(args.map((a) => [a.name, a.offset]));

@@ -1,6 +1,7 @@
-// `cnnc MODEL.cnn [-o DIR] [--dtype f32|f64]` (the default command; same as `cnnc build`):
-// compiles every network of the file into DIR (default generated/): <net>.ts, <net>.js,
-// <net>.d.ts and <net>.test.ts. All files of a build are staged under temporary names and
+// `cnnc MODEL.cnn [-o DIR] [--target wasm|js] [--dtype f32|f64] [--emit wat]` (the default
+// command; same as `cnnc build`): compiles every network of the file into DIR (default
+// generated/): <net>.ts, <net>.js, <net>.d.ts and <net>.test.ts, and with `--emit wat` the
+// WebAssembly kernels as text, <net>.wat. All files of a build are staged under temporary names and
 // renamed only when every one was written, so an error leaves the old modules intact.
 // `--dump plan` (alias `--dump-plan`) prints, instead, the network plans the emitters
 // printed the files from, as a JSON array: `emitNetwork(plan)` gives the same files back.
@@ -14,6 +15,9 @@ import { checkOutputFolder, writeFilesAtomic, WriteError } from '../../util/atom
 interface BuildOptions {
   out: string;
   dtype: string;
+  /** Default: wasm, or js with --dtype f64 (WebAssembly kernels are float32). */
+  target?: string;
+  emit?: string;
   convSchedule?: string;
   dump?: string;
   /** The older spelling of `--dump plan`. */
@@ -24,13 +28,14 @@ const DUMPS = ['plan'] as const;
 
 const kb = (s: string) => `${(Buffer.byteLength(s) / 1024).toFixed(0)} KB`;
 
-/** The files of one build: the four of every network. */
-export function buildFiles(compiled: CompiledNetwork[], dir: string): { path: string; data: string }[] {
+/** The files of one build: the four of every network (and its .wat when asked). */
+export function buildFiles(compiled: CompiledNetwork[], dir: string, wat = false): { path: string; data: string }[] {
   return compiled.flatMap((c) => [
     { path: join(dir, `${c.stem}.ts`), data: c.ts },
     { path: join(dir, `${c.stem}.js`), data: c.js },
     { path: join(dir, `${c.stem}.d.ts`), data: c.dts },
     { path: join(dir, `${c.stem}.test.ts`), data: c.test },
+    ...(wat && c.wat ? [{ path: join(dir, `${c.stem}.wat`), data: c.wat() }] : []),
   ]);
 }
 
@@ -39,6 +44,13 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
   if (opts.dump !== undefined && !(DUMPS as readonly string[]).includes(opts.dump)) {
     throw new UsageError(`cnnc: --dump must be ${DUMPS.join(' or ')}, got "${opts.dump}"`);
   }
+  const target = opts.target ?? (opts.dtype === 'f64' ? 'js' : 'wasm');
+  if (target !== 'wasm' && target !== 'js') throw new UsageError(`cnnc: --target must be wasm or js, got "${target}"`);
+  if (target === 'wasm' && opts.dtype === 'f64') {
+    throw new UsageError('cnnc: --target wasm is float32 only (WebAssembly SIMD kernels); use --target js for --dtype f64');
+  }
+  if (opts.emit !== undefined && opts.emit !== 'wat') throw new UsageError(`cnnc: --emit must be wat, got "${opts.emit}"`);
+  if (opts.emit === 'wat' && target !== 'wasm') throw new UsageError('cnnc: --emit wat needs --target wasm (the js target has no WebAssembly)');
   const convSchedule = opts.convSchedule ?? 'padded';
   if (convSchedule !== 'padded' && convSchedule !== 'split') {
     throw new UsageError(`cnnc: --conv-schedule must be padded or split, got "${convSchedule}"`);
@@ -54,13 +66,13 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
     }
   }
   const started = performance.now();
-  const compiled = compileModel(model, { dtype: opts.dtype, convSchedule });
+  const compiled = compileModel(model, { dtype: opts.dtype, target, convSchedule });
   const ms = performance.now() - started;
   if (opts.dump === 'plan' || opts.dumpPlan) {
     print(JSON.stringify(compiled.map((c) => c.plan), null, 2));
     return;
   }
-  const files = buildFiles(compiled, opts.out);
+  const files = buildFiles(compiled, opts.out, opts.emit === 'wat');
   try {
     writeFilesAtomic(files);
   } catch (e) {
@@ -68,7 +80,8 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
     throw e;
   }
   for (const c of compiled) {
-    print(`${c.name}: ${join(opts.out, c.stem)}.{ts,js,d.ts,test.ts} (js ${kb(c.js)}, ${c.kernels.length} kernels, ${c.plan.dtype})`);
+    const ext = opts.emit === 'wat' ? 'ts,js,d.ts,test.ts,wat' : 'ts,js,d.ts,test.ts';
+    print(`${c.name}: ${join(opts.out, c.stem)}.{${ext}} (js ${kb(c.js)}, ${c.kernels.length} kernels, ${c.plan.target} ${c.plan.dtype})`);
   }
   print(`compiled ${compiled.length} network${compiled.length === 1 ? '' : 's'} in ${(ms / 1000).toFixed(1)} s`);
 }
@@ -79,7 +92,9 @@ export function register(program: Command): void {
     .description('compile every network of MODEL.cnn into DIR: <net>.ts, .js, .d.ts, .test.ts (the default command)')
     .argument('<model>', 'the .cnn file')
     .option('-o, --out <dir>', 'output directory', 'generated')
-    .option('--dtype <dtype>', 'float type of the module: f32 or f64', 'f32')
+    .option('--target <target>', 'kernels as: wasm (WebAssembly SIMD inside the .js; the default for f32) or js (plain JavaScript; the default for f64)')
+    .option('--dtype <dtype>', 'float type of the module: f32 or f64 (f64: js target only)', 'f32')
+    .option('--emit <what>', 'also write: wat (the WebAssembly kernels as text, <net>.wat)')
     .option('--conv-schedule <schedule>', 'conv kernels: padded (zero-padded scratch copy, one unrolled body) or split (interior without bounds tests, each border region with its own clipped code)', 'padded')
     .option('--dump <what>', 'print instead of writing files: plan (the network plans the files are printed from: layers, kernels with their schedules, buffers, as JSON)')
     .option('--dump-plan', 'same as --dump plan')

@@ -23,11 +23,12 @@ export interface RunOptions {
   mode: 'train' | 'infer';
   trace?: string;
   dtype?: 'f32' | 'f64';
+  target?: 'js' | 'wasm';
 }
 
 interface RawOptions {
   engine?: string; weights?: string; seed?: string; input?: string; labels?: string; outSens?: string;
-  network?: string; mode?: string; trace?: string; dtype?: string;
+  network?: string; mode?: string; trace?: string; dtype?: string; target?: string;
 }
 
 /** Checks the combination of options before any file is read (exit 2 when wrong). */
@@ -46,7 +47,10 @@ export function parseRunOptions(raw: RawOptions): RunOptions {
   if (mode !== 'train' && mode !== 'infer') throw new UsageError(`cnnc run: --mode must be train or infer, got "${mode}"`);
   const dtype = raw.dtype;
   if (dtype !== undefined && dtype !== 'f32' && dtype !== 'f64') throw new UsageError(`cnnc run: --dtype must be f32 or f64, got "${dtype}"`);
-  return { engine: raw.engine as EngineName, weights: raw.weights, seed, input: raw.input, labels: raw.labels, outSens: raw.outSens, mode, trace: raw.trace, dtype };
+  const target = raw.target;
+  if (target !== undefined && target !== 'js' && target !== 'wasm') throw new UsageError(`cnnc run: --target must be wasm or js, got "${target}"`);
+  if (target === 'wasm' && dtype === 'f64') throw new UsageError('cnnc run: --target wasm is float32 only; use --target js for --dtype f64');
+  return { engine: raw.engine as EngineName, weights: raw.weights, seed, input: raw.input, labels: raw.labels, outSens: raw.outSens, mode, trace: raw.trace, dtype, target };
 }
 
 /** The class of each sample: the index of the largest number of its output block (first on ties). */
@@ -70,14 +74,14 @@ export async function runNetwork(net: CheckedNetwork, opts: RunOptions, print: (
   const input = readInput(opts.input, net);
   const labels = opts.labels !== undefined ? readLabels(opts.labels, net) : undefined;
   const outSens = opts.outSens !== undefined ? readOutSens(opts.outSens, net) : undefined;
-  const engine = await getEngine(opts.engine, { dtype: opts.dtype });
+  const engine = await getEngine(opts.engine, { dtype: opts.dtype, target: opts.target });
   const trace = await engine.run(net, { weights, input, mode: opts.mode, labels, outSens });
   // Finite inputs and weights can still overflow on the way (float32 ends at 3.4e38): say
   // where, rather than print NaN or write a trace whose numbers JSON turns into null.
   const bad = firstNonFinite(trace);
   if (bad) {
     throw new UserError(
-      `network ${net.name}, engine ${engine.name}${opts.engine === 'generated' ? ` (${opts.dtype ?? 'f32'})` : ''}: ${bad.where}` +
+      `network ${net.name}, engine ${engine.name}${opts.engine === 'generated' ? ` (${opts.target ?? (opts.dtype === 'f64' ? 'js' : 'wasm')} ${opts.dtype ?? 'f32'})` : ''}: ${bad.where}` +
         `${bad.index >= 0 ? ` element ${bad.index}` : ''} is ${bad.value}: the computation overflowed; ` +
         'scale the inputs or the weights down (nothing was written)',
     );
@@ -109,6 +113,7 @@ export function register(program: Command): void {
     .option('--network <name>', 'which network of the file (default: the first)')
     .option('--mode <mode>', 'train (bn batch statistics) or infer (running statistics)', 'train')
     .option('--dtype <dtype>', 'generated engine only: f32 (default) or f64')
+    .option('--target <target>', 'generated engine only: wasm (default for f32) or js')
     .option('--trace <file>', 'write every activation, sensitivity, gradient and path as JSON')
     .action(async (model: string, raw: RawOptions) => {
       const opts = parseRunOptions(raw);

@@ -72,11 +72,8 @@ export const bnEmitter: OpEmitter<BnLayer, BnKernel> = {
   kinds: ['bn'],
   print: printBn,
   interpreter: ['bnForward', 'bnBackward'],
-  forward: (l, { i, x }) => {
-    const args = `${x}, p[${i}].gamma, p[${i}].beta, p[${i}].runningMean, p[${i}].runningVar, a[${i}], c[${i}].xhat, c[${i}].invStd`;
-    return `if (training) ${l.kernels.forward}(${args});\nelse ${l.kernels.infer}(${args});`;
-  },
-  backward: (l, { i, dx }) => `${l.kernels.backward}(s[${i}], c[${i}].xhat, c[${i}].invStd, p[${i}].gamma, ${dx}, g[${i}].gamma, g[${i}].beta, this.$training);`,
+  forward: (_l, { call }) => `if (training) ${call('forward')};\nelse ${call('infer')};`,
+  backward: (_l, { call }) => `${call('backward')};`,
   checks: (layer, { l, nIn, nOut, k, w, name, msg }) => {
     const G = layer.params[0].size;
     return [

@@ -243,8 +243,8 @@ function emitGradByRows(c: CodeWriter, plan: ConvPassPlan, piece: ConvPiece): vo
 export const convEmitter: OpEmitter<ConvLayer, ConvPaddedKernel | ConvSplitKernel> = {
   kinds: ['conv-padded', 'conv-split'],
   print: (k, dtype) => (k.kind === 'conv-padded' ? printConvPadded(k, dtype) : printConvSplit(k)),
-  forward: (l, { i, x }) => `${l.kernels.forward}(${x}, p[${i}].w, a[${i}]);`,
-  backward: (l, { i, x, dx }) => `${l.kernels.grad}(s[${i}], ${x}, g[${i}].w);\n${l.kernels.backward}(s[${i}], p[${i}].w, ${dx});`,
+  forward: (_l, { call }) => `${call('forward')};`,
+  backward: (_l, { call }) => `${call('grad')};\n${call('backward')};`,
   checks: (layer, { l, nIn, nOut, k, w, name, msg }) => [
     `const x = inputOf(${l}), dy = bwd.sensitivities[${l}]!;`,
     `const y = nan(${nOut}); ${k('forward')}(f(x), f(${w('w')}), y); close(${msg('_forward')}, y, fwd.activations[${l}]);`,

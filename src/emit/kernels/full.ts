@@ -96,8 +96,8 @@ const hasBias = (l: { params: { key: string }[] }) => l.params.some((q) => q.key
 export const fullEmitter: OpEmitter<FullLayer, FullTilesKernel> = {
   kinds: ['full-tiles'],
   print: printFull,
-  forward: (l, { i, x }) => `${l.kernels.forward}(${x}, p[${i}].w, ${hasBias(l) ? `p[${i}].b, ` : ''}a[${i}]);`,
-  backward: (l, { i, x, dx }) => `${l.kernels.grad}(s[${i}], ${x}, g[${i}].w${hasBias(l) ? `, g[${i}].b` : ''});\n${l.kernels.backward}(s[${i}], p[${i}].w, ${dx});`,
+  forward: (_l, { call }) => `${call('forward')};`,
+  backward: (_l, { call }) => `${call('grad')};\n${call('backward')};`,
   checks: (layer, { l, nIn, nOut, k, w, name, msg }) => {
     const b = layer.bias;
     return [

@@ -112,8 +112,9 @@ export function printPoolBackward(k: PoolBackwardKernel): string {
 export const poolEmitter: OpEmitter<PoolLayer, PoolSweepKernel | PoolBackwardKernel> = {
   kinds: ['pool-sweep', 'pool-backward'],
   print: (k) => (k.kind === 'pool-sweep' ? printPoolSweep(k) : printPoolBackward(k)),
-  forward: (l, { i, x }) => `${l.kernels.path}(${x}, a[${i}], path[${i}]!);`,
-  backward: (l, { i, dx }) => `${l.kernels.backward}(s[${i}], path[${i}]!, ${dx});`,
+  // The model's forward always records the path (inference too: path() answers after any pass).
+  forward: (_l, { call }) => `${call('path')};`,
+  backward: (_l, { call }) => `${call('backward')};`,
   checks: (layer, { l, nIn, nOut, k, msg }) => [
     `const x = inputOf(${l}), dy = bwd.sensitivities[${l}]!;`,
     `const y = nan(${nOut}); ${k('forward')}(f(x), y); close(${msg('_forward')}, y, fwd.activations[${l}]);`,

@@ -31,8 +31,8 @@ export function printRelu(k: ReluKernel): string {
 export const reluEmitter: OpEmitter<ReluLayer, ReluKernel> = {
   kinds: ['relu'],
   print: printRelu,
-  forward: (l, { i, x }) => `${l.kernels.forward}(${x}, a[${i}]);`,
-  backward: (l, { i, x, dx }) => `${l.kernels.backward}(${x}, s[${i}], ${dx});`,
+  forward: (_l, { call }) => `${call('forward')};`,
+  backward: (_l, { call }) => `${call('backward')};`,
   checks: (_layer, { l, nIn, nOut, k, msg }) => [
     `const x = inputOf(${l}), dy = bwd.sensitivities[${l}]!;`,
     `const y = nan(${nOut}); ${k('forward')}(f(x), y); close(${msg('_forward')}, y, fwd.activations[${l}]);`,

@@ -51,9 +51,9 @@ export const softmaxEmitter: OpEmitter<SoftmaxLayer, SoftmaxKernel> = {
   kinds: ['softmax'],
   print: printSoftmax,
   interpreter: ['softmaxBackward'],
-  forward: (l, { i, x }) => `${l.kernels.forward}(${x}, a[${i}]);`,
+  forward: (_l, { call }) => `${call('forward')};`,
   // Inside the chain (softmax not last, or a backward pass from an output sensitivity): the Jacobian.
-  backward: (l, { i, dx }) => `${l.kernels.backward}(a[${i}], s[${i}], ${dx});`,
+  backward: (_l, { call }) => `${call('backward')};`,
   checks: (layer, { l, nIn, nOut, k, msg, lossLayer }) => [
     `const x = inputOf(${l});`,
     `const y = nan(${nOut}); ${k('forward')}(f(x), y); close(${msg('_forward')}, y, fwd.activations[${l}]);`,

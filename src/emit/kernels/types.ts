@@ -37,12 +37,15 @@ export interface KernelSource {
   macs: number;
 }
 
-/** Names the model body uses for one layer's step: its input, and where ∂J/∂input goes. */
+/**
+ * How the model body calls one layer's kernels. The arguments come from the plan (each
+ * kernel parameter names its buffer), so a descriptor only says which roles run, in which
+ * order and when; the target prints the call (JS: the kernel on the model's arrays;
+ * WebAssembly: the instance's function, whose buffers are literal addresses).
+ */
 export interface CallSite {
-  /** Layer index: `a[i]` activation, `s[i]` sensitivity, `p[i]` params, `g[i]` grads, `c[i]` caches, `path[i]`. */
-  i: number;
-  x: string;
-  dx: string;
+  /** The call expression of the layer's kernel of this role (no semicolon). */
+  call(role: KernelRole): string;
 }
 
 /** What a layer's generated-test check may use (the harness is templates/test.hbs). */
