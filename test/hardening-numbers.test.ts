@@ -320,7 +320,7 @@ describe('item 4: numbers beyond float32 are refused by both engines, with the i
     const r = await cnnc('run', model, '--engine', 'generated', '--seed', '1', '--input', huge, '--labels', Z, '--trace', trace);
     noStack(r.err);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^network small, engine generated \(f32\): layer c1 \(conv\): output element \d+ is -?Infinity: the computation overflowed; scale the inputs or the weights down \(nothing was written\)\n$/);
+    expect(r.err).toMatch(/^network small, engine generated \((wasm |js )?f32\): layer c1 \(conv\): output element \d+ is -?Infinity: the computation overflowed; scale the inputs or the weights down \(nothing was written\)\n$/);
     expect(existsSync(trace)).toBe(false);
   });
 });
