@@ -1,0 +1,113 @@
+// The random networks of the property tests and the check of one against the interpreter
+// (test/property-generated.test.ts, test/property-relaxed.test.ts).
+import { expect } from 'vitest';
+import fc from 'fast-check';
+import { buildNetwork, pooledSize, type LayerSpec } from '../../src/model/build.js';
+import type { CheckedNetwork } from '../../src/model/checked.js';
+import { size3 } from '../../src/model/checked.js';
+import type { Weights } from '../../src/model/weights.js';
+import { compileNetwork } from '../../src/emit/index.js';
+import { backwardNetwork, forwardNetwork } from '../../src/interp/index.js';
+import { mulberry32 } from '../../src/model/init.js';
+import { loadModule } from './load-module.js';
+import { closeTo } from './compare.js';
+
+type Recipe =
+  | { op: 'conv'; out: number; kr: number; kc: number; ar: number; ac: number }
+  | { op: 'pool'; pr: number; pc: number; sr: number; sc: number; round: 'floor' | 'ceil' }
+  | { op: 'bn'; mode: 'position' | 'channel'; eps: number }
+  | { op: 'relu' }
+  | { op: 'full'; out: number; bias: boolean };
+
+const u = fc.integer({ min: 0, max: 9999 });
+const recipe: fc.Arbitrary<Recipe> = fc.oneof(
+  fc.record({ op: fc.constant('conv' as const), out: fc.integer({ min: 1, max: 3 }), kr: fc.integer({ min: 1, max: 6 }), kc: fc.integer({ min: 1, max: 6 }), ar: u, ac: u }),
+  fc.record({ op: fc.constant('pool' as const), pr: fc.integer({ min: 1, max: 4 }), pc: fc.integer({ min: 1, max: 4 }), sr: fc.integer({ min: 1, max: 4 }), sc: fc.integer({ min: 1, max: 4 }), round: fc.constantFrom('floor' as const, 'ceil' as const) }),
+  fc.record({ op: fc.constant('bn' as const), mode: fc.constantFrom('position' as const, 'channel' as const), eps: fc.constantFrom(1e-5, 1e-3) }),
+  fc.record({ op: fc.constant('relu' as const) }),
+  fc.record({ op: fc.constant('full' as const), out: fc.integer({ min: 1, max: 5 }), bias: fc.boolean() }),
+);
+
+type Drawn = { batch: number; input: [number, number, number]; layers: Recipe[]; softmax: boolean; dtype: 'f32' | 'f64'; target: 'js' | 'wasm'; seed: number };
+
+export const networkArb: fc.Arbitrary<Drawn> = fc.record({
+  batch: fc.integer({ min: 1, max: 5 }),
+  input: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 })),
+  layers: fc.array(recipe, { minLength: 1, maxLength: 5 }),
+  softmax: fc.boolean(),
+  dtype: fc.constantFrom('f64' as const, 'f32' as const),
+  target: fc.constantFrom('js' as const, 'wasm' as const),
+  seed: fc.integer({ min: 0, max: 1e6 }),
+}).map((r) => (r.dtype === 'f64' ? { ...r, target: 'js' as const } : r)); // WebAssembly kernels are float32
+
+/** Turns recipes into a valid network: anchors mapped into -2..M+1, pools that do not fit use ceil. */
+function toNetwork(r: Drawn): CheckedNetwork {
+  let [c, h, w] = r.input;
+  const layers: LayerSpec[] = [];
+  for (const l of r.layers) {
+    switch (l.op) {
+      case 'conv':
+        layers.push({ op: 'conv', out: l.out, kernel: [l.kr, l.kc], anchor: [-2 + (l.ar % (l.kr + 4)), -2 + (l.ac % (l.kc + 4))] });
+        c = l.out;
+        break;
+      case 'pool': {
+        const round = pooledSize(h, l.pr, l.sr, l.round) === null || pooledSize(w, l.pc, l.sc, l.round) === null ? 'ceil' : l.round;
+        layers.push({ op: 'pool', size: [l.pr, l.pc], stride: [l.sr, l.sc], round });
+        h = pooledSize(h, l.pr, l.sr, round)!;
+        w = pooledSize(w, l.pc, l.sc, round)!;
+        break;
+      }
+      case 'bn': layers.push({ op: 'bn', mode: l.mode, eps: l.eps }); break;
+      case 'relu': layers.push({ op: 'relu' }); break;
+      case 'full': layers.push({ op: 'full', out: l.out, bias: l.bias }); c = l.out; h = 1; w = 1; break;
+    }
+  }
+  if (r.softmax) {
+    if (h !== 1 || w !== 1) layers.push({ op: 'full', out: 3, bias: true });
+    layers.push({ op: 'softmax' });
+  }
+  return buildNetwork({ name: 'prop', batch: r.batch, input: r.input, layers });
+}
+
+const sixteenths = (n: number, next: () => number) => Float64Array.from({ length: n }, () => (Math.floor(next() * 33) - 16) / 16);
+
+export function check(r: Drawn): void {
+  const net = toNetwork(r);
+  const { js } = compileNetwork(net, { dtype: r.dtype, target: r.target });
+  const mod = loadModule(js);
+  const model = new mod.Model({ seed: 0 });
+  const next = mulberry32(r.seed);
+  const weights: Weights = {};
+  for (const l of net.layers) {
+    if (!l.params.length) continue;
+    weights[l.name] = Object.fromEntries(l.params.map((p) => [p.key,
+      p.key === 'runningVar' ? Float64Array.from({ length: p.size }, () => 0.5 + Math.floor(next() * 16) / 16)
+        : p.key === 'gamma' ? Float64Array.from({ length: p.size }, () => 0.5 + Math.floor(next() * 16) / 16)
+          : sixteenths(p.size, next)]));
+  }
+  model.loadJSON(weights);
+  const T = net.batch;
+  const input = sixteenths(T * size3(net.input), next);
+  const K = size3(net.output);
+  const target = net.endsWithSoftmax
+    ? (() => { const z = new Float64Array(T * K); for (let t = 0; t < T; t++) z[t * K + Math.floor(next() * K)] = 1; return z; })()
+    : sixteenths(T * K, next);
+  const tol = r.dtype === 'f64' ? 1e-9 : 1e-3;
+  const atol = r.dtype === 'f64' ? 1e-9 : 1e-3;
+  const fwd = forwardNetwork(net, weights, input, { training: true });
+  const bwd = backwardNetwork(net, weights, fwd, net.endsWithSoftmax ? { labels: target } : { outSens: target });
+  model.forward(input);
+  const loss = net.endsWithSoftmax ? model.backward(target) : model.backwardFrom(target);
+  const fail = (what: string, e: string | null) => { if (e) throw new Error(`${what} ${e}\n${JSON.stringify(net.layers.map((l) => ({ ...l, loc: undefined, params: undefined })))}`); };
+  fail('loss', closeTo([loss], [bwd.loss], tol, atol));
+  for (const l of net.layers) {
+    fail(`${l.name} activation`, closeTo(model.activation(l.name), fwd.activations[l.index], tol, atol));
+    if (l.op === 'pool') expect(Array.from(model.path(l.name)), `${l.name} path`).toEqual(Array.from(fwd.paths[l.index]!));
+    const s = bwd.sensitivities[l.index];
+    if (s === null) expect(model.sensitivity(l.name)).toBeNull();
+    else fail(`${l.name} sensitivity`, closeTo(model.sensitivity(l.name)!, s, tol, atol));
+    for (const [key, g] of Object.entries(bwd.grads[l.name] ?? {})) fail(`${l.name} grad ${key}`, closeTo(model.grad(l.name, key), g, tol, atol));
+  }
+  fail('input sensitivity', closeTo(model.inputSensitivity, bwd.inputSensitivity, tol, atol));
+}
+
