@@ -1,11 +1,11 @@
-// File-system errors in words: "no such file or folder" rather than ENOENT. Every place
+// File-system errors in words: "no such file" rather than ENOENT. Every place
 // that reads or writes a file the user named reports failures through describeFsError.
 
 const WORDS: Record<string, string> = {
-  ENOENT: 'no such file or folder',
+  ENOENT: 'no such file',
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
-  EISDIR: 'is a folder, not a file',
+  EISDIR: 'is a folder',
   ENOTDIR: 'a part of the path is a file, not a folder',
   ENAMETOOLONG: 'the name is too long for the file system',
   ENOSPC: 'no space left on the device',
