@@ -20,7 +20,7 @@ let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'cnnc-fmt-')); });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('cnnc fmt', () => {
+describe('cnnc fmt', { timeout: 180_000 }, () => {
   it('no file: stdin to stdout', () => {
     expect(run(['fmt'], MESSY)).toEqual({ code: 0, stdout: TIDY, stderr: '' });
   });

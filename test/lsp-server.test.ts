@@ -23,7 +23,7 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cnnc-lsp-'));
   lsp = await startLsp();
-}, 60_000);
+}, 180_000);
 afterAll(() => {
   lsp?.proc.kill();
   rmSync(dir, { recursive: true, force: true });
@@ -78,7 +78,7 @@ describe('cnnc lsp over stdio', () => {
       expect(want.length).toBeGreaterThan(0);
       expect(got).toEqual(want);
     }
-  }, 60_000);
+  }, 180_000);
 
   it('didChange: incremental edits, rapid ones included; the last publication is of the last version', async () => {
     const uri = 'file:///edits.cnn';
@@ -104,7 +104,7 @@ describe('cnnc lsp over stdio', () => {
       contentChanges: [{ range: { start: { line, character: col }, end: { line, character: col + typed.length } }, text: '' }],
     });
     expect((await lsp.diagnostics(uri, 20)).diagnostics).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('hover on a layer: op, input → output, options with defaults, parameters, multiply-adds', async () => {
     const uri = 'file:///hover.cnn';
@@ -123,7 +123,7 @@ describe('cnnc lsp over stdio', () => {
     // Unnamed relu after n2 is relu2.
     const relu = hoverText(await lsp.conn.sendRequest('textDocument/hover', { ...td(uri), position: { line: 8, character: 4 } }) as Hover);
     expect(relu).toContain('**relu relu2**: `16x14x14` → `16x14x14`');
-  }, 60_000);
+  }, 180_000);
 
   it('hover on an option: its meaning, default and resolved value', async () => {
     const uri = 'file:///hover-option.cnn';
@@ -136,7 +136,7 @@ describe('cnnc lsp over stdio', () => {
     expect(stride).toContain('here: `stride=2x2`');
     const nothing = await lsp.conn.sendRequest('textDocument/hover', { ...td(uri), position: { line: 0, character: 3 } });
     expect(nothing).toBeNull();
-  }, 60_000);
+  }, 180_000);
 
   it('inlay hints: every statement\'s output block at the end of its line', async () => {
     const uri = 'file:///hints.cnn';
@@ -156,7 +156,7 @@ describe('cnnc lsp over stdio', () => {
       ...td(uri), range: { start: { line: 5, character: 0 }, end: { line: 7, character: 0 } },
     }) as InlayHint[];
     expect(some.map((h) => h.label)).toEqual(['→ 6x14x14', '→ 16x14x14']);
-  }, 60_000);
+  }, 180_000);
 
   it('several networks: hints for the one that checks and for the other up to its error; its diagnostics', async () => {
     const uri = 'file:///two.cnn';
@@ -178,7 +178,7 @@ describe('cnnc lsp over stdio', () => {
       ['features', undefined, 9, 14, ['input', 'c', 'p', 'b']],
     ]);
     expect(symbols[0].children?.[1].detail).toBe('conv → 2x8x8');
-  }, 60_000);
+  }, 180_000);
 
   it('while typing at the end of an unclosed network, the lines above keep their shapes', async () => {
     const uri = 'file:///typing.cnn';
@@ -194,7 +194,7 @@ describe('cnnc lsp over stdio', () => {
     expect(c).toContain('parameters: 36 (w 4x1x3x3) · multiply-adds per sample: 2,304');
     const p = hoverText(await lsp.conn.sendRequest('textDocument/hover', { ...td(uri), position: { line: 4, character: 3 } }) as Hover);
     expect(p).toContain('_shape not known: this line or one above it has an error_');
-  }, 60_000);
+  }, 180_000);
 
   it('completion: ops at a statement start, the op\'s unused options after it, allowed words after =, network outside', async () => {
     const uri = 'file:///complete.cnn';
@@ -210,7 +210,7 @@ describe('cnnc lsp over stdio', () => {
     // In a comment: nothing.
     lsp.open('file:///comment.cnn', 'network n { # con\n}');
     expect(labels(await lsp.conn.sendRequest('textDocument/completion', { ...td('file:///comment.cnn'), position: { line: 0, character: 17 } }) as CompletionItem[])).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('code actions: did-you-mean suggestions and missing required options as quick fixes', async () => {
     const uri = 'file:///typos.cnn';
@@ -233,7 +233,7 @@ describe('cnnc lsp over stdio', () => {
     expect(add.map((a) => [a.title, a.edit?.changes?.['file:///missing.cnn']])).toEqual([
       ['Add kernel=3x3', [{ range: { start: { line: 2, character: 14 }, end: { line: 2, character: 14 } }, newText: ' kernel=3x3' }]],
     ]);
-  }, 60_000);
+  }, 180_000);
 
   it('rename: a layer or network name, refused when the new name is taken, a keyword or not a name', async () => {
     const uri = 'file:///rename.cnn';
@@ -264,7 +264,7 @@ describe('cnnc lsp over stdio', () => {
     } catch (e) {
       expect((e as Error).message).toBe("the file already has a network named 'small' (line 2)");
     }
-  }, 60_000);
+  }, 180_000);
 
   it('formatting: the layout of cnnc fmt as one edit; nothing for a formatted text or one with syntax errors', async () => {
     const uri = 'file:///fmt.cnn';
@@ -278,7 +278,7 @@ describe('cnnc lsp over stdio', () => {
     expect(await lsp.conn.sendRequest('textDocument/formatting', { ...td('file:///fmt2.cnn'), options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
     lsp.open('file:///fmt3.cnn', 'network n { input shape=');
     expect(await lsp.conn.sendRequest('textDocument/formatting', { ...td('file:///fmt3.cnn'), options: { tabSize: 2, insertSpaces: true } })).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('malformed documents never bring it down: every request still answers', async () => {
     const garbage = [
@@ -358,5 +358,5 @@ describe('cnnc lsp lifecycle', () => {
     void b.conn.sendNotification('exit');
     expect(await b.exited).toBe(1);
     expect(a.stderr() + b.stderr()).toBe('');
-  }, 60_000);
+  }, 180_000);
 });
