@@ -272,7 +272,7 @@ function $module() {
     }
     catch (e) {
         // Browsers refuse to compile big modules synchronously on a page's main thread.
-        if (e instanceof RangeError) {
+        if (e !== null && typeof e === 'object' && e.name === 'RangeError') {
             $fail(`the WebAssembly kernels (${bytes.length} bytes) are too large to compile synchronously here (a browser's main thread?): use \`await createModelAsync()\`, or run the model in a worker`);
         }
         throw e;
@@ -282,13 +282,16 @@ function $module() {
 /** Compiles the module off the main thread where the engine can (browsers), once. */
 async function $moduleAsync() {
     if ($compiled === null) {
-        const compiled = await WebAssembly.compile($bytes());
+        const bytes = $bytes();
+        const compiled = await WebAssembly.compile(bytes);
         $compiled ??= compiled;
     }
     return $compiled;
 }
 function $instantiate() {
-    const instance = new WebAssembly.Instance($module(), {});
+    // The module first: it checks that the engine has WebAssembly before anything names it.
+    const module = $module();
+    const instance = new WebAssembly.Instance(module, {});
     const exports = instance.exports;
     return { memory: exports.memory, call: exports };
 }

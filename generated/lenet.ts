@@ -275,7 +275,7 @@ function $module(): $WasmModule {
     $compiled = new WebAssembly.Module(bytes);
   } catch (e) {
     // Browsers refuse to compile big modules synchronously on a page's main thread.
-    if (e instanceof RangeError) {
+    if (e !== null && typeof e === 'object' && (e as { name?: unknown }).name === 'RangeError') {
       $fail(`the WebAssembly kernels (${bytes.length} bytes) are too large to compile synchronously here (a browser's main thread?): use \`await createModelAsync()\`, or run the model in a worker`);
     }
     throw e;
@@ -286,7 +286,8 @@ function $module(): $WasmModule {
 /** Compiles the module off the main thread where the engine can (browsers), once. */
 async function $moduleAsync(): Promise<$WasmModule> {
   if ($compiled === null) {
-    const compiled = await WebAssembly.compile($bytes());
+    const bytes = $bytes();
+    const compiled = await WebAssembly.compile(bytes);
     $compiled ??= compiled;
   }
   return $compiled;
@@ -298,7 +299,9 @@ interface $Instance {
 }
 
 function $instantiate(): $Instance {
-  const instance = new WebAssembly.Instance($module(), {});
+  // The module first: it checks that the engine has WebAssembly before anything names it.
+  const module = $module();
+  const instance = new WebAssembly.Instance(module, {});
   const exports = instance.exports as unknown as Record<string, (...args: number[]) => number> & { memory: { readonly buffer: ArrayBuffer } };
   return { memory: exports.memory, call: exports };
 }

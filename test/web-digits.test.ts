@@ -60,8 +60,10 @@ describe.skipIf(!hasChromium)(`web example in headless Chromium (${CHROMIUM})`, 
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`http://127.0.0.1:${port}/examples/web/`);
-    await page.evaluate(() => (window as unknown as { cnncDemo: { ready: Promise<void> } }).cnncDemo.ready);
+    const target = await page.evaluate(() => (window as unknown as { cnncDemo: { ready: Promise<string> } }).cnncDemo.ready);
     expect(errors).toEqual([]);
+    // The committed build is the default target: the page runs the WebAssembly kernels.
+    expect(target).toBe('wasm');
   });
 
   afterAll(async () => {

@@ -2,7 +2,8 @@
 // turn the drawing into an MNIST-style 28×28 input (preprocess.js) and classify it.
 //
 // Test hook (used by test/web-digits.test.ts, handy in the console too):
-//   window.cnncDemo.ready              resolves when the model and weights are loaded
+//   window.cnncDemo.ready              resolves when the model and weights are loaded, with meta.target
+//                                      (wasm: the WebAssembly SIMD kernels; js: plain JavaScript)
 //   window.cnncDemo.drawPixels(p)      paints 784 grey levels in [0, 1] (a 28×28 digit) onto the pad, ×10
 //   window.cnncDemo.classify()         classifies what is on the pad → { digit, probabilities, input }
 //   window.cnncDemo.clear()
@@ -21,10 +22,12 @@ let batch;
 
 const ready = (async () => {
   // Imported here rather than at the top so that a missing build shows a message below.
-  const { Model, meta } = await import('../../generated/lenet.js');
+  const { createModelAsync, meta } = await import('../../generated/lenet.js');
   const [C, H, W] = meta.input;
   if (C !== 1 || H !== SIZE || W !== SIZE) throw new Error(`the network takes ${C}x${H}x${W}, not 1x28x28 digits`);
-  model = new Model();
+  // Compiles the WebAssembly kernels asynchronously: a page's main thread may not compile
+  // big modules synchronously (createModel() would, and works here for LeNet's ~75 KB).
+  model = await createModelAsync();
   classes = meta.output[0];
   // One mini-batch of the compiled size T: our digit in slot 0, blank images elsewhere.
   // In inference mode every slot is computed on its own, so the blanks do not matter.
@@ -33,6 +36,7 @@ const ready = (async () => {
   if (!response.ok) throw new Error(`weights: HTTP ${response.status}`);
   model.loadBinary(await response.arrayBuffer());
   status.textContent = '';
+  return meta.target;
 })();
 ready.catch((e) => {
   status.textContent = `cannot load the model: ${e.message}. Build it (npx cnnc build examples/lenet.cnn) and serve the repository: node examples/web/serve.mjs`;
