@@ -107,6 +107,18 @@ const cases: Case[] = [
   // 3·600·600 = 1,080,000 statements for the three kernels of one 600x600 window
   { name: 'E043 generated code too large', source: net('  conv c out=1 kernel=600x600', 'input shape=1x1x1'),
     expected: ['m.cnn:1:9: error: network n would need about 1,080,000 kernel statements, more than the limit of 1,000,000 (maxKernelStatements) [E043]'] },
+  // two networks of 47 estimated statements each (conv 3·3·3 = 27, relu 20): 94 > 93 for the file
+  { name: 'E043 generated code too large, for the whole file',
+    source: `${net('  conv c out=1 kernel=3\n  relu')}network o {\n  input shape=1x8x8\n  conv c out=1 kernel=3\n  relu\n}\n`,
+    limits: { maxKernelStatements: 93 },
+    // lines 1-5 are network n, line 6 "network o {": the name o at column 9
+    expected: ['m.cnn:6:9: error: the networks of the file up to o would need about 94 kernel statements together, more than the limit of 93 (maxKernelStatements, for the whole file) [E043]'] },
+  // the 4th layer (of 5) is the first over the limit: line 2+4 = 6, "  relu" at column 3
+  { name: 'E044 too many layers in the file', source: net('  relu\n  relu\n  relu\n  relu\n  relu'), limits: { maxLayers: 3 },
+    expected: ['m.cnn:6:3: error: the file has 5 layers, more than the limit of 3 (maxLayers, all networks together); this is layer 4 [E044]'] },
+  // net('  relu') is 41 bytes: "network n {\n" 12 + "  input shape=1x8x8\n" 20 + "  relu\n" 7 + "}\n" 2
+  { name: 'E045 source file too large', source: net('  relu'), limits: { maxSourceBytes: 40 },
+    expected: ['m.cnn:1:1: error: the file holds 41 bytes, more than the limit of 40 (maxSourceBytes); a model is a few kilobytes [E045]'] },
   { name: 'W001 per-position bn with batch=1', source: net('  bn b'),
     expected: ['m.cnn:3:3: warning: bn b: per-position normalisation with batch=1 sets every value to beta; use mode=channel or a larger batch [W001]'] },
 ];
