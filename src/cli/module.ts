@@ -34,7 +34,7 @@ export async function importModuleFile(path: string): Promise<GeneratedModule> {
 
 export async function generatedModule(
   net: CheckedNetwork,
-  options: { dtype: 'f32' | 'f64'; modulePath?: string },
+  options: { dtype: 'f32' | 'f64'; target: 'js' | 'wasm'; modulePath?: string },
 ): Promise<GeneratedModule> {
   if (options.modulePath) {
     const mod = await importModuleFile(options.modulePath);
@@ -45,5 +45,5 @@ export async function generatedModule(
     }
     return mod;
   }
-  return compileAndImport(net, { dtype: options.dtype });
+  return compileAndImport(net, { dtype: options.dtype, target: options.target });
 }

@@ -30,6 +30,14 @@ export function dtypeValue(value: string): 'f32' | 'f64' {
   return value;
 }
 
+/** `--target`: wasm or js; default wasm, js with f64 (WebAssembly kernels are float32). */
+export function targetValue(value: string | undefined, dtype: 'f32' | 'f64'): 'js' | 'wasm' {
+  const target = value ?? (dtype === 'f64' ? 'js' : 'wasm');
+  if (target !== 'js' && target !== 'wasm') throw new UsageError(`--target ${target}: expected wasm or js`);
+  if (target === 'wasm' && dtype === 'f64') throw new UsageError('--target wasm is float32 only; use --target js for --dtype f64');
+  return target;
+}
+
 /** The network named by `--network`, or the file's first. */
 export function pickNetwork(model: CheckedModel, name?: string): CheckedNetwork {
   if (name === undefined) return model.networks[0]!;

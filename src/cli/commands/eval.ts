@@ -6,7 +6,7 @@ import { checkFit, loadSplit, resolveDataDir } from '../../train/data.js';
 import { evaluate, nonFiniteMessage } from '../../train/evaluate.js';
 import { UserError } from '../../errors.js';
 import { generatedModule } from '../module.js';
-import { dtypeValue, pickNetwork, positiveInt } from '../options.js';
+import { dtypeValue, targetValue, pickNetwork, positiveInt } from '../options.js';
 import { loadWeightsFile } from '../../train/weights-file.js';
 
 interface EvalFlags {
@@ -16,6 +16,7 @@ interface EvalFlags {
   limit?: string;
   network?: string;
   dtype: string;
+  target?: string;
   module?: string;
 }
 
@@ -30,14 +31,16 @@ export function register(program: Command): void {
     .option('--limit <n>', 'only the first N test images')
     .option('--network <name>', 'which network of the file (default: the first)')
     .option('--dtype <t>', 'f32 or f64', 'f32')
+    .option('--target <t>', 'kernels: wasm (default for f32) or js')
     .option('--module <file.js>', 'use this module built by `cnnc build` instead of compiling now')
     .action(async (file: string, flags: EvalFlags) => {
       const limit = flags.limit === undefined ? undefined : positiveInt('--limit', flags.limit);
       const dtype = dtypeValue(flags.dtype);
+      const target = targetValue(flags.target, dtype);
       const net = pickNetwork(loadModel(file), flags.network);
       const test = loadSplit(resolveDataDir(flags.data), 't10k', limit);
       checkFit(net, test);
-      const mod = await generatedModule(net, { dtype, modulePath: flags.module });
+      const mod = await generatedModule(net, { dtype, target, modulePath: flags.module });
       const model = new mod.Model();
       loadWeightsFile(model, flags.weights, net);
       const result = (await evaluate(model, mod.meta, test))!;

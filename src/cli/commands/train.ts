@@ -10,7 +10,7 @@ import { checkFit, loadSplit, resolveDataDir } from '../../train/data.js';
 import { curvePaths, curvesCsv, curvesSvg, curvesTitle } from '../../train/curves.js';
 import { divergenceMessage, train, type EpochResult } from '../../train/loop.js';
 import { generatedModule } from '../module.js';
-import { dtypeValue, numberIn, pickNetwork, positiveInt, seedValue } from '../options.js';
+import { dtypeValue, targetValue, numberIn, pickNetwork, positiveInt, seedValue } from '../options.js';
 import { Progress } from '../progress.js';
 import { loadWeightsFile, weightsBytes } from '../../train/weights-file.js';
 
@@ -30,6 +30,7 @@ interface TrainFlags {
   limit?: string;
   network?: string;
   dtype: string;
+  target?: string;
   module?: string;
   weights?: string;
 }
@@ -50,6 +51,7 @@ export function register(program: Command): void {
     .option('--weights <file>', 'start from these weights instead of the seeded initialisation')
     .option('--network <name>', 'which network of the file (default: the first)')
     .option('--dtype <t>', 'f32 or f64', 'f32')
+    .option('--target <t>', 'kernels: wasm (default for f32) or js')
     .option('--module <file.js>', 'use this module built by `cnnc build` instead of compiling now')
     .action(async (file: string, flags: TrainFlags) => {
       const epochs = flags.epochs === undefined ? TRAIN_DEFAULTS.epochs : positiveInt('--epochs', flags.epochs);
@@ -58,6 +60,7 @@ export function register(program: Command): void {
       const seed = flags.seed === undefined ? TRAIN_DEFAULTS.seed : seedValue(flags.seed);
       const limit = flags.limit === undefined ? undefined : positiveInt('--limit', flags.limit);
       const dtype = dtypeValue(flags.dtype);
+      const target = targetValue(flags.target, dtype);
       const lrFlag = flags.lr === undefined ? undefined : numberIn('--lr', flags.lr, 0, 1e6, true);
 
       const net = pickNetwork(loadModel(file), flags.network);
@@ -76,7 +79,7 @@ export function register(program: Command): void {
       // The loop trains on whole batches only.
       const trainedImages = Math.floor(data.train.count / net.batch) * net.batch;
 
-      const mod = await generatedModule(net, { dtype, modulePath: flags.module });
+      const mod = await generatedModule(net, { dtype, target, modulePath: flags.module });
       const model = new mod.Model({ seed });
       if (flags.weights) loadWeightsFile(model, flags.weights, net);
 
