@@ -24,20 +24,22 @@ writeFileSync(tiny, `network tiny {
 `);
 
 describe('cnnc bench', () => {
-  it('prints the JSON of docs/formats.md with a row for every kernel and the whole network', async () => {
+  it('prints the JSON of docs/formats.md with a row for every kernel and the whole network, per target', async () => {
     const r = await cli('bench', tiny, '--json', '--quick', '--max-time', '0.01');
     expect(r.stderr).toContain('tiny: 1/');
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { network: string; machine: string; rows: Record<string, unknown>[] };
-    expect(Object.keys(report)).toEqual(['network', 'machine', 'rows']);
+    const report = JSON.parse(r.stdout) as { network: string; machine: string; targets: string[]; rows: Record<string, unknown>[]; firstResult: Record<string, unknown>[] };
+    expect(Object.keys(report)).toEqual(['network', 'machine', 'targets', 'rows', 'firstResult']);
     expect(report.network).toBe('tiny');
     expect(typeof report.machine).toBe('string');
-    expect(report.rows.map((row) => `${row.scope}/${row.op}`)).toEqual([
+    expect(report.targets).toEqual(['wasm', 'js']);
+    const cases = [
       'c/forward', 'c/backward', 'c/grad', 'relu1/forward', 'relu1/backward', 'p/forward', 'p/path', 'p/backward',
       'f/forward', 'f/backward', 'f/grad', 'softmax1/forward', 'softmax1/backward', 'network/infer', 'network/train',
-    ]);
+    ];
+    expect(report.rows.map((row) => `${row.scope}/${row.op}/${row.target}`)).toEqual(cases.flatMap((c) => [`${c}/wasm`, `${c}/js`]));
     for (const row of report.rows) {
-      expect(Object.keys(row)).toEqual(['scope', 'op', 'generatedMs', 'interpretedMs', 'speedup', 'gflops']);
+      expect(Object.keys(row)).toEqual(['scope', 'op', 'target', 'generatedMs', 'interpretedMs', 'speedup', 'gflops']);
       const { generatedMs, interpretedMs, speedup, gflops } = row as { generatedMs: number; interpretedMs: number; speedup: number; gflops: number | null };
       expect(generatedMs).toBeGreaterThan(0);
       expect(interpretedMs).toBeGreaterThan(0);
@@ -49,6 +51,34 @@ describe('cnnc bench', () => {
       if (flops === null || row.op === 'path') expect(gflops).toBeNull();
       else expect(gflops).toBeCloseTo(flops / (generatedMs * 1e6), 9);
     }
+    // The two rows of a case share the one interpreter timing.
+    for (let i = 0; i < report.rows.length; i += 2) expect(report.rows[i].interpretedMs).toBe(report.rows[i + 1].interpretedMs);
+    // Time to first result: both targets, both tasks, in a fresh process each; the parts add up.
+    expect(report.firstResult.map((f) => `${f.target}/${f.task}`)).toEqual(['wasm/infer', 'wasm/train', 'js/infer', 'js/train']);
+    for (const f of report.firstResult as { importMs: number; createMs: number; firstMs: number; toFirstMs: number; steadyMs: number; steadyAfterCalls: number; calls: number }[]) {
+      for (const v of [f.importMs, f.createMs, f.firstMs, f.steadyMs]) expect(v).toBeGreaterThan(0);
+      expect(f.toFirstMs).toBeGreaterThanOrEqual(f.importMs + f.createMs + f.firstMs);
+      expect(f.steadyAfterCalls).toBeGreaterThanOrEqual(1);
+      expect(f.steadyAfterCalls).toBeLessThanOrEqual(f.calls);
+    }
+  });
+
+  it('--target restricts the rows to one target; --no-first skips the fresh-module timing', async () => {
+    const r = await cli('bench', tiny, '--json', '--quick', '--max-time', '0.01', '--target', 'js', '--no-first');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { targets: string[]; rows: { target: string }[]; firstResult?: unknown };
+    expect(report.targets).toEqual(['js']);
+    expect(new Set(report.rows.map((row) => row.target))).toEqual(new Set(['js']));
+    expect(report.rows).toHaveLength(15);
+    expect(report.firstResult).toBeUndefined();
+  });
+
+  it('--roofline measures the scalar-JS and the WebAssembly SIMD ceilings', async () => {
+    const r = await cli('bench', tiny, '--quick', '--max-time', '0.01', '--target', 'wasm', '--no-first', '--roofline');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\nscalar-JS roofline: [\d.]+ GFLOP\/s/);
+    expect(r.stdout).toMatch(/\nWebAssembly SIMD roofline: [\d.]+ GFLOP\/s \(1 f32x4 load → \d+ mul\+add/);
+    expect(r.stdout).toContain('wasm % of roofline');
   });
 
   it('prints a table by default', async () => {
@@ -56,12 +86,17 @@ describe('cnnc bench', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^tiny \(batch 2\) on /);
     expect(r.stdout).toMatch(/\nnetwork\s+train\s/);
+    expect(r.stdout).toMatch(/\nlayer\s+op\s+wasm ms\s+js ms\s+interpreted ms/);
+    expect(r.stdout).toContain('time to first result');
   });
 
   it('says what is wrong with the command line (exit 2) or the model (exit 1)', async () => {
     const bad = await cli('bench', tiny, '--max-time', 'soon');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--max-time must be a number of seconds');
+    const target = await cli('bench', tiny, '--target', 'gpu');
+    expect(target.code).toBe(2);
+    expect(target.stderr).toContain('--target must be wasm or js, got "gpu"');
     const missing = await cli('bench', tiny, '--network', 'nope');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no network named nope (the file has tiny)');

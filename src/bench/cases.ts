@@ -96,12 +96,33 @@ function interpretedOp(layer: Layer, role: string, T: number, x: Float64Array, y
 
 const roleOrder = ['forward', 'infer', 'path', 'backward', 'grad'];
 
+/**
+ * The kernels of a WebAssembly module, called in place: a Model's instance after one
+ * training pass of the workload (so its activations, paths and sensitivities hold the
+ * workload's values), each kernel called as the Model calls it, on the buffers at their
+ * compile-time addresses. The exported `<layer>_<role>` functions would also time copying
+ * every array into a standalone instance and back, which the Model never does. Null for a
+ * JS module (its exported kernels are the ones the Model runs) or a module without the
+ * instance's exports.
+ */
+function inPlaceKernels(work: Workload, mod: GeneratedModule): Record<string, Kernel> | null {
+  if ((mod.meta as { target?: string }).target !== 'wasm') return null;
+  const model = mod.createModel({ seed: 0 });
+  model.loadJSON(weightsJson(work.weights));
+  model.forward(work.input, { training: true });
+  if (work.net.endsWithSoftmax) model.backward(work.target);
+  else model.backwardFrom(work.target);
+  const k = (model as unknown as { $k?: Record<string, unknown> }).$k;
+  return k && typeof k === 'object' ? (k as Record<string, Kernel>) : null;
+}
+
 /** Every case of one network, layers in order, then the whole network. */
 export function benchCases(work: Workload, mod: GeneratedModule, dtype: 'f32' | 'f64' = 'f32'): BenchCase[] {
   const { net } = work;
   const T = net.batch;
   const F = dtype === 'f32' ? Float32Array : Float64Array;
   const fwd = I.forwardNetwork(net, cloneWeights(work.weights), work.input, { training: true });
+  const inPlace = inPlaceKernels(work, mod);
   const cases: BenchCase[] = [];
   net.layers.forEach((layer, l) => {
     const x = l === 0 ? work.input : fwd.activations[l - 1];
@@ -113,6 +134,12 @@ export function benchCases(work: Workload, mod: GeneratedModule, dtype: 'f32' | 
       .sort((a, b) => roleOrder.indexOf(a.role) - roleOrder.indexOf(b.role));
     for (const k of kernels) {
       const interpreted = interpretedOp(layer, k.role, T, x, y, path, w);
+      const own = inPlace?.[k.name];
+      if (interpreted && typeof own === 'function') {
+        // The one argument a wasm kernel may take is bn backward's `training` flag (1: batch statistics).
+        cases.push({ scope: layer.name, op: k.role as BenchCase['op'], flops: layerFlops(layer, k.role, T), generated: () => own(1), interpreted });
+        continue;
+      }
       const fn = mod[k.name] as Kernel | undefined;
       if (!interpreted || typeof fn !== 'function') continue;
       const arrays = layerArrays(layer, T, x, y, path, w, F);

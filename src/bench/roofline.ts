@@ -3,6 +3,8 @@
 // JavaScript without SIMD can do at all. The kernels are built with `new Function` so that
 // their sizes are literals, as in generated code. A multiply-add counts as 2 FLOPs.
 
+import { Func, Module as WasmModule } from '../wasm/asm.js';
+
 export interface RooflineVariant { name: string; gflops: number }
 export interface Roofline {
   best: RooflineVariant;
@@ -92,4 +94,99 @@ export function measureRoofline(maxTime = 300): Roofline {
   }
   const best = variants.reduce((a, b) => (b.gflops > a.gflops ? b : a));
   return { best, variants };
+}
+
+// The WebAssembly SIMD roofline: the same microbenchmark shape as the scalar one (one f32x4
+// load feeding `outs` multiply-adds whose weights sit in locals, `outs` independent
+// accumulators), assembled with the project's own assembler (src/wasm/asm.ts) and run inside
+// the module (the repetitions are a wasm loop, so no JS call sits in the timed path). Two
+// forms: f32x4.mul + f32x4.add (what the plain kernels use) and f32x4.relaxed_madd (the
+// relaxed-SIMD kernels), the latter only where the engine validates it (Node 20 needs
+// --experimental-wasm-relaxed-simd). A multiply-add is 2 FLOPs, 4 lanes a vector.
+
+export interface WasmRoofline {
+  /** The best of the mul+add variants. */
+  simd: RooflineVariant;
+  /** The best relaxed-madd variant, or null when the engine has no relaxed SIMD. */
+  relaxed: RooflineVariant | null;
+  variants: RooflineVariant[];
+  /** Whether WebAssembly.validate accepts f32x4.relaxed_madd here. */
+  relaxedAvailable: boolean;
+  runs?: number[];
+}
+
+const VECTORS = 256; // 1024 floats (4 KB): stays in L1
+
+/** A module exporting `run(reps) -> f32`: reps × VECTORS loads, each feeding `outs` f32x4 multiply-adds. */
+export function wasmRooflineModule(outs: number, relaxed: boolean): Uint8Array<ArrayBuffer> {
+  const f = new Func('run', [['reps', 'i32']], ['f32']);
+  const i = f.local('i', 'i32');
+  const x = f.local('x', 'v128');
+  const acc = Array.from({ length: outs }, (_, k) => f.local(`acc${k}`, 'v128'));
+  const w = Array.from({ length: outs }, (_, k) => f.local(`w${k}`, 'v128'));
+  // Data 0..1 in memory (never denormal), weights near 1/2 in locals, accumulators at 0.
+  f.i32(0).set(i);
+  f.op('block', 'fill').op('loop', 'fillLoop');
+  f.get(i).get(i).op('f32.convert_i32_s').f32(1 / (4 * VECTORS)).op('f32.mul').op('f32.store', 0);
+  f.get(i).i32(4).op('i32.add').tee(i).i32(4 * 4 * VECTORS).op('i32.lt_s').op('br_if', 'fillLoop');
+  f.end().end();
+  w.forEach((l, k) => f.op('v128.const', 'f32x4', 0.5 + k / 64, 0.5 - k / 64, 0.25 + k / 64, 0.75 - k / 64).set(l));
+  f.op('block', 'done').op('loop', 'outer');
+  f.i32(0).set(i);
+  f.op('loop', 'inner');
+  f.get(i).op('v128.load', 0).set(x);
+  for (let k = 0; k < outs; k++) {
+    if (relaxed) f.get(x).get(w[k]).get(acc[k]).op('f32x4.relaxed_madd').set(acc[k]);
+    else f.get(acc[k]).get(x).get(w[k]).op('f32x4.mul').op('f32x4.add').set(acc[k]);
+  }
+  f.get(i).i32(16).op('i32.add').tee(i).i32(16 * VECTORS).op('i32.lt_s').op('br_if', 'inner');
+  f.end();
+  f.get('reps').i32(1).op('i32.sub').tee('reps').op('br_if', 'outer');
+  f.end().end();
+  // Every accumulator reaches the result, so none of the work is dead.
+  f.get(acc[0]);
+  for (let k = 1; k < outs; k++) f.get(acc[k]).op('f32x4.add');
+  f.set(x);
+  f.get(x).op('f32x4.extract_lane', 0);
+  for (let l = 1; l < 4; l++) f.get(x).op('f32x4.extract_lane', l).op('f32.add');
+  return new WasmModule().memory(1).add(f, 'run').toBytes();
+}
+
+function wasmRate(bytes: Uint8Array<ArrayBuffer>, outs: number, maxTime: number): number {
+  const run = (new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as { run: (reps: number) => number }).run;
+  const reps = 2000; // 2000 × 256 vectors × outs madds: milliseconds a sample
+  let sink = 0;
+  const warmEnd = performance.now() + Math.min(200, maxTime);
+  while (performance.now() < warmEnd) sink += run(reps); // tiers the function up from Liftoff
+  let best = Infinity;
+  const end = performance.now() + maxTime;
+  do {
+    const t0 = performance.now();
+    sink += run(reps);
+    best = Math.min(best, performance.now() - t0);
+  } while (performance.now() < end);
+  if (sink === 42.4242) console.log('');
+  return (2 * 4 * outs * VECTORS * reps) / (best * 1e6);
+}
+
+/** Whether this engine accepts WebAssembly SIMD, and relaxed SIMD's f32x4.relaxed_madd. */
+export function wasmSimdSupport(): { simd: boolean; relaxed: boolean } {
+  return { simd: WebAssembly.validate(wasmRooflineModule(1, false)), relaxed: WebAssembly.validate(wasmRooflineModule(1, true)) };
+}
+
+/** Times each WebAssembly SIMD variant for `maxTime` ms (best sample). Throws when the engine has no SIMD. */
+export function measureWasmRoofline(maxTime = 300): WasmRoofline {
+  const support = wasmSimdSupport();
+  if (!support.simd) throw new Error('this JavaScript engine has no WebAssembly SIMD: no WebAssembly roofline');
+  const variants: RooflineVariant[] = [];
+  const forms = support.relaxed ? [false, true] : [false];
+  for (const relaxed of forms) {
+    for (const outs of [4, 6, 8, 12]) {
+      variants.push({ name: `1 f32x4 load → ${outs} ${relaxed ? 'relaxed_madd' : 'mul+add'} (weights in locals)`, gflops: wasmRate(wasmRooflineModule(outs, relaxed), outs, maxTime) });
+    }
+  }
+  const best = (list: RooflineVariant[]) => list.reduce((a, b) => (b.gflops > a.gflops ? b : a));
+  const plain = variants.filter((v) => v.name.includes('mul+add'));
+  const fused = variants.filter((v) => v.name.includes('relaxed_madd'));
+  return { simd: best(plain), relaxed: fused.length ? best(fused) : null, variants, relaxedAvailable: support.relaxed };
 }
