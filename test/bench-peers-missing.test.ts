@@ -24,8 +24,8 @@ describe('peers not installed', () => {
     expect(INSTALL_COMMAND).toBe('ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefix bench/peers --no-audit --no-fund');
     expect(missingPeers('ort-2', nowhere)?.missing).toEqual(['onnxruntime-node']);
     // cnnc's own engines need no peer
-    expect(missingPeers('cnnc-generated', nowhere)).toBeUndefined();
-    expect(Object.keys(PEER_PACKAGES)).toEqual(['cnnc-generated', 'cnnc-interpreter', 'tfjs-cpu', 'tfjs-wasm', 'ort-1', 'ort-2', 'convnetjs']);
+    for (const own of ['cnnc-wasm', 'cnnc-js', 'cnnc-generated', 'cnnc-interpreter']) expect(missingPeers(own, nowhere)).toBeUndefined();
+    expect(Object.keys(PEER_PACKAGES)).toEqual(['cnnc-wasm', 'cnnc-js', 'cnnc-generated', 'cnnc-interpreter', 'tfjs-cpu', 'tfjs-wasm', 'ort-1', 'ort-2', 'convnetjs']);
   });
 
   const installed = existsSync(join(root, 'bench/peers/node_modules/@tensorflow/tfjs'));

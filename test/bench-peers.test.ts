@@ -61,7 +61,13 @@ describe.skipIf(!installed)('peers harness', () => {
     expect(summary(bn)).toEqual(['infer@1:ok', 'infer@4:ok', 'train@4:n/a']);
     expect(bn[2].check).toContain('no batch normalisation');
   });
-  it('the generated module agrees too', () => {
-    expect(summary(run('cnnc-generated', 'tiny'))).toEqual(['infer@1:ok', 'infer@4:ok', 'train@4:ok']);
+  it('the generated module agrees too, at both targets (cnnc-generated is the wasm one)', () => {
+    for (const engine of ['cnnc-wasm', 'cnnc-js', 'cnnc-generated']) {
+      for (const network of ['tiny', 'tinybn']) {
+        const rows = run(engine, network);
+        expect(summary(rows)).toEqual(['infer@1:ok', 'infer@4:ok', 'train@4:ok']);
+        expect(rows.map((r) => r.engine)).toEqual([engine, engine, engine]);
+      }
+    }
   });
 });

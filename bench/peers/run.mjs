@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench` ends here: runs `cnnc bench --json` and every peer engine on each network,
 // each in a process of its own and one after the other (so they never compete for the
-// cores), measures the scalar-JS roofline, and writes bench/RESULTS.md.
+// cores), measures the scalar-JS and WebAssembly SIMD rooflines, and writes bench/RESULTS.md.
 //   node run.mjs [--quick] [--max-time MS] [--out FILE] [--models a.cnn,b.cnn] [--engines e1,e2]
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -18,7 +18,7 @@ const quick = args.includes('--quick');
 const maxTime = Number(opt('--max-time', quick ? 100 : 1000));
 const out = opt('--out', join(repoRoot, 'bench/RESULTS.md'));
 const models = opt('--models', 'examples/lenet.cnn,bench/lenet-nobn.cnn,examples/vgg.cnn').split(',');
-const engineList = opt('--engines', 'cnnc-generated,tfjs-cpu,tfjs-wasm,ort-1,ort-2,convnetjs').split(',');
+const engineList = opt('--engines', 'cnnc-wasm,cnnc-js,tfjs-cpu,tfjs-wasm,ort-1,ort-2,convnetjs').split(',');
 for (const e of engineList) if (!(e in engines)) { console.error(`unknown engine ${e} (known: ${Object.keys(engines).join(', ')})`); process.exit(2); }
 
 const { machineInfo } = await load('bench/machine.js');
@@ -42,9 +42,10 @@ log(`bench: ${machine.cpu}, ${machine.cores} cores, load ${machine.load.join(' '
 
 // The roofline is measured at the start and at the end (the load may differ); the better counts.
 const measureRoofline = async () => {
-  log('bench: scalar-JS roofline');
+  log('bench: scalar-JS and WebAssembly SIMD rooflines');
   return JSON.parse(await node(['--input-type=module', '-e',
-    `import { measureRoofline } from ${JSON.stringify(join(repoRoot, 'dist/src/bench/roofline.js'))}; console.log(JSON.stringify(measureRoofline(${quick ? 50 : 500})));`]));
+    `import { measureRoofline, measureWasmRoofline } from ${JSON.stringify(join(repoRoot, 'dist/src/bench/roofline.js'))}; `
+    + `console.log(JSON.stringify({ scalar: measureRoofline(${quick ? 50 : 500}), wasm: measureWasmRoofline(${quick ? 50 : 500}) }));`]));
 };
 const rooflineStart = await measureRoofline();
 
@@ -78,8 +79,10 @@ for (const model of models) {
 }
 
 const rooflineEnd = await measureRoofline();
-const roofline = rooflineEnd.best.gflops > rooflineStart.best.gflops ? rooflineEnd : rooflineStart;
-roofline.runs = [rooflineStart.best.gflops, rooflineEnd.best.gflops];
+const roofline = rooflineEnd.scalar.best.gflops > rooflineStart.scalar.best.gflops ? rooflineEnd.scalar : rooflineStart.scalar;
+roofline.runs = [rooflineStart.scalar.best.gflops, rooflineEnd.scalar.best.gflops];
+const wasmRoofline = rooflineEnd.wasm.simd.gflops > rooflineStart.wasm.simd.gflops ? rooflineEnd.wasm : rooflineStart.wasm;
+wasmRoofline.runs = [rooflineStart.wasm.simd.gflops, rooflineEnd.wasm.simd.gflops];
 
 const results = {
   date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -94,6 +97,7 @@ const results = {
   ],
   quick,
   roofline,
+  wasmRoofline,
   networks,
   seconds: (Date.now() - started) / 1000,
 };

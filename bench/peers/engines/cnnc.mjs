@@ -1,5 +1,6 @@
 // cnnc itself, timed by the same loop as the peers: the generated module (compiled from the
-// checked network at the batch size asked for) and, for reference, the interpreter.
+// checked network at the batch size asked for, at its WebAssembly or its JS target) and, for
+// reference, the interpreter.
 import { generated, load, workload as W } from '../lib/cnnc.mjs';
 
 const interp = await load('interp/index.js');
@@ -35,12 +36,17 @@ export function createInterpreter(net, weights) {
 
 const { compileAndImport, weightsJson } = generated;
 
-/** The generated module, one compiled per batch size (sizes are literals in it). */
-export function createGenerated(net, weights) {
+/** The generated module at `target` ('wasm' or 'js'), one compiled per batch size (sizes are literals in it). */
+export function createGenerated(net, weights, target = 'wasm') {
   const models = new Map();
+  const compile = async (T) => {
+    const module = await compileAndImport({ ...net, batch: T }, { target });
+    if (module.meta.target !== undefined && module.meta.target !== target) throw new Error(`asked for the ${target} target, got a ${module.meta.target} module`);
+    return module;
+  };
   const modelFor = async (T) => {
     if (!models.has(T)) {
-      const module = await compileAndImport({ ...net, batch: T });
+      const module = await compile(T);
       const m = module.createModel({ seed: 0 });
       m.loadJSON(weightsJson(weights));
       models.set(T, m);
@@ -61,7 +67,7 @@ export function createGenerated(net, weights) {
     },
     async gradients(input, target, T) {
       // A separate model, so the timed one keeps the weights (and BN statistics) unchanged.
-      const module = await compileAndImport({ ...net, batch: T });
+      const module = await compile(T);
       const m = module.createModel({ seed: 0 });
       m.loadJSON(weightsJson(weights));
       m.forward(input, { training: true });

@@ -11,7 +11,10 @@ const INFER_TOLERANCE = 1e-4; // float32 engines vs the float64 interpreter, rel
 const GRAD_TOLERANCE = 1e-3;
 
 export const engines = {
-  'cnnc-generated': async (net, weights) => (await import('../engines/cnnc.mjs')).createGenerated(net, weights),
+  'cnnc-wasm': async (net, weights) => (await import('../engines/cnnc.mjs')).createGenerated(net, weights, 'wasm'),
+  'cnnc-js': async (net, weights) => (await import('../engines/cnnc.mjs')).createGenerated(net, weights, 'js'),
+  /** The name of the generated module's engine before it had two targets: the default (wasm). */
+  'cnnc-generated': async (net, weights) => (await import('../engines/cnnc.mjs')).createGenerated(net, weights, 'wasm'),
   'cnnc-interpreter': async (net, weights) => (await import('../engines/cnnc.mjs')).createInterpreter(net, weights),
   'tfjs-cpu': async (net, weights) => (await import('../engines/tfjs.mjs')).createTfjs('cpu', net, weights),
   'tfjs-wasm': async (net, weights) => (await import('../engines/tfjs.mjs')).createTfjs('wasm', net, weights),

@@ -3,7 +3,9 @@
 import { createRequire } from 'node:module';
 
 export const PEER_PACKAGES = {
-  'cnnc-generated': [],
+  'cnnc-wasm': [],
+  'cnnc-js': [],
+  'cnnc-generated': [], // = cnnc-wasm
   'cnnc-interpreter': [],
   'tfjs-cpu': ['@tensorflow/tfjs'],
   'tfjs-wasm': ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
