@@ -326,7 +326,6 @@ describe('item 4: numbers beyond float32 are refused by both engines, with the i
 });
 
 describe('item 4: … and an evaluation that overflows says so instead of printing a NaN loss', () => {
-  // (A relu between would turn the NaN into 0 for now: item 2 of the issue, left for later.)
   it('eval with every c1 weight at 3e38 (storable, but the sums overflow float32)', async () => {
     const w = initWeights(linearNet, 1);
     w.c1!.w!.fill(3e38);

@@ -85,15 +85,15 @@ describe('wasm relu kernels', () => {
     }), { numRuns: 150 });
   });
 
-  it('special values: NaN, -0 and -Infinity give +0; +Infinity and dy NaN pass', () => {
+  it('special values: NaN stays NaN (forward and backward); -0 and -Infinity give +0; +Infinity and dy NaN pass', () => {
     const x = Float32Array.from([NaN, -0, 0, -Infinity, Infinity, -1, 2, 1e-45, -1e-45, 5, 5, 5, 5]);
     const dy = Float32Array.from([1, 1, 1, 1, NaN, 1, -0, Infinity, 1, NaN, -Infinity, -0, 3]);
     const layer = reluLayer(1, 1, 1, x.length);
     expect(Array.from(run(layer, 1, 'forward', false, { x }, 'y', x.length)))
-      .toEqual([0, 0, 0, 0, Infinity, 0, 2, 1e-45, 0, 5, 5, 5, 5].map(Math.fround));
+      .toEqual([NaN, 0, 0, 0, Infinity, 0, 2, 1e-45, 0, 5, 5, 5, 5].map(Math.fround));
     const dx = run(layer, 1, 'backward', false, { x, dy }, 'dx', x.length);
     expect(Object.is(dx[6], -0) && Object.is(dx[11], -0) && Object.is(dx[1], 0)).toBe(true);
-    expect(Array.from(dx)).toEqual([0, 0, 0, 0, NaN, 0, -0, Infinity, 0, NaN, -Infinity, -0, 3]);
+    expect(Array.from(dx)).toEqual([NaN, 0, 0, 0, NaN, 0, -0, Infinity, 0, NaN, -Infinity, -0, 3]);
   });
 
   it('LeNet-sized block (many loop iterations) and the schedule text', () => {
@@ -103,7 +103,6 @@ describe('wasm relu kernels', () => {
     expect(same(run(layer, 2, 'forward', false, { x }, 'y', n), reluForward(Float64Array.from(x)))).toBeNull();
     const k = wasmRelu.emit(layer, 'forward', 'k', { x: 64, y: 64 + 16 * 1000 }, { batch: 2, relaxed: false });
     expect(k.schedule).toMatch(/f32x4 over 9408 elements/);
-    expect(wasmRelu.scratchBytes(layer, 'forward', { batch: 2, relaxed: false })).toBe(0);
   });
 
   it('emits no relaxed instruction, so ctx.relaxed needs no flag and changes nothing', () => {

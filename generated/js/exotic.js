@@ -863,7 +863,7 @@ export function relu1_forward(x, y) {
     for (let i = 0; i < 3360; i++) {
         const v = x[i];
         const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-        y[i] = r < Infinity ? r : v > 0 ? v : 0;
+        y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
     }
 }
 // relu1_backward: flat loop over 3360 elements
@@ -873,7 +873,7 @@ export function relu1_backward(x, dy, dx) {
         const m = +(v > 0);
         // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
         const r = dy[i] * m + (0 - m) * 0;
-        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+        dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
     }
 }
 // over_forward: 3x3 pool, stride 2x2, ceil: 2 region(s), 1 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 16
@@ -1474,7 +1474,7 @@ export function relu2_forward(x, y) {
     for (let i = 0; i < 1176; i++) {
         const v = x[i];
         const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-        y[i] = r < Infinity ? r : v > 0 ? v : 0;
+        y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
     }
 }
 // relu2_backward: flat loop over 1176 elements
@@ -1484,7 +1484,7 @@ export function relu2_backward(x, dy, dx) {
         const m = +(v > 0);
         // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
         const r = dy[i] * m + (0 - m) * 0;
-        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+        dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
     }
 }
 // hidden_forward: 4 samples × 4 rows tiles over K=294
@@ -1642,7 +1642,7 @@ export function relu3_forward(x, y) {
     for (let i = 0; i < 64; i++) {
         const v = x[i];
         const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-        y[i] = r < Infinity ? r : v > 0 ? v : 0;
+        y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
     }
 }
 // relu3_backward: flat loop over 64 elements
@@ -1652,7 +1652,7 @@ export function relu3_backward(x, dy, dx) {
         const m = +(v > 0);
         // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
         const r = dy[i] * m + (0 - m) * 0;
-        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+        dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
     }
 }
 // logits_forward: 4 samples × 4 rows tiles over K=16

@@ -720,7 +720,7 @@ export function relu1_forward(x: F, y: F): void {
   for (let i = 0; i < 3360; i++) {
     const v = x[i];
     const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-    y[i] = r < Infinity ? r : v > 0 ? v : 0;
+    y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
   }
 }
 
@@ -731,7 +731,7 @@ export function relu1_backward(x: F, dy: F, dx: F): void {
     const m = +(v > 0);
     // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
     const r = dy[i] * m + (0 - m) * 0;
-    dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
   }
 }
 
@@ -1128,7 +1128,7 @@ export function relu2_forward(x: F, y: F): void {
   for (let i = 0; i < 1176; i++) {
     const v = x[i];
     const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-    y[i] = r < Infinity ? r : v > 0 ? v : 0;
+    y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
   }
 }
 
@@ -1139,7 +1139,7 @@ export function relu2_backward(x: F, dy: F, dx: F): void {
     const m = +(v > 0);
     // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
     const r = dy[i] * m + (0 - m) * 0;
-    dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
   }
 }
 
@@ -1288,7 +1288,7 @@ export function relu3_forward(x: F, y: F): void {
   for (let i = 0; i < 64; i++) {
     const v = x[i];
     const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-    y[i] = r < Infinity ? r : v > 0 ? v : 0;
+    y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
   }
 }
 
@@ -1299,7 +1299,7 @@ export function relu3_backward(x: F, dy: F, dx: F): void {
     const m = +(v > 0);
     // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
     const r = dy[i] * m + (0 - m) * 0;
-    dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
   }
 }
 

@@ -945,7 +945,7 @@ export function relu1_forward(x, y) {
     for (let i = 0; i < 150528; i++) {
         const v = x[i];
         const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-        y[i] = r < Infinity ? r : v > 0 ? v : 0;
+        y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
     }
 }
 // relu1_backward: flat loop over 150528 elements
@@ -955,7 +955,7 @@ export function relu1_backward(x, dy, dx) {
         const m = +(v > 0);
         // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
         const r = dy[i] * m + (0 - m) * 0;
-        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+        dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
     }
 }
 // p1_forward: 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 192
@@ -1535,7 +1535,7 @@ export function relu2_forward(x, y) {
     for (let i = 0; i < 100352; i++) {
         const v = x[i];
         const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-        y[i] = r < Infinity ? r : v > 0 ? v : 0;
+        y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
     }
 }
 // relu2_backward: flat loop over 100352 elements
@@ -1545,7 +1545,7 @@ export function relu2_backward(x, dy, dx) {
         const m = +(v > 0);
         // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
         const r = dy[i] * m + (0 - m) * 0;
-        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+        dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
     }
 }
 // p2_forward: 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 512
@@ -1825,7 +1825,7 @@ export function relu3_forward(x, y) {
     for (let i = 0; i < 3840; i++) {
         const v = x[i];
         const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-        y[i] = r < Infinity ? r : v > 0 ? v : 0;
+        y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
     }
 }
 // relu3_backward: flat loop over 3840 elements
@@ -1835,7 +1835,7 @@ export function relu3_backward(x, dy, dx) {
         const m = +(v > 0);
         // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
         const r = dy[i] * m + (0 - m) * 0;
-        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+        dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
     }
 }
 // f2_forward: 4 samples × 4 rows tiles over K=120

@@ -797,7 +797,7 @@ export function relu1_forward(x: F, y: F): void {
   for (let i = 0; i < 150528; i++) {
     const v = x[i];
     const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-    y[i] = r < Infinity ? r : v > 0 ? v : 0;
+    y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
   }
 }
 
@@ -808,7 +808,7 @@ export function relu1_backward(x: F, dy: F, dx: F): void {
     const m = +(v > 0);
     // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
     const r = dy[i] * m + (0 - m) * 0;
-    dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
   }
 }
 
@@ -1279,7 +1279,7 @@ export function relu2_forward(x: F, y: F): void {
   for (let i = 0; i < 100352; i++) {
     const v = x[i];
     const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-    y[i] = r < Infinity ? r : v > 0 ? v : 0;
+    y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
   }
 }
 
@@ -1290,7 +1290,7 @@ export function relu2_backward(x: F, dy: F, dx: F): void {
     const m = +(v > 0);
     // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
     const r = dy[i] * m + (0 - m) * 0;
-    dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
   }
 }
 
@@ -1554,7 +1554,7 @@ export function relu3_forward(x: F, y: F): void {
   for (let i = 0; i < 3840; i++) {
     const v = x[i];
     const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-    y[i] = r < Infinity ? r : v > 0 ? v : 0;
+    y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
   }
 }
 
@@ -1565,7 +1565,7 @@ export function relu3_backward(x: F, dy: F, dx: F): void {
     const m = +(v > 0);
     // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
     const r = dy[i] * m + (0 - m) * 0;
-    dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
   }
 }
 

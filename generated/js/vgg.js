@@ -800,7 +800,7 @@ export function relu1_forward(x, y) {
     for (let i = 0; i < 1048576; i++) {
         const v = x[i];
         const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-        y[i] = r < Infinity ? r : v > 0 ? v : 0;
+        y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
     }
 }
 // relu1_backward: flat loop over 1048576 elements
@@ -810,7 +810,7 @@ export function relu1_backward(x, dy, dx) {
         const m = +(v > 0);
         // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
         const r = dy[i] * m + (0 - m) * 0;
-        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+        dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
     }
 }
 // p1_forward: 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 1024
@@ -1247,7 +1247,7 @@ export function relu2_forward(x, y) {
     for (let i = 0; i < 524288; i++) {
         const v = x[i];
         const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-        y[i] = r < Infinity ? r : v > 0 ? v : 0;
+        y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
     }
 }
 // relu2_backward: flat loop over 524288 elements
@@ -1257,7 +1257,7 @@ export function relu2_backward(x, dy, dx) {
         const m = +(v > 0);
         // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
         const r = dy[i] * m + (0 - m) * 0;
-        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+        dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
     }
 }
 // p2_forward: 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 2048
@@ -1694,7 +1694,7 @@ export function relu3_forward(x, y) {
     for (let i = 0; i < 131072; i++) {
         const v = x[i];
         const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-        y[i] = r < Infinity ? r : v > 0 ? v : 0;
+        y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
     }
 }
 // relu3_backward: flat loop over 131072 elements
@@ -1704,7 +1704,7 @@ export function relu3_backward(x, dy, dx) {
         const m = +(v > 0);
         // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
         const r = dy[i] * m + (0 - m) * 0;
-        dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+        dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
     }
 }
 // p3_forward: 2x2 pool, stride 2x2, floor: 1 region(s), 0 clipped; pool unrolled in 1 function(s); channels and samples in one loop of 2048

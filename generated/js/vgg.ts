@@ -672,7 +672,7 @@ export function relu1_forward(x: F, y: F): void {
   for (let i = 0; i < 1048576; i++) {
     const v = x[i];
     const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-    y[i] = r < Infinity ? r : v > 0 ? v : 0;
+    y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
   }
 }
 
@@ -683,7 +683,7 @@ export function relu1_backward(x: F, dy: F, dx: F): void {
     const m = +(v > 0);
     // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
     const r = dy[i] * m + (0 - m) * 0;
-    dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
   }
 }
 
@@ -964,7 +964,7 @@ export function relu2_forward(x: F, y: F): void {
   for (let i = 0; i < 524288; i++) {
     const v = x[i];
     const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-    y[i] = r < Infinity ? r : v > 0 ? v : 0;
+    y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
   }
 }
 
@@ -975,7 +975,7 @@ export function relu2_backward(x: F, dy: F, dx: F): void {
     const m = +(v > 0);
     // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
     const r = dy[i] * m + (0 - m) * 0;
-    dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
   }
 }
 
@@ -1256,7 +1256,7 @@ export function relu3_forward(x: F, y: F): void {
   for (let i = 0; i < 131072; i++) {
     const v = x[i];
     const r = (v + Math.abs(v)) * 0.5; // v if v > 0, else +0; NaN for NaN and -Infinity
-    y[i] = r < Infinity ? r : v > 0 ? v : 0;
+    y[i] = r < Infinity ? r : v > 0 || v !== v ? v : 0;
   }
 }
 
@@ -1267,7 +1267,7 @@ export function relu3_backward(x: F, dy: F, dx: F): void {
     const m = +(v > 0);
     // (0 - m) * 0 is -0 when m = 1 (dy + -0 = dy, also for dy = -0) and +0 when m = 0 (±0 + +0 = +0)
     const r = dy[i] * m + (0 - m) * 0;
-    dx[i] = r === r ? r : v > 0 ? dy[i] : 0;
+    dx[i] = r === r && v === v ? r : v > 0 ? dy[i] : v === v ? 0 : v;
   }
 }
 

@@ -1,9 +1,11 @@
 // ReLU as WebAssembly: one flat f32x4 loop over the whole T·C·H·W block, exactly the
-// interpreter's `x > 0 ? x : 0` (and `x > 0 ? dy : 0` backward), bit for bit:
-//   forward  y = f32x4.pmax(0, x), which is `0 < x ? x : 0`: NaN, -0 and -Infinity give +0,
-//            +Infinity stays +Infinity, every positive value passes unchanged;
-//   backward dx = dy AND (x > 0 as a lane mask): dy where x > 0 (NaN, -0 and NaN payloads
-//            of dy kept bit for bit), +0 where x is NaN, ±0 or negative.
+// interpreter's `x > 0 || x is NaN ? x : 0` (and `x > 0 ? dy : x is NaN ? NaN : 0`
+// backward), bit for bit up to NaN payloads:
+//   forward  y = f32x4.max(x, 0): NaN for NaN (max propagates it), +0 for -0 and -Infinity
+//            (max orders -0 below +0), +Infinity stays, every positive value unchanged;
+//   backward dx = (dy AND (x > 0 as a lane mask)) OR (x AND (x ≠ x as a lane mask)): dy
+//            where x > 0 (NaN, -0 and NaN payloads of dy kept bit for bit), x's NaN where x
+//            is NaN, +0 where x is ±0 or negative.
 // Schedule: the main loop does UNROLL vectors (UNROLL·16 bytes) per iteration with every
 // address a memarg offset from one byte counter; the leftover whole vectors follow
 // straight-line, then a last 1–3 elements are computed on a full vector (the buffers may be
@@ -65,13 +67,16 @@ export const wasmRelu: WasmOpEmitter<ReluLayer> = {
     const zero = () => f.op('v128.const', 'f32x4', 0, 0, 0, 0);
     const addr = (a: string | null) => (a === null ? f.i32(0) : f.get(a));
     if (role === 'forward') {
-      // pmax(a, b) = a < b ? b : a with a = +0: `x > 0 ? x : +0`.
-      flat(f, n, (g, a, off) => { zero(); addr(a); g.op('v128.load', at.x + off); g.op('f32x4.pmax'); }, at.y);
+      // max(x, +0): x if x > 0, NaN if x is NaN, else +0.
+      flat(f, n, (g, a, off) => { addr(a); g.op('v128.load', at.x + off); zero(); g.op('f32x4.max'); }, at.y);
     } else if (role === 'backward') {
+      const xv = f.local('xv', 'v128');
       flat(f, n, (g, a, off) => {
         addr(a); g.op('v128.load', at.dy + off);
-        addr(a); g.op('v128.load', at.x + off); zero(); g.op('f32x4.gt');
+        addr(a); g.op('v128.load', at.x + off); g.tee(xv); zero(); g.op('f32x4.gt');
         g.op('v128.and');
+        g.get(xv).get(xv).get(xv).op('f32x4.ne').op('v128.and');
+        g.op('v128.or');
       }, at.dx);
     } else {
       throw new Error(`relu ${layer.name}: no ${role} kernel`);
