@@ -9,6 +9,7 @@ import { main } from '../src/cli/main.js';
 import { emitNetwork } from '../src/emit/index.js';
 import { checkSource } from '../src/frontend/index.js';
 import { findBuffer, planNetwork } from '../src/lower/index.js';
+import { buildWasmModule } from '../src/wasm/module.js';
 import type { NetworkPlan } from '../src/lower/types.js';
 import { loadModule } from './helpers/load-module.js';
 
@@ -33,6 +34,7 @@ async function dumpPlans(args: string[], flag: string[] = ['--dump', 'plan']): P
 
 const cases: [string, string[]][] = [
   ['examples/lenet.cnn', []],
+  ['examples/lenet.cnn', ['--target', 'js']],
   ['examples/exotic.cnn', []],
   ['examples/exotic.cnn', ['--dtype', 'f64', '--conv-schedule', 'split']],
   ['examples/vgg.cnn', ['--conv-schedule', 'split']],
@@ -114,7 +116,14 @@ describe('the buffer table', () => {
       expect(s).toMatchObject({ kind: 'scratch', layer: k.layer, key: k.role, elements: k.scratch.elements });
       expect(s.elements).toBe(k.conv.inC * (k.conv.H + k.conv.M - 1) * (k.conv.W + k.conv.N - 1));
     }
-    expect(buffers.filter((b) => b.kind === 'scratch')).toHaveLength(plan.kernels.filter((k) => k.kind === 'conv-padded').length);
+    // Target wasm (the default for f32): plus one scratch region shared by the wasm kernels, last, 64-byte aligned.
+    expect(plan.target).toBe('wasm');
+    const wasmScratch = plan.wasm!.scratch!;
+    expect(wasmScratch).toBe(buffers.length - 1);
+    expect(buffers[wasmScratch]).toMatchObject({ kind: 'scratch', layer: -1, key: 'wasm', type: 'f32' });
+    expect(buffers[wasmScratch].offset % 64).toBe(0);
+    expect(buffers[wasmScratch].bytes).toBe(Math.max(...plan.kernels.map((k) => k.wasm!.scratchBytes)));
+    expect(buffers.filter((b) => b.kind === 'scratch')).toHaveLength(plan.kernels.filter((k) => k.kind === 'conv-padded').length + 1);
     // Every array parameter of every kernel is bound to a buffer of its type; flags to none.
     for (const k of plan.kernels) {
       for (const p of k.params) {
@@ -126,6 +135,57 @@ describe('the buffer table', () => {
     }
     const conv = plan.kernels.find((k) => k.role === 'grad' && k.layer === 0)!;
     expect(conv.params.map((p) => p.buffer)).toEqual(['sensitivity/0/', 'input/-1/', 'grad/0/w']);
+  }, 60_000);
+});
+
+describe('the WebAssembly schedules in the plan', () => {
+  it('LeNet: every wasm kernel carries its schedule per variant and its scratch bytes; js kernels none', async () => {
+    const [plan] = await dumpPlans(['examples/lenet.cnn']);
+    const [js] = await dumpPlans(['examples/lenet.cnn', '--target', 'js']);
+    expect(js.wasm).toBeNull();
+    for (const k of js.kernels) expect(k.wasm, k.name).toBeNull();
+    expect(js.memory.index['scratch/-1/wasm']).toBeUndefined();
+    const kinds = plan.kernels.map((k) => {
+      expect(k.wasm, k.name).toBeTruthy();
+      expect(k.wasm!.relaxed?.kind ?? null, k.name).toBe(k.wasm!.plain?.kind ?? null);
+      return `${k.name}:${k.wasm!.plain?.kind ?? '-'}`;
+    });
+    expect(kinds.filter((s) => !s.endsWith(':-'))).toEqual([
+      'c1_forward:conv-corr', 'c1_backward:conv-corr', 'c1_grad:conv-grad',
+      'c2_forward:conv-corr', 'c2_backward:conv-corr', 'c2_grad:conv-grad',
+      'f1_forward:full-forward', 'f1_backward:full-backward', 'f1_grad:full-grad',
+      'f2_forward:full-forward', 'f2_backward:full-backward', 'f2_grad:full-grad',
+    ]);
+    // Scratch, worked by hand: zero-padded maps of (H + M − 1) rows × (⌈W/4⌉·4 + N − 1) columns, f32.
+    // c1 (1→6, 28×28, 5×5): forward 1 map of 32×32, backward 6 maps, grad one channel of all 32 samples.
+    // c2 (6→16, 14×14, 5×6): 18 rows × 21 columns; forward 6 maps, backward 16, grad 32.
+    const scratch = Object.fromEntries(plan.kernels.filter((k) => k.wasm!.scratchBytes > 0).map((k) => [k.name, k.wasm!.scratchBytes]));
+    expect(scratch).toEqual({
+      c1_forward: 4096, c1_backward: 24576, c1_grad: 131072, c2_forward: 6 * 378 * 4, c2_backward: 16 * 378 * 4, c2_grad: 32 * 378 * 4,
+    });
+    const s = plan.memory.buffers[plan.wasm!.scratch!];
+    expect(s.bytes).toBe(131072);
+    // Pages: the layout through the scratch plus 64 bytes, in 64 KiB pages.
+    expect(plan.wasm!.pages).toBe(Math.ceil((s.offset + s.bytes + 64) / 65536));
+  }, 60_000);
+
+  it('the wasm module prints the plan\'s schedule: a blocking changed in the dumped plan is the one printed', async () => {
+    const [plan] = await dumpPlans(['examples/lenet.cnn']);
+    const edited = JSON.parse(JSON.stringify(plan)) as NetworkPlan;
+    const c1 = edited.kernels.find((k) => k.name === 'c1_forward')!;
+    c1.wasm!.plain = { kind: 'conv-corr', kb: 1, ph: 1, pv: 1, tapLoop: true };
+    const f1 = edited.kernels.find((k) => k.name === 'f1_grad')!;
+    f1.wasm!.relaxed = { kind: 'full-grad', ob: 3, iv: 1, u: 2 };
+    const schedule = (p: NetworkPlan, relaxed: boolean, name: string) => buildWasmModule(p, relaxed).kernels.find((k) => k.name === name)!.schedule;
+    expect(schedule(edited, false, 'c1_forward')).toMatch(/register block 1 channel\(s\) x 1 row\(s\) x 1 f32x4 vector\(s\)/);
+    expect(schedule(edited, true, 'f1_grad')).toMatch(/^3 outputs × 1 f32x4 vectors of dw .*×2 unrolled/);
+    // Each variant prints its own: the other variant's kernels are the unedited plan's.
+    expect(schedule(edited, true, 'c1_forward')).toBe(schedule(plan, true, 'c1_forward'));
+    expect(schedule(edited, false, 'f1_grad')).toBe(schedule(plan, false, 'f1_grad'));
+    expect(emitNetwork(edited).ts).toMatch(/\/\/ c1_forward: WebAssembly: forward: .*register block 1 channel\(s\) x 1 row\(s\) x 1 f32x4/);
+    // A schedule of the wrong kind for the kernel is refused, with the kernel named.
+    c1.wasm!.plain = { kind: 'full-forward', tb: 1, ob: 1, u: 1 };
+    expect(() => emitNetwork(edited)).toThrow(/c1.*forward.*full-forward/);
   }, 60_000);
 });
 

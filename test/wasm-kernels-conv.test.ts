@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Func, Module } from '../src/wasm/asm.js';
 import { convBackward, convForward, convGrad } from '../src/interp/ops/conv.js';
 import { emitConv, wasmConv, type ConvEmitOptions } from '../src/wasm/kernels/conv.js';
+import { planWasmConv } from '../src/lower/wasm-conv.js';
 import type { ConvLayer } from '../src/model/checked.js';
 import type { WasmRole } from '../src/wasm/kernels/types.js';
 import { instantiate, layoutBuffers } from './helpers/wasm-kernel.js';
@@ -54,9 +55,10 @@ function run(c: Case, a: Float32Array, b: Float32Array): { out: Float32Array; cl
   const w = layer.params[0].size;
   const sizes: Record<string, number> = role === 'forward' ? { x, w, y } : role === 'backward' ? { dy: y, w, dx: x } : { dy: y, x, dw: w };
   const ctx = { batch: T, relaxed: c.relaxed };
-  const scratch = wasmConv.scratchBytes(layer, role, ctx);
+  const planned = planWasmConv(layer, role, T);
+  const scratch = planned.scratchBytes;
   const bufs = layoutBuffers(sizes, scratch);
-  const kernel = c.opt ? emitConv(layer, role, 'k', bufs.at, ctx, c.opt) : wasmConv.emit(layer, role, 'k', bufs.at, ctx);
+  const kernel = c.opt ? emitConv(layer, role, 'k', bufs.at, ctx, c.opt) : wasmConv.emit(layer, role, 'k', bufs.at, ctx, c.relaxed ? planned.relaxed : planned.plain);
   const inst = instantiate([{ func: kernel.func }], bufs);
   const mem = new Uint8Array(inst.memory.buffer);
   for (let i = 0; i < mem.length; i++) mem[i] = (i * 37 + 11) & 0xff; // guard pattern everywhere
@@ -176,8 +178,9 @@ describe('wasm conv kernels against the interpreter', () => {
     const layer = convLayer(1, 6, 28, 28, 5, 5, 2, 2);
     for (const role of roles) {
       const ctx = { batch: 4, relaxed: false };
-      const bufs = layoutBuffers({ x: 4 * 784, w: 150, y: 4 * 6 * 784, dy: 4 * 6 * 784, dx: 4 * 784, dw: 150 }, wasmConv.scratchBytes(layer, role as WasmRole, ctx));
-      const k = wasmConv.emit(layer, role, `c1_${role}`, bufs.at, ctx);
+      const planned = planWasmConv(layer, role as WasmRole, ctx.batch);
+      const bufs = layoutBuffers({ x: 4 * 784, w: 150, y: 4 * 6 * 784, dy: 4 * 6 * 784, dx: 4 * 784, dw: 150 }, planned.scratchBytes);
+      const k = wasmConv.emit(layer, role, `c1_${role}`, bufs.at, ctx, planned.plain);
       expect(k.role).toBe(role);
       expect(k.schedule).toMatch(role);
     }

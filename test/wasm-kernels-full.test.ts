@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { fullBackward, fullForward, fullGrad } from '../src/interp/ops/full.js';
 import type { FullLayer } from '../src/model/checked.js';
 import { buildNetwork } from '../src/model/build.js';
-import { emitFull, defaultFullBlocking, type FullBlocking } from '../src/wasm/kernels/full.js';
+import { emitFull, type FullBlocking } from '../src/wasm/kernels/full.js';
+import { defaultFullBlocking } from '../src/lower/wasm-full.js';
 import { agree, f64, randomValues, relaxedVariants, runKernel, watRoundTrip } from './helpers/wasm-fc-check.js';
 import { instantiate, layoutBuffers } from './helpers/wasm-kernel.js';
 

@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import type { CheckedNetwork, Layer } from '../model/checked.js';
 import { size3 } from '../model/checked.js';
-import { bufferName, planMemory } from './memory.js';
+import { bufferName, planMemory, planWasmMemory } from './memory.js';
 import { lowering, planLayerKernels, type LowerContext } from './ops.js';
 import type { KernelPlan, LayerPlan, NetworkPlan, PlanOptions } from './plan.js';
 
@@ -45,7 +45,7 @@ export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): Net
   if (target === 'wasm' && dtype !== 'f32') throw new Error('cnnc: the WebAssembly target is float32 only: use the js target for f64');
   const convSchedule = options.convSchedule ?? 'padded';
   const T = net.batch;
-  const ctx: LowerContext = { batch: T, conv: convSchedule === 'split' ? { padded: false } : {} };
+  const ctx: LowerContext = { batch: T, conv: convSchedule === 'split' ? { padded: false } : {}, target };
   const kernelsOf = net.layers.map((layer) => planLayerKernels(layer, ctx));
   const layers = net.layers.map((layer, i): LayerPlan => ({
     index: layer.index,
@@ -64,7 +64,10 @@ export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): Net
   const inputSize = T * size3(net.input);
   const outputSize = T * size3(net.output);
   const flat = kernelsOf.flat();
-  const memory = planMemory(layers, flat, dtype, { input: inputSize, labels: net.endsWithSoftmax ? outputSize : null });
+  // Target wasm: one scratch region shared by every wasm kernel (they run one at a time), as
+  // large as the largest need: the layout the module had before the scratch was in the plan.
+  const wasmScratch = Math.max(0, ...flat.map((k) => k.wasm?.scratchBytes ?? 0));
+  const memory = planMemory(layers, flat, dtype, { input: inputSize, labels: net.endsWithSoftmax ? outputSize : null }, wasmScratch);
   const kernels = flat.map((k): KernelPlan => {
     const params = k.params.map((p) => ({ ...p, buffer: p.type === 'boolean' ? null : paramBuffer(p.name, k.layer) }));
     for (const p of params) {
@@ -90,6 +93,7 @@ export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): Net
     layers,
     kernels,
     memory,
+    wasm: target === 'wasm' ? planWasmMemory(memory) : null,
     totals: { params: net.totals.params, macs: net.totals.macs, stateNumbers },
     checked: net,
   };

@@ -12,5 +12,6 @@ export function kernelCommon(
   return {
     layer: layer.index, role, name: kernelName(layer.name, role), helperPrefix: helperPrefix(layer.name), params, returns, schedule, macs,
     scratch: null,
+    wasm: null,
   };
 }

@@ -5,21 +5,27 @@ import type { Layer, Op } from '../model/checked.js';
 import { bnCacheSizes, planBnKernels } from './bn.js';
 import { planConvKernels, type ConvScheduleOptions } from './conv.js';
 import { planFullKernels } from './full.js';
-import type { KernelPlan, KernelRole } from './plan.js';
+import type { KernelPlan, KernelRole, Target, WasmKernelPlan } from './plan.js';
 import { planPoolKernels } from './pool.js';
 import { planReluKernels } from './relu.js';
 import { planSoftmaxKernels } from './softmax.js';
+import { planWasmConv } from './wasm-conv.js';
+import { planWasmFull } from './wasm-full.js';
 
 export interface LowerContext {
   batch: number;
   /** Conv schedule knobs; `padded: false` is `--conv-schedule split`. */
   conv: Partial<ConvScheduleOptions>;
+  /** Target wasm: each kernel also gets its WebAssembly schedule (KernelPlan.wasm). Default js. */
+  target?: Target;
 }
 
 export interface OpLowering<L extends Layer = Layer> {
   /** Exported kernels, in the order the planner returns them (calling conventions: docs/architecture.md). */
   roles: KernelRole[];
   plan(layer: L, ctx: LowerContext): KernelPlan[];
+  /** Target wasm: the WebAssembly schedule of the kernel of one role (src/lower/wasm-<op>.ts). */
+  wasm(layer: L, role: KernelRole, batch: number): WasmKernelPlan;
   /** The forward records a path (an Int32 per output: where each output's value came from). */
   path: boolean;
   /** Caches forward fills for backward, in elements. */
@@ -33,12 +39,15 @@ export interface OpLowering<L extends Layer = Layer> {
 type Table = { [K in Op]: OpLowering<Extract<Layer, { op: K }>> };
 
 const none = () => [];
+/** The op's wasm kernels have one fixed schedule and no scratch. */
+const fixedWasm = (): WasmKernelPlan => ({ plain: null, relaxed: null, scratchBytes: 0 });
 
 export const opLowering: Table = {
   conv: {
     path: false,
     roles: ['forward', 'backward', 'grad'],
     plan: (l, ctx) => planConvKernels(l, ctx.batch, ctx.conv),
+    wasm: planWasmConv,
     caches: none,
     attributes: (l) => `out=${l.output.c} kernel=${l.kernel.rows}x${l.kernel.cols} anchor=(${l.anchor.row},${l.anchor.col})`,
     describe: (l) => `out=${l.output.c} kernel=${l.kernel.rows}x${l.kernel.cols} anchor=(${l.anchor.row},${l.anchor.col})`,
@@ -47,6 +56,7 @@ export const opLowering: Table = {
     path: true,
     roles: ['forward', 'path', 'backward'],
     plan: (l, ctx) => planPoolKernels(l, ctx.batch),
+    wasm: fixedWasm,
     caches: none,
     attributes: (l) => `size=${l.size.rows}x${l.size.cols} stride=${l.stride.rows}x${l.stride.cols} round=${l.round}`,
     describe: (l) => `size=${l.size.rows}x${l.size.cols} stride=${l.stride.rows}x${l.stride.cols} round=${l.round}`,
@@ -55,6 +65,7 @@ export const opLowering: Table = {
     path: false,
     roles: ['forward', 'backward', 'grad'],
     plan: (l, ctx) => planFullKernels(l, ctx.batch),
+    wasm: (l, role) => planWasmFull(l, role),
     caches: none,
     attributes: (l) => `out=${l.output.c} bias=${l.bias}`,
     describe: (l) => `out=${l.output.c}${l.bias ? ' bias=true' : ''}`,
@@ -63,6 +74,7 @@ export const opLowering: Table = {
     path: false,
     roles: ['forward', 'infer', 'backward'],
     plan: (l, ctx) => planBnKernels(l, ctx.batch),
+    wasm: fixedWasm,
     caches: (l, T) => { const c = bnCacheSizes(l, T); return [{ key: 'xhat', size: c.xhat }, { key: 'invStd', size: c.invStd }]; },
     attributes: (l) => `mode=${l.mode} eps=${l.eps} momentum=${l.momentum}`,
     describe: (l) => `mode=${l.mode} eps=${l.eps} momentum=${l.momentum}`,
@@ -71,6 +83,7 @@ export const opLowering: Table = {
     path: false,
     roles: ['forward', 'backward'],
     plan: (l, ctx) => planReluKernels(l, ctx.batch),
+    wasm: fixedWasm,
     caches: none,
     attributes: () => '',
     describe: () => '',
@@ -79,6 +92,7 @@ export const opLowering: Table = {
     path: false,
     roles: ['forward', 'loss', 'backward'],
     plan: (l, ctx) => planSoftmaxKernels(l, ctx.batch),
+    wasm: fixedWasm,
     caches: none,
     attributes: () => '',
     describe: () => '',
@@ -92,10 +106,12 @@ export function lowering(layer: Layer): OpLowering {
   return entry;
 }
 
-/** Every kernel of one layer, planned by its op. */
+/** Every kernel of one layer, planned by its op (with its wasm schedule for target wasm). */
 export function planLayerKernels(layer: Layer, ctx: LowerContext): KernelPlan[] {
-  const kernels = lowering(layer).plan(layer, ctx);
+  const entry = lowering(layer);
+  const kernels = entry.plan(layer, ctx);
   const roles = kernels.map((k) => k.role).join(',');
-  if (roles !== lowering(layer).roles.join(',')) throw new Error(`cnnc: the ${layer.op} planner gave kernels ${roles}, expected ${lowering(layer).roles.join(',')}`);
+  if (roles !== entry.roles.join(',')) throw new Error(`cnnc: the ${layer.op} planner gave kernels ${roles}, expected ${entry.roles.join(',')}`);
+  if (ctx.target === 'wasm') return kernels.map((k) => ({ ...k, wasm: entry.wasm(layer, k.role, ctx.batch) }));
   return kernels;
 }

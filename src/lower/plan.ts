@@ -9,11 +9,15 @@
 //     kernels[]  KernelPlan: every exported kernel, a tagged union on `kind` (one member per
 //                op and schedule) holding all the numbers its printer needs
 //     memory     MemoryPlan: every buffer the model owns, in one 16-byte aligned linear layout
+//     wasm       target wasm: the module's memory pages and shared scratch buffer (each
+//                kernel's wasm schedule is its KernelPlan.wasm)
 //     checked    the checked network itself (the generated test embeds it)
 import type { CheckedNetwork, Layer, ParamSpec } from '../model/checked.js';
 import type { PaddedConvPlan } from './conv-padded.js';
 import type { ConvPass, ConvPassPlan } from './conv.js';
 import type { PoolPlan } from './pool.js';
+import type { CorrBlocking, GradBlocking } from './wasm-conv.js';
+import type { FullBlocking } from './wasm-full.js';
 
 export type Dtype = 'f32' | 'f64';
 
@@ -77,6 +81,47 @@ interface KernelCommon {
    * sample): its elements, and its buffer id in MemoryPlan.buffers. null: none.
    */
   scratch: { elements: number; buffer: number } | null;
+  /**
+   * Target wasm: the WebAssembly kernel's schedule (src/lower/wasm-<op>.ts); null for target
+   * js (absent in kernel plans made outside planNetwork, e.g. for one layer's benchmark).
+   */
+  wasm?: WasmKernelPlan | null;
+}
+
+/**
+ * The schedule of one WebAssembly kernel variant, a tagged union on `kind`: conv's
+ * correlation (forward, backward) and grad blockings (src/lower/wasm-conv.ts), full's
+ * blocking per role (src/lower/wasm-full.ts).
+ */
+export type WasmSchedule =
+  | ({ kind: 'conv-corr' } & CorrBlocking)
+  | ({ kind: 'conv-grad' } & GradBlocking)
+  | ({ kind: 'full-forward' } & FullBlocking['fwd'])
+  | ({ kind: 'full-backward' } & FullBlocking['bwd'])
+  | ({ kind: 'full-grad' } & FullBlocking['grad']);
+
+/**
+ * A kernel's WebAssembly schedule: one per module variant (`plain` SIMD with mul + add,
+ * `relaxed` SIMD with f32x4.relaxed_madd), null for the ops whose wasm kernels have one
+ * fixed schedule (pool, bn, relu, softmax: their constants are in src/wasm/kernels/<op>.ts);
+ * and the bytes of the shared wasm scratch buffer (NetworkPlan.wasm.scratch) it uses, 0 if none.
+ */
+export interface WasmKernelPlan {
+  plain: WasmSchedule | null;
+  relaxed: WasmSchedule | null;
+  scratchBytes: number;
+}
+
+/** Target wasm: what the WebAssembly module needs beside the kernels. */
+export interface WasmNetworkPlan {
+  /**
+   * The buffer id (MemoryPlan.buffers) of the wasm kernels' scratch, `scratch/-1/wasm`: one
+   * region shared by all kernels (they run one at a time), sized by the largest need, 64-byte
+   * aligned, after every other buffer; null when no kernel needs scratch.
+   */
+  scratch: number | null;
+  /** 64 KiB pages of the module's memory: the layout with the scratch, plus 64 bytes, rounded up. */
+  pages: number;
 }
 
 /** Conv pass over a zero-padded scratch map (src/lower/conv-padded.ts). */
@@ -238,6 +283,8 @@ export interface NetworkPlan {
   /** Every kernel, layers in order, each layer's in its op's role order. */
   kernels: KernelPlan[];
   memory: MemoryPlan;
+  /** Target wasm: memory pages and scratch buffer of the module; null for target js. */
+  wasm: WasmNetworkPlan | null;
   totals: { params: number; macs: number; stateNumbers: number };
   checked: CheckedNetwork;
 }

@@ -5,3 +5,5 @@ export type { ConvPass, ConvPassGeometry, ConvPassPlan, ConvPiece, ConvScheduleO
 export type { PaddedConvPlan, PaddedScheduleOptions } from './conv-padded.js';
 export type { PoolPiece, PoolPlan } from './pool.js';
 export type { Band, Region, TapRange, WindowAxis } from './window.js';
+export type { CorrBlocking, GradBlocking } from './wasm-conv.js';
+export type { FullBlocking } from './wasm-full.js';

@@ -4,8 +4,10 @@
 // by the kernels' exported names; it never sees an address except to make views.
 //
 // Addresses: a kernel's parameters are named as the JS target's (x, w, y, dy, dx, dw, …) and
-// the plan binds each to one buffer of its memory table (KernelParam.buffer). Scratch that wasm kernels ask for lives after the plan's buffers, shared by all
-// kernels (they run one at a time).
+// the plan binds each to one buffer of its memory table (KernelParam.buffer). Each kernel
+// prints the schedule the plan chose for this variant (KernelPlan.wasm.plain or .relaxed);
+// a kernel with scratch bytes gets the plan's one shared wasm scratch buffer
+// (NetworkPlan.wasm.scratch), and the memory has the plan's pages.
 import type { Layer } from '../model/checked.js';
 import type { BufferKind, NetworkPlan } from '../lower/types.js';
 import { Func, Module } from './asm.js';
@@ -23,9 +25,6 @@ type Registry = { [K in Layer['op']]: WasmOpEmitter<Extract<Layer, { op: K }>> }
 export const wasmEmitters: Registry = {
   conv: wasmConv, pool: wasmPool, bn: wasmBn, relu: wasmRelu, full: wasmFull, softmax: wasmSoftmax,
 };
-
-const PAGE = 65536;
-const SCRATCH_ALIGN = 64;
 
 /** Names of the module's own exports beside the kernels (`$` cannot occur in a layer name). */
 export const STEP = '$step';
@@ -50,6 +49,8 @@ export interface WasmModule {
 
 export function buildWasmModule(plan: NetworkPlan, relaxed: boolean): WasmModule {
   if (plan.dtype !== 'f32') throw new Error('cnnc: the WebAssembly target is float32 only (use --target js for --dtype f64)');
+  if (!plan.wasm) throw new Error(`cnnc: wasm: the plan of ${plan.network} is for target ${plan.target}`);
+  const memory = plan.wasm;
   const ctx: WasmContext = { batch: plan.batch, relaxed };
   const layers = plan.checked.layers;
   const addr = (kind: BufferKind, layer: number, key: string) => {
@@ -57,8 +58,7 @@ export function buildWasmModule(plan: NetworkPlan, relaxed: boolean): WasmModule
     if (id === undefined) throw new Error(`cnnc: wasm: the plan has no buffer ${kind}/${layer}/${key}`);
     return plan.memory.buffers[id];
   };
-  const scratchAt = Math.ceil(plan.memory.totalBytes / SCRATCH_ALIGN) * SCRATCH_ALIGN;
-  let scratchBytes = 0;
+  const scratch = memory.scratch === null ? null : plan.memory.buffers[memory.scratch];
   const m = new Module();
   const helpers = new Set<string>();
   const kernels: WasmKernelInfo[] = [];
@@ -71,10 +71,12 @@ export function buildWasmModule(plan: NetworkPlan, relaxed: boolean): WasmModule
       return { name: p.name, offset: b.offset, elements: b.elements, type: b.type === 'i32' ? 'i32' as const : 'f32' as const };
     });
     const at: Record<string, number> = Object.fromEntries(args.map((a) => [a.name, a.offset]));
-    const need = emitter.scratchBytes(layer, role, ctx);
-    if (need > 0) at.scratch = scratchAt;
-    scratchBytes = Math.max(scratchBytes, need);
-    const kernel: WasmKernel = emitter.emit(layer, role, k.name, at as Addresses, ctx);
+    if (!k.wasm) throw new Error(`cnnc: wasm: kernel ${k.name} has no wasm schedule in the plan`);
+    if (k.wasm.scratchBytes > 0) {
+      if (!scratch || scratch.bytes < k.wasm.scratchBytes) throw new Error(`cnnc: wasm: kernel ${k.name} needs ${k.wasm.scratchBytes} scratch bytes, the plan's scratch has ${scratch?.bytes ?? 0}`);
+      at.scratch = scratch.offset;
+    }
+    const kernel: WasmKernel = emitter.emit(layer, role, k.name, at as Addresses, ctx, relaxed ? k.wasm.relaxed : k.wasm.plain);
     m.add(kernel.func, k.name);
     for (const h of kernel.helpers ?? []) {
       if (!helpers.has(h.name)) { helpers.add(h.name); m.add(h); }
@@ -87,8 +89,7 @@ export function buildWasmModule(plan: NetworkPlan, relaxed: boolean): WasmModule
   })));
   m.add(emitSgd(STEP, learnable, ctx), STEP);
   m.add(emitZero(ZERO_GRADS, learnable.map((t) => ({ at: t.g, bytes: 4 * t.n }))), ZERO_GRADS);
-  const bytes = scratchAt + scratchBytes + 64;
-  const pages = Math.max(1, Math.ceil(bytes / PAGE));
+  const pages = memory.pages;
   m.memory(pages);
   return { bytes: m.toBytes(), wat: () => m.toWat(), pages, kernels };
 }

@@ -276,7 +276,6 @@ function emitChannel(f: Func, layer: BnLayer, role: WasmRole, T: number, at: Add
 
 export const wasmBn: WasmOpEmitter<BnLayer> = {
   roles: ['forward', 'infer', 'backward'],
-  scratchBytes: () => 0,
   emit(layer: BnLayer, role: WasmRole, name: string, at: Addresses, ctx: WasmContext): WasmKernel {
     if (role !== 'forward' && role !== 'infer' && role !== 'backward') throw new Error(`bn ${layer.name}: no ${role} kernel`);
     const f = new Func(name, role === 'backward' ? [['training', 'i32']] : []);

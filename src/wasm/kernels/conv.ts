@@ -18,8 +18,9 @@
 // weight is just other strides: no weight copy), input rows from unaligned v128.load at
 // literal offsets from pointer locals. The reduction is a loop of one tap per body (input
 // channel, window row, window column), not the probe's fully unrolled window: TurboFan
-// hoists the loads of a long straight-line body and spills, which halved the speed (the
-// measurements are at corrBlocking). Partial last vectors are stored with store64_lane /
+// hoists the loads of a long straight-line body and spills, which halved the speed. The
+// blockings (kb, ph, pv; kc, pr, qb) and the scratch size are the plan's (chosen by a cost
+// model in src/lower/wasm-conv.ts, with the measurements behind it). Partial last vectors are stored with store64_lane /
 // store32_lane, so nothing past a row is ever written.
 //
 // Grad: "row rolling" (the probe's scheme): for kc output channels, one input channel k'
@@ -37,22 +38,11 @@
 // interpreter skips the term. Infinities and NaNs in the data (x, dy for backward) propagate
 // as in the interpreter.
 import type { ConvLayer } from '../../model/checked.js';
+import type { CorrBlocking, GradBlocking, WasmSchedule } from '../../lower/types.js';
 import { Func } from '../asm.js';
 import type { Addresses, WasmContext, WasmKernel, WasmOpEmitter, WasmRole } from './types.js';
 
-/** Register blocking of the correlation (forward, backward). */
-export interface CorrBlocking {
-  /** Output channels per block. */
-  kb: number;
-  /** Output rows per block. */
-  ph: number;
-  /** f32x4 vectors (4 columns each) per block. */
-  pv: number;
-  /** Loop over the window's taps (one tap per body) instead of unrolling the whole window (the probe's design, kept for comparison). */
-  tapLoop?: boolean;
-  /** With tapLoop: window columns per loop body (default 1). */
-  qUnroll?: number;
-}
+export type { CorrBlocking, GradBlocking };
 
 /** One correlation: y[t][k][i][j] = Σ_{c,p,q} W(k,c,p,q) · x[t][c][i−m+p][j−n+q]. */
 interface Corr {
@@ -205,7 +195,7 @@ function emitCorr(f: Func, g: Corr, b: CorrBlocking, relaxed: boolean): void {
     if (b.tapLoop) {
       // Loops over the window's rows and columns: a body of one tap (np·nh input vectors,
       // kc weights, kc·nh·np multiply-adds) gives TurboFan's scheduler nothing to hoist, so
-      // nothing spills (see corrBlocking).
+      // nothing spills (see corrBlocking in src/lower/wasm-conv.ts).
       const xr = f.local('xr', 'i32'), wr = f.local('wr', 'i32'), pc = f.local('pc', 'i32'), qc = f.local('qc', 'i32');
       if (Ci > 1) { f.i32(Ci).set(c); f.op('loop', 'L_c'); }
       f.get(xp).set(xr);
@@ -279,49 +269,6 @@ function emitCorr(f: Func, g: Corr, b: CorrBlocking, relaxed: boolean): void {
       });
     });
   });
-}
-
-/** Blocking of the weight gradient. */
-export interface GradBlocking {
-  /** Kernel rows per pass (pr). */
-  band: number;
-  /** Kernel columns per pass (all when absent). */
-  cols?: number;
-  /** Output channels per pass (sharing each input vector load). */
-  kc: number;
-  /** Loop over the vectors of a row (one vector per body) instead of unrolling them. */
-  vLoop: boolean;
-}
-
-/**
- * The grad's blocking: kc output channels × a band of pr kernel rows × qb kernel columns per
- * pass, kc·pr·qb accumulators, and one vector per loop body. Measured (relaxed, batch 32, the
- * busy 2-core EPYC): unrolling the row's vectors spilled as the forward did (VGG 32→64 3×3:
- * 24 GFLOP/s unrolled, 40 with one vector per body, kc 1 × 3 rows × 3 columns); on LeNet c1
- * (5×5) a whole band of 5 columns either spills (2 rows: 19) or is latency-bound (1 row, 5
- * accumulators: 25). The same cost model as the forward picks the blocking: per vector step
- * max(accumulators/2, loads/3, 4 cycles of madd latency) + loop overhead, summed over the
- * passes, with accumulators + dy vectors + input vectors + 1 ≤ 16 registers.
- */
-export function gradBlocking(Co: number, M: number, N: number, relaxed: boolean): GradBlocking {
-  const body = (kc: number, pr: number, qb: number) => Math.max((kc * pr * qb) / 2, (kc * pr + qb) / 3, 4) + 0.75;
-  const segs = (total: number, b: number): [number, number][] => {
-    const out: [number, number][] = [[Math.floor(total / b), b]];
-    if (total % b) out.push([1, total % b]);
-    return out;
-  };
-  let best: GradBlocking = { band: 1, cols: 1, kc: 1, vLoop: true };
-  let bestCost = Infinity;
-  for (let kc = 1; kc <= Math.min(Co, 4); kc++)
-    for (let pr = 1; pr <= M; pr++)
-      for (let qb = 1; qb <= N; qb++) {
-        if (kc * pr * qb + kc * pr + qb + 1 > regs(relaxed)) continue;
-        let cost = 0;
-        for (const [ck, k] of segs(Co, kc)) for (const [cp, p] of segs(M, pr)) for (const [cq, q] of segs(N, qb))
-          cost += ck * cp * cq * (body(k, p, q) + 0.5); // + per-pass overhead (sums, border steps)
-        if (cost < bestCost - 1e-9) { bestCost = cost; best = { band: pr, cols: qb, kc, vLoop: true }; }
-      }
-  return best;
 }
 
 function emitGrad(f: Func, layer: ConvLayer, at: Addresses, T: number, relaxed: boolean, gb: GradBlocking): string {
@@ -438,90 +385,41 @@ function emitGrad(f: Func, layer: ConvLayer, at: Addresses, T: number, relaxed: 
   return `grad: per ${kb} output channel(s) x 1 input channel, window in bands of ${pr} row(s) x ${qb} column(s): ${kb}x${pr}x${qb} f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds ${pr} dy rows), ${vLoop ? 'one vector per loop body, ' : ''}horizontal sum added into dw; input channel of every sample zero-padded to ${Hp}x${Wp} in scratch; ${relaxed ? 'relaxed madd' : 'mul+add'}`;
 }
 
-/**
- * Vector registers a block may use: 16 xmm registers. TurboFan keeps the loads of a body in
- * program order and sinks the arithmetic towards its uses, so every vector a body loads is
- * live at once beside the accumulators (which is why the unrolled window spilled, and why
- * the rules below count all of a body's loads). mul + add needs one more register for the
- * product (the VGG grad with 9 accumulators + 3 dy + 3 input vectors ran at 45 GFLOP/s with
- * relaxed madd and 21 with mul + add before this rule).
- */
-const regs = (relaxed: boolean) => (relaxed ? 16 : 15);
-
-/**
- * The blocking of forward and backward. Measured on the 2-core EPYC (Zen 4) this project
- * benchmarks on, Node 20, relaxed madd, batch 32 (bench/kernels/wasm-conv.mjs --tune):
- * the window fully unrolled (the probe's design) reached only 14–19 GFLOP/s whatever the
- * block, because TurboFan's scheduler hoists the loads of a long straight-line body far
- * ahead of their use and spills hundreds of vectors (seen with --print-wasm-code). Looping
- * over the window's taps, one tap per loop body, leaves it nothing to hoist: LeNet c1 forward
- * went from 16.7 to 33–38 GFLOP/s, VGG 32→64 3×3 16×16 from 17–19 to 37–42. Best blocks hold
- * 8 accumulators (4 ch × 2 rows × 1 vec 38.3, 2 × 1 × 4 37.3, 2 × 2 × 2 35.1 on c1; 2 × 1 × 4
- * 42.2, 4 × 2 × 1 40.9 on VGG); 12 accumulators fall back to 21–27 (spills again). LeNet c1
- * backward has one output channel: 1 × 1 × 7 (the whole row) 35.5, 1 × 3 × 2 28.7, and
- * 1 × 2 × 4 (8 accumulators + 8 input vectors: spills) 20. Two or three window columns
- * per loop body (qUnroll) lose again (VGG 32→32 3×3 32×32: 32 → 23; LeNet c2: 40 → 21): the
- * loads of the second tap are hoisted, and the registers run out.
- * The choice below follows a small cost model of that: per tap, a block of a accumulators
- * costs max(a/2 multiply-adds per cycle, loads/3, 4 cycles of madd latency) + loop overhead,
- * summed over the blocks (remainder blocks included) that tile Cout × H × ⌈W/4⌉.
- */
-export function corrBlocking(Co: number, H: number, W: number, relaxed: boolean): CorrBlocking {
-  const nv = ceil4(W) / 4;
-  const tapCycles = (kc: number, nh: number, np: number) => Math.max((kc * nh * np) / 2, (kc + nh * np) / 3, 4) + 0.75;
-  const segs = (total: number, b: number): [number, number][] => {
-    const out: [number, number][] = [[Math.floor(total / b), b]];
-    if (total % b) out.push([1, total % b]);
-    return out;
-  };
-  let best: CorrBlocking = { kb: 1, ph: 1, pv: 1, tapLoop: true };
-  let bestCost = Infinity;
-  for (let kb = 1; kb <= Math.min(Co, 8); kb++)
-    for (let ph = 1; ph <= Math.min(H, 4); ph++)
-      for (let pv = 1; pv <= Math.min(nv, 8); pv++) {
-        const a = kb * ph * pv;
-        if (a > 8 || a + ph * pv + kb > regs(relaxed)) continue; // accumulators + input vectors + splatted weights
-        let cost = 0;
-        for (const [ck, kc] of segs(Co, kb)) for (const [cr, nh] of segs(H, ph)) for (const [cv, np] of segs(nv, pv))
-          cost += ck * cr * cv * tapCycles(kc, nh, np);
-        if (cost < bestCost - 1e-9) { bestCost = cost; best = { kb, ph, pv, tapLoop: true }; }
-      }
-  return best;
-}
-
+/** The blocking to print: forward and backward need `blocking`, grad needs `grad` (the plan's, or a benchmark's). */
 export interface ConvEmitOptions {
-  /** Overrides the blocking of forward / backward (benchmarks and tests). */
+  /** The blocking of forward / backward. */
   blocking?: CorrBlocking;
-  /** Overrides the grad's blocking. */
+  /** The grad's blocking. */
   grad?: GradBlocking;
 }
 
-export function emitConv(layer: ConvLayer, role: WasmRole, name: string, at: Addresses, ctx: WasmContext, opt: ConvEmitOptions = {}): WasmKernel {
+export function emitConv(layer: ConvLayer, role: WasmRole, name: string, at: Addresses, ctx: WasmContext, opt: ConvEmitOptions): WasmKernel {
   const f = new Func(name);
   if (role === 'forward' || role === 'backward') {
     const g = corrOf(layer, role, at, ctx.batch);
-    const b = opt.blocking ?? corrBlocking(g.Co, g.H, g.W, ctx.relaxed);
+    const b = opt.blocking;
+    if (!b) throw new Error(`wasm conv ${layer.name} ${role}: no blocking given (the plan's KernelPlan.wasm)`);
     emitCorr(f, g, b, ctx.relaxed);
     const { Hp, Wp } = padGeometry(g.H, g.W, g.M, g.N);
     const schedule = `${role}: ${g.M}x${g.N} window, anchor (${g.m},${g.n})${role === 'backward' ? ' (rotated, channels transposed)' : ''}; each sample's maps zero-padded to ${g.Ci}x${Hp}x${Wp} in scratch; register block ${Math.min(b.kb, g.Co)} channel(s) x ${b.ph} row(s) x ${b.pv} f32x4 vector(s), ${b.tapLoop ? 'one tap per loop body' : `window ${g.Ci * g.M * g.N <= UNROLL_TAPS ? 'and channels ' : ''}unrolled`}; ${ctx.relaxed ? 'relaxed madd' : 'mul+add'}`;
     return { role, func: f, schedule };
   }
   if (role === 'grad') {
-    const schedule = emitGrad(f, layer, at, ctx.batch, ctx.relaxed, opt.grad ?? gradBlocking(layer.output.c, layer.kernel.rows, layer.kernel.cols, ctx.relaxed));
+    if (!opt.grad) throw new Error(`wasm conv ${layer.name} grad: no blocking given (the plan's KernelPlan.wasm)`);
+    const schedule = emitGrad(f, layer, at, ctx.batch, ctx.relaxed, opt.grad);
     return { role, func: f, schedule };
   }
   throw new Error(`wasm conv ${layer.name}: no role ${role}`);
 }
 
+/** The plan's schedule of one conv kernel as emitConv's options. */
+function convOptions(layer: ConvLayer, role: WasmRole, schedule: WasmSchedule | null | undefined): ConvEmitOptions {
+  if (schedule?.kind === 'conv-corr' && (role === 'forward' || role === 'backward')) return { blocking: schedule };
+  if (schedule?.kind === 'conv-grad' && role === 'grad') return { grad: schedule };
+  throw new Error(`wasm conv ${layer.name} ${role}: the plan's schedule is ${schedule ? schedule.kind : 'missing'}`);
+}
+
 export const wasmConv: WasmOpEmitter<ConvLayer> = {
   roles: ['forward', 'backward', 'grad'],
-  scratchBytes(layer, role, ctx) {
-    const { Cl, Cr, H, W, M, N } = sizes(layer);
-    const { plane } = padGeometry(H, W, M, N);
-    if (role === 'forward') return Cl * plane * 4;
-    if (role === 'backward') return Cr * plane * 4;
-    if (role === 'grad') return ctx.batch * plane * 4;
-    return 0;
-  },
-  emit: (layer, role, name, at, ctx) => emitConv(layer, role, name, at, ctx),
+  emit: (layer, role, name, at, ctx, schedule) => emitConv(layer, role, name, at, ctx, convOptions(layer, role, schedule)),
 };

@@ -20,40 +20,15 @@
 //             then dw += the block (load, add, store; partial vector lane by lane).
 //             db: one vector of 4 outputs at a time summed over t, added into db.
 //
-// Blocking chosen (bench/kernels/wasm-full.mjs, batch 32, one core of a 2-core AMD EPYC on
-// Node 20.20, load average 6-8 from other jobs; GFLOP/s = 2·MAC/time, CPU-time medians):
-// eight f32x4 accumulators per block, reduction not unrolled. Eight accumulators plus the
-// 6 vectors loaded per step fit x64's 16 vector registers; 9 (3×3) fit only with relaxed
-// madd (no temporary for the product), 12 or 16 spill and run at half speed; unrolling the
-// reduction ×2 lost 20-40 % (register pressure). 2×4 and 4×2 are within noise of each other.
-//   forward TB×OB = 2×4, backward TB×IV = 4×2, grad OB×IV = 4×2:
-//   shape (K→O)   forward  backward  grad    JS target (generated/lenet.js, 4×4 f64 tiles)
-//   784→120        45.6     42-45    41-44    4.2 / 6.8 / 6.6
-//   120→84         35-37    37       36-37    —
-//   84→10          14.6     14.3     13-15    —
-//   120→10         13-15    13.8     13.1     2.8 / 3.5 / 3.5
-// (mul+add and relaxed madd measure alike: both reach the core's ~46 GFLOP/s f32x4 peak on
-// 784→120; the small layers are bound by per-call and per-block overhead, a few µs a call.)
+// The blocking (TB, OB, IV, U per role) is the plan's: src/lower/wasm-full.ts chooses it, with
+// the measurements behind the choice.
 import type { FullLayer } from '../../model/checked.js';
 import { size3 } from '../../model/checked.js';
+import type { FullBlocking, WasmSchedule } from '../../lower/types.js';
 import { Func } from '../asm.js';
 import type { Addresses, WasmContext, WasmKernel, WasmOpEmitter, WasmRole } from './types.js';
 
-/** Register blocking of the three kernels (exported for the benchmark). */
-export interface FullBlocking {
-  /** forward: samples × outputs per block, reduction unroll. */
-  fwd: { tb: number; ob: number; u: number };
-  /** backward: samples × vectors of i per block, reduction (over o) unroll. */
-  bwd: { tb: number; iv: number; u: number };
-  /** grad: outputs × vectors of i per block, reduction (over t) unroll. */
-  grad: { ob: number; iv: number; u: number };
-}
-
-export const defaultFullBlocking: FullBlocking = {
-  fwd: { tb: 2, ob: 4, u: 1 },
-  bwd: { tb: 4, iv: 2, u: 1 },
-  grad: { ob: 4, iv: 2, u: 1 },
-};
+export type { FullBlocking };
 
 /** Emits `body` `count` times: inline when count ≤ 1, else as a loop with a countdown. */
 function repeat(f: Func, label: string, count: number, body: () => void): void {
@@ -305,9 +280,9 @@ function grad(layer: FullLayer, name: string, at: Addresses, ctx: WasmContext, b
   };
 }
 
-/** The kernel of one role with a given blocking (the benchmark tries several). */
+/** The kernel of one role with a given blocking (the plan's; the benchmark tries several). */
 export function emitFull(layer: FullLayer, role: WasmRole, name: string, at: Addresses, ctx: WasmContext,
-  blocking: FullBlocking = defaultFullBlocking): WasmKernel {
+  blocking: FullBlocking): WasmKernel {
   switch (role) {
     case 'forward': return forward(layer, name, at, ctx, blocking.fwd);
     case 'backward': return backward(layer, name, at, ctx, blocking.bwd);
@@ -316,8 +291,15 @@ export function emitFull(layer: FullLayer, role: WasmRole, name: string, at: Add
   }
 }
 
+/** The kernel of one role with the plan's schedule of it. */
+function emitPlanned(layer: FullLayer, role: WasmRole, name: string, at: Addresses, ctx: WasmContext, s: WasmSchedule | null | undefined): WasmKernel {
+  if (role === 'forward' && s?.kind === 'full-forward') return forward(layer, name, at, ctx, s);
+  if (role === 'backward' && s?.kind === 'full-backward') return backward(layer, name, at, ctx, s);
+  if (role === 'grad' && s?.kind === 'full-grad') return grad(layer, name, at, ctx, s);
+  throw new Error(`wasm full ${layer.name} ${role}: the plan's schedule is ${s ? s.kind : 'missing'}`);
+}
+
 export const wasmFull: WasmOpEmitter<FullLayer> = {
   roles: ['forward', 'backward', 'grad'],
-  scratchBytes: () => 0,
-  emit: (layer, role, name, at, ctx) => emitFull(layer, role, name, at, ctx),
+  emit: emitPlanned,
 };

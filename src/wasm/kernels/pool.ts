@@ -199,7 +199,6 @@ function emitBackward(f: Func, layer: PoolLayer, T: number, at: Addresses): stri
 
 export const wasmPool: WasmOpEmitter<PoolLayer> = {
   roles: ['forward', 'path', 'backward'],
-  scratchBytes: () => 0,
   emit(layer: PoolLayer, role: WasmRole, name: string, at: Addresses, ctx: WasmContext): WasmKernel {
     const f = new Func(name);
     let schedule: string;

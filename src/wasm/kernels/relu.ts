@@ -60,7 +60,6 @@ function flat(f: Func, n: number, value: Body, outAt: number): void {
 
 export const wasmRelu: WasmOpEmitter<ReluLayer> = {
   roles: ['forward', 'backward'],
-  scratchBytes: () => 0,
   emit(layer: ReluLayer, role: WasmRole, name: string, at: Addresses, ctx: WasmContext): WasmKernel {
     const n = ctx.batch * layer.input.c * layer.input.h * layer.input.w;
     const f = new Func(name);

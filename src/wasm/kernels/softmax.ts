@@ -200,7 +200,6 @@ function backward(K: number, T: number, name: string, at: Addresses): WasmKernel
 
 export const wasmSoftmax: WasmOpEmitter<SoftmaxLayer> = {
   roles: ['forward', 'loss', 'backward'],
-  scratchBytes: () => 0,
   emit(layer: SoftmaxLayer, role: WasmRole, name: string, at: Addresses, ctx: WasmContext): WasmKernel {
     const K = layer.input.c * layer.input.h * layer.input.w;
     switch (role) {

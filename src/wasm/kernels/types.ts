@@ -3,6 +3,7 @@
 // parameter names are the JS target's (docs/architecture.md, "calling convention"), so the
 // module can offer the same exported kernel functions and Model on either target.
 import type { Layer } from '../../model/checked.js';
+import type { WasmSchedule } from '../../lower/types.js';
 import type { Func } from '../asm.js';
 
 export type WasmRole = 'forward' | 'backward' | 'grad' | 'path' | 'infer' | 'loss';
@@ -17,7 +18,7 @@ export interface WasmContext {
 /**
  * Byte offsets in linear memory of the buffers a kernel reads and writes, by the JS
  * kernel's parameter names (`x`, `w`, `y`, `dy`, `dx`, `dw`, `path`, `gamma`, …), plus
- * `scratch` when the emitter asked for scratch bytes. Every buffer is 16-byte aligned and
+ * `scratch` when the kernel's plan asks for scratch bytes (KernelPlan.wasm.scratchBytes). Every buffer is 16-byte aligned and
  * followed by at least 16 bytes the kernel may read (never write): vector loads may run
  * over the end of a row or buffer.
  */
@@ -39,12 +40,17 @@ export interface WasmKernel {
   helpers?: Func[];
 }
 
-/** An op's wasm emitter: one call per role. */
+/**
+ * An op's wasm emitter: one call per role. It prints the schedule the plan chose
+ * (KernelPlan.wasm, src/lower/wasm-<op>.ts) and chooses nothing itself.
+ */
 export interface WasmOpEmitter<L extends Layer = Layer> {
   /** Roles this op has (as the JS target: conv forward/backward/grad, pool forward/path/backward, …). */
   roles: readonly WasmRole[];
-  /** Scratch bytes a role needs (0 if none); the module gives it at `at.scratch`. */
-  scratchBytes(layer: L, role: WasmRole, ctx: WasmContext): number;
-  /** The kernel of one role; `name` is the function's name in the module. */
-  emit(layer: L, role: WasmRole, name: string, at: Addresses, ctx: WasmContext): WasmKernel;
+  /**
+   * The kernel of one role; `name` is the function's name in the module; `schedule` is the
+   * plan's for this variant (`ctx.relaxed`): KernelPlan.wasm.plain or .relaxed, null for the
+   * ops with one fixed schedule (pool, bn, relu, softmax ignore it).
+   */
+  emit(layer: L, role: WasmRole, name: string, at: Addresses, ctx: WasmContext, schedule?: WasmSchedule | null): WasmKernel;
 }
