@@ -103,7 +103,9 @@ export type WasmSchedule =
 /**
  * A kernel's WebAssembly schedule: one per module variant (`plain` SIMD with mul + add,
  * `relaxed` SIMD with f32x4.relaxed_madd), null for the ops whose wasm kernels have one
- * fixed schedule (pool, bn, relu, softmax: their constants are in src/wasm/kernels/<op>.ts);
+ * schedule (pool, bn, relu, softmax: their constants, and the few choices they make from the
+ * layer — bn's batch unroll for T ≤ 32, pool's f32x4 for column strides 1 and 2 — are still
+ * in src/wasm/kernels/<op>.ts);
  * and the bytes of the shared wasm scratch buffer (NetworkPlan.wasm.scratch) it uses, 0 if none.
  */
 export interface WasmKernelPlan {
