@@ -1,7 +1,7 @@
 // GFLOP/s (2 · multiply-adds / CPU time, median of interleaved rounds) of the WebAssembly
 // conv kernels (src/wasm/kernels/conv.ts: forward, backward, grad; mul+add and relaxed
 // madd) on LeNet's convs and VGG-like ones at batch 32, beside the JS target's kernels of
-// the committed generated/lenet.js and generated/vgg.js on the same shapes.
+// the committed generated/js/lenet.js and generated/js/vgg.js on the same shapes.
 // Not a test: timings depend on the machine. Times are CPU time of this process.
 //
 //   node bench/kernels/wasm-conv.mjs [rounds] [case,...] [--tune]
@@ -31,11 +31,13 @@ const tuneRelaxed = !args.includes('--muladd');
 const onlyRole = args.find((a) => a.startsWith('--role='))?.slice(7);
 const pos = args.filter((a) => !a.startsWith('--'));
 const rounds = Number(pos[0] ?? 7);
-const load = compileSources(['src/wasm/kernels/conv.ts']);
-const { emitConv, wasmConv, gradBlocking } = await load('src/wasm/kernels/conv.js');
+const load = compileSources(['src/wasm/kernels/conv.ts', 'src/lower/wasm-conv.ts']);
+const { emitConv } = await load('src/wasm/kernels/conv.js');
+// The schedule the plan chooses (src/lower/wasm-conv.ts), unless a --tune variant overrides it.
+const { planWasmConv } = await load('src/lower/wasm-conv.js');
 const { Module } = await load('src/wasm/asm.js');
-const lenet = await import('../../generated/lenet.js');
-const vgg = await import('../../generated/vgg.js');
+const lenet = await import('../../generated/js/lenet.js');
+const vgg = await import('../../generated/js/vgg.js');
 
 const T = 32;
 function convLayer(Cl, Cr, H, W, M, N, m, n) {
@@ -65,7 +67,10 @@ function wasmRunner(layer, role, relaxed, opt) {
   const w = layer.params[0].size;
   const sizes = role === 'forward' ? { x, w, y } : role === 'backward' ? { dy: y, w, dx: x } : { dy: y, x, dw: w };
   const ctx = { batch: T, relaxed };
-  const scratch = wasmConv.scratchBytes(layer, role, ctx);
+  const planned = planWasmConv(layer, role, T);
+  const scratch = planned.scratchBytes;
+  const schedule = relaxed ? planned.relaxed : planned.plain;
+  opt ??= role === 'grad' ? { grad: schedule } : { blocking: schedule };
   const at = {};
   let o = 64;
   for (const [k, n] of Object.entries({ ...sizes, scratch: scratch / 4 })) { at[k] = o; o += Math.ceil((4 * n + 64) / 64) * 64; }

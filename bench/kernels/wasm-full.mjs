@@ -1,5 +1,5 @@
 // GFLOP/s of the WebAssembly full-layer kernels (src/wasm/kernels/full.ts) under several
-// register blockings, beside the JS target's kernels (generated/lenet.js f1_*, f2_*) on the
+// register blockings, beside the JS target's kernels (generated/js/lenet.js f1_*, f2_*) on the
 // same shapes, batch 32. Cases are timed in alternating rounds (CPU time of this process,
 // after a warm-up); the median of the rounds is printed with its range, so a busy shared
 // machine moves all cases alike. Not a test: timings depend on the machine.
@@ -11,15 +11,16 @@
 // V8's flag on Node 20: it is set at run time.
 import v8 from 'node:v8';
 import { compileSources, cpuMs } from './lib.mjs';
-import * as lenet from '../../generated/lenet.js';
+import * as lenet from '../../generated/js/lenet.js';
 
 const rounds = Number(process.argv[2] ?? 5);
 const chosen = (process.argv[3] ?? '784-120,120-84,84-10,120-10').split(',');
 const mode = process.argv[4] ?? 'both';
 v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 
-const load = compileSources(['src/wasm/kernels/full.ts', 'src/wasm/asm.ts', 'src/model/build.ts']);
-const { emitFull, defaultFullBlocking } = await load('src/wasm/kernels/full.js');
+const load = compileSources(['src/wasm/kernels/full.ts', 'src/lower/wasm-full.ts', 'src/wasm/asm.ts', 'src/model/build.ts']);
+const { emitFull } = await load('src/wasm/kernels/full.js');
+const { defaultFullBlocking } = await load('src/lower/wasm-full.js');
 const { Module } = await load('src/wasm/asm.js');
 const { buildNetwork } = await load('src/model/build.js');
 

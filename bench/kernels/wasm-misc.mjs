@@ -1,5 +1,5 @@
 // Times the WebAssembly relu, pool and bn kernels (src/wasm/kernels/{relu,pool,bn}.ts)
-// against the JS target's kernels of generated/lenet.js on LeNet's shapes at batch 32:
+// against the JS target's kernels of generated/js/lenet.js on LeNet's shapes at batch 32:
 // relu1 (6x28x28), p1 (2x2 stride 2 over 6x28x28), n2 (position mode over 16x14x14),
 // plus a channel-mode bn on n2's shape. Each case is timed in alternating rounds (CPU time
 // of this process after a warm-up; the median of the rounds with its range), so a busy
@@ -9,7 +9,7 @@
 //
 // The emitters are compiled from src/ by lib.mjs (no build needed).
 import { compileSources, cpuMs } from './lib.mjs';
-import * as js from '../../generated/lenet.js';
+import * as js from '../../generated/js/lenet.js';
 
 const rounds = Number(process.argv[2] ?? 9);
 const load = compileSources(['src/wasm/kernels/relu.ts', 'src/wasm/kernels/pool.ts', 'src/wasm/kernels/bn.ts', 'src/wasm/asm.ts', 'src/model/build.ts']);
@@ -128,7 +128,7 @@ for (let r = 0; r < rounds; r++)
 const med = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
 const fmt = (a) => (a.length ? `${med(a).toFixed(3)} ms [${Math.min(...a).toFixed(3)}-${Math.max(...a).toFixed(3)}]` : '-');
 console.log(`LeNet shapes, T = ${T}, ${rounds} rounds (median [range], CPU ms per call); wasm module ${bytes.length} bytes`);
-console.log(`${'kernel'.padEnd(22)} ${'JS (generated/lenet.js)'.padEnd(28)} ${'wasm'.padEnd(28)} speed-up`);
+console.log(`${'kernel'.padEnd(22)} ${'JS (generated/js/lenet.js)'.padEnd(28)} ${'wasm'.padEnd(28)} speed-up`);
 for (const c of results) {
   const s = c.js.length ? `${(med(c.js) / med(c.wasm)).toFixed(1)}x` : '';
   console.log(`${c.name.padEnd(22)} ${fmt(c.js).padEnd(28)} ${fmt(c.wasm).padEnd(28)} ${s}`);
