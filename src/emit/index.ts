@@ -42,6 +42,8 @@ export interface CompiledNetwork {
   plan: NetworkPlan;
   /** WebAssembly target: the kernels' module as WAT text (plain SIMD variant); null for JS. */
   wat: (() => string) | null;
+  /** The same module as CommonJS (`cnnc build --module cjs`), for packages that are not ES modules. */
+  cjs: () => string;
   kernels: KernelInfo[];
 }
 
@@ -101,6 +103,10 @@ export function emitNetwork(plan: NetworkPlan): CompiledNetwork {
     test: renderTest(plan),
     plan,
     wat: wasm && wasm.plain.wat,
+    cjs: () => ts.transpileModule(tsText, {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, removeComments: false },
+      reportDiagnostics: false,
+    }).outputText,
     kernels: flat.map((k, i) => ({
       name: k.name, layer: plan.layers[plan.kernels[i].layer].name, role: k.role, schedule: k.schedule, macs: k.macs, chars: k.code.length,
     })),

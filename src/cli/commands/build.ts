@@ -18,6 +18,8 @@ interface BuildOptions {
   /** Default: wasm, or js with --dtype f64 (WebAssembly kernels are float32). */
   target?: string;
   emit?: string;
+  /** esm (default): <net>.js, an ES module; cjs: <net>.cjs and <net>.d.cts, CommonJS. */
+  module?: string;
   convSchedule?: string;
   dump?: string;
   /** The older spelling of `--dump plan`. */
@@ -28,13 +30,18 @@ const DUMPS = ['plan'] as const;
 
 const kb = (s: string) => `${(Buffer.byteLength(s) / 1024).toFixed(0)} KB`;
 
-/** The files of one build: the four of every network (and its .wat when asked). */
-export function buildFiles(compiled: CompiledNetwork[], dir: string, wat = false): { path: string; data: string }[] {
+/**
+ * The files of one build: the four of every network (and its .wat when asked). CommonJS
+ * (`cjs`): the module as <net>.cjs with its types as <net>.d.cts, which any package can
+ * require() whatever its "type", and the test imports that file.
+ */
+export function buildFiles(compiled: CompiledNetwork[], dir: string, wat = false, format: 'esm' | 'cjs' = 'esm'): { path: string; data: string }[] {
+  const cjs = format === 'cjs';
   return compiled.flatMap((c) => [
     { path: join(dir, `${c.stem}.ts`), data: c.ts },
-    { path: join(dir, `${c.stem}.js`), data: c.js },
-    { path: join(dir, `${c.stem}.d.ts`), data: c.dts },
-    { path: join(dir, `${c.stem}.test.ts`), data: c.test },
+    { path: join(dir, `${c.stem}.${cjs ? 'cjs' : 'js'}`), data: cjs ? c.cjs() : c.js },
+    { path: join(dir, `${c.stem}.${cjs ? 'd.cts' : 'd.ts'}`), data: c.dts },
+    { path: join(dir, `${c.stem}.test.ts`), data: cjs ? c.test.replace(/^(import \* as gen from '\.\/.*)\.js';$/m, "$1.cjs';") : c.test },
     ...(wat && c.wat ? [{ path: join(dir, `${c.stem}.wat`), data: c.wat() }] : []),
   ]);
 }
@@ -49,6 +56,8 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
   if (target === 'wasm' && opts.dtype === 'f64') {
     throw new UsageError('cnnc: --target wasm is float32 only (WebAssembly SIMD kernels); use --target js for --dtype f64');
   }
+  const format = opts.module ?? 'esm';
+  if (format !== 'esm' && format !== 'cjs') throw new UsageError(`cnnc: --module must be esm or cjs, got "${format}"`);
   if (opts.emit !== undefined && opts.emit !== 'wat') throw new UsageError(`cnnc: --emit must be wat, got "${opts.emit}"`);
   if (opts.emit === 'wat' && target !== 'wasm') throw new UsageError('cnnc: --emit wat needs --target wasm (the js target has no WebAssembly)');
   const convSchedule = opts.convSchedule ?? 'padded';
@@ -72,7 +81,7 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
     print(JSON.stringify(compiled.map((c) => c.plan), null, 2));
     return;
   }
-  const files = buildFiles(compiled, opts.out, opts.emit === 'wat');
+  const files = buildFiles(compiled, opts.out, opts.emit === 'wat', format);
   try {
     writeFilesAtomic(files);
   } catch (e) {
@@ -80,7 +89,7 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
     throw e;
   }
   for (const c of compiled) {
-    const ext = opts.emit === 'wat' ? 'ts,js,d.ts,test.ts,wat' : 'ts,js,d.ts,test.ts';
+    const ext = `ts,${format === 'cjs' ? 'cjs,d.cts' : 'js,d.ts'},test.ts${opts.emit === 'wat' ? ',wat' : ''}`;
     print(`${c.name}: ${join(opts.out, c.stem)}.{${ext}} (js ${kb(c.js)}, ${c.kernels.length} kernels, ${c.plan.target} ${c.plan.dtype})`);
   }
   print(`compiled ${compiled.length} network${compiled.length === 1 ? '' : 's'} in ${(ms / 1000).toFixed(1)} s`);
@@ -95,6 +104,7 @@ export function register(program: Command): void {
     .option('--target <target>', 'kernels as: wasm (WebAssembly SIMD inside the .js; the default for f32) or js (plain JavaScript; the default for f64)')
     .option('--dtype <dtype>', 'float type of the module: f32 or f64 (f64: js target only)', 'f32')
     .option('--emit <what>', 'also write: wat (the WebAssembly kernels as text, <net>.wat)')
+    .option('--module <format>', 'esm (default: <net>.js, an ES module) or cjs (<net>.cjs and <net>.d.cts, CommonJS: for packages without "type": "module")')
     .option('--conv-schedule <schedule>', 'conv kernels: padded (zero-padded scratch copy, one unrolled body) or split (interior without bounds tests, each border region with its own clipped code)', 'padded')
     .option('--dump <what>', 'print instead of writing files: plan (the network plans the files are printed from: layers, kernels with their schedules, buffers, as JSON)')
     .option('--dump-plan', 'same as --dump plan')
