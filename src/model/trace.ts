@@ -41,11 +41,10 @@ export interface Engine {
 
 /**
  * The first number of a trace that is not finite (NaN or ±Infinity; JSON would write it as
- * null), in the order loss, layers (output, sensitivity, gradients), input sensitivity, or
+ * null), in the order layers (output, sensitivity, gradients), loss, input sensitivity, or
  * null when every number is finite.
  */
 export function firstNonFinite(trace: Trace): { where: string; index: number; value: number } | null {
-  if (trace.loss !== null && !Number.isFinite(trace.loss)) return { where: 'the loss', index: -1, value: trace.loss };
   const scan = (where: string, a: ArrayLike<number> | null | undefined) => {
     if (!a) return null;
     for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return { where, index: i, value: a[i] };
@@ -58,5 +57,8 @@ export function firstNonFinite(trace: Trace): { where: string; index: number; va
       Object.entries(layer.grads).reduce<ReturnType<typeof scan>>((found, [key, g]) => found ?? scan(`layer ${layer.name} (${layer.op}): gradient ${key}`, g), null);
     if (bad) return bad;
   }
+  // The layers first: where a value first stops being finite says more than the loss, which
+  // NaN reaches from anywhere (ReLU lets NaN through).
+  if (trace.loss !== null && !Number.isFinite(trace.loss)) return { where: 'the loss', index: -1, value: trace.loss };
   return scan('the input sensitivity', trace.inputSensitivity);
 }
