@@ -62,6 +62,9 @@ const cases: Case[] = [
   { name: 'E017 word not allowed', source: net('  pool p size=2 round=up'),
     expected: ["m.cnn:3:23: error: pool p: round must be 'floor' or 'ceil', not 'up' [E017]"] },
   // "  bn b mode=positon": positon at 13 (batch=2: no W001 whatever the mode)
+  // "  conv c1 out=4 kernel=3 bias=maybe": maybe at 31
+  { name: 'E017 conv bias not a boolean', source: net('  conv c1 out=4 kernel=3 bias=maybe'),
+    expected: ["m.cnn:3:31: error: conv c1: bias must be 'true' or 'false', not 'maybe' [E017]"] },
   { name: 'E017 word with a suggestion', source: net('  bn b mode=positon', 'input shape=1x8x8 batch=2'),
     expected: ["m.cnn:3:13: error: bn b: mode must be 'position' or 'channel', not 'positon'; did you mean 'position'? [E017]"] },
   // "  bn b eps=0": 0 at 12

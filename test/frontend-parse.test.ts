@@ -49,6 +49,16 @@ describe('lexical rules', () => {
     expect(net.layers.map((l) => l.name)).toEqual(['conv1', 'relu1', 'conv2', 'relu2', 'pool1']);
   });
 
+  it('conv bias=true adds b (C_r zeros) after w, counted as learnable; bias=false is the default', () => {
+    const net = ok('network n { input shape=2x4x4 conv c out=3 kernel=3 bias=true conv d out=2 kernel=1 bias=false }');
+    const [c, d] = net.layers;
+    expect(c.op === 'conv' && c.bias).toBe(true);
+    expect(c.params.map((q) => [q.key, q.shape, q.learnable, q.init])).toEqual([['w', [3, 2, 3, 3], true, 'he'], ['b', [3], true, 'zeros']]);
+    expect(d.op === 'conv' && d.bias).toBeUndefined();
+    expect(d.params.map((q) => q.key)).toEqual(['w']);
+    expect(net.totals.params).toBe(3 * 2 * 9 + 3 + 2 * 3);
+  });
+
   it('defaults: batch 1, centre anchors, stride = size, floor, bn position eps 1e-5 momentum 0.1, no bias', () => {
     const net = ok('network n { input shape=1x8x8 conv c out=2 kernel=4x5 pool p size=2x3 bn b mode=channel full f out=3 }');
     expect(net.batch).toBe(1);
@@ -57,6 +67,8 @@ describe('lexical rules', () => {
     expect(p.op === 'pool' && [p.stride, p.round]).toEqual([{ rows: 2, cols: 3 }, 'floor']);
     expect(b.op === 'bn' && [b.eps, b.momentum]).toEqual([1e-5, 0.1]);
     expect(f.op === 'full' && f.bias).toBe(false);
+    // An unbiased conv has no bias field (checked networks print as before) and no b.
+    expect(c.op === 'conv' && [c.bias, c.params.map((q) => q.key)]).toEqual([undefined, ['w']]);
     expect(ok('network n { input shape=1x8x8 batch=2 bn b }').layers[0]).toMatchObject({ mode: 'position' });
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildNetwork, type LayerSpec } from '../src/model/build.js';
 import type { BnLayer, ConvLayer, FullLayer, Layer, PoolLayer } from '../src/model/checked.js';
 import {
-  bnBackward, bnForward, convBackward, convForward, convGrad, fullBackward, fullForward, fullGrad,
+  bnBackward, bnForward, convBackward, convBiasGrad, convForward, convGrad, fullBackward, fullForward, fullGrad,
   poolBackward, poolForward, reluBackward, reluForward, softmaxBackward, softmaxCrossEntropy, softmaxForward,
 } from '../src/interp/index.js';
 import { dot, expectGradient, randomArray } from './fixtures/gradcheck.js';
@@ -31,6 +31,22 @@ describe('conv gradients by finite differences', () => {
       const w = randomArray(c.out * Cl * c.kernel[0] * c.kernel[1], 2);
       const G = randomArray(c.T * c.out * H * W, 3);
       const J = () => dot(G, convForward(layer, c.T, x, w));
+      expectGradient('dx', convBackward(layer, c.T, G, w), x, J);
+      expectGradient('dw', convGrad(layer, c.T, G, x), w, J);
+    });
+
+  // bias=true: Δb[k] = Σ_{t,i,j} δ_r[t][k][i][j]; the sensitivities and Δw do not change.
+  for (const c of cases.filter((_, i) => i % 2 === 0))
+    it(`${c.what}, with bias`, () => {
+      const layer = layerOf<ConvLayer>(c.input, { op: 'conv', out: c.out, kernel: c.kernel, anchor: c.anchor, bias: true });
+      expect(layer.params.map((p) => p.key)).toEqual(['w', 'b']);
+      const [Cl, H, W] = c.input;
+      const x = randomArray(c.T * Cl * H * W, 11);
+      const w = randomArray(c.out * Cl * c.kernel[0] * c.kernel[1], 12);
+      const b = randomArray(c.out, 13);
+      const G = randomArray(c.T * c.out * H * W, 14);
+      const J = () => dot(G, convForward(layer, c.T, x, w, b));
+      expectGradient('db', convBiasGrad(layer, c.T, G), b, J);
       expectGradient('dx', convBackward(layer, c.T, G, w), x, J);
       expectGradient('dw', convGrad(layer, c.T, G, x), w, J);
     });

@@ -97,6 +97,21 @@ describe('whole-network gradients by finite differences', () => {
     checkNetwork(net, true, 90);
   });
 
+  it('biased convs (exclave anchor, even kernel) before relu, pool and a biased full', () => {
+    const net = buildNetwork({
+      name: 'biased', batch: 3, input: [2, 6, 5],
+      layers: [
+        { op: 'conv', name: 'c1', out: 3, kernel: [2, 3], anchor: [-1, 3], bias: true }, { op: 'relu' },
+        { op: 'pool', name: 'p1', size: [2, 2], round: 'ceil' },
+        { op: 'conv', name: 'c2', out: 2, kernel: [4, 1], bias: true },
+        { op: 'full', name: 'f1', out: 3, bias: true }, { op: 'softmax' },
+      ],
+    });
+    expect(net.layers[0].params.map((p) => p.key)).toEqual(['w', 'b']);
+    expect(net.totals.params).toBe(3 * 2 * 6 + 3 + 2 * 3 * 4 + 2 + 3 * 2 * 3 * 3 + 3);
+    checkNetwork(net, true, 110);
+  });
+
   it('backward from an output sensitivity: J = Σ G·output', () => {
     const net = buildNetwork({
       name: 'head', batch: 2, input: [2, 5, 5],

@@ -60,6 +60,18 @@ describe('weights binary form', () => {
       for (const key of Object.keys(w[layer])) expect(Array.from(back[layer][key])).toEqual(Array.from(w[layer][key], Math.fround));
   });
 
+  it('a biased conv: b follows w in the tensor list, round trip', () => {
+    const biased = buildNetwork({ name: 'cb', batch: 1, input: [1, 2, 2], layers: [{ op: 'conv', name: 'c', out: 2, kernel: [1, 1], bias: true }] });
+    const bytes = encodeWeightsBinary(biased, { c: { w: Float64Array.from([1, 2]), b: Float64Array.from([-0.5, 4]) } });
+    // 4 magic + 4 version + 4 name length + 4 name ("cb" padded) + 4 count + 2·4 lengths + 4·4 values = 44
+    expect(bytes.length).toBe(44);
+    const v = new DataView(bytes.buffer);
+    expect([v.getUint32(16, true), v.getUint32(20, true), v.getUint32(24, true)]).toEqual([2, 2, 2]);
+    expect([28, 32, 36, 40].map((o) => v.getFloat32(o, true))).toEqual([1, 2, -0.5, 4]);
+    const back = decodeWeightsBinary(biased, bytes, 'W.bin');
+    expect(Array.from(back.c.b)).toEqual([-0.5, 4]);
+  });
+
   it('every check on load says which part is wrong', () => {
     const good = encodeWeightsBinary(net, initWeights(net, 1));
     const patched = (offset: number, value: number) => {

@@ -45,6 +45,21 @@ describe('weights JSON', () => {
       for (const key of Object.keys(weights[layer])) expect(Array.from(back[layer][key])).toEqual(Array.from(weights[layer][key]));
   });
 
+  it('a biased conv stores b (C_r numbers) after w; its b is required, with the expected length', () => {
+    const biased = buildNetwork({ name: 'cb', batch: 1, input: [2, 3, 3], layers: [{ op: 'conv', name: 'c', out: 3, kernel: [2, 2], bias: true }] });
+    const weights = initWeights(biased, 4);
+    expect(Array.from(weights.c.b)).toEqual([0, 0, 0]);
+    weights.c.b = Float64Array.from([0.25, -1, 3]);
+    const json = weightsToJson(biased, weights);
+    expect(Object.keys(json.c)).toEqual(['w', 'b']);
+    expect(json.c.b).toEqual([0.25, -1, 3]);
+    const back = weightsFromJson(biased, JSON.parse(JSON.stringify(json)), 'W.json');
+    expect(Array.from(back.c.b)).toEqual([0.25, -1, 3]);
+    const errorFor = (value: unknown) => { try { weightsFromJson(biased, value, 'W.json'); } catch (e) { return (e as Error).message; } return 'no error'; };
+    expect(errorFor({ c: { w: json.c.w } })).toContain('W.json: layer c, key b: missing (expected 3 numbers)');
+    expect(errorFor({ c: { w: json.c.w, b: [1, 2] } })).toContain('layer c, key b');
+  });
+
   it('runningMean and runningVar are optional (0 and 1); an empty object for a layer without weights is accepted', () => {
     const v = good();
     delete v.n2.runningMean;

@@ -2,7 +2,7 @@
 // every generated kernel is judged against. All arrays are Float64Array over the whole
 // mini-batch T, NCHW with t outermost.
 
-export { convForward, convBackward, convGrad, backwardKernel } from './ops/conv.js';
+export { convForward, convBackward, convGrad, convBiasGrad, backwardKernel } from './ops/conv.js';
 export { bnForward, bnBackward, bnLines, type BnParams, type BnCache } from './ops/bn.js';
 export { reluForward, reluBackward } from './ops/relu.js';
 export { poolForward, poolBackward } from './ops/pool.js';

@@ -6,7 +6,7 @@ import type { CheckedNetwork, Layer } from '../model/checked.js';
 import { size3 } from '../model/checked.js';
 import type { Weights } from '../model/weights.js';
 import { emptyWeights, layerEntry, nameRecord, put, tensorOf } from '../model/weights.js';
-import { convBackward, convForward, convGrad } from './ops/conv.js';
+import { convBackward, convBiasGrad, convForward, convGrad } from './ops/conv.js';
 import { bnBackward, bnForward, type BnCache, type BnParams } from './ops/bn.js';
 import { reluBackward, reluForward } from './ops/relu.js';
 import { poolBackward, poolForward } from './ops/pool.js';
@@ -65,7 +65,7 @@ export function forwardNetwork(net: CheckedNetwork, weights: Weights, input: Flo
     let path: Int32Array | null = null;
     let cache: BnCache | null = null;
     switch (layer.op) {
-      case 'conv': y = convForward(layer, T, x, tensor(weights, layer, 'w')); break;
+      case 'conv': y = convForward(layer, T, x, tensor(weights, layer, 'w'), layer.bias ? tensor(weights, layer, 'b') : undefined); break;
       case 'bn': ({ y, cache } = bnForward(layer, T, x, bnParams(weights, layer), options.training)); break;
       case 'relu': y = reluForward(x); break;
       case 'pool': ({ y, path } = poolForward(layer, T, x)); break;
@@ -114,7 +114,7 @@ export function backwardNetwork(net: CheckedNetwork, weights: Weights, fwd: Forw
     sensitivities[l] = dy;
     switch (layer.op) {
       case 'conv':
-        put(grads, layer.name, tensors({ w: convGrad(layer, T, dy, x) }));
+        put(grads, layer.name, tensors(layer.bias ? { w: convGrad(layer, T, dy, x), b: convBiasGrad(layer, T, dy) } : { w: convGrad(layer, T, dy, x) }));
         current = convBackward(layer, T, dy, tensor(weights, layer, 'w'));
         break;
       case 'bn': {

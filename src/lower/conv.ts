@@ -138,6 +138,8 @@ export function planConvKernel(
 
 /** The three conv kernels: forward, backward, grad. */
 export function planConvKernels(layer: ConvLayer, batch: number, options: Partial<ConvScheduleOptions> = {}): (ConvPaddedKernel | ConvSplitKernel)[] {
+  // Interim (issue 14): the interpreter has conv bias, the kernels do not yet.
+  if (layer.bias) throw new Error(`cnnc: conv ${layer.name}: bias=true is not compiled yet (the interpreter runs it)`);
   return (['forward', 'backward', 'grad'] as const).map((pass) => planConvKernel(layer, pass, batch, options));
 }
 

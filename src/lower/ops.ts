@@ -49,8 +49,9 @@ export const opLowering: Table = {
     plan: (l, ctx) => planConvKernels(l, ctx.batch, ctx.conv),
     wasm: planWasmConv,
     caches: none,
-    attributes: (l) => `out=${l.output.c} kernel=${l.kernel.rows}x${l.kernel.cols} anchor=(${l.anchor.row},${l.anchor.col})`,
-    describe: (l) => `out=${l.output.c} kernel=${l.kernel.rows}x${l.kernel.cols} anchor=(${l.anchor.row},${l.anchor.col})`,
+    // bias=false is left out even in the header: unbiased modules print as before conv had it.
+    attributes: (l) => `out=${l.output.c} kernel=${l.kernel.rows}x${l.kernel.cols} anchor=(${l.anchor.row},${l.anchor.col})${l.bias ? ' bias=true' : ''}`,
+    describe: (l) => `out=${l.output.c} kernel=${l.kernel.rows}x${l.kernel.cols} anchor=(${l.anchor.row},${l.anchor.col})${l.bias ? ' bias=true' : ''}`,
   },
   pool: {
     path: true,

@@ -10,7 +10,7 @@ export interface OptionDoc { meaning: string; default: string }
 
 export const OP_DOCS: Record<string, string> = {
   input: 'The input block: `shape=CxHxW` of one sample, `batch=T` samples per block. First line of every network.',
-  conv: 'Convolution with an MxN kernel, stride 1, no bias; the output keeps the input\'s height and width (values off the map count as 0). Output `out x H x W`.',
+  conv: 'Convolution with an MxN kernel, stride 1, optional bias per output channel; the output keeps the input\'s height and width (values off the map count as 0). Output `out x H x W`.',
   bn: 'Batch normalisation; output has the input\'s shape. Parameters gamma, beta (learned), running mean and variance (state).',
   relu: '`max(0, x)` element by element. No options; output has the input\'s shape.',
   pool: 'Max pooling over PhxPw pools placed every Sh rows and Sw columns; channels unchanged. No parameters.',
@@ -27,6 +27,7 @@ export const OPTION_DOCS: Record<string, Record<string, OptionDoc>> = {
     out: { meaning: 'the number of output channels', default: 'required' },
     kernel: { meaning: 'the kernel size MxN (rows x columns); `3` means `3x3`', default: 'required' },
     anchor: { meaning: 'the window position (row m, column n, from 0) that lands on the output position; may be negative or beyond the window', default: '(⌊(M-1)/2⌋, ⌊(N-1)/2⌋), the centre' },
+    bias: { meaning: 'adds a learned bias per output channel to all its outputs (initialised to 0)', default: 'false' },
   },
   bn: {
     eps: { meaning: 'added to the variance before the square root (positive)', default: '1e-5' },

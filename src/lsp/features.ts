@@ -72,7 +72,7 @@ function targetAt(a: Analysis, offset: number): Target | undefined {
 /** Every option of a checked layer, resolved: what was written and what the defaults are. */
 export function resolvedOptions(l: Layer): Record<string, string> {
   switch (l.op) {
-    case 'conv': return { out: String(l.output.c), kernel: `${l.kernel.rows}x${l.kernel.cols}`, anchor: `(${l.anchor.row},${l.anchor.col})` };
+    case 'conv': return { out: String(l.output.c), kernel: `${l.kernel.rows}x${l.kernel.cols}`, anchor: `(${l.anchor.row},${l.anchor.col})`, bias: String(l.bias === true) };
     case 'bn': return { eps: String(l.eps), momentum: String(l.momentum), mode: l.mode };
     case 'pool': return { size: `${l.size.rows}x${l.size.cols}`, stride: `${l.stride.rows}x${l.stride.cols}`, round: l.round };
     case 'full': return { out: String(l.output.c), bias: String(l.bias) };

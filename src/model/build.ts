@@ -9,7 +9,7 @@ import type {
 import { size3 } from './checked.js';
 
 export type LayerSpec =
-  | { op: 'conv'; name?: string; out: number; kernel: [number, number]; anchor?: [number, number]; loc?: SourceLoc }
+  | { op: 'conv'; name?: string; out: number; kernel: [number, number]; anchor?: [number, number]; bias?: boolean; loc?: SourceLoc }
   | { op: 'bn'; name?: string; eps?: number; momentum?: number; mode?: 'position' | 'channel'; loc?: SourceLoc }
   | { op: 'relu'; name?: string; loc?: SourceLoc }
   | { op: 'pool'; name?: string; size: [number, number]; stride?: [number, number]; round?: 'floor' | 'ceil'; loc?: SourceLoc }
@@ -59,10 +59,14 @@ export function buildLayer(spec: LayerSpec, input: Shape3, index: number, name: 
       const [M, N] = spec.kernel;
       const [m, n] = spec.anchor ?? defaultAnchor(M, N);
       const fanIn = input.c * M * N;
+      const params = [tensor('w', [spec.out, input.c, M, N], true, 'he', fanIn)];
+      if (spec.bias) params.push(tensor('b', [spec.out], true, 'zeros'));
       return {
         ...common, op: 'conv', kernel: { rows: M, cols: N }, anchor: { row: m, col: n },
+        // Only a biased conv carries the field (see ConvLayer.bias).
+        ...(spec.bias ? { bias: true } : {}),
         output: { c: spec.out, h: input.h, w: input.w },
-        params: [tensor('w', [spec.out, input.c, M, N], true, 'he', fanIn)],
+        params,
         macs: spec.out * input.c * input.h * input.w * M * N,
       };
     }

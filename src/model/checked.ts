@@ -58,6 +58,12 @@ export interface ConvLayer extends LayerCommon {
   kernel: { rows: number; cols: number };
   /** Anchor (m, n): any integers, also outside the window. */
   anchor: { row: number; col: number };
+  /**
+   * `bias=true`: b[k] (param `b`, after `w`) is added to every output of channel k. Absent
+   * without a bias, so that checked networks of unbiased convs (embedded in generated tests
+   * and plan dumps) print exactly as they did before conv had the option.
+   */
+  bias?: boolean;
 }
 
 export interface BnLayer extends LayerCommon {

@@ -1,4 +1,4 @@
-// conv: out=INT kernel=MxN [anchor=(m,n)] (docs/language.md, "conv").
+// conv: out=INT kernel=MxN [anchor=(m,n)] [bias=true|false] (docs/language.md, "conv").
 import type { LayerSpec } from '../../model/build.js';
 import type { OpRule } from './types.js';
 import { dims } from './types.js';
@@ -18,6 +18,7 @@ export const conv: OpRule = {
     out: { value: { kind: 'count' }, required: true, example: 'out=16' },
     kernel: { value: { kind: 'size2' }, required: true, example: 'kernel=3x3' },
     anchor: { value: { kind: 'pair' } },
+    bias: { value: { kind: 'word', words: ['true', 'false'] } },
   },
   partialOutput: (v, input) => (v.out === undefined ? undefined : { c: v.out as number, h: input.h, w: input.w }),
   spec: (v, name, loc) => ({
@@ -25,6 +26,7 @@ export const conv: OpRule = {
     out: v.out as number,
     kernel: v.kernel as [number, number],
     anchor: v.anchor as [number, number] | undefined,
+    bias: v.bias === undefined ? undefined : v.bias === 'true',
   }),
   checkShape(spec: LayerSpec, c) {
     if (spec.op !== 'conv' || !spec.anchor) return true; // the default anchor lies in the window

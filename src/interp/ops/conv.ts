@@ -1,6 +1,7 @@
 // Conv — Conv_F, Conv_BF, Conv_grad of docs/operations.md, as plain float64 loops with the
 // spec's index names: t sample, k output channel, k' (kp) input channel, (i, j) position,
 // (p, q) place in the M×N window, (m, n) the anchor (any integers, also outside the window).
+// The bias b[k] (bias=true) is the optional extension, as for full: off by default.
 
 import type { ConvLayer } from '../../model/checked.js';
 import { at, expectLength } from './tensor.js';
@@ -12,17 +13,18 @@ function sizes(layer: ConvLayer) {
   };
 }
 
-/** x_r[t][k][i][j] = Σ_{k',p,q} w[k][k'][p][q] · x_l[t][k'][i-m+p][j-n+q] (0 off the map). */
-export function convForward(layer: ConvLayer, T: number, x: Float64Array, w: Float64Array): Float64Array {
+/** x_r[t][k][i][j] = Σ_{k',p,q} w[k][k'][p][q] · x_l[t][k'][i-m+p][j-n+q] (0 off the map) (+ b[k]). */
+export function convForward(layer: ConvLayer, T: number, x: Float64Array, w: Float64Array, b?: Float64Array): Float64Array {
   const { Cl, Cr, H, W, M, N, m, n } = sizes(layer);
   expectLength(`conv ${layer.name} forward x`, x, T * Cl * H * W);
   expectLength(`conv ${layer.name} forward w`, w, Cr * Cl * M * N);
+  if (b) expectLength(`conv ${layer.name} forward b`, b, Cr);
   const y = new Float64Array(T * Cr * H * W);
   for (let t = 0; t < T; t++)
     for (let k = 0; k < Cr; k++)
       for (let i = 0; i < H; i++)
         for (let j = 0; j < W; j++) {
-          let sum = 0;
+          let sum = b ? b[k] : 0;
           for (let kp = 0; kp < Cl; kp++)
             for (let p = 0; p < M; p++) {
               const row = i - m + p;
@@ -115,4 +117,17 @@ export function convGrad(layer: ConvLayer, T: number, dy: Float64Array, x: Float
           dw[((k * Cl + kp) * M + p) * N + q] = sum;
         }
   return dw;
+}
+
+/** Δb[k] = Σ_{t,i,j} δ_r[t][k][i][j] (bias=true). The bias does not change the sensitivities. */
+export function convBiasGrad(layer: ConvLayer, T: number, dy: Float64Array): Float64Array {
+  const { Cr, H, W } = sizes(layer);
+  expectLength(`conv ${layer.name} bias grad dy`, dy, T * Cr * H * W);
+  const db = new Float64Array(Cr);
+  for (let t = 0; t < T; t++)
+    for (let k = 0; k < Cr; k++) {
+      const map = at(Cr, H, W, t, k, 0, 0); // δ_r[t][k][0][0]
+      for (let e = 0; e < H * W; e++) db[k] += dy[map + e];
+    }
+  return db;
 }
