@@ -6,6 +6,7 @@
 //   compile(model, { dtype })      → per network: <net>.ts, .js, .d.ts, .test.ts as strings
 //   compileAndImport(net)          → the generated module, imported (Model, createModel, kernels)
 //   summary(model), renderSvg, renderDot
+//   exportOnnx(net, weights)       → ONNX model bytes (what `cnnc export` writes)
 //   weights files (JSON, binary), the reference interpreter (also 'cnnc/interpreter'), training
 //
 // Errors: UserError (the model or a data file is wrong; `exitCode` 1) and UsageError (a
@@ -72,6 +73,10 @@ export {
   encodeWeightsBinary, decodeWeightsBinary, readWeightsBinary, writeWeightsBinary,
   inputFromJson, labelsFromJson, outSensFromJson, readInput, readLabels, readOutSens,
 } from './weights/index.js';
+
+// ---- ONNX ----
+/** `cnnc export`: the network with its weights as ONNX model bytes (inference, opset 13). */
+export { exportOnnx } from './onnx/export.js';
 
 // ---- the reference interpreter (also 'cnnc/interpreter') ----
 export * as interpreter from './interp/index.js';

@@ -1,4 +1,4 @@
-// The ONNX writer (src/onnx/, behind the ONNX Runtime peer): the model's protobuf bytes
+// The ONNX writer (src/onnx/, behind the ONNX Runtime peer and `cnnc export`): the model's protobuf bytes
 // decoded by an independent minimal reader written here (not protobufjs, which encodes them).
 import { describe, expect, it } from 'vitest';
 import { float32Bytes, onnxModel } from '../src/onnx/model.js';
@@ -85,7 +85,7 @@ describe('onnxModel', () => {
     expect(m.inits.get('f1.w')!.dims).toEqual([120, 16 * 7 * 7]);
   });
 
-  it('crops with Slice where the anchor lies outside the window, and folds BN into Mul + Add', () => {
+  it('crops with Slice where the anchor lies outside the window; per-position BN on the flattened positions', () => {
     const net = buildNetwork({
       name: 'exclave', batch: 2, input: [2, 6, 7], layers: [
         { op: 'conv', name: 'c', out: 3, kernel: [3, 3], anchor: [-1, 4] },
@@ -94,9 +94,9 @@ describe('onnxModel', () => {
       ],
     });
     const weights = initWeights(net, 3);
-    weights.n.runningVar.fill(4); // γ/√(4 + ε) ≈ 0.5
+    weights.n.runningVar.fill(4);
     const m = decode(onnxModel(net, weights));
-    expect(m.nodes.map((n) => n.op)).toEqual(['Slice', 'Conv', 'Mul', 'Add', 'Flatten', 'Gemm']);
+    expect(m.nodes.map((n) => n.op)).toEqual(['Slice', 'Conv', 'Flatten', 'BatchNormalization', 'Gemm']);
     // Pads from anchor (-1, 4) on 3x3: top -1, bottom 3, left 4, right -2 → crop 1 row on
     // top and 2 columns on the right, then pad bottom 3 and left 4.
     const i64 = (name: string) => Array.from({ length: m.inits.get(name)!.raw.length / 8 }, (_, k) => Number(new DataView(m.inits.get(name)!.raw.buffer, m.inits.get(name)!.raw.byteOffset).getBigInt64(8 * k, true)));
@@ -105,14 +105,19 @@ describe('onnxModel', () => {
     expect(i64(ends)).toEqual([6, 7 - 2]);
     expect(i64(axes)).toEqual([2, 3]);
     expect(m.nodes[1].attrs.pads).toEqual([0, 4, 3, 0]);
-    const scale = m.inits.get(m.nodes[2].inputs[1])!;
-    expect(scale.dims).toEqual([3, 6, 7]);
-    expect(new DataView(scale.raw.buffer, scale.raw.byteOffset).getFloat32(0, true)).toBeCloseTo(1 / Math.sqrt(4 + 1e-5), 6);
-    expect(m.nodes[5].inputs).toHaveLength(3); // the bias
+    // One γ, β, mean, variance per (k, i, j): the "channels" of the flattened [N, 3·6·7].
+    expect(m.nodes[3].inputs.slice(1)).toEqual(['n.gamma', 'n.beta', 'n.runningMean', 'n.runningVar']);
+    const v = m.inits.get('n.runningVar')!;
+    expect(v.dims).toEqual([3 * 6 * 7]);
+    expect(new DataView(v.raw.buffer, v.raw.byteOffset).getFloat32(0, true)).toBe(4);
+    expect(m.nodes[4].inputs).toHaveLength(3); // the bias
   });
 
-  it('refuses ceil-mode pools, which ONNX MaxPool does not reproduce', () => {
+  it('writes ceil-mode pools as floor MaxPool with bottom/right pads (clipped pools)', () => {
     const net = buildNetwork({ name: 'c', batch: 1, input: [1, 5, 5], layers: [{ op: 'pool', name: 'p', size: [2, 2], round: 'ceil' }] });
-    expect(() => onnxModel(net, {})).toThrow(/pool p uses round=ceil/);
+    const m = decode(onnxModel(net, {}));
+    expect(m.nodes.map((n) => n.op)).toEqual(['MaxPool']);
+    // 5 rows, 2x2 pools every 2: 3 pools, the last one row tall → 1 row of padding.
+    expect(m.nodes[0].attrs).toEqual({ kernel_shape: [2, 2], strides: [2, 2], pads: [0, 0, 1, 1] });
   });
 });

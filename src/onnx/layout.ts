@@ -1,7 +1,7 @@
 // What another engine needs to run a cnnc layer with the same numbers: explicit conv padding
-// that reproduces the anchor (a crop first where it is negative), and BN folded into one
-// affine op for inference. Used by the ONNX writer and by the peers harness (bench/peers).
-import type { BnLayer, ConvLayer } from '../model/checked.js';
+// that reproduces the anchor (a crop first where it is negative), BN folded into one
+// affine op for inference, and the padding that makes a floor-rounded pool clip like round=ceil. Used by the ONNX writer and by the peers harness (bench/peers).
+import type { BnLayer, ConvLayer, PoolLayer } from '../model/checked.js';
 
 export interface Pads { top: number; bottom: number; left: number; right: number }
 
@@ -40,4 +40,21 @@ export function foldBn(layer: BnLayer, p: Record<string, Float64Array>): { scale
     shift[i] = p.beta[i] - p.runningMean[i] * scale[i];
   }
   return { scale, shift };
+}
+
+/**
+ * Rows added below and columns added right of a pool's input so that a floor-rounded max
+ * pool over the padded map has the layer's output size and every pool sees exactly the
+ * cells cnnc's pool sees. With round=ceil the last pools are clipped to the map
+ * (docs/operations.md): padding with values that never win a max (ONNX MaxPool's pads, or
+ * -inf) reproduces the clipping, and since every pool starts on the map none sees padding
+ * alone. 0 for floor rounding, and for ceil when the last pool already fits (pools with
+ * gaps); always less than the pool size.
+ */
+export function poolPads(layer: PoolLayer): { bottom: number; right: number } {
+  const extra = (inSize: number, outSize: number, size: number, stride: number) => Math.max(0, (outSize - 1) * stride + size - inSize);
+  return {
+    bottom: extra(layer.input.h, layer.output.h, layer.size.rows, layer.stride.rows),
+    right: extra(layer.input.w, layer.output.w, layer.size.cols, layer.stride.cols),
+  };
 }
