@@ -16,6 +16,7 @@ import { size3 } from '../src/model/checked.js';
 import { initWeights, mulberry32 } from '../src/model/init.js';
 import { emptyWeights, layerEntry, put, type Weights } from '../src/model/weights.js';
 import { forwardNetwork } from '../src/interp/index.js';
+import { convPads, cropThenPad, poolPads } from '../src/onnx/layout.js';
 import { exportOnnx } from '../src/index.js';
 import { closeTo } from './helpers/compare.js';
 
@@ -88,4 +89,122 @@ describe.skipIf(!haveOrt)('exported ONNX in ONNX Runtime = the interpreter in in
       for (const net of loadModel(join(root, `examples/${file}.cnn`)).networks) await agree(net, 7, [1, 3]);
     }, 60_000);
   }
+});
+
+// ---- random networks ----
+
+type Recipe =
+  | { op: 'conv'; out: number; kr: number; kc: number; ar: number; ac: number; bias: boolean }
+  | { op: 'pool'; pr: number; pc: number; sr: number; sc: number; round: 'floor' | 'ceil' }
+  | { op: 'bn'; mode: 'position' | 'channel'; eps: number; momentum: number }
+  | { op: 'relu' }
+  | { op: 'full'; out: number; bias: boolean };
+
+const u = fc.integer({ min: 0, max: 9999 });
+const recipe: fc.Arbitrary<Recipe> = fc.oneof(
+  fc.record({ op: fc.constant('conv' as const), out: fc.integer({ min: 1, max: 3 }), kr: fc.integer({ min: 1, max: 5 }), kc: fc.integer({ min: 1, max: 5 }), ar: u, ac: u, bias: fc.boolean() }),
+  fc.record({ op: fc.constant('pool' as const), pr: fc.integer({ min: 1, max: 4 }), pc: fc.integer({ min: 1, max: 4 }), sr: fc.integer({ min: 1, max: 4 }), sc: fc.integer({ min: 1, max: 4 }), round: fc.constantFrom('floor' as const, 'ceil' as const) }),
+  fc.record({ op: fc.constant('bn' as const), mode: fc.constantFrom('position' as const, 'channel' as const), eps: fc.constantFrom(1e-5, 1e-3, 0.5), momentum: fc.constantFrom(0.1, 0.05) }),
+  fc.record({ op: fc.constant('relu' as const) }),
+  fc.record({ op: fc.constant('full' as const), out: fc.integer({ min: 1, max: 5 }), bias: fc.boolean() }),
+);
+
+const drawn = fc.record({
+  input: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 })),
+  layers: fc.array(recipe, { minLength: 1, maxLength: 6 }),
+  softmax: fc.boolean(),
+  batch: fc.integer({ min: 2, max: 5 }),
+  seed: fc.integer({ min: 0, max: 1e6 }),
+});
+
+type Drawn = typeof drawn extends fc.Arbitrary<infer T> ? T : never;
+
+/**
+ * A valid network from recipes. Anchors are spread over every value the checker accepts for
+ * the map (-(H-1) .. H+M-2: some window must touch the map, E031), so many lie far outside
+ * the window; pools that do not fit use ceil.
+ */
+function toNetwork(r: Drawn): CheckedNetwork {
+  let [, h, w] = r.input;
+  const layers: LayerSpec[] = [];
+  const spread = (raw: number, size: number, k: number) => -(size - 1) + (raw % (2 * size + k - 2));
+  for (const l of r.layers) {
+    switch (l.op) {
+      case 'conv':
+        layers.push({ op: 'conv', out: l.out, kernel: [l.kr, l.kc], anchor: [spread(l.ar, h, l.kr), spread(l.ac, w, l.kc)], bias: l.bias });
+        break;
+      case 'pool': {
+        const round = pooledSize(h, l.pr, l.sr, l.round) === null || pooledSize(w, l.pc, l.sc, l.round) === null ? 'ceil' : l.round;
+        layers.push({ op: 'pool', size: [l.pr, l.pc], stride: [l.sr, l.sc], round });
+        h = pooledSize(h, l.pr, l.sr, round)!;
+        w = pooledSize(w, l.pc, l.sc, round)!;
+        break;
+      }
+      case 'bn': layers.push({ op: 'bn', mode: l.mode, eps: l.eps, momentum: l.momentum }); break;
+      case 'relu': layers.push({ op: 'relu' }); break;
+      case 'full': layers.push({ op: 'full', out: l.out, bias: l.bias }); h = 1; w = 1; break;
+    }
+  }
+  if (r.softmax) {
+    if (h !== 1 || w !== 1) layers.push({ op: 'full', out: 3, bias: true });
+    layers.push({ op: 'softmax' });
+  }
+  return buildNetwork({ name: 'prop', batch: r.batch, input: r.input, layers });
+}
+
+describe.skipIf(!haveOrt)('random networks: ONNX Runtime = the interpreter', () => {
+  it('at batch 1 and batch 2-5 from one file', async () => {
+    const seen = new Map<string, number>();
+    const saw = (what: string) => seen.set(what, (seen.get(what) ?? 0) + 1);
+    await fc.assert(fc.asyncProperty(drawn, async (r) => {
+      const net = toNetwork(r);
+      for (const l of net.layers) {
+        if (l.op === 'conv') {
+          const { crop } = cropThenPad(convPads(l));
+          if (crop.top || crop.bottom || crop.left || crop.right) saw('conv anchor outside the window (crop)');
+          if (l.params.length > 1) saw('conv bias');
+        }
+        if (l.op === 'pool' && l.round === 'ceil') {
+          const { bottom, right } = poolPads(l);
+          saw(bottom || right ? 'ceil pool with clipped pools' : 'ceil pool without padding');
+        }
+        if (l.op === 'pool' && (l.stride.rows < l.size.rows || l.stride.cols < l.size.cols)) saw('overlapping pool');
+        if (l.op === 'bn') saw(`bn ${l.mode}`);
+        if (l.op === 'full') saw(`full bias=${l.params.length > 1}`);
+        const before = net.layers[l.index - 1];
+        const needs4d = l.op === 'conv' || l.op === 'pool' || (l.op === 'bn' && l.mode === 'channel' && l.input.h * l.input.w > 1);
+        if (needs4d && before?.op === 'full') saw('4-d layer after a full');
+        if (needs4d && before?.op === 'bn' && before.mode === 'position' && l.input.h * l.input.w > 1) saw('4-d layer after a position bn');
+      }
+      await agree(net, r.seed, [1, r.batch], 1e-3);
+    }), { numRuns: 200 });
+    // The draw reaches every case the writer handles differently.
+    for (const what of ['conv anchor outside the window (crop)', 'conv bias', 'ceil pool with clipped pools', 'overlapping pool',
+      'bn position', 'bn channel', 'full bias=true', 'full bias=false', '4-d layer after a full', '4-d layer after a position bn']) {
+      expect(seen.get(what) ?? 0, what).toBeGreaterThanOrEqual(5);
+    }
+  }, 120_000);
+});
+
+describe.skipIf(!haveOrt)('hand-made cases', () => {
+  it('a layer named output (not last), a network ending in a per-position bn, a pool whose last row of pools is dropped', async () => {
+    const net = buildNetwork({
+      name: 'edge', batch: 2, input: [2, 5, 6], layers: [
+        { op: 'conv', name: 'output', out: 2, kernel: [2, 2], anchor: [-4, 6], bias: true },
+        // 5 rows, 1-row pools every 3: ceil gives ⌈4/3⌉+1 = 3, but the third would start at
+        // row 6, off the map, so 2 remain, as floor gives (no padding).
+        { op: 'pool', name: 'p', size: [1, 2], stride: [3, 3], round: 'ceil' },
+        { op: 'full', name: 'f', out: 12 },
+        { op: 'bn', name: 'n', mode: 'channel' },
+        { op: 'bn', name: 'q', mode: 'position' },
+      ],
+    });
+    expect(net.layers[1].output).toMatchObject({ h: 2, w: 2 });
+    await agree(net, 3, [1, 2, 7]);
+  });
+
+  it('a network whose output is not C×1×1 gives [N, C, H, W]', async () => {
+    const net = buildNetwork({ name: 'maps', batch: 1, input: [1, 7, 7], layers: [{ op: 'bn', name: 'n', mode: 'position' }, { op: 'relu' }] });
+    await agree(net, 4, [1, 3]);
+  });
 });

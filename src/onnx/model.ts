@@ -160,8 +160,10 @@ export function onnxModel(net: CheckedNetwork, weights: Weights): Uint8Array {
         // Position mode: one γ, β, mean, variance per (k, i, j), i.e. per element of the
         // flattened sample. Channel mode: per k, BatchNormalization's own axis 1; a C×1×1
         // input may stay flat, [N, C] being the same.
-        const positions = layer.mode === 'position' && (layer.input.h !== 1 || layer.input.w !== 1);
-        if (positions) asFlat(layer);
+        if (layer.input.h !== 1 || layer.input.w !== 1) {
+          if (layer.mode === 'position') asFlat(layer);
+          else as4d(layer);
+        }
         const n = layer.mode === 'position' ? size3(layer.input) : layer.input.c;
         const p = (key: string) => g.floats(`${layer.name}.${key}`, [n], param(weights, layer, key));
         x = g.node('BatchNormalization', [x, p('gamma'), p('beta'), p('runningMean'), p('runningVar')], result(layer), {
