@@ -4,10 +4,11 @@
 // and unbiased full, softmax), at batch 1 and batch > 1 from one file. ONNX Runtime is
 // bench/peers' dependency (`ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefix bench/peers`, as CI
 // does); without it the ONNX Runtime tests are skipped and say so.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { loadModel } from '../src/frontend/index.js';
 import { buildNetwork, pooledSize, type LayerSpec } from '../src/model/build.js';
@@ -18,6 +19,8 @@ import { emptyWeights, layerEntry, put, type Weights } from '../src/model/weight
 import { forwardNetwork } from '../src/interp/index.js';
 import { convPads, cropThenPad, poolPads } from '../src/onnx/layout.js';
 import { exportOnnx } from '../src/index.js';
+import { main } from '../src/cli/main.js';
+import { writeWeightsFile } from '../src/weights/index.js';
 import { closeTo } from './helpers/compare.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -68,8 +71,12 @@ async function runOrt(bytes: Uint8Array, net: CheckedNetwork, T: number, input: 
 /** Exports `net` once and checks ONNX Runtime against the interpreter (inference mode) at every batch size. */
 async function agree(net: CheckedNetwork, seed: number, batches: number[], tol = 1e-4): Promise<void> {
   const weights = randomWeights(net, seed);
-  const bytes = exportOnnx(net, weights);
-  const next = mulberry32(seed + 1);
+  await agreeBytes(exportOnnx(net, weights), net, weights, batches, tol, seed + 1);
+}
+
+/** ONNX Runtime on `bytes` against the interpreter with `weights`, on random inputs of each batch size. */
+async function agreeBytes(bytes: Uint8Array, net: CheckedNetwork, weights: Weights, batches: number[], tol = 1e-4, seed = 1): Promise<void> {
+  const next = mulberry32(seed);
   const o = net.output;
   for (const T of batches) {
     const input = Float64Array.from({ length: T * size3(net.input) }, () => Math.fround(2 * next() - 1));
@@ -206,5 +213,126 @@ describe.skipIf(!haveOrt)('hand-made cases', () => {
   it('a network whose output is not C×1×1 gives [N, C, H, W]', async () => {
     const net = buildNetwork({ name: 'maps', batch: 1, input: [1, 7, 7], layers: [{ op: 'bn', name: 'n', mode: 'position' }, { op: 'relu' }] });
     await agree(net, 4, [1, 3]);
+  });
+});
+
+// ---- the command ----
+
+async function cnnc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  try {
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+  }
+}
+
+describe('cnnc export', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cnnc-export-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const exotic = loadModel(join(root, 'examples/exotic.cnn')).networks[0];
+  const weights = randomWeights(exotic, 11);
+  const wJson = join(dir, 'exotic.json');
+  const wBin = join(dir, 'exotic.bin');
+  writeWeightsFile(wJson, exotic, weights);
+  writeWeightsFile(wBin, exotic, weights);
+  const noStack = (err: string) => {
+    expect(err).not.toMatch(/internal error|\n\s+at /);
+  };
+
+  it('writes the model from .json and .bin weights alike, and says what it wrote', async () => {
+    const a = join(dir, 'a.onnx');
+    const b = join(dir, 'b.onnx');
+    const r = await cnnc('export', 'examples/exotic.cnn', '--weights', wJson, '-o', a);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const bytes = readFileSync(a);
+    expect(r.out).toBe(`${a}: network exotic, ONNX opset 13, input "input" [N,2,15,14] → output "output" [N,5], ${bytes.length.toLocaleString('en-US')} bytes\n`);
+    expect((await cnnc('export', 'examples/exotic.cnn', '--weights', wBin, '--output', b)).code).toBe(0);
+    expect(readFileSync(b).equals(bytes)).toBe(true);
+    expect(Buffer.from(exportOnnx(exotic, weights)).equals(bytes)).toBe(true);
+    if (haveOrt) await agreeBytes(new Uint8Array(bytes), exotic, weights, [1, 4]);
+  });
+
+  it('--network picks a network of a multi-network file', async () => {
+    const file = join(dir, 'two.cnn');
+    writeFileSync(file, 'network one {\n  input shape=1x4x4 batch=2\n  relu\n}\nnetwork two {\n  input shape=1x4x4 batch=2\n  conv c out=2 kernel=3x3 bias=true\n  pool p size=3x3 stride=2 round=ceil\n}\n');
+    const two = loadModel(file).networks[1];
+    const w = join(dir, 'two.json');
+    const tw = randomWeights(two, 5);
+    writeWeightsFile(w, two, tw);
+    const out = join(dir, 'two.onnx');
+    const r = await cnnc('export', file, '--weights', w, '-o', out, '--network', 'two');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('network two');
+    expect(r.out).toContain('output "output" [N,2,2,2]');
+    if (haveOrt) await agreeBytes(new Uint8Array(readFileSync(out)), two, tw, [1, 2]);
+    const bad = await cnnc('export', file, '--weights', w, '-o', join(dir, 'three.onnx'), '--network', 'three');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe(`${file}: no network three (the file has one, two)\n`);
+    expect(existsSync(join(dir, 'three.onnx'))).toBe(false);
+  });
+
+  it('a wrong command line is exit 2 and writes nothing', async () => {
+    const out = join(dir, 'usage.onnx');
+    const noWeights = await cnnc('export', 'examples/exotic.cnn', '-o', out);
+    expect(noWeights.code).toBe(2);
+    expect(noWeights.err).toMatch(/--weights/);
+    const noOut = await cnnc('export', 'examples/exotic.cnn', '--weights', wJson);
+    expect(noOut.code).toBe(2);
+    expect(noOut.err).toMatch(/--output/);
+    const overModel = await cnnc('export', 'examples/exotic.cnn', '--weights', wJson, '-o', 'examples/exotic.cnn');
+    expect(overModel.code).toBe(2);
+    expect(overModel.err).toBe('cnnc export: -o examples/exotic.cnn is the model file; name a new .onnx file\n');
+    const overWeights = await cnnc('export', 'examples/exotic.cnn', '--weights', wJson, '-o', wJson);
+    expect(overWeights.code).toBe(2);
+    expect(readFileSync(wJson, 'utf8')).toMatch(/^\{/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('missing or mismatched weights, a wrong model, an unwritable output: exit 1, a clear message, the old file untouched', async () => {
+    const out = join(dir, 'keep.onnx');
+    writeFileSync(out, 'old');
+    const cases: [string[], RegExp][] = [
+      [['--weights', join(dir, 'nothere.json')], /nothere\.json/],
+      // LeNet's weights for exotic: the message names a layer of exotic and what is missing or wrong.
+      [['--weights', (() => { const p = join(dir, 'lenet.json'); const l = loadModel(join(root, 'examples/lenet.cnn')).networks[0]; writeWeightsFile(p, l, initWeights(l, 1)); return p; })()], /lenet\.json.*(near|perpos|layer)/s],
+      [['--weights', (() => {
+        const p = join(dir, 'short.json');
+        const j = JSON.parse(readFileSync(wJson, 'utf8')) as Record<string, Record<string, number[]>>;
+        j.perpos.runningVar.pop();
+        writeFileSync(p, JSON.stringify(j));
+        return p;
+      })()], /short\.json.*perpos.*runningVar/s],
+    ];
+    for (const [args, message] of cases) {
+      const r = await cnnc('export', 'examples/exotic.cnn', ...args, '-o', out);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err).toMatch(message);
+      noStack(r.err);
+      expect(readFileSync(out, 'utf8')).toBe('old');
+    }
+    const badModel = join(dir, 'bad.cnn');
+    writeFileSync(badModel, 'network bad {\n  input shape=1x4x4 batch=1\n  conv c out=2 kernal=3x3\n}\n');
+    const r = await cnnc('export', badModel, '--weights', wJson, '-o', out);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/E011/);
+    expect(readFileSync(out, 'utf8')).toBe('old');
+
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, '');
+    const unwritable = await cnnc('export', 'examples/exotic.cnn', '--weights', wJson, '-o', join(blocker, 'm.onnx'));
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.err).toMatch(/^cannot write .*a-file/);
+    noStack(unwritable.err);
+    const folder = await cnnc('export', 'examples/exotic.cnn', '--weights', wJson, '-o', dir);
+    expect(folder.code).toBe(1);
+    expect(folder.err).toMatch(/it is a folder/);
   });
 });

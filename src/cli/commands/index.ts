@@ -8,7 +8,8 @@ import { register as run } from './run.js';
 import { register as bench } from './bench.js';
 import { register as train } from './train.js';
 import { register as evaluate } from './eval.js';
+import { register as exportOnnx } from './export.js';
 import { register as fmt } from './fmt.js';
 import { register as lsp } from './lsp.js';
 
-export const commands: ((program: Command) => void)[] = [build, check, summary, graph, run, bench, train, evaluate, fmt, lsp];
+export const commands: ((program: Command) => void)[] = [build, check, summary, graph, run, bench, train, evaluate, exportOnnx, fmt, lsp];
