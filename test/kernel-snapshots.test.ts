@@ -1,5 +1,5 @@
 // Small per-op, per-schedule kernel snapshots: the printed kernels of one small layer for
-// each schedule (conv padded / split, pool overlapping / ceil, full tiles with
+// each schedule (conv padded / split, without and with bias, pool overlapping / ceil, full tiles with
 // remainders, bn in both modes, relu, softmax), each kernel under its schedule comment as in
 // a module. A change to a printer or a planner shows up here as a line diff.
 // Refresh after a deliberate change: UPDATE_SNAPSHOTS=1 npx vitest run test/kernel-snapshots.test.ts
@@ -19,6 +19,8 @@ const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
 const cases: [string, string, string, PlanOptions, string[]][] = [
   ['conv-padded', 'shape=2x5x6 batch=2', 'conv c out=3 kernel=3x2 anchor=(1,0)', {}, ['conv-padded']],
   ['conv-split', 'shape=2x5x6 batch=2', 'conv c out=3 kernel=3x2 anchor=(1,0)', { convSchedule: 'split' }, ['conv-split']],
+  ['conv-padded-bias', 'shape=2x3x5 batch=2', 'conv c out=3 kernel=2x3 anchor=(-1,3) bias=true', {}, ['conv-padded']],
+  ['conv-split-bias', 'shape=2x3x5 batch=2', 'conv c out=3 kernel=2x3 anchor=(-1,3) bias=true', { convSchedule: 'split' }, ['conv-split']],
   ['pool-overlap', 'shape=2x7x7 batch=2', 'pool p size=3x3 stride=2x2', {}, ['pool-sweep', 'pool-backward']],
   ['pool-ceil', 'shape=1x5x7 batch=1', 'pool p size=2x3 stride=2x2 round=ceil', {}, ['pool-sweep', 'pool-backward']],
   ['full-tiles', 'shape=2x1x3 batch=5', 'full f out=6 bias=true', {}, ['full-tiles']],

@@ -1,6 +1,6 @@
 // Property: on both targets (JS and WebAssembly), for random small valid networks (kernels
 // 1-6 on each axis, anchors -2..M+1, pools of any size, stride and rounding, both BN modes,
-// batch 1-5, with and without softmax, full with and without bias), the compiled module (its emitted .js, evaluated in-process) agrees
+// batch 1-5, with and without softmax, conv and full with and without bias), the compiled module (its emitted .js, evaluated in-process) agrees
 // with the interpreter on every activation, path, sensitivity, gradient, the loss and the
 // input sensitivity, in training mode.
 // Inputs, weights and targets are multiples of 1/16: conv, pool and full sums are then exact

@@ -7,7 +7,7 @@ import v8 from 'node:v8';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Func, Module } from '../src/wasm/asm.js';
-import { convBackward, convForward, convGrad } from '../src/interp/ops/conv.js';
+import { convBackward, convBiasGrad, convForward, convGrad } from '../src/interp/ops/conv.js';
 import { emitConv, wasmConv, type ConvEmitOptions } from '../src/wasm/kernels/conv.js';
 import { planWasmConv } from '../src/lower/wasm-conv.js';
 import type { ConvLayer } from '../src/model/checked.js';
@@ -184,5 +184,76 @@ describe('wasm conv kernels against the interpreter', () => {
       expect(k.role).toBe(role);
       expect(k.schedule).toMatch(role);
     }
+  });
+});
+
+/** The layer of convLayer with bias=true: param b (C_r) after w. */
+function biasedLayer(Cl: number, Cr: number, H: number, W: number, M: number, N: number, m: number, n: number): ConvLayer {
+  const l = convLayer(Cl, Cr, H, W, M, N, m, n);
+  return { ...l, bias: true, params: [...l.params, { key: 'b', shape: [Cr], size: Cr, learnable: true, init: 'zeros', fanIn: 0 }] };
+}
+
+/**
+ * A biased forward (x, w, b → y) or grad (dy, x → dw, db, both adding into 0.5) against the
+ * interpreter; null when it agrees and nothing outside its outputs and scratch changed.
+ */
+function checkBiased(layer: ConvLayer, T: number, role: 'forward' | 'grad', relaxed: boolean, seed: number, opt?: ConvEmitOptions): string | null {
+  let s = seed >>> 0;
+  const rnd = () => { s = (s * 16807 + 12345) >>> 0; return s / 4294967296; };
+  const fill = (n: number) => Float32Array.from({ length: n }, () => rnd() * 2 - 1);
+  const nx = T * layer.input.c * layer.input.h * layer.input.w;
+  const ny = T * layer.output.c * layer.output.h * layer.output.w;
+  const nw = layer.params[0].size, nb = layer.output.c;
+  const data: Record<string, Float32Array> = role === 'forward'
+    ? { x: fill(nx), w: fill(nw), b: fill(nb), y: new Float32Array(ny).fill(NaN) }
+    : { dy: fill(ny), x: fill(nx), dw: new Float32Array(nw).fill(0.5), db: new Float32Array(nb).fill(0.5) };
+  const outs = role === 'forward' ? ['y'] : ['dw', 'db'];
+  const planned = planWasmConv(layer, role, T);
+  const bufs = layoutBuffers(Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.length])), planned.scratchBytes);
+  const ctx = { batch: T, relaxed };
+  const kernel = opt ? emitConv(layer, role, 'k', bufs.at, ctx, opt) : wasmConv.emit(layer, role, 'k', bufs.at, ctx, relaxed ? planned.relaxed : planned.plain);
+  const inst = instantiate([{ func: kernel.func }], bufs);
+  const mem = new Uint8Array(inst.memory.buffer);
+  for (let i = 0; i < mem.length; i++) mem[i] = (i * 37 + 11) & 0xff;
+  for (const [k, v] of Object.entries(data)) inst.f32(k, v.length).set(v);
+  const before = mem.slice();
+  inst.exports.k();
+  const spans = [...outs.map((k) => [bufs.at[k], bufs.at[k] + 4 * data[k].length]), [bufs.at.scratch ?? -1, (bufs.at.scratch ?? -1) + planned.scratchBytes]];
+  for (let i = 0; i < mem.length; i++) {
+    if (spans.some(([lo, hi]) => i >= lo && i < hi)) continue;
+    if (mem[i] !== before[i]) return `byte ${i} changed outside the outputs and scratch`;
+  }
+  const f64 = (k: string) => Float64Array.from(data[k]);
+  if (role === 'forward') return closeTo(inst.f32('y', ny).slice(), convForward(layer, T, f64('x'), f64('w'), f64('b')), 1e-3);
+  return closeTo(inst.f32('dw', nw).slice(), convGrad(layer, T, f64('dy'), f64('x')).map((v) => v + 0.5), 1e-3)
+    ?? closeTo(inst.f32('db', nb).slice(), convBiasGrad(layer, T, f64('dy')).map((v) => v + 0.5), 1e-3);
+}
+
+describe('wasm conv kernels with bias=true against the interpreter', () => {
+  for (const role of ['forward', 'grad'] as const) for (const relaxed of variants) {
+    it(`${role}${relaxed ? ' (relaxed madd)' : ''}: random layers (forward starts from b, grad also adds db)`, () => {
+      fc.assert(fc.property(layerArb, (r) => {
+        const err = checkBiased(biasedLayer(r.Cl, r.Cr, r.H, r.W, r.M, r.N, r.m, r.n), r.T, role, relaxed, r.seed);
+        if (err) throw new Error(`${JSON.stringify(r)}: ${err}`);
+      }), { numRuns: 100, seed: 314 + (role === 'grad' ? 2 : 0) + (relaxed ? 1 : 0) });
+    });
+  }
+
+  it('other blockings agree too', () => {
+    fc.assert(fc.property(layerArb, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.boolean(), fc.integer({ min: 1, max: 3 }), fc.boolean(),
+      (r, kb, ph, pv, tapLoop, kc, vLoop) => {
+        const layer = biasedLayer(r.Cl, r.Cr, r.H, r.W, r.M, r.N, r.m, r.n);
+        const opt: ConvEmitOptions = { blocking: { kb, ph, pv, tapLoop, qUnroll: 2 }, grad: { band: 2, cols: 3, kc, vLoop } };
+        for (const role of ['forward', 'grad'] as const) {
+          const err = checkBiased(layer, r.T, role, false, r.seed, opt);
+          if (err) throw new Error(`${role} kb=${kb} ph=${ph} pv=${pv} tapLoop=${tapLoop} kc=${kc} vLoop=${vLoop} ${JSON.stringify(r)}: ${err}`);
+        }
+      }), { numRuns: 60, seed: 8 });
+  });
+
+  it('LeNet-sized maps (HW a multiple of 4 and not) and one sample', () => {
+    for (const [layer, T] of [[biasedLayer(1, 6, 28, 28, 5, 5, 2, 2), 2], [biasedLayer(6, 16, 7, 7, 5, 6, 2, 1), 1]] as [ConvLayer, number][])
+      for (const role of ['forward', 'grad'] as const) for (const relaxed of variants)
+        expect(checkBiased(layer, T, role, relaxed, 777), `${role} ${layer.input.h}x${layer.input.w}${relaxed ? ' relaxed' : ''}`).toBeNull();
   });
 });

@@ -7,6 +7,9 @@
 //   forward  reads x (C_l channels), writes y (C_r):  window anchor (m, n), weights w[k][k'][p][q]
 //   backward reads δ_r (C_r), writes δ_l (C_l):       anchor (M-1-m, N-1-n), weights w[k][k'][M-1-p'][N-1-q']
 //   grad     reads δ_r and x, adds into Δw:           anchor (m, n); the blocked channels are δ_r's
+//
+// With bias=true forward also takes b (signature x, w, b, y: y starts from b[k], the passes
+// add the window sums) and grad db (dy, x, dw, db: db[k] += Σ_{t,i,j} δ_r[t][k][i][j]).
 
 import type { ConvLayer } from '../model/checked.js';
 import {
@@ -111,6 +114,19 @@ export const CONV_PARAMS = {
   grad: ['dy', 'x', 'dw'],
 } as const;
 
+/** The signature of a pass: CONV_PARAMS, with a biased layer's b before y (forward) and db after dw (grad). */
+export function convParams(layer: ConvLayer, pass: ConvPass): string[] {
+  const [a, b, out] = CONV_PARAMS[pass];
+  if (!layer.bias || pass === 'backward') return [a, b, out];
+  return pass === 'forward' ? [a, b, 'b', out] : [a, b, out, 'db'];
+}
+
+/** What the bias adds to a pass's schedule text (nothing without one). */
+function biasNote(layer: ConvLayer, pass: ConvPass): string {
+  if (!layer.bias || pass === 'backward') return '';
+  return pass === 'forward' ? '; output channels start from their bias' : '; db summed over each channel\'s sensitivities';
+}
+
 /**
  * The one place the conv schedule is chosen: the padded plan of conv-padded.ts whenever its
  * body fits the budget (unless `padded: false`), else the clipped-region plan below. The
@@ -119,7 +135,7 @@ export const CONV_PARAMS = {
 export function planConvKernel(
   layer: ConvLayer, pass: ConvPass, batch: number, options: Partial<ConvScheduleOptions> = {},
 ): ConvPaddedKernel | ConvSplitKernel {
-  const params = floats(...CONV_PARAMS[pass]);
+  const params = floats(...convParams(layer, pass));
   const padded = options.padded === false ? null
     : planPaddedConv(layer, pass, batch, {
       ...(options.budget !== undefined && { budget: options.budget }),
@@ -127,19 +143,17 @@ export function planConvKernel(
     });
   if (padded) {
     return {
-      kind: 'conv-padded', pass, conv: padded, ...kernelCommon(layer, pass, params, padded.schedule, padded.macs),
+      kind: 'conv-padded', pass, conv: padded, ...kernelCommon(layer, pass, params, padded.schedule + biasNote(layer, pass), padded.macs),
       // One sample's map, zero-padded; the buffer id is set with the buffer table.
       scratch: { elements: paddedScratchElements(padded), buffer: -1 },
     };
   }
   const split = planConvPass(layer, pass, batch, options);
-  return { kind: 'conv-split', pass, conv: split, ...kernelCommon(layer, pass, params, split.schedule, split.macs) };
+  return { kind: 'conv-split', pass, conv: split, ...kernelCommon(layer, pass, params, split.schedule + biasNote(layer, pass), split.macs) };
 }
 
 /** The three conv kernels: forward, backward, grad. */
 export function planConvKernels(layer: ConvLayer, batch: number, options: Partial<ConvScheduleOptions> = {}): (ConvPaddedKernel | ConvSplitKernel)[] {
-  // Interim (issue 14): the interpreter has conv bias, the kernels do not yet.
-  if (layer.bias) throw new Error(`cnnc: conv ${layer.name}: bias=true is not compiled yet (the interpreter runs it)`);
   return (['forward', 'backward', 'grad'] as const).map((pass) => planConvKernel(layer, pass, batch, options));
 }
 

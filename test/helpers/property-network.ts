@@ -13,7 +13,7 @@ import { loadModule } from './load-module.js';
 import { closeTo } from './compare.js';
 
 type Recipe =
-  | { op: 'conv'; out: number; kr: number; kc: number; ar: number; ac: number }
+  | { op: 'conv'; out: number; kr: number; kc: number; ar: number; ac: number; bias: boolean }
   | { op: 'pool'; pr: number; pc: number; sr: number; sc: number; round: 'floor' | 'ceil' }
   | { op: 'bn'; mode: 'position' | 'channel'; eps: number }
   | { op: 'relu' }
@@ -21,7 +21,7 @@ type Recipe =
 
 const u = fc.integer({ min: 0, max: 9999 });
 const recipe: fc.Arbitrary<Recipe> = fc.oneof(
-  fc.record({ op: fc.constant('conv' as const), out: fc.integer({ min: 1, max: 3 }), kr: fc.integer({ min: 1, max: 6 }), kc: fc.integer({ min: 1, max: 6 }), ar: u, ac: u }),
+  fc.record({ op: fc.constant('conv' as const), out: fc.integer({ min: 1, max: 3 }), kr: fc.integer({ min: 1, max: 6 }), kc: fc.integer({ min: 1, max: 6 }), ar: u, ac: u, bias: fc.boolean() }),
   fc.record({ op: fc.constant('pool' as const), pr: fc.integer({ min: 1, max: 4 }), pc: fc.integer({ min: 1, max: 4 }), sr: fc.integer({ min: 1, max: 4 }), sc: fc.integer({ min: 1, max: 4 }), round: fc.constantFrom('floor' as const, 'ceil' as const) }),
   fc.record({ op: fc.constant('bn' as const), mode: fc.constantFrom('position' as const, 'channel' as const), eps: fc.constantFrom(1e-5, 1e-3) }),
   fc.record({ op: fc.constant('relu' as const) }),
@@ -47,7 +47,7 @@ function toNetwork(r: Drawn): CheckedNetwork {
   for (const l of r.layers) {
     switch (l.op) {
       case 'conv':
-        layers.push({ op: 'conv', out: l.out, kernel: [l.kr, l.kc], anchor: [-2 + (l.ar % (l.kr + 4)), -2 + (l.ac % (l.kc + 4))] });
+        layers.push({ op: 'conv', out: l.out, kernel: [l.kr, l.kc], anchor: [-2 + (l.ar % (l.kr + 4)), -2 + (l.ac % (l.kc + 4))], bias: l.bias });
         c = l.out;
         break;
       case 'pool': {
@@ -112,9 +112,14 @@ export function check(r: Drawn): void {
     // A bn gradient is a sum over the batch of dy (times x̂) whose exact value is often 0 (a bn
     // after a bn: its dx sums to zero), so what remains is float32 rounding of terms as large
     // as dy: the absolute floor scales with Σ|dy| (the terms' size), not with the result.
+    // A bias gradient Σ dy below a bn is the same kind of sum (bn's dx sums to zero over its lines).
     const dy = bwd.sensitivities[l.index];
-    const sumDy = l.op === 'bn' && dy ? dy.reduce((a, v) => a + Math.abs(v), 0) : 0;
-    for (const [key, g] of Object.entries(bwd.grads[l.name] ?? {})) fail(`${l.name} grad ${key}`, closeTo(model.grad(l.name, key), g, tol, Math.max(atol, atol * sumDy)));
+    const sumDy = dy ? dy.reduce((a, v) => a + Math.abs(v), 0) : 0;
+    const bnAbove = net.layers.slice(l.index + 1).some((m) => m.op === 'bn');
+    for (const [key, g] of Object.entries(bwd.grads[l.name] ?? {})) {
+      const floor = l.op === 'bn' || (key === 'b' && bnAbove) ? atol * sumDy : 0;
+      fail(`${l.name} grad ${key}`, closeTo(model.grad(l.name, key), g, tol, Math.max(atol, floor)));
+    }
   }
   fail('input sensitivity', closeTo(model.inputSensitivity, bwd.inputSensitivity, tol, atol));
 }

@@ -6,17 +6,20 @@
 //   forward(x, w, y)    writes y
 //   backward(dy, w, dx) writes dx
 //   grad(dy, x, dw)     ADDS into dw
+// With bias=true forward(x, w, b, y) starts channel k's outputs from b[k] and
+// grad(dy, x, dw, db) also adds each channel's Σ dy into db (conv.ts).
 
 import type { ConvPaddedKernel, Dtype, PaddedConvPlan } from '../../lower/types.js';
 import { CodeWriter, plus, range, signature, sum, times, weightOffset as layoutOffset } from './code-writer.js';
+import { convBiased, convMaps, printBiasGrad, printOutputStart } from './conv.js';
 
 export { emitPaddedPass } from '../compat.js';
 
 /** The exported kernel (copy each sample, run the body), the scratch array, the copy and the body. */
 export function printConvPadded(k: ConvPaddedKernel, dtype: Dtype): string {
   const plan = k.conv;
-  const params = k.params.map((p) => p.name);
-  const [a, b, out] = params;
+  const [a, b, out] = convMaps(k);
+  const biased = convBiased(k);
   const { batch: T, inC, outC, H, W } = plan;
   const HW = H * W;
   const scratch = `${k.helperPrefix}${plan.pass}Pad`;
@@ -27,13 +30,14 @@ export function printConvPadded(k: ConvPaddedKernel, dtype: Dtype): string {
   const padded = plan.pass === 'grad' ? b : a;
   const main = new CodeWriter();
   main.open(signature(k));
-  if (plan.pass !== 'grad') main.line(`${out}.fill(0);`);
+  if (plan.pass !== 'grad') printOutputStart(main, plan, out, biased);
   main.open(`for (let t = 0; t < ${T}; t++)`);
   main.line(`${copy}(${padded}, ${times('t', inC * HW)}, ${scratch});`);
   main.line(plan.pass === 'grad'
     ? `${body}(dy, ${scratch}, dw, ${times('t', outC * HW)});`
     : `${body}(${scratch}, w, ${out}, ${times('t', outC * HW)});`);
   main.close();
+  if (plan.pass === 'grad' && biased) printBiasGrad(main, plan);
   main.close();
   const array = dtype === 'f32' ? 'Float32Array' : 'Float64Array';
   return [

@@ -5,32 +5,68 @@
 //   forward(x, w, y)    writes y
 //   backward(dy, w, dx) writes dx (the rotated, channel-transposed window)
 //   grad(dy, x, dw)     ADDS into dw
+// With bias=true: forward(x, w, b, y) starts every output of channel k from b[k] instead
+// of 0; grad(dy, x, dw, db) also ADDS Σ_{t,i,j} dy[t][k][i][j] into db[k].
 //
 // The exported kernel clears its output when it writes one, then calls one helper
 // function per piece of the plan (`<layer>$<role><n>`), so no function exceeds the budget.
 
 import type { ConvLayer } from '../../model/checked.js';
-import type { ConvPaddedKernel, ConvPassPlan, ConvPiece, ConvSplitKernel, Region } from '../../lower/types.js';
+import type { ConvPaddedKernel, ConvPassGeometry, ConvPassPlan, ConvPiece, ConvSplitKernel, Region } from '../../lower/types.js';
 import { printConvPadded } from './conv-padded.js';
 import type { OpEmitter } from './types.js';
 import { CodeWriter, addScaled, blockOf, plus, range, signature, sum, times, weightOffset as layoutOffset } from './code-writer.js';
 
 export { emitConv, emitConvWith } from '../compat.js';
 
+/** The bias's parameters (b, db) in a conv kernel's signature: forward and grad of a biased layer. */
+const BIAS_PARAMS = new Set(['b', 'db']);
+
+/** The signature's map, weight and output parameters, without the bias's (what the passes read and write). */
+export const convMaps = (k: { params: { name: string }[] }): string[] => k.params.map((p) => p.name).filter((n) => !BIAS_PARAMS.has(n));
+
+/** The kernel's signature carries the bias: `b` (forward) or `db` (grad). */
+export const convBiased = (k: { params: { name: string }[] }): boolean => k.params.some((p) => BIAS_PARAMS.has(p.name));
+
+/**
+ * Clears the output before the passes add into it, or, in a biased forward, fills each
+ * channel's maps with its bias: y = b[k] + Σ window terms, the interpreter's order.
+ */
+export function printOutputStart(c: CodeWriter, plan: ConvPassGeometry, out: string, biased: boolean): void {
+  if (!biased) { c.line(`${out}.fill(0);`); return; }
+  const HW = plan.H * plan.W;
+  c.open(`for (let k = 0; k < ${plan.outC}; k++)`);
+  c.line('const bk = b[k];');
+  c.line(`for (let o = ${times('k', HW)}; o < ${plan.batch * plan.outC * HW}; o += ${plan.outC * HW}) ${out}.fill(bk, o, ${plus('o', HW)});`);
+  c.close();
+}
+
+/** Biased grad: db[k] += Σ_{t,i,j} dy[t][k][i][j] (each channel's map of every sample). */
+export function printBiasGrad(c: CodeWriter, plan: ConvPassGeometry): void {
+  const HW = plan.H * plan.W;
+  c.open(`for (let k = 0; k < ${plan.outC}; k++)`);
+  c.line('let s = 0;');
+  c.line(`for (let o = ${times('k', HW)}; o < ${plan.batch * plan.outC * HW}; o += ${plan.outC * HW}) for (let e = o; e < ${plus('o', HW)}; e++) s += dy[e];`);
+  c.line('db[k] += s;');
+  c.close();
+}
+
 /** The split schedule of one pass: the exported kernel, then one helper per piece of the plan. */
 export function printConvSplit(k: ConvSplitKernel): string {
   const plan = k.conv;
-  const params = k.params.map((p) => p.name);
+  const params = convMaps(k);
+  const biased = convBiased(k);
   const out = params[2];
   const main = new CodeWriter();
   main.open(signature(k));
-  if (plan.pass !== 'grad') main.line(`${out}.fill(0);`);
+  if (plan.pass !== 'grad') printOutputStart(main, plan, out, biased);
   const helpers: string[] = [];
   plan.pieces.forEach((piece, n) => {
     const helper = `${k.helperPrefix}${plan.pass}${n}`;
     main.line(`${helper}(${params.join(', ')});`);
     helpers.push(plan.pass === 'grad' ? emitGradPiece(plan, piece, helper) : emitSweepPiece(plan, piece, helper, params));
   });
+  if (plan.pass === 'grad' && biased) printBiasGrad(main, plan);
   main.close();
   return [main.toString(), ...helpers].join('\n\n');
 }
@@ -247,8 +283,15 @@ export const convEmitter: OpEmitter<ConvLayer, ConvPaddedKernel | ConvSplitKerne
   backward: (_l, { call }) => `${call('grad')};\n${call('backward')};`,
   checks: (layer, { l, nIn, nOut, k, w, name, msg }) => [
     `const x = inputOf(${l}), dy = bwd.sensitivities[${l}]!;`,
-    `const y = nan(${nOut}); ${k('forward')}(f(x), f(${w('w')}), y); close(${msg('_forward')}, y, fwd.activations[${l}]);`,
+    `const y = nan(${nOut}); ${k('forward')}(f(x), f(${w('w')}), ${layer.bias ? `f(${w('b')}), ` : ''}y); close(${msg('_forward')}, y, fwd.activations[${l}]);`,
     `const dx = nan(${nIn}); ${k('backward')}(f(dy), f(${w('w')}), dx); close(${msg('_backward')}, dx, sensIn(${l}));`,
-    `const dw = half(${layer.params[0].size}); ${k('grad')}(f(dy), f(x), dw); close(${msg('_grad (adds)')}, dw, plusHalf(bwd.grads[${name}].w));`,
+    // Unbiased: the line as it was before conv had a bias (generated tests stay byte-identical).
+    ...(layer.bias
+      ? [
+        `const dw = half(${layer.params[0].size}), db = half(${layer.output.c}); ${k('grad')}(f(dy), f(x), dw, db);`,
+        `close(${msg('_grad w (adds)')}, dw, plusHalf(bwd.grads[${name}].w));`,
+        `close(${msg('_grad b (adds)')}, db, plusHalf(bwd.grads[${name}].b));`,
+      ]
+      : [`const dw = half(${layer.params[0].size}); ${k('grad')}(f(dy), f(x), dw); close(${msg('_grad (adds)')}, dw, plusHalf(bwd.grads[${name}].w));`]),
   ],
 };

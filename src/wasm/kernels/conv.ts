@@ -7,7 +7,9 @@
 //   backward  dx = the same correlation of dy with w[k][k'][M−1−p][N−1−q] (channels
 //             transposed) and anchor (M−1−m, N−1−n)                                   (writes dx)
 //   grad      dw[k][k'][p][q] += Σ_{t,i,j} dy[t][k][i][j] · x[t][k'][i−m+p][j−n+q]   (adds into dw)
-// with 0 off the map.
+// with 0 off the map. With bias=true forward adds b[k] (its accumulators start from
+// splat(b[k]), as the interpreter's sums start from b[k]) and grad also adds
+// Σ_{t,i,j} dy[t][k][i][j] into db[k] (f32x4 sums over each channel's map, then horizontal).
 //
 // Forward and backward share one generator ("correlation"): each input map is copied into a
 // zero-padded scratch (rows −m … H−1+M−1−m, columns −n … ⌈W/4⌉·4−1+N−1−n, so the
@@ -49,6 +51,8 @@ interface Corr {
   T: number; Ci: number; Co: number; H: number; W: number; M: number; N: number; m: number; n: number;
   /** Byte addresses of input, weights, output, scratch. */
   X: number; Wt: number; Y: number; S: number;
+  /** Forward of a biased layer: byte address of b (accumulators start from b[k]); null otherwise. */
+  B: number | null;
   /** Weight element index = w0 + k·wk + c·wc + p·wp + q·wq (all affine). */
   wk: number; wc: number; wp: number; wq: number; w0: number;
 }
@@ -78,13 +82,14 @@ function corrOf(layer: ConvLayer, role: 'forward' | 'backward', at: Addresses, T
   if (role === 'forward') {
     return {
       T, Ci: Cl, Co: Cr, H, W, M, N, m, n, X: need('x'), Wt: need('w'), Y: need('y'), S: need('scratch'),
+      B: layer.bias ? need('b') : null,
       wk: Cl * M * N, wc: M * N, wp: N, wq: 1, w0: 0,
     };
   }
   // v[k'][k][p'][q'] = w[k][k'][M−1−p'][N−1−q']: output channel k' of the backward pass,
   // input channel k; index = (k·Cl + k')·M·N + (M−1−p')·N + (N−1−q').
   return {
-    T, Ci: Cr, Co: Cl, H, W, M, N, m: M - 1 - m, n: N - 1 - n, X: need('dy'), Wt: need('w'), Y: need('dx'), S: need('scratch'),
+    T, Ci: Cr, Co: Cl, H, W, M, N, m: M - 1 - m, n: N - 1 - n, X: need('dy'), Wt: need('w'), Y: need('dx'), S: need('scratch'), B: null,
     wk: M * N, wc: Cl * M * N, wp: -N, wq: -1, w0: M * N - 1,
   };
 }
@@ -174,8 +179,18 @@ function emitCorr(f: Func, g: Corr, b: CorrBlocking, relaxed: boolean): void {
     // xp = scratch + (i·Wp + j)·4: padded row i+p, column j+q hold input row i−m+p, column j−n+q.
     f.get(i).i32(Wp).op('i32.mul').get(j).op('i32.add').i32(4).op('i32.mul').i32(g.S).op('i32.add').set(xp);
     f.get(k).i32(g.wk * 4).op('i32.mul').i32(g.Wt).op('i32.add').set(wp);
-    for (let kk = 0; kk < kc; kk++) for (let r = 0; r < nh; r++) for (let v = 0; v < np; v++)
-      f.op('v128.const', 'i32x4', 0, 0, 0, 0).set(acc(kk, r, v));
+    if (g.B === null) {
+      for (let kk = 0; kk < kc; kk++) for (let r = 0; r < nh; r++) for (let v = 0; v < np; v++)
+        f.op('v128.const', 'i32x4', 0, 0, 0, 0).set(acc(kk, r, v));
+    } else {
+      // Biased: every accumulator of channel k+kk starts from splat(b[k+kk]).
+      const bp = f.local('bp', 'i32');
+      f.get(k).i32(4).op('i32.mul').set(bp);
+      for (let kk = 0; kk < kc; kk++) {
+        f.get(bp).op('v128.load32_splat', g.B + 4 * kk).set(acc(kk, 0, 0));
+        for (let r = 0; r < nh; r++) for (let v = 0; v < np; v++) if (r + v > 0) f.get(acc(kk, 0, 0)).set(acc(kk, r, v));
+      }
+    }
     const taps = (xo: number, wo: number) => {
       for (let q = 0; q < N; q++) {
         for (let ir = 0; ir < nh + M - 1; ir++) {
@@ -370,6 +385,8 @@ function emitGrad(f: Func, layer: ConvLayer, at: Addresses, T: number, relaxed: 
     }
   };
 
+  if (layer.bias) emitBiasGrad(f, T, Co, H * W, DY, need('db'));
+
   repeat(f, c, 0, Ci, 1, () => {
     // x[t][c] of every sample into the scratch, sample after sample.
     f.get(c).i32(H * W * 4).op('i32.mul').i32(X).op('i32.add').set(xs);
@@ -382,7 +399,42 @@ function emitGrad(f: Func, layer: ConvLayer, at: Addresses, T: number, relaxed: 
       });
     }
   });
-  return `grad: per ${kb} output channel(s) x 1 input channel, window in bands of ${pr} row(s) x ${qb} column(s): ${kb}x${pr}x${qb} f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds ${pr} dy rows), ${vLoop ? 'one vector per loop body, ' : ''}horizontal sum added into dw; input channel of every sample zero-padded to ${Hp}x${Wp} in scratch; ${relaxed ? 'relaxed madd' : 'mul+add'}`;
+  return `grad: per ${kb} output channel(s) x 1 input channel, window in bands of ${pr} row(s) x ${qb} column(s): ${kb}x${pr}x${qb} f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds ${pr} dy rows), ${vLoop ? 'one vector per loop body, ' : ''}horizontal sum added into dw; input channel of every sample zero-padded to ${Hp}x${Wp} in scratch; ${relaxed ? 'relaxed madd' : 'mul+add'}${layer.bias ? '; db: each channel\'s dy summed in f32x4 over every sample\'s map, added into db' : ''}`;
+}
+
+/**
+ * db[k] += Σ_{t,i,j} dy[t][k][i][j]: channel k's map of sample t is HW contiguous floats,
+ * summed 4 at a time into one f32x4 (the last HW mod 4 one by one into an f32), over every
+ * sample, then summed horizontally and added into db[k].
+ */
+function emitBiasGrad(f: Func, T: number, Co: number, HW: number, DY: number, DB: number): void {
+  const bk = f.local('bk', 'i32'), bt = f.local('bt', 'i32'), bp = f.local('bp', 'i32'), bv = f.local('bv', 'i32');
+  const sv = f.local('bsv', 'v128'), ss = f.local('bss', 'f32');
+  const vecs = Math.floor(HW / 4), rest = HW % 4;
+  repeat(f, bk, 0, Co, 1, () => {
+    f.op('v128.const', 'i32x4', 0, 0, 0, 0).set(sv);
+    f.f32(0).set(ss);
+    f.get(bk).i32(HW * 4).op('i32.mul').i32(DY).op('i32.add').set(bp); // dy[0][k][0][0]
+    repeat(f, bt, 0, T, 1, () => {
+      if (vecs > 0) {
+        f.i32(vecs).set(bv);
+        f.op('loop', 'L_bv');
+        f.get(sv).get(bp).op('v128.load', 0).op('f32x4.add').set(sv);
+        f.get(bp).i32(16).op('i32.add').set(bp);
+        f.get(bv).i32(1).op('i32.sub').tee(bv).op('br_if', 'L_bv');
+        f.end();
+      }
+      for (let l = 0; l < rest; l++) f.get(ss).get(bp).op('f32.load', 4 * l).op('f32.add').set(ss);
+      f.get(bp).i32((Co * HW - 4 * vecs) * 4).op('i32.add').set(bp); // dy[t+1][k][0][0]
+    });
+    f.get(bk).i32(4).op('i32.mul').set(bp);
+    f.get(bp);
+    f.get(bp).op('f32.load', DB);
+    f.get(sv).op('f32x4.extract_lane', 0).get(sv).op('f32x4.extract_lane', 1).op('f32.add');
+    f.get(sv).op('f32x4.extract_lane', 2).get(sv).op('f32x4.extract_lane', 3).op('f32.add');
+    f.op('f32.add').get(ss).op('f32.add');
+    f.op('f32.add').op('f32.store', DB);
+  });
 }
 
 /** The blocking to print: forward and backward need `blocking`, grad needs `grad` (the plan's, or a benchmark's). */
