@@ -31,6 +31,7 @@ function readmeOutputs(): string[] {
       const sub = words[2];
       if (sub === 'graph' && at('-o')) outputs.add(at('-o')!);
       if (sub === 'run' && at('--trace')) outputs.add(at('--trace')!);
+      if (sub === 'export' && at('-o')) outputs.add(at('-o')!);
       if (sub === 'train') {
         const out = at('--out') ?? `${words[3]!.replace(/^.*\//, '').replace(/\.cnn$/, '')}.bin`;
         const stem = out.replace(/\.(bin|json)$/, '');
