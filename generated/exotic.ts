@@ -313,15 +313,15 @@ let $solo: $Instance | null = null;
  * them into an instance of its own (never a Model's), runs the kernel at its fixed
  * addresses, and copies every array back.
  */
-function $kernel(name: string, args: [F | Int32Array, number, number, string, boolean][], extra: number[]): number {
+function $kernel(name: string, args: [F | Int32Array | Float64Array, number, number, string, 'i32' | 'f32' | 'f64'][], extra: number[]): number {
   $solo ??= $instantiate();
   const buffer = $solo.memory.buffer;
-  const views = args.map(([a, offset, n, what, int]) => {
-    const type = int ? Int32Array : F;
+  const views = args.map(([a, offset, n, what, kind]) => {
+    const type = kind === 'i32' ? Int32Array : kind === 'f64' ? Float64Array : F;
     if (!(a instanceof type) || a.length !== n) {
-      $fail(`${name}: ${what} must be a${int ? 'n Int32Array' : ' Float32Array'} of ${n} numbers, got ${$describe(a)}${a instanceof Object && 'length' in a ? ` of ${a.length}` : ''}`);
+      $fail(`${name}: ${what} must be a${kind === 'i32' ? 'n Int32Array' : kind === 'f64' ? ' Float64Array' : ' Float32Array'} of ${n} numbers, got ${$describe(a)}${a instanceof Object && 'length' in a ? ` of ${a.length}` : ''}`);
     }
-    const view = int ? new Int32Array(buffer, offset, n) : new F(buffer, offset, n);
+    const view = new type(buffer, offset, n);
     view.set(a as never);
     return view;
   });
@@ -593,150 +593,150 @@ export async function createModelAsync(options?: { seed?: number }): Promise<Mod
 
 // near_forward: WebAssembly: forward: 2x3 window, anchor (-1,3); each sample's maps zero-padded to 2x16x18 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add
 export function near_forward(x: F, w: F, y: F): void {
-  $kernel("near_forward", [[x, 0, 1680, "x", false], [w, 40384, 48, "w", false], [y, 13472, 3360, "y", false]], []);
+  $kernel("near_forward", [[x, 0, 1680, "x", "f32"], [w, 40384, 48, "w", "f32"], [y, 13472, 3360, "y", "f32"]], []);
 }
 
 // near_backward: WebAssembly: backward: 2x3 window, anchor (2,-1) (rotated, channels transposed); each sample's maps zero-padded to 4x16x18 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add
 export function near_backward(dy: F, w: F, dx: F): void {
-  $kernel("near_backward", [[dy, 26928, 3360, "dy", false], [w, 40384, 48, "w", false], [dx, 6736, 1680, "dx", false]], []);
+  $kernel("near_backward", [[dy, 26928, 3360, "dy", "f32"], [w, 40384, 48, "w", "f32"], [dx, 6736, 1680, "dx", "f32"]], []);
 }
 
 // near_grad: WebAssembly: grad: per 1 output channel(s) x 1 input channel, window in bands of 2 row(s) x 3 column(s): 1x2x3 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 2 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 16x18 in scratch; mul+add
 export function near_grad(dy: F, x: F, dw: F): void {
-  $kernel("near_grad", [[dy, 26928, 3360, "dy", false], [x, 0, 1680, "x", false], [dw, 40592, 48, "dw", false]], []);
+  $kernel("near_grad", [[dy, 26928, 3360, "dy", "f32"], [x, 0, 1680, "x", "f32"], [dw, 40592, 48, "dw", "f32"]], []);
 }
 
 // perpos_forward: WebAssembly: forward: position mode: 840 lines of 4 values; f64x2 across positions, 8 per block (105 block(s)), batch loop unrolled; float64 arithmetic as the JS kernel
 export function perpos_forward(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void {
-  $kernel("perpos_forward", [[x, 13472, 3360, "x", false], [gamma, 67920, 840, "gamma", false], [beta, 71296, 840, "beta", false], [runningMean, 74672, 840, "runningMean", false], [runningVar, 78048, 840, "runningVar", false], [y, 41008, 3360, "y", false], [xhat, 94928, 3360, "xhat", false], [invStd, 108384, 840, "invStd", false]], []);
+  $kernel("perpos_forward", [[x, 13472, 3360, "x", "f32"], [gamma, 67920, 840, "gamma", "f32"], [beta, 71296, 840, "beta", "f32"], [runningMean, 74672, 840, "runningMean", "f32"], [runningVar, 78048, 840, "runningVar", "f32"], [y, 41008, 3360, "y", "f32"], [xhat, 94928, 3360, "xhat", "f32"], [invStd, 108384, 840, "invStd", "f32"]], []);
 }
 
 // perpos_infer: WebAssembly: infer: position mode: 840 lines of 4 values; f64x2 across positions, 8 per block (105 block(s)), batch loop unrolled; float64 arithmetic as the JS kernel
 export function perpos_infer(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void {
-  $kernel("perpos_infer", [[x, 13472, 3360, "x", false], [gamma, 67920, 840, "gamma", false], [beta, 71296, 840, "beta", false], [runningMean, 74672, 840, "runningMean", false], [runningVar, 78048, 840, "runningVar", false], [y, 41008, 3360, "y", false], [xhat, 94928, 3360, "xhat", false], [invStd, 108384, 840, "invStd", false]], []);
+  $kernel("perpos_infer", [[x, 13472, 3360, "x", "f32"], [gamma, 67920, 840, "gamma", "f32"], [beta, 71296, 840, "beta", "f32"], [runningMean, 74672, 840, "runningMean", "f32"], [runningVar, 78048, 840, "runningVar", "f32"], [y, 41008, 3360, "y", "f32"], [xhat, 94928, 3360, "xhat", "f32"], [invStd, 108384, 840, "invStd", "f32"]], []);
 }
 
 // perpos_backward: WebAssembly: backward: position mode: 840 lines of 4 values; f64x2 across positions, 8 per block (105 block(s)), batch loop unrolled; float64 arithmetic as the JS kernel
 export function perpos_backward(dy: F, xhat: F, invStd: F, gamma: F, dx: F, dgamma: F, dbeta: F, training: boolean): void {
-  $kernel("perpos_backward", [[dy, 54464, 3360, "dy", false], [xhat, 94928, 3360, "xhat", false], [invStd, 108384, 840, "invStd", false], [gamma, 67920, 840, "gamma", false], [dx, 26928, 3360, "dx", false], [dgamma, 81424, 840, "dgamma", false], [dbeta, 84800, 840, "dbeta", false]], [training ? 1 : 0]);
+  $kernel("perpos_backward", [[dy, 54464, 3360, "dy", "f32"], [xhat, 94928, 3360, "xhat", "f32"], [invStd, 108384, 840, "invStd", "f32"], [gamma, 67920, 840, "gamma", "f32"], [dx, 26928, 3360, "dx", "f32"], [dgamma, 81424, 840, "dgamma", "f32"], [dbeta, 84800, 840, "dbeta", "f32"]], [training ? 1 : 0]);
 }
 
 // relu1_forward: WebAssembly: forward: f32x4 over 3360 elements, 8 vectors per iteration (105 iterations, 0 vector(s) after)
 export function relu1_forward(x: F, y: F): void {
-  $kernel("relu1_forward", [[x, 41008, 3360, "x", false], [y, 111760, 3360, "y", false]], []);
+  $kernel("relu1_forward", [[x, 41008, 3360, "x", "f32"], [y, 111760, 3360, "y", "f32"]], []);
 }
 
 // relu1_backward: WebAssembly: backward: f32x4 over 3360 elements, 8 vectors per iteration (105 iterations, 0 vector(s) after)
 export function relu1_backward(x: F, dy: F, dx: F): void {
-  $kernel("relu1_backward", [[x, 41008, 3360, "x", false], [dy, 125216, 3360, "dy", false], [dx, 54464, 3360, "dx", false]], []);
+  $kernel("relu1_backward", [[x, 41008, 3360, "x", "f32"], [dy, 125216, 3360, "dy", "f32"], [dx, 54464, 3360, "dx", "f32"]], []);
 }
 
 // over_forward: WebAssembly: forward: 3x3 pool, stride 2x2, ceil; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 16 maps in one loop; rows 0..6: 3 tap(s); cols 0..5: 3 tap(s), 6..6: 2 tap(s)
 export function over_forward(x: F, y: F): void {
-  $kernel("over_forward", [[x, 111760, 3360, "x", false], [y, 138672, 784, "y", false]], []);
+  $kernel("over_forward", [[x, 111760, 3360, "x", "f32"], [y, 138672, 784, "y", "f32"]], []);
 }
 
 // over_path: WebAssembly: path: 3x3 pool, stride 2x2, ceil; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 16 maps in one loop; rows 0..6: 3 tap(s); cols 0..5: 3 tap(s), 6..6: 2 tap(s)
 export function over_path(x: F, y: F, path: Int32Array): void {
-  $kernel("over_path", [[x, 111760, 3360, "x", false], [y, 138672, 784, "y", false], [path, 144976, 784, "path", true]], []);
+  $kernel("over_path", [[x, 111760, 3360, "x", "f32"], [y, 138672, 784, "y", "f32"], [path, 144976, 784, "path", "i32"]], []);
 }
 
 // over_backward: WebAssembly: backward: memory.fill of dx (3360 values), then 16 maps of 49 outputs routed to their path, 1 per iteration (overlapping pools accumulate)
 export function over_backward(dy: F, path: Int32Array, dx: F): void {
-  $kernel("over_backward", [[dy, 141824, 784, "dy", false], [path, 144976, 784, "path", true], [dx, 125216, 3360, "dx", false]], []);
+  $kernel("over_backward", [[dy, 141824, 784, "dy", "f32"], [path, 144976, 784, "path", "i32"], [dx, 125216, 3360, "dx", "f32"]], []);
 }
 
 // tall_forward: WebAssembly: forward: 4x1 window, anchor (1,0); each sample's maps zero-padded to 4x10x8 in scratch; register block 2 channel(s) x 2 row(s) x 2 f32x4 vector(s), one tap per loop body; mul+add
 export function tall_forward(x: F, w: F, y: F): void {
-  $kernel("tall_forward", [[x, 138672, 784, "x", false], [w, 157568, 96, "w", false], [y, 148128, 1176, "y", false]], []);
+  $kernel("tall_forward", [[x, 138672, 784, "x", "f32"], [w, 157568, 96, "w", "f32"], [y, 148128, 1176, "y", "f32"]], []);
 }
 
 // tall_backward: WebAssembly: backward: 4x1 window, anchor (2,0) (rotated, channels transposed); each sample's maps zero-padded to 6x10x8 in scratch; register block 4 channel(s) x 1 row(s) x 2 f32x4 vector(s), one tap per loop body; mul+add
 export function tall_backward(dy: F, w: F, dx: F): void {
-  $kernel("tall_backward", [[dy, 152848, 1176, "dy", false], [w, 157568, 96, "w", false], [dx, 141824, 784, "dx", false]], []);
+  $kernel("tall_backward", [[dy, 152848, 1176, "dy", "f32"], [w, 157568, 96, "w", "f32"], [dx, 141824, 784, "dx", "f32"]], []);
 }
 
 // tall_grad: WebAssembly: grad: per 3 output channel(s) x 1 input channel, window in bands of 2 row(s) x 1 column(s): 3x2x1 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 2 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 10x8 in scratch; mul+add
 export function tall_grad(dy: F, x: F, dw: F): void {
-  $kernel("tall_grad", [[dy, 152848, 1176, "dy", false], [x, 138672, 784, "x", false], [dw, 157968, 96, "dw", false]], []);
+  $kernel("tall_grad", [[dy, 152848, 1176, "dy", "f32"], [x, 138672, 784, "x", "f32"], [dw, 157968, 96, "dw", "f32"]], []);
 }
 
 // perchan_forward: WebAssembly: forward: channel mode: 6 lines of 4x49 values; per channel, loops over the batch and the run, f64x2 4 values per step in 2 accumulators + 1-value tail; float64 arithmetic as the JS kernel
 export function perchan_forward(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void {
-  $kernel("perchan_forward", [[x, 148128, 1176, "x", false], [gamma, 168208, 6, "gamma", false], [beta, 168256, 6, "beta", false], [runningMean, 168304, 6, "runningMean", false], [runningVar, 168352, 6, "runningVar", false], [y, 158768, 1176, "y", false], [xhat, 168592, 1176, "xhat", false], [invStd, 173312, 6, "invStd", false]], []);
+  $kernel("perchan_forward", [[x, 148128, 1176, "x", "f32"], [gamma, 168208, 6, "gamma", "f32"], [beta, 168256, 6, "beta", "f32"], [runningMean, 168304, 6, "runningMean", "f32"], [runningVar, 168352, 6, "runningVar", "f32"], [y, 158768, 1176, "y", "f32"], [xhat, 168592, 1176, "xhat", "f32"], [invStd, 173312, 6, "invStd", "f32"]], []);
 }
 
 // perchan_infer: WebAssembly: infer: channel mode: 6 lines of 4x49 values; per channel, loops over the batch and the run, f64x2 4 values per step in 2 accumulators + 1-value tail; float64 arithmetic as the JS kernel
 export function perchan_infer(x: F, gamma: F, beta: F, runningMean: F, runningVar: F, y: F, xhat: F, invStd: F): void {
-  $kernel("perchan_infer", [[x, 148128, 1176, "x", false], [gamma, 168208, 6, "gamma", false], [beta, 168256, 6, "beta", false], [runningMean, 168304, 6, "runningMean", false], [runningVar, 168352, 6, "runningVar", false], [y, 158768, 1176, "y", false], [xhat, 168592, 1176, "xhat", false], [invStd, 173312, 6, "invStd", false]], []);
+  $kernel("perchan_infer", [[x, 148128, 1176, "x", "f32"], [gamma, 168208, 6, "gamma", "f32"], [beta, 168256, 6, "beta", "f32"], [runningMean, 168304, 6, "runningMean", "f32"], [runningVar, 168352, 6, "runningVar", "f32"], [y, 158768, 1176, "y", "f32"], [xhat, 168592, 1176, "xhat", "f32"], [invStd, 173312, 6, "invStd", "f32"]], []);
 }
 
 // perchan_backward: WebAssembly: backward: channel mode: 6 lines of 4x49 values; per channel, loops over the batch and the run, f64x2 4 values per step in 2 accumulators + 1-value tail; float64 arithmetic as the JS kernel
 export function perchan_backward(dy: F, xhat: F, invStd: F, gamma: F, dx: F, dgamma: F, dbeta: F, training: boolean): void {
-  $kernel("perchan_backward", [[dy, 163488, 1176, "dy", false], [xhat, 168592, 1176, "xhat", false], [invStd, 173312, 6, "invStd", false], [gamma, 168208, 6, "gamma", false], [dx, 152848, 1176, "dx", false], [dgamma, 168400, 6, "dgamma", false], [dbeta, 168448, 6, "dbeta", false]], [training ? 1 : 0]);
+  $kernel("perchan_backward", [[dy, 163488, 1176, "dy", "f32"], [xhat, 168592, 1176, "xhat", "f32"], [invStd, 173312, 6, "invStd", "f32"], [gamma, 168208, 6, "gamma", "f32"], [dx, 152848, 1176, "dx", "f32"], [dgamma, 168400, 6, "dgamma", "f32"], [dbeta, 168448, 6, "dbeta", "f32"]], [training ? 1 : 0]);
 }
 
 // relu2_forward: WebAssembly: forward: f32x4 over 1176 elements, 8 vectors per iteration (36 iterations, 6 vector(s) after)
 export function relu2_forward(x: F, y: F): void {
-  $kernel("relu2_forward", [[x, 158768, 1176, "x", false], [y, 173360, 1176, "y", false]], []);
+  $kernel("relu2_forward", [[x, 158768, 1176, "x", "f32"], [y, 173360, 1176, "y", "f32"]], []);
 }
 
 // relu2_backward: WebAssembly: backward: f32x4 over 1176 elements, 8 vectors per iteration (36 iterations, 6 vector(s) after)
 export function relu2_backward(x: F, dy: F, dx: F): void {
-  $kernel("relu2_backward", [[x, 158768, 1176, "x", false], [dy, 178080, 1176, "dy", false], [dx, 163488, 1176, "dx", false]], []);
+  $kernel("relu2_backward", [[x, 158768, 1176, "x", "f32"], [dy, 178080, 1176, "dy", "f32"], [dx, 163488, 1176, "dx", "f32"]], []);
 }
 
 // hidden_forward: WebAssembly: 2 samples × 4 outputs of f32x4 dot products over K=294 (73 vectors + 2 zero-padded), horizontal sums + bias
 export function hidden_forward(x: F, w: F, b: F, y: F): void {
-  $kernel("hidden_forward", [[x, 173360, 1176, "x", false], [w, 183344, 4704, "w", false], [b, 202176, 16, "b", false], [y, 182800, 64, "y", false]], []);
+  $kernel("hidden_forward", [[x, 173360, 1176, "x", "f32"], [w, 183344, 4704, "w", "f32"], [b, 202176, 16, "b", "f32"], [y, 182800, 64, "y", "f32"]], []);
 }
 
 // hidden_backward: WebAssembly: 4 samples × 2 f32x4 vectors of dx over O=16 outputs (splat dy × w rows), dx stored once; last vector stores 2 lanes
 export function hidden_backward(dy: F, w: F, dx: F): void {
-  $kernel("hidden_backward", [[dy, 183072, 64, "dy", false], [w, 183344, 4704, "w", false], [dx, 178080, 1176, "dx", false]], []);
+  $kernel("hidden_backward", [[dy, 183072, 64, "dy", "f32"], [w, 183344, 4704, "w", "f32"], [dx, 178080, 1176, "dx", "f32"]], []);
 }
 
 // hidden_grad: WebAssembly: 4 outputs × 2 f32x4 vectors of dw over T=4 samples (splat dy × x rows), added into dw; last vector stores 2 lanes; db one vector of 4 outputs at a time
 export function hidden_grad(dy: F, x: F, dw: F, db: F): void {
-  $kernel("hidden_grad", [[dy, 183072, 64, "dy", false], [x, 173360, 1176, "x", false], [dw, 202256, 4704, "dw", false], [db, 221088, 16, "db", false]], []);
+  $kernel("hidden_grad", [[dy, 183072, 64, "dy", "f32"], [x, 173360, 1176, "x", "f32"], [dw, 202256, 4704, "dw", "f32"], [db, 221088, 16, "db", "f32"]], []);
 }
 
 // relu3_forward: WebAssembly: forward: f32x4 over 64 elements, 8 vectors per iteration (2 iterations, 0 vector(s) after)
 export function relu3_forward(x: F, y: F): void {
-  $kernel("relu3_forward", [[x, 182800, 64, "x", false], [y, 240080, 64, "y", false]], []);
+  $kernel("relu3_forward", [[x, 182800, 64, "x", "f32"], [y, 240080, 64, "y", "f32"]], []);
 }
 
 // relu3_backward: WebAssembly: backward: f32x4 over 64 elements, 8 vectors per iteration (2 iterations, 0 vector(s) after)
 export function relu3_backward(x: F, dy: F, dx: F): void {
-  $kernel("relu3_backward", [[x, 182800, 64, "x", false], [dy, 240352, 64, "dy", false], [dx, 183072, 64, "dx", false]], []);
+  $kernel("relu3_backward", [[x, 182800, 64, "x", "f32"], [dy, 240352, 64, "dy", "f32"], [dx, 183072, 64, "dx", "f32"]], []);
 }
 
 // logits_forward: WebAssembly: 2 samples × 4 outputs of f32x4 dot products over K=16 (4 vectors), horizontal sums
 export function logits_forward(x: F, w: F, y: F): void {
-  $kernel("logits_forward", [[x, 240080, 64, "x", false], [w, 240816, 80, "w", false], [y, 240624, 20, "y", false]], []);
+  $kernel("logits_forward", [[x, 240080, 64, "x", "f32"], [w, 240816, 80, "w", "f32"], [y, 240624, 20, "y", "f32"]], []);
 }
 
 // logits_backward: WebAssembly: 4 samples × 2 f32x4 vectors of dx over O=5 outputs (splat dy × w rows), dx stored once
 export function logits_backward(dy: F, w: F, dx: F): void {
-  $kernel("logits_backward", [[dy, 240720, 20, "dy", false], [w, 240816, 80, "w", false], [dx, 240352, 64, "dx", false]], []);
+  $kernel("logits_backward", [[dy, 240720, 20, "dy", "f32"], [w, 240816, 80, "w", "f32"], [dx, 240352, 64, "dx", "f32"]], []);
 }
 
 // logits_grad: WebAssembly: 4 outputs × 2 f32x4 vectors of dw over T=4 samples (splat dy × x rows), added into dw
 export function logits_grad(dy: F, x: F, dw: F): void {
-  $kernel("logits_grad", [[dy, 240720, 20, "dy", false], [x, 240080, 64, "x", false], [dw, 241152, 80, "dw", false]], []);
+  $kernel("logits_grad", [[dy, 240720, 20, "dy", "f32"], [x, 240080, 64, "x", "f32"], [dw, 241152, 80, "dw", "f32"]], []);
 }
 
 // softmax1_forward: WebAssembly: 4 rows of 5: max, exp-sum, scale (scalar float64 as the JS kernel)
 export function softmax1_forward(x: F, y: F): void {
-  $kernel("softmax1_forward", [[x, 240624, 20, "x", false], [y, 241824, 20, "y", false]], []);
+  $kernel("softmax1_forward", [[x, 240624, 20, "x", "f32"], [y, 241824, 20, "y", "f32"]], []);
 }
 
 // softmax1_loss: WebAssembly: 4 rows of 5: log-sum-exp, dx = y − z, J = −Σ z·(x − lse) summed over the batch (scalar float64 as the JS kernel)
 export function softmax1_loss(x: F, y: F, z: F, dx: F): number {
-  return $kernel("softmax1_loss", [[x, 240624, 20, "x", false], [y, 241824, 20, "y", false], [z, 242016, 20, "z", false], [dx, 240720, 20, "dx", false]], []);
+  return $kernel("softmax1_loss", [[x, 240624, 20, "x", "f32"], [y, 241824, 20, "y", "f32"], [z, 242016, 20, "z", "f32"], [dx, 240720, 20, "dx", "f32"]], []);
 }
 
 // softmax1_backward: WebAssembly: 4 rows of 5: dot, then y·(dy − dot) (scalar float64 as the JS kernel)
 export function softmax1_backward(y: F, dy: F, dx: F): void {
-  $kernel("softmax1_backward", [[y, 241824, 20, "y", false], [dy, 241920, 20, "dy", false], [dx, 240720, 20, "dx", false]], []);
+  $kernel("softmax1_backward", [[y, 241824, 20, "y", "f32"], [dy, 241920, 20, "dy", "f32"], [dx, 240720, 20, "dx", "f32"]], []);
 }

@@ -304,12 +304,12 @@ let $solo = null;
 function $kernel(name, args, extra) {
     $solo ??= $instantiate();
     const buffer = $solo.memory.buffer;
-    const views = args.map(([a, offset, n, what, int]) => {
-        const type = int ? Int32Array : F;
+    const views = args.map(([a, offset, n, what, kind]) => {
+        const type = kind === 'i32' ? Int32Array : kind === 'f64' ? Float64Array : F;
         if (!(a instanceof type) || a.length !== n) {
-            $fail(`${name}: ${what} must be a${int ? 'n Int32Array' : ' Float32Array'} of ${n} numbers, got ${$describe(a)}${a instanceof Object && 'length' in a ? ` of ${a.length}` : ''}`);
+            $fail(`${name}: ${what} must be a${kind === 'i32' ? 'n Int32Array' : kind === 'f64' ? ' Float64Array' : ' Float32Array'} of ${n} numbers, got ${$describe(a)}${a instanceof Object && 'length' in a ? ` of ${a.length}` : ''}`);
         }
-        const view = int ? new Int32Array(buffer, offset, n) : new F(buffer, offset, n);
+        const view = new type(buffer, offset, n);
         view.set(a);
         return view;
     });
@@ -561,121 +561,121 @@ export async function createModelAsync(options) {
 // ---- module (on an instance of its own, never a Model's); the Model calls them directly ----
 // c1_forward: WebAssembly: forward: 5x5 window, anchor (2,2); each sample's maps zero-padded to 1x32x32 in scratch; register block 2 channel(s) x 4 row(s) x 1 f32x4 vector(s), one tap per loop body; mul+add
 export function c1_forward(x, w, y) {
-    $kernel("c1_forward", [[x, 0, 25088, "x", false], [w, 1404992, 150, "w", false], [y, 200736, 150528, "y", false]], []);
+    $kernel("c1_forward", [[x, 0, 25088, "x", "f32"], [w, 1404992, 150, "w", "f32"], [y, 200736, 150528, "y", "f32"]], []);
 }
 // c1_backward: WebAssembly: backward: 5x5 window, anchor (2,2) (rotated, channels transposed); each sample's maps zero-padded to 6x32x32 in scratch; register block 1 channel(s) x 1 row(s) x 7 f32x4 vector(s), one tap per loop body; mul+add
 export function c1_backward(dy, w, dx) {
-    $kernel("c1_backward", [[dy, 802864, 150528, "dy", false], [w, 1404992, 150, "w", false], [dx, 100368, 25088, "dx", false]], []);
+    $kernel("c1_backward", [[dy, 802864, 150528, "dy", "f32"], [w, 1404992, 150, "w", "f32"], [dx, 100368, 25088, "dx", "f32"]], []);
 }
 // c1_grad: WebAssembly: grad: per 2 output channel(s) x 1 input channel, window in bands of 2 row(s) x 2 column(s): 2x2x2 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 2 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 32x32 in scratch; mul+add
 export function c1_grad(dy, x, dw) {
-    $kernel("c1_grad", [[dy, 802864, 150528, "dy", false], [x, 0, 25088, "x", false], [dw, 1405616, 150, "dw", false]], []);
+    $kernel("c1_grad", [[dy, 802864, 150528, "dy", "f32"], [x, 0, 25088, "x", "f32"], [dw, 1405616, 150, "dw", "f32"]], []);
 }
 // relu1_forward: WebAssembly: forward: f32x4 over 150528 elements, 8 vectors per iteration (4704 iterations, 0 vector(s) after)
 export function relu1_forward(x, y) {
-    $kernel("relu1_forward", [[x, 200736, 150528, "x", false], [y, 1406864, 150528, "y", false]], []);
+    $kernel("relu1_forward", [[x, 200736, 150528, "x", "f32"], [y, 1406864, 150528, "y", "f32"]], []);
 }
 // relu1_backward: WebAssembly: backward: f32x4 over 150528 elements, 8 vectors per iteration (4704 iterations, 0 vector(s) after)
 export function relu1_backward(x, dy, dx) {
-    $kernel("relu1_backward", [[x, 200736, 150528, "x", false], [dy, 2008992, 150528, "dy", false], [dx, 802864, 150528, "dx", false]], []);
+    $kernel("relu1_backward", [[x, 200736, 150528, "x", "f32"], [dy, 2008992, 150528, "dy", "f32"], [dx, 802864, 150528, "dx", "f32"]], []);
 }
 // p1_forward: WebAssembly: forward: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 192 maps in one loop; rows 0..13: 2 tap(s); cols 0..13: 2 tap(s)
 export function p1_forward(x, y) {
-    $kernel("p1_forward", [[x, 1406864, 150528, "x", false], [y, 2611120, 37632, "y", false]], []);
+    $kernel("p1_forward", [[x, 1406864, 150528, "x", "f32"], [y, 2611120, 37632, "y", "f32"]], []);
 }
 // p1_path: WebAssembly: path: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 192 maps in one loop; rows 0..13: 2 tap(s); cols 0..13: 2 tap(s)
 export function p1_path(x, y, path) {
-    $kernel("p1_path", [[x, 1406864, 150528, "x", false], [y, 2611120, 37632, "y", false], [path, 2912208, 37632, "path", true]], []);
+    $kernel("p1_path", [[x, 1406864, 150528, "x", "f32"], [y, 2611120, 37632, "y", "f32"], [path, 2912208, 37632, "path", "i32"]], []);
 }
 // p1_backward: WebAssembly: backward: memory.fill of dx (150528 values), then 192 maps of 196 outputs routed to their path, 4 per iteration (overlapping pools accumulate)
 export function p1_backward(dy, path, dx) {
-    $kernel("p1_backward", [[dy, 2761664, 37632, "dy", false], [path, 2912208, 37632, "path", true], [dx, 2008992, 150528, "dx", false]], []);
+    $kernel("p1_backward", [[dy, 2761664, 37632, "dy", "f32"], [path, 2912208, 37632, "path", "i32"], [dx, 2008992, 150528, "dx", "f32"]], []);
 }
 // c2_forward: WebAssembly: forward: 5x6 window, anchor (2,1); each sample's maps zero-padded to 6x18x21 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add
 export function c2_forward(x, w, y) {
-    $kernel("c2_forward", [[x, 2611120, 37632, "x", false], [w, 3865600, 2880, "w", false], [y, 3062752, 100352, "y", false]], []);
+    $kernel("c2_forward", [[x, 2611120, 37632, "x", "f32"], [w, 3865600, 2880, "w", "f32"], [y, 3062752, 100352, "y", "f32"]], []);
 }
 // c2_backward: WebAssembly: backward: 5x6 window, anchor (2,4) (rotated, channels transposed); each sample's maps zero-padded to 16x18x21 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add
 export function c2_backward(dy, w, dx) {
-    $kernel("c2_backward", [[dy, 3464176, 100352, "dy", false], [w, 3865600, 2880, "w", false], [dx, 2761664, 37632, "dx", false]], []);
+    $kernel("c2_backward", [[dy, 3464176, 100352, "dy", "f32"], [w, 3865600, 2880, "w", "f32"], [dx, 2761664, 37632, "dx", "f32"]], []);
 }
 // c2_grad: WebAssembly: grad: per 4 output channel(s) x 1 input channel, window in bands of 1 row(s) x 2 column(s): 4x1x2 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 1 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 18x21 in scratch; mul+add
 export function c2_grad(dy, x, dw) {
-    $kernel("c2_grad", [[dy, 3464176, 100352, "dy", false], [x, 2611120, 37632, "x", false], [dw, 3877136, 2880, "dw", false]], []);
+    $kernel("c2_grad", [[dy, 3464176, 100352, "dy", "f32"], [x, 2611120, 37632, "x", "f32"], [dw, 3877136, 2880, "dw", "f32"]], []);
 }
 // n2_forward: WebAssembly: forward: position mode: 3136 lines of 32 values; f64x2 across positions, 8 per block (392 block(s)), batch loop unrolled; float64 arithmetic as the JS kernel
 export function n2_forward(x, gamma, beta, runningMean, runningVar, y, xhat, invStd) {
-    $kernel("n2_forward", [[x, 3062752, 100352, "x", false], [gamma, 4703056, 3136, "gamma", false], [beta, 4715616, 3136, "beta", false], [runningMean, 4728176, 3136, "runningMean", false], [runningVar, 4740736, 3136, "runningVar", false], [y, 3900208, 100352, "y", false], [xhat, 4803536, 100352, "xhat", false], [invStd, 5204960, 3136, "invStd", false]], []);
+    $kernel("n2_forward", [[x, 3062752, 100352, "x", "f32"], [gamma, 4703056, 3136, "gamma", "f32"], [beta, 4715616, 3136, "beta", "f32"], [runningMean, 4728176, 3136, "runningMean", "f32"], [runningVar, 4740736, 3136, "runningVar", "f32"], [y, 3900208, 100352, "y", "f32"], [xhat, 4803536, 100352, "xhat", "f32"], [invStd, 5204960, 3136, "invStd", "f32"]], []);
 }
 // n2_infer: WebAssembly: infer: position mode: 3136 lines of 32 values; f64x2 across positions, 8 per block (392 block(s)), batch loop unrolled; float64 arithmetic as the JS kernel
 export function n2_infer(x, gamma, beta, runningMean, runningVar, y, xhat, invStd) {
-    $kernel("n2_infer", [[x, 3062752, 100352, "x", false], [gamma, 4703056, 3136, "gamma", false], [beta, 4715616, 3136, "beta", false], [runningMean, 4728176, 3136, "runningMean", false], [runningVar, 4740736, 3136, "runningVar", false], [y, 3900208, 100352, "y", false], [xhat, 4803536, 100352, "xhat", false], [invStd, 5204960, 3136, "invStd", false]], []);
+    $kernel("n2_infer", [[x, 3062752, 100352, "x", "f32"], [gamma, 4703056, 3136, "gamma", "f32"], [beta, 4715616, 3136, "beta", "f32"], [runningMean, 4728176, 3136, "runningMean", "f32"], [runningVar, 4740736, 3136, "runningVar", "f32"], [y, 3900208, 100352, "y", "f32"], [xhat, 4803536, 100352, "xhat", "f32"], [invStd, 5204960, 3136, "invStd", "f32"]], []);
 }
 // n2_backward: WebAssembly: backward: position mode: 3136 lines of 32 values; f64x2 across positions, 8 per block (392 block(s)), batch loop unrolled; float64 arithmetic as the JS kernel
 export function n2_backward(dy, xhat, invStd, gamma, dx, dgamma, dbeta, training) {
-    $kernel("n2_backward", [[dy, 4301632, 100352, "dy", false], [xhat, 4803536, 100352, "xhat", false], [invStd, 5204960, 3136, "invStd", false], [gamma, 4703056, 3136, "gamma", false], [dx, 3464176, 100352, "dx", false], [dgamma, 4753296, 3136, "dgamma", false], [dbeta, 4765856, 3136, "dbeta", false]], [training ? 1 : 0]);
+    $kernel("n2_backward", [[dy, 4301632, 100352, "dy", "f32"], [xhat, 4803536, 100352, "xhat", "f32"], [invStd, 5204960, 3136, "invStd", "f32"], [gamma, 4703056, 3136, "gamma", "f32"], [dx, 3464176, 100352, "dx", "f32"], [dgamma, 4753296, 3136, "dgamma", "f32"], [dbeta, 4765856, 3136, "dbeta", "f32"]], [training ? 1 : 0]);
 }
 // relu2_forward: WebAssembly: forward: f32x4 over 100352 elements, 8 vectors per iteration (3136 iterations, 0 vector(s) after)
 export function relu2_forward(x, y) {
-    $kernel("relu2_forward", [[x, 3900208, 100352, "x", false], [y, 5217520, 100352, "y", false]], []);
+    $kernel("relu2_forward", [[x, 3900208, 100352, "x", "f32"], [y, 5217520, 100352, "y", "f32"]], []);
 }
 // relu2_backward: WebAssembly: backward: f32x4 over 100352 elements, 8 vectors per iteration (3136 iterations, 0 vector(s) after)
 export function relu2_backward(x, dy, dx) {
-    $kernel("relu2_backward", [[x, 3900208, 100352, "x", false], [dy, 5618944, 100352, "dy", false], [dx, 4301632, 100352, "dx", false]], []);
+    $kernel("relu2_backward", [[x, 3900208, 100352, "x", "f32"], [dy, 5618944, 100352, "dy", "f32"], [dx, 4301632, 100352, "dx", "f32"]], []);
 }
 // p2_forward: WebAssembly: forward: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 512 maps in one loop; rows 0..6: 2 tap(s); cols 0..6: 2 tap(s)
 export function p2_forward(x, y) {
-    $kernel("p2_forward", [[x, 5217520, 100352, "x", false], [y, 6020368, 25088, "y", false]], []);
+    $kernel("p2_forward", [[x, 5217520, 100352, "x", "f32"], [y, 6020368, 25088, "y", "f32"]], []);
 }
 // p2_path: WebAssembly: path: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 512 maps in one loop; rows 0..6: 2 tap(s); cols 0..6: 2 tap(s)
 export function p2_path(x, y, path) {
-    $kernel("p2_path", [[x, 5217520, 100352, "x", false], [y, 6020368, 25088, "y", false], [path, 6221104, 25088, "path", true]], []);
+    $kernel("p2_path", [[x, 5217520, 100352, "x", "f32"], [y, 6020368, 25088, "y", "f32"], [path, 6221104, 25088, "path", "i32"]], []);
 }
 // p2_backward: WebAssembly: backward: memory.fill of dx (100352 values), then 512 maps of 49 outputs routed to their path, 1 per iteration (overlapping pools accumulate)
 export function p2_backward(dy, path, dx) {
-    $kernel("p2_backward", [[dy, 6120736, 25088, "dy", false], [path, 6221104, 25088, "path", true], [dx, 5618944, 100352, "dx", false]], []);
+    $kernel("p2_backward", [[dy, 6120736, 25088, "dy", "f32"], [path, 6221104, 25088, "path", "i32"], [dx, 5618944, 100352, "dx", "f32"]], []);
 }
 // f1_forward: WebAssembly: 2 samples × 4 outputs of f32x4 dot products over K=784 (196 vectors), horizontal sums
 export function f1_forward(x, w, y) {
-    $kernel("f1_forward", [[x, 6020368, 25088, "x", false], [w, 6352224, 94080, "w", false], [y, 6321472, 3840, "y", false]], []);
+    $kernel("f1_forward", [[x, 6020368, 25088, "x", "f32"], [w, 6352224, 94080, "w", "f32"], [y, 6321472, 3840, "y", "f32"]], []);
 }
 // f1_backward: WebAssembly: 4 samples × 2 f32x4 vectors of dx over O=120 outputs (splat dy × w rows), dx stored once
 export function f1_backward(dy, w, dx) {
-    $kernel("f1_backward", [[dy, 6336848, 3840, "dy", false], [w, 6352224, 94080, "w", false], [dx, 6120736, 25088, "dx", false]], []);
+    $kernel("f1_backward", [[dy, 6336848, 3840, "dy", "f32"], [w, 6352224, 94080, "w", "f32"], [dx, 6120736, 25088, "dx", "f32"]], []);
 }
 // f1_grad: WebAssembly: 4 outputs × 2 f32x4 vectors of dw over T=32 samples (splat dy × x rows), added into dw
 export function f1_grad(dy, x, dw) {
-    $kernel("f1_grad", [[dy, 6336848, 3840, "dy", false], [x, 6020368, 25088, "x", false], [dw, 6728560, 94080, "dw", false]], []);
+    $kernel("f1_grad", [[dy, 6336848, 3840, "dy", "f32"], [x, 6020368, 25088, "x", "f32"], [dw, 6728560, 94080, "dw", "f32"]], []);
 }
 // relu3_forward: WebAssembly: forward: f32x4 over 3840 elements, 8 vectors per iteration (120 iterations, 0 vector(s) after)
 export function relu3_forward(x, y) {
-    $kernel("relu3_forward", [[x, 6321472, 3840, "x", false], [y, 7481232, 3840, "y", false]], []);
+    $kernel("relu3_forward", [[x, 6321472, 3840, "x", "f32"], [y, 7481232, 3840, "y", "f32"]], []);
 }
 // relu3_backward: WebAssembly: backward: f32x4 over 3840 elements, 8 vectors per iteration (120 iterations, 0 vector(s) after)
 export function relu3_backward(x, dy, dx) {
-    $kernel("relu3_backward", [[x, 6321472, 3840, "x", false], [dy, 7496608, 3840, "dy", false], [dx, 6336848, 3840, "dx", false]], []);
+    $kernel("relu3_backward", [[x, 6321472, 3840, "x", "f32"], [dy, 7496608, 3840, "dy", "f32"], [dx, 6336848, 3840, "dx", "f32"]], []);
 }
 // f2_forward: WebAssembly: 2 samples × 4 outputs of f32x4 dot products over K=120 (30 vectors), horizontal sums
 export function f2_forward(x, w, y) {
-    $kernel("f2_forward", [[x, 7481232, 3840, "x", false], [w, 7514576, 1200, "w", false], [y, 7511984, 320, "y", false]], []);
+    $kernel("f2_forward", [[x, 7481232, 3840, "x", "f32"], [w, 7514576, 1200, "w", "f32"], [y, 7511984, 320, "y", "f32"]], []);
 }
 // f2_backward: WebAssembly: 4 samples × 2 f32x4 vectors of dx over O=10 outputs (splat dy × w rows), dx stored once
 export function f2_backward(dy, w, dx) {
-    $kernel("f2_backward", [[dy, 7513280, 320, "dy", false], [w, 7514576, 1200, "w", false], [dx, 7496608, 3840, "dx", false]], []);
+    $kernel("f2_backward", [[dy, 7513280, 320, "dy", "f32"], [w, 7514576, 1200, "w", "f32"], [dx, 7496608, 3840, "dx", "f32"]], []);
 }
 // f2_grad: WebAssembly: 4 outputs × 2 f32x4 vectors of dw over T=32 samples (splat dy × x rows), added into dw
 export function f2_grad(dy, x, dw) {
-    $kernel("f2_grad", [[dy, 7513280, 320, "dy", false], [x, 7481232, 3840, "x", false], [dw, 7519392, 1200, "dw", false]], []);
+    $kernel("f2_grad", [[dy, 7513280, 320, "dy", "f32"], [x, 7481232, 3840, "x", "f32"], [dw, 7519392, 1200, "dw", "f32"]], []);
 }
 // softmax1_forward: WebAssembly: 32 rows of 10: max, exp-sum, scale (scalar float64 as the JS kernel)
 export function softmax1_forward(x, y) {
-    $kernel("softmax1_forward", [[x, 7511984, 320, "x", false], [y, 7529024, 320, "y", false]], []);
+    $kernel("softmax1_forward", [[x, 7511984, 320, "x", "f32"], [y, 7529024, 320, "y", "f32"]], []);
 }
 // softmax1_loss: WebAssembly: 32 rows of 10: log-sum-exp, dx = y − z, J = −Σ z·(x − lse) summed over the batch (scalar float64 as the JS kernel)
 export function softmax1_loss(x, y, z, dx) {
-    return $kernel("softmax1_loss", [[x, 7511984, 320, "x", false], [y, 7529024, 320, "y", false], [z, 7531616, 320, "z", false], [dx, 7513280, 320, "dx", false]], []);
+    return $kernel("softmax1_loss", [[x, 7511984, 320, "x", "f32"], [y, 7529024, 320, "y", "f32"], [z, 7531616, 320, "z", "f32"], [dx, 7513280, 320, "dx", "f32"]], []);
 }
 // softmax1_backward: WebAssembly: 32 rows of 10: dot, then y·(dy − dot) (scalar float64 as the JS kernel)
 export function softmax1_backward(y, dy, dx) {
-    $kernel("softmax1_backward", [[y, 7529024, 320, "y", false], [dy, 7530320, 320, "dy", false], [dx, 7513280, 320, "dx", false]], []);
+    $kernel("softmax1_backward", [[y, 7529024, 320, "y", "f32"], [dy, 7530320, 320, "dy", "f32"], [dx, 7513280, 320, "dx", "f32"]], []);
 }

@@ -313,15 +313,15 @@ let $solo: $Instance | null = null;
  * them into an instance of its own (never a Model's), runs the kernel at its fixed
  * addresses, and copies every array back.
  */
-function $kernel(name: string, args: [F | Int32Array, number, number, string, boolean][], extra: number[]): number {
+function $kernel(name: string, args: [F | Int32Array | Float64Array, number, number, string, 'i32' | 'f32' | 'f64'][], extra: number[]): number {
   $solo ??= $instantiate();
   const buffer = $solo.memory.buffer;
-  const views = args.map(([a, offset, n, what, int]) => {
-    const type = int ? Int32Array : F;
+  const views = args.map(([a, offset, n, what, kind]) => {
+    const type = kind === 'i32' ? Int32Array : kind === 'f64' ? Float64Array : F;
     if (!(a instanceof type) || a.length !== n) {
-      $fail(`${name}: ${what} must be a${int ? 'n Int32Array' : ' Float32Array'} of ${n} numbers, got ${$describe(a)}${a instanceof Object && 'length' in a ? ` of ${a.length}` : ''}`);
+      $fail(`${name}: ${what} must be a${kind === 'i32' ? 'n Int32Array' : kind === 'f64' ? ' Float64Array' : ' Float32Array'} of ${n} numbers, got ${$describe(a)}${a instanceof Object && 'length' in a ? ` of ${a.length}` : ''}`);
     }
-    const view = int ? new Int32Array(buffer, offset, n) : new F(buffer, offset, n);
+    const view = new type(buffer, offset, n);
     view.set(a as never);
     return view;
   });
@@ -578,150 +578,150 @@ export async function createModelAsync(options?: { seed?: number }): Promise<Mod
 
 // c1_forward: WebAssembly: forward: 3x3 window, anchor (1,1); each sample's maps zero-padded to 3x34x34 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add
 export function c1_forward(x: F, w: F, y: F): void {
-  $kernel("c1_forward", [[x, 0, 98304, "x", false], [w, 9175104, 864, "w", false], [y, 786464, 1048576, "y", false]], []);
+  $kernel("c1_forward", [[x, 0, 98304, "x", "f32"], [w, 9175104, 864, "w", "f32"], [y, 786464, 1048576, "y", "f32"]], []);
 }
 
 // c1_backward: WebAssembly: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's maps zero-padded to 32x34x34 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add
 export function c1_backward(dy: F, w: F, dx: F): void {
-  $kernel("c1_backward", [[dy, 4980784, 1048576, "dy", false], [w, 9175104, 864, "w", false], [dx, 393232, 98304, "dx", false]], []);
+  $kernel("c1_backward", [[dy, 4980784, 1048576, "dy", "f32"], [w, 9175104, 864, "w", "f32"], [dx, 393232, 98304, "dx", "f32"]], []);
 }
 
 // c1_grad: WebAssembly: grad: per 2 output channel(s) x 1 input channel, window in bands of 1 row(s) x 3 column(s): 2x1x3 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 1 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 34x34 in scratch; mul+add
 export function c1_grad(dy: F, x: F, dw: F): void {
-  $kernel("c1_grad", [[dy, 4980784, 1048576, "dy", false], [x, 0, 98304, "x", false], [dw, 9178576, 864, "dw", false]], []);
+  $kernel("c1_grad", [[dy, 4980784, 1048576, "dy", "f32"], [x, 0, 98304, "x", "f32"], [dw, 9178576, 864, "dw", "f32"]], []);
 }
 
 // relu1_forward: WebAssembly: forward: f32x4 over 1048576 elements, 8 vectors per iteration (32768 iterations, 0 vector(s) after)
 export function relu1_forward(x: F, y: F): void {
-  $kernel("relu1_forward", [[x, 786464, 1048576, "x", false], [y, 9185520, 1048576, "y", false]], []);
+  $kernel("relu1_forward", [[x, 786464, 1048576, "x", "f32"], [y, 9185520, 1048576, "y", "f32"]], []);
 }
 
 // relu1_backward: WebAssembly: backward: f32x4 over 1048576 elements, 8 vectors per iteration (32768 iterations, 0 vector(s) after)
 export function relu1_backward(x: F, dy: F, dx: F): void {
-  $kernel("relu1_backward", [[x, 786464, 1048576, "x", false], [dy, 13379840, 1048576, "dy", false], [dx, 4980784, 1048576, "dx", false]], []);
+  $kernel("relu1_backward", [[x, 786464, 1048576, "x", "f32"], [dy, 13379840, 1048576, "dy", "f32"], [dx, 4980784, 1048576, "dx", "f32"]], []);
 }
 
 // p1_forward: WebAssembly: forward: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 1024 maps in one loop; rows 0..15: 2 tap(s); cols 0..15: 2 tap(s)
 export function p1_forward(x: F, y: F): void {
-  $kernel("p1_forward", [[x, 9185520, 1048576, "x", false], [y, 17574160, 262144, "y", false]], []);
+  $kernel("p1_forward", [[x, 9185520, 1048576, "x", "f32"], [y, 17574160, 262144, "y", "f32"]], []);
 }
 
 // p1_path: WebAssembly: path: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 1024 maps in one loop; rows 0..15: 2 tap(s); cols 0..15: 2 tap(s)
 export function p1_path(x: F, y: F, path: Int32Array): void {
-  $kernel("p1_path", [[x, 9185520, 1048576, "x", false], [y, 17574160, 262144, "y", false], [path, 19671344, 262144, "path", true]], []);
+  $kernel("p1_path", [[x, 9185520, 1048576, "x", "f32"], [y, 17574160, 262144, "y", "f32"], [path, 19671344, 262144, "path", "i32"]], []);
 }
 
 // p1_backward: WebAssembly: backward: memory.fill of dx (1048576 values), then 1024 maps of 256 outputs routed to their path, 8 per iteration (overlapping pools accumulate)
 export function p1_backward(dy: F, path: Int32Array, dx: F): void {
-  $kernel("p1_backward", [[dy, 18622752, 262144, "dy", false], [path, 19671344, 262144, "path", true], [dx, 13379840, 1048576, "dx", false]], []);
+  $kernel("p1_backward", [[dy, 18622752, 262144, "dy", "f32"], [path, 19671344, 262144, "path", "i32"], [dx, 13379840, 1048576, "dx", "f32"]], []);
 }
 
 // c2_forward: WebAssembly: forward: 3x3 window, anchor (1,1); each sample's maps zero-padded to 32x18x18 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add
 export function c2_forward(x: F, w: F, y: F): void {
-  $kernel("c2_forward", [[x, 17574160, 262144, "x", false], [w, 24914272, 18432, "w", false], [y, 20719936, 524288, "y", false]], []);
+  $kernel("c2_forward", [[x, 17574160, 262144, "x", "f32"], [w, 24914272, 18432, "w", "f32"], [y, 20719936, 524288, "y", "f32"]], []);
 }
 
 // c2_backward: WebAssembly: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's maps zero-padded to 64x18x18 in scratch; register block 2 channel(s) x 1 row(s) x 4 f32x4 vector(s), one tap per loop body; mul+add
 export function c2_backward(dy: F, w: F, dx: F): void {
-  $kernel("c2_backward", [[dy, 22817104, 524288, "dy", false], [w, 24914272, 18432, "w", false], [dx, 18622752, 262144, "dx", false]], []);
+  $kernel("c2_backward", [[dy, 22817104, 524288, "dy", "f32"], [w, 24914272, 18432, "w", "f32"], [dx, 18622752, 262144, "dx", "f32"]], []);
 }
 
 // c2_grad: WebAssembly: grad: per 2 output channel(s) x 1 input channel, window in bands of 1 row(s) x 3 column(s): 2x1x3 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 1 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 18x18 in scratch; mul+add
 export function c2_grad(dy: F, x: F, dw: F): void {
-  $kernel("c2_grad", [[dy, 22817104, 524288, "dy", false], [x, 17574160, 262144, "x", false], [dw, 24988016, 18432, "dw", false]], []);
+  $kernel("c2_grad", [[dy, 22817104, 524288, "dy", "f32"], [x, 17574160, 262144, "x", "f32"], [dw, 24988016, 18432, "dw", "f32"]], []);
 }
 
 // relu2_forward: WebAssembly: forward: f32x4 over 524288 elements, 8 vectors per iteration (16384 iterations, 0 vector(s) after)
 export function relu2_forward(x: F, y: F): void {
-  $kernel("relu2_forward", [[x, 20719936, 524288, "x", false], [y, 25135504, 524288, "y", false]], []);
+  $kernel("relu2_forward", [[x, 20719936, 524288, "x", "f32"], [y, 25135504, 524288, "y", "f32"]], []);
 }
 
 // relu2_backward: WebAssembly: backward: f32x4 over 524288 elements, 8 vectors per iteration (16384 iterations, 0 vector(s) after)
 export function relu2_backward(x: F, dy: F, dx: F): void {
-  $kernel("relu2_backward", [[x, 20719936, 524288, "x", false], [dy, 27232672, 524288, "dy", false], [dx, 22817104, 524288, "dx", false]], []);
+  $kernel("relu2_backward", [[x, 20719936, 524288, "x", "f32"], [dy, 27232672, 524288, "dy", "f32"], [dx, 22817104, 524288, "dx", "f32"]], []);
 }
 
 // p2_forward: WebAssembly: forward: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 2048 maps in one loop; rows 0..7: 2 tap(s); cols 0..7: 2 tap(s)
 export function p2_forward(x: F, y: F): void {
-  $kernel("p2_forward", [[x, 25135504, 524288, "x", false], [y, 29329840, 131072, "y", false]], []);
+  $kernel("p2_forward", [[x, 25135504, 524288, "x", "f32"], [y, 29329840, 131072, "y", "f32"]], []);
 }
 
 // p2_path: WebAssembly: path: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 2048 maps in one loop; rows 0..7: 2 tap(s); cols 0..7: 2 tap(s)
 export function p2_path(x: F, y: F, path: Int32Array): void {
-  $kernel("p2_path", [[x, 25135504, 524288, "x", false], [y, 29329840, 131072, "y", false], [path, 30378448, 131072, "path", true]], []);
+  $kernel("p2_path", [[x, 25135504, 524288, "x", "f32"], [y, 29329840, 131072, "y", "f32"], [path, 30378448, 131072, "path", "i32"]], []);
 }
 
 // p2_backward: WebAssembly: backward: memory.fill of dx (524288 values), then 2048 maps of 64 outputs routed to their path, 8 per iteration (overlapping pools accumulate)
 export function p2_backward(dy: F, path: Int32Array, dx: F): void {
-  $kernel("p2_backward", [[dy, 29854144, 131072, "dy", false], [path, 30378448, 131072, "path", true], [dx, 27232672, 524288, "dx", false]], []);
+  $kernel("p2_backward", [[dy, 29854144, 131072, "dy", "f32"], [path, 30378448, 131072, "path", "i32"], [dx, 27232672, 524288, "dx", "f32"]], []);
 }
 
 // c3_forward: WebAssembly: forward: 3x3 window, anchor (1,1); each sample's maps zero-padded to 64x10x10 in scratch; register block 2 channel(s) x 2 row(s) x 2 f32x4 vector(s), one tap per loop body; mul+add
 export function c3_forward(x: F, w: F, y: F): void {
-  $kernel("c3_forward", [[x, 29329840, 131072, "x", false], [w, 31951360, 36864, "w", false], [y, 30902752, 131072, "y", false]], []);
+  $kernel("c3_forward", [[x, 29329840, 131072, "x", "f32"], [w, 31951360, 36864, "w", "f32"], [y, 30902752, 131072, "y", "f32"]], []);
 }
 
 // c3_backward: WebAssembly: backward: 3x3 window, anchor (1,1) (rotated, channels transposed); each sample's maps zero-padded to 64x10x10 in scratch; register block 2 channel(s) x 2 row(s) x 2 f32x4 vector(s), one tap per loop body; mul+add
 export function c3_backward(dy: F, w: F, dx: F): void {
-  $kernel("c3_backward", [[dy, 31427056, 131072, "dy", false], [w, 31951360, 36864, "w", false], [dx, 29854144, 131072, "dx", false]], []);
+  $kernel("c3_backward", [[dy, 31427056, 131072, "dy", "f32"], [w, 31951360, 36864, "w", "f32"], [dx, 29854144, 131072, "dx", "f32"]], []);
 }
 
 // c3_grad: WebAssembly: grad: per 2 output channel(s) x 1 input channel, window in bands of 1 row(s) x 3 column(s): 2x1x3 f32x4 accumulators over all samples and rows (row-rolling: one input vector feeds 1 dy rows), one vector per loop body, horizontal sum added into dw; input channel of every sample zero-padded to 10x10 in scratch; mul+add
 export function c3_grad(dy: F, x: F, dw: F): void {
-  $kernel("c3_grad", [[dy, 31427056, 131072, "dy", false], [x, 29329840, 131072, "x", false], [dw, 32098832, 36864, "dw", false]], []);
+  $kernel("c3_grad", [[dy, 31427056, 131072, "dy", "f32"], [x, 29329840, 131072, "x", "f32"], [dw, 32098832, 36864, "dw", "f32"]], []);
 }
 
 // relu3_forward: WebAssembly: forward: f32x4 over 131072 elements, 8 vectors per iteration (4096 iterations, 0 vector(s) after)
 export function relu3_forward(x: F, y: F): void {
-  $kernel("relu3_forward", [[x, 30902752, 131072, "x", false], [y, 32393776, 131072, "y", false]], []);
+  $kernel("relu3_forward", [[x, 30902752, 131072, "x", "f32"], [y, 32393776, 131072, "y", "f32"]], []);
 }
 
 // relu3_backward: WebAssembly: backward: f32x4 over 131072 elements, 8 vectors per iteration (4096 iterations, 0 vector(s) after)
 export function relu3_backward(x: F, dy: F, dx: F): void {
-  $kernel("relu3_backward", [[x, 30902752, 131072, "x", false], [dy, 32918080, 131072, "dy", false], [dx, 31427056, 131072, "dx", false]], []);
+  $kernel("relu3_backward", [[x, 30902752, 131072, "x", "f32"], [dy, 32918080, 131072, "dy", "f32"], [dx, 31427056, 131072, "dx", "f32"]], []);
 }
 
 // p3_forward: WebAssembly: forward: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 2048 maps in one loop; rows 0..3: 2 tap(s); cols 0..3: 2 tap(s)
 export function p3_forward(x: F, y: F): void {
-  $kernel("p3_forward", [[x, 32393776, 131072, "x", false], [y, 33442384, 32768, "y", false]], []);
+  $kernel("p3_forward", [[x, 32393776, 131072, "x", "f32"], [y, 33442384, 32768, "y", "f32"]], []);
 }
 
 // p3_path: WebAssembly: path: 2x2 pool, stride 2x2, floor; f32x4 over 4 outputs of a row (even lanes of two loads), scalar for the rest, branch-free compare+select, taps unrolled as literal offsets; 2048 maps in one loop; rows 0..3: 2 tap(s); cols 0..3: 2 tap(s)
 export function p3_path(x: F, y: F, path: Int32Array): void {
-  $kernel("p3_path", [[x, 32393776, 131072, "x", false], [y, 33442384, 32768, "y", false], [path, 33704560, 32768, "path", true]], []);
+  $kernel("p3_path", [[x, 32393776, 131072, "x", "f32"], [y, 33442384, 32768, "y", "f32"], [path, 33704560, 32768, "path", "i32"]], []);
 }
 
 // p3_backward: WebAssembly: backward: memory.fill of dx (131072 values), then 2048 maps of 16 outputs routed to their path, 8 per iteration (overlapping pools accumulate)
 export function p3_backward(dy: F, path: Int32Array, dx: F): void {
-  $kernel("p3_backward", [[dy, 33573472, 32768, "dy", false], [path, 33704560, 32768, "path", true], [dx, 32918080, 131072, "dx", false]], []);
+  $kernel("p3_backward", [[dy, 33573472, 32768, "dy", "f32"], [path, 33704560, 32768, "path", "i32"], [dx, 32918080, 131072, "dx", "f32"]], []);
 }
 
 // fc_forward: WebAssembly: 2 samples × 4 outputs of f32x4 dot products over K=1024 (256 vectors), horizontal sums
 export function fc_forward(x: F, w: F, y: F): void {
-  $kernel("fc_forward", [[x, 33442384, 32768, "x", false], [w, 33838240, 10240, "w", false], [y, 33835648, 320, "y", false]], []);
+  $kernel("fc_forward", [[x, 33442384, 32768, "x", "f32"], [w, 33838240, 10240, "w", "f32"], [y, 33835648, 320, "y", "f32"]], []);
 }
 
 // fc_backward: WebAssembly: 4 samples × 2 f32x4 vectors of dx over O=10 outputs (splat dy × w rows), dx stored once
 export function fc_backward(dy: F, w: F, dx: F): void {
-  $kernel("fc_backward", [[dy, 33836944, 320, "dy", false], [w, 33838240, 10240, "w", false], [dx, 33573472, 32768, "dx", false]], []);
+  $kernel("fc_backward", [[dy, 33836944, 320, "dy", "f32"], [w, 33838240, 10240, "w", "f32"], [dx, 33573472, 32768, "dx", "f32"]], []);
 }
 
 // fc_grad: WebAssembly: 4 outputs × 2 f32x4 vectors of dw over T=32 samples (splat dy × x rows), added into dw
 export function fc_grad(dy: F, x: F, dw: F): void {
-  $kernel("fc_grad", [[dy, 33836944, 320, "dy", false], [x, 33442384, 32768, "x", false], [dw, 33879216, 10240, "dw", false]], []);
+  $kernel("fc_grad", [[dy, 33836944, 320, "dy", "f32"], [x, 33442384, 32768, "x", "f32"], [dw, 33879216, 10240, "dw", "f32"]], []);
 }
 
 // softmax1_forward: WebAssembly: 32 rows of 10: max, exp-sum, scale (scalar float64 as the JS kernel)
 export function softmax1_forward(x: F, y: F): void {
-  $kernel("softmax1_forward", [[x, 33835648, 320, "x", false], [y, 33961168, 320, "y", false]], []);
+  $kernel("softmax1_forward", [[x, 33835648, 320, "x", "f32"], [y, 33961168, 320, "y", "f32"]], []);
 }
 
 // softmax1_loss: WebAssembly: 32 rows of 10: log-sum-exp, dx = y − z, J = −Σ z·(x − lse) summed over the batch (scalar float64 as the JS kernel)
 export function softmax1_loss(x: F, y: F, z: F, dx: F): number {
-  return $kernel("softmax1_loss", [[x, 33835648, 320, "x", false], [y, 33961168, 320, "y", false], [z, 33963760, 320, "z", false], [dx, 33836944, 320, "dx", false]], []);
+  return $kernel("softmax1_loss", [[x, 33835648, 320, "x", "f32"], [y, 33961168, 320, "y", "f32"], [z, 33963760, 320, "z", "f32"], [dx, 33836944, 320, "dx", "f32"]], []);
 }
 
 // softmax1_backward: WebAssembly: 32 rows of 10: dot, then y·(dy − dot) (scalar float64 as the JS kernel)
 export function softmax1_backward(y: F, dy: F, dx: F): void {
-  $kernel("softmax1_backward", [[y, 33961168, 320, "y", false], [dy, 33962464, 320, "dy", false], [dx, 33836944, 320, "dx", false]], []);
+  $kernel("softmax1_backward", [[y, 33961168, 320, "y", "f32"], [dy, 33962464, 320, "dy", "f32"], [dx, 33836944, 320, "dx", "f32"]], []);
 }

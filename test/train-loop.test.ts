@@ -104,7 +104,7 @@ describe('evaluation', () => {
     for (let i = 0; i < 5; i++) {
       const x = new Float64Array(12);
       for (let d = 0; d < 3; d++) x[d] = test.pixels[i * 3 + d]! / 255;
-      const y = model.forward(x, { training: false });
+      const y = await model.forward(x, { training: false });
       const predicted = [0, 1, 2].reduce((a, b) => (y[b]! > y[a]! ? b : a), 0);
       expected[test.labels[i]! * 3 + predicted] += 1;
     }

@@ -100,7 +100,8 @@ export function emitNetwork(plan: NetworkPlan): CompiledNetwork {
   });
   return {
     name: plan.network, stem, ts: tsText, js, dts,
-    test: renderTest(plan),
+    // A shard build is a piece of a data-parallel run; its tests are the workers' (test/workers-*.test.ts).
+    test: plan.shard ? '' : renderTest(plan),
     plan,
     wat: wasm && wasm.plain.wat,
     cjs: () => ts.transpileModule(tsText, {

@@ -33,7 +33,7 @@ function kernelCall(plan: NetworkPlan, k: KernelPlan): string {
       case 'path': return `path[${b.layer}]!`;
       case 'param': return `p[${b.layer}].${b.key}`;
       case 'grad': return `g[${b.layer}].${b.key}`;
-      case 'cache': return `c[${b.layer}].${b.key}`;
+      case 'cache': return b.key === 'sums' ? `this.$sums[${b.layer}]!` : `c[${b.layer}].${b.key}`;
       case 'labels': return 'this.$z';
       default: throw new Error(`cnnc: kernel ${k.name} takes buffer ${key}, which the model does not pass`);
     }
@@ -49,6 +49,7 @@ function callSite(plan: NetworkPlan, l: LayerPlan) {
       if (!k) throw new Error(`cnnc: layer ${l.name} has no ${role} kernel in the plan`);
       return kernelCall(plan, k);
     },
+    has: (role: KernelRole) => plan.kernels.some((x) => x.layer === l.index && x.role === role),
   };
 }
 
@@ -100,8 +101,12 @@ export function modelBodies(plan: NetworkPlan) {
     `this.$p = [${L.map((l) => tensors('param', l, l.params.map((q) => q.key))).join(', ')}];`,
     `this.$g = [${L.map((l) => tensors('grad', l, learnable(l))).join(', ')}];`,
     `this.$v = [${L.map((l) => tensors('momentum', l, learnable(l))).join(', ')}];`,
-    !wasm && `this.$cache = [${L.map((l) => tensors('cache', l, l.cache.map((q) => q.key))).join(', ')}];`,
+    !wasm && `this.$cache = [${L.map((l) => tensors('cache', l, l.cache.filter((q) => q.key !== 'sums').map((q) => q.key))).join(', ')}];`,
     `this.$z = ${alloc('labels', -1)};`,
+    plan.shard && `this.$sums = [${L.map((l) => (size('cache', l.index, 'sums') === undefined ? 'null' : alloc('cache', l.index, 'sums', 'Float64Array'))).join(', ')}];`,
+    plan.shard && `this.$onReduce = options?.reduce ?? null;`,
+    plan.shard && plan.shard.batch < plan.shard.of &&
+      `if (typeof this.$onReduce !== 'function') $fail('this module computes ${plan.shard.batch} of the ${plan.shard.of} samples of a mini-batch (a shard build): pass options.reduce, which sums bn statistics over every shard');`,
     `this.$index = new Map<string, number>([${L.map((l) => `[${str(l.name)}, ${l.index}]`).join(', ')}]);`,
     `this.init(options?.seed ?? 0);`,
   );
@@ -206,6 +211,18 @@ export function modelBodies(plan: NetworkPlan) {
     { name: '$layer', scope: Scope.Private, parameters: [{ name: 'name', type: 'string' }], returnType: 'number', statements: layerIndex },
     { name: '$back', scope: Scope.Private, returnType: 'void', statements: chain },
   ];
+  if (plan.shard) {
+    // The hook sees the part of bn layer `layer`'s sums to replace by the sums over every
+    // shard: 0 the first half (Σx), 1 the second (Σ(x−μ)²), 2 both (Σdy, Σdy·x̂).
+    privates.push({
+      name: '$reduce', scope: Scope.Private, returnType: 'void',
+      parameters: [{ name: 'layer', type: 'number' }, { name: 'part', type: '0 | 1 | 2' }],
+      statements: lines(
+        `const s = this.$sums[layer]!, n = s.length / 2;`,
+        `this.$onReduce?.(part === 0 ? s.subarray(0, n) : part === 1 ? s.subarray(n) : s, layer, part);`,
+      ),
+    });
+  }
 
   return {
     constructor,

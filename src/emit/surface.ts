@@ -14,7 +14,7 @@ import { opEmitters } from './ops.js';
 
 type Method = OptionalKind<MethodDeclarationStructure>;
 
-const metaInterfaces = (): InterfaceDeclarationStructure[] => [
+export const metaInterfaces = (plan: NetworkPlan): InterfaceDeclarationStructure[] => [
   {
     kind: StructureKind.Interface, name: 'LayerMeta', isExported: true,
     properties: [
@@ -36,6 +36,8 @@ const metaInterfaces = (): InterfaceDeclarationStructure[] => [
       { name: 'target', type: "'js' | 'wasm'", isReadonly: true },
       { name: 'endsWithSoftmax', type: 'boolean', isReadonly: true },
       { name: 'layers', type: 'readonly LayerMeta[]', isReadonly: true },
+      // Shard builds only: this module computes `batch` of the `of` samples of a mini-batch.
+      ...(plan.shard ? [{ name: 'shard', type: '{ readonly batch: number; readonly of: number }', isReadonly: true }] : []),
     ],
   },
 ];
@@ -50,6 +52,7 @@ export function metaValue(plan: NetworkPlan): string {
     dtype: plan.dtype,
     target: plan.target,
     endsWithSoftmax: plan.endsWithSoftmax,
+    ...(plan.shard && { shard: plan.shard }),
     layers: plan.layers.map((l) => ({
       name: l.name, op: l.op, input: l.input, output: l.output,
       params: l.params.map((p) => ({ key: p.key, shape: p.shape, learnable: p.learnable })),
@@ -99,6 +102,14 @@ function publicMethods(bodies: ReturnType<typeof modelBodies> | null): Method[] 
   ];
 }
 
+/**
+ * The Model's options. Shard builds add `reduce`: called with a bn layer's sums of this
+ * shard (Float64Array), which it must replace in place by the sums over every shard of the
+ * mini-batch, in the same order on every worker.
+ */
+const modelOptions = (plan: NetworkPlan): string =>
+  plan.shard ? '{ seed?: number; reduce?: (sums: Float64Array, layer: number, part: 0 | 1 | 2) => void }' : '{ seed?: number }';
+
 function modelClass(plan: NetworkPlan, ambient: boolean): ClassDeclarationStructure {
   const bodies = ambient ? null : modelBodies(plan);
   const privateFields: OptionalKind<PropertyDeclarationStructure>[] = ambient ? [] : [
@@ -109,6 +120,8 @@ function modelClass(plan: NetworkPlan, ambient: boolean): ClassDeclarationStruct
     ...(plan.target === 'js' ? [['$cache', 'Record<string, F>[]']] : []),
     // WebAssembly: the instance's functions (kernels at literal addresses, $step, $zero_grads).
     ...(plan.target === 'wasm' ? [['$k', 'Record<string, (...args: number[]) => number>']] : []),
+    // Shard builds: bn's float64 sums per layer, and the hook that sums them over every shard.
+    ...(plan.shard ? [['$sums', '(Float64Array | null)[]'], ['$onReduce', '((sums: Float64Array, layer: number, part: 0 | 1 | 2) => void) | null']] : []),
   ].map(([name, type]) => ({ name, type, scope: Scope.Private, isReadonly: true }));
   if (!ambient) {
     privateFields.push(
@@ -123,7 +136,7 @@ function modelClass(plan: NetworkPlan, ambient: boolean): ClassDeclarationStruct
       { name: 'inputSensitivity', type: 'F', isReadonly: true, docs: doc('∂J/∂input after a backward pass.') },
       ...privateFields,
     ],
-    ctors: [{ parameters: [{ name: 'options', type: '{ seed?: number }', hasQuestionToken: true }], statements: bodies?.constructor }],
+    ctors: [{ parameters: [{ name: 'options', type: modelOptions(plan), hasQuestionToken: true }], statements: bodies?.constructor }],
     methods: [
       ...publicMethods(bodies),
       ...(ambient ? [] : (bodies!.privates as Method[])),
@@ -131,10 +144,10 @@ function modelClass(plan: NetworkPlan, ambient: boolean): ClassDeclarationStruct
   };
 }
 
-function createModel(ambient: boolean): FunctionDeclarationStructure {
+function createModel(plan: NetworkPlan, ambient: boolean): FunctionDeclarationStructure {
   return {
     kind: StructureKind.Function, name: 'createModel', isExported: true, hasDeclareKeyword: ambient,
-    parameters: [{ name: 'options', type: '{ seed?: number }', hasQuestionToken: true }], returnType: 'Model',
+    parameters: [{ name: 'options', type: modelOptions(plan), hasQuestionToken: true }], returnType: 'Model',
     statements: ambient ? undefined : 'return new Model(options);',
   };
 }
@@ -147,7 +160,7 @@ function createModelAsync(plan: NetworkPlan, ambient: boolean): FunctionDeclarat
   return {
     kind: StructureKind.Function, name: 'createModelAsync', isExported: true, hasDeclareKeyword: ambient,
     isAsync: !ambient,
-    parameters: [{ name: 'options', type: '{ seed?: number }', hasQuestionToken: true }], returnType: 'Promise<Model>',
+    parameters: [{ name: 'options', type: modelOptions(plan), hasQuestionToken: true }], returnType: 'Promise<Model>',
     statements: ambient ? undefined : plan.target === 'wasm' ? 'await $moduleAsync();\nreturn new Model(options);' : 'return new Model(options);',
   };
 }
@@ -162,5 +175,5 @@ function metaStatement(plan: NetworkPlan, ambient: boolean): VariableStatementSt
 
 /** The surface of the .ts (with bodies) or of the .d.ts (ambient). */
 export function surfaceStructures(plan: NetworkPlan, ambient: boolean): StatementStructures[] {
-  return [...metaInterfaces(), metaStatement(plan, ambient), modelClass(plan, ambient), createModel(ambient), createModelAsync(plan, ambient)];
+  return [...metaInterfaces(plan), metaStatement(plan, ambient), modelClass(plan, ambient), createModel(plan, ambient), createModelAsync(plan, ambient)];
 }

@@ -43,7 +43,7 @@ export function wasmParts(plan: NetworkPlan): WasmParts {
     const info = plain.kernels[i];
     if (info.name !== k.name) throw new Error(`cnnc: wasm kernel ${info.name} where the plan has ${k.name}`);
     const params = k.params.map((p) => `${p.name}: ${p.type}`).join(', ');
-    const args = info.args.map((a) => `[${a.name}, ${a.offset}, ${a.elements}, ${str(a.name)}, ${a.type === 'i32'}]`).join(', ');
+    const args = info.args.map((a) => `[${a.name}, ${a.offset}, ${a.elements}, ${str(a.name)}, ${str(a.type)}]`).join(', ');
     const extra = k.params.filter((p) => p.type === 'boolean').map((p) => `${p.name} ? 1 : 0`).join(', ');
     const call = `$kernel(${str(k.name)}, [${args}], [${extra}])`;
     const code = [

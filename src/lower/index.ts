@@ -24,7 +24,7 @@ function paramBuffer(name: string, i: number): string {
     case 'dx': return i === 0 ? bufferName('inputSensitivity', -1) : bufferName('sensitivity', i - 1);
     case 'path': return bufferName('path', i);
     case 'z': return bufferName('labels', -1);
-    case 'xhat': case 'invStd': return bufferName('cache', i, name);
+    case 'xhat': case 'invStd': case 'sums': return bufferName('cache', i, name);
     default: return name in GRAD_OF ? bufferName('grad', i, GRAD_OF[name]) : bufferName('param', i, name);
   }
 }
@@ -44,8 +44,13 @@ export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): Net
   const target = options.target ?? (dtype === 'f64' ? 'js' : 'wasm');
   if (target === 'wasm' && dtype !== 'f32') throw new Error('cnnc: the WebAssembly target is float32 only: use the js target for f64');
   const convSchedule = options.convSchedule ?? 'padded';
-  const T = net.batch;
-  const ctx: LowerContext = { batch: T, conv: convSchedule === 'split' ? { padded: false } : {}, target };
+  const shard = options.shard;
+  if (shard !== undefined && !(Number.isInteger(shard) && shard >= 1 && shard <= net.batch)) {
+    throw new Error(`cnnc: a shard of ${shard} samples: it must be a whole number from 1 to the batch (${net.batch})`);
+  }
+  // Every size below is per this module's samples: the shard's in a shard build.
+  const T = shard ?? net.batch;
+  const ctx: LowerContext = { batch: T, conv: convSchedule === 'split' ? { padded: false } : {}, target, ...(shard !== undefined && { shardOf: net.batch }) };
   const kernelsOf = net.layers.map((layer) => planLayerKernels(layer, ctx));
   const layers = net.layers.map((layer, i): LayerPlan => ({
     index: layer.index,
@@ -57,7 +62,7 @@ export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): Net
     activation: T * size3(layer.output),
     sensitivity: T * size3(layer.output),
     path: lowering(layer).path ? T * size3(layer.output) : null,
-    cache: lowering(layer).caches(layer, T),
+    cache: lowering(layer).caches(layer, T, ctx.shardOf),
     params: layer.params.map(({ key, shape: s, size, learnable, init, fanIn }) => ({ key, shape: s, size, learnable, init, fanIn })),
     kernels: Object.fromEntries(kernelsOf[i].map((k) => [k.role, k.name])),
   }));
@@ -91,6 +96,7 @@ export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): Net
     outputSize,
     endsWithSoftmax: net.endsWithSoftmax,
     layers,
+    ...(shard !== undefined && { shard: { batch: shard, of: net.batch } }),
     kernels,
     memory,
     wasm: target === 'wasm' ? planWasmMemory(memory) : null,

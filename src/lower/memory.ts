@@ -48,7 +48,7 @@ export function planMemory(
     for (const p of l.params) add('param', l.index, p.key, p.size);
     for (const p of l.params) if (p.learnable) add('grad', l.index, p.key, p.size);
     for (const p of l.params) if (p.learnable) add('momentum', l.index, p.key, p.size);
-    for (const c of l.cache) add('cache', l.index, c.key, c.size);
+    for (const c of l.cache) add('cache', l.index, c.key, c.size, c.type ?? dtype);
   }
   if (sizes.labels !== null) add('labels', -1, '', sizes.labels);
   for (const k of kernels) {

@@ -2,7 +2,7 @@
 // planned by the op's planner in src/lower/<op>.ts), the caches its forward fills for its
 // backward, and its options in words. Adding an op adds one entry here.
 import type { Layer, Op } from '../model/checked.js';
-import { bnCacheSizes, planBnKernels } from './bn.js';
+import { bnCacheSizes, bnSumsSize, planBnKernels } from './bn.js';
 import { planConvKernels, type ConvScheduleOptions } from './conv.js';
 import { planFullKernels } from './full.js';
 import type { KernelPlan, KernelRole, Target, WasmKernelPlan } from './plan.js';
@@ -18,18 +18,22 @@ export interface LowerContext {
   conv: Partial<ConvScheduleOptions>;
   /** Target wasm: each kernel also gets its WebAssembly schedule (KernelPlan.wasm). Default js. */
   target?: Target;
+  /** Shard builds: the samples of the whole mini-batch (`batch` is this shard's); see PlanOptions.shard. */
+  shardOf?: number;
 }
 
 export interface OpLowering<L extends Layer = Layer> {
   /** Exported kernels, in the order the planner returns them (calling conventions: docs/architecture.md). */
   roles: KernelRole[];
+  /** The roles in a shard build, when they differ (bn: split where the sums are exchanged). */
+  shardRoles?: KernelRole[];
   plan(layer: L, ctx: LowerContext): KernelPlan[];
   /** Target wasm: the WebAssembly schedule of the kernel of one role (src/lower/wasm-<op>.ts). */
   wasm(layer: L, role: KernelRole, batch: number): WasmKernelPlan;
   /** The forward records a path (an Int32 per output: where each output's value came from). */
   path: boolean;
-  /** Caches forward fills for backward, in elements. */
-  caches(layer: L, batch: number): { key: string; size: number }[];
+  /** Caches forward fills for backward, in elements (float64 where `type` says so). */
+  caches(layer: L, batch: number, shardOf?: number): { key: string; size: number; type?: 'f64' }[];
   /** Every option with its resolved value (`kernel=5x5 anchor=(2,2)`): the module header. */
   attributes(layer: L): string;
   /** The options as the graph and summary show them (defaults that say nothing left out). */
@@ -74,9 +78,14 @@ export const opLowering: Table = {
   bn: {
     path: false,
     roles: ['forward', 'infer', 'backward'],
-    plan: (l, ctx) => planBnKernels(l, ctx.batch),
+    shardRoles: ['stats', 'spread', 'forward', 'infer', 'backsums', 'backward'],
+    plan: (l, ctx) => planBnKernels(l, ctx.batch, ctx.shardOf),
     wasm: fixedWasm,
-    caches: (l, T) => { const c = bnCacheSizes(l, T); return [{ key: 'xhat', size: c.xhat }, { key: 'invStd', size: c.invStd }]; },
+    caches: (l, T, shardOf) => {
+      const c = bnCacheSizes(l, T);
+      const own = [{ key: 'xhat', size: c.xhat }, { key: 'invStd', size: c.invStd }];
+      return shardOf === undefined ? own : [...own, { key: 'sums', size: bnSumsSize(l), type: 'f64' as const }];
+    },
     attributes: (l) => `mode=${l.mode} eps=${l.eps} momentum=${l.momentum}`,
     describe: (l) => `mode=${l.mode} eps=${l.eps} momentum=${l.momentum}`,
   },
@@ -112,7 +121,8 @@ export function planLayerKernels(layer: Layer, ctx: LowerContext): KernelPlan[] 
   const entry = lowering(layer);
   const kernels = entry.plan(layer, ctx);
   const roles = kernels.map((k) => k.role).join(',');
-  if (roles !== entry.roles.join(',')) throw new Error(`cnnc: the ${layer.op} planner gave kernels ${roles}, expected ${entry.roles.join(',')}`);
+  const expected = (ctx.shardOf !== undefined && entry.shardRoles) || entry.roles;
+  if (roles !== expected.join(',')) throw new Error(`cnnc: the ${layer.op} planner gave kernels ${roles}, expected ${expected.join(',')}`);
   if (ctx.target === 'wasm') return kernels.map((k) => ({ ...k, wasm: entry.wasm(layer, k.role, ctx.batch) }));
   return kernels;
 }

@@ -24,7 +24,11 @@ export type Dtype = 'f32' | 'f64';
 // `infer`: bn's forward with the running statistics (its `forward` uses batch statistics).
 // `loss`: softmax's cross-entropy, returning J and writing y - z (its `backward` is the
 // Jacobian, used when a backward pass starts from an output sensitivity).
-export type KernelRole = 'forward' | 'backward' | 'grad' | 'path' | 'infer' | 'loss';
+// Shard builds (PlanOptions.shard) split bn at the points where the statistics of the
+// whole mini-batch are exchanged between workers: `stats` (Σx per line), `spread`
+// (Σ(x−μ)² per line, μ from the exchanged sums) and `backsums` (Σdy and Σdy·x̂); `forward`
+// and `backward` then read the exchanged sums.
+export type KernelRole = 'forward' | 'backward' | 'grad' | 'path' | 'infer' | 'loss' | 'stats' | 'spread' | 'backsums';
 
 /** Options of the planning (the command line's --dtype and --conv-schedule). */
 /**
@@ -46,13 +50,27 @@ export interface PlanOptions {
   convSchedule?: 'padded' | 'split';
   /** The model file as given (only its base name, made harmless, goes into the plan). */
   source?: string;
+  /**
+   * A shard build for data-parallel training: the module computes `shard` samples (1 ≤
+   * shard ≤ the network's batch T) of a mini-batch of T split between workers. Every
+   * per-sample kernel is planned for `shard` samples; bn's statistics stay those of the
+   * whole mini-batch: its kernels are split where the sums are exchanged (the Model's
+   * `reduce` hook). Absent: the ordinary build, byte for byte.
+   */
+  shard?: number;
+}
+
+/** A shard build: this module computes `batch` of the `of` samples of each mini-batch. */
+export interface ShardPlan {
+  batch: number;
+  of: number;
 }
 
 /** One parameter of a kernel's signature, in call order. */
 export interface KernelParam {
   name: string;
-  /** `F` is the module's float array type; bn's backward takes a `training` flag. */
-  type: 'F' | 'Int32Array' | 'boolean';
+  /** `F` is the module's float array type; bn's backward takes a `training` flag; bn's shard sums are float64. */
+  type: 'F' | 'Int32Array' | 'Float64Array' | 'boolean';
   /**
    * The buffer the model passes for it: a MemoryPlan.index key (`x` is the layer's input,
    * `y` its activation, `dy` its sensitivity, `dx` its input's sensitivity, `w` … its
@@ -190,6 +208,12 @@ export interface BnKernel extends KernelCommon {
   n: number;
   eps: number;
   momentum: number;
+  /**
+   * Shard builds: the kernel reads or writes the layer's `sums` cache (float64, 2 × count:
+   * two sums per line, exchanged between workers), and `N` is a line's length over the whole
+   * mini-batch (the divisor of the statistics); absent in ordinary builds.
+   */
+  sync?: { N: number };
 }
 
 export interface ReluKernel extends KernelCommon {
@@ -259,8 +283,8 @@ export interface LayerPlan {
   sensitivity: number;
   /** Int32 entries of the pool path; null for other ops. */
   path: number | null;
-  /** Caches forward fills for backward (bn: xhat, invStd). */
-  cache: { key: string; size: number }[];
+  /** Caches forward fills for backward (bn: xhat, invStd; in shard builds also the float64 `sums`). */
+  cache: { key: string; size: number; type?: ElementType }[];
   params: Pick<ParamSpec, 'key' | 'shape' | 'size' | 'learnable' | 'init' | 'fanIn'>[];
   /** Exported kernel names by role (the kernels themselves are in NetworkPlan.kernels). */
   kernels: Partial<Record<KernelRole, string>>;
@@ -276,6 +300,8 @@ export interface NetworkPlan {
   target: Target;
   convSchedule: 'padded' | 'split';
   batch: number;
+  /** Shard builds only (PlanOptions.shard): `batch` of `of` samples per mini-batch. */
+  shard?: ShardPlan;
   input: [number, number, number];
   output: [number, number, number];
   inputSize: number;

@@ -47,7 +47,7 @@ export async function evaluate(
     const n = Math.min(T, split.count - start);
     for (let t = 0; t < n; t++) copySample(split, start + t, input, t * per);
     if (n < T) input.fill(0, n * per);
-    const y = model.forward(input, { training: false });
+    const y = await model.forward(input, { training: false });
     // Finite weights and images can still overflow on the way (float32 ends at 3.4e38): an
     // answer computed from Infinity or NaN is no answer, and its loss would print as NaN.
     for (let i = 0; i < n * K; i++) {

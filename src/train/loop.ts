@@ -146,18 +146,22 @@ export async function train(
         labels[t * K + set.labels[i]!] = 1;
       }
       keep();
-      const y = model.forward(input, { training: true });
-      const loss = model.backward(labels);
+      const y = await model.forward(input, { training: true });
+      const loss = await model.backward(labels);
       const step = { step: total + 1, epoch, batch: b + 1, batches, loss };
       if (!Number.isFinite(loss)) {
-        const layer = (meta.layers ?? []).map((l) => ({ name: l.name, bad: firstBadNumber(model.activation(l.name)) })).find((l) => l.bad);
+        let layer: { name: string; bad: ReturnType<typeof firstBadNumber> } | undefined;
+        for (const l of meta.layers ?? []) {
+          const bad = firstBadNumber(await model.activation(l.name));
+          if (bad) { layer = { name: l.name, bad }; break; }
+        }
         restore();
         const diverged: Divergence = layer?.bad
           ? { ...step, what: 'loss', layer: layer.name, key: null, ...layer.bad }
           : { ...step, what: 'loss', layer: null, key: null, index: -1, value: loss, count: 0 };
         return { epochs: results, stopped: false, batches: total, diverged };
       }
-      model.step({ lr, momentum: options.momentum });
+      await model.step({ lr, momentum: options.momentum });
       const broken = live().map((a, i) => ({ ...tensors[i]!, bad: firstBadNumber(a) })).find((t) => t.bad);
       if (broken?.bad) {
         restore();

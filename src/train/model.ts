@@ -8,11 +8,19 @@ export type { Block } from '../engines/generated-module.js';
 /** `layers` (names and parameter keys) lets training check every tensor after each step. */
 export type ModuleMeta = Pick<GeneratedModelMeta, 'name' | 'batch' | 'input' | 'output' | 'dtype' | 'endsWithSoftmax' | 'layers'>;
 
-/** `param` and `activation` let training check for divergence and restore the last good weights. */
-export type TrainableModel = Pick<
-  GeneratedModel,
-  'forward' | 'backward' | 'step' | 'toJSON' | 'loadJSON' | 'toBinary' | 'loadBinary' | 'param' | 'activation'
->;
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * What training and evaluation call. A generated Model fits; so does the data-parallel
+ * ParallelModel (src/train/parallel.ts), whose passes return promises.
+ * `param` and `activation` let training check for divergence and restore the last good weights.
+ */
+export interface TrainableModel extends Pick<GeneratedModel, 'toJSON' | 'loadJSON' | 'toBinary' | 'loadBinary' | 'param'> {
+  forward(input: ArrayLike<number>, options?: { training?: boolean }): MaybePromise<ArrayLike<number>>;
+  backward(labels: ArrayLike<number>): MaybePromise<number>;
+  step(options: { lr: number; momentum?: number }): MaybePromise<void>;
+  activation(layer: string): MaybePromise<ArrayLike<number>>;
+}
 
 /** What training needs of a module: its meta and its Model class. */
 export interface TrainableModule {

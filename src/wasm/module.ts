@@ -37,7 +37,7 @@ export interface WasmKernelInfo {
   role: WasmRole;
   schedule: string;
   /** Each JS parameter's buffer: byte offset and element count (for the standalone wrappers). */
-  args: { name: string; offset: number; elements: number; type: 'f32' | 'i32' }[];
+  args: { name: string; offset: number; elements: number; type: 'f32' | 'i32' | 'f64' }[];
 }
 
 export interface WasmModule {
@@ -51,7 +51,7 @@ export function buildWasmModule(plan: NetworkPlan, relaxed: boolean): WasmModule
   if (plan.dtype !== 'f32') throw new Error('cnnc: the WebAssembly target is float32 only (use --target js for --dtype f64)');
   if (!plan.wasm) throw new Error(`cnnc: wasm: the plan of ${plan.network} is for target ${plan.target}`);
   const memory = plan.wasm;
-  const ctx: WasmContext = { batch: plan.batch, relaxed };
+  const ctx: WasmContext = { batch: plan.batch, relaxed, ...(plan.shard && { shardOf: plan.shard.of }) };
   const layers = plan.checked.layers;
   const addr = (kind: BufferKind, layer: number, key: string) => {
     const id = plan.memory.index[`${kind}/${layer}/${key}`];
@@ -68,7 +68,7 @@ export function buildWasmModule(plan: NetworkPlan, relaxed: boolean): WasmModule
     const role = k.role as WasmRole;
     const args = k.params.filter((p) => p.buffer != null).map((p) => {
       const b = plan.memory.buffers[plan.memory.index[p.buffer!]];
-      return { name: p.name, offset: b.offset, elements: b.elements, type: b.type === 'i32' ? 'i32' as const : 'f32' as const };
+      return { name: p.name, offset: b.offset, elements: b.elements, type: b.type === 'i32' ? 'i32' as const : b.type === 'f64' ? 'f64' as const : 'f32' as const };
     });
     const at: Record<string, number> = Object.fromEntries(args.map((a) => [a.name, a.offset]));
     if (!k.wasm) throw new Error(`cnnc: wasm: kernel ${k.name} has no wasm schedule in the plan`);

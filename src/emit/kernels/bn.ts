@@ -33,37 +33,73 @@ export function printBn(k: BnKernel): string {
   const each = (body: string) => `${L.open} ${body} ${L.close}`;
   const eps = num(k.eps);
   const c = new CodeWriter().open(signature(k)).open(`for (let p = 0; p < ${k.count}; p++)`);
-  if (k.role === 'forward') {
+  // Shard builds: the statistics divide by the whole mini-batch's line length N, and the
+  // per-line sums come from `sums` (the sums over every shard, put there by the Model).
+  const N = k.sync?.N ?? k.n;
+  const running = () => {
+    c.line(`runningMean[p] = ${num(1 - k.momentum)} * runningMean[p] + ${num(k.momentum)} * mean;`);
+    c.line(`runningVar[p] = ${num(1 - k.momentum)} * runningVar[p] + ${num(k.momentum)} * v;`);
+  };
+  const normalise = () => {
+    c.line(`const inv = 1 / Math.sqrt(v + ${eps});`);
+    c.line('invStd[p] = inv;');
+    c.line('const g = gamma[p], bt = beta[p];');
+    c.line(each('const h = (x[o] - mean) * inv; xhat[o] = h; y[o] = g * h + bt;'));
+  };
+  const dx = (sg: string, sgx: string) => {
+    c.open('if (!training)');
+    c.line('const k = gamma[p] * invStd[p];');
+    c.line(each('dx[o] = k * dy[o];'));
+    c.line('continue;');
+    c.close();
+    c.line(`const k = gamma[p] * invStd[p] / ${N};`);
+    c.line(each(`dx[o] = k * (${N} * dy[o] - ${sg} - xhat[o] * ${sgx});`));
+  };
+  if (k.sync && k.role === 'stats') {
+    c.line('let s = 0;');
+    c.line(each('s += x[o];'));
+    c.line('sums[p] = s;');
+  } else if (k.sync && k.role === 'spread') {
+    c.line(`const mean = sums[p] / ${N};`);
+    c.line('let v = 0;');
+    c.line(each('const d = x[o] - mean; v += d * d;'));
+    c.line(`sums[${k.count} + p] = v;`);
+  } else if (k.sync && k.role === 'forward') {
+    c.line(`const mean = sums[p] / ${N}, v = sums[${k.count} + p] / ${N};`);
+    normalise();
+    running();
+  } else if (k.sync && k.role === 'backsums') {
+    c.line('let sg = 0, sgx = 0;');
+    c.line(each('const g = dy[o]; sg += g; sgx += g * xhat[o];'));
+    c.line('dgamma[p] += sgx;');
+    c.line('dbeta[p] += sg;');
+    c.line('sums[p] = sg;');
+    c.line(`sums[${k.count} + p] = sgx;`);
+  } else if (k.sync && k.role === 'backward') {
+    dx('sums[p]', `sums[${k.count} + p]`);
+  } else if (k.role === 'forward') {
     c.line('let mean = 0;');
     c.line(each('mean += x[o];'));
     c.line(`mean /= ${k.n};`);
     c.line('let v = 0;');
     c.line(each('const d = x[o] - mean; v += d * d;'));
     c.line(`v /= ${k.n};`);
-    c.line(`const inv = 1 / Math.sqrt(v + ${eps});`);
-    c.line('invStd[p] = inv;');
-    c.line('const g = gamma[p], bt = beta[p];');
-    c.line(each('const h = (x[o] - mean) * inv; xhat[o] = h; y[o] = g * h + bt;'));
-    c.line(`runningMean[p] = ${num(1 - k.momentum)} * runningMean[p] + ${num(k.momentum)} * mean;`);
-    c.line(`runningVar[p] = ${num(1 - k.momentum)} * runningVar[p] + ${num(k.momentum)} * v;`);
+    normalise();
+    running();
   } else if (k.role === 'infer') {
+    // An inference plan binds no caches (nothing runs backward): the stores go.
+    const caches = k.params.some((q) => q.name === 'xhat');
     c.line('const mean = runningMean[p];');
     c.line(`const inv = 1 / Math.sqrt(runningVar[p] + ${eps});`);
-    c.line('invStd[p] = inv;');
+    if (caches) c.line('invStd[p] = inv;');
     c.line('const g = gamma[p], bt = beta[p];');
-    c.line(each('const h = (x[o] - mean) * inv; xhat[o] = h; y[o] = g * h + bt;'));
+    c.line(each(caches ? 'const h = (x[o] - mean) * inv; xhat[o] = h; y[o] = g * h + bt;' : 'const h = (x[o] - mean) * inv; y[o] = g * h + bt;'));
   } else {
     c.line('let sg = 0, sgx = 0;');
     c.line(each('const g = dy[o]; sg += g; sgx += g * xhat[o];'));
     c.line('dgamma[p] += sgx;');
     c.line('dbeta[p] += sg;');
-    c.open('if (!training)');
-    c.line('const k = gamma[p] * invStd[p];');
-    c.line(each('dx[o] = k * dy[o];'));
-    c.line('continue;');
-    c.close();
-    c.line(`const k = gamma[p] * invStd[p] / ${k.n};`);
-    c.line(each(`dx[o] = k * (${k.n} * dy[o] - sg - xhat[o] * sgx);`));
+    dx('sg', 'sgx');
   }
   return c.close().close().toString();
 }
@@ -72,8 +108,14 @@ export const bnEmitter: OpEmitter<BnLayer, BnKernel> = {
   kinds: ['bn'],
   print: printBn,
   interpreter: ['bnForward', 'bnBackward'],
-  forward: (_l, { call }) => `if (training) ${call('forward')};\nelse ${call('infer')};`,
-  backward: (_l, { call }) => `${call('backward')};`,
+  // Shard builds: between the kernels, this.$reduce(layer, part) makes the sums those of the
+  // whole mini-batch (part 0: Σx, 1: Σ(x−μ)², 2: Σdy and Σdy·x̂; none after an inference pass).
+  forward: (l, { call, has }) => has('stats')
+    ? `if (training) { ${call('stats')}; this.$reduce(${l.index}, 0); ${call('spread')}; this.$reduce(${l.index}, 1); ${call('forward')}; }\nelse ${call('infer')};`
+    : `if (training) ${call('forward')};\nelse ${call('infer')};`,
+  backward: (l, { call, has }) => has('backsums')
+    ? `${call('backsums')};\nif (this.$training) this.$reduce(${l.index}, 2);\n${call('backward')};`
+    : `${call('backward')};`,
   checks: (layer, { l, nIn, nOut, k, w, name, msg }) => {
     const G = layer.params[0].size;
     return [

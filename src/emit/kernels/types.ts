@@ -46,6 +46,8 @@ export interface KernelSource {
 export interface CallSite {
   /** The call expression of the layer's kernel of this role (no semicolon). */
   call(role: KernelRole): string;
+  /** Whether the plan has a kernel of this role for the layer (bn's shard roles). */
+  has(role: KernelRole): boolean;
 }
 
 /** What a layer's generated-test check may use (the harness is templates/test.hbs). */

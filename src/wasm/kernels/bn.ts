@@ -75,7 +75,8 @@ function consts(f: Func, layer: BnLayer, L: number): Consts {
 
 // ---------------------------------------------------------------- position mode
 
-interface PosGeom { T: number; P: number; at: Addresses }
+/** `sync`: a shard build (the sums are exchanged between kernels; Consts.T is the whole mini-batch's line length). */
+interface PosGeom { T: number; P: number; at: Addresses; sync: boolean }
 
 /** body(addr, off) for every sample t: addr + off addresses sample t of the block. */
 function overT(f: Func, g: PosGeom, body: (addr: string, off: number) => void): void {
@@ -91,6 +92,7 @@ function overT(f: Func, g: PosGeom, body: (addr: string, off: number) => void): 
 /** One block of positions starting at byte offset `p`: pairs of the given widths. */
 function posBlock(f: Func, role: WasmRole, g: PosGeom, k: Consts, ws: Width[]): void {
   const { at } = g;
+  if (g.sync) { posSync(f, role, g, k, ws); return; }
   const m = ws.map((_, s) => f.local(`m${s}`, 'v128'));
   const v = ws.map((_, s) => f.local(`v${s}`, 'v128'));
   const inv = ws.map((_, s) => f.local(`i${s}`, 'v128'));
@@ -99,13 +101,13 @@ function posBlock(f: Func, role: WasmRole, g: PosGeom, k: Consts, ws: Width[]): 
   const h = f.local('h', 'v128');
   const invFrom = (s: number, variance: () => void) => {
     f.get(k.one); variance(); f.get(k.eps).op('f64x2.add').op('f64x2.sqrt').op('f64x2.div').set(inv[s]);
-    st(f, 'p', at.invStd + 8 * s, ws[s], () => f.get(inv[s]));
+    if ('invStd' in at) st(f, 'p', at.invStd + 8 * s, ws[s], () => f.get(inv[s])); // none in inference plans
   };
   const normalise = () => {
     ws.forEach((w, s) => { ld(f, 'p', at.gamma + 8 * s, w); f.set(ga[s]); ld(f, 'p', at.beta + 8 * s, w); f.set(be[s]); });
     overT(f, g, (a, off) => ws.forEach((w, s) => {
       ld(f, a, at.x + off + 8 * s, w); f.get(m[s]).op('f64x2.sub').get(inv[s]).op('f64x2.mul').set(h);
-      st(f, a, at.xhat + off + 8 * s, w, () => f.get(h));
+      if ('xhat' in at) st(f, a, at.xhat + off + 8 * s, w, () => f.get(h)); // none in inference plans
       st(f, a, at.y + off + 8 * s, w, () => f.get(ga[s]).get(h).op('f64x2.mul').get(be[s]).op('f64x2.add'));
     }));
   };
@@ -151,10 +153,96 @@ function posBlock(f: Func, role: WasmRole, g: PosGeom, k: Consts, ws: Width[]): 
   }
 }
 
-function emitPosition(f: Func, layer: BnLayer, role: WasmRole, T: number, at: Addresses): string {
+/**
+ * Shard builds, one block of positions: the ordinary kernel's stages, stopped where a
+ * line's sum is complete (stats, spread, backsums store it to `sums`, float64 per position:
+ * byte offset 2·p, the second half 8·P further) or resumed from the exchanged sums
+ * (spread, forward, backward load them).
+ */
+function posSync(f: Func, role: WasmRole, g: PosGeom, k: Consts, ws: Width[]): void {
+  const { at, P } = g;
+  const m = ws.map((_, s) => f.local(`m${s}`, 'v128'));
+  const v = ws.map((_, s) => f.local(`v${s}`, 'v128'));
+  const inv = ws.map((_, s) => f.local(`i${s}`, 'v128'));
+  const ga = ws.map((_, s) => f.local(`g${s}`, 'v128'));
+  const be = ws.map((_, s) => f.local(`b${s}`, 'v128'));
+  const h = f.local('h', 'v128');
+  const q2 = f.local('q2', 'i32');
+  f.get('p').i32(1).op('i32.shl').set(q2);
+  const sumAt = (half: 0 | 1, s: number) => at.sums + half * 8 * P + 16 * s;
+  const loadSum = (half: 0 | 1, s: number, w: Width) => f.get(q2).op(w === 2 ? 'v128.load' : 'v128.load64_zero', sumAt(half, s));
+  const storeSum = (half: 0 | 1, s: number, w: Width, acc: string) => {
+    f.get(q2).get(acc);
+    if (w === 2) f.op('v128.store', sumAt(half, s)); else f.op('v128.store64_lane', sumAt(half, s), 0);
+  };
+  const zeroAll = (xs: string[]) => xs.forEach((x) => { zero(f); f.set(x); });
+  if (role === 'stats') {
+    zeroAll(m);
+    overT(f, g, (a, off) => ws.forEach((w, s) => { f.get(m[s]); ld(f, a, at.x + off + 8 * s, w); f.op('f64x2.add').set(m[s]); }));
+    ws.forEach((w, s) => storeSum(0, s, w, m[s]));
+  } else if (role === 'spread') {
+    ws.forEach((w, s) => { loadSum(0, s, w); f.get(k.T).op('f64x2.div').set(m[s]); });
+    zeroAll(v);
+    overT(f, g, (a, off) => ws.forEach((w, s) => {
+      ld(f, a, at.x + off + 8 * s, w); f.get(m[s]).op('f64x2.sub').tee(h).get(h).op('f64x2.mul').get(v[s]).op('f64x2.add').set(v[s]);
+    }));
+    ws.forEach((w, s) => storeSum(1, s, w, v[s]));
+  } else if (role === 'forward') {
+    ws.forEach((w, s) => {
+      loadSum(0, s, w); f.get(k.T).op('f64x2.div').set(m[s]);
+      loadSum(1, s, w); f.get(k.T).op('f64x2.div').set(v[s]);
+      f.get(k.one).get(v[s]).get(k.eps).op('f64x2.add').op('f64x2.sqrt').op('f64x2.div').set(inv[s]);
+      st(f, 'p', at.invStd + 8 * s, w, () => f.get(inv[s]));
+      ld(f, 'p', at.gamma + 8 * s, w); f.set(ga[s]); ld(f, 'p', at.beta + 8 * s, w); f.set(be[s]);
+    });
+    overT(f, g, (a, off) => ws.forEach((w, s) => {
+      ld(f, a, at.x + off + 8 * s, w); f.get(m[s]).op('f64x2.sub').get(inv[s]).op('f64x2.mul').set(h);
+      st(f, a, at.xhat + off + 8 * s, w, () => f.get(h));
+      st(f, a, at.y + off + 8 * s, w, () => f.get(ga[s]).get(h).op('f64x2.mul').get(be[s]).op('f64x2.add'));
+    }));
+    ws.forEach((w, s) => {
+      st(f, 'p', at.runningMean + 8 * s, w, () => { f.get(k.keep); ld(f, 'p', at.runningMean + 8 * s, w); f.op('f64x2.mul').get(k.mom).get(m[s]).op('f64x2.mul').op('f64x2.add'); });
+      st(f, 'p', at.runningVar + 8 * s, w, () => { f.get(k.keep); ld(f, 'p', at.runningVar + 8 * s, w); f.op('f64x2.mul').get(k.mom).get(v[s]).op('f64x2.mul').op('f64x2.add'); });
+    });
+  } else if (role === 'backsums') {
+    zeroAll(m); zeroAll(v);
+    overT(f, g, (a, off) => ws.forEach((w, s) => {
+      ld(f, a, at.dy + off + 8 * s, w); f.tee(h).get(m[s]).op('f64x2.add').set(m[s]);
+      f.get(h); ld(f, a, at.xhat + off + 8 * s, w); f.op('f64x2.mul').get(v[s]).op('f64x2.add').set(v[s]);
+    }));
+    ws.forEach((w, s) => {
+      st(f, 'p', at.dgamma + 8 * s, w, () => { ld(f, 'p', at.dgamma + 8 * s, w); f.get(v[s]).op('f64x2.add'); });
+      st(f, 'p', at.dbeta + 8 * s, w, () => { ld(f, 'p', at.dbeta + 8 * s, w); f.get(m[s]).op('f64x2.add'); });
+      storeSum(0, s, w, m[s]);
+      storeSum(1, s, w, v[s]);
+    });
+  } else if (role === 'backward') {
+    f.get('training').op('if');
+    ws.forEach((w, s) => {
+      loadSum(0, s, w); f.set(m[s]); loadSum(1, s, w); f.set(v[s]);
+      ld(f, 'p', at.gamma + 8 * s, w); ld(f, 'p', at.invStd + 8 * s, w); f.op('f64x2.mul').get(k.T).op('f64x2.div').set(inv[s]);
+    });
+    overT(f, g, (a, off) => ws.forEach((w, s) => st(f, a, at.dx + off + 8 * s, w, () => {
+      f.get(inv[s]).get(k.T); ld(f, a, at.dy + off + 8 * s, w); f.op('f64x2.mul').get(m[s]).op('f64x2.sub');
+      ld(f, a, at.xhat + off + 8 * s, w); f.get(v[s]).op('f64x2.mul').op('f64x2.sub').op('f64x2.mul');
+    })));
+    f.op('else');
+    ws.forEach((w, s) => { ld(f, 'p', at.gamma + 8 * s, w); ld(f, 'p', at.invStd + 8 * s, w); f.op('f64x2.mul').set(inv[s]); });
+    overT(f, g, (a, off) => ws.forEach((w, s) => st(f, a, at.dx + off + 8 * s, w, () => {
+      f.get(inv[s]); ld(f, a, at.dy + off + 8 * s, w); f.op('f64x2.mul');
+    })));
+    f.end();
+  } else {
+    throw new Error(`bn: no ${role} kernel in a shard build's position mode`);
+  }
+}
+
+function emitPosition(f: Func, layer: BnLayer, role: WasmRole, T: number, at: Addresses, of?: number): string {
   const P = layer.input.c * layer.input.h * layer.input.w;
-  const k = consts(f, layer, T);
-  const g: PosGeom = { T, P, at };
+  // Shard builds divide by the whole mini-batch's line length (`of` samples); infer needs none.
+  const sync = of !== undefined && role !== 'infer';
+  const k = consts(f, layer, sync ? of : T);
+  const g: PosGeom = { T, P, at, sync };
   const p = f.local('p', 'i32');
   const blocks = Math.floor(P / POS_BLOCK);
   const full: Width[] = Array(POS_BLOCK / 2).fill(2);
@@ -167,7 +255,7 @@ function emitPosition(f: Func, layer: BnLayer, role: WasmRole, T: number, at: Ad
     if (rest % 2) ws.push(1);
     posBlock(f, role, g, k, ws);
   }
-  return `position mode: ${P} lines of ${T} values; f64x2 across positions, ${POS_BLOCK} per block (${blocks} block(s)` +
+  return `position mode: ${P} lines of ${T} values${sync ? ` (shard of ${of}: sums exchanged)` : ''}; f64x2 across positions, ${POS_BLOCK} per block (${blocks} block(s)` +
     `${rest ? ` + ${rest} straight-line` : ''}), batch loop ${T <= T_UNROLL ? 'unrolled' : 'a loop'}; float64 arithmetic as the JS kernel`;
 }
 
@@ -198,8 +286,10 @@ function hsum(f: Func, a: string, b: string): void {
   f.get(b).op('f64x2.extract_lane', 0).get(b).op('f64x2.extract_lane', 1).op('f64.add').op('f64.add');
 }
 
-function emitChannel(f: Func, layer: BnLayer, role: WasmRole, T: number, at: Addresses): string {
-  const C = layer.input.c, HW = layer.input.h * layer.input.w, L = T * HW;
+function emitChannel(f: Func, layer: BnLayer, role: WasmRole, T: number, at: Addresses, of?: number): string {
+  // Shard builds divide by the whole mini-batch's line length (`of` samples); infer needs none.
+  const sync = of !== undefined && role !== 'infer';
+  const C = layer.input.c, HW = layer.input.h * layer.input.w, L = (sync ? of : T) * HW;
   f.op('f64.const', L).op('f64x2.splat').set(f.local('cL', 'v128'));
   const k = { T: 'cL' };
   const kp = f.local('kp', 'i32'), kg = f.local('kg', 'i32');
@@ -214,17 +304,68 @@ function emitChannel(f: Func, layer: BnLayer, role: WasmRole, T: number, at: Add
     l32(at.gamma); f.op('f64x2.splat').set(G); l32(at.beta); f.op('f64x2.splat').set(B);
     overRuns(f, T, C, HW, (a, off, w) => {
       ld(f, a, at.x + off, w); f.get(M).op('f64x2.sub').get(I).op('f64x2.mul').set(h);
-      st(f, a, at.xhat + off, w, () => f.get(h));
+      if ('xhat' in at) st(f, a, at.xhat + off, w, () => f.get(h)); // none in inference plans
       st(f, a, at.y + off, w, () => f.get(G).get(h).op('f64x2.mul').get(B).op('f64x2.add'));
     });
   };
   const invFrom = () => {
     f.op('f64.const', 1).get(vr).op('f64.const', layer.eps).op('f64.add').op('f64.sqrt').op('f64.div').set(inv);
-    s32(at.invStd, () => f.get(inv));
+    if ('invStd' in at) s32(at.invStd, () => f.get(inv)); // none in inference plans
+  };
+  // Shard builds: the channel's two float64 sums at byte 2·kg and 8·C further.
+  const sum = (half: 0 | 1) => at.sums + half * 8 * C;
+  const loadSum = (half: 0 | 1) => f.get(kg).i32(1).op('i32.shl').op('f64.load', sum(half));
+  const storeSum = (half: 0 | 1, value: () => void) => { f.get(kg).i32(1).op('i32.shl'); value(); f.op('f64.store', sum(half)); };
+  const sums2 = (into: string, x: (a: string, off: number, w: Width) => void) => {
+    zero(f); f.set(a0); zero(f); f.set(a1);
+    overRuns(f, T, C, HW, (a, off, w, i) => { f.get(acc[i]); x(a, off, w); f.op('f64x2.add').set(acc[i]); });
+    hsum(f, a0, a1); f.set(into);
   };
   f.i32(0).set(kp).i32(0).set(kg);
   counted(f, f.local('nk', 'i32'), 'channels', C, () => {
-    if (role === 'forward') {
+    if (sync && role === 'stats') {
+      sums2(mean, (a, off, w) => ld(f, a, at.x + off, w));
+      storeSum(0, () => f.get(mean));
+    } else if (sync && role === 'spread') {
+      loadSum(0); f.op('f64.const', L).op('f64.div').op('f64x2.splat').set(M);
+      sums2(vr, (a, off, w) => {
+        ld(f, a, at.x + off, w); f.get(M).op('f64x2.sub');
+        if (w === 1) f.op('f64.const', 0).op('f64x2.replace_lane', 1); // lane 1 holds no value
+        f.tee(h).get(h).op('f64x2.mul');
+      });
+      storeSum(1, () => f.get(vr));
+    } else if (sync && role === 'forward') {
+      loadSum(0); f.op('f64.const', L).op('f64.div').set(mean);
+      loadSum(1); f.op('f64.const', L).op('f64.div').set(vr);
+      invFrom();
+      normalise();
+      s32(at.runningMean, () => { f.op('f64.const', 1 - layer.momentum); l32(at.runningMean); f.op('f64.mul').op('f64.const', layer.momentum).get(mean).op('f64.mul').op('f64.add'); });
+      s32(at.runningVar, () => { f.op('f64.const', 1 - layer.momentum); l32(at.runningVar); f.op('f64.mul').op('f64.const', layer.momentum).get(vr).op('f64.mul').op('f64.add'); });
+    } else if (sync && role === 'backsums') {
+      zero(f); f.set(a0); zero(f); f.set(a1); zero(f); f.set(b0); zero(f); f.set(b1);
+      overRuns(f, T, C, HW, (a, off, w, i) => {
+        ld(f, a, at.dy + off, w); f.tee(h).get(acc[i]).op('f64x2.add').set(acc[i]);
+        f.get(h); ld(f, a, at.xhat + off, w); f.op('f64x2.mul').get(acc2[i]).op('f64x2.add').set(acc2[i]);
+      });
+      hsum(f, a0, a1); f.set(mean);
+      hsum(f, b0, b1); f.set(vr);
+      s32(at.dgamma, () => { l32(at.dgamma); f.get(vr).op('f64.add'); });
+      s32(at.dbeta, () => { l32(at.dbeta); f.get(mean).op('f64.add'); });
+      storeSum(0, () => f.get(mean));
+      storeSum(1, () => f.get(vr));
+    } else if (sync && role === 'backward') {
+      f.get('training').op('if');
+      l32(at.gamma); l32(at.invStd); f.op('f64.mul').op('f64.const', L).op('f64.div').op('f64x2.splat').set(I);
+      loadSum(0); f.op('f64x2.splat').set(M); loadSum(1); f.op('f64x2.splat').set(G);
+      overRuns(f, T, C, HW, (a, off, w) => st(f, a, at.dx + off, w, () => {
+        f.get(I).get(k.T); ld(f, a, at.dy + off, w); f.op('f64x2.mul').get(M).op('f64x2.sub');
+        ld(f, a, at.xhat + off, w); f.get(G).op('f64x2.mul').op('f64x2.sub').op('f64x2.mul');
+      }));
+      f.op('else');
+      l32(at.gamma); l32(at.invStd); f.op('f64.mul').op('f64x2.splat').set(I);
+      overRuns(f, T, C, HW, (a, off, w) => st(f, a, at.dx + off, w, () => { f.get(I); ld(f, a, at.dy + off, w); f.op('f64x2.mul'); }));
+      f.end();
+    } else if (role === 'forward') {
       zero(f); f.set(a0); zero(f); f.set(a1);
       overRuns(f, T, C, HW, (a, off, w, i) => { f.get(acc[i]); ld(f, a, at.x + off, w); f.op('f64x2.add').set(acc[i]); });
       hsum(f, a0, a1); f.op('f64.const', L).op('f64.div').tee(mean).op('f64x2.splat').set(M);
@@ -270,16 +411,19 @@ function emitChannel(f: Func, layer: BnLayer, role: WasmRole, T: number, at: Add
     bump(f, kp, HW * 4);
     bump(f, kg, 4);
   });
-  return `channel mode: ${C} lines of ${T}x${HW} values; per channel, loops over the batch and the run, f64x2 4 values per step ` +
+  return `channel mode: ${C} lines of ${T}x${HW} values${sync ? ` (shard of ${of}: sums exchanged)` : ''}; per channel, loops over the batch and the run, f64x2 4 values per step ` +
     `in 2 accumulators${HW % 4 ? ` + ${HW % 4}-value tail` : ''}; float64 arithmetic as the JS kernel`;
 }
 
 export const wasmBn: WasmOpEmitter<BnLayer> = {
   roles: ['forward', 'infer', 'backward'],
   emit(layer: BnLayer, role: WasmRole, name: string, at: Addresses, ctx: WasmContext): WasmKernel {
-    if (role !== 'forward' && role !== 'infer' && role !== 'backward') throw new Error(`bn ${layer.name}: no ${role} kernel`);
+    const roles: WasmRole[] = ctx.shardOf === undefined ? ['forward', 'infer', 'backward'] : ['stats', 'spread', 'forward', 'infer', 'backsums', 'backward'];
+    if (!roles.includes(role)) throw new Error(`bn ${layer.name}: no ${role} kernel`);
     const f = new Func(name, role === 'backward' ? [['training', 'i32']] : []);
-    const schedule = layer.mode === 'position' ? emitPosition(f, layer, role, ctx.batch, at) : emitChannel(f, layer, role, ctx.batch, at);
+    const schedule = layer.mode === 'position'
+      ? emitPosition(f, layer, role, ctx.batch, at, ctx.shardOf)
+      : emitChannel(f, layer, role, ctx.batch, at, ctx.shardOf);
     return { role, func: f, schedule: `${role}: ${schedule}` };
   },
 };

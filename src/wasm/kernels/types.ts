@@ -6,13 +6,15 @@ import type { Layer } from '../../model/checked.js';
 import type { WasmSchedule } from '../../lower/types.js';
 import type { Func } from '../asm.js';
 
-export type WasmRole = 'forward' | 'backward' | 'grad' | 'path' | 'infer' | 'loss';
+export type WasmRole = 'forward' | 'backward' | 'grad' | 'path' | 'infer' | 'loss' | 'stats' | 'spread' | 'backsums';
 
 export interface WasmContext {
   /** Mini-batch size T: a literal in every kernel. */
   batch: number;
   /** Use f32x4.relaxed_madd (fused, detected at load time) for multiply-adds. */
   relaxed: boolean;
+  /** Shard builds: the samples of the whole mini-batch (`batch` is this shard's; bn's statistics are over all). */
+  shardOf?: number;
 }
 
 /**

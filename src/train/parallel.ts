@@ -1,0 +1,432 @@
+// Data-parallel training and evaluation on worker threads (`--workers N`).
+//
+// Each mini-batch of T samples is split into N shards of ⌈T/N⌉ or ⌊T/N⌋ consecutive samples;
+// worker w runs a shard build of the network (PlanOptions.shard: every kernel planned for
+// its shard's samples) on its own copy of the weights. What makes N workers compute the
+// update one worker computes:
+//   - bn: the shard build stops each bn kernel where a per-line sum is complete and calls
+//     the Model's `reduce` hook, which here puts every worker's sums in shared memory,
+//     waits for all (a barrier) and sums them in worker order: every worker normalises
+//     with the statistics of the whole mini-batch (synchronised batch norm), and the
+//     running statistics move identically everywhere.
+//   - gradients: after backward each worker writes its (shard-summed) gradients to its slot
+//     in shared memory; after a barrier each sums all slots in worker order into its own,
+//     so every worker holds the whole mini-batch's gradient, bit for bit the same, and its
+//     own SGD step keeps the copies identical without sending weights anywhere.
+//   - the loss is the sum of the shards' losses (in worker order); outputs land in one
+//     shared output block; pool paths, softmax and labels are per sample and need nothing.
+// Sums in a different order than one worker's make the result equal within float
+// rounding, not bit for bit.
+//
+// The main thread drives the workers through a few Int32 words of shared memory (command,
+// sequence number, done count) with Atomics, and waits with Atomics.waitAsync so that its
+// event loop stays free (Ctrl-C, a worker's death). The weights live in one shared block
+// too: `param()` returns views of it, so the training loop's divergence check, its copies
+// and restores work unchanged; worker 0 writes its weights there after every change, and
+// the workers reload it when the main thread may have written to it.
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { compileNetwork } from '../emit/index.js';
+import type { CheckedNetwork } from '../model/checked.js';
+import { importGeneratedSource, type GeneratedModel } from '../engines/generated-module.js';
+import type { ModuleMeta, TrainableModel } from './model.js';
+
+/** The default number of workers: the machine's cores. */
+export const defaultWorkers = (): number => availableParallelism();
+
+/** Samples per worker: the first T mod N workers get one more (never more workers than samples). */
+export function shardSizes(batch: number, workers: number): number[] {
+  const n = Math.max(1, Math.min(workers, batch));
+  return Array.from({ length: n }, (_, w) => Math.floor(batch / n) + (w < batch % n ? 1 : 0));
+}
+
+// Control words (Int32 indices in the control block).
+const SEQ = 0; // bumped by the main thread for every command
+const CMD = 1; // the command
+const DONE = 2; // workers finished with the command
+const ABORT = 3; // set when a worker failed: barriers give up
+const BCOUNT = 4; // barrier arrivals
+const BGEN = 5; // barrier generation
+const ARG = 6; // command argument (a layer index)
+const VERSION = 7; // bumped when the main thread may have written the shared weights
+const CONTROL_WORDS = 16;
+
+const FORWARD_TRAIN = 1, FORWARD_INFER = 2, BACKWARD = 3, STEP = 4, ACTIVATION = 5, EXIT = 9;
+/** The same numbers, handed to the worker program (which sees nothing of this module). */
+const CODES = { SEQ, CMD, DONE, ABORT, BCOUNT, BGEN, ARG, VERSION, FORWARD_TRAIN, FORWARD_INFER, BACKWARD, STEP, ACTIVATION, EXIT };
+
+/** Where worker w's data sits, and the shared blocks (as plain data for workerData). */
+interface Layout {
+  workers: number;
+  index: number;
+  start: number;
+  samples: number;
+  f64: boolean;
+  perSample: number;
+  perOutput: number;
+  tensors: { layer: string; key: string; offset: number; size: number; learnable: boolean; gradOffset: number }[];
+  learnableSize: number;
+  maxSums: number;
+  maxActivation: number;
+  layers: string[];
+  /** A test's fault injection: this worker exits in the middle of this command number. */
+  fault: number | null;
+  shared: {
+    control: SharedArrayBuffer; args: SharedArrayBuffer; input: SharedArrayBuffer; labels: SharedArrayBuffer;
+    output: SharedArrayBuffer; losses: SharedArrayBuffer; params: SharedArrayBuffer; grads: SharedArrayBuffer;
+    reduce: SharedArrayBuffer; activation: SharedArrayBuffer;
+  };
+}
+
+/**
+ * The worker's program. It runs as an `eval` worker (so no file has to sit beside the
+ * compiled code, and tests running the TypeScript sources work the same), so it must be
+ * self-contained: it uses nothing from this file's scope, only `require`.
+ */
+function workerProgram(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { workerData, parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { source, layout, codes } = workerData as { source: string; layout: Layout; codes: typeof CODES };
+  const { SEQ, CMD, DONE, ABORT, BCOUNT, BGEN, ARG, VERSION, FORWARD_TRAIN, FORWARD_INFER, BACKWARD, STEP, ACTIVATION, EXIT } = codes;
+  const L = layout;
+  const N = L.workers;
+  const me = L.index;
+  const S = L.shared;
+  const B = L.f64 ? 8 : 4;
+  /** A float view (the network's dtype) of `n` numbers at element `at` of a shared block. */
+  const floats = (buf: SharedArrayBuffer, at: number, n: number): Float32Array | Float64Array =>
+    L.f64 ? new Float64Array(buf, at * 8, n) : new Float32Array(buf, at * 4, n);
+  const ctrl = new Int32Array(S.control);
+  const args = new Float64Array(S.args);
+  const input = floats(S.input, L.start * L.perSample, L.samples * L.perSample);
+  const labels = new Float64Array(S.labels, L.start * L.perOutput * 8, L.samples * L.perOutput);
+  const output = floats(S.output, L.start * L.perOutput, L.samples * L.perOutput);
+  const losses = new Float64Array(S.losses);
+  const params = L.tensors.map((t) => floats(S.params, t.offset, t.size));
+  const gradSlots = Array.from({ length: N }, (_, w) => floats(S.grads, w * L.learnableSize, L.learnableSize));
+  // Two regions of reduce slots, used in turn: a worker that left one exchange may write
+  // the next before a slower one has read this one, never the one after (a barrier between).
+  const reduceSlots = [0, 1].map((r) => Array.from({ length: N }, (_, w) => new Float64Array(S.reduce, ((r * N + w) * L.maxSums) * 8, L.maxSums)));
+  let exchanges = 0;
+
+  class Aborted extends Error {}
+  const barrier = (): void => {
+    const gen = Atomics.load(ctrl, BGEN);
+    if (Atomics.add(ctrl, BCOUNT, 1) === N - 1) {
+      Atomics.store(ctrl, BCOUNT, 0);
+      Atomics.add(ctrl, BGEN, 1);
+      Atomics.notify(ctrl, BGEN);
+      return;
+    }
+    // Spin briefly (the others are usually microseconds away), then sleep.
+    for (let i = 0; i < 4000; i++) if (Atomics.load(ctrl, BGEN) !== gen) return;
+    while (Atomics.load(ctrl, BGEN) === gen) {
+      if (Atomics.load(ctrl, ABORT)) throw new Aborted('another worker failed');
+      Atomics.wait(ctrl, BGEN, gen, 50);
+    }
+  };
+  /** Replaces `values` by the sum over every worker's `values`, in worker order. */
+  const allReduce = (values: Float64Array): void => {
+    const slots = reduceSlots[exchanges++ & 1];
+    slots[me].set(values);
+    barrier();
+    const n = values.length;
+    for (let i = 0; i < n; i++) {
+      let s = slots[0][i];
+      for (let w = 1; w < N; w++) s += slots[w][i];
+      values[i] = s;
+    }
+  };
+
+  (async () => {
+    // import() through a Function: bundlers and test runners rewrite a literal import() in source text.
+    const importUrl = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
+    const mod = (await importUrl(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)) as {
+      Model: new (options: object) => GeneratedModel;
+    };
+    const model = new mod.Model({ seed: 0, reduce: (sums: Float64Array) => allReduce(sums) });
+    const own = L.tensors.map((t) => model.param(t.layer, t.key));
+    const grads = L.tensors.map((t) => (t.learnable ? model.grad(t.layer, t.key) : null));
+    let version = -1;
+    const load = (): void => {
+      const v = Atomics.load(ctrl, VERSION);
+      if (v === version) return;
+      own.forEach((a, i) => a.set(params[i]));
+      version = v;
+    };
+    const store = (): void => { if (me === 0) own.forEach((a, i) => params[i].set(a)); };
+    const reduceGrads = (): void => {
+      const mine = gradSlots[me];
+      L.tensors.forEach((t, i) => { if (grads[i]) mine.set(grads[i], t.gradOffset); });
+      barrier();
+      L.tensors.forEach((t, i) => {
+        const g = grads[i];
+        if (!g) return;
+        const o = t.gradOffset;
+        for (let j = 0; j < t.size; j++) {
+          let s = gradSlots[0][o + j];
+          for (let w = 1; w < N; w++) s += gradSlots[w][o + j];
+          g[j] = s;
+        }
+      });
+    };
+    parentPort!.postMessage({ ready: true });
+    let seen = 0;
+    let commands = 0;
+    for (;;) {
+      Atomics.wait(ctrl, SEQ, seen);
+      seen = Atomics.load(ctrl, SEQ);
+      const cmd = Atomics.load(ctrl, CMD);
+      if (cmd === EXIT) return;
+      commands++;
+      try {
+        if (L.fault === commands) process.exit(3);
+        if (cmd === FORWARD_TRAIN || cmd === FORWARD_INFER) {
+          load();
+          output.set(model.forward(input, { training: cmd === FORWARD_TRAIN }));
+          if (cmd === FORWARD_TRAIN) store(); // bn's running statistics moved
+        } else if (cmd === BACKWARD) {
+          losses[me] = model.backward(labels);
+          reduceGrads();
+        } else if (cmd === STEP) {
+          model.step({ lr: args[0], momentum: args[1] });
+          store();
+        } else if (cmd === ACTIVATION) {
+          const name = L.layers[Atomics.load(ctrl, ARG)];
+          const a = model.activation(name);
+          floats(S.activation, L.start * a.length / L.samples, a.length).set(a);
+        }
+      } catch (e) {
+        Atomics.store(ctrl, ABORT, 1);
+        Atomics.notify(ctrl, BGEN);
+        if (!(e instanceof Aborted)) parentPort!.postMessage({ error: String((e as Error)?.message ?? e) });
+      }
+      if (Atomics.add(ctrl, DONE, 1) === N - 1) Atomics.notify(ctrl, DONE);
+    }
+  })().catch((e: unknown) => {
+    Atomics.store(ctrl, ABORT, 1);
+    parentPort!.postMessage({ error: String((e as Error)?.message ?? e) });
+  });
+}
+
+type WaitAsync = (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<string> | string };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
+export interface ParallelOptions {
+  workers: number;
+  dtype: 'f32' | 'f64';
+  target: 'js' | 'wasm';
+  /** Seed of the initial weights (as a Model's). */
+  seed?: number;
+  /** Tests: worker `worker` exits (as a crash would end it) during its `command`-th command. */
+  fault?: { worker: number; command: number };
+}
+
+/** A worker stopped (crashed, or threw): the run cannot go on. */
+export class WorkerFailure extends Error {}
+
+/**
+ * A Model whose every mini-batch is computed by N workers. It offers what training and
+ * evaluation use (forward, backward and step return promises); the weights JSON and binary
+ * forms go through an ordinary Model of the network, which also gives the initial weights.
+ * `close()` ends the workers.
+ */
+export class ParallelModel implements TrainableModel {
+  readonly workers: number;
+  readonly shards: number[];
+  private readonly ctrl: Int32Array;
+  private readonly args: Float64Array;
+  private readonly input: Float32Array | Float64Array;
+  private readonly labels: Float64Array;
+  private readonly output: Float32Array | Float64Array;
+  private readonly losses: Float64Array;
+  private readonly params: Map<string, Float32Array | Float64Array>;
+  private readonly activationBlock: SharedArrayBuffer;
+  private readonly threads: Worker[];
+  private failure: Error | null = null;
+  private readonly failed: Promise<never>;
+  private closed = false;
+
+  private constructor(
+    /** The ordinary module's meta (batch: the whole mini-batch). */
+    readonly meta: ModuleMeta,
+    private readonly net: CheckedNetwork,
+    private readonly local: GeneratedModel,
+    private readonly layout: Omit<Layout, 'index' | 'start' | 'samples' | 'fault'>,
+    sources: Map<number, string>,
+    options: ParallelOptions,
+  ) {
+    const L = layout;
+    const S = L.shared;
+    this.shards = shardSizes(net.batch, options.workers);
+    this.workers = this.shards.length;
+    const floats = (buf: SharedArrayBuffer, at = 0, n?: number): Float32Array | Float64Array =>
+      L.f64 ? new Float64Array(buf, at * 8, n) : new Float32Array(buf, at * 4, n);
+    this.ctrl = new Int32Array(S.control);
+    this.args = new Float64Array(S.args);
+    this.input = floats(S.input);
+    this.labels = new Float64Array(S.labels);
+    this.output = floats(S.output);
+    this.losses = new Float64Array(S.losses);
+    this.activationBlock = S.activation;
+    this.params = new Map(L.tensors.map((t) => [`${t.layer}\0${t.key}`, floats(S.params, t.offset, t.size)]));
+    // The initial weights: the ordinary Model's (seeded as with one worker).
+    for (const t of L.tensors) this.params.get(`${t.layer}\0${t.key}`)!.set(local.param(t.layer, t.key));
+    let fail!: (e: Error) => void;
+    this.failed = new Promise<never>((_, reject) => { fail = reject; });
+    this.failed.catch(() => undefined); // observed by run(); never an unhandled rejection
+    let start = 0;
+    this.threads = this.shards.map((samples, index) => {
+      const fault = options.fault?.worker === index ? options.fault.command : null;
+      const workerLayout: Layout = { ...L, index, start, samples, fault };
+      start += samples;
+      const w = new Worker(`(${workerProgram.toString()})()`, { eval: true, workerData: { source: sources.get(samples), layout: workerLayout, codes: CODES } });
+      const stop = (why: string): void => {
+        if (this.closed || this.failure) return;
+        this.failure = new WorkerFailure(`worker ${index + 1} of ${this.workers} stopped: ${why}`);
+        Atomics.store(this.ctrl, ABORT, 1);
+        Atomics.notify(this.ctrl, BGEN);
+        fail(this.failure);
+      };
+      w.on('message', (m: { error?: string }) => { if (m.error !== undefined) stop(m.error); });
+      w.on('error', (e) => stop(String(e?.message ?? e)));
+      w.on('exit', (code) => stop(`it exited with code ${code}`));
+      return w;
+    });
+  }
+
+  /** Compiles the shard builds, starts the workers and waits until each has its module. */
+  static async create(net: CheckedNetwork, options: ParallelOptions): Promise<ParallelModel> {
+    const shards = shardSizes(net.batch, options.workers);
+    const sources = new Map<number, string>();
+    for (const s of new Set(shards)) sources.set(s, compileNetwork(net, { dtype: options.dtype, target: options.target, shard: s }).js);
+    const mod = await importGeneratedSource(compileNetwork(net, { dtype: options.dtype, target: options.target }).js);
+    const local = new mod.Model({ seed: options.seed ?? 0 });
+    const meta = mod.meta;
+    const per = meta.input[0] * meta.input[1] * meta.input[2];
+    const K = meta.output[0] * meta.output[1] * meta.output[2];
+    const f64 = options.dtype === 'f64';
+    const B = f64 ? 8 : 4;
+    let offset = 0;
+    let gradOffset = 0;
+    const tensors = (meta.layers ?? []).flatMap((l) => l.params.map((p) => {
+      const size = p.shape.reduce((a, b) => a * b, 1);
+      const t = { layer: l.name, key: p.key, offset, size, learnable: p.learnable, gradOffset: p.learnable ? gradOffset : -1 };
+      offset += size;
+      if (p.learnable) gradOffset += size;
+      return t;
+    }));
+    const maxSums = Math.max(1, ...net.layers.map((l) => (l.op === 'bn' ? 2 * (l.mode === 'position' ? l.input.c * l.input.h * l.input.w : l.input.c) : 0)));
+    const maxActivation = Math.max(1, ...net.layers.map((l) => l.output.c * l.output.h * l.output.w));
+    const T = net.batch;
+    const N = shards.length;
+    const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
+    const layout = {
+      workers: N, f64, perSample: per, perOutput: K, tensors, learnableSize: gradOffset, maxSums, maxActivation,
+      layers: net.layers.map((l) => l.name),
+      shared: {
+        control: sab(CONTROL_WORDS * 4), args: sab(8 * 8), input: sab(T * per * B), labels: sab(T * K * 8),
+        output: sab(T * K * B), losses: sab(N * 8), params: sab(offset * B), grads: sab(N * gradOffset * B),
+        reduce: sab(2 * N * maxSums * 8), activation: sab(T * maxActivation * B),
+      },
+    };
+    const model = new ParallelModel(mod.meta, net, local, layout, sources, options);
+    try {
+      await Promise.race([Promise.all(model.threads.map((w) => new Promise<void>((resolve) => {
+        w.on('message', (m: { ready?: boolean }) => { if (m.ready) resolve(); });
+      }))), model.failed]);
+    } catch (e) {
+      await model.close();
+      throw e;
+    }
+    return model;
+  }
+
+  /** Runs one command on every worker and waits for all of them. */
+  private async run(cmd: number, arg = 0): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new WorkerFailure('the workers were closed');
+    const c = this.ctrl;
+    Atomics.store(c, DONE, 0);
+    Atomics.store(c, CMD, cmd);
+    Atomics.store(c, ARG, arg);
+    Atomics.add(c, SEQ, 1);
+    Atomics.notify(c, SEQ);
+    let done: number;
+    while ((done = Atomics.load(c, DONE)) < this.workers) {
+      const r = waitAsync(c, DONE, done);
+      if (r.async) await Promise.race([r.value, this.failed]);
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  private dirty(): void {
+    Atomics.add(this.ctrl, VERSION, 1);
+  }
+
+  async forward(input: ArrayLike<number>, options?: { training?: boolean }): Promise<Float32Array | Float64Array> {
+    if (input.length !== this.input.length) throw new RangeError(`forward: input has ${input.length} numbers, expected ${this.input.length}`);
+    this.input.set(input);
+    await this.run(options?.training ?? true ? FORWARD_TRAIN : FORWARD_INFER);
+    return this.output;
+  }
+
+  async backward(labels: ArrayLike<number>): Promise<number> {
+    if (labels.length !== this.labels.length) throw new RangeError(`backward: labels has ${labels.length} numbers, expected ${this.labels.length}`);
+    this.labels.set(labels);
+    await this.run(BACKWARD);
+    let loss = 0;
+    for (let w = 0; w < this.workers; w++) loss += this.losses[w];
+    return loss;
+  }
+
+  async step(options: { lr: number; momentum?: number }): Promise<void> {
+    this.args[0] = options.lr;
+    this.args[1] = options.momentum ?? 0;
+    await this.run(STEP);
+  }
+
+  /** A view of the shared weights (writes reach the workers before their next forward pass). */
+  param(layer: string, key: string): Float32Array | Float64Array {
+    const t = this.params.get(`${layer}\0${key}`);
+    if (!t) throw new RangeError(`no parameter ${key} in layer ${JSON.stringify(layer)}`);
+    this.dirty();
+    return t;
+  }
+
+  /** The layer's output for the whole mini-batch of the last forward pass (gathered from the workers). */
+  async activation(layer: string): Promise<Float32Array | Float64Array> {
+    const i = this.layout.layers.indexOf(layer);
+    if (i < 0) throw new RangeError(`no layer named ${JSON.stringify(layer)}`);
+    await this.run(ACTIVATION, i);
+    const l = this.net.layers[i];
+    const n = this.net.batch * l.output.c * l.output.h * l.output.w;
+    return this.layout.f64 ? new Float64Array(this.activationBlock, 0, n) : new Float32Array(this.activationBlock, 0, n);
+  }
+
+  private toLocal(): GeneratedModel {
+    for (const t of this.layout.tensors) this.local.param(t.layer, t.key).set(this.params.get(`${t.layer}\0${t.key}`)!);
+    return this.local;
+  }
+
+  private fromLocal(): void {
+    for (const t of this.layout.tensors) this.params.get(`${t.layer}\0${t.key}`)!.set(this.local.param(t.layer, t.key));
+    this.dirty();
+  }
+
+  toJSON(): Record<string, Record<string, number[]>> { return this.toLocal().toJSON(); }
+  toBinary(): Uint8Array { return this.toLocal().toBinary(); }
+  loadJSON(weights: unknown): void { this.local.loadJSON(weights); this.fromLocal(); }
+  loadBinary(bytes: ArrayBuffer | Uint8Array): void { this.local.loadBinary(bytes); this.fromLocal(); }
+
+  /** Ends the workers (idempotent). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.ctrl, CMD, EXIT);
+    Atomics.add(this.ctrl, SEQ, 1);
+    Atomics.notify(this.ctrl, SEQ);
+    await Promise.all(this.threads.map((w) => w.terminate()));
+  }
+}
+

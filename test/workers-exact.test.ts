@@ -1,0 +1,104 @@
+// Data-parallel training (src/train/parallel.ts) computes the update one worker computes:
+// after k steps, N ∈ {1, 2, 3} workers hold the same weights (and bn running statistics) as
+// the ordinary module trained on the same mini-batches, within float rounding, on networks
+// with each bn mode, overlapping and ceil pools, and batches that N does not divide.
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkSource } from '../src/frontend/index.js';
+import { compileAndImport } from '../src/engines/generated-module.js';
+import { ParallelModel, shardSizes } from '../src/train/parallel.js';
+import type { CheckedNetwork } from '../src/model/checked.js';
+import { mulberry32 } from '../src/model/init.js';
+
+const net = (source: string): CheckedNetwork => {
+  const r = checkSource(source, 't.cnn');
+  if (!r.model) throw new Error(r.formatted);
+  return r.model.networks[0]!;
+};
+
+const NETS: Record<string, string> = {
+  // bn in position mode after a conv, overlapping pool (3x3 stride 2), batch 5.
+  position: `network pos { input shape=2x7x6 batch=5
+    conv c1 out=3 kernel=3x3
+    bn n1 mode=position
+    relu
+    pool p1 size=3x3 stride=2 round=ceil
+    full f1 out=4
+    softmax }`,
+  // bn in channel mode twice, anchor outside the window, batch 7.
+  channel: `network chan { input shape=1x6x6 batch=7
+    conv c1 out=4 kernel=2x3 anchor=(-1,3)
+    bn n1 mode=channel
+    relu
+    pool p1 size=2x2 stride=1
+    bn n2 mode=channel
+    full f1 out=3
+    softmax }`,
+};
+
+interface Batch { input: Float32Array | Float64Array; labels: Float64Array }
+
+function batches(n: CheckedNetwork, count: number, f64: boolean): Batch[] {
+  const next = mulberry32(7);
+  const per = n.input.c * n.input.h * n.input.w;
+  const K = n.output.c * n.output.h * n.output.w;
+  return Array.from({ length: count }, () => {
+    const input = f64 ? new Float64Array(n.batch * per) : new Float32Array(n.batch * per);
+    for (let i = 0; i < input.length; i++) input[i] = 2 * next() - 1;
+    const labels = new Float64Array(n.batch * K);
+    for (let t = 0; t < n.batch; t++) labels[t * K + Math.floor(next() * K)] = 1;
+    return { input, labels };
+  });
+}
+
+const open: ParallelModel[] = [];
+afterAll(async () => { await Promise.all(open.map((m) => m.close())); });
+
+describe('shard sizes', () => {
+  it('splits T into N near-equal consecutive shards, at most T', () => {
+    expect(shardSizes(32, 2)).toEqual([16, 16]);
+    expect(shardSizes(7, 3)).toEqual([3, 2, 2]);
+    expect(shardSizes(2, 5)).toEqual([1, 1]);
+  });
+});
+
+const cases = [
+  ...Object.keys(NETS).flatMap((name) => [1, 2, 3].map((workers) => ({ name, workers, target: 'wasm' as const, dtype: 'f32' as const }))),
+  ...Object.keys(NETS).flatMap((name) => [2, 3].map((workers) => ({ name, workers, target: 'js' as const, dtype: 'f32' as const }))),
+  { name: 'channel', workers: 3, target: 'js' as const, dtype: 'f64' as const },
+];
+
+describe.each(cases)('$name, $workers workers, $target $dtype', ({ name, workers, target, dtype }) => {
+  it('gives the weights of one worker after 4 steps', async () => {
+    const n = net(NETS[name]!);
+    const f64 = dtype === 'f64';
+    const mod = await compileAndImport(n, { dtype, target });
+    const one = new mod.Model({ seed: 3 });
+    const many = await ParallelModel.create(n, { workers, dtype, target, seed: 3 });
+    open.push(many);
+    const data = batches(n, 4, f64);
+    const tol = f64 ? 1e-10 : 2e-4;
+    for (const b of data) {
+      const y1 = Array.from(one.forward(b.input, { training: true }));
+      const yN = Array.from(await many.forward(b.input, { training: true }));
+      const l1 = one.backward(b.labels);
+      const lN = await many.backward(b.labels);
+      expect(Math.abs(lN - l1)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(l1)));
+      yN.forEach((v, i) => expect(Math.abs(v - y1[i]!)).toBeLessThanOrEqual(tol));
+      one.step({ lr: 0.05, momentum: 0.9 });
+      await many.step({ lr: 0.05, momentum: 0.9 });
+    }
+    for (const l of mod.meta.layers) {
+      for (const p of l.params) {
+        const a = one.param(l.name, p.key);
+        const b = many.param(l.name, p.key);
+        const scale = Math.max(1, ...Array.from(a, Math.abs));
+        for (let i = 0; i < a.length; i++) expect(Math.abs(b[i]! - a[i]!), `${l.name}.${p.key}[${i}]`).toBeLessThanOrEqual(tol * scale);
+      }
+    }
+    // Inference mode (running statistics) on a fresh batch: the same outputs.
+    const [probe] = batches(n, 1, f64).map((b) => ({ ...b, input: b.input.map((v) => v * 0.5) }));
+    const y1 = Array.from(one.forward(probe!.input, { training: false }));
+    const yN = Array.from(await many.forward(probe!.input, { training: false }));
+    yN.forEach((v, i) => expect(Math.abs(v - y1[i]!)).toBeLessThanOrEqual(tol));
+  }, 60_000);
+});
