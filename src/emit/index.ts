@@ -12,6 +12,7 @@ import type { Dtype, NetworkPlan, PlanOptions } from '../lower/types.js';
 import type { KernelSource } from './kernels/types.js';
 import { assertUnique, fileStem, str } from './names.js';
 import { printKernel } from './ops.js';
+import { inferenceStructures, jsInferenceRuntime, prunePrelude } from './inference.js';
 import { surfaceStructures } from './surface.js';
 import { render, templateText } from './templates.js';
 import { renderTest } from './test-file.js';
@@ -65,7 +66,8 @@ function printStructures(plan: NetworkPlan, ambient: boolean): string {
     compilerOptions: { target: ts.ScriptTarget.ES2022 },
     manipulationSettings: { indentationText: IndentationText.TwoSpaces },
   });
-  const file = project.createSourceFile(ambient ? 'surface.d.ts' : 'surface.ts', { statements: surfaceStructures(plan, ambient) });
+  const statements = plan.inference ? inferenceStructures(plan, ambient) : surfaceStructures(plan, ambient);
+  const file = project.createSourceFile(ambient ? 'surface.d.ts' : 'surface.ts', { statements });
   return file.getFullText();
 }
 
@@ -84,11 +86,18 @@ export function emitNetwork(plan: NetworkPlan): CompiledNetwork {
     network: plan.network, source: plan.source, f64: plan.dtype === 'f64', dtype: plan.dtype, arrayType, batch: plan.batch,
     input: plan.input.join('x'), output: plan.output.join('x'),
     params: plan.totals.params, macs: plan.totals.macs, rows: headerRows(plan),
+    inference: plan.inference === true,
+    inferenceFlags: plan.weights ? ` --inference${plan.weights.file === null ? '' : ` --weights ${plan.weights.file}`}` : '',
+    weightsFrom: plan.weights ? plan.weights.file ?? 'the seeded initialisation (seed 0)' : '',
   }).trimEnd();
+  const runtime = wasm?.runtime ?? (plan.inference ? jsInferenceRuntime(plan) : templateText('js-runtime'));
+  const surface = printStructures(plan, false);
+  // Inference modules carry only the prelude helpers they call.
+  const prelude = plan.inference ? prunePrelude(templateText('prelude'), [runtime, surface, ...flat.map((k) => k.code)].join('\n')) : templateText('prelude');
   const tsText = render('module', {
-    header, arrayType, networkLiteral: str(plan.network), prelude: templateText('prelude'),
-    runtime: wasm?.runtime ?? templateText('js-runtime'), wasm: wasm !== null,
-    surface: printStructures(plan, false), kernels: flat,
+    header, arrayType, networkLiteral: str(plan.network), prelude,
+    runtime, wasm: wasm !== null,
+    surface, kernels: flat,
   });
   const js = ts.transpileModule(tsText, {
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: false },
@@ -101,7 +110,7 @@ export function emitNetwork(plan: NetworkPlan): CompiledNetwork {
   return {
     name: plan.network, stem, ts: tsText, js, dts,
     // A shard build is a piece of a data-parallel run; its tests are the workers' (test/workers-*.test.ts).
-    test: plan.shard ? '' : renderTest(plan),
+    test: plan.shard ? '' : plan.inference ? '' : renderTest(plan), // inference modules: their tests are test/inference-*.test.ts
     plan,
     wat: wasm && wasm.plain.wat,
     cjs: () => ts.transpileModule(tsText, {

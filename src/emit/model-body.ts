@@ -18,7 +18,7 @@ const dims = (s: number[]) => s.join('×');
  * (a flag parameter passes the model's field of that name). WebAssembly: the instance's
  * function of that name, whose buffers are literal addresses; only flags are passed.
  */
-function kernelCall(plan: NetworkPlan, k: KernelPlan): string {
+export function kernelCall(plan: NetworkPlan, k: KernelPlan): string {
   const M = plan.memory;
   if (plan.target === 'wasm') {
     return `this.$k.${k.name}(${k.params.filter((q) => q.buffer == null).map((q) => `this.$${q.name} ? 1 : 0`).join(', ')})`;
@@ -54,7 +54,7 @@ function callSite(plan: NetworkPlan, l: LayerPlan) {
 }
 
 /** Declares the short locals a body uses (only those, so strict `noUnusedLocals` builds stay clean). */
-function withLocals(body: string): string {
+export function withLocals(body: string): string {
   const all: [string, string][] = [['a', '$act'], ['s', '$sens'], ['p', '$p'], ['g', '$g'], ['c', '$cache'], ['path', '$path']];
   const used = all.filter(([v]) => new RegExp(`(^|[^\\w$.])${v}\\[`).test(body));
   return used.length ? `const ${used.map(([v, f]) => `${v} = this.${f}`).join(', ')};\n${body}` : body;

@@ -53,6 +53,7 @@ export function metaValue(plan: NetworkPlan): string {
     target: plan.target,
     endsWithSoftmax: plan.endsWithSoftmax,
     ...(plan.shard && { shard: plan.shard }),
+    ...(plan.inference && { inference: true }),
     layers: plan.layers.map((l) => ({
       name: l.name, op: l.op, input: l.input, output: l.output,
       params: l.params.map((p) => ({ key: p.key, shape: p.shape, learnable: p.learnable })),

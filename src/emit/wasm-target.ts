@@ -32,11 +32,17 @@ export function wasmParts(plan: NetworkPlan): WasmParts {
   const plain = buildWasmModule(plan, false);
   const relaxed = buildWasmModule(plan, true);
   const arrayType = 'Float32Array';
+  // Inference plans: the weights are the modules' data section, carried once and appended
+  // to either variant's code (whose base64 has no padding: src/wasm/module.ts, `split`).
+  const data = plain.split && relaxed.split ? base64(plain.split.data) : null;
+  if (data !== null && base64(relaxed.split!.data) !== data) throw new Error('cnnc: the wasm variants differ in their data');
   const runtime = fill(templateText('wasm-runtime'), {
     simdProbe: Array.from(simdProbe()).join(', '),
     relaxedProbe: Array.from(relaxedProbe()).join(', '),
-    plain: base64(plain.bytes),
-    relaxed: base64(relaxed.bytes),
+    weights: data === null ? '' : `\n// The weights (${plain.split!.data.length} bytes): the data section that completes either module below.\nconst $WASM_DATA = '${data}';`,
+    plain: base64(plain.split?.code ?? plain.bytes),
+    relaxed: base64(relaxed.split?.code ?? relaxed.bytes),
+    withWeights: data === null ? '' : ' + $WASM_DATA',
     arrayType,
   });
   const kernels = plan.kernels.map((k, i): KernelSource => {

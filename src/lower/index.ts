@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import type { CheckedNetwork, Layer } from '../model/checked.js';
 import { size3 } from '../model/checked.js';
 import { bufferName, planMemory, planWasmMemory } from './memory.js';
+import { inferencePlan } from './inference.js';
 import { lowering, planLayerKernels, type LowerContext } from './ops.js';
 import type { KernelPlan, LayerPlan, NetworkPlan, PlanOptions } from './plan.js';
 
@@ -40,6 +41,11 @@ export function sourceName(source: string | undefined, network: string): string 
 }
 
 export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): NetworkPlan {
+  if (options.weights !== undefined && !options.inference) throw new Error('cnnc: weights are embedded by inference builds only');
+  if (options.inference) {
+    const { inference: _, weights, weightsSource, ...ordinary } = options;
+    return inferencePlan(planNetwork(net, ordinary), net, weights, weightsSource);
+  }
   const dtype = options.dtype ?? 'f32';
   const target = options.target ?? (dtype === 'f64' ? 'js' : 'wasm');
   if (target === 'wasm' && dtype !== 'f32') throw new Error('cnnc: the WebAssembly target is float32 only: use the js target for f64');
@@ -90,13 +96,13 @@ export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): Net
     target,
     convSchedule,
     batch: T,
+    ...(shard !== undefined && { shard: { batch: shard, of: net.batch } }),
     input: shape(net.input),
     output: shape(net.output),
     inputSize,
     outputSize,
     endsWithSoftmax: net.endsWithSoftmax,
     layers,
-    ...(shard !== undefined && { shard: { batch: shard, of: net.batch } }),
     kernels,
     memory,
     wasm: target === 'wasm' ? planWasmMemory(memory) : null,

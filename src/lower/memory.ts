@@ -20,17 +20,22 @@ export const WASM_SCRATCH_ALIGN = 64;
 export const WASM_SLACK = 64;
 const WASM_PAGE = 65536;
 
+/** What an inference plan leaves out: the buffers only training (backward, SGD) reads. */
+const TRAINING_ONLY = new Set<BufferKind>(['inputSensitivity', 'sensitivity', 'path', 'grad', 'momentum', 'cache', 'labels']);
+
 const elementBytes: Record<ElementType, number> = { f32: 4, f64: 8, i32: 4 };
 const alignUp = (n: number, to = ALIGN) => Math.ceil(n / to) * to;
 
 /** `wasmScratchBytes`: target wasm, the largest scratch a wasm kernel needs (KernelPlan.wasm.scratchBytes). */
 export function planMemory(
   layers: LayerPlan[], kernels: KernelPlan[], dtype: Dtype, sizes: { input: number; labels: number | null }, wasmScratchBytes = 0,
+  inference = false,
 ): MemoryPlan {
   const buffers: BufferPlan[] = [];
   const index: Record<string, number> = {};
   let at = 0;
   const add = (kind: BufferKind, layer: number, key: string, elements: number, type: ElementType = dtype, align = ALIGN) => {
+    if (inference && TRAINING_ONLY.has(kind)) return;
     const name = bufferName(kind, layer, key);
     if (name in index) throw new Error(`cnnc: two buffers named ${name}`);
     const offset = alignUp(at, align);

@@ -13,6 +13,7 @@
 //                kernel's wasm schedule is its KernelPlan.wasm)
 //     checked    the checked network itself (the generated test embeds it)
 import type { CheckedNetwork, Layer, ParamSpec } from '../model/checked.js';
+import type { Weights } from '../model/weights.js';
 import type { PaddedConvPlan } from './conv-padded.js';
 import type { ConvPass, ConvPassPlan } from './conv.js';
 import type { PoolPlan } from './pool.js';
@@ -58,6 +59,26 @@ export interface PlanOptions {
    * `reduce` hook). Absent: the ordinary build, byte for byte.
    */
   shard?: number;
+  /**
+   * An inference build (`cnnc build --inference`): only each layer's inference-mode kernel
+   * (its `infer` role where it has one, else `forward`) and the buffers those read and write,
+   * with the weights embedded (NetworkPlan.weights). Absent: the ordinary build, byte for byte.
+   */
+  inference?: boolean;
+  /** Inference builds: the weights to embed (checked against the network); absent: the seeded initialisation, seed 0. */
+  weights?: Weights;
+  /** Inference builds: where the weights came from, for the module header (a base name). */
+  weightsSource?: string;
+}
+
+/**
+ * The weights an inference plan embeds: every `param` buffer of the buffer table, in table
+ * order, each `bytes` long, little-endian in the plan's dtype, concatenated, as base64.
+ */
+export interface EmbeddedWeights {
+  base64: string;
+  /** The weights file's base name (harmless characters only), for comments; null: the seeded initialisation, seed 0. */
+  file: string | null;
 }
 
 /** A shard build: this module computes `batch` of the `of` samples of each mini-batch. */
@@ -279,7 +300,7 @@ export interface LayerPlan {
   attributes: string;
   /** Numbers in the output block (T·C·H·W). */
   activation: number;
-  /** Numbers in ∂J/∂output. */
+  /** Numbers in ∂J/∂output (0 in an inference plan: it has none). */
   sensitivity: number;
   /** Int32 entries of the pool path; null for other ops. */
   path: number | null;
@@ -302,6 +323,10 @@ export interface NetworkPlan {
   batch: number;
   /** Shard builds only (PlanOptions.shard): `batch` of `of` samples per mini-batch. */
   shard?: ShardPlan;
+  /** Inference builds only (PlanOptions.inference): no backward kernels or training buffers. */
+  inference?: true;
+  /** Inference builds only: the parameters' values, the initial contents of their buffers. */
+  weights?: EmbeddedWeights;
   input: [number, number, number];
   output: [number, number, number];
   inputSize: number;

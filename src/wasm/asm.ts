@@ -190,10 +190,40 @@ export class Func {
 
 export interface MemorySpec { pages: number; exportName: string }
 
-/** A module: one memory, functions (some exported). */
+/** A module: one memory, functions (some exported), and data segments (the memory's initial contents). */
 export class Module {
   private readonly funcs: { f: Func; exportName?: string }[] = [];
   private memorySpec: MemorySpec | null = null;
+  private readonly segments: { offset: number; bytes: Uint8Array; note: string }[] = [];
+
+  /** An active data segment: `bytes` at `offset` of the memory when instantiated; `note` names it in the WAT. */
+  data(offset: number, bytes: Uint8Array, note = ''): this {
+    if (!this.memorySpec) throw new Error('wasm: a data segment needs the memory first');
+    if (!Number.isInteger(offset) || offset < 0 || offset + bytes.length > this.memorySpec.pages * 65536) {
+      throw new Error(`wasm: data segment of ${bytes.length} bytes at ${offset} is outside the memory`);
+    }
+    this.segments.push({ offset, bytes, note });
+    return this;
+  }
+
+  /**
+   * The data section alone (id 11, the last section), empty without segments: appended to
+   * toBytes({ data: false }) it gives toBytes(), so modules that differ only in their code
+   * can carry one copy of the data.
+   */
+  dataSection(): Uint8Array<ArrayBuffer> {
+    if (this.segments.length === 0) return new Uint8Array(0);
+    // Each segment: active in memory 0 (0x00), at (i32.const offset), its bytes.
+    const parts: (number[] | Uint8Array)[] = [uleb(this.segments.length)];
+    for (const s of this.segments) parts.push([0x00, 0x41, ...sleb(s.offset), 0x0b, ...uleb(s.bytes.length)], s.bytes);
+    const size = parts.reduce((a, p) => a + p.length, 0);
+    const head = [11, ...uleb(size)];
+    const out = new Uint8Array(head.length + size);
+    out.set(head);
+    let o = head.length;
+    for (const p of parts) { out.set(p, o); o += p.length; }
+    return out;
+  }
 
   memory(pages: number, exportName = 'memory'): this {
     if (!Number.isInteger(pages) || pages < 1 || pages > 65536) throw new Error(`wasm: ${pages} memory pages`);
@@ -219,7 +249,8 @@ export class Module {
     return out;
   }
 
-  toBytes(): Uint8Array<ArrayBuffer> {
+  /** The binary module; `data: false` leaves the data section out (see dataSection). */
+  toBytes(options: { data?: boolean } = {}): Uint8Array<ArrayBuffer> {
     const types = this.types();
     const funcIndex = new Map(this.funcs.map(({ f }, i) => [f.name, i]));
     const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
@@ -237,7 +268,12 @@ export class Module {
       const body = [...encodeLocals(f), ...encodeBody(f, funcIndex), 0x0b];
       return [...uleb(body.length), ...body];
     })));
-    return new Uint8Array(out);
+    if (options.data === false || this.segments.length === 0) return new Uint8Array(out);
+    const data = this.dataSection();
+    const bytes = new Uint8Array(out.length + data.length);
+    bytes.set(out);
+    bytes.set(data, out.length);
+    return bytes;
   }
 
   toWat(): string {
@@ -261,6 +297,8 @@ export class Module {
       lines[lines.length - 1] += ')';
       if (f.body.length === 0) lines.push('  )');
     }
+    // The data's bytes would be most of the text: each segment is summarised in a comment.
+    for (const d of this.segments) lines.push(`  ;; (data (i32.const ${d.offset}) ...): ${d.bytes.length} bytes${d.note ? `, ${d.note}` : ''}`);
     lines.push(')');
     return lines.join('\n') + '\n';
   }

@@ -41,7 +41,15 @@ export interface WasmKernelInfo {
 }
 
 export interface WasmModule {
+  /** The whole module (with an inference plan's weights as its data section). */
   bytes: Uint8Array<ArrayBuffer>;
+  /**
+   * Inference plans: the module in two pieces, `code` (every section but the data, padded
+   * with an empty custom section to a multiple of 3 bytes, so that its base64 ends without
+   * `=`) and `data` (the data section); base64(code) + base64(data) is base64 of a module
+   * equal to `bytes` but for the padding. null for ordinary plans.
+   */
+  split: { code: Uint8Array<ArrayBuffer>; data: Uint8Array<ArrayBuffer> } | null;
   wat: () => string;
   pages: number;
   kernels: WasmKernelInfo[];
@@ -83,15 +91,39 @@ export function buildWasmModule(plan: NetworkPlan, relaxed: boolean): WasmModule
     }
     kernels.push({ name: k.name, layer: k.layer, role, schedule: kernel.schedule, args });
   }
-  // SGD with momentum over every learnable tensor, and zeroing of the gradients.
-  const learnable = plan.layers.flatMap((l) => l.params.filter((p) => p.learnable).map((p) => ({
-    p: addr('param', l.index, p.key).offset, g: addr('grad', l.index, p.key).offset, v: addr('momentum', l.index, p.key).offset, n: p.size,
-  })));
-  m.add(emitSgd(STEP, learnable, ctx), STEP);
-  m.add(emitZero(ZERO_GRADS, learnable.map((t) => ({ at: t.g, bytes: 4 * t.n }))), ZERO_GRADS);
+  // SGD with momentum over every learnable tensor, and zeroing of the gradients (an
+  // inference plan has neither gradients nor momentum).
+  if (!plan.inference) {
+    const learnable = plan.layers.flatMap((l) => l.params.filter((p) => p.learnable).map((p) => ({
+      p: addr('param', l.index, p.key).offset, g: addr('grad', l.index, p.key).offset, v: addr('momentum', l.index, p.key).offset, n: p.size,
+    })));
+    m.add(emitSgd(STEP, learnable, ctx), STEP);
+    m.add(emitZero(ZERO_GRADS, learnable.map((t) => ({ at: t.g, bytes: 4 * t.n }))), ZERO_GRADS);
+  }
   const pages = memory.pages;
   m.memory(pages);
-  return { bytes: m.toBytes(), wat: () => m.toWat(), pages, kernels };
+  if (!plan.weights) return { bytes: m.toBytes(), split: null, wat: () => m.toWat(), pages, kernels };
+  // Inference: the weights are the initial contents of the parameter buffers.
+  const weights = Buffer.from(plan.weights.base64, 'base64');
+  let at = 0;
+  for (const b of plan.memory.buffers.filter((x) => x.kind === 'param')) {
+    m.data(b.offset, weights.subarray(at, at + b.bytes), `${plan.layers[b.layer].name}.${b.key}`);
+    at += b.bytes;
+  }
+  if (at !== weights.length) throw new Error(`cnnc: wasm: the plan's weights have ${weights.length} bytes, its parameter buffers ${at}`);
+  return { bytes: m.toBytes(), split: { code: padTo3(m.toBytes({ data: false })), data: m.dataSection() }, wat: () => m.toWat(), pages, kernels };
+}
+
+/** `bytes` followed by an empty-named custom section (id 0) making the length a multiple of 3. */
+function padTo3(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const need = (3 - (bytes.length % 3)) % 3;
+  if (need === 0) return bytes;
+  // id 0, size, name length 0, then zero payload bytes: 4 bytes in all for need 1, 5 for need 2.
+  const section = need === 1 ? [0, 2, 0, 0] : [0, 3, 0, 0, 0];
+  const out = new Uint8Array(bytes.length + section.length);
+  out.set(bytes);
+  out.set(section, bytes.length);
+  return out;
 }
 
 /** A one-function module using f32x4.relaxed_madd: validates only where relaxed SIMD is on. */

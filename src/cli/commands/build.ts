@@ -5,12 +5,18 @@
 // renamed only when every one was written, so an error leaves the old modules intact.
 // `--dump plan` (alias `--dump-plan`) prints, instead, the network plans the emitters
 // printed the files from, as a JSON array: `emitNetwork(plan)` gives the same files back.
+// `--inference [--weights W] [--network NAME]`: modules with only the inference path and
+// the weights built in (src/lower/inference.ts): <net>.ts, .js and .d.ts, no test file.
+// With --weights, the one network they are for (--network, default the first); without,
+// every network with its seeded initial weights (seed 0).
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { UsageError, UserError } from '../../errors.js';
 import { loadModel } from '../../frontend/index.js';
 import { compileModel, type CompiledNetwork } from '../../emit/index.js';
 import { checkOutputFolder, writeFilesAtomic, WriteError } from '../../util/atomic-write.js';
+import { readWeightsFile } from '../../weights/index.js';
+import { pickNetwork } from '../options.js';
 
 interface BuildOptions {
   out: string;
@@ -24,6 +30,12 @@ interface BuildOptions {
   dump?: string;
   /** The older spelling of `--dump plan`. */
   dumpPlan?: boolean;
+  /** Inference modules: forward in inference mode only, weights built in. */
+  inference?: boolean;
+  /** --inference: the weights to build in (`.json` JSON, anything else binary). */
+  weights?: string;
+  /** --inference --weights: which network the weights are for (default: the first). */
+  network?: string;
 }
 
 const DUMPS = ['plan'] as const;
@@ -41,7 +53,8 @@ export function buildFiles(compiled: CompiledNetwork[], dir: string, wat = false
     { path: join(dir, `${c.stem}.ts`), data: c.ts },
     { path: join(dir, `${c.stem}.${cjs ? 'cjs' : 'js'}`), data: cjs ? c.cjs() : c.js },
     { path: join(dir, `${c.stem}.${cjs ? 'd.cts' : 'd.ts'}`), data: c.dts },
-    { path: join(dir, `${c.stem}.test.ts`), data: cjs ? c.test.replace(/^(import \* as gen from '\.\/.*)\.js';$/m, "$1.cjs';") : c.test },
+    // Inference modules have no generated test (CompiledNetwork.test is empty).
+    ...(c.test === '' ? [] : [{ path: join(dir, `${c.stem}.test.ts`), data: cjs ? c.test.replace(/^(import \* as gen from '\.\/.*)\.js';$/m, "$1.cjs';") : c.test }]),
     ...(wat && c.wat ? [{ path: join(dir, `${c.stem}.wat`), data: c.wat() }] : []),
   ]);
 }
@@ -64,7 +77,15 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
   if (convSchedule !== 'padded' && convSchedule !== 'split') {
     throw new UsageError(`cnnc: --conv-schedule must be padded or split, got "${convSchedule}"`);
   }
+  if (opts.weights !== undefined && !opts.inference) throw new UsageError('cnnc: --weights needs --inference (only inference modules have weights built in)');
+  if (opts.network !== undefined && opts.weights === undefined) throw new UsageError('cnnc: --network needs --inference --weights (the network the weights are for)');
   const model = loadModel(file);
+  // Inference: the weights are checked against the network here (UserError, exit 1: nothing written).
+  const networks = opts.weights !== undefined ? [pickNetwork(model, opts.network)] : model.networks;
+  const weights = opts.weights !== undefined ? readWeightsFile(opts.weights, networks[0]!) : undefined;
+  if (opts.inference && weights === undefined) {
+    process.stderr.write(`cnnc: note: --inference without --weights: the modules get the seeded initial weights (seed 0)\n`);
+  }
   // A folder that cannot be written is found before the compiling, not after.
   if (!(opts.dump === 'plan' || opts.dumpPlan)) {
     try {
@@ -75,7 +96,9 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
     }
   }
   const started = performance.now();
-  const compiled = compileModel(model, { dtype: opts.dtype, target, convSchedule });
+  const compiled = opts.inference
+    ? compileModel({ ...model, networks }, { dtype: opts.dtype, target, convSchedule, inference: true, weights, weightsSource: opts.weights })
+    : compileModel(model, { dtype: opts.dtype, target, convSchedule });
   const ms = performance.now() - started;
   if (opts.dump === 'plan' || opts.dumpPlan) {
     print(JSON.stringify(compiled.map((c) => c.plan), null, 2));
@@ -89,7 +112,7 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
     throw e;
   }
   for (const c of compiled) {
-    const ext = `ts,${format === 'cjs' ? 'cjs,d.cts' : 'js,d.ts'},test.ts${opts.emit === 'wat' ? ',wat' : ''}`;
+    const ext = `ts,${format === 'cjs' ? 'cjs,d.cts' : 'js,d.ts'}${c.test === '' ? '' : ',test.ts'}${opts.emit === 'wat' ? ',wat' : ''}`;
     print(`${c.name}: ${join(opts.out, c.stem)}.{${ext}} (js ${kb(c.js)}, ${c.kernels.length} kernels, ${c.plan.target} ${c.plan.dtype})`);
   }
   print(`compiled ${compiled.length} network${compiled.length === 1 ? '' : 's'} in ${(ms / 1000).toFixed(1)} s`);
@@ -108,6 +131,9 @@ export function register(program: Command): void {
     .option('--conv-schedule <schedule>', 'conv kernels: padded (zero-padded scratch copy, one unrolled body) or split (interior without bounds tests, each border region with its own clipped code)', 'padded')
     .option('--dump <what>', 'print instead of writing files: plan (the network plans the files are printed from: layers, kernels with their schedules, buffers, as JSON)')
     .option('--dump-plan', 'same as --dump plan')
+    .option('--inference', 'inference modules: forward in inference mode only, weights built in; no backward, gradient or SGD code, no test file')
+    .option('--weights <file>', 'with --inference: the weights to build in (.json JSON, anything else binary), checked against the network (without: the seeded initial weights, seed 0)')
+    .option('--network <name>', 'with --inference --weights: the network the weights are for, the only one built (default: the first)')
     .action((file: string, opts: BuildOptions) => {
       build(file, opts, (line) => process.stdout.write(`${line}\n`));
     });
