@@ -1,6 +1,8 @@
-// The web example in headless Chromium: the page loads the generated module and the trained
-// weights, and classifies digits put on its drawing pad, both through its test hook (known
-// MNIST test digits, enlarged) and with real mouse strokes.
+// The web example in headless Chromium: the page loads one script with the network and its
+// trained weights built in (examples/web/lenet.js, the inference build, kept fresh by
+// test/web-inference-fresh.test.ts) and fetches nothing else, and classifies digits put on
+// its drawing pad, both through its test hook (known MNIST test digits, enlarged) and with
+// real mouse strokes.
 // Needs Debian's chromium at /usr/bin/chromium (.ci/run installs it with apt-get when it is
 // absent); where it cannot be had, the tests are skipped and both the console and the test
 // list say plainly that the browser test could not run, and why.
@@ -37,11 +39,11 @@ describe.skipIf(!hasChromium)(`web example in headless Chromium (${CHROMIUM})`, 
   let context: BrowserContext;
   let page: Page;
   let server: ReturnType<typeof createServer>;
+  const requests: string[] = [];
 
   beforeAll(async () => {
-    // What a user serves: the committed build generated/lenet.js (kept fresh by
-    // test/generated-fresh.test.ts) and examples/, as `node examples/web/serve.mjs` does.
-    server = createServer({ '/examples/': resolve('examples'), '/generated/': resolve('generated') });
+    // What a user serves: examples/, as `node examples/web/serve.mjs` does.
+    server = createServer({ '/examples/': resolve('examples') });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const port = (server.address() as AddressInfo).port;
 
@@ -59,11 +61,16 @@ describe.skipIf(!hasChromium)(`web example in headless Chromium (${CHROMIUM})`, 
     page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname));
     await page.goto(`http://127.0.0.1:${port}/examples/web/`);
     const target = await page.evaluate(() => (window as unknown as { cnncDemo: { ready: Promise<string> } }).cnncDemo.ready);
     expect(errors).toEqual([]);
     // The committed build is the default target: the page runs the WebAssembly kernels.
     expect(target).toBe('wasm');
+    // One script holds the model and its weights: no weights file is fetched, nothing outside the page's folder.
+    expect(requests.filter((p) => !p.endsWith('/favicon.ico')).sort()).toEqual(
+      ['/examples/web/', '/examples/web/app.js', '/examples/web/lenet.js', '/examples/web/preprocess.js'],
+    );
   });
 
   afterAll(async () => {

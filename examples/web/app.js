@@ -1,8 +1,11 @@
-// The page's logic: load the generated module and the trained weights, let the user draw,
-// turn the drawing into an MNIST-style 28×28 input (preprocess.js) and classify it.
+// The page's logic: load the model, let the user draw, turn the drawing into an MNIST-style
+// 28×28 input (preprocess.js) and classify it. The model is one script, ./lenet.js: the
+// inference build of examples/lenet.cnn with the trained weights built in
+// (`cnnc build examples/lenet.cnn --inference --weights examples/mnist/lenet.bin`), so
+// nothing else is fetched.
 //
 // Test hook (used by test/web-digits.test.ts, handy in the console too):
-//   window.cnncDemo.ready              resolves when the model and weights are loaded, with meta.target
+//   window.cnncDemo.ready              resolves when the model is loaded, with meta.target
 //                                      (wasm: the WebAssembly SIMD kernels; js: plain JavaScript)
 //   window.cnncDemo.drawPixels(p)      paints 784 grey levels in [0, 1] (a 28×28 digit) onto the pad, ×10
 //   window.cnncDemo.classify()         classifies what is on the pad → { digit, probabilities, input }
@@ -22,7 +25,7 @@ let batch;
 
 const ready = (async () => {
   // Imported here rather than at the top so that a missing build shows a message below.
-  const { createModelAsync, meta } = await import('../../generated/lenet.js');
+  const { createModelAsync, meta } = await import('./lenet.js');
   const [C, H, W] = meta.input;
   if (C !== 1 || H !== SIZE || W !== SIZE) throw new Error(`the network takes ${C}x${H}x${W}, not 1x28x28 digits`);
   // Compiles the WebAssembly kernels asynchronously: a page's main thread may not compile
@@ -32,14 +35,11 @@ const ready = (async () => {
   // One mini-batch of the compiled size T: our digit in slot 0, blank images elsewhere.
   // In inference mode every slot is computed on its own, so the blanks do not matter.
   batch = new Float32Array(meta.batch * C * H * W);
-  const response = await fetch(new URL('../mnist/lenet.bin', import.meta.url));
-  if (!response.ok) throw new Error(`weights: HTTP ${response.status}`);
-  model.loadBinary(await response.arrayBuffer());
   status.textContent = '';
   return meta.target;
 })();
 ready.catch((e) => {
-  status.textContent = `cannot load the model: ${e.message}. Build it (npx cnnc build examples/lenet.cnn) and serve the repository: node examples/web/serve.mjs`;
+  status.textContent = `cannot load the model: ${e.message}. Build it (npx cnnc examples/lenet.cnn --inference --weights examples/mnist/lenet.bin -o DIR, then copy DIR/lenet.js here) and serve the folder: node examples/web/serve.mjs`;
 });
 
 function clear() {
@@ -57,7 +57,7 @@ function classify() {
   showInput(input);
   batch.fill(0);
   batch.set(input, 0);
-  const y = model.forward(batch, { training: false });
+  const y = model.forward(batch); // an inference module: inference mode is all it has
   const probabilities = Array.from(y.subarray(0, classes));
   const digit = probabilities.indexOf(Math.max(...probabilities));
   digitEl.textContent = String(digit);

@@ -1,7 +1,7 @@
 // A tiny static file server for the web example (no dependencies). From the repository root:
 //   node examples/web/serve.mjs [PORT]        then open http://localhost:PORT/examples/web/
-// It serves only examples/ and generated/ (the page loads ../../generated/lenet.js and
-// ../mnist/lenet.bin). Tests call createServer() with their own directories.
+// It serves only examples/ (the page needs nothing outside examples/web: its model with the
+// weights built in is examples/web/lenet.js). Tests call createServer() with their own directories.
 import { createReadStream, statSync } from 'node:fs';
 import { createServer as httpServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -46,7 +46,7 @@ export function createServer(mounts) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
   const port = Number(process.argv[2] ?? 8080);
-  createServer({ '/examples/': join(repo, 'examples'), '/generated/': join(repo, 'generated') }).listen(port, '127.0.0.1', () => {
-    console.log(`serving examples/ and generated/: open http://localhost:${port}/examples/web/`);
+  createServer({ '/examples/': join(repo, 'examples') }).listen(port, '127.0.0.1', () => {
+    console.log(`serving examples/: open http://localhost:${port}/examples/web/`);
   });
 }
