@@ -7,6 +7,7 @@
 //   compileAndImport(net)          → the generated module, imported (Model, createModel, kernels)
 //   summary(model), renderSvg, renderDot
 //   exportOnnx(net, weights)       → ONNX model bytes (what `cnnc export` writes)
+//   importOnnx(bytes, { batch })   ONNX model bytes → { source, network, weights } (`cnnc import`)
 //   weights files (JSON, binary), the reference interpreter (also 'cnnc/interpreter'), training
 //
 // Errors: UserError (the model or a data file is wrong; `exitCode` 1) and UsageError (a
@@ -77,6 +78,8 @@ export {
 // ---- ONNX ----
 /** `cnnc export`: the network with its weights as ONNX model bytes (inference, opset 13). */
 export { exportOnnx } from './onnx/export.js';
+/** An ONNX model as a .cnn source, its checked network and weights (`cnnc import`); OnnxImportError names every node the language cannot say. */
+export { importOnnx, OnnxImportError, type ImportOptions, type ImportedNetwork } from './onnx/import.js';
 
 // ---- the reference interpreter (also 'cnnc/interpreter') ----
 export * as interpreter from './interp/index.js';
@@ -91,3 +94,5 @@ export { evaluate, type Evaluation } from './train/evaluate.js';
 export { loadSplit, checkFit, resolveDataDir, type Split } from './train/data.js';
 export { readIdx, parseIdx, type IdxFile } from './train/idx.js';
 export type { TrainableModel, TrainableModule, ModuleMeta } from './train/model.js';
+/** Data-parallel training and evaluation on worker threads (`--workers N`): `await ParallelModel.create(net, { workers, dtype, target })`. */
+export { ParallelModel, WorkerFailure, shardSizes, defaultWorkers, type ParallelOptions } from './train/parallel.js';

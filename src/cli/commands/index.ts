@@ -10,6 +10,7 @@ import { register as train } from './train.js';
 import { register as evaluate } from './eval.js';
 import { register as exportOnnx } from './export.js';
 import { register as fmt } from './fmt.js';
+import { register as importOnnx } from './import.js';
 import { register as lsp } from './lsp.js';
 
-export const commands: ((program: Command) => void)[] = [build, check, summary, graph, run, bench, train, evaluate, exportOnnx, fmt, lsp];
+export const commands: ((program: Command) => void)[] = [build, check, summary, graph, run, bench, train, evaluate, exportOnnx, importOnnx, fmt, lsp];
