@@ -7,6 +7,8 @@ import {
   compileAndImport, importGeneratedFile, NotAGeneratedModuleError, type GeneratedModule,
 } from '../engines/generated-module.js';
 import { mismatch } from '../train/module.js';
+import type { ModuleMeta, TrainableModel } from '../train/model.js';
+import { ParallelModel, shardSizes } from '../train/parallel.js';
 import { describeFsError, fsErrorCode } from '../util/fs-errors.js';
 import { statSync } from 'node:fs';
 
@@ -46,4 +48,26 @@ export async function generatedModule(
     return mod;
   }
   return compileAndImport(net, { dtype: options.dtype, target: options.target });
+}
+
+/**
+ * The model `cnnc train` and `cnnc eval` run: with one worker (or a batch of one) the
+ * generated module's Model on this thread, as always; with more, a ParallelModel whose
+ * workers run shard builds (src/train/parallel.ts). `close()` ends the workers.
+ */
+export async function trainingModel(
+  net: CheckedNetwork,
+  options: { dtype: 'f32' | 'f64'; target: 'js' | 'wasm'; modulePath?: string; workers: number; seed?: number },
+): Promise<{ model: TrainableModel; meta: ModuleMeta; workers: number; close: () => Promise<void> }> {
+  if (shardSizes(net.batch, options.workers).length > 1) {
+    // Tests only: CNNC_WORKER_FAULT=W:C makes worker W (from 0) exit during its C-th command, as a crash would.
+    const fault = /^(\d+):(\d+)$/.exec(process.env.CNNC_WORKER_FAULT ?? '');
+    const model = await ParallelModel.create(net, {
+      workers: options.workers, dtype: options.dtype, target: options.target, seed: options.seed,
+      ...(fault && { fault: { worker: Number(fault[1]), command: Number(fault[2]) } }),
+    });
+    return { model, meta: model.meta, workers: model.workers, close: () => model.close() };
+  }
+  const mod = await generatedModule(net, options);
+  return { model: new mod.Model({ seed: options.seed ?? 0 }), meta: mod.meta, workers: 1, close: async () => undefined };
 }

@@ -47,3 +47,16 @@ export function pickNetwork(model: CheckedModel, name?: string): CheckedNetwork 
   }
   return net;
 }
+
+/**
+ * `--workers N` of train and eval: by default every core (one when `--module` gives a
+ * prebuilt module, which has no shard builds); more than one with `--module` is a usage error.
+ */
+export function workersValue(value: string | undefined, modulePath: string | undefined, cores: number): number {
+  if (value === undefined) return modulePath ? 1 : cores;
+  const n = positiveInt('--workers', value);
+  if (n > 1 && modulePath) {
+    throw new UsageError(`--workers ${value} with --module: several workers run shard builds compiled from the .cnn file; drop --module, or give --workers 1`);
+  }
+  return n;
+}

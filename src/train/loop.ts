@@ -129,8 +129,11 @@ export async function train(
   // Every parameter and state tensor, and a copy of each taken before every batch.
   const tensors = (meta.layers ?? []).flatMap((l) => l.params.map((p) => ({ layer: l.name, key: p.key })));
   const live = () => tensors.map((t) => model.param(t.layer, t.key));
-  const saved = live().map((a) => a.slice());
-  const keep = (): void => live().forEach((a, i) => saved[i]!.set(a));
+  // Views taken once for reading (a ParallelModel counts every param() call as a possible
+  // write, which makes its workers reload the weights); restore() asks again, as it writes.
+  const views = live();
+  const saved = views.map((a) => a.slice());
+  const keep = (): void => views.forEach((a, i) => saved[i]!.set(a));
   const restore = (): void => live().forEach((a, i) => a.set(saved[i]!));
 
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
@@ -162,7 +165,7 @@ export async function train(
         return { epochs: results, stopped: false, batches: total, diverged };
       }
       await model.step({ lr, momentum: options.momentum });
-      const broken = live().map((a, i) => ({ ...tensors[i]!, bad: firstBadNumber(a) })).find((t) => t.bad);
+      const broken = views.map((a, i) => ({ ...tensors[i]!, bad: firstBadNumber(a) })).find((t) => t.bad);
       if (broken?.bad) {
         restore();
         return { epochs: results, stopped: false, batches: total, diverged: { ...step, what: 'weights', layer: broken.layer, key: broken.key, ...broken.bad } };

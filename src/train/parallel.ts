@@ -10,9 +10,9 @@
 //     with the statistics of the whole mini-batch (synchronised batch norm), and the
 //     running statistics move identically everywhere.
 //   - gradients: after backward each worker writes its (shard-summed) gradients to its slot
-//     in shared memory; after a barrier each sums all slots in worker order into its own,
-//     so every worker holds the whole mini-batch's gradient, bit for bit the same, and its
-//     own SGD step keeps the copies identical without sending weights anywhere.
+//     in shared memory; each sums a share of them over the slots in worker order, and
+//     every worker copies the sums: all hold the whole mini-batch's gradient, bit for bit
+//     the same, and their own SGD steps keep the copies identical without sending weights.
 //   - the loss is the sum of the shards' losses (in worker order); outputs land in one
 //     shared output block; pool paths, softmax and labels are per sample and need nothing.
 // Sums in a different order than one worker's make the result equal within float
@@ -22,8 +22,8 @@
 // sequence number, done count) with Atomics, and waits with Atomics.waitAsync so that its
 // event loop stays free (Ctrl-C, a worker's death). The weights live in one shared block
 // too: `param()` returns views of it, so the training loop's divergence check, its copies
-// and restores work unchanged; worker 0 writes its weights there after every change, and
-// the workers reload it when the main thread may have written to it.
+// and restores work unchanged; the workers write their weights there after every change
+// (each a share), and reload them when the main thread may have written to them.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { compileNetwork } from '../emit/index.js';
@@ -154,21 +154,35 @@ function workerProgram(): void {
       own.forEach((a, i) => a.set(params[i]));
       version = v;
     };
-    const store = (): void => { if (me === 0) own.forEach((a, i) => params[i].set(a)); };
+    // This worker's share of a range of n numbers: the work of copying and summing is split evenly.
+    const lo = (n: number) => Math.floor((n * me) / N);
+    const hi = (n: number) => Math.floor((n * (me + 1)) / N);
+    const totalParams = L.tensors.reduce((a, t) => a + t.size, 0);
+    /** Copies this worker's share of the weights (learnable ones, or bn's running statistics) to shared memory. */
+    const store = (learnable: boolean): void => {
+      const from = lo(totalParams), to = hi(totalParams);
+      L.tensors.forEach((t, i) => {
+        if (t.learnable !== learnable) return;
+        const a = Math.max(from, t.offset) - t.offset, b = Math.min(to, t.offset + t.size) - t.offset;
+        if (a < b) params[i].set(own[i].subarray(a, b), a);
+      });
+    };
+    // Gradients: every worker puts its own in its slot; each sums its share of the numbers
+    // over the slots in worker order into slot 0 (nobody else reads that share); then every
+    // worker copies slot 0, so all hold the same sums.
+    const from = lo(L.learnableSize), to = hi(L.learnableSize);
+    const total = gradSlots[0];
     const reduceGrads = (): void => {
       const mine = gradSlots[me];
       L.tensors.forEach((t, i) => { if (grads[i]) mine.set(grads[i], t.gradOffset); });
       barrier();
-      L.tensors.forEach((t, i) => {
-        const g = grads[i];
-        if (!g) return;
-        const o = t.gradOffset;
-        for (let j = 0; j < t.size; j++) {
-          let s = gradSlots[0][o + j];
-          for (let w = 1; w < N; w++) s += gradSlots[w][o + j];
-          g[j] = s;
-        }
-      });
+      for (let j = from; j < to; j++) {
+        let s = total[j];
+        for (let w = 1; w < N; w++) s += gradSlots[w][j];
+        total[j] = s;
+      }
+      barrier();
+      L.tensors.forEach((t, i) => { if (grads[i]) grads[i].set(total.subarray(t.gradOffset, t.gradOffset + t.size)); });
     };
     parentPort!.postMessage({ ready: true });
     let seen = 0;
@@ -184,13 +198,13 @@ function workerProgram(): void {
         if (cmd === FORWARD_TRAIN || cmd === FORWARD_INFER) {
           load();
           output.set(model.forward(input, { training: cmd === FORWARD_TRAIN }));
-          if (cmd === FORWARD_TRAIN) store(); // bn's running statistics moved
+          if (cmd === FORWARD_TRAIN) store(false); // bn's running statistics moved
         } else if (cmd === BACKWARD) {
           losses[me] = model.backward(labels);
           reduceGrads();
         } else if (cmd === STEP) {
           model.step({ lr: args[0], momentum: args[1] });
-          store();
+          store(true);
         } else if (cmd === ACTIVATION) {
           const name = L.layers[Atomics.load(ctrl, ARG)];
           const a = model.activation(name);

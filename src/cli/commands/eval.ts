@@ -5,8 +5,9 @@ import { loadModel } from '../load.js';
 import { checkFit, loadSplit, resolveDataDir } from '../../train/data.js';
 import { evaluate, nonFiniteMessage } from '../../train/evaluate.js';
 import { UserError } from '../../errors.js';
-import { generatedModule } from '../module.js';
-import { dtypeValue, targetValue, pickNetwork, positiveInt } from '../options.js';
+import { trainingModel } from '../module.js';
+import { dtypeValue, targetValue, pickNetwork, positiveInt, workersValue } from '../options.js';
+import { defaultWorkers, WorkerFailure } from '../../train/parallel.js';
 import { loadWeightsFile } from '../../train/weights-file.js';
 
 interface EvalFlags {
@@ -18,6 +19,7 @@ interface EvalFlags {
   dtype: string;
   target?: string;
   module?: string;
+  workers?: string;
 }
 
 export function register(program: Command): void {
@@ -33,17 +35,26 @@ export function register(program: Command): void {
     .option('--dtype <t>', 'f32 or f64', 'f32')
     .option('--target <t>', 'kernels: wasm (default for f32) or js')
     .option('--module <file.js>', 'use this module built by `cnnc build` instead of compiling now')
+    .option('--workers <n>', `worker threads sharing each batch (default: the cores, here ${defaultWorkers()}; 1 with --module)`)
     .action(async (file: string, flags: EvalFlags) => {
       const limit = flags.limit === undefined ? undefined : positiveInt('--limit', flags.limit);
       const dtype = dtypeValue(flags.dtype);
       const target = targetValue(flags.target, dtype);
+      const workerCount = workersValue(flags.workers, flags.module, defaultWorkers());
       const net = pickNetwork(loadModel(file), flags.network);
       const test = loadSplit(resolveDataDir(flags.data), 't10k', limit);
       checkFit(net, test);
-      const mod = await generatedModule(net, { dtype, target, modulePath: flags.module });
-      const model = new mod.Model();
-      loadWeightsFile(model, flags.weights, net);
-      const result = (await evaluate(model, mod.meta, test))!;
+      const { model, meta, close } = await trainingModel(net, { dtype, target, modulePath: flags.module, workers: workerCount });
+      let result;
+      try {
+        loadWeightsFile(model, flags.weights, net);
+        result = (await evaluate(model, meta, test))!;
+      } catch (e) {
+        if (e instanceof WorkerFailure) throw new UserError(`evaluation stopped: ${e.message}`);
+        throw e;
+      } finally {
+        await close();
+      }
       if (result.nonFinite) throw new UserError(nonFiniteMessage(test, result.nonFinite));
       if (flags.json) {
         process.stdout.write(

@@ -9,8 +9,9 @@ import { checkOutputFile, writeFilesAtomic } from '../../util/atomic-write.js';
 import { checkFit, loadSplit, resolveDataDir } from '../../train/data.js';
 import { curvePaths, curvesCsv, curvesSvg, curvesTitle } from '../../train/curves.js';
 import { divergenceMessage, train, type EpochResult } from '../../train/loop.js';
-import { generatedModule } from '../module.js';
-import { dtypeValue, targetValue, numberIn, pickNetwork, positiveInt, seedValue } from '../options.js';
+import { trainingModel } from '../module.js';
+import { dtypeValue, targetValue, numberIn, pickNetwork, positiveInt, seedValue, workersValue } from '../options.js';
+import { defaultWorkers, WorkerFailure } from '../../train/parallel.js';
 import { Progress } from '../progress.js';
 import { loadWeightsFile, weightsBytes } from '../../train/weights-file.js';
 
@@ -33,6 +34,7 @@ interface TrainFlags {
   target?: string;
   module?: string;
   weights?: string;
+  workers?: string;
 }
 
 export function register(program: Command): void {
@@ -53,6 +55,7 @@ export function register(program: Command): void {
     .option('--dtype <t>', 'f32 or f64', 'f32')
     .option('--target <t>', 'kernels: wasm (default for f32) or js')
     .option('--module <file.js>', 'use this module built by `cnnc build` instead of compiling now')
+    .option('--workers <n>', `worker threads sharing each mini-batch (default: the cores, here ${defaultWorkers()}; 1 with --module)`)
     .action(async (file: string, flags: TrainFlags) => {
       const epochs = flags.epochs === undefined ? TRAIN_DEFAULTS.epochs : positiveInt('--epochs', flags.epochs);
       const momentum = flags.momentum === undefined ? TRAIN_DEFAULTS.momentum : numberIn('--momentum', flags.momentum, 0, 1);
@@ -61,6 +64,7 @@ export function register(program: Command): void {
       const limit = flags.limit === undefined ? undefined : positiveInt('--limit', flags.limit);
       const dtype = dtypeValue(flags.dtype);
       const target = targetValue(flags.target, dtype);
+      const workerCount = workersValue(flags.workers, flags.module, defaultWorkers());
       const lrFlag = flags.lr === undefined ? undefined : numberIn('--lr', flags.lr, 0, 1e6, true);
 
       const net = pickNetwork(loadModel(file), flags.network);
@@ -79,72 +83,79 @@ export function register(program: Command): void {
       // The loop trains on whole batches only.
       const trainedImages = Math.floor(data.train.count / net.batch) * net.batch;
 
-      const mod = await generatedModule(net, { dtype, target, modulePath: flags.module });
-      const model = new mod.Model({ seed });
-      if (flags.weights) loadWeightsFile(model, flags.weights, net);
-
-      const progress = new Progress();
-      progress.line(
-        `training ${net.name} (${net.totals.params} parameters, batch ${net.batch}, ${dtype}) on ${trainedImages} images` +
-          `${trainedImages < data.train.count ? ` (whole batches: ${data.train.count - trainedImages} of ${data.train.count} left out)` : ''}, ` +
-          `testing on ${data.test.count}; ${plural(epochs, 'epoch')}, lr ${lr}, momentum ${momentum}` +
-          `${lrDecay !== 1 ? `, lr decay ${lrDecay}` : ''}, seed ${seed}`,
-      );
-      const rows: EpochResult[] = [];
-      const title = curvesTitle(net.name, data.train.count, net.batch);
-      const save = (): void =>
-        writeFilesAtomic([
-          { path: out, data: weightsBytes(model, out, net) },
-          { path: curves.csv, data: curvesCsv(rows) },
-          { path: curves.svg, data: curvesSvg(rows, title) },
-        ]);
-
-      const abort = new AbortController();
-      let interrupts = 0;
-      const onSigint = (): void => {
-        interrupts++;
-        if (interrupts > 1) {
-          progress.line('interrupted again: quitting without saving');
-          process.exit(130);
-        }
-        abort.abort();
-        progress.line('Ctrl-C: stopping after this batch and saving the weights (Ctrl-C again quits without saving)');
-      };
-      process.on('SIGINT', onSigint);
-      const started = performance.now();
-      let outcome;
+      const { model, meta, workers, close } = await trainingModel(net, { dtype, target, modulePath: flags.module, workers: workerCount, seed });
       try {
-        outcome = await train(model, mod.meta, data, {
-          epochs, lr, momentum, lrDecay, seed,
-          signal: abort.signal,
-          onBatch: (p) => progress.batch(p),
-          onEpoch: (r) => {
-            rows.push(r);
-            progress.epoch(r, epochs);
-            save();
-          },
-        });
+        if (flags.weights) loadWeightsFile(model, flags.weights, net);
+
+        const progress = new Progress();
+        progress.line(
+          `training ${net.name} (${net.totals.params} parameters, batch ${net.batch}, ${dtype}) on ${trainedImages} images` +
+            `${trainedImages < data.train.count ? ` (whole batches: ${data.train.count - trainedImages} of ${data.train.count} left out)` : ''}, ` +
+            `testing on ${data.test.count}; ${plural(epochs, 'epoch')}, lr ${lr}, momentum ${momentum}` +
+            `${lrDecay !== 1 ? `, lr decay ${lrDecay}` : ''}, seed ${seed}, ${workers === 1 ? '1 worker' : `${workers} workers`}`,
+        );
+        const rows: EpochResult[] = [];
+        const title = curvesTitle(net.name, data.train.count, net.batch);
+        const save = (): void =>
+          writeFilesAtomic([
+            { path: out, data: weightsBytes(model, out, net) },
+            { path: curves.csv, data: curvesCsv(rows) },
+            { path: curves.svg, data: curvesSvg(rows, title) },
+          ]);
+
+        const abort = new AbortController();
+        let interrupts = 0;
+        const onSigint = (): void => {
+          interrupts++;
+          if (interrupts > 1) {
+            progress.line('interrupted again: quitting without saving');
+            process.exit(130);
+          }
+          abort.abort();
+          progress.line('Ctrl-C: stopping after this batch and saving the weights (Ctrl-C again quits without saving)');
+        };
+        process.on('SIGINT', onSigint);
+        const started = performance.now();
+        let outcome;
+        try {
+          outcome = await train(model, meta, data, {
+            epochs, lr, momentum, lrDecay, seed,
+            signal: abort.signal,
+            onBatch: (p) => progress.batch(p),
+            onEpoch: (r) => {
+              rows.push(r);
+              progress.epoch(r, epochs);
+              save();
+            },
+          });
+        } catch (e) {
+          if (!(e instanceof WorkerFailure)) throw e;
+          const kept = rows.length ? `the weights saved after epoch ${rows[rows.length - 1]!.epoch} are in ${out}` : `nothing was saved (${out} is as it was)`;
+          throw new UserError(`training stopped: ${e.message}; ${kept}`);
+        } finally {
+          progress.stopBar();
+          process.off('SIGINT', onSigint);
+        }
+        const seconds = (performance.now() - started) / 1000;
+        if (outcome.diverged) {
+          // The model holds the last finite weights (restored from before the diverging step), so they are saved.
+          save();
+          const d = outcome.diverged;
+          const kept = d.what === 'evaluation' ? `after step ${d.step}` : `before step ${d.step}`;
+          throw new UserError(`${divergenceMessage(d, lr)}\nThe last good weights (${kept}) are in ${out}.`);
+        }
+        if (outcome.stopped) save();
+        const last = rows[rows.length - 1];
+        const images = outcome.batches * net.batch;
+        process.stdout.write(
+          `${outcome.stopped ? `stopped after ${plural(outcome.batches, 'batch', 'batches')}` : `trained ${plural(epochs, 'epoch')}`} in ${seconds.toFixed(1)} s ` +
+            `(${images} images, ${Math.round(images / seconds)} images/s overall)\n` +
+            (last ? `test accuracy after epoch ${last.epoch}: ${(100 * last.testAccuracy).toFixed(2)}%\n` : '') +
+            `weights: ${out}\ncurves: ${curves.svg}, ${curves.csv}\n`,
+        );
+        if (outcome.stopped) process.exitCode = 130;
       } finally {
-        progress.stopBar();
-        process.off('SIGINT', onSigint);
+        await close();
       }
-      const seconds = (performance.now() - started) / 1000;
-      if (outcome.diverged) {
-        // The model holds the last finite weights (restored from before the diverging step), so they are saved.
-        save();
-        const d = outcome.diverged;
-        const kept = d.what === 'evaluation' ? `after step ${d.step}` : `before step ${d.step}`;
-        throw new UserError(`${divergenceMessage(d, lr)}\nThe last good weights (${kept}) are in ${out}.`);
-      }
-      if (outcome.stopped) save();
-      const last = rows[rows.length - 1];
-      const images = outcome.batches * net.batch;
-      process.stdout.write(
-        `${outcome.stopped ? `stopped after ${plural(outcome.batches, 'batch', 'batches')}` : `trained ${plural(epochs, 'epoch')}`} in ${seconds.toFixed(1)} s ` +
-          `(${images} images, ${Math.round(images / seconds)} images/s overall)\n` +
-          (last ? `test accuracy after epoch ${last.epoch}: ${(100 * last.testAccuracy).toFixed(2)}%\n` : '') +
-          `weights: ${out}\ncurves: ${curves.svg}, ${curves.csv}\n`,
-      );
-      if (outcome.stopped) process.exitCode = 130;
     });
 }
