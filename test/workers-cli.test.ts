@@ -88,8 +88,8 @@ describe('cnnc train --workers', () => {
     expect((await run([...TRAIN, '--epochs', '1', '--workers', '2', '--out', start])).code).toBe(0);
     // What epoch 1 from these weights saves (the run is deterministic).
     expect((await run([...TRAIN, '--epochs', '1', '--workers', '2', '--weights', start, '--out', expected])).code).toBe(0);
-    // Epoch 1 is 5 batches of forward, backward and step, then 5 test batches: the 24th command is in epoch 2.
-    process.env.CNNC_WORKER_FAULT = '1:24';
+    // Epoch 1 is 5 training steps (one command each) and 5 test batches: the 13th command is in epoch 2.
+    process.env.CNNC_WORKER_FAULT = '1:13';
     const r = await run([...TRAIN, '--workers', '2', '--weights', start, '--out', out]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/training stopped: worker 2 of 2 stopped: it exited with code 3; the weights saved after epoch 1 are in /);

@@ -149,8 +149,15 @@ export async function train(
         labels[t * K + set.labels[i]!] = 1;
       }
       keep();
-      const y = await model.forward(input, { training: true });
-      const loss = await model.backward(labels);
+      // forward, backward and, if the loss is finite, the SGD step (one round trip for a ParallelModel).
+      let y: ArrayLike<number>, loss: number;
+      if (model.trainStep) {
+        ({ y, loss } = await model.trainStep(input, labels, { lr, momentum: options.momentum }));
+      } else {
+        y = await model.forward(input, { training: true });
+        loss = await model.backward(labels);
+        if (Number.isFinite(loss)) await model.step({ lr, momentum: options.momentum });
+      }
       const step = { step: total + 1, epoch, batch: b + 1, batches, loss };
       if (!Number.isFinite(loss)) {
         let layer: { name: string; bad: ReturnType<typeof firstBadNumber> } | undefined;
@@ -164,7 +171,6 @@ export async function train(
           : { ...step, what: 'loss', layer: null, key: null, index: -1, value: loss, count: 0 };
         return { epochs: results, stopped: false, batches: total, diverged };
       }
-      await model.step({ lr, momentum: options.momentum });
       const broken = views.map((a, i) => ({ ...tensors[i]!, bad: firstBadNumber(a) })).find((t) => t.bad);
       if (broken?.bad) {
         restore();

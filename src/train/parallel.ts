@@ -51,9 +51,9 @@ const ARG = 6; // command argument (a layer index)
 const VERSION = 7; // bumped when the main thread may have written the shared weights
 const CONTROL_WORDS = 16;
 
-const FORWARD_TRAIN = 1, FORWARD_INFER = 2, BACKWARD = 3, STEP = 4, ACTIVATION = 5, EXIT = 9;
+const FORWARD_TRAIN = 1, FORWARD_INFER = 2, BACKWARD = 3, STEP = 4, ACTIVATION = 5, TRAIN_STEP = 6, EXIT = 9;
 /** The same numbers, handed to the worker program (which sees nothing of this module). */
-const CODES = { SEQ, CMD, DONE, ABORT, BCOUNT, BGEN, ARG, VERSION, FORWARD_TRAIN, FORWARD_INFER, BACKWARD, STEP, ACTIVATION, EXIT };
+const CODES = { SEQ, CMD, DONE, ABORT, BCOUNT, BGEN, ARG, VERSION, FORWARD_TRAIN, FORWARD_INFER, BACKWARD, STEP, ACTIVATION, TRAIN_STEP, EXIT };
 
 /** Where worker w's data sits, and the shared blocks (as plain data for workerData). */
 interface Layout {
@@ -87,7 +87,7 @@ function workerProgram(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { workerData, parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { source, layout, codes } = workerData as { source: string; layout: Layout; codes: typeof CODES };
-  const { SEQ, CMD, DONE, ABORT, BCOUNT, BGEN, ARG, VERSION, FORWARD_TRAIN, FORWARD_INFER, BACKWARD, STEP, ACTIVATION, EXIT } = codes;
+  const { SEQ, CMD, DONE, ABORT, BCOUNT, BGEN, ARG, VERSION, FORWARD_TRAIN, FORWARD_INFER, BACKWARD, STEP, ACTIVATION, TRAIN_STEP, EXIT } = codes;
   const L = layout;
   const N = L.workers;
   const me = L.index;
@@ -205,6 +205,20 @@ function workerProgram(): void {
         } else if (cmd === STEP) {
           model.step({ lr: args[0], momentum: args[1] });
           store(true);
+        } else if (cmd === TRAIN_STEP) {
+          // forward, backward, gradients summed, and the step unless the loss of the whole
+          // mini-batch (the shards' losses summed in worker order, as the main thread does) is not finite.
+          load();
+          output.set(model.forward(input, { training: true }));
+          store(false);
+          losses[me] = model.backward(labels);
+          reduceGrads(); // its barriers also make every worker's loss visible
+          let loss = 0;
+          for (let w = 0; w < N; w++) loss += losses[w];
+          if (Number.isFinite(loss)) {
+            model.step({ lr: args[0], momentum: args[1] });
+            store(true);
+          }
         } else if (cmd === ACTIVATION) {
           const name = L.layers[Atomics.load(ctrl, ARG)];
           const a = model.activation(name);
@@ -398,6 +412,20 @@ export class ParallelModel implements TrainableModel {
     this.args[0] = options.lr;
     this.args[1] = options.momentum ?? 0;
     await this.run(STEP);
+  }
+
+  /** forward (training), backward and, when the mini-batch's loss is finite, the SGD step: one round trip to the workers. */
+  async trainStep(input: ArrayLike<number>, labels: ArrayLike<number>, options: { lr: number; momentum?: number }): Promise<{ y: Float32Array | Float64Array; loss: number }> {
+    if (input.length !== this.input.length) throw new RangeError(`trainStep: input has ${input.length} numbers, expected ${this.input.length}`);
+    if (labels.length !== this.labels.length) throw new RangeError(`trainStep: labels has ${labels.length} numbers, expected ${this.labels.length}`);
+    this.input.set(input);
+    this.labels.set(labels);
+    this.args[0] = options.lr;
+    this.args[1] = options.momentum ?? 0;
+    await this.run(TRAIN_STEP);
+    let loss = 0;
+    for (let w = 0; w < this.workers; w++) loss += this.losses[w];
+    return { y: this.output, loss };
   }
 
   /** A view of the shared weights (writes reach the workers before their next forward pass). */
