@@ -123,3 +123,27 @@ describe('shuffling', () => {
     expect(Array.from(new Shuffler(50, 9).shuffle())).toEqual(a);
   });
 });
+
+describe('divergence after a step, float32 weights', () => {
+  // A stand-in whose third SGD step leaves a NaN (then, in another run, -Infinity) at
+  // element 5 of a float32 weight tensor: the loop's fast float32 screen must catch it,
+  // say where, and put back the weights from before that step.
+  for (const bad of [Number.NaN, -Infinity]) {
+    it(`finds ${bad} at its index and restores the weights before the step`, async () => {
+      const w = new Float32Array(9).fill(0.25);
+      let steps = 0;
+      const model = {
+        forward: () => new Float64Array(12).fill(1 / 3),
+        backward: () => 4 * Math.log(3),
+        step: () => { steps++; w.fill(0.25 + steps); if (steps === 3) w[5] = bad; },
+        activation: () => new Float64Array(12),
+        param: () => w,
+        toJSON: () => ({}), loadJSON: () => undefined, toBinary: () => new Uint8Array(), loadBinary: () => undefined,
+      };
+      const out = await train(model, meta, { train: split(42), test: split(4) }, { epochs: 1, lr: 0.1, momentum: 0, seed: 1 });
+      expect(out.diverged).toMatchObject({ what: 'weights', step: 3, layer: 'f', key: 'w', index: 5, count: 1 });
+      expect(Object.is(out.diverged!.value, bad)).toBe(true);
+      expect(Array.from(w)).toEqual(new Array(9).fill(2.25));
+    });
+  }
+});

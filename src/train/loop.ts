@@ -106,6 +106,23 @@ export function divergenceMessage(d: Divergence, lr: number): string {
   return `${at}: ${where}. The learning rate (${lr}) is probably too large: try a smaller one, e.g. --lr ${Number((lr / 10).toPrecision(3))}.`;
 }
 
+/**
+ * Whether every number of a weight tensor is storable (src/weights/values.ts), checked after
+ * every step. float32 arrays hold nothing beyond float32, so only NaN and ±Infinity can be
+ * wrong there, and x·0 is 0 for every other x: a sum of x·0 over a loop that sees only
+ * Float32Arrays (V8 keeps it monomorphic and fast) finds them; firstBadNumber then says where.
+ */
+function allStorable(a: ArrayLike<number>): boolean {
+  if (!(a instanceof Float32Array)) return firstBadNumber(a) === null;
+  // Four independent sums: one chain of dependent additions would be bound by their latency.
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n = a.length & ~3;
+  let i = 0;
+  for (; i < n; i += 4) { s0 += a[i]! * 0; s1 += a[i + 1]! * 0; s2 += a[i + 2]! * 0; s3 += a[i + 3]! * 0; }
+  for (; i < a.length; i++) s0 += a[i]! * 0;
+  return s0 + s1 + s2 + s3 === 0;
+}
+
 export async function train(
   model: TrainableModel,
   meta: ModuleMeta,
@@ -171,7 +188,7 @@ export async function train(
           : { ...step, what: 'loss', layer: null, key: null, index: -1, value: loss, count: 0 };
         return { epochs: results, stopped: false, batches: total, diverged };
       }
-      const broken = views.map((a, i) => ({ ...tensors[i]!, bad: firstBadNumber(a) })).find((t) => t.bad);
+      const broken = views.every(allStorable) ? undefined : views.map((a, i) => ({ ...tensors[i]!, bad: firstBadNumber(a) })).find((t) => t.bad);
       if (broken?.bad) {
         restore();
         return { epochs: results, stopped: false, batches: total, diverged: { ...step, what: 'weights', layer: broken.layer, key: broken.key, ...broken.bad } };
