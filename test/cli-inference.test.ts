@@ -46,6 +46,17 @@ describe('cnnc build --inference', () => {
     expect(Array.from(built.forward(input))).toEqual(Array.from(ordinary.forward(input, { training: false })));
   }, 120_000);
 
+  it('--emit wat: the kernels as text, the weights summarised as data segments', async () => {
+    writeFileSync(join(dir, 'm.cnn'), MODEL);
+    const o = join(dir, 'o');
+    expect(await main([join(dir, 'm.cnn'), '--inference', '--emit', 'wat', '-o', o])).toBe(0);
+    const wat = readFileSync(join(o, 'a.wat'), 'utf8');
+    expect(wat).toMatch(/;; \(data \(i32\.const \d+\) \.\.\.\): 72 bytes, f\.w$/m);
+    expect(wat).toContain('(export "f_forward")');
+    expect(wat).toContain('(export "n_infer")');
+    expect(wat).not.toMatch(/\$step|\$zero_grads|_backward|_grad|_loss/);
+  }, 60_000);
+
   it('takes a weights JSON, --target js, --module cjs; --network picks the network the weights are for', async () => {
     writeFileSync(join(dir, 'm.cnn'), MODEL);
     const net = loadModel(join(dir, 'm.cnn')).networks[0];
