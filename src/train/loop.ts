@@ -6,8 +6,8 @@
 // over after the last whole batch of an epoch (N mod T) are not used in that epoch; the
 // next shuffle mixes them back in. Progress is reported as means per sample.
 //
-// The loop yields to the event loop after every batch, so a SIGINT handler (or any other
-// code aborting `signal`) runs; the loop then stops after the current batch.
+// The loop yields to the event loop every few milliseconds (YIELD_MS), so a SIGINT handler
+// (or any other code aborting `signal`) runs; the loop then stops after the current batch.
 //
 // Divergence: after every batch the loss must be finite and, after the SGD step, every
 // parameter and state tensor must hold numbers finite within float32 (src/weights/values.ts,
@@ -123,6 +123,9 @@ function allStorable(a: ArrayLike<number>): boolean {
   return s0 + s1 + s2 + s3 === 0;
 }
 
+/** The longest the loop runs batches without letting the event loop turn, in ms. */
+const YIELD_MS = 10;
+
 export async function train(
   model: TrainableModel,
   meta: ModuleMeta,
@@ -156,6 +159,7 @@ export async function train(
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const order = shuffler.shuffle();
     const started = performance.now();
+    let yielded = started;
     let lossSum = 0;
     let correct = 0;
     for (let b = 0; b < batches; b++) {
@@ -202,7 +206,12 @@ export async function train(
         loss: lossSum / seen, accuracy: correct / seen,
         imagesPerSecond: seen / ((performance.now() - started) / 1000),
       });
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Let the event loop run (Ctrl-C, progress) at least every YIELD_MS, not after every
+      // batch: a turn costs tens of microseconds, which several workers would wait out.
+      if (performance.now() - yielded >= YIELD_MS || b === batches - 1) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        yielded = performance.now();
+      }
       if (stopNow()) return { epochs: results, stopped: true, batches: total };
     }
     const seconds = (performance.now() - started) / 1000;

@@ -19,11 +19,13 @@
 // rounding, not bit for bit.
 //
 // The main thread drives the workers through a few Int32 words of shared memory (command,
-// sequence number, done count) with Atomics, and waits with Atomics.waitAsync so that its
-// event loop stays free (Ctrl-C, a worker's death). The weights live in one shared block
-// too: `param()` returns views of it, so the training loop's divergence check, its copies
-// and restores work unchanged; the workers write their weights there after every change
-// (each a share), and reload them when the main thread may have written to them.
+// sequence number, done count) with Atomics; it waits with Atomics.wait in short slices,
+// turning its event loop between them (Ctrl-C, a worker's death). The weights live in one
+// shared block too: `param()` returns views of it, so the training loop's divergence check,
+// its copies and restores work unchanged; the workers write their weights there after every
+// change (each a share), and reload them when the main thread may have written to them.
+// Measured on the 2-core machine (bench/workers.mjs): a sleeping worker (a halted virtual
+// CPU) wakes late, so workers spin briefly at barriers and between commands.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { compileNetwork } from '../emit/index.js';
@@ -69,6 +71,8 @@ interface Layout {
   maxSums: number;
   maxActivation: number;
   layers: string[];
+  /** Milliseconds a worker spins at a barrier before it sleeps. */
+  spin: number;
   /** A test's fault injection: this worker exits in the middle of this command number. */
   fault: number | null;
   shared: {
@@ -118,8 +122,13 @@ function workerProgram(): void {
       Atomics.notify(ctrl, BGEN);
       return;
     }
-    // Spin briefly (the others are usually microseconds away), then sleep.
-    for (let i = 0; i < 4000; i++) if (Atomics.load(ctrl, BGEN) !== gen) return;
+    // Spin first (the others are usually microseconds away; waking from a sleep costs tens of
+    // microseconds), long when every worker has a core of its own, briefly when they share.
+    const until = performance.now() + L.spin;
+    for (let i = 1; ; i++) {
+      if (Atomics.load(ctrl, BGEN) !== gen) return;
+      if ((i & 63) === 0 && performance.now() > until) break;
+    }
     while (Atomics.load(ctrl, BGEN) === gen) {
       if (Atomics.load(ctrl, ABORT)) throw new Aborted('another worker failed');
       Atomics.wait(ctrl, BGEN, gen, 50);
@@ -187,7 +196,15 @@ function workerProgram(): void {
     parentPort!.postMessage({ ready: true });
     let seen = 0;
     let commands = 0;
+    let last = true;
     for (;;) {
+      // The next command usually follows within a fraction of a millisecond: spin that long
+      // (waking a sleeping thread, on a virtual machine a halted CPU, costs more), except the
+      // worker that finished last, whose core the main thread it woke is about to use.
+      if (!last) {
+        const until = performance.now() + L.spin * 3;
+        for (let i = 1; Atomics.load(ctrl, SEQ) === seen; i++) if ((i & 63) === 0 && performance.now() > until) break;
+      }
       Atomics.wait(ctrl, SEQ, seen);
       seen = Atomics.load(ctrl, SEQ);
       const cmd = Atomics.load(ctrl, CMD);
@@ -229,7 +246,8 @@ function workerProgram(): void {
         Atomics.notify(ctrl, BGEN);
         if (!(e instanceof Aborted)) parentPort!.postMessage({ error: String((e as Error)?.message ?? e) });
       }
-      if (Atomics.add(ctrl, DONE, 1) === N - 1) Atomics.notify(ctrl, DONE);
+      last = Atomics.add(ctrl, DONE, 1) === N - 1;
+      if (last) Atomics.notify(ctrl, DONE);
     }
   })().catch((e: unknown) => {
     Atomics.store(ctrl, ABORT, 1);
@@ -237,8 +255,8 @@ function workerProgram(): void {
   });
 }
 
-type WaitAsync = (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<string> | string };
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+/** The main thread's longest uninterrupted wait for the workers, in ms. */
+const WAIT_SLICE_MS = 20;
 
 export interface ParallelOptions {
   workers: number;
@@ -350,7 +368,7 @@ export class ParallelModel implements TrainableModel {
     const N = shards.length;
     const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
     const layout = {
-      workers: N, f64, perSample: per, perOutput: K, tensors, learnableSize: gradOffset, maxSums, maxActivation,
+      workers: N, f64, spin: N <= availableParallelism() ? 0.1 : 0.01, perSample: per, perOutput: K, tensors, learnableSize: gradOffset, maxSums, maxActivation,
       layers: net.layers.map((l) => l.name),
       shared: {
         control: sab(CONTROL_WORDS * 4), args: sab(8 * 8), input: sab(T * per * B), labels: sab(T * K * 8),
@@ -380,11 +398,17 @@ export class ParallelModel implements TrainableModel {
     Atomics.store(c, ARG, arg);
     Atomics.add(c, SEQ, 1);
     Atomics.notify(c, SEQ);
+    // Sleep on the futex (its wake costs microseconds, a promise of Atomics.waitAsync an event
+    // loop turn), in slices short enough that Ctrl-C and a worker's death (events) are seen.
     let done: number;
     while ((done = Atomics.load(c, DONE)) < this.workers) {
-      const r = waitAsync(c, DONE, done);
-      if (r.async) await Promise.race([r.value, this.failed]);
+      if (Atomics.wait(c, DONE, done, WAIT_SLICE_MS) === 'timed-out') {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.failure) throw this.failure;
+      }
     }
+    // A worker that threw counted itself done and posted its error: wait for the message.
+    if (Atomics.load(c, ABORT) && !this.failure) await this.failed.catch(() => undefined);
     if (this.failure) throw this.failure;
   }
 
