@@ -110,3 +110,18 @@ describe.each(cases)('$name, $workers workers, $target $dtype', ({ name, workers
     yN.forEach((v, i) => expect(Math.abs(v - y1[i]!)).toBeLessThanOrEqual(tol));
   }, 60_000);
 });
+
+describe('the workers and the process', () => {
+  it('a program that never calls close() still ends (idle workers are not kept alive)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const program = [
+      "import { loadModel, ParallelModel } from './dist/src/index.js';",
+      "const net = loadModel('examples/lenet.cnn').networks[0];",
+      "const m = await ParallelModel.create(net, { workers: 2, dtype: 'f32', target: 'wasm' });",
+      'const y = await m.forward(new Float32Array(32 * 784), { training: false });',
+      "console.log('outputs', y.length);",
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8', timeout: 60_000 });
+    expect(out.trim()).toBe('outputs 320');
+  }, 90_000);
+});

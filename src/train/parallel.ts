@@ -85,11 +85,10 @@ interface Layout {
 /**
  * The worker's program. It runs as an `eval` worker (so no file has to sit beside the
  * compiled code, and tests running the TypeScript sources work the same), so it must be
- * self-contained: it uses nothing from this file's scope, only `require`.
+ * self-contained: it uses nothing from this file's scope, only its argument.
  */
-function workerProgram(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { workerData, parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
+function workerProgram(threads: typeof import('node:worker_threads')): void {
+  const { workerData, parentPort } = threads;
   const { source, layout, codes } = workerData as { source: string; layout: Layout; codes: typeof CODES };
   const { SEQ, CMD, DONE, ABORT, BCOUNT, BGEN, ARG, VERSION, FORWARD_TRAIN, FORWARD_INFER, BACKWARD, STEP, ACTIVATION, TRAIN_STEP, EXIT } = codes;
   const L = layout;
@@ -185,10 +184,10 @@ function workerProgram(): void {
       const mine = gradSlots[me];
       L.tensors.forEach((t, i) => { if (grads[i]) mine.set(grads[i], t.gradOffset); });
       barrier();
-      for (let j = from; j < to; j++) {
-        let s = total[j];
-        for (let w = 1; w < N; w++) s += gradSlots[w][j];
-        total[j] = s;
+      for (let w = 1; w < N; w++) {
+        // Slot by slot, in worker order: the same sums as adding all N at once, in straight loops.
+        const g = gradSlots[w];
+        for (let j = from; j < to; j++) total[j] += g[j];
       }
       barrier();
       L.tensors.forEach((t, i) => { if (grads[i]) grads[i].set(total.subarray(t.gradOffset, t.gradOffset + t.size)); });
@@ -254,6 +253,12 @@ function workerProgram(): void {
     parentPort!.postMessage({ error: String((e as Error)?.message ?? e) });
   });
 }
+
+/**
+ * The worker's source: import() works whether Node evaluates it as a script or, when the
+ * parent runs with --input-type=module, as a module (where `require` does not exist).
+ */
+const WORKER_SOURCE = `import('node:worker_threads').then(${workerProgram.toString()});`;
 
 /** The main thread's longest uninterrupted wait for the workers, in ms. */
 const WAIT_SLICE_MS = 20;
@@ -326,7 +331,7 @@ export class ParallelModel implements TrainableModel {
       const fault = options.fault?.worker === index ? options.fault.command : null;
       const workerLayout: Layout = { ...L, index, start, samples, fault };
       start += samples;
-      const w = new Worker(`(${workerProgram.toString()})()`, { eval: true, workerData: { source: sources.get(samples), layout: workerLayout, codes: CODES } });
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { source: sources.get(samples), layout: workerLayout, codes: CODES } });
       const stop = (why: string): void => {
         if (this.closed || this.failure) return;
         this.failure = new WorkerFailure(`worker ${index + 1} of ${this.workers} stopped: ${why}`);
@@ -385,13 +390,29 @@ export class ParallelModel implements TrainableModel {
       await model.close();
       throw e;
     }
+    // Idle workers sleep on a futex for ever: between calls they must not keep the process
+    // alive (a program that forgets close() still ends); run() holds them while it waits.
+    model.hold(false);
     return model;
+  }
+
+  private hold(on: boolean): void {
+    for (const w of this.threads) if (on) w.ref(); else w.unref();
   }
 
   /** Runs one command on every worker and waits for all of them. */
   private async run(cmd: number, arg = 0): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.closed) throw new WorkerFailure('the workers were closed');
+    this.hold(true);
+    try {
+      await this.command(cmd, arg);
+    } finally {
+      this.hold(false);
+    }
+  }
+
+  private async command(cmd: number, arg: number): Promise<void> {
     const c = this.ctrl;
     Atomics.store(c, DONE, 0);
     Atomics.store(c, CMD, cmd);
