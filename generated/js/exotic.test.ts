@@ -17,13 +17,17 @@
 // satisfy |a - b| <= 1e-3 * max(|b|, m / 100), where m is the largest |b| of that tensor.
 // The m/100 floor keeps the test relative for elements that are small because of
 // cancellation in a long sum of products (float32 rounding there is relative to the
-// products, not to the result). Float64 modules are held to 1e-4 (they agree to ~1e-14);
+// products, not to the result). A gradient element whose exact value is 0 because its terms
+// cancel (a bias right before bn, whose dx sums to 0 over each of its lines) has no relative
+// error to judge: it must satisfy |a - b| <= 1e-3 * s instead, s the sum of its terms'
+// magnitudes (Σ|dy| for a bias); the weights after the SGD steps get the same floor, moved
+// as the steps move the weights. Float64 modules are held to 1e-4 (they agree to ~1e-14);
 // float32 modules to 1e-3 (float32 rounding of sums of up to ~10^4 products: ~1e-5).
 // Paths must be equal, except where the module's input holds the same value at both places
 // (a tie created by rounding to float32).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  forwardNetwork, backwardNetwork, bnForward, bnBackward, softmaxBackward, sgdStep, initWeights,
+  forwardNetwork, backwardNetwork, convBiasGrad, bnForward, bnBackward, fullGrad, softmaxBackward, sgdStep, initWeights,
 } from 'cnnc/interpreter';
 import * as gen from './exotic.js';
 
@@ -514,13 +518,13 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-function close(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>): void {
+function close(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>, floor?: ArrayLike<number>): void {
   expect(actual.length, `${what}: length`).toBe(expected.length);
   let m = 0;
   for (let i = 0; i < expected.length; i++) m = Math.max(m, Math.abs(expected[i]));
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i], b = expected[i];
-    const bound = TOL * Math.max(Math.abs(b), m / 100);
+    const bound = TOL * Math.max(Math.abs(b), m / 100, floor ? floor[i] : 0);
     if (!(Math.abs(a - b) <= bound)) expect.fail(`${what}[${i}]: module ${a}, interpreter ${b} (allowed difference ${bound})`);
   }
 }
@@ -534,7 +538,22 @@ function samePath(what: string, actual: Int32Array, expected: Int32Array, x: Arr
   }
 }
 
+// The floors of close for gradients that are sums over the batch: Σ|terms| where the sum is 0
+// up to the interpreter's float64 rounding (|g| <= 1e-9·Σ|terms|: it cancelled), 0 elsewhere
+// (the check stays relative there).
+function cancelled(grads: Weights, terms: Weights): Weights {
+  const floors: Weights = {};
+  for (const [name, tensors] of Object.entries(terms)) {
+    floors[name] = Object.fromEntries(Object.entries(tensors).map(([key, s]) => {
+      const g = grads[name][key];
+      return [key, s.map((v, i) => (Math.abs(g[i]) <= 1e-9 * v ? v : 0))];
+    }));
+  }
+  return floors;
+}
+
 const f = (a: ArrayLike<number>) => F.from(a);
+const abs = (a: ArrayLike<number>) => Float64Array.from(a, Math.abs);
 const nan = (n: number) => new F(n).fill(NaN);
 const half = (n: number) => new F(n).fill(0.5);
 const plusHalf = (a: ArrayLike<number>) => Float64Array.from(a, (v) => v + 0.5);
@@ -551,6 +570,7 @@ describe('exotic: generated module against the interpreter (f32)', () => {
   let Wrun: Weights;
   let fwd: ReturnType<typeof forwardNetwork>;
   let bwd: ReturnType<typeof backwardNetwork>;
+  let floors: Weights;
   const inputOf = (l: number) => (l === 0 ? fwd.input : fwd.activations[l - 1]);
   const sensIn = (l: number) => (l === 0 ? bwd.inputSensitivity : bwd.sensitivities[l - 1]!);
   const layer = <Op>(l: number) => net.layers[l] as Layer<Op>;
@@ -561,6 +581,8 @@ describe('exotic: generated module against the interpreter (f32)', () => {
     Wrun = copyWeights(W0);
     fwd = forwardNetwork(net, Wrun, input, { training: true });
     bwd = backwardNetwork(net, W0, fwd, { labels: target });
+    // Σ|terms| of each gradient that is a sum over the batch: close's floor where it cancelled.
+    floors = cancelled(bwd.grads, { "perpos": { gamma: bnBackward(layer<'bn'>(1), T, abs(bwd.sensitivities[1]!), { ...fwd.caches[1]!, xhat: abs(fwd.caches[1]!.xhat) }, W0["perpos"].gamma).dgamma, beta: bnBackward(layer<'bn'>(1), T, abs(bwd.sensitivities[1]!), { ...fwd.caches[1]!, xhat: abs(fwd.caches[1]!.xhat) }, W0["perpos"].gamma).dbeta }, "perchan": { gamma: bnBackward(layer<'bn'>(5), T, abs(bwd.sensitivities[5]!), { ...fwd.caches[5]!, xhat: abs(fwd.caches[5]!.xhat) }, W0["perchan"].gamma).dgamma, beta: bnBackward(layer<'bn'>(5), T, abs(bwd.sensitivities[5]!), { ...fwd.caches[5]!, xhat: abs(fwd.caches[5]!.xhat) }, W0["perchan"].gamma).dbeta }, "hidden": { b: fullGrad(layer<'full'>(7), T, abs(bwd.sensitivities[7]!), inputOf(7)).b! } });
   }, TIMEOUT);
 
   it('seeded initialisation equals the interpreter\'s initWeights', () => {
@@ -719,7 +741,7 @@ describe('exotic: generated module against the interpreter (f32)', () => {
       const s = bwd.sensitivities[l.index];
       if (s === null) expect(model.sensitivity(l.name), `${l.name} sensitivity`).toBeNull();
       else close(`${l.name} sensitivity`, model.sensitivity(l.name)!, s);
-      for (const [key, g] of Object.entries(bwd.grads[l.name] ?? {})) close(`${l.name} grad ${key}`, model.grad(l.name, key), g);
+      for (const [key, g] of Object.entries(bwd.grads[l.name] ?? {})) close(`${l.name} grad ${key}`, model.grad(l.name, key), g, floors[l.name]?.[key]);
     }
     close('input sensitivity', model.inputSensitivity, bwd.inputSensitivity);
   }, TIMEOUT);
@@ -735,12 +757,15 @@ describe('exotic: generated module against the interpreter (f32)', () => {
     // The module's running statistics moved during its forward pass, as the interpreter's did.
     for (const l of net.layers) for (const p of l.params) if (!p.learnable) expected[l.name][p.key] = Wrun[l.name][p.key];
     const velocity: Weights = {};
-    sgdStep(net, expected, bwd.grads, { lr: 0.01, momentum: 0.9 }, velocity);
-    sgdStep(net, expected, bwd.grads, { lr: 0.01, momentum: 0.9 }, velocity);
-    model.step({ lr: 0.01, momentum: 0.9 });
-    model.step({ lr: 0.01, momentum: 0.9 });
+    const sgd = { lr: 0.01, momentum: 0.9 };
+    sgdStep(net, expected, bwd.grads, sgd, velocity);
+    sgdStep(net, expected, bwd.grads, sgd, velocity);
+    model.step(sgd);
+    model.step(sgd);
+    // The two steps move a weight by lr·(1 + (1 + momentum))·g, and a gradient's rounding with it.
+    const moved = (s?: Float64Array) => s?.map((v) => sgd.lr * (2 + sgd.momentum) * v);
     for (const [name, tensors] of Object.entries(expected)) {
-      for (const [key, values] of Object.entries(tensors)) close(`${name}.${key} after two steps`, model.param(name, key), values);
+      for (const [key, values] of Object.entries(tensors)) close(`${name}.${key} after two steps`, model.param(name, key), values, moved(floors[name]?.[key]));
     }
   }, TIMEOUT);
 

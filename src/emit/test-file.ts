@@ -4,15 +4,15 @@
 import type { Layer } from '../model/checked.js';
 import { size3 } from '../model/checked.js';
 import type { LayerPlan, NetworkPlan } from '../lower/types.js';
-import type { KernelRole } from './kernels/types.js';
+import type { CheckSite, KernelRole } from './kernels/types.js';
 import { str } from './names.js';
 import { emitterOf, opEmitters } from './ops.js';
 import { render } from './templates.js';
 
-function layerChecks(layer: Layer, l: LayerPlan, plan: NetworkPlan): string[] {
+function checkSite(layer: Layer, l: LayerPlan, plan: NetworkPlan): CheckSite {
   const T = plan.batch;
   const name = str(layer.name);
-  const body = emitterOf(layer.op).checks(layer, {
+  return {
     l: layer.index,
     T,
     nIn: T * size3(layer.input),
@@ -22,12 +22,24 @@ function layerChecks(layer: Layer, l: LayerPlan, plan: NetworkPlan): string[] {
     name,
     msg: (suffix: string) => str(`${layer.name}${suffix}`),
     lossLayer: layer.index === plan.layers.length - 1 && plan.endsWithSoftmax,
-  });
+  };
+}
+
+function layerChecks(layer: Layer, l: LayerPlan, plan: NetworkPlan): string[] {
+  const body = emitterOf(layer.op).checks(layer, checkSite(layer, l, plan));
   return [
     `  it(${str(`kernels of ${layer.name} (${layer.op}) on the interpreter's inputs`)}, () => {`,
     ...body.map((s) => `    ${s}`),
     `  }, TIMEOUT);`,
   ];
+}
+
+/** `"<layer>": { <key>: <Σ|terms| expression>, … }, …`: the layers' sum-over-the-batch gradients. */
+function gradTerms(plan: NetworkPlan): string {
+  return plan.checked.layers.flatMap((layer, i) => {
+    const terms = Object.entries(emitterOf(layer.op).gradTerms?.(layer, checkSite(layer, plan.layers[i], plan)) ?? {});
+    return terms.length ? [`${str(layer.name)}: { ${terms.map(([key, e]) => `${key}: ${e}`).join(', ')} }`] : [];
+  }).join(', ');
 }
 
 export function renderTest(plan: NetworkPlan): string {
@@ -51,5 +63,6 @@ export function renderTest(plan: NetworkPlan): string {
     // Every op's, used or not: the import line is the same in every generated test.
     interpreterImports: Object.values(opEmitters()).flatMap((e) => e.interpreter ?? []),
     checks: net.layers.map((l, i) => layerChecks(l, plan.layers[i], plan).join('\n')).join('\n\n'),
+    terms: gradTerms(plan),
   });
 }

@@ -146,4 +146,9 @@ export const bnEmitter: OpEmitter<BnLayer, BnKernel> = {
       `close(${msg('_backward dbeta (inference)')}, dbi, plusHalf(refBack.dbeta));`,
     ];
   },
+  // Σ|dy|·|x̂| and Σ|dy| over each line: bnBackward's dγ and dβ of the magnitudes.
+  gradTerms: (layer, { l, w }) => {
+    const terms = `bnBackward(layer<'bn'>(${l}), T, abs(bwd.sensitivities[${l}]!), { ...fwd.caches[${l}]!, xhat: abs(fwd.caches[${l}]!.xhat) }, ${w('gamma')})`;
+    return { gamma: `${terms}.dgamma`, beta: `${terms}.dbeta` };
+  },
 };

@@ -294,4 +294,6 @@ export const convEmitter: OpEmitter<ConvLayer, ConvPaddedKernel | ConvSplitKerne
       ]
       : [`const dw = half(${layer.params[0].size}); ${k('grad')}(f(dy), f(x), dw); close(${msg('_grad (adds)')}, dw, plusHalf(bwd.grads[${name}].w));`]),
   ],
+  interpreter: ['convBiasGrad'],
+  gradTerms: (layer, { l }): Record<string, string> => (layer.bias ? { b: `convBiasGrad(layer<'conv'>(${l}), T, abs(bwd.sensitivities[${l}]!))` } : {}),
 };

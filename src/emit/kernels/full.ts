@@ -110,4 +110,6 @@ export const fullEmitter: OpEmitter<FullLayer, FullTilesKernel> = {
       ...(b ? [`close(${msg('_grad b (adds)')}, db, plusHalf(bwd.grads[${name}].b));`] : []),
     ];
   },
+  interpreter: ['fullGrad'],
+  gradTerms: (layer, { l }): Record<string, string> => (layer.bias ? { b: `fullGrad(layer<'full'>(${l}), T, abs(bwd.sensitivities[${l}]!), inputOf(${l})).b!` } : {}),
 };

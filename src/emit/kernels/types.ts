@@ -81,4 +81,12 @@ export interface OpEmitter<L extends Layer = Layer, K extends KernelPlan = Kerne
   interpreter?: string[];
   /** Body lines of the test that runs each kernel alone on the interpreter's inputs. */
   checks(layer: L, at: CheckSite): string[];
+  /**
+   * The gradients that are sums over the batch of dy-terms (a bias: Σ dy), each as an
+   * expression of the same sums of the terms' magnitudes (Σ |dy|), in the generated test's
+   * beforeAll. Such a sum is exactly 0 when it cancels (a bias right before bn: bn's dx sums
+   * to 0 over each of its lines), and then only an absolute floor scaled by the terms can
+   * judge float rounding (templates/test.hbs, `close`).
+   */
+  gradTerms?(layer: L, at: CheckSite): Record<string, string>;
 }
