@@ -124,6 +124,12 @@ const cases: Case[] = [
     expected: ['m.cnn:1:1: error: the file holds 41 bytes, more than the limit of 40 (maxSourceBytes); a model is a few kilobytes [E045]'] },
   { name: 'W001 per-position bn with batch=1', source: net('  bn b'),
     expected: ['m.cnn:3:3: warning: bn b: per-position normalisation with batch=1 sets every value to beta; use mode=channel or a larger batch [W001]'] },
+  // "  conv c1 out=4 kernel=3x3 bias=true": bias 28-31, '=' 32, true at 33
+  { name: 'W002 conv bias right before bn', source: net('  conv c1 out=4 kernel=3x3 bias=true\n  bn n1', 'input shape=1x8x8 batch=2'),
+    expected: ["m.cnn:3:33: warning: conv c1: bias=true has no effect: bn n1 right after subtracts the batch mean, bias included (bn's beta is the offset); remove bias=true [W002]"] },
+  // "  full f1 out=5 bias=true": true at 22; channel mode too
+  { name: 'W002 full bias right before bn', source: net('  full f1 out=5 bias=true\n  bn n1 mode=channel', 'input shape=1x8x8 batch=2'),
+    expected: ["m.cnn:3:22: warning: full f1: bias=true has no effect: bn n1 right after subtracts the batch mean, bias included (bn's beta is the offset); remove bias=true [W002]"] },
 ];
 
 describe('diagnostics: exact first lines', () => {
@@ -177,6 +183,20 @@ describe('diagnostics: exact first lines', () => {
   it('warnings do not stop the model', () => {
     const r = checkSource(net('  bn b'), 'm.cnn');
     expect(r.model?.networks[0].layers[0].op).toBe('bn');
+    const biased = checkSource(net('  conv c1 out=4 kernel=3x3 bias=true\n  bn n1', 'input shape=1x8x8 batch=2'), 'm.cnn');
+    expect(biased.diagnostics.map((d) => d.code)).toEqual(['W002']);
+    expect(biased.model?.networks[0].layers.map((l) => l.op)).toEqual(['conv', 'bn']);
+  });
+
+  it('W002 only for a bias right before bn', () => {
+    const quiet = (body: string) => expect(checkSource(net(body, 'input shape=1x8x8 batch=2'), 'm.cnn').diagnostics, body).toEqual([]);
+    quiet('  conv c1 out=4 kernel=3x3\n  bn n1'); // no bias
+    quiet('  conv c1 out=4 kernel=3x3 bias=false\n  bn n1');
+    quiet('  conv c1 out=4 kernel=3x3 bias=true\n  relu\n  bn n1'); // relu between: the bias moves the gate
+    quiet('  bn n0\n  bn n1');
+    quiet('  full f1 out=5 bias=true\n  relu\n  full f2 out=3 bias=true');
+    // A layer whose options are wrong is not "the layer before": only its own error.
+    expect(firstLines(net('  conv c1 out=0 kernel=3x3 bias=true\n  bn n1', 'input shape=1x8x8 batch=2')).map((l) => l.slice(-6))).toEqual(['[E015]']);
   });
 });
 

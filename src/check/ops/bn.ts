@@ -21,5 +21,13 @@ export const bn: OpRule = {
       c.r.warning('W001', c.at('mode'),
         `${c.prefix}per-position normalisation with batch=1 sets every value to beta; use mode=channel or a larger batch`);
     }
+    const p = c.previous?.spec;
+    if (spec.op === 'bn' && (p?.op === 'conv' || p?.op === 'full') && p.bias) {
+      // A bias is one constant per channel (conv) or output (full), so it is the same on every
+      // value of each of bn's lines (either mode), and the line's mean takes it away exactly:
+      // it changes nothing forward and its gradient is 0.
+      c.r.warning('W002', c.previous!.at('bias'),
+        `${p.op} ${p.name}: bias=true has no effect: bn ${spec.name} right after subtracts the batch mean, bias included (bn's beta is the offset); remove bias=true`);
+    }
   },
 };

@@ -33,6 +33,8 @@ export interface ShapeContext {
   at(key: string): SourceLoc;
   r: Reporter;
   limits: Limits;
+  /** The layer written right before this one, when its options were read: its spec and option locations. */
+  previous?: { spec: LayerSpec; at(key: string): SourceLoc };
 }
 
 export interface OpRule {
