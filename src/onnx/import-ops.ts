@@ -58,8 +58,6 @@ export interface OpContext {
   used(tensor: string): boolean;
   /** The stored name of input `index` (an initializer), for the layer's name. */
   initName(index: number): string | undefined;
-  /** Whether this cnnc's conv has a bias option (docs/language.md). */
-  convBias: boolean;
 }
 
 export type Handler = (ctx: OpContext) => Flow;
@@ -162,7 +160,6 @@ const conv: Handler = (ctx) => {
   const b = ctx.node.input[2] ? needConst(ctx, 2, 'bias B') : undefined;
   if (b) {
     if (b.values.length !== out) reasons.push(`its bias has ${b.values.length} values for ${out} output channels`);
-    else if (!ctx.convBias) reasons.push('it has a bias (B), and this cnnc\'s conv has no bias option');
     options.push(['bias', 'true']);
     tensors.push(['b', b.values]);
   }
@@ -350,13 +347,13 @@ const add: Handler = (ctx) => {
   const out = layer?.shape?.c ?? 0;
   const perChannel = layer?.op === 'conv' && c.values.length === out && c.dims.length >= 3 && c.dims.slice(-2).every((d) => d === 1) && c.dims.slice(0, -3).every((d) => d === 1);
   const perOutput = layer?.op === 'full' && biasValues(c, out) !== null;
-  if (layer && !biased && (perOutput || (perChannel && ctx.convBias))) {
+  if (layer && !biased && (perOutput || perChannel)) {
     layer.options.push(['bias', 'true']);
     layer.tensors.push(['b', perOutput ? biasValues(c, out)!.values : c.values]);
     layer.nodes.push(ctx.node);
     return flow;
   }
-  reasons.push(`it adds a constant of dimensions ${dimsText(c.dims)}: cnnc adds constants only as the bias of a full${ctx.convBias ? ' or conv' : ''} layer, right after it, one value per output${layer?.op === 'conv' && !ctx.convBias ? ' (this cnnc\'s conv has no bias option)' : ''}`);
+  reasons.push(`it adds a constant of dimensions ${dimsText(c.dims)}: cnnc adds constants only as the bias of a full or conv layer, right after it, one value per output`);
   return { ...flow, layer: null };
 };
 

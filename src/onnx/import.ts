@@ -119,13 +119,6 @@ function assignNames(layers: PendingLayer[]): (string | undefined)[] {
   });
 }
 
-let convBiasSupported: boolean | undefined;
-/** Whether the checker accepts `conv … bias=true` (the option joined the language with issue 14). */
-function convBias(): boolean {
-  convBiasSupported ??= checkSource('network n {\n  input shape=1x1x1\n  conv out=1 kernel=1 bias=true\n}\n', '<probe>').model !== undefined;
-  return convBiasSupported;
-}
-
 class Problems {
   private readonly byNode = new Map<number, { node: OnnxNode; reasons: string[] }>();
   readonly graph: string[] = [];
@@ -295,7 +288,6 @@ export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): Impo
         node, opset: model.opset, batch, flow, consts, poisoned, attr, reasons, layers,
         used: (t) => used.has(t),
         initName: (i) => (initializers.has(node.input[i]) ? node.input[i] : undefined),
-        convBias: convBias(),
       };
       const before = layers.length;
       out = handler(ctx);
