@@ -95,7 +95,6 @@ function workerProgram(threads: typeof import('node:worker_threads')): void {
   const N = L.workers;
   const me = L.index;
   const S = L.shared;
-  const B = L.f64 ? 8 : 4;
   /** A float view (the network's dtype) of `n` numbers at element `at` of a shared block. */
   const floats = (buf: SharedArrayBuffer, at: number, n: number): Float32Array | Float64Array =>
     L.f64 ? new Float64Array(buf, at * 8, n) : new Float32Array(buf, at * 4, n);
