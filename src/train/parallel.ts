@@ -83,14 +83,14 @@ interface Layout {
 }
 
 /**
- * The worker's program. It runs as an `eval` worker (so no file has to sit beside the
- * compiled code, and tests running the TypeScript sources work the same), so it must be
- * self-contained: it uses nothing from this file's scope, only its argument.
+ * One shard's side of every command: the main thread runs shard 0 with it, each worker
+ * thread another shard. It is also printed into the workers' source (WORKER_SOURCE), so it
+ * must be self-contained: it uses nothing from this file's scope, only its arguments.
+ * `execute` throws what the model throws, or an error with `aborted` set when another
+ * shard failed while this one waited for it.
  */
-function workerProgram(threads: typeof import('node:worker_threads')): void {
-  const { workerData, parentPort } = threads;
-  const { source, layout, codes } = workerData as { source: string; layout: Layout; codes: typeof CODES };
-  const { SEQ, CMD, DONE, ABORT, BCOUNT, BGEN, ARG, VERSION, FORWARD_TRAIN, FORWARD_INFER, BACKWARD, STEP, ACTIVATION, TRAIN_STEP, EXIT } = codes;
+function participant(layout: Layout, codes: typeof CODES, Model: new (options: object) => GeneratedModel): { execute(cmd: number): void } {
+  const { ABORT, BCOUNT, BGEN, ARG, VERSION, FORWARD_TRAIN, FORWARD_INFER, BACKWARD, STEP, ACTIVATION, TRAIN_STEP } = codes;
   const L = layout;
   const N = L.workers;
   const me = L.index;
@@ -106,12 +106,12 @@ function workerProgram(threads: typeof import('node:worker_threads')): void {
   const losses = new Float64Array(S.losses);
   const params = L.tensors.map((t) => floats(S.params, t.offset, t.size));
   const gradSlots = Array.from({ length: N }, (_, w) => floats(S.grads, w * L.learnableSize, L.learnableSize));
-  // Two regions of reduce slots, used in turn: a worker that left one exchange may write
+  // Two regions of reduce slots, used in turn: a shard that left one exchange may write
   // the next before a slower one has read this one, never the one after (a barrier between).
   const reduceSlots = [0, 1].map((r) => Array.from({ length: N }, (_, w) => new Float64Array(S.reduce, ((r * N + w) * L.maxSums) * 8, L.maxSums)));
   let exchanges = 0;
 
-  class Aborted extends Error {}
+  const aborted = (): Error => Object.assign(new Error('another shard failed'), { aborted: true });
   const barrier = (): void => {
     const gen = Atomics.load(ctrl, BGEN);
     if (Atomics.add(ctrl, BCOUNT, 1) === N - 1) {
@@ -121,18 +121,18 @@ function workerProgram(threads: typeof import('node:worker_threads')): void {
       return;
     }
     // Spin first (the others are usually microseconds away; waking from a sleep costs tens of
-    // microseconds), long when every worker has a core of its own, briefly when they share.
+    // microseconds), long when every thread has a core of its own, briefly when they share.
     const until = performance.now() + L.spin;
     for (let i = 1; ; i++) {
       if (Atomics.load(ctrl, BGEN) !== gen) return;
       if ((i & 63) === 0 && performance.now() > until) break;
     }
     while (Atomics.load(ctrl, BGEN) === gen) {
-      if (Atomics.load(ctrl, ABORT)) throw new Aborted('another worker failed');
+      if (Atomics.load(ctrl, ABORT)) throw aborted();
       Atomics.wait(ctrl, BGEN, gen, 50);
     }
   };
-  /** Replaces `values` by the sum over every worker's `values`, in worker order. */
+  /** Replaces `values` by the sum over every shard's `values`, in shard order. */
   const allReduce = (values: Float64Array): void => {
     const slots = reduceSlots[exchanges++ & 1];
     slots[me].set(values);
@@ -145,64 +145,114 @@ function workerProgram(threads: typeof import('node:worker_threads')): void {
     }
   };
 
+  const model = new Model({ seed: 0, reduce: (sums: Float64Array) => allReduce(sums) });
+  const own = L.tensors.map((t) => model.param(t.layer, t.key));
+  const grads = L.tensors.map((t) => (t.learnable ? model.grad(t.layer, t.key) : null));
+  let version = -1;
+  const load = (): void => {
+    const v = Atomics.load(ctrl, VERSION);
+    if (v === version) return;
+    own.forEach((a, i) => a.set(params[i]));
+    version = v;
+  };
+  // This shard's share of a range of n numbers: the work of copying and summing is split evenly.
+  const lo = (n: number) => Math.floor((n * me) / N);
+  const hi = (n: number) => Math.floor((n * (me + 1)) / N);
+  const totalParams = L.tensors.reduce((a, t) => a + t.size, 0);
+  /** Copies this shard's share of the weights (learnable ones, or bn's running statistics) to shared memory. */
+  const store = (learnable: boolean): void => {
+    const from = lo(totalParams), to = hi(totalParams);
+    L.tensors.forEach((t, i) => {
+      if (t.learnable !== learnable) return;
+      const a = Math.max(from, t.offset) - t.offset, b = Math.min(to, t.offset + t.size) - t.offset;
+      if (a < b) params[i].set(own[i].subarray(a, b), a);
+    });
+  };
+  // Gradients: every shard puts its own in its slot; each sums its share of the numbers
+  // over the slots in shard order into slot 0 (nobody else reads that share); then every
+  // shard copies slot 0, so all hold the same sums.
+  const from = lo(L.learnableSize), to = hi(L.learnableSize);
+  const total = gradSlots[0];
+  const reduceGrads = (): void => {
+    const mine = gradSlots[me];
+    L.tensors.forEach((t, i) => { if (grads[i]) mine.set(grads[i], t.gradOffset); });
+    barrier();
+    for (let w = 1; w < N; w++) {
+      // Slot by slot, in shard order: the same sums as adding all N at once, in straight loops.
+      const g = gradSlots[w];
+      for (let j = from; j < to; j++) total[j] += g[j];
+    }
+    barrier();
+    L.tensors.forEach((t, i) => { if (grads[i]) grads[i].set(total.subarray(t.gradOffset, t.gradOffset + t.size)); });
+  };
+  const execute = (cmd: number): void => {
+    if (cmd === FORWARD_TRAIN || cmd === FORWARD_INFER) {
+      load();
+      output.set(model.forward(input, { training: cmd === FORWARD_TRAIN }));
+      if (cmd === FORWARD_TRAIN) store(false); // bn's running statistics moved
+    } else if (cmd === BACKWARD) {
+      losses[me] = model.backward(labels);
+      reduceGrads();
+    } else if (cmd === STEP) {
+      model.step({ lr: args[0], momentum: args[1] });
+      store(true);
+    } else if (cmd === TRAIN_STEP) {
+      // forward, backward, gradients summed, and the step unless the loss of the whole
+      // mini-batch (the shards' losses summed in shard order, as the main thread does) is not finite.
+      load();
+      output.set(model.forward(input, { training: true }));
+      store(false);
+      losses[me] = model.backward(labels);
+      reduceGrads(); // its barriers also make every shard's loss visible
+      let loss = 0;
+      for (let w = 0; w < N; w++) loss += losses[w];
+      if (Number.isFinite(loss)) {
+        model.step({ lr: args[0], momentum: args[1] });
+        store(true);
+      }
+    } else if (cmd === ACTIVATION) {
+      const name = L.layers[Atomics.load(ctrl, ARG)];
+      const a = model.activation(name);
+      floats(S.activation, L.start * a.length / L.samples, a.length).set(a);
+    }
+  };
+  return { execute };
+}
+
+/**
+ * A worker thread's program: shards 1 … N−1 (the main thread computes shard 0). It runs as
+ * an `eval` worker (so no file has to sit beside the compiled code, and tests running the
+ * TypeScript sources work the same); `participant` is printed beside it (WORKER_SOURCE).
+ */
+function workerProgram(threads: typeof import('node:worker_threads')): void {
+  const { workerData, parentPort } = threads;
+  const { source, layout, codes } = workerData as { source: string; layout: Layout; codes: typeof CODES };
+  const { SEQ, CMD, DONE, ABORT, BGEN, EXIT } = codes;
+  const L = layout;
+  const ctrl = new Int32Array(L.shared.control);
+  const fail = (e: unknown): void => {
+    Atomics.store(ctrl, ABORT, 1);
+    Atomics.notify(ctrl, BGEN);
+    if (!(e as { aborted?: boolean })?.aborted) parentPort!.postMessage({ error: String((e as Error)?.message ?? e) });
+  };
+  // A thread that ends (process.exit, a crash that runs exit handlers) must not leave the
+  // main thread waiting at a barrier for it.
+  process.on('exit', () => { Atomics.store(ctrl, ABORT, 1); Atomics.notify(ctrl, BGEN); Atomics.notify(ctrl, DONE); });
   (async () => {
     // import() through a Function: bundlers and test runners rewrite a literal import() in source text.
     const importUrl = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
     const mod = (await importUrl(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)) as {
       Model: new (options: object) => GeneratedModel;
     };
-    const model = new mod.Model({ seed: 0, reduce: (sums: Float64Array) => allReduce(sums) });
-    const own = L.tensors.map((t) => model.param(t.layer, t.key));
-    const grads = L.tensors.map((t) => (t.learnable ? model.grad(t.layer, t.key) : null));
-    let version = -1;
-    const load = (): void => {
-      const v = Atomics.load(ctrl, VERSION);
-      if (v === version) return;
-      own.forEach((a, i) => a.set(params[i]));
-      version = v;
-    };
-    // This worker's share of a range of n numbers: the work of copying and summing is split evenly.
-    const lo = (n: number) => Math.floor((n * me) / N);
-    const hi = (n: number) => Math.floor((n * (me + 1)) / N);
-    const totalParams = L.tensors.reduce((a, t) => a + t.size, 0);
-    /** Copies this worker's share of the weights (learnable ones, or bn's running statistics) to shared memory. */
-    const store = (learnable: boolean): void => {
-      const from = lo(totalParams), to = hi(totalParams);
-      L.tensors.forEach((t, i) => {
-        if (t.learnable !== learnable) return;
-        const a = Math.max(from, t.offset) - t.offset, b = Math.min(to, t.offset + t.size) - t.offset;
-        if (a < b) params[i].set(own[i].subarray(a, b), a);
-      });
-    };
-    // Gradients: every worker puts its own in its slot; each sums its share of the numbers
-    // over the slots in worker order into slot 0 (nobody else reads that share); then every
-    // worker copies slot 0, so all hold the same sums.
-    const from = lo(L.learnableSize), to = hi(L.learnableSize);
-    const total = gradSlots[0];
-    const reduceGrads = (): void => {
-      const mine = gradSlots[me];
-      L.tensors.forEach((t, i) => { if (grads[i]) mine.set(grads[i], t.gradOffset); });
-      barrier();
-      for (let w = 1; w < N; w++) {
-        // Slot by slot, in worker order: the same sums as adding all N at once, in straight loops.
-        const g = gradSlots[w];
-        for (let j = from; j < to; j++) total[j] += g[j];
-      }
-      barrier();
-      L.tensors.forEach((t, i) => { if (grads[i]) grads[i].set(total.subarray(t.gradOffset, t.gradOffset + t.size)); });
-    };
+    const shard = participant(L, codes, mod.Model);
     parentPort!.postMessage({ ready: true });
     let seen = 0;
     let commands = 0;
-    let last = true;
     for (;;) {
       // The next command usually follows within a fraction of a millisecond: spin that long
-      // (waking a sleeping thread, on a virtual machine a halted CPU, costs more), except the
-      // worker that finished last, whose core the main thread it woke is about to use.
-      if (!last) {
-        const until = performance.now() + L.spin * 3;
-        for (let i = 1; Atomics.load(ctrl, SEQ) === seen; i++) if ((i & 63) === 0 && performance.now() > until) break;
-      }
+      // (waking a sleeping thread, on a virtual machine a halted CPU, costs more).
+      const until = performance.now() + L.spin * 3;
+      for (let i = 1; Atomics.load(ctrl, SEQ) === seen; i++) if ((i & 63) === 0 && performance.now() > until) break;
       Atomics.wait(ctrl, SEQ, seen);
       seen = Atomics.load(ctrl, SEQ);
       const cmd = Atomics.load(ctrl, CMD);
@@ -210,54 +260,21 @@ function workerProgram(threads: typeof import('node:worker_threads')): void {
       commands++;
       try {
         if (L.fault === commands) process.exit(3);
-        if (cmd === FORWARD_TRAIN || cmd === FORWARD_INFER) {
-          load();
-          output.set(model.forward(input, { training: cmd === FORWARD_TRAIN }));
-          if (cmd === FORWARD_TRAIN) store(false); // bn's running statistics moved
-        } else if (cmd === BACKWARD) {
-          losses[me] = model.backward(labels);
-          reduceGrads();
-        } else if (cmd === STEP) {
-          model.step({ lr: args[0], momentum: args[1] });
-          store(true);
-        } else if (cmd === TRAIN_STEP) {
-          // forward, backward, gradients summed, and the step unless the loss of the whole
-          // mini-batch (the shards' losses summed in worker order, as the main thread does) is not finite.
-          load();
-          output.set(model.forward(input, { training: true }));
-          store(false);
-          losses[me] = model.backward(labels);
-          reduceGrads(); // its barriers also make every worker's loss visible
-          let loss = 0;
-          for (let w = 0; w < N; w++) loss += losses[w];
-          if (Number.isFinite(loss)) {
-            model.step({ lr: args[0], momentum: args[1] });
-            store(true);
-          }
-        } else if (cmd === ACTIVATION) {
-          const name = L.layers[Atomics.load(ctrl, ARG)];
-          const a = model.activation(name);
-          floats(S.activation, L.start * a.length / L.samples, a.length).set(a);
-        }
+        shard.execute(cmd);
       } catch (e) {
-        Atomics.store(ctrl, ABORT, 1);
-        Atomics.notify(ctrl, BGEN);
-        if (!(e instanceof Aborted)) parentPort!.postMessage({ error: String((e as Error)?.message ?? e) });
+        fail(e);
       }
-      last = Atomics.add(ctrl, DONE, 1) === N - 1;
-      if (last) Atomics.notify(ctrl, DONE);
+      Atomics.add(ctrl, DONE, 1);
+      Atomics.notify(ctrl, DONE);
     }
-  })().catch((e: unknown) => {
-    Atomics.store(ctrl, ABORT, 1);
-    parentPort!.postMessage({ error: String((e as Error)?.message ?? e) });
-  });
+  })().catch(fail);
 }
 
 /**
  * The worker's source: import() works whether Node evaluates it as a script or, when the
  * parent runs with --input-type=module, as a module (where `require` does not exist).
  */
-const WORKER_SOURCE = `import('node:worker_threads').then(${workerProgram.toString()});`;
+const WORKER_SOURCE = `const participant = ${participant.toString()};\nimport('node:worker_threads').then(${workerProgram.toString()});`;
 
 /** The main thread's longest uninterrupted wait for the workers, in ms. */
 const WAIT_SLICE_MS = 20;
@@ -293,6 +310,7 @@ export class ParallelModel implements TrainableModel {
   private readonly params: Map<string, Float32Array | Float64Array>;
   private readonly activationBlock: SharedArrayBuffer;
   private readonly threads: Worker[];
+  private readonly shard0: { execute(cmd: number): void };
   private failure: Error | null = null;
   private readonly failed: Promise<never>;
   private closed = false;
@@ -304,6 +322,7 @@ export class ParallelModel implements TrainableModel {
     private readonly local: GeneratedModel,
     private readonly layout: Omit<Layout, 'index' | 'start' | 'samples' | 'fault'>,
     sources: Map<number, string>,
+    Shard0: new (options: object) => GeneratedModel,
     options: ParallelOptions,
   ) {
     const L = layout;
@@ -325,8 +344,12 @@ export class ParallelModel implements TrainableModel {
     let fail!: (e: Error) => void;
     this.failed = new Promise<never>((_, reject) => { fail = reject; });
     this.failed.catch(() => undefined); // observed by run(); never an unhandled rejection
-    let start = 0;
-    this.threads = this.shards.map((samples, index) => {
+    // Shard 0 is this thread's: it computes while the workers do, instead of waiting for them
+    // (one thread fewer to wake every step; measured: 1.56× → see bench/workers.mjs).
+    this.shard0 = participant({ ...L, index: 0, start: 0, samples: this.shards[0]!, fault: null }, CODES, Shard0);
+    let start = this.shards[0]!;
+    this.threads = this.shards.slice(1).map((samples, i) => {
+      const index = i + 1;
       const fault = options.fault?.worker === index ? options.fault.command : null;
       const workerLayout: Layout = { ...L, index, start, samples, fault };
       start += samples;
@@ -380,7 +403,8 @@ export class ParallelModel implements TrainableModel {
         reduce: sab(2 * N * maxSums * 8), activation: sab(T * maxActivation * B),
       },
     };
-    const model = new ParallelModel(mod.meta, net, local, layout, sources, options);
+    const shard0 = await importGeneratedSource(sources.get(shards[0]!)!);
+    const model = new ParallelModel(mod.meta, net, local, layout, sources, shard0.Model as unknown as new (options: object) => GeneratedModel, options);
     try {
       await Promise.race([Promise.all(model.threads.map((w) => new Promise<void>((resolve) => {
         w.on('message', (m: { ready?: boolean }) => { if (m.ready) resolve(); });
@@ -418,10 +442,25 @@ export class ParallelModel implements TrainableModel {
     Atomics.store(c, ARG, arg);
     Atomics.add(c, SEQ, 1);
     Atomics.notify(c, SEQ);
-    // Sleep on the futex (its wake costs microseconds, a promise of Atomics.waitAsync an event
-    // loop turn), in slices short enough that Ctrl-C and a worker's death (events) are seen.
+    try {
+      this.shard0.execute(cmd);
+    } catch (e) {
+      if (!(e as { aborted?: boolean }).aborted) {
+        // This thread's own shard failed: stop the workers waiting for it; the model is done.
+        Atomics.store(c, ABORT, 1);
+        Atomics.notify(c, BGEN);
+        this.failure = e instanceof Error ? e : new Error(String(e));
+        throw e;
+      }
+    }
+    // Then wait for the workers: a short spin, then the futex (its wake costs microseconds, a
+    // promise of Atomics.waitAsync an event loop turn) in slices short enough that Ctrl-C and
+    // a worker's death (events) are seen.
+    const workers = this.threads.length;
+    const until = performance.now() + this.layout.spin * 3;
+    for (let i = 1; Atomics.load(c, DONE) < workers; i++) if ((i & 63) === 0 && performance.now() > until) break;
     let done: number;
-    while ((done = Atomics.load(c, DONE)) < this.workers) {
+    while ((done = Atomics.load(c, DONE)) < workers) {
       if (Atomics.wait(c, DONE, done, WAIT_SLICE_MS) === 'timed-out') {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (this.failure) throw this.failure;
