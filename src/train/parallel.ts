@@ -1,8 +1,9 @@
 // Data-parallel training and evaluation on worker threads (`--workers N`).
 //
 // Each mini-batch of T samples is split into N shards of ⌈T/N⌉ or ⌊T/N⌋ consecutive samples;
-// worker w runs a shard build of the network (PlanOptions.shard: every kernel planned for
-// its shard's samples) on its own copy of the weights. What makes N workers compute the
+// shard 0 is computed by the main thread itself, shards 1 … N−1 by worker threads, each with
+// a shard build of the network (PlanOptions.shard: every kernel planned for its shard's
+// samples) and its own copy of the weights. What makes N workers compute the
 // update one worker computes:
 //   - bn: the shard build stops each bn kernel where a per-line sum is complete and calls
 //     the Model's `reduce` hook, which here puts every worker's sums in shared memory,
