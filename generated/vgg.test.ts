@@ -21,8 +21,11 @@
 // cancel (a bias right before bn, whose dx sums to 0 over each of its lines) has no relative
 // error to judge: it must satisfy |a - b| <= 1e-3 * s instead, s the sum of its terms'
 // magnitudes (Σ|dy| for a bias); the weights after the SGD steps get the same floor, moved
-// as the steps move the weights. Float64 modules are held to 1e-4 (they agree to ~1e-14);
-// float32 modules to 1e-3 (float32 rounding of sums of up to ~10^4 products: ~1e-5).
+// as the steps move the weights. bn's dγ and dβ (s: Σ|dy|·|x̂|, Σ|dy|) and running mean
+// (s: (1-momentum)·|old| + momentum/N·Σ|x|) get the floor wherever |b| <= 1e-3 * s:
+// bn right after bn makes the upper one's mean 0 and the lower one's dγ about ε/σ² of s.
+// Float64 modules are held to 1e-4 (they agree to ~1e-14); float32 modules to 1e-3
+// (float32 rounding of sums of up to ~10^4 products: ~1e-5).
 // Paths must be equal, except where the module's input holds the same value at both places
 // (a tie created by rounding to float32).
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -459,15 +462,19 @@ function samePath(what: string, actual: Int32Array, expected: Int32Array, x: Arr
   }
 }
 
-// The floors of close for gradients that are sums over the batch: Σ|terms| where the sum is 0
-// up to the interpreter's float64 rounding (|g| <= 1e-9·Σ|terms|: it cancelled), 0 elsewhere
-// (the check stays relative there).
-function cancelled(grads: Weights, terms: Weights): Weights {
+// The floors of close for gradients and running statistics that are sums over the batch:
+// Σ|terms| where the sum cancelled, 0 elsewhere (the check stays relative there). Each sum
+// comes with the ratio below which it counts as cancelled: 1e-9 for a bias (it cancels only
+// to exactly 0: |g| <= 1e-9·Σ|terms| is 0 up to the interpreter's float64 rounding), TOL for
+// bn's dγ, dβ and running mean (dγ below a bn cancels to about ε/σ² of its terms, not to 0;
+// where |g| <= TOL·Σ|terms|, the relative bound TOL·|g| would ask more than the rounding of
+// the terms can give).
+function cancelled(values: Weights, terms: Record<string, Record<string, [Float64Array, number]>>): Weights {
   const floors: Weights = {};
   for (const [name, tensors] of Object.entries(terms)) {
-    floors[name] = Object.fromEntries(Object.entries(tensors).map(([key, s]) => {
-      const g = grads[name][key];
-      return [key, s.map((v, i) => (Math.abs(g[i]) <= 1e-9 * v ? v : 0))];
+    floors[name] = Object.fromEntries(Object.entries(tensors).map(([key, [s, below]]) => {
+      const g = values[name][key];
+      return [key, s.map((v, i) => (Math.abs(g[i]) <= below * v ? v : 0))];
     }));
   }
   return floors;
@@ -492,6 +499,7 @@ describe('vgg: generated module against the interpreter (f32)', () => {
   let fwd: ReturnType<typeof forwardNetwork>;
   let bwd: ReturnType<typeof backwardNetwork>;
   let floors: Weights;
+  let stateFloors: Weights;
   const inputOf = (l: number) => (l === 0 ? fwd.input : fwd.activations[l - 1]);
   const sensIn = (l: number) => (l === 0 ? bwd.inputSensitivity : bwd.sensitivities[l - 1]!);
   const layer = <Op>(l: number) => net.layers[l] as Layer<Op>;
@@ -504,6 +512,8 @@ describe('vgg: generated module against the interpreter (f32)', () => {
     bwd = backwardNetwork(net, W0, fwd, { labels: target });
     // Σ|terms| of each gradient that is a sum over the batch: close's floor where it cancelled.
     floors = cancelled(bwd.grads, {  });
+    // The same for the state tensors the training pass moved by a sum over the batch.
+    stateFloors = cancelled(Wrun, {  });
   }, TIMEOUT);
 
   it('seeded initialisation equals the interpreter\'s initWeights', () => {
@@ -610,7 +620,7 @@ describe('vgg: generated module against the interpreter (f32)', () => {
       const path = fwd.paths[l.index];
       if (path) samePath(`${l.name} path`, model.path(l.name), path, f(inputOf(l.index)), l.input.h * l.input.w, l.output.h * l.output.w);
       // State tensors (bn's running statistics) moved during the training pass.
-      for (const p of l.params) if (!p.learnable) close(`${l.name} ${p.key}`, model.param(l.name, p.key), Wrun[l.name][p.key]);
+      for (const p of l.params) if (!p.learnable) close(`${l.name} ${p.key}`, model.param(l.name, p.key), Wrun[l.name][p.key], stateFloors[l.name]?.[p.key]);
     }
   }, TIMEOUT);
 
@@ -637,9 +647,10 @@ describe('vgg: generated module against the interpreter (f32)', () => {
     model.step(sgd);
     model.step(sgd);
     // The two steps move a weight by lr·(1 + (1 + momentum))·g, and a gradient's rounding with it.
+    // (The running statistics do not move: their floors stay as the forward pass left them.)
     const moved = (s?: Float64Array) => s?.map((v) => sgd.lr * (2 + sgd.momentum) * v);
     for (const [name, tensors] of Object.entries(expected)) {
-      for (const [key, values] of Object.entries(tensors)) close(`${name}.${key} after two steps`, model.param(name, key), values, moved(floors[name]?.[key]));
+      for (const [key, values] of Object.entries(tensors)) close(`${name}.${key} after two steps`, model.param(name, key), values, moved(floors[name]?.[key]) ?? stateFloors[name]?.[key]);
     }
   }, TIMEOUT);
 

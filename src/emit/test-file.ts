@@ -34,11 +34,15 @@ function layerChecks(layer: Layer, l: LayerPlan, plan: NetworkPlan): string[] {
   ];
 }
 
-/** `"<layer>": { <key>: <Σ|terms| expression>, … }, …`: the layers' sum-over-the-batch gradients. */
-function gradTerms(plan: NetworkPlan): string {
+/**
+ * `"<layer>": { <key>: [<Σ|terms| expression>, <ratio>], … }, …`: the layers' sums over the
+ * batch, from each op's gradTerms or stateTerms, the ratio under which the floor applies.
+ */
+function sumTerms(plan: NetworkPlan, which: 'gradTerms' | 'stateTerms'): string {
+  const ratio = { zero: '1e-9', small: 'TOL' } as const;
   return plan.checked.layers.flatMap((layer, i) => {
-    const terms = Object.entries(emitterOf(layer.op).gradTerms?.(layer, checkSite(layer, plan.layers[i], plan)) ?? {});
-    return terms.length ? [`${str(layer.name)}: { ${terms.map(([key, e]) => `${key}: ${e}`).join(', ')} }`] : [];
+    const terms = Object.entries(emitterOf(layer.op)[which]?.(layer, checkSite(layer, plan.layers[i], plan)) ?? {});
+    return terms.length ? [`${str(layer.name)}: { ${terms.map(([key, t]) => `${key}: [${t.terms}, ${ratio[t.below]}]`).join(', ')} }`] : [];
   }).join(', ');
 }
 
@@ -63,6 +67,7 @@ export function renderTest(plan: NetworkPlan): string {
     // Every op's, used or not: the import line is the same in every generated test.
     interpreterImports: Object.values(opEmitters()).flatMap((e) => e.interpreter ?? []),
     checks: net.layers.map((l, i) => layerChecks(l, plan.layers[i], plan).join('\n')).join('\n\n'),
-    terms: gradTerms(plan),
+    terms: sumTerms(plan, 'gradTerms'),
+    stateTerms: sumTerms(plan, 'stateTerms'),
   });
 }

@@ -13,7 +13,7 @@
 import type { BnKernel } from '../../lower/types.js';
 import type { BnLayer } from '../../model/checked.js';
 import { CodeWriter, signature } from './code-writer.js';
-import type { OpEmitter } from './types.js';
+import type { OpEmitter, SumTerms } from './types.js';
 
 /** A number literal that reads back as exactly the same double. */
 const num = (v: number): string => String(v);
@@ -124,7 +124,7 @@ export const bnEmitter: OpEmitter<BnLayer, BnKernel> = {
       `const y = nan(${nOut}), xhat = nan(${nIn}), invStd = nan(${G});`,
       `${k('forward')}(f(x), gamma, beta, rm, rv, y, xhat, invStd);`,
       `close(${msg('_forward')}, y, fwd.activations[${l}]);`,
-      `close(${msg('_forward runningMean')}, rm, Wrun[${name}].runningMean);`,
+      `close(${msg('_forward runningMean')}, rm, Wrun[${name}].runningMean, stateFloors[${name}].runningMean);`,
       `close(${msg('_forward runningVar')}, rv, Wrun[${name}].runningVar);`,
       `const dx = nan(${nIn}), dg = half(${G}), db = half(${G});`,
       `${k('backward')}(f(dy), xhat, invStd, gamma, dx, dg, db, true);`,
@@ -146,9 +146,19 @@ export const bnEmitter: OpEmitter<BnLayer, BnKernel> = {
       `close(${msg('_backward dbeta (inference)')}, dbi, plusHalf(refBack.dbeta));`,
     ];
   },
-  // Σ|dy|·|x̂| and Σ|dy| over each line: bnBackward's dγ and dβ of the magnitudes.
+  // Σ|dy|·|x̂| and Σ|dy| over each line: bnBackward's dγ and dβ of the magnitudes. Both cancel
+  // right below another bn whose lines make up this one's (same mode, or position above
+  // channel): its dx sums to 0 over each line, and nearly to 0 against x̂ (dγ is then about
+  // ε/σ² of its terms), so the floor applies wherever they are small against the terms.
   gradTerms: (layer, { l, w }) => {
     const terms = `bnBackward(layer<'bn'>(${l}), T, abs(bwd.sensitivities[${l}]!), { ...fwd.caches[${l}]!, xhat: abs(fwd.caches[${l}]!.xhat) }, ${w('gamma')})`;
-    return { gamma: `${terms}.dgamma`, beta: `${terms}.dbeta` };
+    return { gamma: { terms: `${terms}.dgamma`, below: 'small' }, beta: { terms: `${terms}.dbeta`, below: 'small' } };
+  },
+  // The running mean, (1-momentum)·|old| + momentum/N·Σ|x| over each line: bnForward's update
+  // on the magnitudes. It cancels above another bn (whose output has batch mean β = 0). The
+  // running variance's terms are never negative: its relative check needs no floor.
+  stateTerms: (layer, { l, w }): Record<string, SumTerms> => {
+    const p = `{ gamma: ${w('gamma')}, beta: ${w('beta')}, runningMean: abs(${w('runningMean')}), runningVar: Float64Array.from(${w('runningVar')}) }`;
+    return { runningMean: { terms: `((p) => (bnForward(layer<'bn'>(${l}), T, abs(inputOf(${l})), p, true), p.runningMean))(${p})`, below: 'small' } };
   },
 };

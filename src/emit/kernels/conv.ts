@@ -14,7 +14,7 @@
 import type { ConvLayer } from '../../model/checked.js';
 import type { ConvPaddedKernel, ConvPassGeometry, ConvPassPlan, ConvPiece, ConvSplitKernel, Region } from '../../lower/types.js';
 import { printConvPadded } from './conv-padded.js';
-import type { OpEmitter } from './types.js';
+import type { OpEmitter, SumTerms } from './types.js';
 import { CodeWriter, addScaled, blockOf, plus, range, signature, sum, times, weightOffset as layoutOffset } from './code-writer.js';
 
 export { emitConv, emitConvWith } from '../compat.js';
@@ -295,5 +295,5 @@ export const convEmitter: OpEmitter<ConvLayer, ConvPaddedKernel | ConvSplitKerne
       : [`const dw = half(${layer.params[0].size}); ${k('grad')}(f(dy), f(x), dw); close(${msg('_grad (adds)')}, dw, plusHalf(bwd.grads[${name}].w));`]),
   ],
   interpreter: ['convBiasGrad'],
-  gradTerms: (layer, { l }): Record<string, string> => (layer.bias ? { b: `convBiasGrad(layer<'conv'>(${l}), T, abs(bwd.sensitivities[${l}]!))` } : {}),
+  gradTerms: (layer, { l }): Record<string, SumTerms> => (layer.bias ? { b: { terms: `convBiasGrad(layer<'conv'>(${l}), T, abs(bwd.sensitivities[${l}]!))`, below: 'zero' } } : {}),
 };

@@ -8,7 +8,7 @@
 import type { FullTilesKernel } from '../../lower/types.js';
 import type { FullLayer } from '../../model/checked.js';
 import { CodeWriter, range as span, signature } from './code-writer.js';
-import type { OpEmitter } from './types.js';
+import type { OpEmitter, SumTerms } from './types.js';
 
 const range = (n: number): number[] => span(0, n);
 
@@ -111,5 +111,5 @@ export const fullEmitter: OpEmitter<FullLayer, FullTilesKernel> = {
     ];
   },
   interpreter: ['fullGrad'],
-  gradTerms: (layer, { l }): Record<string, string> => (layer.bias ? { b: `fullGrad(layer<'full'>(${l}), T, abs(bwd.sensitivities[${l}]!), inputOf(${l})).b!` } : {}),
+  gradTerms: (layer, { l }): Record<string, SumTerms> => (layer.bias ? { b: { terms: `fullGrad(layer<'full'>(${l}), T, abs(bwd.sensitivities[${l}]!), inputOf(${l})).b!`, below: 'zero' } } : {}),
 };

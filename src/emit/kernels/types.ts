@@ -82,11 +82,31 @@ export interface OpEmitter<L extends Layer = Layer, K extends KernelPlan = Kerne
   /** Body lines of the test that runs each kernel alone on the interpreter's inputs. */
   checks(layer: L, at: CheckSite): string[];
   /**
-   * The gradients that are sums over the batch of dy-terms (a bias: Σ dy), each as an
-   * expression of the same sums of the terms' magnitudes (Σ |dy|), in the generated test's
-   * beforeAll. Such a sum is exactly 0 when it cancels (a bias right before bn: bn's dx sums
-   * to 0 over each of its lines), and then only an absolute floor scaled by the terms can
-   * judge float rounding (templates/test.hbs, `close`).
+   * The gradients that are sums over the batch of dy-terms (a bias: Σ dy; bn's dγ: Σ dy·x̂),
+   * each with an expression of the same sums of the terms' magnitudes (Σ |dy|), in the
+   * generated test's beforeAll. Such a sum cancels (exactly, for a bias right before bn: bn's
+   * dx sums to 0 over each of its lines; nearly, for bn's dγ below another bn), and then only
+   * an absolute floor scaled by the terms can judge float rounding (templates/test.hbs,
+   * `close`).
    */
-  gradTerms?(layer: L, at: CheckSite): Record<string, string>;
+  gradTerms?(layer: L, at: CheckSite): Record<string, SumTerms>;
+  /**
+   * The same for state tensors the training forward updates with a sum over the batch (bn's
+   * running mean: (1-momentum)·old + momentum/N·Σx over each line), compared after the
+   * forward pass.
+   */
+  stateTerms?(layer: L, at: CheckSite): Record<string, SumTerms>;
+}
+
+/**
+ * A sum's terms, for the generated test's floor (templates/test.hbs, `cancelled`): `terms`
+ * is an expression of Σ|terms| of each element (a Float64Array); the floor applies to the
+ * elements that cancelled: `zero`, to float64 rounding (|value| <= 1e-9·Σ|terms|: a sum
+ * whose exact value is 0), or `small`, against the tolerance (|value| <= TOL·Σ|terms|: a sum
+ * whose exact value may be small but not 0, as bn's, where the relative check would ask more
+ * than the float rounding of the terms can give).
+ */
+export interface SumTerms {
+  terms: string;
+  below: 'zero' | 'small';
 }
