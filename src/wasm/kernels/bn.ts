@@ -89,10 +89,15 @@ function overT(f: Func, g: PosGeom, body: (addr: string, off: number) => void): 
   counted(f, f.local('nt', 'i32'), 'samples', g.T, () => { body(q, 0); bump(f, q, g.P * 4); });
 }
 
-/** One block of positions starting at byte offset `p`: pairs of the given widths. */
+/**
+ * One block of positions starting at byte offset `p`: pairs of the given widths. Shard
+ * builds (`g.sync`) run the ordinary kernel's stages, stopped where a line's sum is
+ * complete (stats, spread, backsums store it to `sums`, float64 per position: byte offset
+ * 2·p, the second half 8·P further) or resumed from the exchanged sums (spread, forward,
+ * backward load them).
+ */
 function posBlock(f: Func, role: WasmRole, g: PosGeom, k: Consts, ws: Width[]): void {
-  const { at } = g;
-  if (g.sync) { posSync(f, role, g, k, ws); return; }
+  const { at, P } = g;
   const m = ws.map((_, s) => f.local(`m${s}`, 'v128'));
   const v = ws.map((_, s) => f.local(`v${s}`, 'v128'));
   const inv = ws.map((_, s) => f.local(`i${s}`, 'v128'));
@@ -111,24 +116,19 @@ function posBlock(f: Func, role: WasmRole, g: PosGeom, k: Consts, ws: Width[]): 
       st(f, a, at.y + off + 8 * s, w, () => f.get(ga[s]).get(h).op('f64x2.mul').get(be[s]).op('f64x2.add'));
     }));
   };
-  if (role === 'forward') {
-    ws.forEach((_, s) => { zero(f); f.set(m[s]); zero(f); f.set(v[s]); });
-    overT(f, g, (a, off) => ws.forEach((w, s) => { f.get(m[s]); ld(f, a, at.x + off + 8 * s, w); f.op('f64x2.add').set(m[s]); }));
-    ws.forEach((_, s) => f.get(m[s]).get(k.T).op('f64x2.div').set(m[s]));
-    overT(f, g, (a, off) => ws.forEach((w, s) => {
-      ld(f, a, at.x + off + 8 * s, w); f.get(m[s]).op('f64x2.sub').tee(h).get(h).op('f64x2.mul').get(v[s]).op('f64x2.add').set(v[s]);
-    }));
-    ws.forEach((_, s) => { f.get(v[s]).get(k.T).op('f64x2.div').set(v[s]); invFrom(s, () => f.get(v[s])); });
-    normalise();
-    ws.forEach((w, s) => {
-      st(f, 'p', at.runningMean + 8 * s, w, () => { f.get(k.keep); ld(f, 'p', at.runningMean + 8 * s, w); f.op('f64x2.mul').get(k.mom).get(m[s]).op('f64x2.mul').op('f64x2.add'); });
-      st(f, 'p', at.runningVar + 8 * s, w, () => { f.get(k.keep); ld(f, 'p', at.runningVar + 8 * s, w); f.op('f64x2.mul').get(k.mom).get(v[s]).op('f64x2.mul').op('f64x2.add'); });
-    });
-  } else if (role === 'infer') {
-    ws.forEach((w, s) => { ld(f, 'p', at.runningMean + 8 * s, w); f.set(m[s]); invFrom(s, () => ld(f, 'p', at.runningVar + 8 * s, w)); });
-    normalise();
-  } else {
-    // m: Σ dy, v: Σ dy·xhat, h: a term; inv: the dx factor; ga: L (training)
+  const zeroAll = (xs: string[]) => xs.forEach((x) => { zero(f); f.set(x); });
+  /** m += x over the batch. */
+  const sumX = () => overT(f, g, (a, off) => ws.forEach((w, s) => { f.get(m[s]); ld(f, a, at.x + off + 8 * s, w); f.op('f64x2.add').set(m[s]); }));
+  /** v += (x − m)² over the batch. */
+  const sumSquares = () => overT(f, g, (a, off) => ws.forEach((w, s) => {
+    ld(f, a, at.x + off + 8 * s, w); f.get(m[s]).op('f64x2.sub').tee(h).get(h).op('f64x2.mul').get(v[s]).op('f64x2.add').set(v[s]);
+  }));
+  const running = () => ws.forEach((w, s) => {
+    st(f, 'p', at.runningMean + 8 * s, w, () => { f.get(k.keep); ld(f, 'p', at.runningMean + 8 * s, w); f.op('f64x2.mul').get(k.mom).get(m[s]).op('f64x2.mul').op('f64x2.add'); });
+    st(f, 'p', at.runningVar + 8 * s, w, () => { f.get(k.keep); ld(f, 'p', at.runningVar + 8 * s, w); f.op('f64x2.mul').get(k.mom).get(v[s]).op('f64x2.mul').op('f64x2.add'); });
+  });
+  /** m := Σ dy, v := Σ dy·x̂ (both zeroed first); dγ += v, dβ += m, then `after(s, w)`. */
+  const backSums = (after: (s: number, w: Width) => void = () => undefined) => {
     ws.forEach((_, s) => { zero(f); f.set(m[s]); zero(f); f.set(v[s]); });
     overT(f, g, (a, off) => ws.forEach((w, s) => {
       ld(f, a, at.dy + off + 8 * s, w); f.tee(h).get(m[s]).op('f64x2.add').set(m[s]);
@@ -137,9 +137,13 @@ function posBlock(f: Func, role: WasmRole, g: PosGeom, k: Consts, ws: Width[]): 
     ws.forEach((w, s) => {
       st(f, 'p', at.dgamma + 8 * s, w, () => { ld(f, 'p', at.dgamma + 8 * s, w); f.get(v[s]).op('f64x2.add'); });
       st(f, 'p', at.dbeta + 8 * s, w, () => { ld(f, 'p', at.dbeta + 8 * s, w); f.get(m[s]).op('f64x2.add'); });
+      after(s, w);
     });
+  };
+  /** dx from m = Σ dy and v = Σ dy·x̂ (training; `sums(s, w)` first sets them) or with μ, σ² constants. */
+  const dx = (sums: (s: number, w: Width) => void = () => undefined) => {
     f.get('training').op('if');
-    ws.forEach((w, s) => { ld(f, 'p', at.gamma + 8 * s, w); ld(f, 'p', at.invStd + 8 * s, w); f.op('f64x2.mul').get(k.T).op('f64x2.div').set(inv[s]); });
+    ws.forEach((w, s) => { sums(s, w); ld(f, 'p', at.gamma + 8 * s, w); ld(f, 'p', at.invStd + 8 * s, w); f.op('f64x2.mul').get(k.T).op('f64x2.div').set(inv[s]); });
     overT(f, g, (a, off) => ws.forEach((w, s) => st(f, a, at.dx + off + 8 * s, w, () => {
       f.get(inv[s]).get(k.T); ld(f, a, at.dy + off + 8 * s, w); f.op('f64x2.mul').get(m[s]).op('f64x2.sub');
       ld(f, a, at.xhat + off + 8 * s, w); f.get(v[s]).op('f64x2.mul').op('f64x2.sub').op('f64x2.mul');
@@ -150,23 +154,27 @@ function posBlock(f: Func, role: WasmRole, g: PosGeom, k: Consts, ws: Width[]): 
       f.get(inv[s]); ld(f, a, at.dy + off + 8 * s, w); f.op('f64x2.mul');
     })));
     f.end();
-  }
-}
+  };
 
-/**
- * Shard builds, one block of positions: the ordinary kernel's stages, stopped where a
- * line's sum is complete (stats, spread, backsums store it to `sums`, float64 per position:
- * byte offset 2·p, the second half 8·P further) or resumed from the exchanged sums
- * (spread, forward, backward load them).
- */
-function posSync(f: Func, role: WasmRole, g: PosGeom, k: Consts, ws: Width[]): void {
-  const { at, P } = g;
-  const m = ws.map((_, s) => f.local(`m${s}`, 'v128'));
-  const v = ws.map((_, s) => f.local(`v${s}`, 'v128'));
-  const inv = ws.map((_, s) => f.local(`i${s}`, 'v128'));
-  const ga = ws.map((_, s) => f.local(`g${s}`, 'v128'));
-  const be = ws.map((_, s) => f.local(`b${s}`, 'v128'));
-  const h = f.local('h', 'v128');
+  if (!g.sync) {
+    if (role === 'forward') {
+      ws.forEach((_, s) => { zero(f); f.set(m[s]); zero(f); f.set(v[s]); });
+      sumX();
+      ws.forEach((_, s) => f.get(m[s]).get(k.T).op('f64x2.div').set(m[s]));
+      sumSquares();
+      ws.forEach((_, s) => { f.get(v[s]).get(k.T).op('f64x2.div').set(v[s]); invFrom(s, () => f.get(v[s])); });
+      normalise();
+      running();
+    } else if (role === 'infer') {
+      ws.forEach((w, s) => { ld(f, 'p', at.runningMean + 8 * s, w); f.set(m[s]); invFrom(s, () => ld(f, 'p', at.runningVar + 8 * s, w)); });
+      normalise();
+    } else {
+      backSums();
+      dx();
+    }
+    return;
+  }
+
   const q2 = f.local('q2', 'i32');
   f.get('p').i32(1).op('i32.shl').set(q2);
   const sumAt = (half: 0 | 1, s: number) => at.sums + half * 8 * P + 16 * s;
@@ -175,63 +183,27 @@ function posSync(f: Func, role: WasmRole, g: PosGeom, k: Consts, ws: Width[]): v
     f.get(q2).get(acc);
     if (w === 2) f.op('v128.store', sumAt(half, s)); else f.op('v128.store64_lane', sumAt(half, s), 0);
   };
-  const zeroAll = (xs: string[]) => xs.forEach((x) => { zero(f); f.set(x); });
+  /** m (or v) := the exchanged sum of the given half divided by the line length. */
+  const loadMean = (half: 0 | 1, into: string[]) => ws.forEach((w, s) => { loadSum(half, s, w); f.get(k.T).op('f64x2.div').set(into[s]); });
   if (role === 'stats') {
     zeroAll(m);
-    overT(f, g, (a, off) => ws.forEach((w, s) => { f.get(m[s]); ld(f, a, at.x + off + 8 * s, w); f.op('f64x2.add').set(m[s]); }));
+    sumX();
     ws.forEach((w, s) => storeSum(0, s, w, m[s]));
   } else if (role === 'spread') {
-    ws.forEach((w, s) => { loadSum(0, s, w); f.get(k.T).op('f64x2.div').set(m[s]); });
+    loadMean(0, m);
     zeroAll(v);
-    overT(f, g, (a, off) => ws.forEach((w, s) => {
-      ld(f, a, at.x + off + 8 * s, w); f.get(m[s]).op('f64x2.sub').tee(h).get(h).op('f64x2.mul').get(v[s]).op('f64x2.add').set(v[s]);
-    }));
+    sumSquares();
     ws.forEach((w, s) => storeSum(1, s, w, v[s]));
   } else if (role === 'forward') {
-    ws.forEach((w, s) => {
-      loadSum(0, s, w); f.get(k.T).op('f64x2.div').set(m[s]);
-      loadSum(1, s, w); f.get(k.T).op('f64x2.div').set(v[s]);
-      f.get(k.one).get(v[s]).get(k.eps).op('f64x2.add').op('f64x2.sqrt').op('f64x2.div').set(inv[s]);
-      st(f, 'p', at.invStd + 8 * s, w, () => f.get(inv[s]));
-      ld(f, 'p', at.gamma + 8 * s, w); f.set(ga[s]); ld(f, 'p', at.beta + 8 * s, w); f.set(be[s]);
-    });
-    overT(f, g, (a, off) => ws.forEach((w, s) => {
-      ld(f, a, at.x + off + 8 * s, w); f.get(m[s]).op('f64x2.sub').get(inv[s]).op('f64x2.mul').set(h);
-      st(f, a, at.xhat + off + 8 * s, w, () => f.get(h));
-      st(f, a, at.y + off + 8 * s, w, () => f.get(ga[s]).get(h).op('f64x2.mul').get(be[s]).op('f64x2.add'));
-    }));
-    ws.forEach((w, s) => {
-      st(f, 'p', at.runningMean + 8 * s, w, () => { f.get(k.keep); ld(f, 'p', at.runningMean + 8 * s, w); f.op('f64x2.mul').get(k.mom).get(m[s]).op('f64x2.mul').op('f64x2.add'); });
-      st(f, 'p', at.runningVar + 8 * s, w, () => { f.get(k.keep); ld(f, 'p', at.runningVar + 8 * s, w); f.op('f64x2.mul').get(k.mom).get(v[s]).op('f64x2.mul').op('f64x2.add'); });
-    });
+    loadMean(0, m);
+    loadMean(1, v);
+    ws.forEach((_, s) => invFrom(s, () => f.get(v[s])));
+    normalise();
+    running();
   } else if (role === 'backsums') {
-    zeroAll(m); zeroAll(v);
-    overT(f, g, (a, off) => ws.forEach((w, s) => {
-      ld(f, a, at.dy + off + 8 * s, w); f.tee(h).get(m[s]).op('f64x2.add').set(m[s]);
-      f.get(h); ld(f, a, at.xhat + off + 8 * s, w); f.op('f64x2.mul').get(v[s]).op('f64x2.add').set(v[s]);
-    }));
-    ws.forEach((w, s) => {
-      st(f, 'p', at.dgamma + 8 * s, w, () => { ld(f, 'p', at.dgamma + 8 * s, w); f.get(v[s]).op('f64x2.add'); });
-      st(f, 'p', at.dbeta + 8 * s, w, () => { ld(f, 'p', at.dbeta + 8 * s, w); f.get(m[s]).op('f64x2.add'); });
-      storeSum(0, s, w, m[s]);
-      storeSum(1, s, w, v[s]);
-    });
+    backSums((s, w) => { storeSum(0, s, w, m[s]); storeSum(1, s, w, v[s]); });
   } else if (role === 'backward') {
-    f.get('training').op('if');
-    ws.forEach((w, s) => {
-      loadSum(0, s, w); f.set(m[s]); loadSum(1, s, w); f.set(v[s]);
-      ld(f, 'p', at.gamma + 8 * s, w); ld(f, 'p', at.invStd + 8 * s, w); f.op('f64x2.mul').get(k.T).op('f64x2.div').set(inv[s]);
-    });
-    overT(f, g, (a, off) => ws.forEach((w, s) => st(f, a, at.dx + off + 8 * s, w, () => {
-      f.get(inv[s]).get(k.T); ld(f, a, at.dy + off + 8 * s, w); f.op('f64x2.mul').get(m[s]).op('f64x2.sub');
-      ld(f, a, at.xhat + off + 8 * s, w); f.get(v[s]).op('f64x2.mul').op('f64x2.sub').op('f64x2.mul');
-    })));
-    f.op('else');
-    ws.forEach((w, s) => { ld(f, 'p', at.gamma + 8 * s, w); ld(f, 'p', at.invStd + 8 * s, w); f.op('f64x2.mul').set(inv[s]); });
-    overT(f, g, (a, off) => ws.forEach((w, s) => st(f, a, at.dx + off + 8 * s, w, () => {
-      f.get(inv[s]); ld(f, a, at.dy + off + 8 * s, w); f.op('f64x2.mul');
-    })));
-    f.end();
+    dx((s, w) => { loadSum(0, s, w); f.set(m[s]); loadSum(1, s, w); f.set(v[s]); });
   } else {
     throw new Error(`bn: no ${role} kernel in a shard build's position mode`);
   }
@@ -312,101 +284,88 @@ function emitChannel(f: Func, layer: BnLayer, role: WasmRole, T: number, at: Add
     f.op('f64.const', 1).get(vr).op('f64.const', layer.eps).op('f64.add').op('f64.sqrt').op('f64.div').set(inv);
     if ('invStd' in at) s32(at.invStd, () => f.get(inv)); // none in inference plans
   };
+  /** Zeroes the two accumulators, runs `body` over the channel, leaves their lane sum on the stack. */
+  const accumulate = (body: (a: string, off: number, w: Width, i: 0 | 1) => void) => {
+    zero(f); f.set(a0); zero(f); f.set(a1);
+    overRuns(f, T, C, HW, body);
+    hsum(f, a0, a1);
+  };
+  const sumX = (a: string, off: number, w: Width, i: 0 | 1) => { f.get(acc[i]); ld(f, a, at.x + off, w); f.op('f64x2.add').set(acc[i]); };
+  /** acc += (x − M)². */
+  const sumSquares = (a: string, off: number, w: Width, i: 0 | 1) => {
+    ld(f, a, at.x + off, w); f.get(M).op('f64x2.sub');
+    if (w === 1) f.op('f64.const', 0).op('f64x2.replace_lane', 1); // lane 1 holds no value
+    f.tee(h).get(h).op('f64x2.mul').get(acc[i]).op('f64x2.add').set(acc[i]);
+  };
+  const running = () => {
+    s32(at.runningMean, () => { f.op('f64.const', 1 - layer.momentum); l32(at.runningMean); f.op('f64.mul').op('f64.const', layer.momentum).get(mean).op('f64.mul').op('f64.add'); });
+    s32(at.runningVar, () => { f.op('f64.const', 1 - layer.momentum); l32(at.runningVar); f.op('f64.mul').op('f64.const', layer.momentum).get(vr).op('f64.mul').op('f64.add'); });
+  };
+  /** mean := Σ dy, var := Σ dy·x̂ (scalars, a: Σ dy, b: Σ dy·x̂); dγ += var, dβ += mean. */
+  const backSums = () => {
+    zero(f); f.set(a0); zero(f); f.set(a1); zero(f); f.set(b0); zero(f); f.set(b1);
+    overRuns(f, T, C, HW, (a, off, w, i) => {
+      ld(f, a, at.dy + off, w); f.tee(h).get(acc[i]).op('f64x2.add').set(acc[i]);
+      f.get(h); ld(f, a, at.xhat + off, w); f.op('f64x2.mul').get(acc2[i]).op('f64x2.add').set(acc2[i]);
+    });
+    hsum(f, a0, a1); f.set(mean);
+    hsum(f, b0, b1); f.set(vr);
+    s32(at.dgamma, () => { l32(at.dgamma); f.get(vr).op('f64.add'); });
+    s32(at.dbeta, () => { l32(at.dbeta); f.get(mean).op('f64.add'); });
+  };
+  /** dx from Σ dy and Σ dy·x̂ (pushed by `sg`, `sgx`; training) or with μ, σ² constants. */
+  const dx = (sg: () => void, sgx: () => void) => {
+    f.get('training').op('if');
+    l32(at.gamma); l32(at.invStd); f.op('f64.mul').op('f64.const', L).op('f64.div').op('f64x2.splat').set(I);
+    sg(); f.op('f64x2.splat').set(M); sgx(); f.op('f64x2.splat').set(G);
+    overRuns(f, T, C, HW, (a, off, w) => st(f, a, at.dx + off, w, () => {
+      f.get(I).get(k.T); ld(f, a, at.dy + off, w); f.op('f64x2.mul').get(M).op('f64x2.sub');
+      ld(f, a, at.xhat + off, w); f.get(G).op('f64x2.mul').op('f64x2.sub').op('f64x2.mul');
+    }));
+    f.op('else');
+    l32(at.gamma); l32(at.invStd); f.op('f64.mul').op('f64x2.splat').set(I);
+    overRuns(f, T, C, HW, (a, off, w) => st(f, a, at.dx + off, w, () => { f.get(I); ld(f, a, at.dy + off, w); f.op('f64x2.mul'); }));
+    f.end();
+  };
   // Shard builds: the channel's two float64 sums at byte 2·kg and 8·C further.
   const sum = (half: 0 | 1) => at.sums + half * 8 * C;
   const loadSum = (half: 0 | 1) => f.get(kg).i32(1).op('i32.shl').op('f64.load', sum(half));
   const storeSum = (half: 0 | 1, value: () => void) => { f.get(kg).i32(1).op('i32.shl'); value(); f.op('f64.store', sum(half)); };
-  const sums2 = (into: string, x: (a: string, off: number, w: Width) => void) => {
-    zero(f); f.set(a0); zero(f); f.set(a1);
-    overRuns(f, T, C, HW, (a, off, w, i) => { f.get(acc[i]); x(a, off, w); f.op('f64x2.add').set(acc[i]); });
-    hsum(f, a0, a1); f.set(into);
-  };
   f.i32(0).set(kp).i32(0).set(kg);
   counted(f, f.local('nk', 'i32'), 'channels', C, () => {
     if (sync && role === 'stats') {
-      sums2(mean, (a, off, w) => ld(f, a, at.x + off, w));
+      accumulate(sumX); f.set(mean);
       storeSum(0, () => f.get(mean));
     } else if (sync && role === 'spread') {
       loadSum(0); f.op('f64.const', L).op('f64.div').op('f64x2.splat').set(M);
-      sums2(vr, (a, off, w) => {
-        ld(f, a, at.x + off, w); f.get(M).op('f64x2.sub');
-        if (w === 1) f.op('f64.const', 0).op('f64x2.replace_lane', 1); // lane 1 holds no value
-        f.tee(h).get(h).op('f64x2.mul');
-      });
+      accumulate(sumSquares); f.set(vr);
       storeSum(1, () => f.get(vr));
     } else if (sync && role === 'forward') {
       loadSum(0); f.op('f64.const', L).op('f64.div').set(mean);
       loadSum(1); f.op('f64.const', L).op('f64.div').set(vr);
       invFrom();
       normalise();
-      s32(at.runningMean, () => { f.op('f64.const', 1 - layer.momentum); l32(at.runningMean); f.op('f64.mul').op('f64.const', layer.momentum).get(mean).op('f64.mul').op('f64.add'); });
-      s32(at.runningVar, () => { f.op('f64.const', 1 - layer.momentum); l32(at.runningVar); f.op('f64.mul').op('f64.const', layer.momentum).get(vr).op('f64.mul').op('f64.add'); });
+      running();
     } else if (sync && role === 'backsums') {
-      zero(f); f.set(a0); zero(f); f.set(a1); zero(f); f.set(b0); zero(f); f.set(b1);
-      overRuns(f, T, C, HW, (a, off, w, i) => {
-        ld(f, a, at.dy + off, w); f.tee(h).get(acc[i]).op('f64x2.add').set(acc[i]);
-        f.get(h); ld(f, a, at.xhat + off, w); f.op('f64x2.mul').get(acc2[i]).op('f64x2.add').set(acc2[i]);
-      });
-      hsum(f, a0, a1); f.set(mean);
-      hsum(f, b0, b1); f.set(vr);
-      s32(at.dgamma, () => { l32(at.dgamma); f.get(vr).op('f64.add'); });
-      s32(at.dbeta, () => { l32(at.dbeta); f.get(mean).op('f64.add'); });
+      backSums();
       storeSum(0, () => f.get(mean));
       storeSum(1, () => f.get(vr));
     } else if (sync && role === 'backward') {
-      f.get('training').op('if');
-      l32(at.gamma); l32(at.invStd); f.op('f64.mul').op('f64.const', L).op('f64.div').op('f64x2.splat').set(I);
-      loadSum(0); f.op('f64x2.splat').set(M); loadSum(1); f.op('f64x2.splat').set(G);
-      overRuns(f, T, C, HW, (a, off, w) => st(f, a, at.dx + off, w, () => {
-        f.get(I).get(k.T); ld(f, a, at.dy + off, w); f.op('f64x2.mul').get(M).op('f64x2.sub');
-        ld(f, a, at.xhat + off, w); f.get(G).op('f64x2.mul').op('f64x2.sub').op('f64x2.mul');
-      }));
-      f.op('else');
-      l32(at.gamma); l32(at.invStd); f.op('f64.mul').op('f64x2.splat').set(I);
-      overRuns(f, T, C, HW, (a, off, w) => st(f, a, at.dx + off, w, () => { f.get(I); ld(f, a, at.dy + off, w); f.op('f64x2.mul'); }));
-      f.end();
+      dx(() => loadSum(0), () => loadSum(1));
     } else if (role === 'forward') {
-      zero(f); f.set(a0); zero(f); f.set(a1);
-      overRuns(f, T, C, HW, (a, off, w, i) => { f.get(acc[i]); ld(f, a, at.x + off, w); f.op('f64x2.add').set(acc[i]); });
-      hsum(f, a0, a1); f.op('f64.const', L).op('f64.div').tee(mean).op('f64x2.splat').set(M);
-      zero(f); f.set(a0); zero(f); f.set(a1);
-      overRuns(f, T, C, HW, (a, off, w, i) => {
-        ld(f, a, at.x + off, w); f.get(M).op('f64x2.sub');
-        if (w === 1) f.op('f64.const', 0).op('f64x2.replace_lane', 1); // lane 1 holds no value
-        f.tee(h).get(h).op('f64x2.mul').get(acc[i]).op('f64x2.add').set(acc[i]);
-      });
-      hsum(f, a0, a1); f.op('f64.const', L).op('f64.div').set(vr);
+      accumulate(sumX); f.op('f64.const', L).op('f64.div').tee(mean).op('f64x2.splat').set(M);
+      accumulate(sumSquares); f.op('f64.const', L).op('f64.div').set(vr);
       invFrom();
       normalise();
-      s32(at.runningMean, () => { f.op('f64.const', 1 - layer.momentum); l32(at.runningMean); f.op('f64.mul').op('f64.const', layer.momentum).get(mean).op('f64.mul').op('f64.add'); });
-      s32(at.runningVar, () => { f.op('f64.const', 1 - layer.momentum); l32(at.runningVar); f.op('f64.mul').op('f64.const', layer.momentum).get(vr).op('f64.mul').op('f64.add'); });
+      running();
     } else if (role === 'infer') {
       l32(at.runningMean); f.set(mean);
       l32(at.runningVar); f.set(vr);
       invFrom();
       normalise();
     } else {
-      // a: Σ dy, b: Σ dy·xhat; mean := sg, var := sgx (scalars)
-      zero(f); f.set(a0); zero(f); f.set(a1); zero(f); f.set(b0); zero(f); f.set(b1);
-      overRuns(f, T, C, HW, (a, off, w, i) => {
-        ld(f, a, at.dy + off, w); f.tee(h).get(acc[i]).op('f64x2.add').set(acc[i]);
-        f.get(h); ld(f, a, at.xhat + off, w); f.op('f64x2.mul').get(acc2[i]).op('f64x2.add').set(acc2[i]);
-      });
-      hsum(f, a0, a1); f.set(mean);
-      hsum(f, b0, b1); f.set(vr);
-      s32(at.dgamma, () => { l32(at.dgamma); f.get(vr).op('f64.add'); });
-      s32(at.dbeta, () => { l32(at.dbeta); f.get(mean).op('f64.add'); });
-      f.get('training').op('if');
-      l32(at.gamma); l32(at.invStd); f.op('f64.mul').op('f64.const', L).op('f64.div').op('f64x2.splat').set(I);
-      f.get(mean).op('f64x2.splat').set(M).get(vr).op('f64x2.splat').set(G);
-      overRuns(f, T, C, HW, (a, off, w) => st(f, a, at.dx + off, w, () => {
-        f.get(I).get(k.T); ld(f, a, at.dy + off, w); f.op('f64x2.mul').get(M).op('f64x2.sub');
-        ld(f, a, at.xhat + off, w); f.get(G).op('f64x2.mul').op('f64x2.sub').op('f64x2.mul');
-      }));
-      f.op('else');
-      l32(at.gamma); l32(at.invStd); f.op('f64.mul').op('f64x2.splat').set(I);
-      overRuns(f, T, C, HW, (a, off, w) => st(f, a, at.dx + off, w, () => { f.get(I); ld(f, a, at.dy + off, w); f.op('f64x2.mul'); }));
-      f.end();
+      backSums();
+      dx(() => f.get(mean), () => f.get(vr));
     }
     bump(f, kp, HW * 4);
     bump(f, kg, 4);
