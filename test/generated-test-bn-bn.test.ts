@@ -11,16 +11,13 @@
 // upper bn's dγ (n4's, not cancelled) by 2·TOL relative. By TOL/2 of the floor they pass. (γ starts at 1: after the SGD steps it
 // is 1 - lr·(2+momentum)·dγ, checked relative to 1, which an error of that size in dγ cannot
 // reach, with or without the floor; the backward check is the one that sees it.)
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildNetwork } from '../src/model/build.js';
-import { compileNetwork } from '../src/emit/index.js';
+import { generatedTestRuns } from './helpers/generated-test-runs.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cnnc-bnbn-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -84,34 +81,8 @@ const cases = (tol: number) => ({
   upperGamma: wrapper({ grad: ['n4', 'gamma', `(m) => ${2 * tol} * m.grad("n4", "gamma")[0]`] }),
 });
 
-type Report = { testResults: { name: string; assertionResults: { title: string; status: string; failureMessages: string[] }[] }[] };
-
 describe('generated test: bn right after bn', () => {
-  let report: Report;
-  const results = (variant: string, file: string) => {
-    if (!report) {
-      writeFileSync(join(dir, 'vitest.config.mjs'), `export default ${JSON.stringify({
-        resolve: { alias: { 'cnnc/interpreter': join(root, 'src/interp/index.ts') } },
-        test: { include: ['**/*.test.ts'], pool: 'forks', testTimeout: 60_000 },
-      })};\n`);
-      for (const { what, options, tol } of variants) {
-        const compiled = compileNetwork(net, options);
-        const sub = join(dir, what);
-        mkdirSync(sub);
-        writeFileSync(join(sub, 'bnbn.js'), compiled.js);
-        for (const [name, module] of Object.entries(cases(tol))) {
-          if (module) writeFileSync(join(sub, `${name}.js`), module);
-          writeFileSync(join(sub, `${name}.test.ts`), compiled.test.replace("from './bnbn.js';", `from './${module ? name : 'bnbn'}.js';`));
-        }
-      }
-      const out = join(dir, 'report.json');
-      spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--config', join(dir, 'vitest.config.mjs'), '--reporter=json', `--outputFile=${out}`], { cwd: root, encoding: 'utf8' });
-      report = JSON.parse(readFileSync(out, 'utf8')) as Report;
-    }
-    const r = report.testResults.find((t) => t.name === join(dir, variant, file));
-    expect(r, `${variant}/${file} ran`).toBeDefined();
-    return Object.fromEntries(r!.assertionResults.map((a) => [a.title, { status: a.status, message: a.failureMessages.join('\n') }]));
-  };
+  const results = generatedTestRuns(dir, net, 'bnbn', variants, cases);
   const forward = 'whole network: forward (training), every activation and path, running statistics';
   const backward = 'whole network: backward, loss, every sensitivity and gradient, input sensitivity';
   const sgd = 'SGD step with momentum';

@@ -5,16 +5,13 @@
 // and still fails when the module's gradients are off, through a wrapper module that
 // perturbs one bias gradient in place after backward (the SGD step then reads it too):
 // an ordinary bias gradient by 2·TOL relative, and a cancelled one by 2·TOL·Σ|dy|.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildNetwork } from '../src/model/build.js';
-import { compileNetwork } from '../src/emit/index.js';
+import { generatedTestRuns } from './helpers/generated-test-runs.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cnnc-cancel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -60,34 +57,8 @@ const cases = (tol: number) => ({
   cancelledWithinFloor: perturbed('c1', 'b', `(m) => ${tol / 2} * (${sumDyC1})(m)`),
 });
 
-type Report = { testResults: { name: string; assertionResults: { title: string; status: string; failureMessages: string[] }[] }[] };
-
 describe('generated test: a bias right before bn', () => {
-  let report: Report;
-  const results = (variant: string, file: string) => {
-    if (!report) {
-      writeFileSync(join(dir, 'vitest.config.mjs'), `export default ${JSON.stringify({
-        resolve: { alias: { 'cnnc/interpreter': join(root, 'src/interp/index.ts') } },
-        test: { include: ['**/*.test.ts'], pool: 'forks', testTimeout: 60_000 },
-      })};\n`);
-      for (const { what, options, tol } of variants) {
-        const compiled = compileNetwork(net, options);
-        const sub = join(dir, what);
-        mkdirSync(sub);
-        writeFileSync(join(sub, 'cancel.js'), compiled.js);
-        for (const [name, wrapper] of Object.entries(cases(tol))) {
-          if (wrapper) writeFileSync(join(sub, `${name}.js`), wrapper);
-          writeFileSync(join(sub, `${name}.test.ts`), compiled.test.replace("from './cancel.js';", `from './${wrapper ? name : 'cancel'}.js';`));
-        }
-      }
-      const out = join(dir, 'report.json');
-      spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--config', join(dir, 'vitest.config.mjs'), '--reporter=json', `--outputFile=${out}`], { cwd: root, encoding: 'utf8' });
-      report = JSON.parse(readFileSync(out, 'utf8')) as Report;
-    }
-    const r = report.testResults.find((t) => t.name === join(dir, variant, file));
-    expect(r, `${variant}/${file} ran`).toBeDefined();
-    return Object.fromEntries(r!.assertionResults.map((a) => [a.title, { status: a.status, message: a.failureMessages.join('\n') }]));
-  };
+  const results = generatedTestRuns(dir, net, 'cancel', variants, cases);
   const backward = 'whole network: backward, loss, every sensitivity and gradient, input sensitivity';
   const sgd = 'SGD step with momentum';
 
