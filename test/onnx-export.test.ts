@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { loadModel } from '../src/frontend/index.js';
 import { buildNetwork, pooledSize, type LayerSpec } from '../src/model/build.js';
@@ -19,7 +19,7 @@ import { emptyWeights, layerEntry, put, type Weights } from '../src/model/weight
 import { forwardNetwork } from '../src/interp/index.js';
 import { convPads, cropThenPad, poolPads } from '../src/onnx/layout.js';
 import { exportOnnx } from '../src/index.js';
-import { main } from '../src/cli/main.js';
+import { cli } from './helpers/cli-frontend-capture.js';
 import { writeWeightsFile } from '../src/weights/index.js';
 import { closeTo } from './helpers/compare.js';
 
@@ -218,18 +218,11 @@ describe.skipIf(!haveOrt)('hand-made cases', () => {
 
 // ---- the command ----
 
+/** The command in process (test/helpers/cli-frontend-capture.ts), as { code, out, err }. */
 async function cnnc(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    vi.restoreAllMocks();
-    process.exitCode = undefined;
-  }
+  const r = await cli(...args);
+  process.exitCode = undefined;
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('cnnc export', () => {

@@ -4,23 +4,16 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli } from './helpers/cli-frontend-capture.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'cnnc-workers-cli-'));
 
+/** The command in process (test/helpers/cli-frontend-capture.ts), as { code, out, err }. */
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-    process.exitCode = undefined;
-  }
+  const r = await cli(...args);
+  process.exitCode = undefined;
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 afterEach(() => {
