@@ -3,32 +3,11 @@
 // exports is declared. Checked on a small network: type-checking is quadratic on the long
 // kernels of big ones (the reason the .js is produced without the checker).
 import { describe, expect, it } from 'vitest';
-import { Project, ts } from 'ts-morph';
-import { buildNetwork } from '../src/model/build.js';
+import { typeDiagnostics, typedNet } from './helpers/strict-types.js';
 import { compileNetwork } from '../src/emit/index.js';
 
-const net = buildNetwork({
-  name: 'typed', batch: 2, input: [2, 5, 4],
-  layers: [
-    { op: 'conv', name: 'c1', out: 3, kernel: [3, 2], anchor: [-1, 2] }, { op: 'bn', name: 'n1' }, { op: 'relu' },
-    { op: 'pool', name: 'p1', size: [2, 3], stride: [2, 1], round: 'ceil' }, { op: 'full', name: 'f1', out: 4, bias: true },
-    { op: 'bn', name: 'n2', mode: 'channel' }, { op: 'full', name: 'f2', out: 3 }, { op: 'softmax' },
-  ],
-});
-
-function diagnostics(files: Record<string, string>, check: string[]): string[] {
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    compilerOptions: {
-      strict: true, noUnusedLocals: true, noUnusedParameters: true, noImplicitReturns: true,
-      target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2022.d.ts'], types: [],
-    },
-  });
-  for (const [path, text] of Object.entries(files)) project.createSourceFile(path, text);
-  return check.flatMap((path) => project.getSourceFileOrThrow(path).getPreEmitDiagnostics()
-    .map((d) => `${path}:${d.getLineNumber()}: ${ts.flattenDiagnosticMessageText(d.getMessageText() as string, '\n')}`));
-}
+const net = typedNet;
+const diagnostics = typeDiagnostics;
 
 const consumer = `
 import { createModel, meta, Model, c1_forward, f1_grad, p1_path, softmax1_loss, type ModelMeta } from './typed.js';

@@ -5,18 +5,17 @@
 // WebAssembly module's exports), no training buffer in its plan, no weights-file code.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Project, ts } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { compileNetwork, emitNetwork } from '../src/emit/index.js';
 import { loadModel } from '../src/frontend/index.js';
 import { planNetwork } from '../src/lower/index.js';
-import { buildNetwork } from '../src/model/build.js';
 import type { CheckedNetwork } from '../src/model/checked.js';
 import { initWeights, mulberry32 } from '../src/model/init.js';
 import type { Weights } from '../src/model/weights.js';
 import { buildWasmModule } from '../src/wasm/module.js';
 import { readWeightsFile } from '../src/weights/index.js';
 import { loadModule } from './helpers/load-module.js';
+import { typeDiagnostics, typedNet } from './helpers/strict-types.js';
 
 const examples = readdirSync('examples').filter((f) => f.endsWith('.cnn')).sort();
 
@@ -166,27 +165,8 @@ describe('an inference module has nothing of training', () => {
 // The .ts type-checks under strict settings (noUnused* too: the pruned prelude leaves nothing
 // unused), and the .d.ts describes the .js: a consumer type-checks, and training calls do not.
 describe('types of inference modules', () => {
-  const net = buildNetwork({
-    name: 'typed', batch: 2, input: [2, 5, 4],
-    layers: [
-      { op: 'conv', name: 'c1', out: 3, kernel: [3, 2], anchor: [-1, 2] }, { op: 'bn', name: 'n1' }, { op: 'relu' },
-      { op: 'pool', name: 'p1', size: [2, 3], stride: [2, 1], round: 'ceil' }, { op: 'full', name: 'f1', out: 4, bias: true },
-      { op: 'bn', name: 'n2', mode: 'channel' }, { op: 'full', name: 'f2', out: 3 }, { op: 'softmax' },
-    ],
-  });
-  function diagnostics(files: Record<string, string>, check: string[]): string[] {
-    const project = new Project({
-      useInMemoryFileSystem: true,
-      compilerOptions: {
-        strict: true, noUnusedLocals: true, noUnusedParameters: true, noImplicitReturns: true,
-        target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
-        lib: ['lib.es2022.d.ts'], types: [],
-      },
-    });
-    for (const [path, text] of Object.entries(files)) project.createSourceFile(path, text);
-    return check.flatMap((path) => project.getSourceFileOrThrow(path).getPreEmitDiagnostics()
-      .map((d) => `${path}:${d.getLineNumber()}: ${ts.flattenDiagnosticMessageText(d.getMessageText() as string, '\n')}`));
-  }
+  const net = typedNet;
+  const diagnostics = typeDiagnostics;
   const consumer = `
 import { createModel, createModelAsync, meta, Model, c1_forward, n1_infer, type ModelMeta } from './typed.js';
 const m: Model = createModel();
