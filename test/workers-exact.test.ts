@@ -125,3 +125,65 @@ describe('the workers and the process', () => {
     expect(out.trim()).toBe('outputs 320');
   }, 90_000);
 });
+
+describe('the check after every step, done by the shards', () => {
+  // bn n1's statistics sit early in the weights and n3's last, so with 2 workers a bad number
+  // in each lies in a different shard's share. A NaN running variance leaves a training pass
+  // finite (it normalises with the batch's statistics) and stays NaN through the update.
+  const source = `network chk { input shape=1x4x4 batch=6
+    conv c1 out=2 kernel=3x3
+    bn n1 mode=channel
+    relu
+    full f1 out=3
+    bn n3 mode=channel
+    softmax }`;
+  for (const dtype of ['f32', 'f64'] as const) {
+    it(`trainStep reports a weight or statistic that is not storable after the step, in any shard's share (${dtype})`, async () => {
+      const n = net(source);
+      const many = await ParallelModel.create(n, { workers: 2, dtype, target: 'js', seed: 1 });
+      open.push(many);
+      const [b] = batches(n, 1, dtype === 'f64');
+      const fresh = many.toJSON();
+      const ok = await many.trainStep(b!.input, b!.labels, { lr: 0.05, momentum: 0.9 });
+      expect(ok.storable).toBe(true);
+      for (const layer of ['n1', 'n3']) {
+        many.loadJSON(fresh);
+        many.param(layer, 'runningVar')[1] = NaN;
+        const r = await many.trainStep(b!.input, b!.labels, { lr: 0.05, momentum: 0.9 });
+        expect(Number.isFinite(r.loss), layer).toBe(true);
+        expect(r.storable, layer).toBe(false);
+      }
+      // Finite but beyond float32: only a float64 build can hold it, and it is not storable.
+      if (dtype === 'f64') {
+        many.loadJSON(fresh);
+        many.param('n3', 'runningMean')[0] = 1e300;
+        expect((await many.trainStep(b!.input, b!.labels, { lr: 0.05, momentum: 0.9 })).storable).toBe(false);
+      }
+    }, 60_000);
+  }
+
+  it('the training loop stops where one worker stops, with the same message data, and restores the weights', async () => {
+    const { train } = await import('../src/train/loop.js');
+    const n = net(source);
+    const count = 12;
+    const next = mulberry32(5);
+    const split = {
+      file: 'x', labelsFile: 'z', count, shape: { c: 1, h: 4, w: 4 }, scale: 1 / 255, classes: 3,
+      pixels: Uint8Array.from({ length: count * 16 }, () => Math.floor(next() * 256)),
+      labels: Int32Array.from({ length: count }, (_, k) => k % 3),
+    };
+    const outcomes = [];
+    for (const workers of [1, 2]) {
+      const mod = await compileAndImport(n, { dtype: 'f32', target: 'js' });
+      const model = workers === 1 ? new mod.Model({ seed: 1 }) : await ParallelModel.create(n, { workers, dtype: 'f32', target: 'js', seed: 1 });
+      if (model instanceof ParallelModel) open.push(model);
+      model.param('n3', 'runningVar')[2] = Infinity;
+      const before = JSON.stringify(model.toJSON());
+      const out = await train(model, mod.meta, { train: split, test: split }, { epochs: 1, lr: 0.05, momentum: 0.9, seed: 2 });
+      expect(JSON.stringify(model.toJSON()), `${workers} worker(s): restored`).toBe(before);
+      outcomes.push(out.diverged);
+    }
+    expect(outcomes[0]).toMatchObject({ what: 'weights', step: 1, layer: 'n3', key: 'runningVar', index: 2, count: 1 });
+    expect(outcomes[1]).toEqual(outcomes[0]);
+  }, 60_000);
+});

@@ -171,9 +171,9 @@ export async function train(
       }
       keep();
       // forward, backward and, if the loss is finite, the SGD step (one round trip for a ParallelModel).
-      let y: ArrayLike<number>, loss: number;
+      let y: ArrayLike<number>, loss: number, storable: boolean | undefined;
       if (model.trainStep) {
-        ({ y, loss } = await model.trainStep(input, labels, { lr, momentum: options.momentum }));
+        ({ y, loss, storable } = await model.trainStep(input, labels, { lr, momentum: options.momentum }));
       } else {
         y = await model.forward(input, { training: true });
         loss = await model.backward(labels);
@@ -192,7 +192,7 @@ export async function train(
           : { ...step, what: 'loss', layer: null, key: null, index: -1, value: loss, count: 0 };
         return { epochs: results, stopped: false, batches: total, diverged };
       }
-      const broken = views.every(allStorable) ? undefined : views.map((a, i) => ({ ...tensors[i]!, bad: firstBadNumber(a) })).find((t) => t.bad);
+      const broken = (storable ?? views.every(allStorable)) ? undefined : views.map((a, i) => ({ ...tensors[i]!, bad: firstBadNumber(a) })).find((t) => t.bad);
       if (broken?.bad) {
         restore();
         return { epochs: results, stopped: false, batches: total, diverged: { ...step, what: 'weights', layer: broken.layer, key: broken.key, ...broken.bad } };

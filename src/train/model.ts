@@ -20,8 +20,12 @@ export interface TrainableModel extends Pick<GeneratedModel, 'toJSON' | 'loadJSO
   backward(labels: ArrayLike<number>): MaybePromise<number>;
   step(options: { lr: number; momentum?: number }): MaybePromise<void>;
   activation(layer: string): MaybePromise<ArrayLike<number>>;
-  /** Optional: forward (training mode), backward and, only when the loss is finite, step, in one call. */
-  trainStep?(input: ArrayLike<number>, labels: ArrayLike<number>, options: { lr: number; momentum?: number }): Promise<{ y: ArrayLike<number>; loss: number }>;
+  /**
+   * Optional: forward (training mode), backward and, only when the loss is finite, step, in
+   * one call. `storable`, when given, says whether every parameter and state number after the
+   * step is storable (the model checked them itself); without it the loop checks them.
+   */
+  trainStep?(input: ArrayLike<number>, labels: ArrayLike<number>, options: { lr: number; momentum?: number }): Promise<{ y: ArrayLike<number>; loss: number; storable?: boolean }>;
 }
 
 /** What training needs of a module: its meta and its Model class. */

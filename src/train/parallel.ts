@@ -33,6 +33,7 @@ import { compileNetwork } from '../emit/index.js';
 import type { CheckedNetwork } from '../model/checked.js';
 import { importGeneratedSource, type GeneratedModel } from '../engines/generated-module.js';
 import type { ModuleMeta, TrainableModel } from './model.js';
+import { FLOAT32_MAX } from '../weights/values.js';
 
 /** The default number of workers: the machine's cores. */
 export const defaultWorkers = (): number => availableParallelism();
@@ -74,12 +75,16 @@ interface Layout {
   layers: string[];
   /** Milliseconds a worker spins at a barrier before it sleeps. */
   spin: number;
+  /** The largest storable magnitude (FLOAT32_MAX: weights files hold float32). */
+  storableMax: number;
   /** A test's fault injection: this worker exits in the middle of this command number. */
   fault: number | null;
   shared: {
     control: SharedArrayBuffer; args: SharedArrayBuffer; input: SharedArrayBuffer; labels: SharedArrayBuffer;
     output: SharedArrayBuffer; losses: SharedArrayBuffer; params: SharedArrayBuffer; grads: SharedArrayBuffer;
     reduce: SharedArrayBuffer; activation: SharedArrayBuffer;
+    /** Per shard: 1 when its share of the weights after the last training step holds a number that is not storable. */
+    unstorable: SharedArrayBuffer;
   };
 }
 
@@ -105,6 +110,7 @@ function participant(layout: Layout, codes: typeof CODES, Model: new (options: o
   const labels = new Float64Array(S.labels, L.start * L.perOutput * 8, L.samples * L.perOutput);
   const output = floats(S.output, L.start * L.perOutput, L.samples * L.perOutput);
   const losses = new Float64Array(S.losses);
+  const unstorable = new Int32Array(S.unstorable);
   const params = L.tensors.map((t) => floats(S.params, t.offset, t.size));
   const gradSlots = Array.from({ length: N }, (_, w) => floats(S.grads, w * L.learnableSize, L.learnableSize));
   // Two regions of reduce slots, used in turn: a shard that left one exchange may write
@@ -186,6 +192,25 @@ function participant(layout: Layout, codes: typeof CODES, Model: new (options: o
     barrier();
     L.tensors.forEach((t, i) => { if (grads[i]) grads[i].set(total.subarray(t.gradOffset, t.gradOffset + t.size)); });
   };
+  // The training loop's check after every step (every number storable: finite, within
+  // float32), done by each shard on its share of the shared weights, which it wrote itself:
+  // in parallel, instead of by the main thread alone between steps.
+  const all = floats(S.params, 0, totalParams);
+  const storable = (): boolean => {
+    const a = all.subarray(lo(totalParams), hi(totalParams));
+    if (a instanceof Float32Array) {
+      // float32 holds nothing beyond float32: only NaN and ±Infinity are wrong, and x·0 is 0
+      // for every other x (four sums: one chain would be bound by the additions' latency).
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      const n = a.length & ~3;
+      let i = 0;
+      for (; i < n; i += 4) { s0 += a[i]! * 0; s1 += a[i + 1]! * 0; s2 += a[i + 2]! * 0; s3 += a[i + 3]! * 0; }
+      for (; i < a.length; i++) s0 += a[i]! * 0;
+      return s0 + s1 + s2 + s3 === 0;
+    }
+    for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]!) <= L.storableMax)) return false;
+    return true;
+  };
   const execute = (cmd: number): void => {
     if (cmd === FORWARD_TRAIN || cmd === FORWARD_INFER) {
       load();
@@ -207,9 +232,11 @@ function participant(layout: Layout, codes: typeof CODES, Model: new (options: o
       reduceGrads(); // its barriers also make every shard's loss visible
       let loss = 0;
       for (let w = 0; w < N; w++) loss += losses[w];
+      unstorable[me] = 0;
       if (Number.isFinite(loss)) {
         model.step({ lr: args[0], momentum: args[1] });
         store(true);
+        unstorable[me] = storable() ? 0 : 1;
       }
     } else if (cmd === ACTIVATION) {
       const name = L.layers[Atomics.load(ctrl, ARG)];
@@ -308,6 +335,7 @@ export class ParallelModel implements TrainableModel {
   private readonly labels: Float64Array;
   private readonly output: Float32Array | Float64Array;
   private readonly losses: Float64Array;
+  private readonly unstorable: Int32Array;
   private readonly params: Map<string, Float32Array | Float64Array>;
   private readonly activationBlock: SharedArrayBuffer;
   private readonly threads: Worker[];
@@ -338,6 +366,7 @@ export class ParallelModel implements TrainableModel {
     this.labels = new Float64Array(S.labels);
     this.output = floats(S.output);
     this.losses = new Float64Array(S.losses);
+    this.unstorable = new Int32Array(S.unstorable);
     this.activationBlock = S.activation;
     this.params = new Map(L.tensors.map((t) => [`${t.layer}\0${t.key}`, floats(S.params, t.offset, t.size)]));
     // The initial weights: the ordinary Model's (seeded as with one worker).
@@ -396,12 +425,12 @@ export class ParallelModel implements TrainableModel {
     const N = shards.length;
     const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
     const layout = {
-      workers: N, f64, spin: N <= availableParallelism() ? 0.1 : 0.01, perSample: per, perOutput: K, tensors, learnableSize: gradOffset, maxSums, maxActivation,
+      workers: N, f64, spin: N <= availableParallelism() ? 0.1 : 0.01, storableMax: FLOAT32_MAX, perSample: per, perOutput: K, tensors, learnableSize: gradOffset, maxSums, maxActivation,
       layers: net.layers.map((l) => l.name),
       shared: {
         control: sab(CONTROL_WORDS * 4), args: sab(8 * 8), input: sab(T * per * B), labels: sab(T * K * 8),
         output: sab(T * K * B), losses: sab(N * 8), params: sab(offset * B), grads: sab(N * gradOffset * B),
-        reduce: sab(2 * N * maxSums * 8), activation: sab(T * maxActivation * B),
+        reduce: sab(2 * N * maxSums * 8), activation: sab(T * maxActivation * B), unstorable: sab(N * 4),
       },
     };
     const shard0 = await importGeneratedSource(sources.get(shards[0]!)!);
@@ -498,8 +527,12 @@ export class ParallelModel implements TrainableModel {
     await this.run(STEP);
   }
 
-  /** forward (training), backward and, when the mini-batch's loss is finite, the SGD step: one round trip to the workers. */
-  async trainStep(input: ArrayLike<number>, labels: ArrayLike<number>, options: { lr: number; momentum?: number }): Promise<{ y: Float32Array | Float64Array; loss: number }> {
+  /**
+   * forward (training), backward and, when the mini-batch's loss is finite, the SGD step: one
+   * round trip to the workers. `storable`: whether every weight and running statistic after
+   * the step is storable, checked by the shards (each its share) while they still run.
+   */
+  async trainStep(input: ArrayLike<number>, labels: ArrayLike<number>, options: { lr: number; momentum?: number }): Promise<{ y: Float32Array | Float64Array; loss: number; storable: boolean }> {
     if (input.length !== this.input.length) throw new RangeError(`trainStep: input has ${input.length} numbers, expected ${this.input.length}`);
     if (labels.length !== this.labels.length) throw new RangeError(`trainStep: labels has ${labels.length} numbers, expected ${this.labels.length}`);
     this.input.set(input);
@@ -508,8 +541,12 @@ export class ParallelModel implements TrainableModel {
     this.args[1] = options.momentum ?? 0;
     await this.run(TRAIN_STEP);
     let loss = 0;
-    for (let w = 0; w < this.workers; w++) loss += this.losses[w];
-    return { y: this.output, loss };
+    let storable = true;
+    for (let w = 0; w < this.workers; w++) {
+      loss += this.losses[w];
+      if (this.unstorable[w]) storable = false;
+    }
+    return { y: this.output, loss, storable };
   }
 
   /** A view of the shared weights (writes reach the workers before their next forward pass). */
