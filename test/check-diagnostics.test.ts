@@ -128,6 +128,8 @@ const cases: Case[] = [
   { name: 'W002 conv bias right before bn', source: net('  conv c1 out=4 kernel=3x3 bias=true\n  bn n1', 'input shape=1x8x8 batch=2'),
     expected: ["m.cnn:3:33: warning: conv c1: bias=true has no effect: bn n1 right after subtracts the batch mean, bias included (bn's beta is the offset); remove bias=true [W002]"] },
   // "  full f1 out=5 bias=true": true at 22; channel mode too
+  { name: 'W002 conv bias with pools between it and bn', source: net('  conv c1 out=4 kernel=3x3 bias=true\n  pool p1 size=2x2 stride=2\n  pool p2 size=3x3 stride=1 round=ceil\n  bn n1 mode=channel', 'input shape=1x8x8 batch=2'),
+    expected: ["m.cnn:3:33: warning: conv c1: bias=true has no effect: bn n1 after pools p1, p2 subtracts the batch mean, bias included (bn's beta is the offset); remove bias=true [W002]"] },
   { name: 'W002 full bias right before bn', source: net('  full f1 out=5 bias=true\n  bn n1 mode=channel', 'input shape=1x8x8 batch=2'),
     expected: ["m.cnn:3:22: warning: full f1: bias=true has no effect: bn n1 right after subtracts the batch mean, bias included (bn's beta is the offset); remove bias=true [W002]"] },
 ];
@@ -188,12 +190,14 @@ describe('diagnostics: exact first lines', () => {
     expect(biased.model?.networks[0].layers.map((l) => l.op)).toEqual(['conv', 'bn']);
   });
 
-  it('W002 only for a bias right before bn', () => {
+  it('W002 only for a bias right before bn or with only pools between', () => {
     const quiet = (body: string) => expect(checkSource(net(body, 'input shape=1x8x8 batch=2'), 'm.cnn').diagnostics, body).toEqual([]);
     quiet('  conv c1 out=4 kernel=3x3\n  bn n1'); // no bias
     quiet('  conv c1 out=4 kernel=3x3 bias=false\n  bn n1');
     quiet('  conv c1 out=4 kernel=3x3 bias=true\n  relu\n  bn n1'); // relu between: the bias moves the gate
     quiet('  bn n0\n  bn n1');
+    quiet('  conv c1 out=4 kernel=3x3 bias=true\n  pool p1 size=2x2 stride=2\n  relu\n  bn n1'); // relu after the pool
+    quiet('  conv c1 out=4 kernel=3x3 bias=true\n  conv c2 out=4 kernel=3x3\n  pool p1 size=2x2 stride=2\n  bn n1'); // the pool's producer has no bias
     quiet('  full f1 out=5 bias=true\n  relu\n  full f2 out=3 bias=true');
     // A layer whose options are wrong is not "the layer before": only its own error.
     expect(firstLines(net('  conv c1 out=0 kernel=3x3 bias=true\n  bn n1', 'input shape=1x8x8 batch=2')).map((l) => l.slice(-6))).toEqual(['[E015]']);

@@ -68,7 +68,7 @@ export function checkNetwork(net: NetworkNode, r: Reporter, limits: Limits, buil
   let current: Shape3 | undefined = input.shape && { c: input.shape[0], h: input.shape[1], w: input.shape[2] };
   let from = 'input';
   let softmaxAt: { name: string; line: number } | undefined;
-  let previous: SpecContext['previous'];
+  let producer: SpecContext['producer'];
 
   for (const st of layerStatements) {
     const op = st.op.text;
@@ -77,7 +77,7 @@ export function checkNetwork(net: NetworkNode, r: Reporter, limits: Limits, buil
         ? `input must be the first line of the network and given once (it is on line ${inputLine})`
         : 'input must be the first line of the network');
       current = undefined;
-      previous = undefined;
+      producer = undefined;
       continue;
     }
     if (!isOp(op)) {
@@ -86,7 +86,7 @@ export function checkNetwork(net: NetworkNode, r: Reporter, limits: Limits, buil
         : didYouMean(op, OP_NAMES) || ` (the ops are ${OP_NAMES.join(', ')})`;
       r.error('E010', st.op.loc, `unknown op '${op}'${hint}`);
       current = undefined;
-      previous = undefined;
+      producer = undefined;
       continue;
     }
     const n = (counts.get(op) ?? 0) + 1;
@@ -112,7 +112,7 @@ export function checkNetwork(net: NetworkNode, r: Reporter, limits: Limits, buil
     if (!ok) {
       current = current && rule.partialOutput(values, current);
       from = name;
-      previous = undefined;
+      producer = undefined;
       continue;
     }
     const spec = rule.spec(values, name, st.op.loc);
@@ -120,10 +120,10 @@ export function checkNetwork(net: NetworkNode, r: Reporter, limits: Limits, buil
     const specCtx: SpecContext = {
       prefix, batch: input.batch, statement: st, r, limits,
       at: (key) => st.options.find((o) => o.key.text === key)?.value?.loc ?? st.op.loc,
-      previous,
+      producer,
     };
     rule.lint?.(spec, specCtx);
-    previous = { spec, at: specCtx.at };
+    producer = spec.op === 'pool' && producer ? { ...producer, pools: [...producer.pools, name] } : { spec, at: specCtx.at, pools: [] };
     if (!current) continue;
     const ctx: ShapeContext = { ...specCtx, input: current, from };
     if (rule.checkShape && !rule.checkShape(spec, ctx)) { current = undefined; continue; }

@@ -36,7 +36,7 @@ export const CODES = {
   E045: 'source file too large',
   // Warnings
   W001: 'bn in position mode with batch=1',
-  W002: 'conv or full bias=true right before bn',
+  W002: 'conv or full bias=true right before bn (or with only pools between)',
 } as const;
 
 export type Code = keyof typeof CODES;

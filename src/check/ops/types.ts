@@ -33,8 +33,12 @@ export interface ShapeContext {
   at(key: string): SourceLoc;
   r: Reporter;
   limits: Limits;
-  /** The layer written right before this one, when its options were read: its spec and option locations. */
-  previous?: { spec: LayerSpec; at(key: string): SourceLoc };
+  /**
+   * The nearest layer before this one that is not a pool, when its options were read: its
+   * spec, option locations, and the names of the pools between (max pools, which commute
+   * with adding a constant per channel). Unset after a layer whose options were wrong.
+   */
+  producer?: { spec: LayerSpec; at(key: string): SourceLoc; pools: string[] };
 }
 
 export interface OpRule {
