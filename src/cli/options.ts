@@ -2,6 +2,7 @@
 // name the option (UsageError, exit 2). The library (src/train/) takes them typed.
 import { UsageError, UserError } from '../errors.js';
 import type { CheckedModel, CheckedNetwork } from '../model/checked.js';
+import { defaultTarget } from '../lower/index.js';
 
 export function positiveInt(option: string, value: string): number {
   const n = Number(value);
@@ -32,7 +33,7 @@ export function dtypeValue(value: string): 'f32' | 'f64' {
 
 /** `--target`: wasm or js; default wasm, js with f64 (WebAssembly kernels are float32). */
 export function targetValue(value: string | undefined, dtype: 'f32' | 'f64'): 'js' | 'wasm' {
-  const target = value ?? (dtype === 'f64' ? 'js' : 'wasm');
+  const target = value ?? defaultTarget(dtype);
   if (target !== 'js' && target !== 'wasm') throw new UsageError(`--target ${target}: expected wasm or js`);
   if (target === 'wasm' && dtype === 'f64') throw new UsageError('--target wasm is float32 only; use --target js for --dtype f64');
   return target;

@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CheckedNetwork } from '../model/checked.js';
 import { nameRecord, put } from '../model/weights.js';
+import { defaultTarget } from '../lower/index.js';
 
 /** The module's float type: Float32Array (`--dtype f32`, default) or Float64Array (`--dtype f64`). */
 export type Block = Float32Array | Float64Array;
@@ -159,7 +160,7 @@ const compiled = new Map<string, Promise<GeneratedModule>>();
 export function compileAndImport(net: CheckedNetwork, options: CompileAndImportOptions = {}): Promise<GeneratedModule> {
   const dtype = options.dtype ?? 'f32';
   const convSchedule = options.convSchedule ?? 'padded';
-  const target = options.target ?? (dtype === 'f64' ? 'js' : 'wasm');
+  const target = options.target ?? defaultTarget(dtype);
   const key = `${dtype}:${target}:${convSchedule}:${JSON.stringify(net, (k, v: unknown) => (k === 'loc' ? undefined : v))}`;
   let mod = compiled.get(key);
   if (!mod) {

@@ -4,10 +4,11 @@
 import type { CheckedNetwork } from '../model/checked.js';
 import type { Engine, RunRequest, Trace, TraceLayer } from '../model/trace.js';
 import { compileAndImport } from './generated-module.js';
+import { defaultTarget } from '../lower/index.js';
 
 export function createGeneratedEngine(options: { dtype?: 'f32' | 'f64'; target?: 'js' | 'wasm' } = {}): Engine {
   const dtype = options.dtype ?? 'f32';
-  const target = options.target ?? (dtype === 'f64' ? 'js' : 'wasm');
+  const target = options.target ?? defaultTarget(dtype);
   return {
     name: 'generated',
     async run(net: CheckedNetwork, req: RunRequest): Promise<Trace> {

@@ -40,6 +40,11 @@ export function sourceName(source: string | undefined, network: string): string 
   return source ? basename(source).replace(/[^\w.+@-]/g, '_') : `${network}.cnn`;
 }
 
+/** The target when none is given: wasm, except js for f64 (the WebAssembly kernels are float32). The one place this rule lives. */
+export function defaultTarget(dtype: 'f32' | 'f64' | undefined): 'js' | 'wasm' {
+  return dtype === 'f64' ? 'js' : 'wasm';
+}
+
 export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): NetworkPlan {
   if (options.weights !== undefined && !options.inference) throw new Error('cnnc: weights are embedded by inference builds only');
   if (options.inference) {
@@ -47,7 +52,7 @@ export function planNetwork(net: CheckedNetwork, options: PlanOptions = {}): Net
     return inferencePlan(planNetwork(net, ordinary), net, weights, weightsSource);
   }
   const dtype = options.dtype ?? 'f32';
-  const target = options.target ?? (dtype === 'f64' ? 'js' : 'wasm');
+  const target = options.target ?? defaultTarget(dtype);
   if (target === 'wasm' && dtype !== 'f32') throw new Error('cnnc: the WebAssembly target is float32 only: use the js target for f64');
   const convSchedule = options.convSchedule ?? 'padded';
   const shard = options.shard;

@@ -17,6 +17,7 @@ import { compileModel, type CompiledNetwork } from '../../emit/index.js';
 import { checkOutputFolder, writeFilesAtomic, WriteError } from '../../util/atomic-write.js';
 import { readWeightsFile } from '../../weights/index.js';
 import { pickNetwork } from '../options.js';
+import { defaultTarget } from '../../lower/index.js';
 
 interface BuildOptions {
   out: string;
@@ -64,7 +65,7 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
   if (opts.dump !== undefined && !(DUMPS as readonly string[]).includes(opts.dump)) {
     throw new UsageError(`cnnc: --dump must be ${DUMPS.join(' or ')}, got "${opts.dump}"`);
   }
-  const target = opts.target ?? (opts.dtype === 'f64' ? 'js' : 'wasm');
+  const target = opts.target ?? defaultTarget(opts.dtype);
   if (target !== 'wasm' && target !== 'js') throw new UsageError(`cnnc: --target must be wasm or js, got "${target}"`);
   if (target === 'wasm' && opts.dtype === 'f64') {
     throw new UsageError('cnnc: --target wasm is float32 only (WebAssembly SIMD kernels); use --target js for --dtype f64');

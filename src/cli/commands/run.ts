@@ -12,6 +12,7 @@ import { firstNonFinite, type Trace } from '../../model/trace.js';
 import { engineNames, getEngine, type EngineName } from '../../engines/index.js';
 import { readInput, readLabels, readOutSens, readWeightsFile } from '../../weights/index.js';
 import { checkOutputFile, writeFileAtomic } from '../../util/atomic-write.js';
+import { defaultTarget } from '../../lower/index.js';
 
 export interface RunOptions {
   engine: EngineName;
@@ -81,7 +82,7 @@ export async function runNetwork(net: CheckedNetwork, opts: RunOptions, print: (
   const bad = firstNonFinite(trace);
   if (bad) {
     throw new UserError(
-      `network ${net.name}, engine ${engine.name}${opts.engine === 'generated' ? ` (${opts.target ?? (opts.dtype === 'f64' ? 'js' : 'wasm')} ${opts.dtype ?? 'f32'})` : ''}: ${bad.where}` +
+      `network ${net.name}, engine ${engine.name}${opts.engine === 'generated' ? ` (${opts.target ?? defaultTarget(opts.dtype)} ${opts.dtype ?? 'f32'})` : ''}: ${bad.where}` +
         `${bad.index >= 0 ? ` element ${bad.index}` : ''} is ${bad.value}: the computation overflowed; ` +
         'scale the inputs or the weights down (nothing was written)',
     );
