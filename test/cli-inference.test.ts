@@ -109,6 +109,19 @@ describe('cnnc build --inference', () => {
     expect(readdirSync(dir).sort()).toEqual(['cut.bin', 'm.cnn', 'short.json']);
   }, 60_000);
 
+  it('prints none of bn\'s training-only warnings (W001, W002), which an ordinary build prints', async () => {
+    const file = join(dir, 'w.cnn');
+    // Per-position bn at batch 1 (W001: trained, it outputs β) after a biased conv (W002: the
+    // batch mean removes the bias): in inference mode bn uses its running statistics instead.
+    writeFileSync(file, 'network w {\n  input shape=1x4x4 batch=1\n  conv c out=2 kernel=3x3 bias=true\n  bn n\n  full f out=3\n}\n');
+    expect(await main([file, '-o', join(dir, 'plain')])).toBe(0);
+    expect(err.join('')).toMatch(/w\.cnn:4:3: warning: bn n: per-position normalisation with batch=1 .*\[W001\]$/m);
+    expect(err.join('')).toMatch(/w\.cnn:3:32: warning: conv c: bias=true has no effect: .*\[W002\]$/m);
+    err.length = 0;
+    expect(await main([file, '--inference', '-o', join(dir, 'inf')])).toBe(0);
+    expect(err.join('')).toBe('cnnc: note: --inference without --weights: the modules get the seeded initial weights (seed 0)\n');
+  }, 60_000);
+
   it('usage errors (exit 2): --weights or --network without --inference, --network without --weights', async () => {
     writeFileSync(join(dir, 'm.cnn'), MODEL);
     const o = join(dir, 'o');

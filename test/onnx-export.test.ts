@@ -252,6 +252,17 @@ describe('cnnc export', () => {
     if (haveOrt) await agreeBytes(new Uint8Array(bytes), exotic, weights, [1, 4]);
   });
 
+  it('prints none of bn\'s training-only warnings (W001, W002): ONNX runs bn with its running statistics', async () => {
+    const file = join(dir, 'w.cnn');
+    writeFileSync(file, 'network w {\n  input shape=1x4x4 batch=1\n  conv c out=2 kernel=3x3 bias=true\n  bn n\n  full f out=3\n}\n');
+    const w = join(dir, 'w.json');
+    writeWeightsFile(w, loadModel(file).networks[0], randomWeights(loadModel(file).networks[0], 3));
+    expect((await cnnc('build', file, '--dump', 'plan')).err).toMatch(/\[W002\][^]*\[W001\]/);
+    const r = await cnnc('export', file, '--weights', w, '-o', join(dir, 'w.onnx'));
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+  });
+
   it('--network picks a network of a multi-network file', async () => {
     const file = join(dir, 'two.cnn');
     writeFileSync(file, 'network one {\n  input shape=1x4x4 batch=2\n  relu\n}\nnetwork two {\n  input shape=1x4x4 batch=2\n  conv c out=2 kernel=3x3 bias=true\n  pool p size=3x3 stride=2 round=ceil\n}\n');

@@ -40,3 +40,10 @@ export const CODES = {
 } as const;
 
 export type Code = keyof typeof CODES;
+
+/**
+ * Warnings about training only (bn's batch statistics): an inference build or an ONNX export
+ * runs bn with its running statistics, where neither applies (an imported network's conv
+ * bias before bn matters there), so those commands do not print them.
+ */
+export const TRAINING_WARNINGS: readonly Code[] = ['W001', 'W002'];

@@ -14,6 +14,7 @@ import { resolveLimits } from '../check/limits.js';
 import { Reporter } from '../check/report.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { hasErrors, sortDiagnostics } from '../diagnostics/diagnostic.js';
+import type { Code } from '../diagnostics/codes.js';
 import { countLine, formatDiagnostics } from '../diagnostics/format.js';
 import type { FileNode } from './ast.js';
 import { parseSource } from './parse.js';
@@ -93,6 +94,8 @@ export interface LoadOptions {
    * some but no error. The library prints nothing; the command line passes a printer.
    */
   onWarnings?: WarningHandler;
+  /** Warnings not to report (e.g. TRAINING_WARNINGS for an inference build). */
+  ignore?: readonly Code[];
 }
 
 export type WarningHandler = (formatted: string, diagnostics: Diagnostic[]) => void;
@@ -104,9 +107,12 @@ export function checkModelFile(path: string, options: { limits?: Partial<Limits>
 
 /** Reads, parses and checks a .cnn file; throws UserError (exit 1) with every diagnostic formatted. */
 export function loadModel(path: string, options: LoadOptions = {}): CheckedModel {
-  const result = checkModelFile(path, options);
+  const source = readSource(path, resolveLimits(options.limits).maxSourceBytes);
+  const result = checkSource(source, path, options.limits);
   if (!result.model) throw new UserError(`${result.formatted}\n${countLine(result.diagnostics)}`);
-  if (result.diagnostics.length > 0) (options.onWarnings ?? fallbackWarnings)?.(result.formatted, result.diagnostics);
+  const { ignore } = options;
+  const shown = ignore ? result.diagnostics.filter((d) => !ignore.includes(d.code)) : result.diagnostics;
+  if (shown.length > 0) (options.onWarnings ?? fallbackWarnings)?.(shown === result.diagnostics ? result.formatted : formatDiagnostics(shown, path, source), shown);
   return result.model;
 }
 

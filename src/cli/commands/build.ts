@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { UsageError, UserError } from '../../errors.js';
 import { loadModel } from '../../frontend/index.js';
+import { TRAINING_WARNINGS } from '../../diagnostics/codes.js';
 import { compileModel, type CompiledNetwork } from '../../emit/index.js';
 import { checkOutputFolder, writeFilesAtomic, WriteError } from '../../util/atomic-write.js';
 import { readWeightsFile } from '../../weights/index.js';
@@ -80,7 +81,8 @@ export function build(file: string, opts: BuildOptions, print: (line: string) =>
   }
   if (opts.weights !== undefined && !opts.inference) throw new UsageError('cnnc: --weights needs --inference (only inference modules have weights built in)');
   if (opts.network !== undefined && opts.weights === undefined) throw new UsageError('cnnc: --network needs --inference --weights (the network the weights are for)');
-  const model = loadModel(file);
+  // An inference module never trains: bn's training-only warnings do not apply to it.
+  const model = loadModel(file, opts.inference ? { ignore: TRAINING_WARNINGS } : {});
   // Inference: the weights are checked against the network here (UserError, exit 1: nothing written).
   const networks = opts.weights !== undefined ? [pickNetwork(model, opts.network)] : model.networks;
   const weights = opts.weights !== undefined ? readWeightsFile(opts.weights, networks[0]!) : undefined;

@@ -11,6 +11,7 @@ import { readWeightsFile } from '../../weights/index.js';
 import { exportOnnx } from '../../onnx/export.js';
 import { OPSET } from '../../onnx/model.js';
 import { checkOutputFile, writeFileAtomic } from '../../util/atomic-write.js';
+import { TRAINING_WARNINGS } from '../../diagnostics/codes.js';
 
 interface ExportFlags {
   weights: string;
@@ -32,7 +33,8 @@ export function register(program: Command): void {
         if (resolve(flags.output) === resolve(path)) throw new UsageError(`cnnc export: -o ${flags.output} is the ${what} file; name a new .onnx file`);
       }
       checkOutputFile(flags.output);
-      const net = pickNetwork(loadModel(file), flags.network);
+      // ONNX runs bn with its running statistics: bn's training-only warnings do not apply.
+      const net = pickNetwork(loadModel(file, { ignore: TRAINING_WARNINGS }), flags.network);
       const bytes = exportOnnx(net, readWeightsFile(flags.weights, net), flags.weights);
       writeFileAtomic(flags.output, bytes);
       const { input: i, output: o } = net;
