@@ -14,7 +14,7 @@
 // the rule every weights file obeys). Otherwise the loop puts back the weights from before
 // that batch (kept in a copy taken before each forward pass, which also moves bn's running
 // statistics) and returns where it diverged: the step, and the first layer, key and element.
-import { badNumber, firstBadNumber } from '../weights/values.js';
+import { allStorable, badNumber, firstBadNumber } from '../weights/values.js';
 import { argmax } from './confusion.js';
 import { copySample, type Split } from './data.js';
 import { evaluate, type Evaluation } from './evaluate.js';
@@ -104,23 +104,6 @@ export function divergenceMessage(d: Divergence, lr: number): string {
         ? `testing after the epoch, the network's output element ${d.key} for test image ${d.index} is ${d.value}`
         : `the loss is ${d.loss}${d.layer === null ? '' : `; layer ${d.layer} is the first whose output is not finite: ${element}`}`;
   return `${at}: ${where}. The learning rate (${lr}) is probably too large: try a smaller one, e.g. --lr ${Number((lr / 10).toPrecision(3))}.`;
-}
-
-/**
- * Whether every number of a weight tensor is storable (src/weights/values.ts), checked after
- * every step. float32 arrays hold nothing beyond float32, so only NaN and ±Infinity can be
- * wrong there, and x·0 is 0 for every other x: a sum of x·0 over a loop that sees only
- * Float32Arrays (V8 keeps it monomorphic and fast) finds them; firstBadNumber then says where.
- */
-function allStorable(a: ArrayLike<number>): boolean {
-  if (!(a instanceof Float32Array)) return firstBadNumber(a) === null;
-  // Four independent sums: one chain of dependent additions would be bound by their latency.
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const n = a.length & ~3;
-  let i = 0;
-  for (; i < n; i += 4) { s0 += a[i]! * 0; s1 += a[i + 1]! * 0; s2 += a[i + 2]! * 0; s3 += a[i + 3]! * 0; }
-  for (; i < a.length; i++) s0 += a[i]! * 0;
-  return s0 + s1 + s2 + s3 === 0;
 }
 
 /** The longest the loop runs batches without letting the event loop turn, in ms. */

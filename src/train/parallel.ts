@@ -33,7 +33,7 @@ import { compileNetwork } from '../emit/index.js';
 import type { CheckedNetwork } from '../model/checked.js';
 import { importGeneratedSource, type GeneratedModel } from '../engines/generated-module.js';
 import type { ModuleMeta, TrainableModel } from './model.js';
-import { FLOAT32_MAX } from '../weights/values.js';
+import { FLOAT32_MAX, storableWithin } from '../weights/values.js';
 
 /** The default number of workers: the machine's cores. */
 export const defaultWorkers = (): number => availableParallelism();
@@ -95,7 +95,10 @@ interface Layout {
  * `execute` throws what the model throws, or an error with `aborted` set when another
  * shard failed while this one waited for it.
  */
-function participant(layout: Layout, codes: typeof CODES, Model: new (options: object) => GeneratedModel): { execute(cmd: number): void } {
+function participant(
+  layout: Layout, codes: typeof CODES, Model: new (options: object) => GeneratedModel,
+  storableWithin: (a: ArrayLike<number>, max: number) => boolean,
+): { execute(cmd: number): void } {
   const { ABORT, BCOUNT, BGEN, ARG, VERSION, FORWARD_TRAIN, FORWARD_INFER, BACKWARD, STEP, ACTIVATION, TRAIN_STEP } = codes;
   const L = layout;
   const N = L.workers;
@@ -196,21 +199,7 @@ function participant(layout: Layout, codes: typeof CODES, Model: new (options: o
   // float32), done by each shard on its share of the shared weights, which it wrote itself:
   // in parallel, instead of by the main thread alone between steps.
   const all = floats(S.params, 0, totalParams);
-  const storable = (): boolean => {
-    const a = all.subarray(lo(totalParams), hi(totalParams));
-    if (a instanceof Float32Array) {
-      // float32 holds nothing beyond float32: only NaN and ±Infinity are wrong, and x·0 is 0
-      // for every other x (four sums: one chain would be bound by the additions' latency).
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      const n = a.length & ~3;
-      let i = 0;
-      for (; i < n; i += 4) { s0 += a[i]! * 0; s1 += a[i + 1]! * 0; s2 += a[i + 2]! * 0; s3 += a[i + 3]! * 0; }
-      for (; i < a.length; i++) s0 += a[i]! * 0;
-      return s0 + s1 + s2 + s3 === 0;
-    }
-    for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]!) <= L.storableMax)) return false;
-    return true;
-  };
+  const storable = (): boolean => storableWithin(all.subarray(lo(totalParams), hi(totalParams)), L.storableMax);
   const execute = (cmd: number): void => {
     if (cmd === FORWARD_TRAIN || cmd === FORWARD_INFER) {
       load();
@@ -248,6 +237,12 @@ function participant(layout: Layout, codes: typeof CODES, Model: new (options: o
 }
 
 /**
+ * storableWithin (src/weights/values.ts) as the workers' source defines it. A name of its own:
+ * test runners rewrite references to imported names, which the worker's source does not have.
+ */
+declare const workerStorable: typeof storableWithin;
+
+/**
  * A worker thread's program: shards 1 … N−1 (the main thread computes shard 0). It runs as
  * an `eval` worker (so no file has to sit beside the compiled code, and tests running the
  * TypeScript sources work the same); `participant` is printed beside it (WORKER_SOURCE).
@@ -272,7 +267,7 @@ function workerProgram(threads: typeof import('node:worker_threads')): void {
     const mod = (await importUrl(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`)) as {
       Model: new (options: object) => GeneratedModel;
     };
-    const shard = participant(L, codes, mod.Model);
+    const shard = participant(L, codes, mod.Model, workerStorable);
     parentPort!.postMessage({ ready: true });
     let seen = 0;
     let commands = 0;
@@ -299,10 +294,11 @@ function workerProgram(threads: typeof import('node:worker_threads')): void {
 }
 
 /**
- * The worker's source: import() works whether Node evaluates it as a script or, when the
+ * The worker's source (participant and the weights check beside its program): import() works whether Node evaluates it as a script or, when the
  * parent runs with --input-type=module, as a module (where `require` does not exist).
  */
-const WORKER_SOURCE = `const participant = ${participant.toString()};\nimport('node:worker_threads').then(${workerProgram.toString()});`;
+const WORKER_SOURCE = `const participant = ${participant.toString()};\nconst workerStorable = ${storableWithin.toString()};\n` +
+  `import('node:worker_threads').then(${workerProgram.toString()});`;
 
 /** The main thread's longest uninterrupted wait for the workers, in ms. */
 const WAIT_SLICE_MS = 20;
@@ -376,7 +372,7 @@ export class ParallelModel implements TrainableModel {
     this.failed.catch(() => undefined); // observed by run(); never an unhandled rejection
     // Shard 0 is this thread's: it computes while the workers do, instead of waiting for them
     // (one thread fewer to wake every step; measured: 1.56× → see bench/workers.mjs).
-    this.shard0 = participant({ ...L, index: 0, start: 0, samples: this.shards[0]!, fault: null }, CODES, Shard0);
+    this.shard0 = participant({ ...L, index: 0, start: 0, samples: this.shards[0]!, fault: null }, CODES, Shard0, storableWithin);
     let start = this.shards[0]!;
     this.threads = this.shards.slice(1).map((samples, i) => {
       const index = i + 1;

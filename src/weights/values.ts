@@ -16,6 +16,30 @@ export const FLOAT32_MAX = 3.4028234663852886e38;
 /** True when `x` is a number every engine can hold: finite and within ±FLOAT32_MAX. */
 export const isStorable = (x: number): boolean => Math.abs(x) <= FLOAT32_MAX;
 
+/**
+ * Whether every number of `a` is finite and within ±max, fast: the training loop checks the
+ * weights after every step. float32 arrays hold nothing beyond float32, so only NaN and
+ * ±Infinity can be wrong there, and x·0 is 0 for every other x: a sum of x·0 over a loop
+ * that sees only Float32Arrays (V8 keeps it monomorphic) finds them. Self-contained: the
+ * worker threads print it into their source (src/train/parallel.ts).
+ */
+export function storableWithin(a: ArrayLike<number>, max: number): boolean {
+  if (a instanceof Float32Array) {
+    // Four independent sums: one chain of dependent additions would be bound by their latency.
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const n = a.length & ~3;
+    let i = 0;
+    for (; i < n; i += 4) { s0 += a[i]! * 0; s1 += a[i + 1]! * 0; s2 += a[i + 2]! * 0; s3 += a[i + 3]! * 0; }
+    for (; i < a.length; i++) s0 += a[i]! * 0;
+    return s0 + s1 + s2 + s3 === 0;
+  }
+  for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]!) <= max)) return false;
+  return true;
+}
+
+/** Whether every number of a tensor is storable (firstBadNumber then says where). */
+export const allStorable = (a: ArrayLike<number>): boolean => storableWithin(a, FLOAT32_MAX);
+
 /** What is wrong with `x` (NaN, an infinity, beyond float32), or null when it is storable. */
 export function badNumber(x: number): string | null {
   if (isStorable(x)) return null;
