@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { loadModel } from '../src/frontend/index.js';
-import { buildNetwork, pooledSize, type LayerSpec } from '../src/model/build.js';
+import { buildNetwork } from '../src/model/build.js';
 import type { CheckedNetwork } from '../src/model/checked.js';
 import { size3 } from '../src/model/checked.js';
 import { initWeights, mulberry32 } from '../src/model/init.js';
@@ -22,6 +22,7 @@ import { exportOnnx } from '../src/index.js';
 import { cli } from './helpers/cli-frontend-capture.js';
 import { writeWeightsFile } from '../src/weights/index.js';
 import { closeTo } from './helpers/compare.js';
+import { recipeArb, recipeNetwork } from './helpers/property-network.js';
 
 const root = resolve(import.meta.dirname, '..');
 const ortPath = join(root, 'bench/peers/node_modules/onnxruntime-node');
@@ -100,25 +101,9 @@ describe.skipIf(!haveOrt)('exported ONNX in ONNX Runtime = the interpreter in in
 
 // ---- random networks ----
 
-type Recipe =
-  | { op: 'conv'; out: number; kr: number; kc: number; ar: number; ac: number; bias: boolean }
-  | { op: 'pool'; pr: number; pc: number; sr: number; sc: number; round: 'floor' | 'ceil' }
-  | { op: 'bn'; mode: 'position' | 'channel'; eps: number; momentum: number }
-  | { op: 'relu' }
-  | { op: 'full'; out: number; bias: boolean };
-
-const u = fc.integer({ min: 0, max: 9999 });
-const recipe: fc.Arbitrary<Recipe> = fc.oneof(
-  fc.record({ op: fc.constant('conv' as const), out: fc.integer({ min: 1, max: 3 }), kr: fc.integer({ min: 1, max: 5 }), kc: fc.integer({ min: 1, max: 5 }), ar: u, ac: u, bias: fc.boolean() }),
-  fc.record({ op: fc.constant('pool' as const), pr: fc.integer({ min: 1, max: 4 }), pc: fc.integer({ min: 1, max: 4 }), sr: fc.integer({ min: 1, max: 4 }), sc: fc.integer({ min: 1, max: 4 }), round: fc.constantFrom('floor' as const, 'ceil' as const) }),
-  fc.record({ op: fc.constant('bn' as const), mode: fc.constantFrom('position' as const, 'channel' as const), eps: fc.constantFrom(1e-5, 1e-3, 0.5), momentum: fc.constantFrom(0.1, 0.05) }),
-  fc.record({ op: fc.constant('relu' as const) }),
-  fc.record({ op: fc.constant('full' as const), out: fc.integer({ min: 1, max: 5 }), bias: fc.boolean() }),
-);
-
 const drawn = fc.record({
   input: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 })),
-  layers: fc.array(recipe, { minLength: 1, maxLength: 6 }),
+  layers: fc.array(recipeArb({ kernelMax: 5, eps: [1e-5, 1e-3, 0.5], momentum: [0.1, 0.05] }), { minLength: 1, maxLength: 6 }),
   softmax: fc.boolean(),
   batch: fc.integer({ min: 2, max: 5 }),
   seed: fc.integer({ min: 0, max: 1e6 }),
@@ -127,37 +112,10 @@ const drawn = fc.record({
 type Drawn = typeof drawn extends fc.Arbitrary<infer T> ? T : never;
 
 /**
- * A valid network from recipes. Anchors are spread over every value the checker accepts for
- * the map (-(H-1) .. H+M-2: some window must touch the map, E031), so many lie far outside
- * the window; pools that do not fit use ceil.
+ * Anchors spread over every value the checker accepts for the map (-(H-1) .. H+M-2: some
+ * window must touch the map, E031), so many lie far outside the window.
  */
-function toNetwork(r: Drawn): CheckedNetwork {
-  let [, h, w] = r.input;
-  const layers: LayerSpec[] = [];
-  const spread = (raw: number, size: number, k: number) => -(size - 1) + (raw % (2 * size + k - 2));
-  for (const l of r.layers) {
-    switch (l.op) {
-      case 'conv':
-        layers.push({ op: 'conv', out: l.out, kernel: [l.kr, l.kc], anchor: [spread(l.ar, h, l.kr), spread(l.ac, w, l.kc)], bias: l.bias });
-        break;
-      case 'pool': {
-        const round = pooledSize(h, l.pr, l.sr, l.round) === null || pooledSize(w, l.pc, l.sc, l.round) === null ? 'ceil' : l.round;
-        layers.push({ op: 'pool', size: [l.pr, l.pc], stride: [l.sr, l.sc], round });
-        h = pooledSize(h, l.pr, l.sr, round)!;
-        w = pooledSize(w, l.pc, l.sc, round)!;
-        break;
-      }
-      case 'bn': layers.push({ op: 'bn', mode: l.mode, eps: l.eps, momentum: l.momentum }); break;
-      case 'relu': layers.push({ op: 'relu' }); break;
-      case 'full': layers.push({ op: 'full', out: l.out, bias: l.bias }); h = 1; w = 1; break;
-    }
-  }
-  if (r.softmax) {
-    if (h !== 1 || w !== 1) layers.push({ op: 'full', out: 3, bias: true });
-    layers.push({ op: 'softmax' });
-  }
-  return buildNetwork({ name: 'prop', batch: r.batch, input: r.input, layers });
-}
+const toNetwork = (r: Drawn): CheckedNetwork => recipeNetwork(r, (raw, k, size) => -(size - 1) + (raw % (2 * size + k - 2)));
 
 describe.skipIf(!haveOrt)('random networks: ONNX Runtime = the interpreter', () => {
   it('at batch 1 and batch 2-5 from one file', async () => {

@@ -12,43 +12,59 @@ import { mulberry32 } from '../../src/model/init.js';
 import { loadModule } from './load-module.js';
 import { closeTo } from './compare.js';
 
-type Recipe =
+export type Recipe =
   | { op: 'conv'; out: number; kr: number; kc: number; ar: number; ac: number; bias: boolean }
   | { op: 'pool'; pr: number; pc: number; sr: number; sc: number; round: 'floor' | 'ceil' }
-  | { op: 'bn'; mode: 'position' | 'channel'; eps: number }
+  | { op: 'bn'; mode: 'position' | 'channel'; eps: number; momentum?: number }
   | { op: 'relu' }
   | { op: 'full'; out: number; bias: boolean };
 
-const u = fc.integer({ min: 0, max: 9999 });
-const recipe: fc.Arbitrary<Recipe> = fc.oneof(
-  fc.record({ op: fc.constant('conv' as const), out: fc.integer({ min: 1, max: 3 }), kr: fc.integer({ min: 1, max: 6 }), kc: fc.integer({ min: 1, max: 6 }), ar: u, ac: u, bias: fc.boolean() }),
-  fc.record({ op: fc.constant('pool' as const), pr: fc.integer({ min: 1, max: 4 }), pc: fc.integer({ min: 1, max: 4 }), sr: fc.integer({ min: 1, max: 4 }), sc: fc.integer({ min: 1, max: 4 }), round: fc.constantFrom('floor' as const, 'ceil' as const) }),
-  fc.record({ op: fc.constant('bn' as const), mode: fc.constantFrom('position' as const, 'channel' as const), eps: fc.constantFrom(1e-5, 1e-3) }),
-  fc.record({ op: fc.constant('relu' as const) }),
-  fc.record({ op: fc.constant('full' as const), out: fc.integer({ min: 1, max: 5 }), bias: fc.boolean() }),
-);
+/**
+ * The layers random networks are drawn from (here and in test/onnx-export.test.ts): kernels
+ * 1..kernelMax on each axis, bn's eps (and momentum, when given) from the lists.
+ */
+export function recipeArb(o: { kernelMax: number; eps: number[]; momentum?: number[] }): fc.Arbitrary<Recipe> {
+  const u = fc.integer({ min: 0, max: 9999 });
+  const mode = fc.constantFrom('position' as const, 'channel' as const);
+  const bn: fc.Arbitrary<Recipe> = o.momentum
+    ? fc.record({ op: fc.constant('bn' as const), mode, eps: fc.constantFrom(...o.eps), momentum: fc.constantFrom(...o.momentum) })
+    : fc.record({ op: fc.constant('bn' as const), mode, eps: fc.constantFrom(...o.eps) });
+  return fc.oneof(
+    fc.record({ op: fc.constant('conv' as const), out: fc.integer({ min: 1, max: 3 }), kr: fc.integer({ min: 1, max: o.kernelMax }), kc: fc.integer({ min: 1, max: o.kernelMax }), ar: u, ac: u, bias: fc.boolean() }),
+    fc.record({ op: fc.constant('pool' as const), pr: fc.integer({ min: 1, max: 4 }), pc: fc.integer({ min: 1, max: 4 }), sr: fc.integer({ min: 1, max: 4 }), sc: fc.integer({ min: 1, max: 4 }), round: fc.constantFrom('floor' as const, 'ceil' as const) }),
+    bn,
+    fc.record({ op: fc.constant('relu' as const) }),
+    fc.record({ op: fc.constant('full' as const), out: fc.integer({ min: 1, max: 5 }), bias: fc.boolean() }),
+  );
+}
 
 type Drawn = { batch: number; input: [number, number, number]; layers: Recipe[]; softmax: boolean; dtype: 'f32' | 'f64'; target: 'js' | 'wasm'; seed: number };
 
 export const networkArb: fc.Arbitrary<Drawn> = fc.record({
   batch: fc.integer({ min: 1, max: 5 }),
   input: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 })),
-  layers: fc.array(recipe, { minLength: 1, maxLength: 5 }),
+  layers: fc.array(recipeArb({ kernelMax: 6, eps: [1e-5, 1e-3] }), { minLength: 1, maxLength: 5 }),
   softmax: fc.boolean(),
   dtype: fc.constantFrom('f64' as const, 'f32' as const),
   target: fc.constantFrom('js' as const, 'wasm' as const),
   seed: fc.integer({ min: 0, max: 1e6 }),
 }).map((r) => (r.dtype === 'f64' ? { ...r, target: 'js' as const } : r)); // WebAssembly kernels are float32
 
-/** Turns recipes into a valid network: anchors mapped into -2..M+1, pools that do not fit use ceil. */
-function toNetwork(r: Drawn): CheckedNetwork {
-  let [c, h, w] = r.input;
+/**
+ * Turns recipes into a valid network: `anchor(raw, k, size)` maps a drawn number to an
+ * anchor for a kernel of k over a map of `size`; pools that do not fit use ceil; softmax gets
+ * a full before it unless the map is already 1x1.
+ */
+export function recipeNetwork(
+  r: { batch: number; input: [number, number, number]; layers: Recipe[]; softmax: boolean },
+  anchor: (raw: number, k: number, size: number) => number,
+): CheckedNetwork {
+  let [, h, w] = r.input;
   const layers: LayerSpec[] = [];
   for (const l of r.layers) {
     switch (l.op) {
       case 'conv':
-        layers.push({ op: 'conv', out: l.out, kernel: [l.kr, l.kc], anchor: [-2 + (l.ar % (l.kr + 4)), -2 + (l.ac % (l.kc + 4))], bias: l.bias });
-        c = l.out;
+        layers.push({ op: 'conv', out: l.out, kernel: [l.kr, l.kc], anchor: [anchor(l.ar, l.kr, h), anchor(l.ac, l.kc, w)], bias: l.bias });
         break;
       case 'pool': {
         const round = pooledSize(h, l.pr, l.sr, l.round) === null || pooledSize(w, l.pc, l.sc, l.round) === null ? 'ceil' : l.round;
@@ -57,9 +73,9 @@ function toNetwork(r: Drawn): CheckedNetwork {
         w = pooledSize(w, l.pc, l.sc, round)!;
         break;
       }
-      case 'bn': layers.push({ op: 'bn', mode: l.mode, eps: l.eps }); break;
+      case 'bn': layers.push({ op: 'bn', mode: l.mode, eps: l.eps, ...(l.momentum === undefined ? {} : { momentum: l.momentum }) }); break;
       case 'relu': layers.push({ op: 'relu' }); break;
-      case 'full': layers.push({ op: 'full', out: l.out, bias: l.bias }); c = l.out; h = 1; w = 1; break;
+      case 'full': layers.push({ op: 'full', out: l.out, bias: l.bias }); h = 1; w = 1; break;
     }
   }
   if (r.softmax) {
@@ -68,6 +84,9 @@ function toNetwork(r: Drawn): CheckedNetwork {
   }
   return buildNetwork({ name: 'prop', batch: r.batch, input: r.input, layers });
 }
+
+/** Anchors in -2..k+1: inside the window and up to two outside it on each side. */
+const toNetwork = (r: Drawn): CheckedNetwork => recipeNetwork(r, (raw, k) => -2 + (raw % (k + 4)));
 
 const sixteenths = (n: number, next: () => number) => Float64Array.from({ length: n }, () => (Math.floor(next() * 33) - 16) / 16);
 
