@@ -75,6 +75,9 @@ describe.each(cases)('$name, $workers workers, $target $dtype', ({ name, workers
     const one = new mod.Model({ seed: 3 });
     const many = await ParallelModel.create(n, { workers, dtype, target, seed: 3 });
     open.push(many);
+    // Its meta and seeded weights come from a shard build: the ordinary module's, whole batch included.
+    expect(many.meta).toEqual(mod.meta);
+    expect(many.toBinary()).toEqual(one.toBinary());
     const data = batches(n, 4, f64);
     const tol = f64 ? 1e-10 : 2e-4;
     for (const [k, b] of data.entries()) {
