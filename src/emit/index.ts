@@ -5,7 +5,7 @@
 // TypeScript's transpileModule, which never runs the type checker (ts-morph's own emit
 // does, and is quadratic on long generated functions). Output is deterministic: no
 // timestamps, no absolute paths.
-import { IndentationText, Project, ts } from 'ts-morph';
+import { tsMorph } from './morph.js';
 import type { CheckedModel, CheckedNetwork } from '../model/checked.js';
 import { planNetwork } from '../lower/index.js';
 import type { Dtype, NetworkPlan, PlanOptions } from '../lower/types.js';
@@ -61,6 +61,7 @@ function headerRows(plan: NetworkPlan): string[] {
 
 /** Prints ts-morph structures to text (printing only: no type checking). */
 function printStructures(plan: NetworkPlan, ambient: boolean): string {
+  const { Project, IndentationText, ts } = tsMorph();
   const project = new Project({
     useInMemoryFileSystem: true,
     compilerOptions: { target: ts.ScriptTarget.ES2022 },
@@ -99,6 +100,7 @@ export function emitNetwork(plan: NetworkPlan): CompiledNetwork {
     runtime, wasm: wasm !== null,
     surface, kernels: flat,
   });
+  const { ts } = tsMorph();
   const js = ts.transpileModule(tsText, {
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: false },
     reportDiagnostics: false,

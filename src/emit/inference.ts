@@ -7,8 +7,8 @@
 import {
   type ClassDeclarationStructure, type FunctionDeclarationStructure, type MethodDeclarationStructure,
   type OptionalKind, type PropertyDeclarationStructure, type StatementStructures,
-  Scope, StructureKind, VariableDeclarationKind,
 } from 'ts-morph';
+import { tsMorph } from './morph.js';
 import type { BufferKind, NetworkPlan } from '../lower/types.js';
 import { kernelCall, withLocals } from './model-body.js';
 import { str } from './names.js';
@@ -75,7 +75,7 @@ function modelClass(plan: NetworkPlan, ambient: boolean): ClassDeclarationStruct
     ['$x', 'F'], ['$act', 'F[]'], ['$p', 'Record<string, F>[]'], ['$index', 'Map<string, number>'],
     // WebAssembly: the instance's functions (the inference kernels at literal addresses).
     ...(plan.target === 'wasm' ? [['$k', 'Record<string, (...args: number[]) => number>']] : []),
-  ].map(([name, type]) => ({ name, type, scope: Scope.Private, isReadonly: true }));
+  ].map(([name, type]) => ({ name, type, scope: tsMorph().Scope.Private, isReadonly: true }));
   const methods: Method[] = [
     {
       name: 'forward', parameters: [{ name: 'input', type: 'ArrayLike<number>' }, { name: 'options', type: '{ training?: false }', hasQuestionToken: true }],
@@ -87,10 +87,10 @@ function modelClass(plan: NetworkPlan, ambient: boolean): ClassDeclarationStruct
       name: 'param', parameters: [{ name: 'layer', type: 'string' }, { name: 'key', type: 'string' }], returnType: 'F', statements: b?.param,
       docs: doc('A parameter or state tensor (w, b, gamma, beta, runningMean, runningVar), holding the built-in weights; writes change what forward computes.'),
     },
-    ...(b ? [{ name: '$layer', scope: Scope.Private, parameters: [{ name: 'name', type: 'string' }], returnType: 'number', statements: b.layerIndex }] : []),
+    ...(b ? [{ name: '$layer', scope: tsMorph().Scope.Private, parameters: [{ name: 'name', type: 'string' }], returnType: 'number', statements: b.layerIndex }] : []),
   ];
   return {
-    kind: StructureKind.Class, name: 'Model', isExported: true, hasDeclareKeyword: ambient,
+    kind: tsMorph().StructureKind.Class, name: 'Model', isExported: true, hasDeclareKeyword: ambient,
     docs: doc(`Network ${plan.network}, inference only: built-in weights (${plan.weights?.file ?? 'seeded, seed 0'}), preallocated activations; no allocation per call.`),
     properties: fields,
     ctors: [{ parameters: [], statements: b?.constructor }],
@@ -101,12 +101,12 @@ function modelClass(plan: NetworkPlan, ambient: boolean): ClassDeclarationStruct
 function factories(plan: NetworkPlan, ambient: boolean): FunctionDeclarationStructure[] {
   return [
     {
-      kind: StructureKind.Function, name: 'createModel', isExported: true, hasDeclareKeyword: ambient,
+      kind: tsMorph().StructureKind.Function, name: 'createModel', isExported: true, hasDeclareKeyword: ambient,
       parameters: [], returnType: 'Model', statements: ambient ? undefined : 'return new Model();',
     },
     {
       // For contexts that must not compile WebAssembly synchronously (a browser page's main thread).
-      kind: StructureKind.Function, name: 'createModelAsync', isExported: true, hasDeclareKeyword: ambient, isAsync: !ambient,
+      kind: tsMorph().StructureKind.Function, name: 'createModelAsync', isExported: true, hasDeclareKeyword: ambient, isAsync: !ambient,
       parameters: [], returnType: 'Promise<Model>',
       statements: ambient ? undefined : plan.target === 'wasm' ? 'await $moduleAsync();\nreturn new Model();' : 'return new Model();',
     },
@@ -122,7 +122,7 @@ export function inferenceStructures(plan: NetworkPlan, ambient: boolean): Statem
   return [
     ...interfaces,
     {
-      kind: StructureKind.VariableStatement, isExported: true, hasDeclareKeyword: ambient, declarationKind: VariableDeclarationKind.Const,
+      kind: tsMorph().StructureKind.VariableStatement, isExported: true, hasDeclareKeyword: ambient, declarationKind: tsMorph().VariableDeclarationKind.Const,
       declarations: [{ name: 'meta', type: 'ModelMeta', initializer: ambient ? undefined : metaValue(plan) }],
     },
     modelClass(plan, ambient),

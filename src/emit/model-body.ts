@@ -2,7 +2,7 @@
 // backward chain, SGD, accessors and weights in and out. Layers are addressed by index
 // (`a[3]`, `p[3].w`); model names appear only as JSON string literals.
 import type { OptionalKind, MethodDeclarationStructure } from 'ts-morph';
-import { Scope } from 'ts-morph';
+import { tsMorph } from './morph.js';
 import type { BufferKind, KernelPlan, KernelRole, LayerPlan, NetworkPlan } from '../lower/types.js';
 import { str } from './names.js';
 import { emitterOf } from './ops.js';
@@ -208,14 +208,14 @@ export function modelBodies(plan: NetworkPlan) {
   const loadBinary = `$fromBinary(bytes, ${nameBytes}, [${tensorList.map((t) => `{ what: ${str(t.what)}, into: ${t.ref} }`).join(', ')}]);`;
 
   const privates: OptionalKind<MethodDeclarationStructure>[] = [
-    { name: '$layer', scope: Scope.Private, parameters: [{ name: 'name', type: 'string' }], returnType: 'number', statements: layerIndex },
-    { name: '$back', scope: Scope.Private, returnType: 'void', statements: chain },
+    { name: '$layer', scope: tsMorph().Scope.Private, parameters: [{ name: 'name', type: 'string' }], returnType: 'number', statements: layerIndex },
+    { name: '$back', scope: tsMorph().Scope.Private, returnType: 'void', statements: chain },
   ];
   if (plan.shard) {
     // The hook sees the part of bn layer `layer`'s sums to replace by the sums over every
     // shard: 0 the first half (Σx), 1 the second (Σ(x−μ)²), 2 both (Σdy, Σdy·x̂).
     privates.push({
-      name: '$reduce', scope: Scope.Private, returnType: 'void',
+      name: '$reduce', scope: tsMorph().Scope.Private, returnType: 'void',
       parameters: [{ name: 'layer', type: 'number' }, { name: 'part', type: '0 | 1 | 2' }],
       statements: lines(
         `const s = this.$sums[layer]!, n = s.length / 2;`,

@@ -6,8 +6,8 @@ import {
   type ClassDeclarationStructure, type FunctionDeclarationStructure, type InterfaceDeclarationStructure,
   type MethodDeclarationStructure, type OptionalKind, type StatementStructures,
   type VariableStatementStructure, type PropertyDeclarationStructure,
-  Scope, StructureKind, VariableDeclarationKind,
 } from 'ts-morph';
+import { tsMorph } from './morph.js';
 import type { NetworkPlan } from '../lower/types.js';
 import { modelBodies } from './model-body.js';
 import { opEmitters } from './ops.js';
@@ -16,7 +16,7 @@ type Method = OptionalKind<MethodDeclarationStructure>;
 
 export const metaInterfaces = (plan: NetworkPlan): InterfaceDeclarationStructure[] => [
   {
-    kind: StructureKind.Interface, name: 'LayerMeta', isExported: true,
+    kind: tsMorph().StructureKind.Interface, name: 'LayerMeta', isExported: true,
     properties: [
       { name: 'name', type: 'string', isReadonly: true },
       { name: 'op', type: Object.keys(opEmitters()).map((op) => `'${op}'`).join(' | '), isReadonly: true },
@@ -26,7 +26,7 @@ export const metaInterfaces = (plan: NetworkPlan): InterfaceDeclarationStructure
     ],
   },
   {
-    kind: StructureKind.Interface, name: 'ModelMeta', isExported: true,
+    kind: tsMorph().StructureKind.Interface, name: 'ModelMeta', isExported: true,
     properties: [
       { name: 'name', type: 'string', isReadonly: true },
       { name: 'batch', type: 'number', isReadonly: true },
@@ -123,15 +123,15 @@ function modelClass(plan: NetworkPlan, ambient: boolean): ClassDeclarationStruct
     ...(plan.target === 'wasm' ? [['$k', 'Record<string, (...args: number[]) => number>']] : []),
     // Shard builds: bn's float64 sums per layer, and the hook that sums them over every shard.
     ...(plan.shard ? [['$sums', '(Float64Array | null)[]'], ['$onReduce', '((sums: Float64Array, layer: number, part: 0 | 1 | 2) => void) | null']] : []),
-  ].map(([name, type]) => ({ name, type, scope: Scope.Private, isReadonly: true }));
+  ].map(([name, type]) => ({ name, type, scope: tsMorph().Scope.Private, isReadonly: true }));
   if (!ambient) {
     privateFields.push(
-      { name: '$training', type: 'boolean', scope: Scope.Private, initializer: 'true' },
-      { name: '$fromLabels', type: 'boolean', scope: Scope.Private, initializer: 'false' },
+      { name: '$training', type: 'boolean', scope: tsMorph().Scope.Private, initializer: 'true' },
+      { name: '$fromLabels', type: 'boolean', scope: tsMorph().Scope.Private, initializer: 'false' },
     );
   }
   return {
-    kind: StructureKind.Class, name: 'Model', isExported: true, hasDeclareKeyword: ambient,
+    kind: tsMorph().StructureKind.Class, name: 'Model', isExported: true, hasDeclareKeyword: ambient,
     docs: doc(`Network ${plan.network}: preallocated parameters, gradients, activations and sensitivities; no allocation per call.`),
     properties: [
       { name: 'inputSensitivity', type: 'F', isReadonly: true, docs: doc('∂J/∂input after a backward pass.') },
@@ -147,7 +147,7 @@ function modelClass(plan: NetworkPlan, ambient: boolean): ClassDeclarationStruct
 
 function createModel(plan: NetworkPlan, ambient: boolean): FunctionDeclarationStructure {
   return {
-    kind: StructureKind.Function, name: 'createModel', isExported: true, hasDeclareKeyword: ambient,
+    kind: tsMorph().StructureKind.Function, name: 'createModel', isExported: true, hasDeclareKeyword: ambient,
     parameters: [{ name: 'options', type: modelOptions(plan), hasQuestionToken: true }], returnType: 'Model',
     statements: ambient ? undefined : 'return new Model(options);',
   };
@@ -159,7 +159,7 @@ function createModel(plan: NetworkPlan, ambient: boolean): FunctionDeclarationSt
  */
 function createModelAsync(plan: NetworkPlan, ambient: boolean): FunctionDeclarationStructure {
   return {
-    kind: StructureKind.Function, name: 'createModelAsync', isExported: true, hasDeclareKeyword: ambient,
+    kind: tsMorph().StructureKind.Function, name: 'createModelAsync', isExported: true, hasDeclareKeyword: ambient,
     isAsync: !ambient,
     parameters: [{ name: 'options', type: modelOptions(plan), hasQuestionToken: true }], returnType: 'Promise<Model>',
     statements: ambient ? undefined : plan.target === 'wasm' ? 'await $moduleAsync();\nreturn new Model(options);' : 'return new Model(options);',
@@ -168,8 +168,8 @@ function createModelAsync(plan: NetworkPlan, ambient: boolean): FunctionDeclarat
 
 function metaStatement(plan: NetworkPlan, ambient: boolean): VariableStatementStructure {
   return {
-    kind: StructureKind.VariableStatement, isExported: true, hasDeclareKeyword: ambient,
-    declarationKind: VariableDeclarationKind.Const,
+    kind: tsMorph().StructureKind.VariableStatement, isExported: true, hasDeclareKeyword: ambient,
+    declarationKind: tsMorph().VariableDeclarationKind.Const,
     declarations: [{ name: 'meta', type: 'ModelMeta', initializer: ambient ? undefined : metaValue(plan) }],
   };
 }
