@@ -294,8 +294,9 @@ function workerProgram(threads: typeof import('node:worker_threads')): void {
 }
 
 /**
- * The worker's source (participant and the weights check beside its program): import() works whether Node evaluates it as a script or, when the
- * parent runs with --input-type=module, as a module (where `require` does not exist).
+ * The worker's source (participant and the weights check beside its program): import()
+ * works whether Node evaluates it as a script or, when the parent runs with
+ * --input-type=module, as a module (where `require` does not exist).
  */
 const WORKER_SOURCE = `const participant = ${participant.toString()};\nconst workerStorable = ${storableWithin.toString()};\n` +
   `import('node:worker_threads').then(${workerProgram.toString()});`;
@@ -365,7 +366,7 @@ export class ParallelModel implements TrainableModel {
     this.unstorable = new Int32Array(S.unstorable);
     this.activationBlock = S.activation;
     this.params = new Map(L.tensors.map((t) => [`${t.layer}\0${t.key}`, floats(S.params, t.offset, t.size)]));
-    // The initial weights: the ordinary Model's (seeded as with one worker).
+    // The initial weights: `local`'s (seeded as one worker's Model; see create()).
     for (const t of L.tensors) this.params.get(`${t.layer}\0${t.key}`)!.set(local.param(t.layer, t.key));
     let fail!: (e: Error) => void;
     this.failed = new Promise<never>((_, reject) => { fail = reject; });
