@@ -200,31 +200,37 @@ function participant(
   // in parallel, instead of by the main thread alone between steps.
   const all = floats(S.params, 0, totalParams);
   const storable = (): boolean => storableWithin(all.subarray(lo(totalParams), hi(totalParams)), L.storableMax);
+  // The passes, each with what the shards do around it.
+  const forwardPass = (training: boolean): void => {
+    load();
+    output.set(model.forward(input, { training }));
+    if (training) store(false); // bn's running statistics moved
+  };
+  const backwardPass = (): void => {
+    losses[me] = model.backward(labels);
+    reduceGrads(); // its barriers also make every shard's loss visible
+  };
+  const stepPass = (): void => {
+    model.step({ lr: args[0], momentum: args[1] });
+    store(true);
+  };
   const execute = (cmd: number): void => {
     if (cmd === FORWARD_TRAIN || cmd === FORWARD_INFER) {
-      load();
-      output.set(model.forward(input, { training: cmd === FORWARD_TRAIN }));
-      if (cmd === FORWARD_TRAIN) store(false); // bn's running statistics moved
+      forwardPass(cmd === FORWARD_TRAIN);
     } else if (cmd === BACKWARD) {
-      losses[me] = model.backward(labels);
-      reduceGrads();
+      backwardPass();
     } else if (cmd === STEP) {
-      model.step({ lr: args[0], momentum: args[1] });
-      store(true);
+      stepPass();
     } else if (cmd === TRAIN_STEP) {
       // forward, backward, gradients summed, and the step unless the loss of the whole
       // mini-batch (the shards' losses summed in shard order, as the main thread does) is not finite.
-      load();
-      output.set(model.forward(input, { training: true }));
-      store(false);
-      losses[me] = model.backward(labels);
-      reduceGrads(); // its barriers also make every shard's loss visible
+      forwardPass(true);
+      backwardPass();
       let loss = 0;
       for (let w = 0; w < N; w++) loss += losses[w];
       unstorable[me] = 0;
       if (Number.isFinite(loss)) {
-        model.step({ lr: args[0], momentum: args[1] });
-        store(true);
+        stepPass();
         unstorable[me] = storable() ? 0 : 1;
       }
     } else if (cmd === ACTIVATION) {
