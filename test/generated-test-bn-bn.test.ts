@@ -8,15 +8,16 @@
 // through a wrapper module that perturbs one value in place: the upper bn's running mean after
 // a training forward by 2·TOL of its floor, (1-momentum)·|old| + momentum/N·Σ|x| (n2 above
 // n1); the lower bn's dγ after backward by 2·TOL of its floor, Σ|dy|·|x̂| (n3 below n4); the
-// upper bn's dγ (n4's, not cancelled) by 2·TOL relative. By TOL/2 of the floor they pass. (γ starts at 1: after the SGD steps it
-// is 1 - lr·(2+momentum)·dγ, checked relative to 1, which an error of that size in dγ cannot
-// reach, with or without the floor; the backward check is the one that sees it.)
+// upper bn's dγ (n4's, not cancelled) by 2·TOL relative. By TOL/2 of the floor they pass.
+// (γ starts at 1: after the SGD steps it is 1 - lr·(2+momentum)·dγ, checked relative to 1,
+// which an error of that size in dγ cannot reach, with or without the floor; the backward
+// check is the one that sees it.)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildNetwork } from '../src/model/build.js';
-import { generatedTestRuns } from './helpers/generated-test-runs.js';
+import { CHECKS, VARIANTS, generatedTestRuns } from './helpers/generated-test-runs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnnc-bnbn-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,12 +34,6 @@ const net = buildNetwork({
   ],
 });
 const momentum = (net.layers.find((l) => l.name === 'n2') as { momentum: number }).momentum;
-
-const variants = [
-  { what: 'wasm', options: {}, tol: 1e-3 },
-  { what: 'js', options: { target: 'js' as const }, tol: 1e-3 },
-  { what: 'f64', options: { dtype: 'f64' as const }, tol: 1e-4 },
-];
 
 // A module like bnbn.js whose Model runs after(model, before) after each training forward
 // (before: what before(model) returned ahead of it) and adds delta(model) to
@@ -82,12 +77,10 @@ const cases = (tol: number) => ({
 });
 
 describe('generated test: bn right after bn', () => {
-  const results = generatedTestRuns(dir, net, 'bnbn', variants, cases);
-  const forward = 'whole network: forward (training), every activation and path, running statistics';
-  const backward = 'whole network: backward, loss, every sensitivity and gradient, input sensitivity';
-  const sgd = 'SGD step with momentum';
+  const results = generatedTestRuns(dir, net, 'bnbn', VARIANTS, cases);
+  const { forward, backward, sgd } = CHECKS;
 
-  for (const { what } of variants) {
+  for (const { what } of VARIANTS) {
     it(`${what}: passes as generated, with bn after bn in every pair of modes`, () => {
       const r = results(what, 'asGenerated.test.ts');
       expect(Object.values(r).filter((t) => t.status !== 'passed'), JSON.stringify(r, null, 1)).toEqual([]);

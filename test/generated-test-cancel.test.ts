@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildNetwork } from '../src/model/build.js';
-import { generatedTestRuns } from './helpers/generated-test-runs.js';
+import { CHECKS, VARIANTS, generatedTestRuns } from './helpers/generated-test-runs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cnnc-cancel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,12 +25,6 @@ const net = buildNetwork({
     { op: 'full', name: 'f2', out: 3, bias: true }, { op: 'softmax' },
   ],
 });
-
-const variants = [
-  { what: 'wasm', options: {}, tol: 1e-3 },
-  { what: 'js', options: { target: 'js' as const }, tol: 1e-3 },
-  { what: 'f64', options: { dtype: 'f64' as const }, tol: 1e-4 },
-];
 
 // A module like cancel.js whose Model adds delta(model) to grad(layer, key)[0] after backward.
 const perturbed = (layer: string, key: string, delta: string) => `export * from './cancel.js';
@@ -58,11 +52,10 @@ const cases = (tol: number) => ({
 });
 
 describe('generated test: a bias right before bn', () => {
-  const results = generatedTestRuns(dir, net, 'cancel', variants, cases);
-  const backward = 'whole network: backward, loss, every sensitivity and gradient, input sensitivity';
-  const sgd = 'SGD step with momentum';
+  const results = generatedTestRuns(dir, net, 'cancel', VARIANTS, cases);
+  const { backward, sgd } = CHECKS;
 
-  for (const { what } of variants) {
+  for (const { what } of VARIANTS) {
     it(`${what}: passes as generated, whatever the biases right before bn are`, () => {
       const r = results(what, 'asGenerated.test.ts');
       expect(Object.values(r).filter((t) => t.status !== 'passed'), JSON.stringify(r, null, 1)).toEqual([]);

@@ -17,6 +17,20 @@ type Report = { testResults: { name: string; assertionResults: { title: string; 
 
 export interface Variant { what: string; options: PlanOptions; tol: number }
 
+/** Every build a generated test is run for, with the tolerance templates/test.hbs prints for it. */
+export const VARIANTS: Variant[] = [
+  { what: 'wasm', options: {}, tol: 1e-3 },
+  { what: 'js', options: { target: 'js' }, tol: 1e-3 },
+  { what: 'f64', options: { dtype: 'f64' }, tol: 1e-4 },
+];
+
+/** The titles of the generated test's whole-network checks (templates/test.hbs). */
+export const CHECKS = {
+  forward: 'whole network: forward (training), every activation and path, running statistics',
+  backward: 'whole network: backward, loss, every sensitivity and gradient, input sensitivity',
+  sgd: 'SGD step with momentum',
+};
+
 /** A generated test's results by test title: status and failure messages. */
 export type TestResults = Record<string, { status: string; message: string }>;
 
